@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+
+namespace Neuromorphic.Tensors.Gemm;
+
+/// <summary>
+/// cblas_sgemm from the system OpenBLAS (Debian libopenblas0-pthread), called directly:
+/// MathNet's OpenBLAS provider needs a wrapper library that no package ships for Linux.
+/// </summary>
+public sealed unsafe partial class OpenBlasGemm : IGemm
+{
+    const string Library = "libopenblas.so.0";
+    const int RowMajor = 101, NoTrans = 111, Trans = 112;
+
+    public int Threads { get; }
+    public string Name { get; }
+
+    OpenBlasGemm(int threads)
+    {
+        Threads = threads;
+        openblas_set_num_threads(threads);
+        string core = Marshal.PtrToStringAnsi(openblas_get_corename()) ?? "?";
+        Name = $"openblas-{core.ToLowerInvariant()} x{threads}";
+    }
+
+    /// <summary>The back-end, or null when the library is not installed.</summary>
+    public static OpenBlasGemm? TryCreate(int threads)
+    {
+        if (!NativeLibrary.TryLoad(Library, out var handle)) return null;
+        bool ok = NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _);
+        return ok ? new OpenBlasGemm(Math.Max(1, threads)) : null;
+    }
+
+    public void Multiply(bool transA, bool transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc)
+    {
+        GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) { GemmEdges.ScaleC(m, n, beta, c, ldc); return; }
+        fixed (float* pa = a, pb = b, pc = c)
+            cblas_sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
+                alpha, pa, Math.Max(1, lda), pb, Math.Max(1, ldb), beta, pc, Math.Max(1, ldc));
+    }
+
+    [LibraryImport(Library)]
+    private static partial void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
+
+    [LibraryImport(Library)]
+    private static partial void openblas_set_num_threads(int threads);
+
+    [LibraryImport(Library)]
+    private static partial nint openblas_get_corename();
+}
