@@ -1,0 +1,45 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace Neuromorphic.Tensors;
+
+/// <summary>
+/// SoftHebb's "Triangle" activation: at every (n, h, w), a_c = ReLU(u_c - mean over channels of u)^P.
+/// The centring makes channels compete (the weakest ones are always cut to zero); P sharpens (P &gt; 1)
+/// or flattens (P &lt; 1) the surviving responses. In-place use (u == a) is allowed.
+/// </summary>
+public static class Triangle
+{
+    public static void Forward(Tensor u, float power, Tensor a)
+    {
+        var (n, c, h, w) = Shapes.Nchw(u, nameof(u));
+        Shapes.Exactly(a, nameof(a), n, c, h, w);
+        Shapes.SameOrDisjoint(u, nameof(u), a, nameof(a));
+        if (!(power > 0) || !float.IsFinite(power))
+            throw new ArgumentException($"'{nameof(power)}' must be a finite number > 0, but it is {power}.", nameof(power));
+        if (c == 0) return;
+        int plane = h * w;
+        float[] scratch = ArrayPool<float>.Shared.Rent(plane);
+        try
+        {
+            var mean = scratch.AsSpan(0, plane);
+            for (int i = 0; i < n; i++)
+            {
+                int baseOffset = i * c * plane;
+                // Channel mean of each pixel, one whole plane at a time (channels are HW apart).
+                u.Data.AsSpan(baseOffset, plane).CopyTo(mean);
+                for (int ch = 1; ch < c; ch++) TensorPrimitives.Add(mean, u.Data.AsSpan(baseOffset + ch * plane, plane), mean);
+                TensorPrimitives.Divide(mean, c, mean);
+                for (int ch = 0; ch < c; ch++)
+                {
+                    var dst = a.Data.AsSpan(baseOffset + ch * plane, plane);
+                    TensorPrimitives.Subtract(u.Data.AsSpan(baseOffset + ch * plane, plane), mean, dst);
+                    TensorPrimitives.Max(dst, 0f, dst);
+                    // P = 1 skips pow entirely, so the result is exactly the centred ReLU.
+                    if (power != 1f) TensorPrimitives.Pow(dst, power, dst);
+                }
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(scratch); }
+    }
+}
