@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>
+/// The words after the command name: positional words, `--name value` options and `--flag` switches.
+/// Every option a command reads is marked as used, so a misspelt option is reported instead of ignored.
+/// </summary>
+public sealed class CommandArguments
+{
+    readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Positional { get; }
+    public IReadOnlyList<string> Raw { get; }
+
+    public CommandArguments(IReadOnlyList<string> words)
+    {
+        Raw = words;
+        var positional = new List<string>();
+        for (int i = 0; i < words.Count; i++)
+        {
+            string w = words[i];
+            if (w.StartsWith("--", StringComparison.Ordinal) && w.Length > 2)
+            {
+                string name = w[2..];
+                string? value = null;
+                int eq = name.IndexOf('=');
+                if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
+                else if (i + 1 < words.Count && !words[i + 1].StartsWith("--", StringComparison.Ordinal)) value = words[++i];
+                _options[name] = value;
+            }
+            else positional.Add(w);
+        }
+        Positional = positional;
+    }
+
+    public bool Flag(string name) { _used.Add(name); return _options.ContainsKey(name); }
+
+    public string? String(string name)
+    {
+        _used.Add(name);
+        if (!_options.TryGetValue(name, out var v)) return null;
+        return v ?? throw new UserErrorException($"--{name} needs a value.");
+    }
+
+    public string String(string name, string fallback) => String(name) ?? fallback;
+
+    public int? Int(string name, int min = int.MinValue)
+    {
+        var s = String(name);
+        if (s is null) return null;
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
+            throw new UserErrorException($"--{name} must be a whole number{(min > int.MinValue ? $" >= {min}" : "")}, got '{s}'.");
+        return v;
+    }
+
+    /// <summary>Fails on options nobody read (typos such as --lmit).</summary>
+    public void ThrowOnUnknown(string command)
+    {
+        var unknown = _options.Keys.Where(k => !_used.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new UserErrorException($"'{command}' does not take {string.Join(", ", unknown.Select(u => "--" + u))}; see 'neuromorphic {command} --help'.");
+    }
+}

@@ -1,0 +1,14 @@
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>One verb of the tool. Commands are registered with the host and picked by name.</summary>
+public interface ICliCommand
+{
+    string Name { get; }
+    string Summary { get; }
+    /// <summary>Full help text shown by `neuromorphic NAME --help`.</summary>
+    string Help { get; }
+    Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken);
+}
+
+/// <summary>A mistake of the user's (missing file, unknown name, bad value): shown as one line, exit code 2.</summary>
+public sealed class UserErrorException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Neuromorphic.Cli.Commands;
+
+// The `neuromorphic` tool: the generic host composes the libraries (configuration, logging, DI);
+// the libraries themselves know nothing of the host.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    Args = [],                        // our own words are parsed by CommandArguments
+    ContentRootPath = AppContext.BaseDirectory,
+});
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSingleton<ICliCommand, DatasetsCommand>();
+builder.Services.AddSingleton<ICliCommand, BenchCommand>();
+using var host = builder.Build();
+var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
+
+if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+{
+    Console.WriteLine("usage: neuromorphic COMMAND [options]   (neuromorphic COMMAND --help for details)\n");
+    foreach (var c in commands) Console.WriteLine($"  {c.Name,-10} {c.Summary}");
+    return args.Length == 0 ? 2 : 0;
+}
+
+var command = commands.FirstOrDefault(c => c.Name == args[0]);
+if (command is null)
+{
+    Console.Error.WriteLine($"error: unknown command '{args[0]}'; commands: {string.Join(", ", commands.Select(c => c.Name))}.");
+    return 2;
+}
+if (args.Skip(1).Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(command.Help);
+    return 0;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); Console.Error.WriteLine("cancelling..."); };
+try
+{
+    return await command.RunAsync(new CommandArguments(args.Skip(1).ToList()), cancel.Token);
+}
+catch (UserErrorException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+catch (Neuromorphic.Datasets.DatasetFormatException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cancelled.");
+    return 130;
+}
