@@ -13,7 +13,7 @@ namespace Neuromorphic.Tensors.Gemm;
 /// </summary>
 public sealed unsafe class ManagedGemm : IGemm
 {
-    const int KC = 768;   // depth of a packed block: an NR sliver of B (KC*NR floats) stays in L1.
+    const int KC = 256;   // depth of a packed block: an NR sliver of B (KC*NR floats) stays in L1.
     const int MC = 128;   // rows of A per block: MC*KC floats = 128 KiB, resident in L2.
     const int NC = 4096;  // columns of B per packed panel.
 
