@@ -1,0 +1,124 @@
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Hardware;
+
+/// <summary>What one layer did, summed over a run: the engine's <see cref="ActorCounters"/> in a form that can also
+/// be written by hand.</summary>
+public sealed record LayerActivity(
+    long DenseMacs = 0,
+    long SynapticAccumulates = 0,
+    long NeuronUpdates = 0,
+    long WeightUpdates = 0,
+    long Spikes = 0,
+    long NonZeroActivations = 0,
+    long BytesOut = 0,
+    long EventsOut = 0)
+{
+    public static LayerActivity From(ActorCounters c) => new(c.DenseMacs, c.SynapticAccumulates, c.NeuronUpdates,
+        c.WeightUpdates, c.Spikes, c.NonZeroActivations, c.BytesOut, c.EventsOut);
+
+    public static LayerActivity From(in WorkCounts w, long bytesOut) => new(w.DenseMacs, w.SynapticAccumulates,
+        w.NeuronUpdates, w.WeightUpdates, w.Spikes, w.NonZeroActivations, bytesOut, 0);
+}
+
+/// <summary>Knobs of the cost model that depend on how the network is run rather than on the chip.</summary>
+public sealed record CostOptions
+{
+    /// <summary>Chip time steps one sample takes (a rate-coded input presented for T steps).</summary>
+    public int TimestepsPerSample { get; init; } = 1;
+    /// <summary>Chip time steps one engine block covers (for <see cref="ChipCostModel"/>).</summary>
+    public int TimestepsPerBlock { get; init; } = 1;
+    /// <summary>Fraction of non-zero inputs per layer, used when a dense layer runs on an event-driven chip and the
+    /// upstream layer's activity is unknown (the first layer, or per-block latency). Missing: 1 (every input fires).</summary>
+    public IReadOnlyDictionary<string, double>? InputDensity { get; init; }
+}
+
+/// <summary>The cost rules shared by the per-block latency (<see cref="ChipCostModel"/>) and the per-run
+/// <see cref="EnergyReport"/>, so both say the same thing.</summary>
+internal static class CostRules
+{
+    /// <summary>Synaptic operations the chip performs. Event-driven chips work per non-zero input: reported
+    /// accumulates, plus, for dense work, the MACs scaled by the input density (= non-zero inputs × fan-out).
+    /// Dense chips perform every MAC.</summary>
+    public static (double Macs, double Acs) SynapticOps(ChipModel chip, LayerActivity a, double inputDensity) =>
+        chip.Execution == ExecutionStyle.EventDriven
+            ? (0, a.SynapticAccumulates + a.DenseMacs * Math.Clamp(inputDensity, 0, 1))
+            : (a.DenseMacs, a.SynapticAccumulates);
+
+    /// <summary>Messages the layer sends: spikes when it spikes, else one graded event per non-zero activation on an
+    /// event-driven chip; on a dense chip the output bytes in words of <see cref="ChipModel.MessageBits"/>.</summary>
+    public static double Messages(ChipModel chip, LayerActivity a) =>
+        chip.Execution == ExecutionStyle.EventDriven
+            ? (a.Spikes > 0 ? a.Spikes : a.NonZeroActivations)
+            : Math.Ceiling(a.BytesOut * 8.0 / chip.MessageBits);
+
+    public static double IdleNeuronUpdates(LayerDescription l, LayerActivity a, double steps) =>
+        Math.Max(0, l.Neurons * steps - a.NeuronUpdates);
+
+    /// <summary>Per message: one local send per destination core plus the hops to reach them all;
+    /// a layer with no consumer on the chip sends once, locally, to the host interface.</summary>
+    public static (double LocalSends, double Hops, int MaxHops) Fanout(Mapping mapping, string layer)
+    {
+        double sends = 0, hops = 0;
+        int maxHops = 0;
+        foreach (var e in mapping.EdgesFrom(layer))
+        {
+            sends += e.ConsumerCores;
+            hops += e.MeanHopsPerMessage;
+            maxHops = Math.Max(maxHops, e.MaxHops);
+        }
+        return sends == 0 ? (1, 0, 0) : (sends, hops, maxHops);
+    }
+
+    /// <summary>Modeled seconds a layer's cores are busy doing <paramref name="a"/> over <paramref name="steps"/> time
+    /// steps: the work is spread evenly over its cores, messages are injected one destination at a time, the hop
+    /// latency of the farthest destination is paid once per step, then the step closes by barrier or tick.</summary>
+    public static double BusySeconds(Mapping mapping, LayerPlacement p, LayerActivity a, double steps, double inputDensity)
+    {
+        var chip = mapping.Chip;
+        var t = chip.Latency;
+        int k = p.Cores.Count;
+        var (macs, acs) = SynapticOps(chip, a, inputDensity);
+        double learn = chip.Limits.LearningSupported ? a.WeightUpdates * t.WeightUpdate : 0;
+        double compute = macs * (t.DenseMac ?? 0) + acs * t.SynapticOp + a.NeuronUpdates * t.NeuronActive
+                         + IdleNeuronUpdates(p.Layer, a, steps) * t.NeuronIdle + learn;
+        var (sends, _, maxHops) = Fanout(mapping, p.Layer.Name);
+        double messages = Messages(chip, a);
+        double injection = messages * sends * t.SpikeLocal;
+        double hopFill = messages > 0 ? steps * maxHops * t.SpikeHop : 0;
+        double busy = (compute + injection) / k + hopFill;
+        return chip.Timestep.Sync switch
+        {
+            SyncModel.Barrier => busy + steps * chip.Timestep.BarrierS,
+            SyncModel.Tick => Math.Max(busy, steps * chip.Timestep.TickS),
+            _ => busy,
+        };
+    }
+}
+
+/// <summary>Modeled latency of each engine block on a mapped chip. The actor name is the layer name; actors that
+/// are not mapped (the encoder, the read-out on the host) cost nothing here.</summary>
+public sealed class ChipCostModel : ICostModel
+{
+    private readonly Mapping mapping;
+    private readonly CostOptions options;
+
+    public ChipCostModel(Mapping mapping, CostOptions? options = null)
+    {
+        this.mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
+        this.options = options ?? new CostOptions();
+        if (this.options.TimestepsPerBlock < 1) throw new ArgumentOutOfRangeException(nameof(options), "TimestepsPerBlock must be at least 1.");
+    }
+
+    public ChipModel Chip => mapping.Chip;
+    public Mapping Mapping => mapping;
+
+    public double LatencyNs(string actorName, in WorkCounts work, long bytesOut)
+    {
+        if (mapping.Find(actorName) is not { } p) return 0;
+        double density = options.InputDensity is { } d && d.TryGetValue(actorName, out double x) ? x : 1;
+        double s = CostRules.BusySeconds(mapping, p, LayerActivity.From(work, Math.Max(0, bytesOut)), options.TimestepsPerBlock, density);
+        double ns = s * 1e9;
+        return double.IsFinite(ns) && ns > 0 ? ns : 0;
+    }
+}

@@ -1,0 +1,79 @@
+namespace Neuromorphic.Hardware;
+
+/// <summary>How a chip spends synaptic work: per non-zero input event (neuromorphic) or per multiply-accumulate
+/// whatever the input value (conventional dense hardware).</summary>
+public enum ExecutionStyle { EventDriven, Dense }
+
+/// <summary>How a chip closes a time step: not at all (free running), with a mesh-wide barrier after the work
+/// (Loihi), or on a fixed global tick (TrueNorth, SpiNNaker's timer).</summary>
+public enum SyncModel { None, Barrier, Tick }
+
+/// <summary>One cost per kind of operation: joules in <see cref="ChipModel.Energy"/>, seconds in
+/// <see cref="ChipModel.Latency"/>. <see cref="DenseMac"/> is only required for dense chips.</summary>
+public sealed record OperationCosts(
+    double? DenseMac,
+    double SynapticOp,
+    double NeuronActive,
+    double NeuronIdle,
+    double WeightUpdate,
+    double SpikeLocal,
+    double SpikeHop);
+
+/// <summary>Cores and how they sit on the network-on-chip mesh: <see cref="CoresPerRouter"/> cores share one router
+/// (Loihi: 4 per tile), routers form a <see cref="Width"/> × <see cref="Height"/> mesh.</summary>
+public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int Height)
+{
+    /// <summary>Mesh coordinates of a core: cores are numbered router by router, routers row by row.</summary>
+    public (int X, int Y) Position(int core)
+    {
+        int router = core / CoresPerRouter;
+        return (router % Width, router / Width);
+    }
+
+    /// <summary>Network hops between two cores (Manhattan distance of their routers); 0 inside one router.</summary>
+    public int Hops(int a, int b)
+    {
+        var (ax, ay) = Position(a);
+        var (bx, by) = Position(b);
+        return Math.Abs(ax - bx) + Math.Abs(ay - by);
+    }
+}
+
+/// <summary>What one core can hold.</summary>
+public sealed record CoreLimits(
+    int Neurons,
+    long SynapseMemoryBits,
+    int FanIn,
+    int FanOut,
+    int WeightBits,
+    bool WeightSharing,
+    bool LearningSupported,
+    string LearningKind);
+
+/// <summary>The time-step model: <see cref="BarrierS"/> is added after each step's work (Barrier); a step never
+/// takes less than <see cref="TickS"/> (Tick).</summary>
+public sealed record TimestepModel(SyncModel Sync, double BarrierS, double TickS);
+
+/// <summary>Memory traffic of a von Neumann design: an operand fetch per synaptic operation from on-chip SRAM, and
+/// parameters streamed from DRAM once per sample when they exceed <see cref="OnChipBits"/>.</summary>
+public sealed record MemoryModel(double OnChipBits, double SramAccessJ, double DramAccessJPerByte);
+
+/// <summary>One chip, as read from a file in <c>hardware-models/</c>. All physical values are SI (J, s, W, Hz, m);
+/// memory is in bits.</summary>
+public sealed record ChipModel(
+    string Name,
+    string SourceFile,
+    double ProcessM,
+    double? ClockHz,
+    double StaticPowerW,
+    ExecutionStyle Execution,
+    int MessageBits,
+    MeshLayout Cores,
+    CoreLimits Limits,
+    OperationCosts Energy,
+    OperationCosts Latency,
+    TimestepModel Timestep,
+    MemoryModel? Memory)
+{
+    public override string ToString() => Name;
+}

@@ -1,0 +1,164 @@
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Hardware;
+
+/// <summary>Per-sample cost of one layer. Energies in joules, time in seconds.</summary>
+public sealed record LayerEnergy(
+    string Layer,
+    double SynapticJ,
+    double NeuronJ,
+    double RoutingJ,
+    double LearningJ,
+    double MemoryJ,
+    double BusyS,
+    double InputDensity,
+    double SynapticMacs,
+    double SynapticAcs);
+
+/// <summary>NeuroBench metrics (Yik et al., Nat. Commun. 2025; definitions in hardware-facts.md §2), per sample.
+/// <see cref="LearningSynapticUpdates"/> is this project's extension: NeuroBench does not count weight writes.</summary>
+public sealed record NeuroBenchMetrics(
+    long FootprintBytes,
+    double ConnectionSparsity,
+    double ActivationSparsity,
+    double DenseSynapticOps,
+    double EffectiveMacs,
+    double EffectiveAcs,
+    double LearningSynapticUpdates);
+
+/// <summary>Modeled energy and time per sample of a mapped network on one chip, by category, beside the
+/// NeuroBench counts. When the run updated weights the sample is a training sample; on a chip without on-chip
+/// learning <see cref="LearningJ"/> is null ("not supported") and the total leaves learning out.</summary>
+public sealed record EnergyReport(
+    string Chip,
+    long Samples,
+    double SynapticJ,
+    double NeuronJ,
+    double RoutingJ,
+    double? LearningJ,
+    double MemoryJ,
+    double StaticJ,
+    double LatencyS,
+    double ThroughputPerS,
+    int CoresUsed,
+    bool IsTraining,
+    bool LearningSupported,
+    IReadOnlyList<LayerEnergy> Layers,
+    NeuroBenchMetrics NeuroBench,
+    IReadOnlyList<string> Notes)
+{
+    public double TotalJ => SynapticJ + NeuronJ + RoutingJ + (LearningJ ?? 0) + MemoryJ + StaticJ;
+
+    /// <summary>From the engine's per-actor counters (actor name = layer name).</summary>
+    public static EnergyReport FromCounters(Mapping mapping, IReadOnlyDictionary<string, ActorCounters> counters, long samples,
+        CostOptions? options = null, double? modeledTimeNs = null) =>
+        Compute(mapping, counters.ToDictionary(kv => kv.Key, kv => LayerActivity.From(kv.Value)), samples, options, modeledTimeNs);
+
+    /// <summary>From a finished engine run; static energy uses the run's modeled makespan.</summary>
+    public static EnergyReport FromRun(Mapping mapping, RunReport run, long samples, CostOptions? options = null) =>
+        FromCounters(mapping, run.Actors, samples, options, run.MakespanNs);
+
+    /// <summary>Costs <paramref name="activity"/> (totals over <paramref name="samples"/> samples) on the mapped chip.
+    /// Static energy = static power × modeled time per sample: <paramref name="modeledTimeNs"/> / samples when given
+    /// (a whole run's makespan), else the steady-state period 1 / throughput.</summary>
+    public static EnergyReport Compute(Mapping mapping, IReadOnlyDictionary<string, LayerActivity> activity, long samples,
+        CostOptions? options = null, double? modeledTimeNs = null)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(activity);
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), "At least one sample is needed.");
+        options ??= new CostOptions();
+        if (options.TimestepsPerSample < 1) throw new ArgumentOutOfRangeException(nameof(options), "TimestepsPerSample must be at least 1.");
+        var chip = mapping.Chip;
+        var e = chip.Energy;
+        double steps = (double)samples * options.TimestepsPerSample;
+        var notes = new List<string>(mapping.Notes);
+        var none = new LayerActivity();
+        LayerActivity Of(string name) => activity.TryGetValue(name, out var a) ? a : none;
+
+        double Density(LayerDescription l)
+        {
+            if (l.Source is { } src && mapping.Find(src) is { } up)
+                return Math.Clamp(Of(src).NonZeroActivations / (up.Layer.Neurons * steps), 0, 1);
+            return options.InputDensity is { } d && d.TryGetValue(l.Name, out double x) ? Math.Clamp(x, 0, 1) : 1;
+        }
+
+        bool training = mapping.Placements.Any(p => Of(p.Layer.Name).WeightUpdates > 0);
+        bool learns = chip.Limits.LearningSupported;
+        var layers = new List<LayerEnergy>();
+        long totalWeightUpdates = 0;
+        foreach (var p in mapping.Placements)
+        {
+            var l = p.Layer;
+            var a = Of(l.Name);
+            double density = Density(l);
+            var (macs, acs) = CostRules.SynapticOps(chip, a, density);
+            double synaptic = macs * (e.DenseMac ?? 0) + acs * e.SynapticOp;
+            double neuron = a.NeuronUpdates * e.NeuronActive + CostRules.IdleNeuronUpdates(l, a, steps) * e.NeuronIdle;
+            var (sends, hops, _) = CostRules.Fanout(mapping, l.Name);
+            double routing = CostRules.Messages(chip, a) * (sends * e.SpikeLocal + hops * e.SpikeHop);
+            double learning = learns ? a.WeightUpdates * e.WeightUpdate : 0;
+            double memory = chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0;
+            double busy = CostRules.BusySeconds(mapping, p, a, steps, density);
+            totalWeightUpdates += a.WeightUpdates;
+            layers.Add(new LayerEnergy(l.Name, synaptic / samples, neuron / samples, routing / samples, learning / samples,
+                memory / samples, busy / samples, density, macs / samples, acs / samples));
+        }
+
+        if (training && !learns)
+            notes.Add($"{chip.Name} has no on-chip learning: {(double)totalWeightUpdates / samples:0} weight updates per sample are not costed.");
+
+        // Parameters that do not fit on chip are streamed from DRAM once per sample (batch 1).
+        double memoryJ = layers.Sum(x => x.MemoryJ);
+        long storedBits = mapping.Placements.Sum(p => p.StoredConnections * p.WeightBits);
+        if (chip.Memory is { } mm && storedBits > mm.OnChipBits)
+        {
+            memoryJ += storedBits / 8.0 * mm.DramAccessJPerByte;
+            notes.Add($"parameters ({Units.FormatBits(storedBits)}) exceed the {Units.FormatBits(mm.OnChipBits)} on-chip memory: streamed from DRAM each sample.");
+        }
+
+        // Critical path through the layer graph (pipeline latency) and the slowest stage (steady-state rate).
+        var path = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (p, le) in mapping.Placements.Zip(layers))
+            path[p.Layer.Name] = le.BusyS + (p.Layer.Source is { } s && path.TryGetValue(s, out double before) ? before : 0);
+        double latency = path.Values.DefaultIfEmpty(0).Max();
+        double slowest = layers.Select(x => x.BusyS).DefaultIfEmpty(0).Max();
+        double throughput = slowest > 0 ? 1 / slowest : double.PositiveInfinity;
+        double period = modeledTimeNs is { } mt && mt > 0 ? mt * 1e-9 / samples : (slowest > 0 ? slowest : 0);
+        double staticJ = chip.StaticPowerW * period;
+
+        var metrics = Metrics(mapping, layers, Of, samples, options.TimestepsPerSample, totalWeightUpdates);
+        return new EnergyReport(chip.Name, samples,
+            layers.Sum(x => x.SynapticJ), layers.Sum(x => x.NeuronJ), layers.Sum(x => x.RoutingJ),
+            training && !learns ? null : layers.Sum(x => x.LearningJ),
+            memoryJ, staticJ, latency, throughput, mapping.CoresUsed, training, learns, layers, metrics, notes);
+    }
+
+    private static NeuroBenchMetrics Metrics(Mapping mapping, List<LayerEnergy> layers, Func<string, LayerActivity> of,
+        long samples, int timesteps, long weightUpdates)
+    {
+        long weights = 0, zeros = 0, footprintBits = 0;
+        double activations = 0, nonZero = 0, dense = 0, effMacs = 0, effAcs = 0;
+        foreach (var (p, le) in mapping.Placements.Zip(layers))
+        {
+            var l = p.Layer;
+            var a = of(l.Name);
+            weights += l.Synapses;
+            zeros += Math.Clamp(l.ZeroWeights, 0, l.Synapses);
+            footprintBits += l.Synapses * p.WeightBits;
+            activations += (double)l.Neurons * samples * timesteps;
+            nonZero += a.NonZeroActivations;
+            dense += (double)l.ConnectionsPerSample * timesteps;
+            double liveWeights = 1 - (double)Math.Clamp(l.ZeroWeights, 0, l.Synapses) / l.Synapses;
+            // Work reported as dense MACs counts as MACs (real-valued inputs), work reported as accumulates as ACs
+            // (spiking inputs); only non-zero inputs and non-zero weights count.
+            effMacs += a.DenseMacs * le.InputDensity * liveWeights / samples;
+            effAcs += a.SynapticAccumulates * liveWeights / samples;
+        }
+        return new NeuroBenchMetrics(
+            (footprintBits + 7) / 8,
+            weights == 0 ? 0 : (double)zeros / weights,
+            activations == 0 ? 0 : 1 - Math.Min(nonZero, activations) / activations,
+            dense, effMacs, effAcs, (double)weightUpdates / samples);
+    }
+}

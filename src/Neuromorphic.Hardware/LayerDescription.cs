@@ -1,0 +1,33 @@
+namespace Neuromorphic.Hardware;
+
+/// <summary>One layer (population) of the network to map, in the terms a chip cares about.
+/// <paramref name="Name"/> is also the engine actor's name. <paramref name="FanIn"/> is the number of inputs each
+/// neuron sums. <paramref name="Synapses"/> counts the unique weights stored (a conv kernel once);
+/// <paramref name="ConnectionsPerSample"/> counts the synaptic connections used per time step (a conv layer counts
+/// each kernel position, i.e. Neurons × FanIn). <paramref name="Source"/> names the upstream layer (null: fed from
+/// the host/encoder). <paramref name="WeightBits"/> is the precision the layer insists on (null: any, its weights
+/// are quantised to the chip's precision). <paramref name="ZeroWeights"/> counts stored weights equal to zero
+/// (NeuroBench connection sparsity).</summary>
+public sealed record LayerDescription(
+    string Name,
+    int Neurons,
+    long FanIn,
+    long Synapses,
+    long ConnectionsPerSample,
+    bool Convolutional,
+    string? Source,
+    int? WeightBits = null,
+    long ZeroWeights = 0)
+{
+    /// <summary>Dense layer: every neuron sees every input, Synapses = Neurons × FanIn.</summary>
+    public static LayerDescription Dense(string name, int neurons, long fanIn, string? source) =>
+        new(name, neurons, fanIn, neurons * fanIn, neurons * fanIn, false, source);
+
+    /// <summary>Convolution with shared kernels: <paramref name="channels"/> × <paramref name="height"/> ×
+    /// <paramref name="width"/> output neurons, each summing <paramref name="kernelFanIn"/> (C_in × k × k) inputs.</summary>
+    public static LayerDescription Conv(string name, int channels, int height, int width, long kernelFanIn, string? source)
+    {
+        int neurons = checked(channels * height * width);
+        return new(name, neurons, kernelFanIn, channels * kernelFanIn, neurons * kernelFanIn, true, source);
+    }
+}
