@@ -1,0 +1,74 @@
+using Neuromorphic.Tensors;
+
+namespace Neuromorphic.Learning;
+
+/// <summary>
+/// A winner-take-all rule: turns the pre-activations u (N, K, H, W) of a layer into the
+/// post-synaptic factors y (same shape) that weight the Hebbian update Δw = y (x − u w)
+/// (spec §2 steps 1–2). The competition is over the K channels, independently at every (n, h, w).
+/// Instances keep small scratch buffers: one instance per layer, not thread-safe.
+/// </summary>
+public interface IWtaRule
+{
+    /// <summary>The preset name of the rule: "soft", "softkrotov" or "hard".</summary>
+    string Name { get; }
+
+    /// <summary>Writes y into <paramref name="y"/> (same shape as <paramref name="u"/>, a separate tensor).</summary>
+    void PostsynapticFactors(Tensor u, float inverseTemperature, Tensor y);
+}
+
+/// <summary>Creates rules from their preset names.</summary>
+public static class WtaRules
+{
+    public static IReadOnlyList<string> Names { get; } = ["soft", "softkrotov", "hard"];
+
+    public static IWtaRule Create(string name) => name switch
+    {
+        "soft" => new SoftWtaRule(),
+        "softkrotov" => new SoftKrotovRule(),
+        "hard" => new HardWtaRule(),
+        _ => throw new ArgumentException($"Unknown plasticity rule '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name)),
+    };
+
+    /// <summary>y = softmax over channels of t·u. A 1x1 image (a linear layer) is a row softmax of the (N, K) matrix.</summary>
+    internal static void SoftmaxOverChannels(Tensor u, float inverseTemperature, Tensor y)
+    {
+        var (n, k, h, w) = u.Nchw;
+        if (y.Shape.Length != 4 || !y.Shape.AsSpan().SequenceEqual(u.Shape))
+            throw new ArgumentException($"'y' must have the shape of u {u}, but it is {y}.", nameof(y));
+        if (ReferenceEquals(u.Data, y.Data))
+            throw new ArgumentException("'y' must not share its array with 'u'.", nameof(y));
+        if (h * w == 1) Softmax.OverRows(u.Data.AsSpan(0, u.Length), n, k, inverseTemperature, y.Data.AsSpan(0, y.Length));
+        else Softmax.OverChannels(u, inverseTemperature, y);
+    }
+}
+
+/// <summary>
+/// Index of the largest channel at every position of one image (ties go to the lowest index,
+/// NaN never wins). Shared by the anti-Hebbian and hard rules; buffers grow only.
+/// </summary>
+internal sealed class ChannelArgmax
+{
+    float[] _best = [];
+    int[] _index = [];
+
+    /// <summary>Fills and returns the winner index of every position of image <paramref name="image"/>.</summary>
+    public ReadOnlySpan<int> Compute(Tensor u, int image)
+    {
+        var (_, k, h, w) = u.Nchw;
+        int plane = h * w;
+        if (_best.Length < plane) { _best = new float[plane]; _index = new int[plane]; }
+        var best = _best.AsSpan(0, plane);
+        var index = _index.AsSpan(0, plane);
+        int baseOffset = image * k * plane;
+        u.Data.AsSpan(baseOffset, plane).CopyTo(best);
+        index.Clear();
+        for (int ch = 1; ch < k; ch++)
+        {
+            var row = u.Data.AsSpan(baseOffset + ch * plane, plane);
+            for (int p = 0; p < plane; p++)
+                if (row[p] > best[p]) { best[p] = row[p]; index[p] = ch; }
+        }
+        return index;
+    }
+}

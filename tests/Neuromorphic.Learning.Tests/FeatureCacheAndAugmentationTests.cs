@@ -1,0 +1,69 @@
+using Tensor = Neuromorphic.Tensors.Tensor;
+
+namespace Neuromorphic.Learning.Tests;
+
+public class FeatureCacheAndAugmentationTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Rows_come_back_as_their_half_precision_values(bool mapped)
+    {
+        var rng = new Random(30);
+        var values = new float[10 * 7];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(rng.NextDouble() * 20 - 10);
+        string? file;
+        using (var cache = new FeatureCache(10, 7, memoryLimitBytes: mapped ? 0 : FeatureCache.DefaultMemoryLimitBytes))
+        {
+            Assert.Equal(mapped, cache.IsMemoryMapped);
+            file = cache.FilePath;
+            if (mapped) Assert.True(File.Exists(file));
+            cache.SetRows(0, values.AsSpan(0, 35));
+            cache.SetRows(5, values.AsSpan(35));
+            var batch = new float[3 * 7];
+            cache.CopyRows([9, 0, 4], batch);
+            int[] rows = [9, 0, 4];
+            for (int r = 0; r < 3; r++)
+                for (int j = 0; j < 7; j++)
+                    Assert.Equal((float)(Half)values[rows[r] * 7 + j], batch[r * 7 + j]);
+            Assert.Throws<ArgumentOutOfRangeException>(() => cache.CopyRows([10], batch));
+        }
+        if (mapped) Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public void Crop_flip_without_padding_is_identity_or_mirror()
+    {
+        var x = TestUtil.Random(new Random(31), 6, 2, 5, 4);
+        var y = new Tensor(6, 2, 5, 4);
+        Augmentation.RandomCropFlip(x, y, 0, new Random(32));
+        int flipped = 0;
+        for (int n = 0; n < 6; n++)
+        {
+            bool same = true, mirror = true;
+            for (int c = 0; c < 2; c++) for (int h = 0; h < 5; h++) for (int w = 0; w < 4; w++)
+            {
+                same &= y[n, c, h, w] == x[n, c, h, w];
+                mirror &= y[n, c, h, w] == x[n, c, h, 3 - w];
+            }
+            Assert.True(same || mirror);
+            if (mirror) flipped++;
+        }
+        Assert.InRange(flipped, 1, 5);
+    }
+
+    [Fact]
+    public void Crop_flip_with_padding_and_resized_crop_are_seeded_and_stay_in_range()
+    {
+        var x = TestUtil.Random(new Random(33), 4, 3, 12, 12);
+        var a = new Tensor(4, 3, 12, 12);
+        var b = new Tensor(4, 3, 12, 12);
+        Augmentation.Apply(new AugmentationSpec(AugmentationKind.CropFlip, Padding: 4), x, a, new Random(34));
+        Augmentation.Apply(new AugmentationSpec(AugmentationKind.CropFlip, Padding: 4), x, b, new Random(34));
+        Assert.Equal(a.Data, b.Data);
+        var r = new Tensor(4, 3, 8, 8);
+        Augmentation.Apply(new AugmentationSpec(AugmentationKind.RandomResizedCropFlip), x, r, new Random(35));
+        float min = x.Data.Min(), max = x.Data.Max();
+        Assert.All(r.Data, v => Assert.InRange(v, min - 1e-6f, max + 1e-6f));
+    }
+}

@@ -1,0 +1,88 @@
+namespace Neuromorphic.Learning.Tests;
+
+public class ReadoutTests
+{
+    [Fact]
+    public void Adam_two_steps_by_hand()
+    {
+        // lr 0.1, p = 1. Step 1, g = 0.5: m = 0.05, v = 0.00025, m̂ = 0.5, √v̂ = 0.5 ⇒ p = 1 − 0.1·0.5/(0.5 + 1e-8) = 0.9.
+        // Step 2, g = −1: m = 0.045 − 0.1 = −0.055, v = 0.00024975 + 0.001 = 0.00124975;
+        // p = 0.9 − (0.1/0.19)·(−0.055)/(√0.00124975/√0.001999 + 1e-8) = 0.9366104.
+        var adam = new Adam(1, learningRate: 0.1f);
+        float[] p = [1f];
+        adam.Step(p, [0.5f]);
+        Assert.Equal(0.9f, p[0], 6);
+        adam.Step(p, [-1f]);
+        Assert.Equal(0.9366104f, p[0], 5);
+        Assert.Equal(2, adam.Steps);
+    }
+
+    [Fact]
+    public void Step_halving_epochs()
+    {
+        Assert.Equal([10, 17, 25, 30, 35, 40, 45], StepHalvingSchedule.MilestonesFor(50));
+        Assert.Equal([15, 22], StepHalvingSchedule.MilestonesFor(30));
+        Assert.Empty(StepHalvingSchedule.MilestonesFor(10));
+        Assert.Equal([20, 35, 50, 60, 70, 80, 90], StepHalvingSchedule.MilestonesFor(100));
+        var s = new StepHalvingSchedule(1e-3f, 50);
+        Assert.Equal(1e-3f, s.RateForEpoch(9));
+        Assert.Equal(5e-4f, s.RateForEpoch(10));
+        Assert.Equal(2.5e-4f, s.RateForEpoch(17));
+        Assert.Equal(1e-3f / 128, s.RateForEpoch(49));
+        Assert.Equal(1e-3f, new StepHalvingSchedule(1e-3f, 10).RateForEpoch(9));
+    }
+
+    [Fact]
+    public void Linearly_separable_toy_problem_reaches_100_percent()
+    {
+        var rng = new Random(20);
+        int n = 300, f = 4;
+        var x = new float[n * f];
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int c = i % 3;
+            labels[i] = c;
+            for (int j = 0; j < f; j++) x[i * f + j] = (float)(rng.NextDouble() - 0.5);
+            x[i * f + c] += c == 0 ? 2f : 3f; // each class pushed along its own axis
+        }
+        var source = new ArrayFeatureSource(x, f);
+        var readout = new LinearReadout(f, 3, dropout: 0f, new Random(21), learningRate: 0.05f);
+        var shuffle = new Random(22);
+        for (int epoch = 0; epoch < 40; epoch++) readout.TrainEpoch(source, labels, 32, shuffle);
+        var result = readout.Evaluate(source, labels);
+        Assert.Equal(1.0, result.Accuracy);
+        Assert.True(result.MeanLoss < 0.1, $"loss {result.MeanLoss}");
+    }
+
+    [Fact]
+    public void Dropout_is_off_at_evaluation_and_init_is_pytorch_default()
+    {
+        int f = 50;
+        var readout = new LinearReadout(f, 4, dropout: 0.9f, new Random(23));
+        double bound = 1 / Math.Sqrt(f);
+        Assert.All(readout.Weights, w => Assert.InRange(w, -bound, bound));
+        Assert.All(readout.Bias, b => Assert.InRange(b, -bound, bound));
+        Assert.True(readout.Weights.Max() > 0.8 * bound && readout.Weights.Min() < -0.8 * bound);
+
+        var x = new float[3 * f];
+        for (int i = 0; i < x.Length; i++) x[i] = i % 7 * 0.1f;
+        var logits = new float[12];
+        readout.Logits(x, 3, logits);
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < 4; c++)
+            {
+                double expected = readout.Bias[c];
+                for (int j = 0; j < f; j++) expected += readout.Weights[c * f + j] * x[r * f + j];
+                Assert.Equal(expected, logits[r * 4 + c], 4);
+            }
+        var source = new ArrayFeatureSource(x, f);
+        int[] labels = [0, 1, 2];
+        var a = readout.Evaluate(source, labels);
+        var b = readout.Evaluate(source, labels);
+        Assert.Equal(a, b);
+        // In training dropout does act: the loss of a train step differs from the eval loss on the same batch.
+        float trainLoss = readout.TrainBatch(x, labels, 3, out _);
+        Assert.NotEqual((float)a.MeanLoss, trainLoss);
+    }
+}
