@@ -13,6 +13,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton<ICliCommand, DatasetsCommand>();
 builder.Services.AddSingleton<ICliCommand, BenchCommand>();
+builder.Services.AddSingleton<ICliCommand, TrainCommand>();
 using var host = builder.Build();
 var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
 

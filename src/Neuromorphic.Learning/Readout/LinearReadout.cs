@@ -14,7 +14,7 @@ public readonly record struct ReadoutResult(double MeanLoss, double Accuracy, in
 /// </summary>
 public sealed class LinearReadout
 {
-    readonly Random _dropoutRng;
+    Random _dropoutRng;
     float[] _x = [], _logits = [], _gradLogits = [];
     int[] _order = [], _batchIndices = [];
     readonly float[] _gradW, _gradB;
@@ -99,11 +99,14 @@ public sealed class LinearReadout
         return loss;
     }
 
-    /// <summary>One epoch over the whole source in an order shuffled by <paramref name="shuffle"/> (the last batch may be short).</summary>
+    /// <summary>One epoch over the whole source in an order shuffled by <paramref name="shuffle"/> (the last batch may be short).
+    /// The epoch's dropout masks come from the same generator, so an epoch depends on nothing but its generator
+    /// and the model's state: a run resumed between epochs continues exactly.</summary>
     public ReadoutResult TrainEpoch(IFeatureSource features, ReadOnlySpan<int> labels, int batchSize, Random shuffle)
     {
         CheckSource(features, labels, batchSize);
         ArgumentNullException.ThrowIfNull(shuffle);
+        _dropoutRng = shuffle;
         int count = features.Count;
         var order = Grow(ref _order, count);
         for (int i = 0; i < count; i++) order[i] = i;

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using Neuromorphic.Datasets;
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Learning.Pipeline;
+
+/// <summary>
+/// A whole SoftHebb training run, every pass through the engine: the Hebbian phase (successive or concurrent),
+/// feature extraction by the frozen network (computed once, cached as half precision), the supervised
+/// read-out, and evaluation. Consistent checkpoints are written atomically while it runs; a killed run
+/// resumes from the last one and ends with the same weights as an uninterrupted run.
+/// </summary>
+public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
+{
+    public const string CheckpointFile = "checkpoint.ckpt";
+    public const string ModelFile = "model.ckpt";
+    public const string PresetFile = "preset.json";
+
+    readonly ITrainingProgress _progress = progress ?? SilentProgress.Instance;
+
+    public async Task<TrainingResult> RunAsync(TrainingOptions o, CancellationToken ct = default)
+    {
+        var preset = o.Preset;
+        Directory.CreateDirectory(o.RunDirectory);
+        var detected = DatasetDirectory.Detect(o.DataDirectory);
+        var hebbSplit = detected.Format == DatasetFormat.Stl10 ? DatasetSplit.Unlabeled : DatasetSplit.Train;
+        var hebbData = DatasetDirectory.Open(o.DataDirectory, hebbSplit, o.LimitTrain);
+        var train = hebbSplit == DatasetSplit.Train ? hebbData : DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Train, o.LimitTrain);
+        var test = DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Test, o.LimitTest);
+        try
+        {
+            CheckShapes(preset, train);
+            var net = new HebbianNetwork(preset, o.Seed);
+            var readout = NewReadout(preset, train.ClassCount, o.Seed);
+            var result = new TrainingResult { Preset = preset.Name, Seed = o.Seed, Schedule = o.Schedule.ToString().ToLowerInvariant(),
+                TrainImages = train.Count, TestImages = test.Count };
+            var clock = Stopwatch.StartNew();
+
+            var start = o.Resume ? Restore(o, net, readout) : new CheckpointHeader(preset.Name, o.Seed, "hebbian", 0, 0, 0);
+
+            if (start.Phase == "hebbian")
+                await HebbianPhaseAsync(o, net, readout, hebbData, start, result, ct);
+
+            // The frozen network's features, computed once and cached.
+            var extractClock = Stopwatch.StartNew();
+            using var trainFeatures = await ExtractAsync(net, train, "features (train)", ct);
+            using var testFeatures = await ExtractAsync(net, test, "features (test)", ct);
+            result.FeatureExtractionSeconds = extractClock.Elapsed.TotalSeconds;
+            result.FeatureImagesPerSecond = (train.Count + test.Count) / extractClock.Elapsed.TotalSeconds;
+
+            var readoutClock = Stopwatch.StartNew();
+            int firstEpoch = start.Phase == "readout" ? start.Epoch : 0;
+            TrainReadout(o, net, readout, trainFeatures, Labels(train), testFeatures, Labels(test), firstEpoch, result, ct);
+            result.ReadoutSeconds = readoutClock.Elapsed.TotalSeconds;
+
+            var final = readout.Evaluate(testFeatures, Labels(test));
+            result.TestAccuracy = final.Accuracy;
+            result.TestLoss = final.MeanLoss;
+            result.WallSeconds = clock.Elapsed.TotalSeconds;
+            result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
+            SaveCheckpoint(o, net, readout, new CheckpointHeader(preset.Name, o.Seed, "done", -1, 0, 0), ModelFile);
+            return result;
+        }
+        finally
+        {
+            foreach (var s in new[] { hebbData, train, test }.Distinct()) (s as IDisposable)?.Dispose();
+        }
+    }
+
+    async Task HebbianPhaseAsync(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IImageSource data,
+        CheckpointHeader start, TrainingResult result, CancellationToken ct)
+    {
+        var preset = o.Preset;
+        int layers = net.Layers.Count;
+        int passes = o.Schedule == HebbianSchedule.Successive ? layers : 1;
+        int batchSize = preset.Hebbian.BatchSize;
+        for (int pass = start.Layer; pass < passes; pass++)
+            for (int epoch = pass == start.Layer ? start.Epoch : 0; epoch < preset.Hebbian.Epochs; epoch++)
+            {
+                int startBatch = pass == start.Layer && epoch == start.Epoch ? (int)(start.Position / batchSize) : 0;
+                int lastLayer = o.Schedule == HebbianSchedule.Successive ? pass : layers - 1;
+                Func<int, bool> learns = o.Schedule == HebbianSchedule.Successive ? i => i == pass : _ => true;
+                int orderEpoch = pass * preset.Hebbian.Epochs + epoch;
+                var order = BatchStream.Order(data.Count, shuffle: true, o.Seed, "hebbian-order", orderEpoch);
+                var stream = BatchStream.Create(data, order, batchSize, startBatch, preset.Hebbian.Augmentation,
+                    Seeds.Derive(o.Seed, "hebbian-augment", orderEpoch), o.CheckpointEveryBatches);
+
+                string phase = o.Schedule == HebbianSchedule.Successive
+                    ? $"hebbian layer {pass + 1}/{layers}, epoch {epoch + 1}/{preset.Hebbian.Epochs}"
+                    : $"hebbian all {layers} layers, epoch {epoch + 1}/{preset.Hebbian.Epochs}";
+                _progress.Begin(phase, data.Count, "images");
+                long images = (long)startBatch * batchSize;
+                var snapshots = new SnapshotCollector();
+                NetworkBuilder.Pass? built = null;
+                built = NetworkBuilder.Build(net, stream, lastLayer, learns,
+                    onData: e => _progress.Advance(images += ((DenseBlock)e.Payload).BatchSize),
+                    onControl: kind =>
+                    {
+                        if (kind != ControlKind.Flush) return;
+                        // Every layer has passed the marker: their copies describe the same stream position.
+                        var state = snapshots.Take(built!.Layers.Select(l => l.Name).ToArray());
+                        for (int i = lastLayer + 1; i < layers; i++) net.Layers[i].SaveState(state, $"layer{i}.");
+                        readout.SaveState(state, "readout.");
+                        new Checkpoint(new CheckpointHeader(preset.Name, o.Seed, "hebbian", pass, epoch, images), state)
+                            .Write(Path.Combine(o.RunDirectory, CheckpointFile));
+                    },
+                    snapshots: snapshots);
+                var clock = Stopwatch.StartNew();
+                var report = await built.Network.RunAsync(o.Seed, ct);
+                double seconds = clock.Elapsed.TotalSeconds;
+                long done = images - (long)startBatch * batchSize;
+                var summary = new HebbianPassSummary(phase, done, seconds, done / Math.Max(seconds, 1e-9),
+                    report.EngineOverheadFraction, report.MakespanNs,
+                    report.Actors.ToDictionary(a => a.Key, a => ActorSummary.From(a.Value)),
+                    built.Layers.ToDictionary(l => l.Name, l => l.History.ToArray()));
+                result.HebbianPasses.Add(summary);
+                _progress.End($"{done} images in {seconds:F1} s ({summary.ImagesPerSecond:F1} images/s, engine overhead {100 * summary.EngineOverhead:F1} %)");
+
+                // Next position: the start of the following epoch or pass.
+                var next = epoch + 1 < preset.Hebbian.Epochs
+                    ? new CheckpointHeader(preset.Name, o.Seed, "hebbian", pass, epoch + 1, 0)
+                    : pass + 1 < passes
+                        ? new CheckpointHeader(preset.Name, o.Seed, "hebbian", pass + 1, 0, 0)
+                        : new CheckpointHeader(preset.Name, o.Seed, "readout", -1, 0, 0);
+                SaveCheckpoint(o, net, readout, next, CheckpointFile);
+            }
+    }
+
+    /// <summary>Runs a dataset split through the frozen network (in dataset order) and caches the features.</summary>
+    async Task<FeatureCache> ExtractAsync(HebbianNetwork net, IImageSource data, string phase, CancellationToken ct)
+    {
+        var cache = new FeatureCache(data.Count, net.FeatureLength);
+        try
+        {
+            var order = BatchStream.Order(data.Count, shuffle: false, 0, "", 0);
+            var stream = BatchStream.Create(data, order, ExtractionBatch);
+            _progress.Begin(phase, data.Count, "images");
+            long done = 0;
+            var built = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => false, onData: e =>
+            {
+                var block = (DenseBlock)e.Payload;
+                // Identity order: sample ids are consecutive, so a batch is a run of rows.
+                cache.SetRows((int)block.SampleIds[0], block.Data);
+                _progress.Advance(done += block.BatchSize);
+            });
+            var clock = Stopwatch.StartNew();
+            await built.Network.RunAsync(0, ct);
+            _progress.End($"{data.Count} images in {clock.Elapsed.TotalSeconds:F1} s ({data.Count / clock.Elapsed.TotalSeconds:F0} images/s)");
+            return cache;
+        }
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Batch of the frozen forward pass: large enough for efficient GEMMs, small enough to pipeline.</summary>
+    public const int ExtractionBatch = 50;
+
+    void TrainReadout(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IFeatureSource trainFeatures, int[] trainLabels,
+        IFeatureSource testFeatures, int[] testLabels, int firstEpoch, TrainingResult result, CancellationToken ct)
+    {
+        var spec = o.Preset.Readout;
+        int epochs = o.ClassifierEpochs ?? spec.Epochs;
+        var schedule = new StepHalvingSchedule(spec.LearningRate, epochs);
+        _progress.Begin("read-out", epochs, "epochs");
+        for (int epoch = firstEpoch; epoch < epochs; epoch++)
+        {
+            ct.ThrowIfCancellationRequested();
+            readout.LearningRate = schedule.RateForEpoch(epoch);
+            var trainResult = readout.TrainEpoch(trainFeatures, trainLabels, spec.BatchSize, new Random(Seeds.Derive(o.Seed, "readout-epoch", epoch)));
+            var testResult = readout.Evaluate(testFeatures, testLabels);
+            result.ReadoutEpochs.Add(new ReadoutEpoch(epoch + 1, readout.LearningRate, trainResult.MeanLoss, trainResult.Accuracy, testResult.MeanLoss, testResult.Accuracy));
+            _progress.Advance(epoch + 1);
+            _progress.Log($"epoch {epoch + 1}/{epochs}: lr {readout.LearningRate:G3}, train loss {trainResult.MeanLoss:F4} acc {100 * trainResult.Accuracy:F2} %, test acc {100 * testResult.Accuracy:F2} %");
+            SaveCheckpoint(o, net, readout, new CheckpointHeader(o.Preset.Name, o.Seed, "readout", -1, epoch + 1, 0), CheckpointFile);
+        }
+        _progress.End($"read-out trained for {epochs} epochs");
+    }
+
+    CheckpointHeader Restore(TrainingOptions o, HebbianNetwork net, LinearReadout readout)
+    {
+        string path = Path.Combine(o.RunDirectory, CheckpointFile);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Cannot resume: {path} does not exist (nothing was checkpointed in this run directory yet).", path);
+        var checkpoint = Checkpoint.Read(path);
+        var h = checkpoint.Header;
+        if (h.Preset != o.Preset.Name || h.Seed != o.Seed)
+            throw new InvalidDataException($"Cannot resume: {path} belongs to preset '{h.Preset}' seed {h.Seed}, but this run is preset '{o.Preset.Name}' seed {o.Seed}.");
+        net.LoadState(checkpoint.Arrays);
+        readout.LoadState(checkpoint.Arrays, "readout.");
+        _progress.Log($"resuming from {path}: phase {h.Phase}, layer {h.Layer}, epoch {h.Epoch}, position {h.Position}");
+        return h;
+    }
+
+    static void SaveCheckpoint(TrainingOptions o, HebbianNetwork net, LinearReadout readout, CheckpointHeader header, string file)
+    {
+        var state = new Dictionary<string, float[]>();
+        net.SaveState(state);
+        readout.SaveState(state, "readout.");
+        new Checkpoint(header, state).Write(Path.Combine(o.RunDirectory, file));
+    }
+
+    public static LinearReadout NewReadout(NetworkPreset preset, int classes, int seed) =>
+        new(preset.FeatureLength, classes, preset.Readout.Dropout, new Random(Seeds.Derive(seed, "readout-init", 0)), preset.Readout.LearningRate);
+
+    static void CheckShapes(NetworkPreset preset, IImageSource data)
+    {
+        var s = data.Shape;
+        if (s.Channels != preset.Channels || s.Height != preset.Height || s.Width != preset.Width)
+            throw new ArgumentException($"Preset '{preset.Name}' expects {preset.Channels}x{preset.Height}x{preset.Width} images but dataset '{data.Name}' holds {s}.");
+        if (data.ClassCount != preset.Classes)
+            throw new ArgumentException($"Preset '{preset.Name}' has {preset.Classes} classes but dataset '{data.Name}' has {data.ClassCount}.");
+    }
+
+    public static int[] Labels(IImageSource data)
+    {
+        var labels = new int[data.Count];
+        for (int i = 0; i < labels.Length; i++) labels[i] = data.GetLabel(i);
+        return labels;
+    }
+}

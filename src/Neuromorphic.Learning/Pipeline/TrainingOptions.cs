@@ -1,0 +1,29 @@
+namespace Neuromorphic.Learning.Pipeline;
+
+/// <summary>How the Hebbian layers are trained.</summary>
+public enum HebbianSchedule
+{
+    /// <summary>The paper's order: one pass per layer, layer after layer; earlier layers run frozen.</summary>
+    Successive,
+    /// <summary>Every layer learns in the same pass, pipelined through the engine with no lock-step between layers.</summary>
+    Concurrent,
+}
+
+public sealed record TrainingOptions
+{
+    public required NetworkPreset Preset { get; init; }
+    public required string DataDirectory { get; init; }
+    public required string RunDirectory { get; init; }
+    public HebbianSchedule Schedule { get; init; } = HebbianSchedule.Concurrent;
+    public int Seed { get; init; }
+    /// <summary>Use only the first N training images (quick runs).</summary>
+    public int? LimitTrain { get; init; }
+    /// <summary>Use only the first N test images.</summary>
+    public int? LimitTest { get; init; }
+    /// <summary>Overrides the preset's read-out epochs.</summary>
+    public int? ClassifierEpochs { get; init; }
+    /// <summary>A consistent checkpoint every this many Hebbian batches (0: only at the end of each pass).</summary>
+    public int CheckpointEveryBatches { get; init; } = 500;
+    /// <summary>Continue from the run directory's checkpoint instead of starting afresh.</summary>
+    public bool Resume { get; init; }
+}

@@ -1,0 +1,37 @@
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Learning.Pipeline;
+
+/// <summary>What a training run measured; serialised as the run's metrics.json.</summary>
+public sealed class TrainingResult
+{
+    public string Preset { get; init; } = "";
+    public int Seed { get; init; }
+    public string Schedule { get; init; } = "";
+    public int TrainImages { get; init; }
+    public int TestImages { get; init; }
+    public List<HebbianPassSummary> HebbianPasses { get; } = [];
+    public double FeatureExtractionSeconds { get; set; }
+    public double FeatureImagesPerSecond { get; set; }
+    public double ReadoutSeconds { get; set; }
+    public List<ReadoutEpoch> ReadoutEpochs { get; } = [];
+    public double TestAccuracy { get; set; }
+    public double TestLoss { get; set; }
+    public double WallSeconds { get; set; }
+    public long PeakMemoryBytes { get; set; }
+}
+
+public sealed record HebbianPassSummary(string Phase, long Images, double Seconds, double ImagesPerSecond,
+    double EngineOverhead, double ModeledMakespanNs, IReadOnlyDictionary<string, ActorSummary> Actors,
+    IReadOnlyDictionary<string, LayerProgressPoint[]> LayerHistory);
+
+public sealed record ReadoutEpoch(int Epoch, float LearningRate, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy);
+
+/// <summary>An actor's counters in a serialisable form.</summary>
+public sealed record ActorSummary(long Blocks, long EventsIn, long EventsOut, long BytesIn, long BytesOut, long DenseMacs,
+    long SynapticAccumulates, long NeuronUpdates, long WeightUpdates, long Spikes, long NonZeroActivations,
+    double BusyNs, double HandlerSeconds)
+{
+    public static ActorSummary From(ActorCounters c) => new(c.Blocks, c.EventsIn, c.EventsOut, c.BytesIn, c.BytesOut, c.DenseMacs,
+        c.SynapticAccumulates, c.NeuronUpdates, c.WeightUpdates, c.Spikes, c.NonZeroActivations, c.BusyNs, c.HandlerTime.TotalSeconds);
+}
