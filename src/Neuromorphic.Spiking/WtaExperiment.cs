@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Neuromorphic.Datasets;
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Spiking;
+
+/// <summary>Outcome of one phase (training, labelling or test) of a WTA run.</summary>
+public sealed record WtaPhase(string Name, int Samples, TimeSpan Wall, long InputSpikes, long OutputSpikes, IReadOnlyList<float[]> Counts, RunReport Report)
+{
+    public double SamplesPerSecond => Samples / Math.Max(Wall.TotalSeconds, 1e-12);
+}
+
+/// <summary>Outcome of training, labelling and testing a WTA layer.</summary>
+public sealed record WtaEvaluation(WtaPhase Train, WtaPhase Label, WtaPhase Test, int[] Assignments, double Accuracy, int ClassCount);
+
+/// <summary>Training and evaluation of the spiking WTA layer, every phase through the engine: a SourceActor
+/// (Poisson-encoded images) → <see cref="WtaLayerActor"/> → a sink collecting each sample's spike counts.
+/// Evaluation by label assignment (Diehl &amp; Cook 2015): each neuron is labelled with the class for which its mean
+/// spike count over the labelling set is highest; a test sample is predicted as the class whose assigned neurons
+/// have the highest mean count.</summary>
+public static class WtaExperiment
+{
+    /// <summary>Presents images to the layer (one engine run); returns each sample's spike counts.</summary>
+    public static async Task<WtaPhase> PresentAsync(string phase, WtaLayer layer, IImageSource source, IReadOnlyList<int> indices,
+        bool plastic, long seed, TraceRecorder? trace = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(indices);
+        var encoder = new PoissonEncoder(layer.Config.Schedule, layer.Config.MaxRateHz, seed, "encoder-" + phase);
+        IEnumerable<Payload> items = encoder.Encode(source, indices);
+        items = plastic ? items : items.Prepend(new Control(ControlKind.PlasticityOff));
+        var counts = new List<float[]>(indices.Count);
+        var net = new Network(trace: trace);
+        var src = net.Add(new SourceActor("encoder", items));
+        var wta = net.Add(new WtaLayerActor("wta", layer));
+        var sink = net.Add(new SinkActor("counts", ev => counts.Add(((DenseBlock)ev.Payload).Data)));
+        net.Connect(src, 0, wta, 0);
+        net.MarkOutput(wta, 0);
+        net.Connect(wta, 1, sink, 0);
+        long start = Stopwatch.GetTimestamp();
+        var report = await net.RunAsync(seed, cancellationToken).ConfigureAwait(false);
+        var wall = Stopwatch.GetElapsedTime(start);
+        long outSpikes = 0;
+        foreach (var c in counts) foreach (float x in c) outSpikes += (long)x;
+        return new WtaPhase(phase, indices.Count, wall, encoder.SpikeCount, outSpikes, counts, report);
+    }
+
+    /// <summary>Trains on <paramref name="trainIndices"/> (plastic), labels neurons on <paramref name="labelIndices"/>
+    /// of the training source (frozen), then tests on <paramref name="testIndices"/> (frozen).</summary>
+    public static async Task<WtaEvaluation> RunAsync(IImageSource train, IReadOnlyList<int> trainIndices, IReadOnlyList<int> labelIndices,
+        IImageSource test, IReadOnlyList<int> testIndices, WtaConfig config, int seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        int classes = Math.Max(train.ClassCount, 1);
+        var layer = new WtaLayer(config, seed);
+        var trainPhase = await PresentAsync("train", layer, train, trainIndices, plastic: true, seed, null, cancellationToken).ConfigureAwait(false);
+        var labelPhase = await PresentAsync("label", layer, train, labelIndices, plastic: false, seed, null, cancellationToken).ConfigureAwait(false);
+        var testPhase = await PresentAsync("test", layer, test, testIndices, plastic: false, seed, null, cancellationToken).ConfigureAwait(false);
+        var assignments = AssignLabels(labelPhase.Counts, labelIndices.Select(train.GetLabel).ToArray(), classes);
+        int correct = 0;
+        for (int k = 0; k < testIndices.Count; k++)
+            if (Predict(testPhase.Counts[k], assignments, classes) == test.GetLabel(testIndices[k])) correct++;
+        return new WtaEvaluation(trainPhase, labelPhase, testPhase, assignments, testIndices.Count == 0 ? 0 : (double)correct / testIndices.Count, classes);
+    }
+
+    public static WtaEvaluation Run(IImageSource train, IReadOnlyList<int> trainIndices, IReadOnlyList<int> labelIndices,
+        IImageSource test, IReadOnlyList<int> testIndices, WtaConfig config, int seed) =>
+        RunAsync(train, trainIndices, labelIndices, test, testIndices, config, seed).GetAwaiter().GetResult();
+
+    /// <summary>Each neuron's class: the class with the highest mean count per sample; −1 for neurons that never fired.</summary>
+    public static int[] AssignLabels(IReadOnlyList<float[]> counts, IReadOnlyList<int> labels, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (counts.Count != labels.Count) throw new ArgumentException($"{counts.Count} count vectors for {labels.Count} labels.", nameof(labels));
+        int n = counts.Count == 0 ? 0 : counts[0].Length;
+        var sum = new double[classes, n];
+        var perClass = new int[classes];
+        for (int k = 0; k < counts.Count; k++)
+        {
+            int c = labels[k];
+            if ((uint)c >= (uint)classes) continue;
+            perClass[c]++;
+            for (int i = 0; i < n; i++) sum[c, i] += counts[k][i];
+        }
+        var assignment = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int best = -1;
+            double bestRate = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                if (perClass[c] == 0) continue;
+                double rate = sum[c, i] / perClass[c];
+                if (rate > bestRate)
+                {
+                    bestRate = rate;
+                    best = c;
+                }
+            }
+            assignment[i] = best;
+        }
+        return assignment;
+    }
+
+    /// <summary>The class whose assigned neurons have the highest mean count; −1 when no assigned neuron fired.</summary>
+    public static int Predict(ReadOnlySpan<float> counts, int[] assignments, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        var sum = new double[classes];
+        var members = new int[classes];
+        for (int i = 0; i < assignments.Length; i++)
+        {
+            int c = assignments[i];
+            if (c < 0) continue;
+            sum[c] += counts[i];
+            members[c]++;
+        }
+        int best = -1;
+        double bestMean = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            if (members[c] == 0) continue;
+            double mean = sum[c] / members[c];
+            if (mean > bestMean)
+            {
+                bestMean = mean;
+                best = c;
+            }
+        }
+        return best;
+    }
+}

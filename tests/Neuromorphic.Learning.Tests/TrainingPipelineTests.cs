@@ -1,0 +1,131 @@
+using Neuromorphic.Learning.Pipeline;
+using Xunit.Abstractions;
+
+namespace Neuromorphic.Learning.Tests;
+
+/// <summary>
+/// The whole recipe through the engine (batch stream → layer actors → sink; features; read-out) on the
+/// shipped MNIST sample: it learns, it is deterministic whatever the thread timing, and a killed run
+/// resumes to exactly the weights of an uninterrupted one.
+/// </summary>
+public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
+{
+    readonly string _root = Path.Combine(Path.GetTempPath(), "nm-pipeline-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    TrainingOptions Options(string name, HebbianSchedule schedule, int seed = 0, int trainImages = 600, int epochs = 3) => new()
+    {
+        Preset = PresetLibrary.Load("mnist-small"),
+        DataDirectory = Path.Combine(TestUtil.RepositoryRoot(), "datasets", "mnist-sample"),
+        RunDirectory = Path.Combine(_root, name),
+        Schedule = schedule,
+        Seed = seed,
+        LimitTrain = trainImages,
+        LimitTest = 300,
+        ClassifierEpochs = epochs,
+        CheckpointEveryBatches = 10,
+    };
+
+    static IReadOnlyDictionary<string, float[]> Model(TrainingOptions o) =>
+        Checkpoint.Read(Path.Combine(o.RunDirectory, SoftHebbTrainer.ModelFile)).Arrays;
+
+    static void AssertSameModel(IReadOnlyDictionary<string, float[]> expected, IReadOnlyDictionary<string, float[]> actual)
+    {
+        Assert.Equal(expected.Keys.OrderBy(k => k), actual.Keys.OrderBy(k => k));
+        foreach (var (name, values) in expected)
+            Assert.True(values.AsSpan().SequenceEqual(actual[name]), $"array '{name}' differs");
+    }
+
+    [Fact]
+    public async Task Concurrent_training_learns_and_is_deterministic_under_different_thread_timing()
+    {
+        var first = Options("a", HebbianSchedule.Concurrent, trainImages: 1000, epochs: 10);
+        var result = await new SoftHebbTrainer().RunAsync(first);
+        output.WriteLine($"test accuracy {result.TestAccuracy:P1}, Hebbian {result.HebbianPasses[0].ImagesPerSecond:F0} images/s");
+        Assert.True(result.TestAccuracy > 0.8, $"test accuracy {result.TestAccuracy}");
+
+        // Same seed with a different thread-pool shape and a busy pool: bit-identical weights.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(16, io);
+        using var noise = new CancellationTokenSource();
+        var busy = Task.Run(() => { while (!noise.IsCancellationRequested) Thread.SpinWait(1000); });
+        try
+        {
+            var second = first with { RunDirectory = Path.Combine(_root, "b") };
+            var again = await new SoftHebbTrainer().RunAsync(second);
+            AssertSameModel(Model(first), Model(second));
+            Assert.Equal(result.TestAccuracy, again.TestAccuracy);
+        }
+        finally
+        {
+            noise.Cancel();
+            await busy;
+            ThreadPool.SetMinThreads(workers, io);
+        }
+
+        // Another seed: other weights.
+        var third = first with { RunDirectory = Path.Combine(_root, "c"), Seed = 1, ClassifierEpochs = 1 };
+        await new SoftHebbTrainer().RunAsync(third);
+        Assert.False(Model(first)["layer0.weight"].AsSpan().SequenceEqual(Model(third)["layer0.weight"]));
+    }
+
+    /// <summary>Cancels the run once the Hebbian phase (or the read-out) has got past a point: a stand-in for kill -9
+    /// that leaves only what the checkpoints wrote.</summary>
+    sealed class KillAt(string phasePrefix, long at, CancellationTokenSource cts) : ITrainingProgress
+    {
+        string _phase = "";
+        public void Begin(string phase, long total, string unit) => _phase = phase;
+        public void Advance(long done) { if (_phase.StartsWith(phasePrefix) && done >= at) cts.Cancel(); }
+        public void End(string summary) { }
+        public void Log(string line) { }
+    }
+
+    [Theory]
+    [InlineData(HebbianSchedule.Concurrent, "hebbian", 350)]
+    [InlineData(HebbianSchedule.Successive, "hebbian layer 2", 250)]
+    [InlineData(HebbianSchedule.Successive, "read-out", 2)]
+    public async Task A_killed_run_resumes_to_the_same_weights_as_an_uninterrupted_one(HebbianSchedule schedule, string phase, long killAt)
+    {
+        var straight = Options("straight", schedule);
+        await new SoftHebbTrainer().RunAsync(straight);
+
+        var killed = straight with { RunDirectory = Path.Combine(_root, "killed") };
+        using (var cts = new CancellationTokenSource())
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                new SoftHebbTrainer(new KillAt(phase, killAt, cts)).RunAsync(killed, cts.Token));
+        Assert.False(File.Exists(Path.Combine(killed.RunDirectory, SoftHebbTrainer.ModelFile)));
+        var header = Checkpoint.Read(Path.Combine(killed.RunDirectory, SoftHebbTrainer.CheckpointFile)).Header;
+        output.WriteLine($"killed at {header}");
+
+        await new SoftHebbTrainer().RunAsync(killed with { Resume = true });
+        AssertSameModel(Model(straight), Model(killed));
+    }
+
+    [Fact]
+    public async Task Successive_schedule_trains_one_layer_per_pass_and_leaves_the_others_alone()
+    {
+        var o = Options("successive", HebbianSchedule.Successive, epochs: 1);
+        var initial = new HebbianNetwork(o.Preset, o.Seed);
+        var result = await new SoftHebbTrainer().RunAsync(o);
+        Assert.Equal(2, result.HebbianPasses.Count);
+        // Pass 1 runs only layer 0 (the stream stops at the learning layer); pass 2 runs both, and only layer 1 learns.
+        Assert.Equal(["hebb0"], result.HebbianPasses[0].LayerHistory.Where(h => h.Value.Length > 0).Select(h => h.Key));
+        Assert.Equal(["hebb1"], result.HebbianPasses[1].LayerHistory.Where(h => h.Value.Length > 0).Select(h => h.Key));
+        Assert.Equal(0, result.HebbianPasses[1].Actors["hebb0"].WeightUpdates);
+        var model = Model(o);
+        Assert.False(initial.Layers[1].Weights.Span.SequenceEqual(model["layer1.weight"]));
+    }
+
+    [Fact]
+    public async Task Resume_refuses_a_checkpoint_of_another_run()
+    {
+        var o = Options("other", HebbianSchedule.Concurrent, epochs: 1);
+        await new SoftHebbTrainer().RunAsync(o);
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => new SoftHebbTrainer().RunAsync(o with { Seed = 5, Resume = true }));
+        Assert.Contains("seed 0", ex.Message);
+    }
+}
