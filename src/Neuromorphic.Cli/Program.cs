@@ -14,6 +14,11 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton<ICliCommand, DatasetsCommand>();
 builder.Services.AddSingleton<ICliCommand, BenchCommand>();
 builder.Services.AddSingleton<ICliCommand, TrainCommand>();
+builder.Services.AddSingleton<ICliCommand, EvaluateCommand>();
+builder.Services.AddSingleton<ICliCommand, SimulateCommand>();
+builder.Services.AddSingleton<ICliCommand, PlotCommand>();
+builder.Services.AddSingleton<ICliCommand, ReportCommand>();
+builder.Services.AddSingleton<ICliCommand, DemoCommand>();
 using var host = builder.Build();
 var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
 

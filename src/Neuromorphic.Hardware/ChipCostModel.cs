@@ -55,6 +55,19 @@ internal static class CostRules
     public static double IdleNeuronUpdates(LayerDescription l, LayerActivity a, double steps) =>
         Math.Max(0, l.Neurons * steps - a.NeuronUpdates);
 
+    /// <summary>The extra work of a layer whose fan-in is split over cores (zero otherwise), over <paramref name="steps"/>
+    /// time steps: every sending compartment sends one partial-sum message per step to its neuron's combining core
+    /// (<see cref="SplitPlacement.PartialMessagesPerStep"/>, crossing <see cref="SplitPlacement.PartialHopsPerStep"/>
+    /// hops), each received partial is one accumulate there, and each extra compartment is updated every step, active
+    /// when its output neuron was (the reported updates) and idle otherwise.</summary>
+    public static (double Acs, double Active, double Idle, double Messages, double Hops) SplitWork(LayerPlacement p, LayerActivity a, double steps)
+    {
+        if (p.Split is not { } s) return default;
+        int extra = s.ExtraCompartmentsPerNeuron;
+        double messages = s.PartialMessagesPerStep * steps;
+        return (messages, (double)a.NeuronUpdates * extra, IdleNeuronUpdates(p.Layer, a, steps) * extra, messages, s.PartialHopsPerStep * steps);
+    }
+
     /// <summary>Per message: one local send per destination core plus the hops to reach them all;
     /// a layer with no consumer on the chip sends once, locally, to the host interface.</summary>
     public static (double LocalSends, double Hops, int MaxHops) Fanout(Mapping mapping, string layer)
@@ -63,7 +76,7 @@ internal static class CostRules
         int maxHops = 0;
         foreach (var e in mapping.EdgesFrom(layer))
         {
-            sends += e.ConsumerCores;
+            sends += e.DestinationsPerMessage;
             hops += e.MeanHopsPerMessage;
             maxHops = Math.Max(maxHops, e.MaxHops);
         }
@@ -72,21 +85,25 @@ internal static class CostRules
 
     /// <summary>Modeled seconds a layer's cores are busy doing <paramref name="a"/> over <paramref name="steps"/> time
     /// steps: the work is spread evenly over its cores, messages are injected one destination at a time, the hop
-    /// latency of the farthest destination is paid once per step, then the step closes by barrier or tick.</summary>
+    /// latency of the farthest destination is paid once per step, for a split layer the farthest partial sum's hops
+    /// too (the combine stage), then the step closes by barrier or tick.</summary>
     public static double BusySeconds(Mapping mapping, LayerPlacement p, LayerActivity a, double steps, double inputDensity)
     {
         var chip = mapping.Chip;
         var t = chip.Latency;
         int k = p.Cores.Count;
         var (macs, acs) = SynapticOps(chip, a, inputDensity);
+        var split = SplitWork(p, a, steps);
         double learn = chip.Limits.LearningSupported ? a.WeightUpdates * t.WeightUpdate : 0;
-        double compute = macs * (t.DenseMac ?? 0) + acs * t.SynapticOp + a.NeuronUpdates * t.NeuronActive
-                         + IdleNeuronUpdates(p.Layer, a, steps) * t.NeuronIdle + learn;
+        double compute = macs * (t.DenseMac ?? 0) + (acs + split.Acs) * t.SynapticOp + (a.NeuronUpdates + split.Active) * t.NeuronActive
+                         + (IdleNeuronUpdates(p.Layer, a, steps) + split.Idle) * t.NeuronIdle + learn;
         var (sends, _, maxHops) = Fanout(mapping, p.Layer.Name);
         double messages = Messages(chip, a);
-        double injection = messages * sends * t.SpikeLocal;
+        double injection = (messages * sends + split.Messages) * t.SpikeLocal;
         double hopFill = messages > 0 ? steps * maxHops * t.SpikeHop : 0;
-        double busy = (compute + injection) / k + hopFill;
+        // The combine stage: each step the partial sums cross the mesh to the combining cores before the step closes.
+        double combine = p.Split is { } sp ? steps * sp.MaxPartialHops * t.SpikeHop : 0;
+        double busy = (compute + injection) / k + hopFill + combine;
         return chip.Timestep.Sync switch
         {
             SyncModel.Barrier => busy + steps * chip.Timestep.BarrierS,

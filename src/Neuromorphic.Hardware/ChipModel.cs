@@ -39,7 +39,15 @@ public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int He
     }
 }
 
-/// <summary>What one core can hold.</summary>
+/// <summary>How a chip lets one neuron sum more inputs than a core accepts (<c>core_limits.fan_in_split</c>).
+/// <see cref="None"/>: it does not (a layer whose fan-in exceeds the limit fails to map).
+/// <see cref="Dendritic"/>: the neuron becomes one compartment per input slice; the root compartment holds the first
+/// slice and adds the partial sums the other compartments send it (Loihi's multi-compartment neurons).
+/// <see cref="Relay"/>: one partial neuron per slice sends its partial sum to a separate merge neuron on a combining
+/// core (TrueNorth-style partial-sum and merge neurons).</summary>
+public enum FanInSplit { None, Dendritic, Relay }
+
+/// <summary>What one core can hold. <see cref="FanInSplit"/> says whether a neuron's inputs may be split over cores.</summary>
 public sealed record CoreLimits(
     int Neurons,
     long SynapseMemoryBits,
@@ -48,7 +56,8 @@ public sealed record CoreLimits(
     int WeightBits,
     bool WeightSharing,
     bool LearningSupported,
-    string LearningKind);
+    string LearningKind,
+    FanInSplit FanInSplit = FanInSplit.None);
 
 /// <summary>The time-step model: <see cref="BarrierS"/> is added after each step's work (Barrier); a step never
 /// takes less than <see cref="TickS"/> (Tick).</summary>

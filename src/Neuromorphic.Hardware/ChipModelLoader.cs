@@ -69,7 +69,7 @@ public static class ChipModelLoader
             throw cores.Error("count",
                 $"{count} cores do not fit a {width} x {height} mesh with {perRouter} cores per router ({(long)perRouter * width * height} places)");
 
-        var lim = root.Map("core_limits", "neurons", "synapse_memory", "fan_in", "fan_out", "weight_bits", "weight_sharing", "learning");
+        var lim = root.Map("core_limits", "neurons", "synapse_memory", "fan_in", "fan_out", "weight_bits", "weight_sharing", "learning", "fan_in_split");
         int neurons = (int)lim.Int("neurons", 1, int.MaxValue);
         double synBits = lim.Quantity("synapse_memory", Dimension.Memory, positive: true);
         if (synBits > long.MaxValue / 4)
@@ -80,6 +80,14 @@ public static class ChipModelLoader
         int fanOut = (int)lim.Int("fan_out", 1, int.MaxValue);
         int weightBits = (int)lim.Int("weight_bits", 1, 32);
         bool sharing = lim.Bool("weight_sharing");
+        var split = lim.Has("fan_in_split")
+            ? lim.Choice("fan_in_split", new Dictionary<string, FanInSplit>
+            {
+                ["none"] = FanInSplit.None,
+                ["dendritic"] = FanInSplit.Dendritic,
+                ["relay"] = FanInSplit.Relay,
+            })
+            : FanInSplit.None;
         var learning = lim.Map("learning", "supported", "kind");
         bool learns = learning.Bool("supported");
         string kind = learns ? learning.Text("kind") : learning.OptionalText("kind") ?? "none";
@@ -112,7 +120,7 @@ public static class ChipModelLoader
 
         return new ChipModel(name, file, process, clock, staticPower, execution, messageBits,
             new MeshLayout(count, perRouter, width, height),
-            new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind),
+            new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split),
             energy, latency, new TimestepModel(sync, barrier, tick), memory);
     }
 

@@ -93,10 +93,14 @@ public sealed record EnergyReport(
             var a = Of(l.Name);
             double density = Density(l);
             var (macs, acs) = CostRules.SynapticOps(chip, a, density);
+            var split = CostRules.SplitWork(p, a, steps);
+            acs += split.Acs; // partial sums accumulated at the combining compartments
             double synaptic = macs * (e.DenseMac ?? 0) + acs * e.SynapticOp;
-            double neuron = a.NeuronUpdates * e.NeuronActive + CostRules.IdleNeuronUpdates(l, a, steps) * e.NeuronIdle;
+            double neuron = (a.NeuronUpdates + split.Active) * e.NeuronActive
+                            + (CostRules.IdleNeuronUpdates(l, a, steps) + split.Idle) * e.NeuronIdle;
             var (sends, hops, _) = CostRules.Fanout(mapping, l.Name);
-            double routing = CostRules.Messages(chip, a) * (sends * e.SpikeLocal + hops * e.SpikeHop);
+            double routing = CostRules.Messages(chip, a) * (sends * e.SpikeLocal + hops * e.SpikeHop)
+                             + split.Messages * e.SpikeLocal + split.Hops * e.SpikeHop;
             double learning = learns ? a.WeightUpdates * e.WeightUpdate : 0;
             double memory = chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0;
             double busy = CostRules.BusySeconds(mapping, p, a, steps, density);

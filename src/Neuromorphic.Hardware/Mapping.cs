@@ -6,8 +6,37 @@ namespace Neuromorphic.Hardware;
 /// <summary>How full one core is.</summary>
 public sealed record CoreUse(int Core, int Neurons, long SynapseBits, double NeuronFraction, double MemoryFraction, double FanInFraction);
 
+/// <summary>How a layer whose fan-in exceeds the chip's per-core limit was split (<c>core_limits.fan_in_split</c>).
+/// Each output neuron's <see cref="LayerPlacement.Layer"/> fan-in is cut into <see cref="Slices"/> input slices of at
+/// most <see cref="SliceFanIn"/> inputs; <see cref="SliceCores"/>[s] holds slice s's weights and one compartment
+/// (partial neuron) per output neuron. <see cref="CombineCores"/> hold the neurons whose output the layer sends: with
+/// <see cref="FanInSplit.Dendritic"/> they are slice 0's cores (the root compartment keeps slice 0 and adds the
+/// partial sums of slices 1..S-1); with <see cref="FanInSplit.Relay"/> they are separate merge cores, one merge neuron
+/// per output neuron adding all S partial sums. Per time step every sending compartment sends one partial-sum
+/// message to its neuron's combining core: <see cref="PartialMessagesPerStep"/> in all, crossing
+/// <see cref="PartialHopsPerStep"/> router hops together, the farthest <see cref="MaxPartialHops"/>.</summary>
+public sealed record SplitPlacement(
+    FanInSplit Mode,
+    int Slices,
+    long SliceFanIn,
+    int CompartmentsPerNeuron,
+    IReadOnlyList<IReadOnlyList<int>> SliceCores,
+    IReadOnlyList<int> CombineCores,
+    int CombineNeuronsPerCore,
+    ChipLimit CombineBindingLimit,
+    long PartialMessagesPerStep,
+    long PartialHopsPerStep,
+    int MaxPartialHops)
+{
+    /// <summary>Compartments (partial neurons) updated per output neuron per time step beyond the output neuron itself.</summary>
+    public int ExtraCompartmentsPerNeuron => CompartmentsPerNeuron - 1;
+}
+
 /// <summary>Where one layer went: a run of consecutive cores, how many of its neurons each core holds, and which
-/// per-core limit decided that number.</summary>
+/// per-core limit decided that number. For a split layer (<see cref="Split"/> not null) <see cref="NeuronsPerCore"/>,
+/// <see cref="BindingLimit"/> and <see cref="SynapseBitsPerNeuron"/> describe the cores of input slice 0 (for a
+/// dendritic split: the root compartments, partial-sum synapses included), and <see cref="Usage"/> lists every core
+/// of every slice and of the combining stage.</summary>
 public sealed record LayerPlacement(
     LayerDescription Layer,
     IReadOnlyList<int> Cores,
@@ -19,14 +48,26 @@ public sealed record LayerPlacement(
     long SynapseBitsPerNeuron,
     long SharedSynapseBitsPerCore,
     IReadOnlyList<CoreUse> Usage,
-    string Explanation);
+    string Explanation,
+    SplitPlacement? Split = null)
+{
+    /// <summary>Cores holding the neurons whose output leaves the layer.</summary>
+    public IReadOnlyList<int> OutputCores => Split?.CombineCores ?? Cores;
+
+    /// <summary>Cores that receive the layer's inputs (every slice's cores for a split layer).</summary>
+    public IReadOnlyList<int> InputCores => Split is { } s ? s.SliceCores.SelectMany(c => c).ToArray() : Cores;
+}
 
 /// <summary>Traffic between two mapped layers. <see cref="TotalHops"/> sums the Manhattan distance over every
-/// (producer core, consumer core) pair; a message leaving one producer core is sent to each consumer core, so it
-/// travels <see cref="MeanHopsPerMessage"/> hops in all on average.</summary>
-public sealed record MappingEdge(string From, string To, int ProducerCores, int ConsumerCores, long TotalHops, int MaxHops)
+/// (producer output core, consumer input core) pair. A message leaving a producer core goes to every input core of
+/// the consumer, or, when the consumer's fan-in is split into <see cref="Slices"/> slices, to the cores of the one
+/// slice that input belongs to (slices taken as equally likely); so it is handed to
+/// <see cref="DestinationsPerMessage"/> cores and travels <see cref="MeanHopsPerMessage"/> hops in all on average.</summary>
+public sealed record MappingEdge(string From, string To, int ProducerCores, int ConsumerCores, long TotalHops, int MaxHops, int Slices = 1)
 {
-    public double MeanHopsPerMessage => ProducerCores == 0 ? 0 : (double)TotalHops / ProducerCores;
+    public double MeanHopsPerMessage => ProducerCores == 0 ? 0 : (double)TotalHops / ProducerCores / Math.Max(1, Slices);
+
+    public double DestinationsPerMessage => (double)ConsumerCores / Math.Max(1, Slices);
 }
 
 /// <summary>The result of placing a network on a chip.</summary>
@@ -63,19 +104,120 @@ public sealed class Mapping
         {
             sb.AppendLine(inv, $"  {p.Explanation}");
             double n = p.Usage.Average(u => u.NeuronFraction), m = p.Usage.Average(u => u.MemoryFraction);
-            sb.AppendLine(inv, $"    cores {p.Cores[0]}..{p.Cores[^1]}, {p.WeightBits}-bit weights, mean utilisation: neurons {n:P0}, synapse memory {m:P0}, fan-in {p.Usage[0].FanInFraction:P0}");
+            sb.AppendLine(inv, $"    cores {p.Cores[0]}..{p.Cores[^1]}, {p.WeightBits}-bit weights, mean utilisation: neurons {n:P0}, synapse memory {m:P0}, fan-in {p.Usage.Max(u => u.FanInFraction):P0} (fullest core)");
+            if (p.Split is { } s)
+                sb.AppendLine(inv, $"    fan-in split ({s.Mode.ToString().ToLowerInvariant()}): {s.Slices} slices of {s.SliceFanIn} inputs, {s.CompartmentsPerNeuron} compartments per neuron, combining cores {s.CombineCores[0]}..{s.CombineCores[^1]}, {s.PartialMessagesPerStep} partial-sum messages and {s.PartialHopsPerStep} hops per time step, farthest {s.MaxPartialHops}");
         }
         foreach (var e in Edges)
-            sb.AppendLine(inv, $"  {e.From} -> {e.To}: {e.ProducerCores} x {e.ConsumerCores} cores, {e.TotalHops} hops over all core pairs, {e.MeanHopsPerMessage:0.##} hops per message, farthest {e.MaxHops}");
+            sb.AppendLine(inv, $"  {e.From} -> {e.To}: {e.ProducerCores} x {e.ConsumerCores} cores, {e.TotalHops} hops over all core pairs, {e.DestinationsPerMessage:0.##} destination cores and {e.MeanHopsPerMessage:0.##} hops per message, farthest {e.MaxHops}");
         foreach (var note in Notes) sb.AppendLine(inv, $"  note: {note}");
         return sb.ToString();
     }
 }
 
 /// <summary>Greedy placement: layers in order, each on its own run of consecutive cores (cores are not shared
-/// between layers), as many neurons per core as the tightest per-core limit allows.</summary>
+/// between layers), as many neurons per core as the tightest per-core limit allows. A layer whose fan-in exceeds
+/// the per-core limit is split into input slices when the chip allows it (<see cref="CoreLimits.FanInSplit"/>).</summary>
 public static class Mapper
 {
+    /// <summary>Cores holding one kind of neuron of a layer: the whole layer, one input slice, or the merge neurons.</summary>
+    private sealed class Group
+    {
+        public required string Role { get; init; }
+        public int PerCore { get; set; }
+        public ChipLimit Binding { get; set; }
+        /// <summary>Neurons per core synapse memory alone would allow (long.MaxValue: no memory bound).</summary>
+        public long ByMemory { get; set; }
+        public List<int> Fill { get; } = [];
+        public List<long> Bits { get; } = [];
+        public long Cores { get; set; }
+        /// <summary>Input axons a core holding n of these neurons uses.</summary>
+        public required Func<int, long> AxonsUsed { get; init; }
+        public long PerNeuronBits { get; init; }
+    }
+
+    private sealed record Plan(LayerDescription L, List<Group> Groups, int Bits, bool Unrolled, long Stored, long PerNeuron,
+        long Shared, long CoresNeeded, string Why, FanInSplit Mode, int Slices, long SliceFanIn)
+    {
+        public int PerCore => Groups[0].PerCore;
+        public ChipLimit Binding => Groups[0].Binding;
+    }
+
+    /// <summary>Fills cores with <paramref name="neurons"/> neurons that each need <paramref name="perNeuronBits"/> of
+    /// their own synapse memory, plus, with shared kernels (<paramref name="kernelBits"/> &gt; 0), one kernel per
+    /// output channel held. At most <paramref name="cap"/> neurons per core (<paramref name="capBinding"/> says which
+    /// limit sets the cap). The fill stops once it exceeds <paramref name="maxCores"/>; the count is then estimated.</summary>
+    private static Group FillGroup(string role, Func<int, long> axons, long neurons, long perNeuronBits, long channels,
+        long perChannel, long kernelBits, int cap, ChipLimit capBinding, long mem, int maxCores)
+    {
+        var g = new Group { Role = role, AxonsUsed = axons, PerNeuronBits = perNeuronBits };
+        long estimate;
+        if (kernelBits == 0)
+        {
+            g.ByMemory = perNeuronBits == 0 ? long.MaxValue : mem / perNeuronBits;
+            g.PerCore = (int)Math.Min(cap, g.ByMemory);
+            g.Binding = g.ByMemory < cap ? ChipLimit.SynapseMemory : capBinding;
+            for (long left = neurons; left > 0 && g.Fill.Count <= maxCores; left -= g.PerCore)
+            {
+                int n = (int)Math.Min(g.PerCore, left);
+                g.Fill.Add(n);
+                g.Bits.Add(n * perNeuronBits);
+            }
+            estimate = (neurons + g.PerCore - 1) / g.PerCore;
+        }
+        else if (perChannel >= cap || kernelBits + perNeuronBits * perChannel > mem)
+        {
+            // A channel spans several cores; each of them keeps that one kernel.
+            g.ByMemory = perNeuronBits == 0 ? long.MaxValue : (mem - kernelBits) / perNeuronBits;
+            g.PerCore = (int)Math.Min(cap, g.ByMemory);
+            g.Binding = g.ByMemory < cap ? ChipLimit.SynapseMemory : capBinding;
+            for (long c = 0, left = neurons; c < channels && left > 0 && g.Fill.Count <= maxCores; c++)
+                for (long inChannel = Math.Min(perChannel, left); inChannel > 0; inChannel -= g.PerCore)
+                {
+                    int n = (int)Math.Min(g.PerCore, inChannel);
+                    g.Fill.Add(n);
+                    g.Bits.Add(kernelBits + n * perNeuronBits);
+                    left -= n;
+                }
+            estimate = channels * ((perChannel + g.PerCore - 1) / g.PerCore);
+        }
+        else
+        {
+            long channelsByNeurons = cap / perChannel, channelsByMemory = mem / (kernelBits + perNeuronBits * perChannel);
+            long perCoreChannels = Math.Min(channelsByNeurons, channelsByMemory);
+            g.Binding = channelsByMemory < channelsByNeurons ? ChipLimit.SynapseMemory : capBinding;
+            g.PerCore = (int)(perCoreChannels * perChannel);
+            g.ByMemory = channelsByMemory * perChannel;
+            for (long left = neurons; left > 0 && g.Fill.Count <= maxCores; left -= g.PerCore)
+            {
+                int n = (int)Math.Min(g.PerCore, left);
+                g.Fill.Add(n);
+                g.Bits.Add((n + perChannel - 1) / perChannel * kernelBits + n * perNeuronBits);
+            }
+            estimate = (neurons + g.PerCore - 1) / g.PerCore;
+        }
+        g.Cores = g.Fill.Count <= maxCores ? g.Fill.Count : estimate;
+        return g;
+    }
+
+    /// <summary>The number of input slices and their width, or null when no split fits. Slices are equal
+    /// (ceil(fan-in / S) inputs; the last may be narrower). S starts at ceil(fan-in / limit). A dendritic root
+    /// compartment also takes the S - 1 partial sums on its core's input axons, so S grows until slice + S - 1 fits;
+    /// a relay merge neuron sums S partials, so S must not exceed the limit.</summary>
+    private static (int Slices, long Width)? ChooseSlices(long fanIn, int limit, FanInSplit mode)
+    {
+        for (long s = (fanIn + limit - 1) / limit; s <= limit; s++)
+        {
+            long w = (fanIn + s - 1) / s;
+            if (mode == FanInSplit.Relay || w + (s - 1) <= limit) return ((int)s, w);
+        }
+        return null;
+    }
+
+    private static string ModeText(FanInSplit mode, int s) => mode == FanInSplit.Dendritic
+        ? $"dendritic: each neuron becomes {s} compartments, the root one on slice 0's cores adds the {s - 1} partial sums"
+        : $"relay: each neuron becomes {s} partial neurons plus a merge neuron on separate combining cores that adds the {s} partial sums";
+
     public static Mapping Map(ChipModel chip, IReadOnlyList<LayerDescription> layers)
     {
         ArgumentNullException.ThrowIfNull(chip);
@@ -83,8 +225,9 @@ public static class Mapper
         var inv = CultureInfo.InvariantCulture;
         var lim = chip.Limits;
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var plans = new List<(LayerDescription L, int PerCore, ChipLimit Binding, int Bits, bool Unrolled, long Stored, long PerNeuron, long Shared, int CoresNeeded, string Why, List<int> Fill, List<long> CoreBits)>();
+        var plans = new List<Plan>();
         var notes = new List<string>();
+        int maxCores = chip.Cores.Count;
 
         foreach (var layer in layers)
         {
@@ -100,99 +243,136 @@ public static class Mapper
             if (bits < 1) throw new ArgumentException($"Layer '{layer.Name}' asks for {bits}-bit weights.", nameof(layers));
 
             string head = $"layer {layer.Name} needs {layer.Neurons} neurons x {layer.FanIn} fan-in";
+            var mode = FanInSplit.None;
+            int slices = 1;
+            long width = layer.FanIn;
             if (layer.FanIn > lim.FanIn)
-                throw new MappingException(chip.Name, layer.Name, ChipLimit.FanIn, layer.FanIn, lim.FanIn,
-                    $"{head}; {chip.Name} allows fan-in {lim.FanIn} per core: {layer.FanIn - lim.FanIn} inputs too many. " +
-                    $"A layer with fan-in up to {lim.FanIn} would fit (splitting one neuron's inputs over cores is not modelled).");
+            {
+                string over = $"{head}; {chip.Name} allows fan-in {lim.FanIn} per core: {layer.FanIn - lim.FanIn} inputs too many. " +
+                              $"A layer with fan-in up to {lim.FanIn} would fit";
+                if (lim.FanInSplit == FanInSplit.None)
+                {
+                    long s = (layer.FanIn + lim.FanIn - 1) / lim.FanIn;
+                    throw new MappingException(chip.Name, layer.Name, ChipLimit.FanIn, layer.FanIn, lim.FanIn,
+                        $"{over}; {chip.Name}'s file does not let a neuron's inputs be split over cores (core_limits.fan_in_split: none). " +
+                        $"A chip with fan_in_split: dendritic or relay would split each neuron into at least {s} slices of " +
+                        $"{(layer.FanIn + s - 1) / s} inputs on different cores and combine the partial sums.");
+                }
+                if (ChooseSlices(layer.FanIn, lim.FanIn, lim.FanInSplit) is not { } choice)
+                    throw new MappingException(chip.Name, layer.Name, ChipLimit.FanIn, layer.FanIn, lim.FanIn,
+                        $"{over}. Splitting ({lim.FanInSplit.ToString().ToLowerInvariant()}) cannot reach it either: the combining " +
+                        $"neuron would itself need more than {lim.FanIn} inputs (a tree of combining stages is not modelled).");
+                (mode, slices, width) = (lim.FanInSplit, choice.Slices, choice.Width);
+            }
 
             bool unrolled = layer.Convolutional && !lim.WeightSharing;
             bool sharedKernels = layer.Convolutional && lim.WeightSharing;
             long stored = unrolled ? layer.ConnectionsPerSample : layer.Synapses;
             // Shared kernels: a core keeps the kernel of each output channel it holds (FanIn weights per channel),
             // so cores are filled channel by channel. Otherwise every neuron brings its own synapses.
-            long kernelBits = checked(layer.FanIn * bits);
             long channels = sharedKernels ? Math.Max(1, layer.Synapses / layer.FanIn) : 1;
             long perChannel = sharedKernels ? (layer.Neurons + channels - 1) / channels : 0;
-            long perNeuron = sharedKernels ? 0 : checked((stored + layer.Neurons - 1) / layer.Neurons * bits);
-            long firstNeed = sharedKernels ? kernelBits : perNeuron;
-            if (firstNeed > lim.SynapseMemoryBits)
+            long storedPerNeuron = sharedKernels ? 0 : (stored + layer.Neurons - 1) / layer.Neurons;
+            // A slice holds its share of each neuron's synapses (all of them when the layer is not split).
+            long sliceStored = mode == FanInSplit.None ? storedPerNeuron : (storedPerNeuron * width + layer.FanIn - 1) / layer.FanIn;
+            long perNeuron = checked(sliceStored * bits);
+            long kernelBits = sharedKernels ? checked(width * bits) : 0;
+
+            var groups = new List<Group>();
+            void Need(string role, long ownBits)
             {
-                string what = sharedKernels
-                    ? $"one output channel's kernel takes {Units.FormatBits(kernelBits)} ({layer.FanIn} x {bits} bit)"
-                    : $"one neuron's synapses take {Units.FormatBits(perNeuron)} ({perNeuron / bits} x {bits} bit)";
+                long firstNeed = kernelBits + ownBits;
+                if (firstNeed <= lim.SynapseMemoryBits) return;
                 long fitFanIn = lim.SynapseMemoryBits / bits;
+                string what = mode != FanInSplit.None
+                    ? $"split into {slices} slices of {width} inputs, one {role} compartment's synapses take {Units.FormatBits(firstNeed)} ({firstNeed / bits} x {bits} bit)"
+                    : sharedKernels
+                        ? $"one output channel's kernel takes {Units.FormatBits(kernelBits)} ({layer.FanIn} x {bits} bit)"
+                        : $"one neuron's synapses take {Units.FormatBits(perNeuron)} ({perNeuron / bits} x {bits} bit)";
                 throw new MappingException(chip.Name, layer.Name, ChipLimit.SynapseMemory, firstNeed, lim.SynapseMemoryBits,
                     $"{head}; {what} but {chip.Name}'s synapse memory is {Units.FormatBits(lim.SynapseMemoryBits)} per core, " +
                     $"{Units.FormatBits(firstNeed - lim.SynapseMemoryBits)} short. At {bits}-bit weights a core holds at most {fitFanIn} synapses" +
                     (unrolled ? "; the chip has no convolutional weight sharing, so the convolution is stored unrolled." : "."));
             }
-
-            var fill = new List<int>();
-            var bitsOnCore = new List<long>();
-            int perCore;
-            ChipLimit binding;
-            long byMemory;
-            if (!sharedKernels)
+            Group Slice(string role, long ownBits, int cap, ChipLimit capBinding, Func<int, long> axons)
             {
-                byMemory = perNeuron == 0 ? long.MaxValue : lim.SynapseMemoryBits / perNeuron;
-                perCore = (int)Math.Min(lim.Neurons, byMemory);
-                binding = byMemory < lim.Neurons ? ChipLimit.SynapseMemory : ChipLimit.Neurons;
-                for (long left = layer.Neurons; left > 0 && fill.Count <= chip.Cores.Count; left -= perCore)
+                Need(role, ownBits);
+                return FillGroup(role, axons, layer.Neurons, ownBits, channels, perChannel, kernelBits, cap, capBinding,
+                    lim.SynapseMemoryBits, maxCores);
+            }
+
+            if (mode == FanInSplit.None)
+                groups.Add(Slice("whole", perNeuron, lim.Neurons, ChipLimit.Neurons, _ => layer.FanIn));
+            else
+            {
+                int partials = mode == FanInSplit.Dendritic ? slices - 1 : slices;
+                long w = width;
+                if (mode == FanInSplit.Dendritic)
                 {
-                    int n = (int)Math.Min(perCore, left);
-                    fill.Add(n);
-                    bitsOnCore.Add(n * perNeuron);
+                    // The root compartment keeps slice 0 and one partial-sum synapse per other slice; its core's input
+                    // axons take slice 0's inputs plus the partial sums of every root it holds.
+                    long axonCap = (lim.FanIn - w) / partials;
+                    int cap = (int)Math.Min(lim.Neurons, axonCap);
+                    groups.Add(Slice("slice 0 (root)", perNeuron + (long)partials * bits, cap,
+                        axonCap < lim.Neurons ? ChipLimit.FanIn : ChipLimit.Neurons, n => w + (long)partials * n));
+                }
+                var leaf = Slice("slice", perNeuron, lim.Neurons, ChipLimit.Neurons, _ => w);
+                for (int s = groups.Count; s < slices; s++) groups.Add(leaf);
+                if (mode == FanInSplit.Relay)
+                {
+                    long mergeBits = (long)slices * bits;
+                    if (mergeBits > lim.SynapseMemoryBits)
+                        throw new MappingException(chip.Name, layer.Name, ChipLimit.SynapseMemory, mergeBits, lim.SynapseMemoryBits,
+                            $"{head}; split into {slices} slices, one merge neuron's {slices} partial-sum synapses take {Units.FormatBits(mergeBits)} " +
+                            $"but {chip.Name}'s synapse memory is {Units.FormatBits(lim.SynapseMemoryBits)} per core.");
+                    long axonCap = lim.FanIn / slices;
+                    groups.Add(FillGroup("merge", n => (long)slices * n, layer.Neurons, mergeBits, 1, 0, 0,
+                        (int)Math.Min(lim.Neurons, axonCap), axonCap < lim.Neurons ? ChipLimit.FanIn : ChipLimit.Neurons,
+                        lim.SynapseMemoryBits, maxCores));
                 }
             }
-            else if (perChannel >= lim.Neurons)
+
+            long cores = groups.Sum(g => g.Cores);
+            long shared = sharedKernels ? groups.SelectMany(g => g.Bits).DefaultIfEmpty(0).Max() : 0;
+            string why;
+            if (mode == FanInSplit.None)
             {
-                // A channel spans several cores; each of them keeps that one kernel.
-                perCore = lim.Neurons;
-                binding = ChipLimit.Neurons;
-                byMemory = long.MaxValue;
-                for (long c = 0, left = layer.Neurons; c < channels && left > 0 && fill.Count <= chip.Cores.Count; c++)
-                    for (long inChannel = Math.Min(perChannel, left); inChannel > 0; inChannel -= perCore)
-                    {
-                        int n = (int)Math.Min(perCore, inChannel);
-                        fill.Add(n);
-                        bitsOnCore.Add(kernelBits);
-                        left -= n;
-                    }
+                var g = groups[0];
+                string limitText = g.Binding == ChipLimit.SynapseMemory
+                    ? $"but synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} per core holds {g.PerCore} neurons of this layer"
+                    : $"and {lim.Neurons} neurons per core" +
+                      (g.ByMemory == long.MaxValue ? "" : $" (synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} would hold {g.ByMemory.ToString(inv)})");
+                why = $"{head}; {chip.Name} allows fan-in {lim.FanIn} per core (ok) {limitText}; needs {cores} cores";
             }
             else
             {
-                long channelsByNeurons = lim.Neurons / perChannel, channelsByMemory = lim.SynapseMemoryBits / kernelBits;
-                long perCoreChannels = Math.Min(channelsByNeurons, channelsByMemory);
-                binding = channelsByMemory < channelsByNeurons ? ChipLimit.SynapseMemory : ChipLimit.Neurons;
-                perCore = (int)(perCoreChannels * perChannel);
-                byMemory = channelsByMemory * perChannel;
-                for (long left = layer.Neurons; left > 0 && fill.Count <= chip.Cores.Count; left -= perCore)
+                string GroupText(Group g, int count)
                 {
-                    int n = (int)Math.Min(perCore, left);
-                    fill.Add(n);
-                    bitsOnCore.Add((n + perChannel - 1) / perChannel * kernelBits);
+                    string by = g.Binding switch
+                    {
+                        ChipLimit.SynapseMemory => $"synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} binds",
+                        ChipLimit.FanIn => $"its {lim.FanIn} input axons bind: partial sums arrive on them",
+                        _ => $"{lim.Neurons} neurons per core binds",
+                    };
+                    return $"{(count > 1 ? $"{count} x " : "")}{g.Role}: {g.PerCore} per core ({by}), {g.Cores} cores{(count > 1 ? " each" : "")}";
                 }
+                var parts = new List<string>();
+                if (mode == FanInSplit.Dendritic) parts.Add(GroupText(groups[0], 1));
+                int leaves = mode == FanInSplit.Dendritic ? slices - 1 : slices;
+                parts.Add(GroupText(groups[mode == FanInSplit.Dendritic ? 1 : 0], leaves));
+                if (mode == FanInSplit.Relay) parts.Add(GroupText(groups[^1], 1));
+                why = $"{head}; {chip.Name} allows fan-in {lim.FanIn} per core, so each neuron's inputs are split into {slices} slices of " +
+                      $"{width} ({ModeText(mode, slices)}); {string.Join("; ", parts)}; needs {cores} cores";
             }
-            // The fill stops once it exceeds the chip; the count is then worked out without listing every core.
-            long estimate = sharedKernels && perChannel >= lim.Neurons
-                ? channels * ((perChannel + perCore - 1) / perCore)
-                : (layer.Neurons + (long)perCore - 1) / perCore;
-            int cores = fill.Count <= chip.Cores.Count ? fill.Count : (int)Math.Min(int.MaxValue, estimate);
-            long shared = sharedKernels ? bitsOnCore.Max() : 0;
-            string limitText = binding == ChipLimit.SynapseMemory
-                ? $"but synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} per core holds {perCore} neurons of this layer"
-                : $"and {lim.Neurons} neurons per core" +
-                  (byMemory == long.MaxValue ? "" : $" (synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} would hold {byMemory.ToString(inv)})");
-            string why = $"{head}; {chip.Name} allows fan-in {lim.FanIn} per core (ok) {limitText}; needs {cores} cores";
             if (sharedKernels)
                 why += $" (kernels shared: {channels} channels of {perChannel} neurons)";
             if (unrolled)
                 notes.Add($"{layer.Name}: {chip.Name} has no convolutional weight sharing, so synapse memory holds the " +
                           $"{layer.ConnectionsPerSample} unrolled connections instead of {layer.Synapses} shared weights.");
-            plans.Add((layer, perCore, binding, bits, unrolled, stored, perNeuron, shared, cores, why, fill, bitsOnCore));
+            plans.Add(new Plan(layer, groups, bits, unrolled, stored, groups[0].PerNeuronBits, shared, cores, why, mode, slices, width));
         }
 
-        long total = plans.Sum(p => (long)p.CoresNeeded);
+        long total = plans.Sum(p => p.CoresNeeded);
         if (total > chip.Cores.Count)
         {
             long running = 0, before = 0;
@@ -204,25 +384,66 @@ public static class Mapper
                 if (running > chip.Cores.Count) { culprit = p; break; }
             }
             long left = Math.Max(0, chip.Cores.Count - before);
+            // A split layer needs cores of every slice for each neuron: the cores left hold their share of it.
+            long held = culprit.Mode == FanInSplit.None
+                ? left * culprit.PerCore
+                : (long)Math.Floor((double)left * culprit.L.Neurons / culprit.CoresNeeded);
             string all = string.Join("; ", plans.Select(p => $"{p.L.Name} {p.CoresNeeded}"));
             throw new MappingException(chip.Name, culprit.L.Name, culprit.Binding, total, chip.Cores.Count,
                 $"{culprit.Why}, and the network needs {total} cores in all ({all}); the chip has {chip.Cores.Count}: " +
                 $"{total - chip.Cores.Count} cores short. It runs out at layer {culprit.L.Name}: " +
-                $"the {left} cores left after the layers before it hold {left * culprit.PerCore} of its {culprit.L.Neurons} neurons.", outOfCores: true);
+                $"the {left} cores left after the layers before it hold {held} of its {culprit.L.Neurons} neurons.", outOfCores: true);
         }
 
         var placements = new List<LayerPlacement>();
         int next = 0;
         foreach (var p in plans)
         {
-            var coreList = Enumerable.Range(next, p.CoresNeeded).ToArray();
-            var usage = new CoreUse[p.CoresNeeded];
-            for (int i = 0; i < usage.Length; i++)
-                usage[i] = new CoreUse(coreList[i], p.Fill[i], p.CoreBits[i], (double)p.Fill[i] / lim.Neurons,
-                    (double)p.CoreBits[i] / lim.SynapseMemoryBits, (double)p.L.FanIn / lim.FanIn);
-            next += p.CoresNeeded;
+            var coreList = Enumerable.Range(next, (int)p.CoresNeeded).ToArray();
+            var usage = new List<CoreUse>();
+            var groupCores = new List<int[]>();
+            foreach (var g in p.Groups)
+            {
+                var list = new int[g.Fill.Count];
+                for (int i = 0; i < g.Fill.Count; i++)
+                {
+                    list[i] = next;
+                    usage.Add(new CoreUse(next, g.Fill[i], g.Bits[i], (double)g.Fill[i] / lim.Neurons,
+                        (double)g.Bits[i] / lim.SynapseMemoryBits, (double)g.AxonsUsed(g.Fill[i]) / lim.FanIn));
+                    next++;
+                }
+                groupCores.Add(list);
+            }
+            SplitPlacement? split = null;
+            string why = p.Why;
+            if (p.Mode != FanInSplit.None)
+            {
+                int combineIndex = p.Mode == FanInSplit.Dendritic ? 0 : p.Groups.Count - 1;
+                var combine = groupCores[combineIndex];
+                var rootOf = CoreOfNeuron(combine, p.Groups[combineIndex].Fill, p.L.Neurons);
+                long messages = 0, hops = 0;
+                int maxHops = 0;
+                for (int s = p.Mode == FanInSplit.Dendritic ? 1 : 0; s < p.Slices; s++)
+                {
+                    var sender = CoreOfNeuron(groupCores[s], p.Groups[s].Fill, p.L.Neurons);
+                    for (int j = 0; j < p.L.Neurons; j++)
+                    {
+                        int h = chip.Cores.Hops(sender[j], rootOf[j]);
+                        hops += h;
+                        if (h > maxHops) maxHops = h;
+                        messages++;
+                    }
+                }
+                split = new SplitPlacement(p.Mode, p.Slices, p.SliceFanIn, p.Mode == FanInSplit.Dendritic ? p.Slices : p.Slices + 1,
+                    groupCores.Take(p.Slices).Select(c => (IReadOnlyList<int>)c).ToArray(), combine,
+                    p.Groups[combineIndex].PerCore, p.Groups[combineIndex].Binding, messages, hops, maxHops);
+                notes.Add($"{p.L.Name}: fan-in {p.L.FanIn} exceeds {chip.Name}'s {lim.FanIn} per core, so it is split into {p.Slices} slices of " +
+                          $"{p.SliceFanIn} inputs ({ModeText(p.Mode, p.Slices)}); {p.L.Neurons * (long)split.CompartmentsPerNeuron} neurons/compartments " +
+                          $"instead of {p.L.Neurons}, {messages} partial-sum messages per time step over {hops} hops (farthest {maxHops}), " +
+                          $"{split.ExtraCompartmentsPerNeuron} extra compartment updates per neuron and a combine stage each time step.");
+            }
             placements.Add(new LayerPlacement(p.L, coreList, p.PerCore, p.Binding, p.Bits, p.Unrolled, p.Stored, p.PerNeuron,
-                p.Shared, usage, $"{p.Why}, the chip has {chip.Cores.Count}: fits"));
+                p.Shared, usage, $"{why}, the chip has {chip.Cores.Count}: fits", split));
         }
 
         var edges = new List<MappingEdge>();
@@ -232,14 +453,16 @@ public static class Mapper
             if (consumer.Layer.Source is not { } src || !byName.TryGetValue(src, out var producer)) continue;
             long totalHops = 0;
             int maxHops = 0;
-            foreach (int a in producer.Cores)
-            foreach (int b in consumer.Cores)
+            var inputs = consumer.InputCores;
+            foreach (int a in producer.OutputCores)
+            foreach (int b in inputs)
             {
                 int h = chip.Cores.Hops(a, b);
                 totalHops += h;
                 if (h > maxHops) maxHops = h;
             }
-            edges.Add(new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.Cores.Count, consumer.Cores.Count, totalHops, maxHops));
+            edges.Add(new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, inputs.Count, totalHops, maxHops,
+                consumer.Split?.Slices ?? 1));
         }
         foreach (var producer in placements)
         {
@@ -249,5 +472,16 @@ public static class Mapper
                           $"core-to-core fan-out {chip.Name} allows; relay cores or splitter neurons would be needed (not modelled).");
         }
         return new Mapping(chip, placements, edges, notes);
+    }
+
+    /// <summary>The core of each neuron of a group, neurons taken in order.</summary>
+    private static int[] CoreOfNeuron(IReadOnlyList<int> cores, IReadOnlyList<int> fill, int neurons)
+    {
+        var of = new int[neurons];
+        int j = 0;
+        for (int i = 0; i < cores.Count; i++)
+            for (int k = 0; k < fill[i] && j < neurons; k++)
+                of[j++] = cores[i];
+        return of;
     }
 }

@@ -51,6 +51,9 @@ public class MappingLimitTests
         Assert.Equal(ChipLimit.FanIn, e.Limit);
         Assert.Equal((9.0, 8.0), (e.Required, e.Available));
         Assert.Contains("1 inputs too many", e.Message);
+        // Tiny's file has no fan_in_split (default none): the message says so and what a splitting chip would do.
+        Assert.Contains("fan_in_split: none", e.Message);
+        Assert.Contains("2 slices of 5 inputs", e.Message);
     }
 
     [Fact]

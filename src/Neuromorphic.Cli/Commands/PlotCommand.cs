@@ -1,0 +1,25 @@
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>`plot`: the plots of a run directory as PNG and SVG under RUN_DIR/plots.</summary>
+public sealed class PlotCommand : ICliCommand
+{
+    public string Name => "plot";
+    public string Summary => "plot a run (receptive fields, weight norms, learning curves, energy)";
+    public string Help => $"""
+        usage: neuromorphic plot --run RUN_DIR [--kind all|{string.Join("|", RunPlots.Kinds)}]
+
+        Writes PNG and SVG files to RUN_DIR/plots. Energy plots need a 'simulate' of the run first.
+        """;
+
+    public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
+    {
+        string run = args.String("run") ?? throw new UserErrorException("plot needs --run RUN_DIR.");
+        string kind = args.String("kind", "all");
+        args.ThrowOnUnknown(Name);
+        EvaluateCommand.LoadModel(run);
+        var plots = RunPlots.Make(run, kind == "all" ? RunPlots.Kinds : [kind]);
+        if (plots.Count == 0) throw new UserErrorException($"nothing to plot for '{kind}' in {run} (energy plots need 'neuromorphic simulate --run {run}' first).");
+        foreach (var path in RunPlots.Save(run, plots)) Console.WriteLine(path);
+        return Task.FromResult(0);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>`report`: one self-contained HTML file with the run's configuration, figures, tables and plots.</summary>
+public sealed class ReportCommand : ICliCommand
+{
+    public string Name => "report";
+    public string Summary => "write RUN_DIR/report.html (configuration, metrics, chip table, plots)";
+    public string Help => """
+        usage: neuromorphic report --run RUN_DIR
+
+        Writes one HTML file with no outside references (plots embedded), readable offline.
+        """;
+
+    public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
+    {
+        string run = args.String("run") ?? throw new UserErrorException("report needs --run RUN_DIR.");
+        args.ThrowOnUnknown(Name);
+        EvaluateCommand.LoadModel(run);
+        Console.WriteLine(RunReportWriter.Write(run));
+        return Task.FromResult(0);
+    }
+}

@@ -1,0 +1,51 @@
+using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Hardware;
+
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>`simulate`: a trained network on chips from hardware model files: accuracy beside modeled energy and latency.</summary>
+public sealed class SimulateCommand : ICliCommand
+{
+    public string Name => "simulate";
+    public string Summary => "map a trained run onto chips and report accuracy, energy and latency";
+    public string Help => """
+        usage: neuromorphic simulate --run RUN_DIR [--hardware FILE|all] [--data DIR] [--limit-test N]
+
+        --hardware   a chip model file (YAML, see docs/hardware-model-format.md) or 'all' for every file in
+                     hardware-models/ (default: all)
+        For each chip: maps the network onto its cores, quantises the weights to its precision, runs the test
+        split through the engine with the chip as the cost model, and prints accuracy after quantisation,
+        energy per inference by category, latency, throughput and cores used. Writes RUN_DIR/hardware.json.
+        """;
+
+    public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
+    {
+        string run = args.String("run") ?? throw new UserErrorException("simulate needs --run RUN_DIR.");
+        string hardware = args.String("hardware", "all");
+        string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
+        int? limit = args.Int("limit-test", min: 1);
+        args.ThrowOnUnknown(Name);
+        EvaluateCommand.LoadModel(run); // fail early on a bad run directory
+        var outcomes = await SimulateAsync(run, hardware, data, limit, new ConsoleProgress(), cancellationToken);
+        Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
+        return 0;
+    }
+
+    internal static async Task<IReadOnlyList<ChipOutcome>> SimulateAsync(string run, string hardware, string data, int? limit,
+        ConsoleProgress progress, CancellationToken ct)
+    {
+        var catalog = LoadCatalog(hardware);
+        var test = EvaluateCommand.OpenTest(data, limit);
+        var outcomes = await ChipSimulation.RunAsync(run, catalog.Chips, test, progress, ct);
+        RunDirectory.WriteJson(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
+        return outcomes;
+    }
+
+    static HardwareCatalog LoadCatalog(string hardware)
+    {
+        string path = hardware == "all" ? RepositoryPaths.HardwareModels : hardware;
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new UserErrorException($"hardware model '{path}' does not exist.");
+        try { return HardwareCatalog.Load(path); }
+        catch (HardwareModelException e) { throw new UserErrorException(e.Message, e); }
+    }
+}

@@ -1,0 +1,100 @@
+using Neuromorphic.Datasets;
+using Neuromorphic.Hardware;
+using Neuromorphic.Learning;
+using Neuromorphic.Learning.Pipeline;
+
+namespace Neuromorphic.Cli.Simulation;
+
+/// <summary>
+/// A trained network on a chip: its layers described in the chip's terms, mapped onto cores, its weights
+/// quantised to the chip's precision, and the test set run through the engine with the chip as cost model,
+/// so the energy and latency come from the work the engine counted on real data.
+/// </summary>
+public static class ChipSimulation
+{
+    /// <summary>The network's layers as the mapper sees them; names are the engine actors' names.</summary>
+    public static IReadOnlyList<LayerDescription> Describe(TrainedModel model)
+    {
+        var preset = model.Preset;
+        var layers = new List<LayerDescription>();
+        var (c, h, w) = (preset.Channels, preset.Height, preset.Width);
+        string? source = null;
+        var shapes = preset.LayerOutputShapes();
+        for (int i = 0; i < preset.Layers.Count; i++)
+        {
+            string name = NetworkBuilder.LayerName(i);
+            var layer = model.Network.Layers[i];
+            long zeros = CountZeros(layer.Weights.Span);
+            if (preset.Layers[i].Conv is { } conv)
+            {
+                // Neurons are the convolution's output units (before pooling, which the neuron's output stage does).
+                int ch = h + 2 * conv.Padding - conv.KernelSize + 1, cw = w + 2 * conv.Padding - conv.KernelSize + 1;
+                layers.Add(LayerDescription.Conv(name, conv.OutChannels, ch, cw, (long)c * conv.KernelSize * conv.KernelSize, source) with { ZeroWeights = zeros });
+            }
+            else
+            {
+                var linear = preset.Layers[i].Linear!;
+                layers.Add(LayerDescription.Dense(name, linear.OutFeatures, linear.InFeatures, source) with { ZeroWeights = zeros });
+            }
+            (c, h, w) = shapes[i];
+            source = name;
+        }
+        layers.Add(LayerDescription.Dense("readout", model.Readout.Classes, model.Readout.Features, source)
+            with { ZeroWeights = CountZeros(model.Readout.Weights) });
+        return layers;
+    }
+
+    /// <summary>Quantises every weight array in place to <paramref name="bits"/> (32: left as float); returns the largest relative RMS error.</summary>
+    public static double Quantize(TrainedModel model, int bits)
+    {
+        if (bits >= 32) return 0; // a float32 machine computes with the weights as trained
+        double worst = 0;
+        foreach (var layer in model.Network.Layers) worst = Math.Max(worst, QuantizeInPlace(layer.Weights.Span, bits));
+        worst = Math.Max(worst, QuantizeInPlace(model.Readout.Weights, bits));
+        return worst;
+    }
+
+    static double QuantizeInPlace(Span<float> weights, int bits)
+    {
+        var q = WeightQuantizer.Quantize(weights, bits);
+        q.Values.CopyTo(weights);
+        return q.RelativeRmsError;
+    }
+
+    static long CountZeros(ReadOnlySpan<float> values)
+    {
+        long zeros = 0;
+        foreach (float v in values) if (v == 0) zeros++;
+        return zeros;
+    }
+
+    /// <summary>Runs the model on every chip; chips the network does not fit get a row saying why.</summary>
+    public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(string runDirectory, IEnumerable<ChipModel> chips, IImageSource test,
+        ITrainingProgress progress, CancellationToken ct)
+    {
+        var outcomes = new List<ChipOutcome>();
+        var layers = Describe(TrainedModel.Load(runDirectory));
+        foreach (var chip in chips)
+        {
+            Mapping mapping;
+            try { mapping = Mapper.Map(chip, layers); }
+            catch (MappingException e)
+            {
+                outcomes.Add(new ChipOutcome(chip.Name, null, null, null, e.Message, null));
+                continue;
+            }
+            var model = TrainedModel.Load(runDirectory);   // a fresh copy: quantisation is per chip
+            double error = Quantize(model, chip.Limits.WeightBits);
+            var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping), progress, ct: ct);
+            var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples);
+            outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe()));
+        }
+        return outcomes;
+    }
+}
+
+/// <summary>One chip's result: accuracy after quantisation (null when it does not fit), its energy report, or the reason it does not fit.</summary>
+public sealed record ChipOutcome(string Chip, double? Accuracy, double? QuantizationRelativeRmsError, EnergyReport? Energy, string? Failure, string? Mapping)
+{
+    public HardwareResult ToRow() => new(Chip, Accuracy is { } a ? $"{100 * a:F2} %" : "-", Energy, Failure);
+}
