@@ -121,6 +121,16 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Pipelining_changes_nothing_but_speed()
+    {
+        var pipelined = Options("pipelined", HebbianSchedule.Concurrent, epochs: 1);
+        var lockstep = pipelined with { RunDirectory = Path.Combine(_root, "lockstep"), Lockstep = true };
+        await new SoftHebbTrainer().RunAsync(pipelined);
+        await new SoftHebbTrainer().RunAsync(lockstep);
+        AssertSameModel(Model(pipelined), Model(lockstep));
+    }
+
+    [Fact]
     public async Task Resume_refuses_a_checkpoint_of_another_run()
     {
         var o = Options("other", HebbianSchedule.Concurrent, epochs: 1);

@@ -11,7 +11,7 @@ public sealed class TrainCommand : ICliCommand
     public string Help => $"""
         usage: neuromorphic train --preset NAME|FILE [--data DIR] [--schedule concurrent|successive] [--seed N]
                                   [--out RUN_DIR] [--limit-train N] [--limit-test N] [--classifier-epochs N]
-                                  [--checkpoint-every BATCHES] [--resume]
+                                  [--checkpoint-every BATCHES] [--resume] [--lockstep]
 
         --preset             a built-in preset ({string.Join(", ", PresetLibrary.Names)}) or a preset JSON file
         --data DIR           dataset folder in its standard format (default: datasets/mnist-sample)
@@ -23,6 +23,8 @@ public sealed class TrainCommand : ICliCommand
         --classifier-epochs  override the preset's read-out epochs
         --checkpoint-every   consistent checkpoint every this many Hebbian batches (default 500)
         --resume             continue from RUN_DIR/checkpoint.ckpt after an interruption
+        --lockstep           admit one Hebbian batch at a time (no pipelining between layers): the
+                             baseline for measuring what the engine's pipelining gains; same results
         """;
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
@@ -69,6 +71,7 @@ public sealed class TrainCommand : ICliCommand
             ClassifierEpochs = args.Int("classifier-epochs", min: 1),
             CheckpointEveryBatches = args.Int("checkpoint-every", min: 0) ?? 500,
             Resume = args.Flag("resume"),
+            Lockstep = args.Flag("lockstep"),
         };
     }
 

@@ -52,6 +52,23 @@ public static class BatchStream
         }
     }
 
+    public static async IAsyncEnumerable<Payload> ToAsync(IEnumerable<Payload> items)
+    {
+        foreach (var item in items) yield return item;
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Yields a data payload only after taking <paramref name="gate"/>; whoever consumes the batch releases it.</summary>
+    public static async IAsyncEnumerable<Payload> Throttle(IEnumerable<Payload> items, SemaphoreSlim gate,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var item in items)
+        {
+            if (item is DataPayload) await gate.WaitAsync(ct).ConfigureAwait(false);
+            yield return item;
+        }
+    }
+
     /// <summary>0..count-1 shuffled by a generator seeded from (seed, purpose, epoch); identity when not shuffled.</summary>
     public static int[] Order(int count, bool shuffle, int seed, string purpose, int epoch)
     {

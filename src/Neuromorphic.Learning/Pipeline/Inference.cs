@@ -15,7 +15,7 @@ public static class Inference
         int classes = model.Readout.Classes;
         var confusion = new long[classes, classes];
         long done = 0, correct = 0;
-        var stream = BatchStream.Create(data, BatchStream.Order(data.Count, shuffle: false, 0, "", 0), BatchSize);
+        var stream = BatchStream.ToAsync(BatchStream.Create(data, BatchStream.Order(data.Count, shuffle: false, 0, "", 0), BatchSize));
         var pass = NetworkBuilder.Build(model.Network, stream, model.Network.Layers.Count - 1, _ => false, readout: model.Readout,
             costModel: costModel, trace: trace, onData: e =>
             {

@@ -12,7 +12,7 @@ public static class NetworkBuilder
 
     /// <param name="lastLayer">Index of the last Hebbian layer to run (the stream stops there).</param>
     /// <param name="learns">Which layers apply plasticity in this pass.</param>
-    public static Pass Build(HebbianNetwork net, IEnumerable<Payload> input, int lastLayer, Func<int, bool> learns,
+    public static Pass Build(HebbianNetwork net, IAsyncEnumerable<Payload> input, int lastLayer, Func<int, bool> learns,
         Action<Event> onData, Action<ControlKind>? onControl = null, LinearReadout? readout = null,
         SnapshotCollector? snapshots = null, ICostModel? costModel = null, TraceRecorder? trace = null)
     {

@@ -82,8 +82,11 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                 Func<int, bool> learns = o.Schedule == HebbianSchedule.Successive ? i => i == pass : _ => true;
                 int orderEpoch = pass * preset.Hebbian.Epochs + epoch;
                 var order = BatchStream.Order(data.Count, shuffle: true, o.Seed, "hebbian-order", orderEpoch);
-                var stream = BatchStream.Create(data, order, batchSize, startBatch, preset.Hebbian.Augmentation,
+                var batches = BatchStream.Create(data, order, batchSize, startBatch, preset.Hebbian.Augmentation,
                     Seeds.Derive(o.Seed, "hebbian-augment", orderEpoch), o.CheckpointEveryBatches);
+                // Lock-step: the next batch enters only when the previous one has left the last layer (no pipelining).
+                using var inFlight = o.Lockstep ? new SemaphoreSlim(1) : null;
+                var stream = inFlight is null ? BatchStream.ToAsync(batches) : BatchStream.Throttle(batches, inFlight);
 
                 string phase = o.Schedule == HebbianSchedule.Successive
                     ? $"hebbian layer {pass + 1}/{layers}, epoch {epoch + 1}/{preset.Hebbian.Epochs}"
@@ -93,7 +96,11 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                 var snapshots = new SnapshotCollector();
                 NetworkBuilder.Pass? built = null;
                 built = NetworkBuilder.Build(net, stream, lastLayer, learns,
-                    onData: e => _progress.Advance(images += ((DenseBlock)e.Payload).BatchSize),
+                    onData: e =>
+                    {
+                        _progress.Advance(images += ((DenseBlock)e.Payload).BatchSize);
+                        inFlight?.Release();
+                    },
                     onControl: kind =>
                     {
                         if (kind != ControlKind.Flush) return;
@@ -106,15 +113,17 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                     },
                     snapshots: snapshots);
                 var clock = Stopwatch.StartNew();
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var report = await built.Network.RunAsync(o.Seed, ct);
                 double seconds = clock.Elapsed.TotalSeconds;
+                double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / Math.Max(seconds, 1e-9);
                 long done = images - (long)startBatch * batchSize;
                 var summary = new HebbianPassSummary(phase, done, seconds, done / Math.Max(seconds, 1e-9),
-                    report.EngineOverheadFraction, report.MakespanNs,
+                    report.EngineOverheadFraction, cpu, report.MakespanNs,
                     report.Actors.ToDictionary(a => a.Key, a => ActorSummary.From(a.Value)),
                     built.Layers.ToDictionary(l => l.Name, l => l.History.ToArray()));
                 result.HebbianPasses.Add(summary);
-                _progress.End($"{done} images in {seconds:F1} s ({summary.ImagesPerSecond:F1} images/s, engine overhead {100 * summary.EngineOverhead:F1} %)");
+                _progress.End($"{done} images in {seconds:F1} s ({summary.ImagesPerSecond:F1} images/s, CPU {100 * cpu:F0} %, engine overhead {100 * summary.EngineOverhead:F1} %)");
 
                 // Next position: the start of the following epoch or pass.
                 var next = epoch + 1 < preset.Hebbian.Epochs
@@ -133,7 +142,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         try
         {
             var order = BatchStream.Order(data.Count, shuffle: false, 0, "", 0);
-            var stream = BatchStream.Create(data, order, ExtractionBatch);
+            var stream = BatchStream.ToAsync(BatchStream.Create(data, order, ExtractionBatch));
             _progress.Begin(phase, data.Count, "images");
             long done = 0;
             var built = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => false, onData: e =>

@@ -26,4 +26,7 @@ public sealed record TrainingOptions
     public int CheckpointEveryBatches { get; init; } = 500;
     /// <summary>Continue from the run directory's checkpoint instead of starting afresh.</summary>
     public bool Resume { get; init; }
+    /// <summary>Admit one batch at a time into the Hebbian pipeline (the layers then work one after another):
+    /// the baseline that shows what pipelining through the engine gains. Same results, only slower.</summary>
+    public bool Lockstep { get; init; }
 }

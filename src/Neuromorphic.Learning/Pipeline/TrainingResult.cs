@@ -21,8 +21,9 @@ public sealed class TrainingResult
     public long PeakMemoryBytes { get; set; }
 }
 
+/// <param name="CpuUtilisation">Process CPU time over wall time during the pass (2.0 = both cores busy).</param>
 public sealed record HebbianPassSummary(string Phase, long Images, double Seconds, double ImagesPerSecond,
-    double EngineOverhead, double ModeledMakespanNs, IReadOnlyDictionary<string, ActorSummary> Actors,
+    double EngineOverhead, double CpuUtilisation, double ModeledMakespanNs, IReadOnlyDictionary<string, ActorSummary> Actors,
     IReadOnlyDictionary<string, LayerProgressPoint[]> LayerHistory);
 
 public sealed record ReadoutEpoch(int Epoch, float LearningRate, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy);
