@@ -6,7 +6,7 @@ namespace Neuromorphic.Bench;
 /// </summary>
 public static class Benchmarks
 {
-    public const string Usage = "bench gemm [--threads 1,2] [--backends managed,openblas] [--seconds S] | bench peak";
+    public const string Usage = "bench gemm [--threads 1,2] [--backends managed,openblas] [--seconds S] | bench peak | bench hebbian [--preset cifar10] [--images N] [--schedule concurrent|successive] [--no-stages] [--no-pipeline]";
 
     public static int Run(string[] args)
     {
@@ -16,6 +16,7 @@ public static class Benchmarks
         {
             "gemm" => GemmBenchmark.Run(rest),
             "peak" => PrintPeak(),
+            "hebbian" => HebbianBenchmark.Run(rest),
             _ => throw new ArgumentException($"unknown benchmark '{command}'; usage: {Usage}"),
         };
     }

@@ -50,6 +50,15 @@ public sealed class HebbianPlasticity
     /// </summary>
     public void ComputeDelta(Tensor x, Tensor u, Tensor weights, int padding, PaddingMode mode, Conv2dWorkspace workspace)
     {
+        var uRule = ComputeFactors(u);
+        Correlate(x, weights, padding, mode, workspace);
+        ApplyDecay(uRule, weights);
+    }
+
+    /// <summary>Stage 1 (spec §2 steps 1–2): y = rule(u) into <see cref="Factors"/>. Returns the u the rule saw
+    /// (u itself, or Triangle(u) with <see cref="PreTriangle"/>), which the decay term must use too.</summary>
+    public Tensor ComputeFactors(Tensor u)
+    {
         var (n, k, h, w) = u.Nchw;
         Tensor uRule = u;
         if (PreTriangle)
@@ -59,8 +68,14 @@ public sealed class HebbianPlasticity
         }
         var y = _yTensor = View(ref _y, _yTensor, n, k, h, w);
         Rule.PostsynapticFactors(uRule, InverseTemperature, y);
+        return uRule;
+    }
 
-        // YX: the conv weight-gradient correlation of y with the padded input patches (spec §2 step 3).
+    /// <summary>Stage 2 (spec §2 step 3): YX, the conv weight-gradient correlation of the last factors y with the
+    /// padded input patches, into <see cref="Delta"/>. Reuses the workspace's columns when they are x's.</summary>
+    public void Correlate(Tensor x, Tensor weights, int padding, PaddingMode mode, Conv2dWorkspace workspace)
+    {
+        var y = _yTensor ?? throw new InvalidOperationException($"Call {nameof(ComputeFactors)} first.");
         var (xn, xc, xh, xw) = x.Nchw;
         var (_, _, kh, kw) = weights.Nchw;
         var geometry = new Conv2dGeometry(xn, xc, xh, xw, kh, kw, 1, padding, mode);
@@ -68,8 +83,13 @@ public sealed class HebbianPlasticity
             Conv2d.WeightCorrelation(y, workspace, _delta, accumulate: false);
         else
             Conv2d.WeightCorrelation(x, y, 1, padding, mode, workspace, _delta, accumulate: false);
+    }
 
-        // YU and the Oja-like decay: ΔW[k] = YX[k] − YU[k]·W[k] (spec §2 steps 4–5).
+    /// <summary>Stage 3 (spec §2 steps 4–5): YU[k] = Σ y_k·u_k and the Oja-like decay ΔW[k] = YX[k] − YU[k]·W[k].</summary>
+    public void ApplyDecay(Tensor uRule, Tensor weights)
+    {
+        var y = _yTensor ?? throw new InvalidOperationException($"Call {nameof(ComputeFactors)} first.");
+        int k = uRule.Shape[1];
         ChannelDot.Compute(y, uRule, _yu);
         int fanIn = weights.Length / k;
         for (int kk = 0; kk < k; kk++)
@@ -83,6 +103,12 @@ public sealed class HebbianPlasticity
     public HebbianUpdateStats Step(Tensor x, Tensor u, Tensor weights, int padding, PaddingMode mode, Conv2dWorkspace workspace)
     {
         ComputeDelta(x, u, weights, padding, mode, workspace);
+        return ApplyDelta(weights);
+    }
+
+    /// <summary>Stage 4 (spec §2 steps 6–8): ΔW /= max|ΔW| + 1e-30, W[k] += η_k·ΔW[k], η recomputed from the new weights.</summary>
+    public HebbianUpdateStats ApplyDelta(Tensor weights)
+    {
         var delta = _delta.Span;
         float maxAbs = delta.Length == 0 ? 0f : MathF.Abs(TensorPrimitives.MaxMagnitude(delta));
         // One scalar for the whole layer, so no weight moves by more than η_k per batch (step 6).

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Learning;
@@ -63,10 +65,24 @@ internal sealed class ChannelArgmax
         int baseOffset = image * k * plane;
         u.Data.AsSpan(baseOffset, plane).CopyTo(best);
         index.Clear();
+        int vectorEnd = Vector512.IsHardwareAccelerated ? plane - plane % 16 : 0;
         for (int ch = 1; ch < k; ch++)
         {
             var row = u.Data.AsSpan(baseOffset + ch * plane, plane);
-            for (int p = 0; p < plane; p++)
+            // Strict > keeps ties on the lowest index, and NaN never compares greater, so it never wins.
+            ref float pr = ref MemoryMarshal.GetReference(row);
+            ref float pb = ref MemoryMarshal.GetReference(best);
+            ref int pi = ref MemoryMarshal.GetReference(index);
+            var chv = Vector512.Create(ch);
+            for (int p = 0; p < vectorEnd; p += 16)
+            {
+                var r = Vector512.LoadUnsafe(ref pr, (nuint)p);
+                var b = Vector512.LoadUnsafe(ref pb, (nuint)p);
+                var gt = Vector512.GreaterThan(r, b);
+                Vector512.ConditionalSelect(gt, r, b).StoreUnsafe(ref pb, (nuint)p);
+                Vector512.ConditionalSelect(gt.AsInt32(), chv, Vector512.LoadUnsafe(ref pi, (nuint)p)).StoreUnsafe(ref pi, (nuint)p);
+            }
+            for (int p = vectorEnd; p < plane; p++)
                 if (row[p] > best[p]) { best[p] = row[p]; index[p] = ch; }
         }
         return index;

@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Learning;
@@ -22,13 +23,23 @@ public sealed class SoftKrotovRule : IWtaRule
         for (int i = 0; i < n; i++)
         {
             var image = y.Data.AsSpan(i * k * plane, k * plane);
-            // Negate everything, then flip the single winner back: exactly one positive factor per position.
-            TensorPrimitives.Negate(image, image);
             var winners = _argmax.Compute(u, i);
-            for (int p = 0; p < plane; p++)
+            // y = −s everywhere except the single winner of each position, which keeps +s.
+            int vectorEnd = Vector512.IsHardwareAccelerated ? plane - plane % 16 : 0;
+            ref int pw = ref MemoryMarshal.GetReference(winners);
+            for (int ch = 0; ch < k; ch++)
             {
-                ref float v = ref image[winners[p] * plane + p];
-                v = -v;
+                var row = image.Slice(ch * plane, plane);
+                ref float py = ref MemoryMarshal.GetReference(row);
+                var chv = Vector512.Create(ch);
+                for (int p = 0; p < vectorEnd; p += 16)
+                {
+                    var v = Vector512.LoadUnsafe(ref py, (nuint)p);
+                    var win = Vector512.Equals(Vector512.LoadUnsafe(ref pw, (nuint)p), chv).AsSingle();
+                    Vector512.ConditionalSelect(win, v, -v).StoreUnsafe(ref py, (nuint)p);
+                }
+                for (int p = vectorEnd; p < plane; p++)
+                    if (winners[p] != ch) row[p] = -row[p];
             }
         }
     }

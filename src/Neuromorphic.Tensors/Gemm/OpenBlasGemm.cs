@@ -14,10 +14,18 @@ public sealed unsafe partial class OpenBlasGemm : IGemm
     public int Threads { get; }
     public string Name { get; }
 
+    static int s_libraryThreads;
+
+    static void SetLibraryThreads(int threads)
+    {
+        openblas_set_num_threads(threads);
+        Volatile.Write(ref s_libraryThreads, threads);
+    }
+
     OpenBlasGemm(int threads)
     {
         Threads = threads;
-        openblas_set_num_threads(threads);
+        SetLibraryThreads(threads);
         string core = Marshal.PtrToStringAnsi(openblas_get_corename()) ?? "?";
         Name = $"openblas-{core.ToLowerInvariant()} x{threads}";
     }
@@ -38,6 +46,8 @@ public sealed unsafe partial class OpenBlasGemm : IGemm
         GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0) { GemmEdges.ScaleC(m, n, beta, c, ldc); return; }
+        // The thread count is one global of the library: an instance with another count may have changed it.
+        if (Volatile.Read(ref s_libraryThreads) != Threads) SetLibraryThreads(Threads);
         fixed (float* pa = a, pb = b, pc = c)
             cblas_sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
                 alpha, pa, Math.Max(1, lda), pb, Math.Max(1, ldb), beta, pc, Math.Max(1, ldc));
