@@ -2,6 +2,8 @@ using System.Text.Json;
 using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Plotting;
 using OxyPlot;
+using OxyPlot.Annotations;
+using OxyPlot.Axes;
 
 namespace Neuromorphic.Cli;
 
@@ -53,11 +55,14 @@ public static class RunPlots
                 {
                     var epochs = metrics.RootElement.GetProperty("readoutEpochs").EnumerateArray().ToArray();
                     if (epochs.Length == 0) break;
-                    plots.Add((kind, "Read-out learning curves",
-                        Plots.LearningCurves(epochs.Select(e => e.GetProperty("epoch").GetInt32()).ToArray(),
-                            epochs.Select(e => 100 * e.GetProperty("trainAccuracy").GetDouble()).ToArray(),
-                            epochs.Select(e => 100 * e.GetProperty("testAccuracy").GetDouble()).ToArray(),
-                            epochs.Select(e => e.GetProperty("trainLoss").GetDouble()).ToArray())));
+                    var curves = Plots.LearningCurves(epochs.Select(e => e.GetProperty("epoch").GetInt32()).ToArray(),
+                        epochs.Select(e => 100 * e.GetProperty("trainAccuracy").GetDouble()).ToArray(),
+                        epochs.Select(e => 100 * e.GetProperty("testAccuracy").GetDouble()).ToArray(),
+                        epochs.Select(e => e.GetProperty("trainLoss").GetDouble()).ToArray());
+                    // Epochs are whole numbers: no ticks at 1.1, 1.2, ... when there are only a few.
+                    foreach (var axis in curves.Axes.Where(a => a.Position == AxisPosition.Bottom))
+                        (axis.MinimumMajorStep, axis.MinimumMinorStep) = (1, 1);
+                    plots.Add((kind, "Read-out learning curves", curves));
                     break;
                 }
                 case "energy-breakdown" when hardware is not null:
@@ -69,7 +74,9 @@ public static class RunPlots
                 case "accuracy-energy" when hardware is not null:
                 {
                     var chips = Chips(hardware).Where(c => c.Accuracy is not null).Select(c => (c.Chip, c.Total, 100 * c.Accuracy!.Value)).ToList();
-                    if (chips.Count > 0) plots.Add((kind, "Accuracy after quantisation versus modeled energy per inference", Plots.AccuracyVersusEnergy(chips)));
+                    if (chips.Count > 0)
+                        plots.Add((kind, "Accuracy after quantisation versus modeled energy per inference",
+                            SpreadLabels(Plots.AccuracyVersusEnergy(chips))));
                     break;
                 }
                 case var k when !Kinds.Contains(k):
@@ -84,6 +91,53 @@ public static class RunPlots
         string dir = Path.Combine(run, "plots");
         Directory.CreateDirectory(dir);
         return plots.SelectMany(p => PlotExport.Save(p.Model, Path.Combine(dir, p.Kind))).ToList();
+    }
+
+    /// <summary>
+    /// Moves the point labels of a scatter plot apart. Chips often share an accuracy (quantisation to 8 or 9 bits
+    /// rarely changes a prediction) and lie close in energy, and the labels, centred above their points, then print
+    /// over each other. Each label takes the nearest free place above or below its point, stacked a line at a
+    /// time, inside the plot area. The model is laid out once at the size it is exported at (<see cref="PlotExport"/>
+    /// and the report both use 900 x 600) to map the points to pixels.
+    /// </summary>
+    public static PlotModel SpreadLabels(PlotModel model, int width = 900, int height = 600)
+    {
+        var labels = model.Annotations.OfType<TextAnnotation>().ToList();
+        if (labels.Count < 2) return model;
+        PlotExport.ToPng(model, width, height);
+        if (model.DefaultXAxis is not { } xAxis || model.DefaultYAxis is not { } yAxis) return model;
+        var area = model.PlotArea;
+        ScreenPoint Pixel(DataPoint p) => new(xAxis.Transform(p.X), yAxis.Transform(p.Y));
+        const double gap = 10, lineHeight = 18, boxHeight = 16;
+        const double marker = 8; // the points' radius plus their white rim
+        var taken = labels.Select(l => Pixel(l.TextPosition)).Select(p => new OxyRect(p.X - marker, p.Y - marker, 2 * marker, 2 * marker)).ToList();
+        foreach (var label in labels)
+        {
+            var p = Pixel(label.TextPosition);
+            double w = Math.Min(area.Width, 7.2 * (label.Text ?? "").Length * (label.FontSize is > 0 and var f ? f / 12 : 1) + 6);
+            // Keep the label inside the plot area horizontally (annotations are clipped at its edges).
+            double left = Math.Clamp(p.X - w / 2, area.Left, Math.Max(area.Left, area.Right - w));
+            for (int level = 0; level <= labels.Count; level++)
+            {
+                bool placed = false;
+                foreach (bool above in new[] { true, false })
+                {
+                    double offset = gap + level * lineHeight;
+                    double top = above ? p.Y - offset - boxHeight : p.Y + offset;
+                    var box = new OxyRect(left, top, w, boxHeight);
+                    if (box.Top < area.Top || box.Bottom > area.Bottom || taken.Any(t => Overlap(t, box))) continue;
+                    label.Offset = new ScreenVector(left + w / 2 - p.X, above ? -offset : offset);
+                    label.TextVerticalAlignment = above ? VerticalAlignment.Bottom : VerticalAlignment.Top;
+                    taken.Add(box);
+                    placed = true;
+                    break;
+                }
+                if (placed) break;
+            }
+        }
+        return model;
+
+        static bool Overlap(OxyRect a, OxyRect b) => a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
     }
 
     sealed record ChipEnergy(string Chip, double? Accuracy, double Total, Dictionary<string, double> Breakdown);

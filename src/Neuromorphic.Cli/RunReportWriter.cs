@@ -17,12 +17,12 @@ public static class RunReportWriter
         using var metrics = Read(run, RunDirectory.MetricsFile);
         using var hardware = Read(run, RunDirectory.HardwareFile);
         if (info is not null)
-            foreach (var p in info.RootElement.EnumerateObject()) summary.Add(new(p.Name, p.Value.ToString()));
+            foreach (var p in info.RootElement.EnumerateObject()) summary.Add(new(Label(p.Name), p.Value.ToString()));
         if (metrics is not null)
         {
             var m = metrics.RootElement;
             foreach (var name in new[] { "preset", "schedule", "trainImages", "testImages" })
-                summary.Add(new(name, m.GetProperty(name).ToString()));
+                summary.Add(new(Label(name), m.GetProperty(name).ToString()));
             summary.Add(new("test accuracy", Pct(m.GetProperty("testAccuracy").GetDouble())));
             summary.Add(new("wall time", $"{m.GetProperty("wallSeconds").GetDouble():F1} s"));
             summary.Add(new("peak memory", $"{m.GetProperty("peakMemoryBytes").GetInt64() / (1024.0 * 1024):F0} MiB"));
@@ -41,28 +41,83 @@ public static class RunReportWriter
                     F(e.GetProperty("trainLoss").GetDouble(), 4), Pct(e.GetProperty("trainAccuracy").GetDouble()), Pct(e.GetProperty("testAccuracy").GetDouble()),
                 ]).ToList()));
         }
-        if (hardware is not null)
-            tables.Add(new ReportTable("Chips: accuracy after quantisation beside modeled energy and latency per inference",
-                ["chip", "accuracy", "energy", "synaptic", "neuron", "routing", "static", "latency", "cores", "note"],
-                hardware.RootElement.GetProperty("outcomes").EnumerateArray().Select(ChipRow).ToList()));
+        if (hardware is not null) tables.AddRange(ChipTables(hardware.RootElement.GetProperty("outcomes").EnumerateArray().ToList()));
 
         var figures = RunPlots.Make(run, RunPlots.Kinds).Select(p => ReportFigure.FromPlot(p.Caption, p.Model)).ToList();
         string title = metrics is not null ? $"Neuromorphic run: {metrics.RootElement.GetProperty("preset").GetString()}" : "Neuromorphic run";
         return HtmlReport.Save(new ReportContent(title, summary, tables, figures), Path.Combine(run, ReportFile));
     }
 
-    static IReadOnlyList<string> ChipRow(JsonElement o)
+    /// <summary>
+    /// The chips in two tables that each fit the page: accuracy, energy and speed per chip (with the reason where the
+    /// network does not fit), then the energy split by category, whose parts add up to the total: memory traffic is a
+    /// column of its own (von Neumann chips spend much of their energy there), learning only when a chip spent any.
+    /// </summary>
+    static IEnumerable<ReportTable> ChipTables(IReadOnlyList<JsonElement> outcomes)
     {
-        string chip = o.GetProperty("chip").GetString()!;
-        if (o.GetProperty("energy").ValueKind != JsonValueKind.Object)
-            return [chip, "-", "does not fit", "", "", "", "", "", "", o.GetProperty("failure").GetString() ?? ""];
-        var e = o.GetProperty("energy");
-        string J(string name) => SiUnits.Format(e.GetProperty(name).GetDouble(), "J");
-        return [chip, Pct(o.GetProperty("accuracy").GetDouble()), J("totalJ"), J("synapticJ"), J("neuronJ"), J("routingJ"), J("staticJ"),
-            SiUnits.Format(e.GetProperty("latencyS").GetDouble(), "s"), e.GetProperty("coresUsed").ToString(), ""];
+        static JsonElement? Energy(JsonElement o) =>
+            o.GetProperty("energy") is { ValueKind: JsonValueKind.Object } e ? e : null;
+        static double? Number(JsonElement parent, string name) =>
+            parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble()) ? v.GetDouble() : null;
+        bool notes = outcomes.Any(o => Energy(o) is null);
+        bool learning = outcomes.Any(o => Energy(o) is { } e && Number(e, "learningJ") > 0);
+
+        var columns = new List<string> { "chip", "accuracy", "weight error", "energy", "latency", "inferences/s", "cores" };
+        if (notes) columns.Add("note");
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var o in outcomes)
+        {
+            string chip = o.GetProperty("chip").GetString()!;
+            if (Energy(o) is not { } e)
+            {
+                rows.Add([chip, "-", "", "does not fit", "", "", "", o.GetProperty("failure").GetString() ?? ""]);
+                continue;
+            }
+            var row = new List<string>
+            {
+                chip, Pct(o.GetProperty("accuracy").GetDouble()),
+                Number(o, "quantizationRelativeRmsError") is { } q ? Pct(q) : "-",
+                Si(e.GetProperty("totalJ").GetDouble(), "J"), Si(e.GetProperty("latencyS").GetDouble(), "s"),
+                Number(e, "throughputPerS") is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-",
+                e.GetProperty("coresUsed").ToString(),
+            };
+            if (notes) row.Add("");
+            rows.Add(row);
+        }
+        yield return new ReportTable("Chips: accuracy after quantisation beside modeled energy and latency per inference " +
+            "(weight error is the relative RMS change that quantising to the chip's precision makes to the weights)", columns, rows);
+
+        var parts = new List<string> { "chip", "synaptic", "neuron", "routing", "memory" };
+        if (learning) parts.Add("learning");
+        parts.AddRange(["static", "total"]);
+        var split = new List<IReadOnlyList<string>>();
+        foreach (var o in outcomes)
+        {
+            if (Energy(o) is not { } e) continue;
+            string J(string name) => Si(e.GetProperty(name).GetDouble(), "J");
+            var row = new List<string> { o.GetProperty("chip").GetString()!, J("synapticJ"), J("neuronJ"), J("routingJ"), J("memoryJ") };
+            if (learning) row.Add(Number(e, "learningJ") is { } l ? Si(l, "J") : "not supported");
+            row.AddRange([J("staticJ"), J("totalJ")]);
+            split.Add(row);
+        }
+        if (split.Count > 0)
+            yield return new ReportTable("Modeled energy per inference by category (the parts add up to the total)", parts, split);
     }
 
-    static string Pct(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + " %";
+    /// <summary>A run.json / metrics.json property name as a reader's label: "trainImages" as "training images".</summary>
+    static string Label(string name) => name switch
+    {
+        "startedUtc" => "started (UTC)",
+        "gemm" => "GEMM back-end",
+        "trainImages" => "training images",
+        "testImages" => "test images",
+        _ => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? " " + char.ToLowerInvariant(c) : c.ToString())),
+    };
+
+    // Number and unit are joined by a no-break space, so a narrow table column never splits "66.5" from "µJ".
+    const char NoBreak = '\u00A0';
+    static string Pct(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + NoBreak + "%";
+    static string Si(double value, string unit) => SiUnits.Format(value, unit).Replace(' ', NoBreak);
     static string F(double v, int digits) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
 
     static JsonDocument? Read(string run, string file)

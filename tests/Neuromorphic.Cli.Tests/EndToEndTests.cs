@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Neuromorphic.Cli.Tests;
+
+/// <summary>
+/// One tiny run through the whole tool, made once for the collection: train (300 images, 2 read-out epochs),
+/// evaluate, simulate on every shipped chip, plot, report. The tests check what each step left behind.
+/// </summary>
+public sealed class TinyRun : IDisposable
+{
+    readonly TempDir _dir = new();
+
+    public string Run => Path.Combine(_dir.Path, "run");
+    public CliResult Train { get; }
+    public CliResult Evaluate { get; }
+    public CliResult Simulate { get; }
+    public CliResult Plot { get; }
+    public CliResult Report { get; }
+    public TimeSpan Elapsed { get; }
+
+    public TinyRun()
+    {
+        var clock = Stopwatch.StartNew();
+        Train = Cli.Run("train", "--preset", "mnist-small", "--limit-train", "300", "--limit-test", "100",
+            "--classifier-epochs", "2", "--out", Run);
+        // Each later step runs even when an earlier one failed; the tests say which one it was.
+        Evaluate = Cli.Run("evaluate", "--run", Run, "--limit-test", "100");
+        Simulate = Cli.Run("simulate", "--run", Run, "--hardware", "all", "--limit-test", "50");
+        Plot = Cli.Run("plot", "--run", Run);
+        Report = Cli.Run("report", "--run", Run);
+        Elapsed = clock.Elapsed;
+    }
+
+    public string ReportPath => Path.Combine(Run, "report.html");
+
+    public JsonElement ReadJson(string file)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Run, file)));
+        return doc.RootElement.Clone();
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class TinyRunCollection : ICollectionFixture<TinyRun>
+{
+    public const string Name = "tiny run";
+}
+
+[Collection(TinyRunCollection.Name)]
+public class EndToEndTests(TinyRun run)
+{
+    static void Succeeded(CliResult r, string step)
+    {
+        Assert.True(r.ExitCode == 0, $"{step} failed: {r}");
+        Assert.DoesNotContain("UNHANDLED", r.Err);
+    }
+
+    [Fact]
+    public void Train_writes_the_model_and_metrics_with_accuracy_above_chance()
+    {
+        Succeeded(run.Train, "train");
+        Assert.Contains("test accuracy", run.Train.Out);
+        foreach (var file in new[] { "model.ckpt", "metrics.json", "preset.json", "run.json" })
+            Assert.True(File.Exists(Path.Combine(run.Run, file)), $"{file} missing after train");
+        var metrics = run.ReadJson("metrics.json");
+        double accuracy = metrics.GetProperty("testAccuracy").GetDouble();
+        Assert.InRange(accuracy, 0.2, 1.0); // 10 classes: chance is 0.1
+        Assert.Equal(100, metrics.GetProperty("testImages").GetInt32());
+        Assert.Equal(300, metrics.GetProperty("trainImages").GetInt32());
+    }
+
+    [Fact]
+    public void Evaluate_prints_the_accuracy_and_writes_evaluation_json()
+    {
+        Succeeded(run.Evaluate, "evaluate");
+        Assert.Contains("accuracy", run.Evaluate.Out);
+        Assert.Contains("confusion", run.Evaluate.Out);
+        var evaluation = run.ReadJson("evaluation.json");
+        Assert.Equal(100, evaluation.GetProperty("samples").GetInt32());
+        Assert.InRange(evaluation.GetProperty("accuracy").GetDouble(), 0.2, 1.0);
+    }
+
+    [Fact]
+    public void Simulate_covers_every_shipped_chip()
+    {
+        Succeeded(run.Simulate, "simulate");
+        var outcomes = run.ReadJson("hardware.json").GetProperty("outcomes").EnumerateArray().ToList();
+        int chips = Directory.GetFiles(Path.Combine(Cli.RepoRoot, "hardware-models"), "*.yaml").Length;
+        Assert.Equal(chips, outcomes.Count);
+        Assert.Contains(outcomes, o => o.GetProperty("energy").ValueKind == JsonValueKind.Object);
+        foreach (var o in outcomes.Where(o => o.GetProperty("energy").ValueKind == JsonValueKind.Object))
+        {
+            Assert.InRange(o.GetProperty("accuracy").GetDouble(), 0.1, 1.0);
+            Assert.True(o.GetProperty("energy").GetProperty("totalJ").GetDouble() > 0, o.ToString());
+        }
+        foreach (var o in outcomes.Where(o => o.GetProperty("energy").ValueKind != JsonValueKind.Object))
+            Assert.False(string.IsNullOrWhiteSpace(o.GetProperty("failure").GetString()), o.ToString());
+    }
+
+    [Fact]
+    public void Plot_writes_every_kind_as_png_and_svg()
+    {
+        Succeeded(run.Plot, "plot");
+        string plots = Path.Combine(run.Run, "plots");
+        foreach (var kind in RunPlots.Kinds)
+        {
+            string png = Path.Combine(plots, kind + ".png");
+            Assert.True(File.Exists(png), $"{png} missing; plot printed:\n{run.Plot.Out}");
+            Assert.True(File.Exists(Path.Combine(plots, kind + ".svg")), $"{kind}.svg missing");
+            Assert.True(Png.IsPng(File.ReadAllBytes(png)), $"{png} is not a PNG");
+        }
+    }
+
+    [Fact]
+    public void Report_is_one_self_contained_html_file()
+    {
+        Succeeded(run.Report, "report");
+        Assert.True(File.Exists(run.ReportPath));
+        Assert.Equal(run.ReportPath, run.Report.Out.Trim());
+        string html = File.ReadAllText(run.ReportPath);
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Equal(RunPlots.Kinds.Length, CountOf(html, "<img src=\"data:image/png;base64,"));
+        Assert.DoesNotContain("http://", html);
+        Assert.DoesNotContain("https://", html);
+        foreach (var text in new[] { "test accuracy", "Hebbian passes", "Read-out epochs", "Chips:", "Loihi" })
+            Assert.Contains(text, html);
+    }
+
+    [Fact]
+    public void Mistakes_on_a_real_run_are_one_line_errors()
+    {
+        using var tmp = new TempDir();
+        string broken = tmp.File("broken.yaml");
+        File.WriteAllText(broken, "format: 1\nchip:\n  name: [\n");
+        Cli.AssertUserError(Cli.Run("simulate", "--run", run.Run, "--hardware", broken, "--limit-test", "5"), broken + ":");
+        Cli.AssertUserError(Cli.Run("simulate", "--run", run.Run, "--hardware", tmp.File("nope.yaml")), "nope.yaml", "does not exist");
+        Cli.AssertUserError(Cli.Run("plot", "--run", run.Run, "--kind", "pie-chart"), "pie-chart");
+        Cli.AssertUserError(Cli.Run("evaluate", "--run", run.Run, "--data", tmp.File("no-data")), "no-data");
+        Cli.AssertUserError(Cli.Run("evaluate", "--run", run.Run, "--limit-test", "-1"), "--limit-test");
+    }
+
+    [Fact]
+    public void Report_shows_why_a_chip_cannot_take_the_network()
+    {
+        using var tmp = new TempDir();
+        string copy = tmp.File("run");
+        Directory.CreateDirectory(copy);
+        foreach (var file in new[] { "model.ckpt", "preset.json", "metrics.json", "run.json" })
+            File.Copy(Path.Combine(run.Run, file), Path.Combine(copy, file));
+        string loihi = File.ReadAllText(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"));
+        string oneCore = loihi.Replace("  count: 128 ", "  count: 1 ", StringComparison.Ordinal).Replace("name: Loihi", "name: Loihi one core", StringComparison.Ordinal);
+        Assert.NotEqual(loihi, oneCore);
+        File.WriteAllText(tmp.File("one-core.yaml"), oneCore);
+
+        var simulate = Cli.Run("simulate", "--run", copy, "--hardware", tmp.File("one-core.yaml"), "--limit-test", "5");
+        Succeeded(simulate, "simulate on a one-core chip");
+        Assert.Contains("does not fit", simulate.Out);
+        var report = Cli.Run("report", "--run", copy);
+        Succeeded(report, "report with a chip that does not fit");
+        string html = File.ReadAllText(Path.Combine(copy, "report.html"));
+        Assert.Contains("Loihi one core", html);
+        Assert.Contains("does not fit", html);
+        Assert.Equal(3, CountOf(html, "<img src=\"data:image/png;base64,")); // no energy plots without a chip that fits
+    }
+
+    static int CountOf(string text, string what)
+    {
+        int n = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal)) n++;
+        return n;
+    }
+}
