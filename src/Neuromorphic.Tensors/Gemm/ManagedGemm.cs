@@ -136,75 +136,51 @@ public sealed unsafe class ManagedGemm : IGemm
         else Kernel6x16(kc, a, b, c, ldc, alpha, store);
     }
 
-    /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row slivers, k-major inside a sliver, zero-padded.</summary>
-    static void PackA(in Job job, int ic, int mc, int pc, int kc, int mr, float* dst)
-    {
-        for (int ir = 0; ir < mc; ir += mr)
-        {
-            int rows = Math.Min(mr, mc - ir);
-            float* s = dst + ir * kc;
-            if (job.TransA)
-            {
-                // A stored k x m: a sliver's column p is contiguous in memory.
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = job.A + (long)(pc + p) * job.Lda + ic + ir;
-                    float* d = s + p * mr;
-                    int i = 0;
-                    for (; i < rows; i++) d[i] = src[i];
-                    for (; i < mr; i++) d[i] = 0;
-                }
-            }
-            else
-            {
-                for (int i = 0; i < mr; i++)
-                {
-                    if (i < rows)
-                    {
-                        float* src = job.A + (long)(ic + ir + i) * job.Lda + pc;
-                        for (int p = 0; p < kc; p++) s[p * mr + i] = src[p];
-                    }
-                    else
-                        for (int p = 0; p < kc; p++) s[p * mr + i] = 0;
-                }
-            }
-        }
-    }
+    /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row slivers.</summary>
+    static void PackA(in Job job, int ic, int mc, int pc, int kc, int mr, float* dst) =>
+        // Element (row i, depth p) of op(A) lies at A + i*rowStride + p*depthStride.
+        PackSlivers(job.A + (job.TransA ? (long)pc * job.Lda + ic : (long)ic * job.Lda + pc),
+            job.TransA ? 1 : job.Lda, job.TransA ? job.Lda : 1, mc, kc, mr, dst);
 
-    /// <summary>Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column slivers, k-major inside a sliver, zero-padded.</summary>
-    static void PackB(in Job job, int pc, int kc, int jc, int nc, int nr, float* dst)
+    /// <summary>Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column slivers.</summary>
+    static void PackB(in Job job, int pc, int kc, int jc, int nc, int nr, float* dst) =>
+        // Element (column j, depth p) of op(B) lies at B + j*rowStride + p*depthStride.
+        PackSlivers(job.B + (job.TransB ? (long)jc * job.Ldb + pc : (long)pc * job.Ldb + jc),
+            job.TransB ? job.Ldb : 1, job.TransB ? 1 : job.Ldb, nc, kc, nr, dst);
+
+    /// <summary>
+    /// Packs a (rows x depth) slab, element (r, p) at src + r*rowStride + p*depthStride, into slivers of
+    /// <paramref name="width"/> rows stored depth-major (sliver s, depth p, lane l at dst[s*width*depth + p*width + l]),
+    /// zero-padding the last sliver: exactly the order in which the micro-kernel reads them.
+    /// </summary>
+    static void PackSlivers(float* src, long rowStride, long depthStride, int rows, int depth, int width, float* dst)
     {
-        for (int jr = 0; jr < nc; jr += nr)
+        for (int r0 = 0; r0 < rows; r0 += width)
         {
-            int cols = Math.Min(nr, nc - jr);
-            float* s = dst + jr * kc;
-            if (!job.TransB)
+            int lanes = Math.Min(width, rows - r0);
+            float* sliver = dst + (long)r0 * depth;
+            float* first = src + r0 * rowStride;
+            if (rowStride == 1)
             {
-                // B stored k x n: each row of the sliver is a contiguous run.
-                for (int p = 0; p < kc; p++)
+                // A sliver's lanes are contiguous in memory: copy a run per depth step.
+                for (int p = 0; p < depth; p++)
                 {
-                    float* src = job.B + (long)(pc + p) * job.Ldb + jc + jr;
-                    float* d = s + p * nr;
-                    if (cols == nr) Buffer.MemoryCopy(src, d, nr * sizeof(float), nr * sizeof(float));
-                    else
-                    {
-                        int j = 0;
-                        for (; j < cols; j++) d[j] = src[j];
-                        for (; j < nr; j++) d[j] = 0;
-                    }
+                    float* from = first + p * depthStride;
+                    float* to = sliver + p * width;
+                    Buffer.MemoryCopy(from, to, lanes * sizeof(float), lanes * sizeof(float));
+                    for (int l = lanes; l < width; l++) to[l] = 0;
                 }
             }
             else
             {
-                for (int j = 0; j < nr; j++)
+                // Each lane is a contiguous run along depth: gather it into its column of the sliver.
+                for (int l = 0; l < width; l++)
                 {
-                    if (j < cols)
-                    {
-                        float* src = job.B + (long)(jc + jr + j) * job.Ldb + pc;
-                        for (int p = 0; p < kc; p++) s[p * nr + j] = src[p];
-                    }
+                    float* from = first + l * rowStride;
+                    if (l < lanes)
+                        for (int p = 0; p < depth; p++) sliver[p * width + l] = from[p * depthStride];
                     else
-                        for (int p = 0; p < kc; p++) s[p * nr + j] = 0;
+                        for (int p = 0; p < depth; p++) sliver[p * width + l] = 0;
                 }
             }
         }
