@@ -16,9 +16,11 @@ builder.Services.AddSingleton<ICliCommand, BenchCommand>();
 builder.Services.AddSingleton<ICliCommand, TrainCommand>();
 builder.Services.AddSingleton<ICliCommand, EvaluateCommand>();
 builder.Services.AddSingleton<ICliCommand, SimulateCommand>();
+builder.Services.AddSingleton<ICliCommand, HardwareCommand>();
 builder.Services.AddSingleton<ICliCommand, PlotCommand>();
 builder.Services.AddSingleton<ICliCommand, ReportCommand>();
 builder.Services.AddSingleton<ICliCommand, DemoCommand>();
+builder.Services.AddSingleton<ICliCommand, SpikingCommand>();
 using var host = builder.Build();
 var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
 

@@ -13,8 +13,9 @@ public sealed record WtaPhase(string Name, int Samples, TimeSpan Wall, long Inpu
 /// <summary>Outcome of training, labelling and testing a WTA layer.</summary>
 public sealed record WtaEvaluation(WtaPhase Train, WtaPhase Label, WtaPhase Test, int[] Assignments, double Accuracy, int ClassCount);
 
-/// <summary>Training and evaluation of the spiking WTA layer, every phase through the engine: a SourceActor
-/// (Poisson-encoded images) → <see cref="WtaLayerActor"/> → a sink collecting each sample's spike counts.
+/// <summary>Training and evaluation of the spiking WTA layer, every phase through the engine: a SourceActor (one
+/// image per message) → <see cref="WtaSampleActor"/> (Poisson encoding and the layer's steps) → a sink collecting
+/// each sample's spike counts.
 /// Evaluation by label assignment (Diehl &amp; Cook 2015): each neuron is labelled with the class for which its mean
 /// spike count over the labelling set is highest; a test sample is predicted as the class whose assigned neurons
 /// have the highest mean count.</summary>
@@ -28,12 +29,13 @@ public static class WtaExperiment
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(indices);
         var encoder = new PoissonEncoder(layer.Config.Schedule, layer.Config.MaxRateHz, seed, "encoder-" + phase);
-        IEnumerable<Payload> items = encoder.Encode(source, indices);
+        IEnumerable<Payload> items = Images(source, indices);
         items = plastic ? items : items.Prepend(new Control(ControlKind.PlasticityOff));
         var counts = new List<float[]>(indices.Count);
         var net = new Network(trace: trace);
-        var src = net.Add(new SourceActor("encoder", items));
-        var wta = net.Add(new WtaLayerActor("wta", layer));
+        var src = net.Add(new SourceActor("images", items));
+        // The encoder runs inside the layer's actor: one message per sample, the same spikes as per-step packets.
+        var wta = net.Add(new WtaSampleActor("wta", layer, encoder));
         var sink = net.Add(new SinkActor("counts", ev => counts.Add(((DenseBlock)ev.Payload).Data)));
         net.Connect(src, 0, wta, 0);
         net.MarkOutput(wta, 0);
@@ -44,6 +46,20 @@ public static class WtaExperiment
         long outSpikes = 0;
         foreach (var c in counts) foreach (float x in c) outSpikes += (long)x;
         return new WtaPhase(phase, indices.Count, wall, encoder.SpikeCount, outSpikes, counts, report);
+    }
+
+    /// <summary>One DenseBlock [1, C, H, W] per image (pixels in [0,1]), SampleIds = [index].</summary>
+    public static IEnumerable<Payload> Images(IImageSource source, IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(indices);
+        var shape = source.Shape;
+        foreach (int index in indices)
+        {
+            var pixels = new float[shape.PixelsPerImage];
+            source.CopyBatch([index], pixels);
+            yield return new DenseBlock(pixels, [1, shape.Channels, shape.Height, shape.Width], [index]);
+        }
     }
 
     /// <summary>Trains on <paramref name="trainIndices"/> (plastic), labels neurons on <paramref name="labelIndices"/>

@@ -275,3 +275,65 @@ public sealed class WtaLayerActor : Actor
         sample++;
     }
 }
+
+/// <summary>The WTA layer with its input encoder inside the actor: input port "images" takes one DenseBlock per
+/// sample (one or more images, pixels in [0,1]); for each image the actor runs the encoder's whole presentation
+/// (present + rest steps) through <see cref="WtaLayer.Step"/> and ends the sample, so a sample is one engine message
+/// instead of one per 0.1 ms step. The steps, the encoder's random stream (the same encoder object, used in the same
+/// order) and hence the spikes and weights are exactly those of a source of per-step packets feeding
+/// <see cref="WtaLayerActor"/>. Output "spikes": per image, one SpikePacket of all its output spikes (Neurons = neuron
+/// ids, Values = the layer step of each spike, TimeStep = the sample's first step). Output "counts": per image a
+/// DenseBlock [1, Neurons] of its spike counts, SampleIds = [sample number]. When traced, each spike is recorded with
+/// Sequence = the layer's step number.</summary>
+public sealed class WtaSampleActor : Actor
+{
+    private long sample;
+    private readonly List<int> sampleSpikes = [];
+    private readonly List<float> sampleSteps = [];
+
+    public WtaSampleActor(string name, WtaLayer layer, SpikeEncoder encoder, int mailboxCapacity = 4)
+        : base(name, [new PortSpec("images")], [new PortSpec("spikes"), new PortSpec("counts")], mailboxCapacity)
+    {
+        Layer = layer ?? throw new ArgumentNullException(nameof(layer));
+        Encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
+        if (!encoder.Schedule.FlushAfterSample) throw new ArgumentException("The encoder's schedule must end each sample (FlushAfterSample).", nameof(encoder));
+    }
+
+    public WtaLayer Layer { get; }
+    public SpikeEncoder Encoder { get; }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx)
+    {
+        if (joined[0].Payload is not DenseBlock block)
+            throw new InvalidOperationException($"WTA layer '{Name}' expects DenseBlocks of images, got {joined[0].Payload.GetType().Name}.");
+        var trace = ctx.Trace;
+        for (int b = 0; b < block.BatchSize; b++)
+        {
+            long first = Layer.Population.StepCount;
+            sampleSpikes.Clear();
+            sampleSteps.Clear();
+            foreach (var item in Encoder.EncodeImage(block.Sample(b).ToArray()))
+            {
+                if (item is SpikePacket packet)
+                {
+                    long step = Layer.Population.StepCount;
+                    ctx.Count(Layer.Step(packet.Active, PlasticityEnabled));
+                    foreach (int n in Layer.LastSpikes)
+                    {
+                        sampleSpikes.Add(n);
+                        sampleSteps.Add(step);
+                        trace?.RecordSpike(step, ctx.StartNs, n);
+                    }
+                }
+                else if (item is Control { Kind: ControlKind.Flush })
+                {
+                    ctx.Emit(0, new SpikePacket(first, sampleSpikes.ToArray(), sampleSpikes.Count, sampleSteps.ToArray(), block.Sequence));
+                    var counts = Layer.EndSample(PlasticityEnabled);
+                    ctx.Emit(1, new DenseBlock(counts, [1, counts.Length], [sample], sample));
+                    sample++;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using Neuromorphic.Datasets;
+using Neuromorphic.Engine;
+using Neuromorphic.Learning.Pipeline;
+using Neuromorphic.Plotting;
+using Neuromorphic.Spiking;
+
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>`spiking`: spiking inference of a trained SoftHebb run, and the spiking benchmarks (CUBA, STDP WTA).</summary>
+public sealed class SpikingCommand : ICliCommand
+{
+    public string Name => "spiking";
+    public string Summary => "spiking SoftHebb inference (accuracy vs time steps), the CUBA network, the STDP WTA layer";
+    public string Help => """
+        usage: neuromorphic spiking softhebb --run RUN_DIR [--data DIR] [--steps 4,8,16,32,64] [--encoder regular|poisson]
+                                             [--limit-test N] [--power rate-threshold|linear] [--percentile 99.9]
+                                             [--fold-inhibition] [--batch 50] [--threads N] [--seed 1]
+               neuromorphic spiking cuba [--seconds 1] [--out DIR]
+               neuromorphic spiking wta [--samples N] [--limit-test N] [--data DIR] [--out DIR] [--seed 1]
+
+        softhebb  Converts the trained network to rate-coded integrate-and-fire layers (BN folded into the synapses,
+                  the Triangle's mean as lateral inhibition, the power P by rate-threshold neurons or ignored with
+                  --power linear, pooling on spike counts, a non-spiking accumulating read-out) and classifies the test
+                  split through the engine, one message per layer per step for a batch of images. Prints accuracy at
+                  each T beside the rate-based accuracy, and spikes and synaptic accumulates per image per layer.
+                  Writes RUN_DIR/spiking.json, RUN_DIR/plots/spiking-accuracy.{png,svg} and the raster of the first
+                  test image's layer-1 spikes, RUN_DIR/plots/spiking-raster-layer1.{png,svg}.
+                  --encoder     regular (deterministic integrate-and-fire input, default) or poisson
+                  --percentile  Λ of each layer: this percentile of its positive activations on 100 training images
+                  --threads     images of a batch simulated in parallel (default: all cores)
+        cuba      The CUBA benchmark (4000 current-based LIF neurons, p = 0.02, dt 0.1 ms) for --seconds of biological
+                  time: wall time, spikes, rates, synaptic events/s. Writes a raster of 400 neurons (the first 320 E and
+                  the first 80 I, coloured) and membrane traces of 3 neurons to DIR (default runs/cuba).
+        wta       Trains the STDP winner-take-all layer (784 -> 100, 350 ms per sample) on --samples training images
+                  of the MNIST sample (default 100), labels its neurons on them, tests on --limit-test test images
+                  (default 100); prints accuracy and samples/s, writes a raster of one test sample to DIR (default runs/wta).
+        """;
+
+    public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
+    {
+        if (args.Positional.Count != 1)
+            throw new UserErrorException("spiking needs one of: softhebb, cuba, wta (see 'neuromorphic spiking --help').");
+        return args.Positional[0] switch
+        {
+            "softhebb" => await SoftHebbAsync(args, cancellationToken),
+            "cuba" => await CubaAsync(args, cancellationToken),
+            "wta" => await WtaAsync(args, cancellationToken),
+            string other => throw new UserErrorException($"unknown spiking experiment '{other}': use softhebb, cuba or wta."),
+        };
+    }
+
+    static int[] ParseSteps(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var steps = new List<int>();
+        foreach (var p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int s) || s < 1 || s > 100_000)
+                throw new UserErrorException($"--steps takes comma-separated whole numbers in 1..100000, got '{p}'.");
+            steps.Add(s);
+        }
+        if (steps.Count == 0) throw new UserErrorException("--steps needs at least one time-step count.");
+        return steps.Distinct().Order().ToArray();
+    }
+
+    static double ParseDouble(CommandArguments args, string name, double fallback, double min, double max)
+    {
+        string? s = args.String(name);
+        if (s is null) return fallback;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= min && v <= max))
+            throw new UserErrorException($"--{name} must be a number in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got '{s}'.");
+        return v;
+    }
+
+    async Task<int> SoftHebbAsync(CommandArguments args, CancellationToken ct)
+    {
+        string run = args.String("run") ?? throw new UserErrorException("spiking softhebb needs --run RUN_DIR.");
+        string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
+        int[] steps = ParseSteps(args.String("steps", "4,8,16,32,64"));
+        var encoding = args.String("encoder", "regular") switch
+        {
+            "regular" => SpikeInputEncoding.Regular,
+            "poisson" => SpikeInputEncoding.Poisson,
+            string e => throw new UserErrorException($"--encoder must be regular or poisson, got '{e}'."),
+        };
+        var power = args.String("power", "rate-threshold") switch
+        {
+            "rate-threshold" => PowerApproximation.RateThreshold,
+            "linear" => PowerApproximation.Linear,
+            string p => throw new UserErrorException($"--power must be rate-threshold or linear, got '{p}'."),
+        };
+        double percentile = ParseDouble(args, "percentile", 99.9, 1, 100);
+        bool fold = args.Flag("fold-inhibition");
+        int? limit = args.Int("limit-test", min: 1);
+        int batch = args.Int("batch", min: 1) ?? 50;
+        int threads = args.Int("threads", min: 1) ?? Environment.ProcessorCount;
+        int seed = args.Int("seed") ?? 1;
+        args.ThrowOnUnknown(Name + " softhebb");
+
+        var model = EvaluateCommand.LoadModel(run);
+        var test = EvaluateCommand.OpenTest(data, limit);
+        var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100);
+        var options = new SpikingConversionOptions { Power = power, Percentile = percentile, FoldInhibition = fold, BatchSize = batch };
+        SpikingSoftHebbNetwork network;
+        try { network = SpikingSoftHebbNetwork.Convert(model, train, options); }
+        catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
+
+        var rate = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: ct);
+        Console.WriteLine($"rate-based accuracy {100 * rate.Accuracy:F2} % on {rate.Samples:N0} test images");
+
+        var trace = new TraceRecorder();
+        string layer0 = SpikingSoftHebb.LayerName(0);
+        trace.Watch(new TraceSelection(layer0, FromSequence: 0, ToSequence: steps[^1] - 1, Capacity: 1 << 22));
+        var progress = new ConsoleProgress();
+        progress.Begin($"spiking inference ({encoding}, T up to {steps[^1]})", test.Count, "images");
+        var result = await SpikingSoftHebb.EvaluateAsync(network, test, steps, encoding, seed, threads, trace, progress: d => progress.Advance(d), cancellationToken: ct);
+        progress.End($"{test.Count} images in {result.Wall.TotalSeconds:F1} s");
+
+        Console.WriteLine($"Λ per layer: {string.Join(", ", network.Layers.Select(l => l.Scale.ToString("G4", CultureInfo.InvariantCulture)))}; power: {power}; encoder: {encoding}");
+        var header = "| T | spiking acc (%) | rate acc (%) | Δ (pp) | " + string.Join(" | ", result.Layers.Select(l => $"{l.Name} spikes/img | {l.Name} syn acc/img")) + " | read-out acc/img |";
+        Console.WriteLine(header);
+        Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + 2 * result.Layers.Count)));
+        var rows = new List<object>();
+        int tMax = steps[^1];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            int t = steps[i];
+            double acc = 100 * result.Accuracy[i];
+            var perLayer = result.Layers.Select(l => (Spikes: l.SpikesPerImage(t, result.Samples), Acc: l.AccumulatesPerImage(t, result.Samples))).ToArray();
+            Console.WriteLine(FormattableString.Invariant($"| {t} | {acc:F2} | {100 * rate.Accuracy:F2} | {acc - 100 * rate.Accuracy:+0.00;-0.00;0.00} | ")
+                + string.Join(" | ", perLayer.Select(p => FormattableString.Invariant($"{p.Spikes:F0} | {p.Acc:E3}")))
+                + FormattableString.Invariant($" | {(double)result.ReadoutAccumulates * t / tMax / Math.Max(1, result.Samples):E2} |"));
+            rows.Add(new { T = t, Accuracy = result.Accuracy[i], Layers = result.Layers.Select((l, k) => new { l.Name, SpikesPerImage = perLayer[k].Spikes, SynapticAccumulatesPerImage = perLayer[k].Acc }).ToArray() });
+        }
+
+        RunDirectory.WriteJson(run, "spiking.json", new
+        {
+            data, Samples = result.Samples, Encoder = encoding.ToString(), Power = power.ToString(), Percentile = percentile, FoldInhibition = fold,
+            RateAccuracy = rate.Accuracy, Steps = result.Steps, result.Accuracy, ByT = rows,
+            Layers = result.Layers.Select(l => new { l.Name, l.Neurons, Scale = l.Scale, l.Power, l.Spikes, l.SynapticAccumulates, l.InhibitionAccumulates, l.OutputEvents }).ToArray(),
+            result.InputSpikes, result.ReadoutAccumulates, WallSeconds = result.Wall.TotalSeconds,
+        });
+
+        string plots = Path.Combine(run, "plots");
+        Directory.CreateDirectory(plots);
+        var accPlot = Plots.AccuracyVersusTimeSteps(steps, result.Accuracy.Select(a => 100 * a).ToArray(), 100 * rate.Accuracy,
+            $"Spiking SoftHebb ({encoding} input, {power}) versus time steps");
+        var written = PlotExport.Save(accPlot, Path.Combine(plots, "spiking-accuracy")).ToList();
+        var spikes = trace.For(layer0)!.Spikes.Select(s => ((double)(s.Sequence + 1), s.Neuron)).ToList();
+        if (spikes.Count > 0)
+            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, $"Layer-1 spikes of test image 0 (time in steps; neuron = k·H·W + y·W + x)", markerSize: 1),
+                Path.Combine(plots, "spiking-raster-layer1")));
+        Console.WriteLine($"wrote {Path.Combine(run, "spiking.json")}, {string.Join(", ", written)}");
+        return 0;
+    }
+
+    async Task<int> CubaAsync(CommandArguments args, CancellationToken ct)
+    {
+        double seconds = ParseDouble(args, "seconds", 1, 0.001, 1000);
+        string outDir = args.String("out") ?? Path.Combine("runs", "cuba");
+        args.ThrowOnUnknown(Name + " cuba");
+        var result = SpikingBenchmarks.RunCuba(seconds);
+        Console.WriteLine(CubaResult.Header);
+        Console.WriteLine(result);
+        Console.WriteLine(FormattableString.Invariant(
+            $"wall {result.RunWall.TotalSeconds:F4} s for {seconds} s biological; {result.Spikes:N0} spikes; mean {result.MeanRateHz:F2} Hz (E {result.ExcitatoryRateHz:F2}, I {result.InhibitoryRateHz:F2}); {result.SynapticEventsPerSecond:E3} synaptic events/s"));
+
+        // The plots come from traced re-runs with the same seed (the network is deterministic, so the same spikes).
+        var p = new CubaParameters();
+        var rasterTrace = new TraceRecorder();
+        // 400 neurons in the network's 4:1 proportion: E 0..319 and I 3200..3279, drawn as rows 0..319 and 320..399.
+        int ne = p.ExcitatoryCount;
+        var rasterNeurons = Enumerable.Range(0, 320).Concat(Enumerable.Range(ne, 80)).ToArray();
+        rasterTrace.Watch(new TraceSelection("cuba", Neurons: rasterNeurons, Capacity: 1 << 23));
+        var raster = CubaBenchmark.Build(seconds, trace: rasterTrace);
+        await raster.Network.RunAsync(1, ct);
+        var spikes = rasterTrace.For("cuba")!.Spikes.Select(s => (s.Sequence * p.DtMs, s.Neuron < ne ? s.Neuron : 320 + s.Neuron - ne)).ToList();
+        var vTrace = new TraceRecorder();
+        int[] watched = [0, 1, p.ExcitatoryCount];
+        vTrace.Watch(new TraceSelection("cuba", Neurons: watched, Capacity: 1 << 22));
+        var traced = CubaBenchmark.Build(seconds, trace: vTrace);
+        await traced.Network.RunAsync(1, ct);
+        var acts = vTrace.For("cuba")!.Activations;
+        var series = watched.Select(n =>
+        {
+            var a = acts.Where(r => r.Neuron == n).ToArray();
+            return ($"neuron {n} ({(n < p.ExcitatoryCount ? "E" : "I")})", a.Select(r => (r.SampleId + 1) * p.DtMs).ToArray(), a.Select(r => (double)r.Value).ToArray());
+        }).Where(s => s.Item2.Length > 0).ToList();
+
+        Directory.CreateDirectory(outDir);
+        var written = new List<string>();
+        if (spikes.Count > 0)
+            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "CUBA: 320 E (rows 0-319) and 80 I neurons (rows 320-399, neurons 3200-3279)", firstInhibitoryNeuron: 320),
+                Path.Combine(outDir, "cuba-raster")));
+        if (series.Count > 0)
+            written.AddRange(PlotExport.Save(Plots.ActivityTraces(series, "Time (ms)", "Membrane potential (mV)", "CUBA membrane traces"),
+                Path.Combine(outDir, "cuba-membrane")));
+        RunDirectory.WriteJson(outDir, "cuba.json", new
+        {
+            seconds, WallSeconds = result.RunWall.TotalSeconds, HandlerSeconds = result.HandlerWall.TotalSeconds, result.Spikes, result.MeanRateHz,
+            result.ExcitatoryRateHz, result.InhibitoryRateHz, result.SynapticEvents, result.SynapticEventsPerSecond, result.Synapses, result.AnyNaN,
+        });
+        Console.WriteLine($"wrote {string.Join(", ", written)}");
+        return 0;
+    }
+
+    async Task<int> WtaAsync(CommandArguments args, CancellationToken ct)
+    {
+        int samples = args.Int("samples", min: 1) ?? 100;
+        int testCount = args.Int("limit-test", min: 1) ?? 100;
+        string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
+        string outDir = args.String("out") ?? Path.Combine("runs", "wta");
+        int seed = args.Int("seed") ?? 1;
+        args.ThrowOnUnknown(Name + " wta");
+        if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
+        var train = DatasetDirectory.Open(data, DatasetSplit.Train, samples);
+        var test = DatasetDirectory.Open(data, DatasetSplit.Test, testCount);
+        var config = new WtaConfig();
+        var trainIdx = Enumerable.Range(0, train.Count).ToArray();
+        var testIdx = Enumerable.Range(0, test.Count).ToArray();
+        Console.WriteLine($"training the STDP WTA layer ({config.Inputs} -> {config.Neurons}, {config.PresentMs}+{config.RestMs} ms per sample, dt {config.DtMs} ms) on {train.Count} images ...");
+        var layer = new WtaLayer(config, seed);
+        var trainPhase = await WtaExperiment.PresentAsync("train", layer, train, trainIdx, plastic: true, seed, cancellationToken: ct);
+        var labelPhase = await WtaExperiment.PresentAsync("label", layer, train, trainIdx, plastic: false, seed, cancellationToken: ct);
+        var trace = new TraceRecorder();
+        trace.Watch(new TraceSelection("wta", Neurons: Enumerable.Range(0, config.Neurons).ToArray(), Capacity: 1 << 20));
+        long testStart = layer.Population.StepCount;
+        var testPhase = await WtaExperiment.PresentAsync("test", layer, test, testIdx, plastic: false, seed, trace, ct);
+        int classes = Math.Max(train.ClassCount, 1);
+        var assignments = WtaExperiment.AssignLabels(labelPhase.Counts, trainIdx.Select(train.GetLabel).ToArray(), classes);
+        int correct = 0;
+        for (int k = 0; k < testIdx.Length; k++)
+            if (WtaExperiment.Predict(testPhase.Counts[k], assignments, classes) == test.GetLabel(testIdx[k])) correct++;
+        double accuracy = testIdx.Length == 0 ? 0 : (double)correct / testIdx.Length;
+        Console.WriteLine(FormattableString.Invariant(
+            $"accuracy {100 * accuracy:F2} % on {test.Count} test images; training {trainPhase.SamplesPerSecond:F1} samples/s, labelling {labelPhase.SamplesPerSecond:F1}, test {testPhase.SamplesPerSecond:F1}; {trainPhase.OutputSpikes:N0} training spikes"));
+
+        Directory.CreateDirectory(outDir);
+        int stepsPerSample = config.Schedule.StepsPerSample;
+        var spikes = trace.For("wta")!.Spikes.Where(s => s.Sequence >= testStart && s.Sequence < testStart + stepsPerSample)
+            .Select(s => ((s.Sequence - testStart) * config.DtMs, s.Neuron)).ToList();
+        var written = new List<string>();
+        if (spikes.Count > 0)
+            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "STDP WTA: output spikes for test image 0", markerSize: 2), Path.Combine(outDir, "wta-raster")));
+        RunDirectory.WriteJson(outDir, "wta.json", new
+        {
+            data, TrainSamples = train.Count, TestSamples = test.Count, Accuracy = accuracy,
+            TrainSamplesPerSecond = trainPhase.SamplesPerSecond, TestSamplesPerSecond = testPhase.SamplesPerSecond,
+            trainPhase.InputSpikes, trainPhase.OutputSpikes,
+        });
+        Console.WriteLine(written.Count > 0 ? $"wrote {string.Join(", ", written)}" : "no output spikes to plot");
+        return 0;
+    }
+}

@@ -1,0 +1,483 @@
+using System.Diagnostics;
+using Neuromorphic.Datasets;
+using Neuromorphic.Engine;
+using Neuromorphic.Learning;
+using Neuromorphic.Learning.Pipeline;
+using Neuromorphic.Tensors;
+
+namespace Neuromorphic.Spiking;
+
+/// <summary>How pixels become input spikes.</summary>
+public enum SpikeInputEncoding
+{
+    /// <summary>Deterministic integrate-and-fire input: pixel x is a constant current x into an IF neuron with
+    /// threshold 1, started at ½, reset by subtraction; after t steps it has fired round(t·x) times (the count error is
+    /// at most ½ at every t, the fastest convergence there is).</summary>
+    Regular,
+
+    /// <summary>Bernoulli/Poisson: pixel x fires in each step with probability x, independently (a counter-based
+    /// random stream keyed by seed, sample id, pixel and step, so the spikes do not depend on batching).</summary>
+    Poisson,
+}
+
+/// <summary>Settings of the conversion of a trained SoftHebb network to a spiking one.</summary>
+public sealed record SpikingConversionOptions
+{
+    public PowerApproximation Power { get; init; } = PowerApproximation.RateThreshold;
+    /// <summary>Λ of each layer is this percentile of the positive (powered) activations on the calibration images
+    /// (data-based normalisation, Rueckauer et al. 2017): activations above Λ saturate at one spike per step.</summary>
+    public double Percentile { get; init; } = 99.9;
+    /// <summary>Calibration images, taken from the training split.</summary>
+    public int CalibrationImages { get; init; } = 100;
+    /// <summary>Fold the channel-mean subtraction into the weights instead of running it as lateral inhibition.</summary>
+    public bool FoldInhibition { get; init; }
+    /// <summary>Images simulated together (one engine message per layer per step carries the spikes of all of them).</summary>
+    public int BatchSize { get; init; } = 50;
+}
+
+/// <summary>The non-spiking read-out: it accumulates, per image, bias + Σ events·Λ·W_r over the steps; the class is the
+/// argmax of the accumulated potentials (= T × the rate-based logits in the limit).</summary>
+public sealed class SpikingReadout
+{
+    private readonly float[] weightsT; // [F][classes], Λ folded in
+    private readonly float[] bias;
+    private readonly float[] potentials;
+
+    public SpikingReadout(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int classes, int features, float inputAmplitude, int maxBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        if (weights.Length != classes * features) throw new ArgumentException($"{weights.Length} weights for ({classes}, {features}).", nameof(weights));
+        if (bias.Length != classes) throw new ArgumentException($"{bias.Length} biases for {classes} classes.", nameof(bias));
+        Classes = classes;
+        Features = features;
+        MaxBatch = maxBatch;
+        weightsT = new float[features * classes];
+        for (int c = 0; c < classes; c++)
+            for (int f = 0; f < features; f++) weightsT[f * classes + c] = weights[c * features + f] * inputAmplitude;
+        this.bias = bias.ToArray();
+        potentials = new float[maxBatch * classes];
+    }
+
+    public int Classes { get; }
+    public int Features { get; }
+    public int MaxBatch { get; }
+    /// <summary>Accumulated potentials [image][class].</summary>
+    public ReadOnlySpan<float> Potentials => potentials;
+
+    public void Reset() => Array.Clear(potentials);
+
+    /// <summary>Adds one step's input events; returns the synaptic accumulates (events × classes).</summary>
+    public long Step(ReadOnlySpan<float> input, int batch)
+    {
+        if ((uint)batch > (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch));
+        if (input.Length != batch * Features) throw new ArgumentException($"Input holds {input.Length} values, expected {batch} × {Features}.", nameof(input));
+        long events = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            var acc = potentials.AsSpan(b * Classes, Classes);
+            System.Numerics.Tensors.TensorPrimitives.Add(acc, bias, acc);
+            var x = input.Slice(b * Features, Features);
+            for (int f = 0; f < x.Length; f++)
+            {
+                float v = x[f];
+                if (v == 0) continue;
+                var w = weightsT.AsSpan(f * Classes, Classes);
+                for (int c = 0; c < Classes; c++) acc[c] += v * w[c];
+                events++;
+            }
+        }
+        return events * Classes;
+    }
+}
+
+/// <summary>A trained SoftHebb network converted to rate-coded spiking layers plus the accumulating read-out.</summary>
+public sealed class SpikingSoftHebbNetwork
+{
+    public SpikingSoftHebbNetwork(int channels, int height, int width, IReadOnlyList<SpikingConvLayer> layers, SpikingReadout readout, SpikingConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(readout);
+        Channels = channels;
+        Height = height;
+        Width = width;
+        Layers = layers;
+        Readout = readout;
+        Options = options;
+    }
+
+    public int Channels { get; }
+    public int Height { get; }
+    public int Width { get; }
+    public int InputLength => Channels * Height * Width;
+    public IReadOnlyList<SpikingConvLayer> Layers { get; }
+    public SpikingReadout Readout { get; }
+    public SpikingConversionOptions Options { get; }
+
+    /// <summary>Converts a trained run; calibration images come from <paramref name="calibration"/> (use the training split).</summary>
+    public static SpikingSoftHebbNetwork Convert(TrainedModel model, IImageSource calibration, SpikingConversionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var convs = new List<SoftHebbConv2d>();
+        foreach (var layer in model.Network.Layers)
+            convs.Add(layer as SoftHebbConv2d ?? throw new NotSupportedException(
+                $"Only conv SoftHebb layers convert to spiking layers; this network has a '{layer.Kind}' layer."));
+        return Convert(convs, model.Readout, model.Preset.Channels, model.Preset.Height, model.Preset.Width, calibration, options);
+    }
+
+    /// <summary>Converts conv blocks and a read-out. Λ of each layer comes from the rate-based activations of the
+    /// calibration images (see <see cref="SpikingConversionOptions.Percentile"/>).</summary>
+    public static SpikingSoftHebbNetwork Convert(IReadOnlyList<SoftHebbConv2d> convs, LinearReadout readout, int channels, int height, int width,
+        IImageSource calibration, SpikingConversionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(convs);
+        ArgumentNullException.ThrowIfNull(readout);
+        ArgumentNullException.ThrowIfNull(calibration);
+        var o = options ?? new SpikingConversionOptions();
+        int n = Math.Min(Math.Max(1, o.CalibrationImages), calibration.Count);
+        var x = new Tensor(n, channels, height, width);
+        calibration.CopyBatch(Enumerable.Range(0, n).ToArray(), x.Span);
+        var scales = Calibrate(convs, x, o);
+        return Build(convs, readout, channels, height, width, scales, o);
+    }
+
+    /// <summary>Builds the spiking network with given Λ per layer.</summary>
+    public static SpikingSoftHebbNetwork Build(IReadOnlyList<SoftHebbConv2d> convs, LinearReadout readout, int channels, int height, int width,
+        IReadOnlyList<float> scales, SpikingConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(convs);
+        ArgumentNullException.ThrowIfNull(readout);
+        ArgumentNullException.ThrowIfNull(scales);
+        ArgumentNullException.ThrowIfNull(options);
+        if (scales.Count != convs.Count) throw new ArgumentException($"{scales.Count} scales for {convs.Count} layers.", nameof(scales));
+        var layers = new List<SpikingConvLayer>();
+        float amplitude = 1f;
+        int c = channels, h = height, w = width;
+        for (int l = 0; l < convs.Count; l++)
+        {
+            var cfg = convs[l].Config;
+            var layer = new SpikingConvLayer(convs[l].Weights.Span, cfg.OutChannels, cfg.InChannels, cfg.KernelSize, h, w, cfg.Padding, cfg.PaddingMode,
+                convs[l].Norm.RunningMean, convs[l].Norm.RunningVar, convs[l].Norm.Eps, cfg.TrianglePower, cfg.PoolSpec, amplitude, scales[l],
+                options.BatchSize, options.Power, options.FoldInhibition);
+            layers.Add(layer);
+            amplitude = scales[l];
+            (c, h, w) = (layer.K, layer.OutHeight, layer.OutWidth);
+        }
+        if (c * h * w != readout.Features) throw new ArgumentException($"The last layer gives {c * h * w} features, the read-out takes {readout.Features}.", nameof(readout));
+        var spikingReadout = new SpikingReadout(readout.Weights, readout.Bias, readout.Classes, readout.Features, amplitude, options.BatchSize);
+        return new SpikingSoftHebbNetwork(channels, height, width, layers, spikingReadout, options);
+    }
+
+    /// <summary>Λ per layer: the percentile of the positive activations ReLU(u − ū)^P (P = 1 under
+    /// <see cref="PowerApproximation.Linear"/>) of the rate-based network on <paramref name="x"/>.</summary>
+    public static float[] Calibrate(IReadOnlyList<SoftHebbConv2d> convs, Tensor x, SpikingConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(convs);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(options);
+        var scales = new float[convs.Count];
+        var input = x;
+        for (int l = 0; l < convs.Count; l++)
+        {
+            var output = convs[l].Forward(input, learn: false);
+            var u = convs[l].PreActivation ?? throw new InvalidOperationException("The layer kept no pre-activation.");
+            var (n, k, h, w) = u.Nchw;
+            int plane = h * w;
+            float p = options.Power == PowerApproximation.Linear ? 1f : convs[l].Config.TrianglePower;
+            var values = new List<float>();
+            var ud = u.Data;
+            for (int i = 0; i < n; i++)
+                for (int pos = 0; pos < plane; pos++)
+                {
+                    double mean = 0;
+                    for (int c = 0; c < k; c++) mean += ud[(i * k + c) * plane + pos];
+                    mean /= k;
+                    for (int c = 0; c < k; c++)
+                    {
+                        double a = ud[(i * k + c) * plane + pos] - mean;
+                        if (a > 0) values.Add((float)Math.Pow(a, p));
+                    }
+                }
+            values.Sort();
+            float scale = values.Count == 0 ? 1f : values[Math.Clamp((int)Math.Ceiling(options.Percentile / 100 * values.Count) - 1, 0, values.Count - 1)];
+            scales[l] = scale > 0 && float.IsFinite(scale) ? scale : 1f;
+            // The next layer calibrates on the true rate-based input (a copy: Forward reuses its buffers).
+            input = new Tensor(output.Span.ToArray(), output.Shape.ToArray());
+        }
+        return scales;
+    }
+
+    /// <summary>Clears all neurons and read-out potentials.</summary>
+    public void Reset()
+    {
+        foreach (var l in Layers) l.Reset();
+        Readout.Reset();
+    }
+}
+
+/// <summary>Counter-based uniform random numbers (SplitMix64 of a key): the same (seed, sample, pixel, step) always
+/// gives the same number, whatever the batching or thread.</summary>
+internal static class CounterRandom
+{
+    public static double Uniform(long seed, long sample, int pixel, int step)
+    {
+        ulong z = (ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)sample * 0xC2B2AE3D27D4EB4FUL ^ (ulong)pixel * 0x165667B19E3779F9UL ^ (ulong)step * 0xD6E8FEB86659FD93UL;
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
+    }
+}
+
+/// <summary>Spike streams of image batches: one <see cref="DenseBlock"/> [B, C, H, W] of input events per step
+/// (1 = spike), <paramref name="steps"/> steps per batch, then a <see cref="ControlKind.Flush"/> (the next batch starts
+/// from rest).</summary>
+public static class SpikingInput
+{
+    /// <summary>One step of the integrate-and-fire input encoder: membrane += pixel; a membrane ≥ 1 spikes (writes 1
+    /// into <paramref name="spikes"/>) and loses 1. Start the membranes at ½ so that after t steps a pixel x has fired
+    /// round(t·x) times.</summary>
+    public static int RegularStep(ReadOnlySpan<float> pixels, Span<float> membrane, Span<float> spikes)
+    {
+        if (membrane.Length != pixels.Length || spikes.Length != pixels.Length) throw new ArgumentException("Pixels, membranes and spikes must have the same length.");
+        int count = 0;
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            float v = membrane[i] + pixels[i];
+            if (v >= 1f)
+            {
+                spikes[i] = 1f;
+                v -= 1f;
+                count++;
+            }
+            else spikes[i] = 0f;
+            membrane[i] = v;
+        }
+        return count;
+    }
+
+    public static IEnumerable<Payload> Encode(IImageSource source, int batchSize, int steps, SpikeInputEncoding encoding, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        var shape = source.Shape;
+        int len = shape.PixelsPerImage;
+        for (int start = 0; start < source.Count; start += batchSize)
+        {
+            int nb = Math.Min(batchSize, source.Count - start);
+            var indices = Enumerable.Range(start, nb).ToArray();
+            var pixels = new float[nb * len];
+            source.CopyBatch(indices, pixels);
+            var ids = indices.Select(i => (long)i).ToArray();
+            var membrane = new float[nb * len];
+            Array.Fill(membrane, 0.5f);
+            for (int t = 0; t < steps; t++)
+            {
+                var block = new float[nb * len];
+                if (encoding == SpikeInputEncoding.Regular) RegularStep(pixels, membrane, block);
+                else
+                {
+                    for (int b = 0; b < nb; b++)
+                        for (int j = 0; j < len; j++)
+                        {
+                            float x = pixels[b * len + j];
+                            if (x > 0 && CounterRandom.Uniform(seed, ids[b], j, t) < x) block[b * len + j] = 1f;
+                        }
+                }
+                yield return new DenseBlock(block, [nb, shape.Channels, shape.Height, shape.Width], ids);
+            }
+            yield return new Control(ControlKind.Flush);
+        }
+    }
+}
+
+/// <summary>A <see cref="SpikingConvLayer"/> as an engine actor: input "spikes" (a DenseBlock [B, C, H, W] of input
+/// events per step), output "spikes" (a DenseBlock [B, K, OH, OW] of pooled output events per step). A Flush resets
+/// the neurons (the next batch starts from rest). Work per step: SynapticAccumulates (conv scatter and lateral
+/// inhibition), NeuronUpdates (B × neurons), Spikes (neuron spikes, before pooling). When traced, the spikes of image 0
+/// of each block are recorded (Sequence = the block's sequence, neuron = channels-first index k·H·W + y·W + x).</summary>
+public sealed class SpikingConvActor : Actor
+{
+    private readonly int parallelism;
+    private readonly List<long> spikesPerStep = [];
+    private readonly List<long> accumulatesPerStep = [];
+
+    public SpikingConvActor(string name, SpikingConvLayer layer, int maxParallelism = 1, int mailboxCapacity = 4)
+        : base(name, [new PortSpec("spikes")], [new PortSpec("spikes")], mailboxCapacity)
+    {
+        Layer = layer ?? throw new ArgumentNullException(nameof(layer));
+        parallelism = Math.Max(1, maxParallelism);
+    }
+
+    public SpikingConvLayer Layer { get; }
+    /// <summary>Neuron spikes summed over all images, by step within the sample (index t = step t + 1).</summary>
+    public IReadOnlyList<long> SpikesPerStep => spikesPerStep;
+    /// <summary>Synaptic accumulates summed over all images, by step within the sample.</summary>
+    public IReadOnlyList<long> AccumulatesPerStep => accumulatesPerStep;
+    /// <summary>Output events (after pooling) over the run.</summary>
+    public long OutputEvents { get; private set; }
+    public long InhibitionAccumulates { get; private set; }
+
+    protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx)
+    {
+        if (joined[0].Payload is not DenseBlock block)
+            throw new InvalidOperationException($"Spiking layer '{Name}' expects DenseBlocks of spike events, got {joined[0].Payload.GetType().Name}.");
+        int nb = block.BatchSize;
+        var output = new float[nb * Layer.OutputLength];
+        Layer.RecordFirstImage = ctx.Trace is not null;
+        var work = Layer.Step(block.Data, nb, output, parallelism);
+        int t = Layer.StepCount - 1;
+        while (spikesPerStep.Count <= t)
+        {
+            spikesPerStep.Add(0);
+            accumulatesPerStep.Add(0);
+        }
+        spikesPerStep[t] += work.Spikes;
+        accumulatesPerStep[t] += work.SynapticAccumulates;
+        OutputEvents += work.OutputEvents;
+        InhibitionAccumulates += work.InhibitionAccumulates;
+        ctx.Count(new WorkCounts(SynapticAccumulates: work.SynapticAccumulates, NeuronUpdates: work.NeuronUpdates, Spikes: work.Spikes,
+            NonZeroActivations: work.OutputEvents));
+        ctx.Emit(0, new DenseBlock(output, [nb, Layer.K, Layer.OutHeight, Layer.OutWidth], block.SampleIds, block.Sequence));
+        if (ctx.Trace is { } trace)
+            foreach (int neuron in Layer.FirstImageSpikes) trace.RecordSpike(block.Sequence, ctx.StartNs, neuron);
+    }
+
+    protected override void OnControl(ControlKind kind, ActorContext ctx)
+    {
+        if (kind == ControlKind.Flush) Layer.Reset();
+    }
+}
+
+/// <summary>The read-out accumulator as an actor: input a DenseBlock of the last layer's events per step, output the
+/// accumulated potentials [B, classes] after every step. A Flush resets the potentials.</summary>
+public sealed class SpikingReadoutActor : Actor
+{
+    public SpikingReadoutActor(string name, SpikingReadout readout, int mailboxCapacity = 4)
+        : base(name, [new PortSpec("spikes")], [new PortSpec("potentials")], mailboxCapacity)
+    {
+        Readout = readout ?? throw new ArgumentNullException(nameof(readout));
+    }
+
+    public SpikingReadout Readout { get; }
+
+    protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx)
+    {
+        if (joined[0].Payload is not DenseBlock block)
+            throw new InvalidOperationException($"Read-out '{Name}' expects DenseBlocks, got {joined[0].Payload.GetType().Name}.");
+        int nb = block.BatchSize;
+        long acc = Readout.Step(block.Data, nb);
+        ctx.Count(new WorkCounts(SynapticAccumulates: acc, NeuronUpdates: (long)nb * Readout.Classes));
+        var potentials = Readout.Potentials[..(nb * Readout.Classes)].ToArray();
+        ctx.Emit(0, new DenseBlock(potentials, [nb, Readout.Classes], block.SampleIds, block.Sequence));
+    }
+
+    protected override void OnControl(ControlKind kind, ActorContext ctx)
+    {
+        if (kind == ControlKind.Flush) Readout.Reset();
+    }
+}
+
+/// <summary>Activity of one spiking layer over a run.</summary>
+public sealed record SpikingLayerStats(string Name, int Neurons, float Scale, float Power, long Spikes, long SynapticAccumulates,
+    long InhibitionAccumulates, long OutputEvents, long[] SpikesPerStep, long[] AccumulatesPerStep)
+{
+    /// <summary>Spikes per image up to step <paramref name="t"/>.</summary>
+    public double SpikesPerImage(int t, int images) => SpikesPerStep.Take(t).Sum() / (double)Math.Max(1, images);
+    public double AccumulatesPerImage(int t, int images) => AccumulatesPerStep.Take(t).Sum() / (double)Math.Max(1, images);
+}
+
+/// <summary>Accuracy at each checkpoint T (read from one run of max T steps: the dynamics are causal and nothing
+/// depends on T, so the potentials at step T are those of a run of exactly T steps).</summary>
+public sealed record SpikingEvaluation(int Samples, int[] Steps, double[] Accuracy, SpikeInputEncoding Encoding,
+    IReadOnlyList<SpikingLayerStats> Layers, long ReadoutAccumulates, long InputSpikes, RunReport Report, TimeSpan Wall, int[] Predictions);
+
+/// <summary>Spiking inference of a converted SoftHebb network through the engine: input encoder (SourceActor) →
+/// one <see cref="SpikingConvActor"/> per layer → <see cref="SpikingReadoutActor"/> → a sink that takes the argmax of
+/// the potentials at each checkpoint T.</summary>
+public static class SpikingSoftHebb
+{
+    public const string InputName = "spike-input";
+    public static string LayerName(int index) => $"spiking{index}";
+    public const string ReadoutName = "spiking-readout";
+
+    public static async Task<SpikingEvaluation> EvaluateAsync(SpikingSoftHebbNetwork network, IImageSource data, IReadOnlyList<int> steps,
+        SpikeInputEncoding encoding = SpikeInputEncoding.Regular, long seed = 1, int maxParallelism = 1, TraceRecorder? trace = null,
+        ICostModel? costModel = null, Action<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(steps);
+        if (steps.Count == 0 || steps.Any(s => s <= 0)) throw new ArgumentException("Time-step counts must be positive.", nameof(steps));
+        if (data.Shape.PixelsPerImage != network.InputLength) throw new ArgumentException($"Images have {data.Shape.PixelsPerImage} pixels, the network takes {network.InputLength}.", nameof(data));
+        var checkpoints = steps.Distinct().Order().ToArray();
+        int tMax = checkpoints[^1];
+        int classes = network.Readout.Classes;
+        network.Reset();
+
+        var correct = new long[checkpoints.Length];
+        var predictions = new int[data.Count];
+        int t = 0, done = 0;
+        var net = new Network(costModel, trace);
+        long inputSpikes = 0;
+        var items = SpikingInput.Encode(data, network.Options.BatchSize, tMax, encoding, seed).Select(p =>
+        {
+            if (p is DenseBlock b) foreach (float v in b.Data) if (v != 0) inputSpikes++;
+            return p;
+        });
+        Actor previous = net.Add(new SourceActor(InputName, items));
+        var actors = new List<SpikingConvActor>();
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            var a = net.Add(new SpikingConvActor(LayerName(l), network.Layers[l], maxParallelism));
+            net.Connect(previous, 0, a, 0);
+            actors.Add(a);
+            previous = a;
+        }
+        var readout = net.Add(new SpikingReadoutActor(ReadoutName, network.Readout));
+        net.Connect(previous, 0, readout, 0);
+        var sink = net.Add(new SinkActor("spiking-predictions", ev =>
+        {
+            var block = (DenseBlock)ev.Payload;
+            t++;
+            int ci = Array.IndexOf(checkpoints, t);
+            if (ci < 0) return;
+            for (int b = 0; b < block.BatchSize; b++)
+            {
+                var p = block.Sample(b);
+                int best = 0;
+                for (int c = 1; c < classes; c++) if (p[c] > p[best]) best = c;
+                int id = (int)block.SampleIds[b];
+                if (best == data.GetLabel(id)) correct[ci]++;
+                if (t == tMax) predictions[id] = best;
+            }
+            if (t == tMax) progress?.Invoke(done += block.BatchSize);
+        }, kind =>
+        {
+            if (kind == ControlKind.Flush) t = 0;
+        }));
+        net.Connect(readout, 0, sink, 0);
+
+        long start = Stopwatch.GetTimestamp();
+        var report = await net.RunAsync(seed, cancellationToken).ConfigureAwait(false);
+        var wall = Stopwatch.GetElapsedTime(start);
+        var stats = new List<SpikingLayerStats>();
+        for (int l = 0; l < actors.Count; l++)
+        {
+            var c = report.Actors[actors[l].Name];
+            stats.Add(new SpikingLayerStats(actors[l].Name, network.Layers[l].Neurons, network.Layers[l].Scale, network.Layers[l].Power,
+                c.Spikes, c.SynapticAccumulates, actors[l].InhibitionAccumulates, actors[l].OutputEvents,
+                actors[l].SpikesPerStep.ToArray(), actors[l].AccumulatesPerStep.ToArray()));
+        }
+        int n = Math.Max(1, data.Count);
+        return new SpikingEvaluation(data.Count, checkpoints, correct.Select(c => (double)c / n).ToArray(), encoding, stats,
+            report.Actors[ReadoutName].SynapticAccumulates, inputSpikes, report, wall, predictions);
+    }
+
+    public static SpikingEvaluation Evaluate(SpikingSoftHebbNetwork network, IImageSource data, IReadOnlyList<int> steps,
+        SpikeInputEncoding encoding = SpikeInputEncoding.Regular, long seed = 1, int maxParallelism = 1) =>
+        EvaluateAsync(network, data, steps, encoding, seed, maxParallelism).GetAwaiter().GetResult();
+}
