@@ -82,16 +82,17 @@ public static class Softmax
             for (; i <= s.Length - 16; i += 16)
             {
                 var e = Vector512.LoadUnsafe(ref ps, (nuint)i);
-                var v = e / Vector512.LoadUnsafe(ref pm, (nuint)i);
-                // NaN fails both tests, so it is kept.
-                var tiny = Vector512.LessThan(Vector512.Abs(v), min) | Vector512.LessThanOrEqual(e, clamped);
-                Vector512.AndNot(v, tiny).StoreUnsafe(ref ps, (nuint)i);
+                var total = Vector512.LoadUnsafe(ref pm, (nuint)i);
+                // Decide before dividing: a division whose result is subnormal is itself slow (a microcode assist).
+                // e / sum < min  <=>  e < sum * min, and sum >= 1 keeps that product normal. NaN fails both tests.
+                var tiny = Vector512.LessThan(Vector512.Abs(e), total * min) | Vector512.LessThanOrEqual(e, clamped);
+                (Vector512.AndNot(e, tiny) / total).StoreUnsafe(ref ps, (nuint)i);
             }
         }
         for (; i < s.Length; i++)
         {
-            float e = s[i], v = e / sum[i];
-            s[i] = MathF.Abs(v) < SmallestNormal || e <= ClampedTerm ? 0f : v;
+            float e = s[i];
+            s[i] = MathF.Abs(e) < sum[i] * SmallestNormal || e <= ClampedTerm ? 0f : e / sum[i];
         }
     }
 
