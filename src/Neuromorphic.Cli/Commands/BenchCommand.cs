@@ -6,12 +6,14 @@ namespace Neuromorphic.Cli.Commands;
 public sealed class BenchCommand : ICliCommand
 {
     public string Name => "bench";
-    public string Summary => "run a benchmark (gemm, peak)";
+    public string Summary => "run a benchmark (gemm, hebbian, peak)";
     public string Help => $"""
         usage: neuromorphic {Benchmarks.Usage}
 
         gemm   SGEMM GFLOP/s on the CIFAR-10 convolution shapes, managed and OpenBLAS back-ends,
                1 and 2 threads, as a share of one core's peak (clock measured)
+        hebbian  per-stage time of each layer of a preset's Hebbian step (batch 10) and frozen forward
+                 (batch 50) on synthetic data, then the engine pipeline's images/s and CPU use
         peak   this machine's clock and FMA throughput
         Run on an otherwise idle machine; the figures are wall-clock.
         """;

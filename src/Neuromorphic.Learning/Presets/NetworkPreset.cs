@@ -17,7 +17,7 @@ public sealed record HebbianPhaseSpec(int Epochs, int BatchSize, AugmentationSpe
 public sealed record ReadoutSpec(float Dropout, int Epochs, int BatchSize, float LearningRate, AugmentationSpec Augmentation);
 
 /// <summary>
-/// A whole network and its training recipe, as stored in a preset JSON file (see Presets/README.md
+/// A whole network and its training recipe, as stored in a preset JSON file (see the project README.md, "Preset JSON"
 /// and <see cref="PresetLibrary"/>). Shapes are checked to chain when the preset is loaded.
 /// </summary>
 public sealed record NetworkPreset(
