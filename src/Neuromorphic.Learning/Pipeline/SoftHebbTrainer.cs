@@ -18,53 +18,70 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
 
     readonly ITrainingProgress _progress = progress ?? SilentProgress.Instance;
 
+    /// <summary>Trains on the dataset folder <see cref="TrainingOptions.DataDirectory"/> (STL-10: the Hebbian phase uses the unlabeled split).</summary>
     public async Task<TrainingResult> RunAsync(TrainingOptions o, CancellationToken ct = default)
     {
-        var preset = o.Preset;
-        Directory.CreateDirectory(o.RunDirectory);
         var detected = DatasetDirectory.Detect(o.DataDirectory);
         var hebbSplit = detected.Format == DatasetFormat.Stl10 ? DatasetSplit.Unlabeled : DatasetSplit.Train;
-        var hebbData = DatasetDirectory.Open(o.DataDirectory, hebbSplit, o.LimitTrain);
-        var train = hebbSplit == DatasetSplit.Train ? hebbData : DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Train, o.LimitTrain);
-        var test = DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Test, o.LimitTest);
+        var opened = new List<IImageSource>();
         try
         {
-            CheckShapes(preset, train);
-            var net = new HebbianNetwork(preset, o.Seed);
-            var readout = NewReadout(preset, train.ClassCount, o.Seed);
-            var result = new TrainingResult { Preset = preset.Name, Seed = o.Seed, Schedule = o.Schedule.ToString().ToLowerInvariant(),
-                TrainImages = train.Count, TestImages = test.Count };
-            var clock = Stopwatch.StartNew();
-
-            var start = o.Resume ? Restore(o, net, readout) : new CheckpointHeader(preset.Name, o.Seed, "hebbian", 0, 0, 0);
-
-            if (start.Phase == "hebbian")
-                await HebbianPhaseAsync(o, net, readout, hebbData, start, result, ct);
-
-            // The frozen network's features, computed once and cached.
-            var extractClock = Stopwatch.StartNew();
-            using var trainFeatures = await ExtractAsync(net, train, "features (train)", ct);
-            using var testFeatures = await ExtractAsync(net, test, "features (test)", ct);
-            result.FeatureExtractionSeconds = extractClock.Elapsed.TotalSeconds;
-            result.FeatureImagesPerSecond = (train.Count + test.Count) / extractClock.Elapsed.TotalSeconds;
-
-            var readoutClock = Stopwatch.StartNew();
-            int firstEpoch = start.Phase == "readout" ? start.Epoch : 0;
-            TrainReadout(o, net, readout, trainFeatures, Labels(train), testFeatures, Labels(test), firstEpoch, result, ct);
-            result.ReadoutSeconds = readoutClock.Elapsed.TotalSeconds;
-
-            var final = readout.Evaluate(testFeatures, Labels(test));
-            result.TestAccuracy = final.Accuracy;
-            result.TestLoss = final.MeanLoss;
-            result.WallSeconds = clock.Elapsed.TotalSeconds;
-            result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
-            SaveCheckpoint(o, net, readout, new CheckpointHeader(preset.Name, o.Seed, "done", -1, 0, 0), ModelFile);
-            return result;
+            // Each split is kept as soon as it is open, so a failure opening the next one still closes it.
+            IImageSource Open(DatasetSplit split, int? limit) { var s = DatasetDirectory.Open(o.DataDirectory, split, limit); opened.Add(s); return s; }
+            var hebbData = Open(hebbSplit, o.LimitTrain);
+            var train = hebbSplit == DatasetSplit.Train ? hebbData : Open(DatasetSplit.Train, o.LimitTrain);
+            var test = Open(DatasetSplit.Test, o.LimitTest);
+            return await RunAsync(o, new TrainingData(hebbData, train, test), ct);
         }
         finally
         {
-            foreach (var s in new[] { hebbData, train, test }.Distinct()) (s as IDisposable)?.Dispose();
+            foreach (var source in opened) (source as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>Trains on the given image sources (their limits already applied).</summary>
+    public async Task<TrainingResult> RunAsync(TrainingOptions o, TrainingData data, CancellationToken ct = default)
+    {
+        var preset = o.Preset;
+        var (hebbData, train, test) = data;
+        Directory.CreateDirectory(o.RunDirectory);
+        CheckShapes(preset, hebbData, labelled: false);
+        CheckShapes(preset, train, labelled: true);
+        CheckShapes(preset, test, labelled: true);
+        var net = new HebbianNetwork(preset, o.Seed);
+        var readout = NewReadout(preset, train.ClassCount, o.Seed);
+        var result = new TrainingResult { Preset = preset.Name, Seed = o.Seed, Schedule = o.Schedule.ToString().ToLowerInvariant(),
+            TrainImages = train.Count, TestImages = test.Count };
+        var clock = Stopwatch.StartNew();
+
+        var start = o.Resume ? Restore(o, net, readout) : new CheckpointHeader(preset.Name, o.Seed, "hebbian", 0, 0, 0);
+
+        if (start.Phase == "hebbian")
+            await HebbianPhaseAsync(o, net, readout, hebbData, start, result, ct);
+
+        // The frozen network's features, computed once and cached (per epoch instead when the read-out augments its input).
+        var extractClock = Stopwatch.StartNew();
+        using var trainFeatures = new FeatureCache(train.Count, net.FeatureLength);
+        using var testFeatures = new FeatureCache(test.Count, net.FeatureLength);
+        // A read-out that augments its input recomputes the training features every epoch instead.
+        if (preset.Readout.Augmentation.Kind == AugmentationKind.None)
+            await ExtractAsync(net, train, trainFeatures, "features (train)", null, ct);
+        await ExtractAsync(net, test, testFeatures, "features (test)", null, ct);
+        result.FeatureExtractionSeconds = extractClock.Elapsed.TotalSeconds;
+        result.FeatureImagesPerSecond = (train.Count + test.Count) / extractClock.Elapsed.TotalSeconds;
+
+        var readoutClock = Stopwatch.StartNew();
+        int firstEpoch = start.Phase == "readout" ? start.Epoch : 0;
+        await TrainReadoutAsync(o, net, readout, train, trainFeatures, testFeatures, Labels(test), firstEpoch, result, ct);
+        result.ReadoutSeconds = readoutClock.Elapsed.TotalSeconds;
+
+        var final = readout.Evaluate(testFeatures, Labels(test));
+        result.TestAccuracy = final.Accuracy;
+        result.TestLoss = final.MeanLoss;
+        result.WallSeconds = clock.Elapsed.TotalSeconds;
+        result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
+        SaveCheckpoint(o, net, readout, new CheckpointHeader(preset.Name, o.Seed, "done", -1, 0, 0), ModelFile);
+        return result;
     }
 
     async Task HebbianPhaseAsync(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IImageSource data,
@@ -135,48 +152,45 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
             }
     }
 
-    /// <summary>Runs a dataset split through the frozen network (in dataset order) and caches the features.</summary>
-    async Task<FeatureCache> ExtractAsync(HebbianNetwork net, IImageSource data, string phase, CancellationToken ct)
+    /// <summary>Runs a dataset split through the frozen network (in dataset order, augmented if asked) into the cache.</summary>
+    async Task ExtractAsync(HebbianNetwork net, IImageSource data, FeatureCache cache, string phase,
+        (AugmentationSpec Spec, int Seed)? augmentation, CancellationToken ct)
     {
-        var cache = new FeatureCache(data.Count, net.FeatureLength);
-        try
+        var order = BatchStream.Order(data.Count, shuffle: false, 0, "", 0);
+        var stream = BatchStream.ToAsync(BatchStream.Create(data, order, ExtractionBatch, 0, augmentation?.Spec, augmentation?.Seed ?? 0));
+        _progress.Begin(phase, data.Count, "images");
+        long done = 0;
+        var built = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => false, onData: e =>
         {
-            var order = BatchStream.Order(data.Count, shuffle: false, 0, "", 0);
-            var stream = BatchStream.ToAsync(BatchStream.Create(data, order, ExtractionBatch));
-            _progress.Begin(phase, data.Count, "images");
-            long done = 0;
-            var built = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => false, onData: e =>
-            {
-                var block = (DenseBlock)e.Payload;
-                // Identity order: sample ids are consecutive, so a batch is a run of rows.
-                cache.SetRows((int)block.SampleIds[0], block.Data);
-                _progress.Advance(done += block.BatchSize);
-            });
-            var clock = Stopwatch.StartNew();
-            await built.Network.RunAsync(0, ct);
-            _progress.End($"{data.Count} images in {clock.Elapsed.TotalSeconds:F1} s ({data.Count / clock.Elapsed.TotalSeconds:F0} images/s)");
-            return cache;
-        }
-        catch
-        {
-            cache.Dispose();
-            throw;
-        }
+            var block = (DenseBlock)e.Payload;
+            // Identity order: sample ids are consecutive, so a batch is a run of rows.
+            cache.SetRows((int)block.SampleIds[0], block.Data);
+            _progress.Advance(done += block.BatchSize);
+        });
+        var clock = Stopwatch.StartNew();
+        await built.Network.RunAsync(0, ct);
+        _progress.End($"{data.Count} images in {clock.Elapsed.TotalSeconds:F1} s ({data.Count / clock.Elapsed.TotalSeconds:F0} images/s)");
     }
 
     /// <summary>Batch of the frozen forward pass: large enough for efficient GEMMs, small enough to pipeline.</summary>
     public const int ExtractionBatch = 50;
 
-    void TrainReadout(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IFeatureSource trainFeatures, int[] trainLabels,
+    async Task TrainReadoutAsync(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IImageSource train, FeatureCache trainFeatures,
         IFeatureSource testFeatures, int[] testLabels, int firstEpoch, TrainingResult result, CancellationToken ct)
     {
         var spec = o.Preset.Readout;
         int epochs = o.ClassifierEpochs ?? spec.Epochs;
+        var trainLabels = Labels(train);
+        bool augment = spec.Augmentation.Kind != AugmentationKind.None;
         var schedule = new StepHalvingSchedule(spec.LearningRate, epochs);
         _progress.Begin("read-out", epochs, "epochs");
         for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
+            // Augmented inputs give new features every epoch: recompute them through the frozen network.
+            if (augment)
+                await ExtractAsync(net, train, trainFeatures, $"features (train, augmented, epoch {epoch + 1})",
+                    (spec.Augmentation, Seeds.Derive(o.Seed, "readout-augment", epoch)), ct);
             readout.LearningRate = schedule.RateForEpoch(epoch);
             var trainResult = readout.TrainEpoch(trainFeatures, trainLabels, spec.BatchSize, new Random(Seeds.Derive(o.Seed, "readout-epoch", epoch)));
             var testResult = readout.Evaluate(testFeatures, testLabels);
@@ -214,12 +228,12 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
     public static LinearReadout NewReadout(NetworkPreset preset, int classes, int seed) =>
         new(preset.FeatureLength, classes, preset.Readout.Dropout, new Random(Seeds.Derive(seed, "readout-init", 0)), preset.Readout.LearningRate);
 
-    static void CheckShapes(NetworkPreset preset, IImageSource data)
+    static void CheckShapes(NetworkPreset preset, IImageSource data, bool labelled)
     {
         var s = data.Shape;
         if (s.Channels != preset.Channels || s.Height != preset.Height || s.Width != preset.Width)
             throw new ArgumentException($"Preset '{preset.Name}' expects {preset.Channels}x{preset.Height}x{preset.Width} images but dataset '{data.Name}' holds {s}.");
-        if (data.ClassCount != preset.Classes)
+        if (labelled && data.ClassCount != preset.Classes)
             throw new ArgumentException($"Preset '{preset.Name}' has {preset.Classes} classes but dataset '{data.Name}' has {data.ClassCount}.");
     }
 

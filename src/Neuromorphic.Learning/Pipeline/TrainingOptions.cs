@@ -30,3 +30,6 @@ public sealed record TrainingOptions
     /// the baseline that shows what pipelining through the engine gains. Same results, only slower.</summary>
     public bool Lockstep { get; init; }
 }
+
+/// <summary>The image sources of a run: the Hebbian phase's (unlabeled allowed), the read-out's training set, the test set.</summary>
+public sealed record TrainingData(Neuromorphic.Datasets.IImageSource Hebbian, Neuromorphic.Datasets.IImageSource Train, Neuromorphic.Datasets.IImageSource Test);
