@@ -152,6 +152,7 @@ public sealed class Population
         ref double rxi = ref ringI[head * n];
         int count = 0, i = 0;
 
+        // One 512-bit path; without AVX-512 the scalar loop below does the same operations in the same order.
         if (Vector512.IsHardwareAccelerated && n >= 8)
         {
             var A = Vector512.Create(pr.A);
@@ -205,69 +206,6 @@ public sealed class Population
                 ZERO.StoreUnsafe(ref rxi, k);
                 if (adaptive) (T + (spk & THPLUS)).StoreUnsafe(ref rt, k);
                 uint bits = (uint)spk.ExtractMostSignificantBits();
-                while (bits != 0)
-                {
-                    int idx = i + BitOperations.TrailingZeroCount(bits);
-                    spikes[count++] = idx;
-                    spikeCounts[idx]++;
-                    bits &= bits - 1;
-                }
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated && n - i >= 4)
-        {
-            var A = Vector256.Create(pr.A);
-            var B = Vector256.Create(pr.B);
-            var KE = Vector256.Create(pr.Ke);
-            var KI = Vector256.Create(pr.Ki);
-            var PE = Vector256.Create(pr.Pe);
-            var PI = Vector256.Create(pr.Pi);
-            var PTH = Vector256.Create(pr.Ptheta);
-            var THPLUS = Vector256.Create(thPlus);
-            var DSEL = Vector256.Create(dsel);
-            var CSEL = Vector256.Create(csel);
-            var RESET = Vector256.Create(reset);
-            var VTH = Vector256.Create(vth);
-            var NREF = Vector256.Create(nref);
-            var ONE = Vector256<double>.One;
-            var ZERO = Vector256<double>.Zero;
-            var TINY = Vector256.Create(Tiny);
-            for (; i <= n - 4; i += 4)
-            {
-                nuint k = (nuint)i;
-                var V = Vector256.LoadUnsafe(ref rv, k);
-                var E = Vector256.LoadUnsafe(ref re, k);
-                var I = Vector256.LoadUnsafe(ref ri, k);
-                var R = Vector256.LoadUnsafe(ref rr, k);
-                var XE = Vector256.LoadUnsafe(ref rxe, k);
-                var XI = Vector256.LoadUnsafe(ref rxi, k);
-                var free = Vector256.LessThanOrEqual(R, ZERO);
-                var vn = A * V + B + KE * E + KI * I + DSEL * (XE + XI);
-                vn = Vector256.ConditionalSelect(free, vn, RESET);
-                R = Vector256.Max(R - ONE, ZERO);
-                E = PE * E + CSEL * XE;
-                I = PI * I + CSEL * XI;
-                E = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(E), TINY), ZERO, E);
-                I = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(I), TINY), ZERO, I);
-                var threshold = VTH;
-                var T = ZERO;
-                if (adaptive)
-                {
-                    T = Vector256.LoadUnsafe(ref rt, k) * PTH;
-                    threshold = VTH + T;
-                }
-                var spk = Vector256.GreaterThanOrEqual(vn, threshold);
-                vn = Vector256.ConditionalSelect(spk, RESET, vn);
-                R = Vector256.ConditionalSelect(spk, NREF, R);
-                vn.StoreUnsafe(ref rv, k);
-                E.StoreUnsafe(ref re, k);
-                I.StoreUnsafe(ref ri, k);
-                R.StoreUnsafe(ref rr, k);
-                ZERO.StoreUnsafe(ref rxe, k);
-                ZERO.StoreUnsafe(ref rxi, k);
-                if (adaptive) (T + (spk & THPLUS)).StoreUnsafe(ref rt, k);
-                uint bits = spk.ExtractMostSignificantBits();
                 while (bits != 0)
                 {
                     int idx = i + BitOperations.TrailingZeroCount(bits);
