@@ -229,23 +229,9 @@ public sealed class SpikingConvLayer
     /// OutputLength output events and must be zero on entry.</summary>
     public SpikingStepWork Step(ReadOnlySpan<float> input, int batch, Span<float> output)
     {
-        if ((uint)batch > (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The layer holds state for at most {MaxBatch} images.");
-        if (input.Length != batch * inLength) throw new ArgumentException($"Input holds {input.Length} values, expected {batch} × {inLength}.", nameof(input));
-        if (output.Length != batch * outLength) throw new ArgumentException($"Output holds {output.Length} values, expected {batch} × {outLength}.", nameof(output));
-        FirstImageSpikes.Clear();
-        step++;
-        Array.Clear(imageWork);
+        BeginStep(input.Length, batch, output.Length);
         for (int b = 0; b < batch; b++) StepImage(b, input.Slice(b * inLength, inLength), output.Slice(b * outLength, outLength));
-        long ev = 0, syn = 0, inh = 0, spk = 0, outEv = 0;
-        for (int b = 0; b < batch; b++)
-        {
-            ev += imageWork[b * 5];
-            syn += imageWork[b * 5 + 1];
-            inh += imageWork[b * 5 + 2];
-            spk += imageWork[b * 5 + 3];
-            outEv += imageWork[b * 5 + 4];
-        }
-        return new SpikingStepWork(ev, syn + inh, inh, (long)batch * neurons, spk, outEv);
+        return StepWork(batch);
     }
 
     /// <summary>As <see cref="Step(ReadOnlySpan{float}, int, Span{float})"/>, with the images of the batch processed
@@ -255,14 +241,25 @@ public sealed class SpikingConvLayer
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         if (maxParallelism <= 1 || batch <= 1) return Step(input.AsSpan(), batch, output.AsSpan());
+        BeginStep(input.Length, batch, output.Length);
+        Parallel.For(0, batch, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism },
+            b => StepImage(b, input.AsSpan(b * inLength, inLength), output.AsSpan(b * outLength, outLength)));
+        return StepWork(batch);
+    }
+
+    void BeginStep(int inputLength, int batch, int outputLength)
+    {
         if ((uint)batch > (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The layer holds state for at most {MaxBatch} images.");
-        if (input.Length != batch * inLength) throw new ArgumentException($"Input holds {input.Length} values, expected {batch} × {inLength}.", nameof(input));
-        if (output.Length != batch * outLength) throw new ArgumentException($"Output holds {output.Length} values, expected {batch} × {outLength}.", nameof(output));
+        if (inputLength != batch * inLength) throw new ArgumentException($"Input holds {inputLength} values, expected {batch} × {inLength}.", "input");
+        if (outputLength != batch * outLength) throw new ArgumentException($"Output holds {outputLength} values, expected {batch} × {outLength}.", "output");
         FirstImageSpikes.Clear();
         step++;
         Array.Clear(imageWork);
-        Parallel.For(0, batch, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism },
-            b => StepImage(b, input.AsSpan(b * inLength, inLength), output.AsSpan(b * outLength, outLength)));
+    }
+
+    /// <summary>The step's work, summed over the batch's images in image order (so it does not depend on the parallelism).</summary>
+    SpikingStepWork StepWork(int batch)
+    {
         long ev = 0, syn = 0, inh = 0, spk = 0, outEv = 0;
         for (int b = 0; b < batch; b++)
         {
