@@ -95,7 +95,7 @@ public static class HebbianBenchmark
             {
                 stages.Add(new("rule (softmax, y)", () => uRule = plasticity.ComputeFactors(u), 0));
                 stages.Add(new("correlation GEMM", () => plasticity.Correlate(xNorm, conv.Weights, cfg.Padding, cfg.PaddingMode, ws), gemmFlop));
-                stages.Add(new("update (YU, dW, W, eta)", () => { plasticity.ApplyDecay(uRule, conv.Weights); plasticity.ApplyDelta(conv.Weights); }, 0));
+                stages.Add(new("update (YU, dW, W, eta)", () => plasticity.ApplyUpdate(uRule, conv.Weights), 0));
             }
             stages.Add(new($"triangle P={cfg.TrianglePower.ToString(CultureInfo.InvariantCulture)}", () => Triangle.Forward(u, cfg.TrianglePower, a), 0));
             if (cfg.PoolSpec is { } pool) stages.Add(new($"pool {pool}", () => pool.Apply(a, pooled), 0));

@@ -236,4 +236,67 @@ public class ConvPlasticityTests
         Assert.True(first > 500_000, $"first batch allocated {first} bytes");
         Assert.True(third < 4_096, $"a later batch allocated {third} bytes");
     }
+
+    [Theory]
+    [InlineData("max_4_2_1")]
+    [InlineData("avg_2_2_0")]
+    [InlineData(null)]
+    public void Block_output_is_the_pooled_triangle_power_of_u(string? pool)
+    {
+        // The layer may raise to the power after a max pool (x^P is increasing); the output must equal pool(Triangle^P(u)).
+        var layer = new SoftHebbConv2d(SmallConfig(pool: pool), new Random(21));
+        var y = layer.Forward(TestUtil.Random(new Random(22), 2, 2, 8, 8), learn: false);
+        var a = new Tensor(layer.PreActivation!.Shape);
+        Triangle.Forward(layer.PreActivation!, 0.7f, a);
+        var expected = pool is null ? a : Pooling.Apply(PoolSpec.Parse(pool), a);
+        TestUtil.Close(expected.Span.ToArray(), y.Span, 1e-5f, "output");
+    }
+
+    [Fact]
+    public void Update_is_bit_identical_with_one_thread_or_the_whole_budget()
+    {
+        // Large enough for the update, softmax and Triangle to split into panels on the shared thread budget.
+        var config = new SoftHebbConv2dConfig(64, 256, 3, 1, 0.65f, 0.005f, 0.5f, 1.4f, Pool: "max_4_2_1");
+        var x = TestUtil.Random(new Random(31), 4, 64, 16, 16);
+        var serial = new SoftHebbConv2d(config, new Random(30));
+        var parallel = new SoftHebbConv2d(config, new Random(30));
+        float[] ySerial, yParallel;
+        using (Neuromorphic.Tensors.Gemm.Sgemm.UseThreads(1))
+        {
+            serial.Forward(x, learn: true);
+            ySerial = serial.Forward(x, learn: true).Span.ToArray();
+        }
+        parallel.Forward(x, learn: true);
+        yParallel = parallel.Forward(x, learn: true).Span.ToArray();
+        Assert.Equal(serial.Weights.Span.ToArray(), parallel.Weights.Span.ToArray());
+        Assert.Equal(serial.Rates.Rates.ToArray(), parallel.Rates.Rates.ToArray());
+        Assert.Equal(ySerial, yParallel);
+    }
+
+    [Fact]
+    public void Resumed_rates_equal_the_rates_the_update_left()
+    {
+        // The update sums each new row's norm on the fly; a resumed run recomputes rates from the saved weights.
+        var layer = new SoftHebbConv2d(SmallConfig(), new Random(41));
+        layer.Forward(TestUtil.Random(new Random(42), 3, 2, 6, 6), learn: true);
+        var recomputed = new AdaptiveLearningRate(layer.Rates.Neurons, layer.Rates.FanIn, layer.Rates.LearningRate, layer.Rates.Power);
+        recomputed.Recompute(layer.Weights.Span);
+        Assert.Equal(recomputed.Rates.ToArray(), layer.Rates.Rates.ToArray());
+        Assert.Equal(recomputed.Norms.ToArray(), layer.Rates.Norms.ToArray());
+    }
+
+    [Fact]
+    public void Stage_times_cover_every_stage_that_ran()
+    {
+        var layer = new SoftHebbConv2d(SmallConfig(pool: "max_4_2_1"), new Random(51));
+        var x = TestUtil.Random(new Random(52), 2, 2, 8, 8);
+        layer.Forward(x, learn: false);
+        Assert.Equal(["batchnorm", "conv", "activation", "pool"], layer.Stages.Seconds().Keys);
+        layer.Forward(x, learn: true);
+        var seconds = layer.Stages.Seconds();
+        Assert.Equal(["batchnorm", "conv", "rule", "correlation", "update", "activation", "pool"], seconds.Keys);
+        Assert.All(seconds.Values, v => Assert.True(v > 0));
+        layer.Stages.Reset();
+        Assert.Empty(layer.Stages.Seconds());
+    }
 }

@@ -54,6 +54,14 @@ public sealed class AdaptiveLearningRate
         }
     }
 
+    /// <summary>Sets neuron <paramref name="neuron"/>'s norm (computed by the caller exactly as <see cref="Recompute"/> would)
+    /// and its rate. Neurons are independent, so callers may set different neurons from different threads.</summary>
+    internal void SetNorm(int neuron, float norm)
+    {
+        _norms[neuron] = norm;
+        _rates[neuron] = RateFor(norm, LearningRate, Power);
+    }
+
     /// <summary>Σ v² accumulated in double (vectorised: 16 double lanes, then a fixed-order reduction, so deterministic).</summary>
     internal static double SumOfSquares(ReadOnlySpan<float> row)
     {

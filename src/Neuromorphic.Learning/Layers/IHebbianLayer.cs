@@ -17,6 +17,8 @@ public interface IHebbianLayer
     HebbianUpdateStats LastUpdateStats { get; }
     /// <summary>Work done by the last <see cref="Forward"/>.</summary>
     LayerWork LastWork { get; }
+    /// <summary>Wall time per stage, summed over calls (reset by whoever reports it).</summary>
+    StageTimes Stages { get; }
 
     /// <summary>Output shape for an input shape, either (C, H, W) or (N, C, H, W); the same rank comes back.</summary>
     int[] OutputShape(ReadOnlySpan<int> inputShape);

@@ -42,6 +42,7 @@ public sealed class SoftHebbConv2d : IHebbianLayer
     public HebbianPlasticity Plasticity { get; }
     public HebbianUpdateStats LastUpdateStats { get; private set; }
     public LayerWork LastWork { get; private set; }
+    public StageTimes Stages { get; } = new();
     /// <summary>The BN-normalised input of the last call.</summary>
     public Tensor? NormalizedInput => _xNormT;
     /// <summary>The conv output u of the last call (before the Triangle).</summary>
@@ -63,26 +64,46 @@ public sealed class SoftHebbConv2d : IHebbianLayer
         int convH = Conv2d.OutputSize(h, Config.KernelSize, 1, Config.Padding);
         int convW = Conv2d.OutputSize(w, Config.KernelSize, 1, Config.Padding);
 
+        var stages = Stages;
+        long clock = StageTimes.Start();
         // 1. Input BN: train mode only while this block learns (spec §1 step 1).
         var xNorm = _xNormT = HebbianPlasticity.View(ref _xNorm, _xNormT, n, c, h, w);
         Norm.Forward(x, xNorm, training: learn);
+        clock = stages.Lap(LayerStage.BatchNorm, clock);
 
         // 2–3. Reflect pad + conv; the workspace keeps the columns for the update.
         var u = _uT = HebbianPlasticity.View(ref _u, _uT, n, k, convH, convW);
         Conv2d.Forward(xNorm, Weights, 1, Config.Padding, Config.PaddingMode, u, _workspace);
+        clock = stages.Lap(LayerStage.Conv, clock);
 
         // Plasticity on u (spec §2); the activation below still sees the pre-update u, as in the official forward.
         if (learn)
-            LastUpdateStats = Plasticity.Step(xNorm, u, Weights, Config.Padding, Config.PaddingMode, _workspace);
+        {
+            var uRule = Plasticity.ComputeFactors(u);
+            clock = stages.Lap(LayerStage.Rule, clock);
+            Plasticity.Correlate(xNorm, Weights, Config.Padding, Config.PaddingMode, _workspace);
+            clock = stages.Lap(LayerStage.Correlation, clock);
+            LastUpdateStats = Plasticity.ApplyUpdate(uRule, Weights);
+            clock = stages.Lap(LayerStage.Update, clock);
+        }
 
-        // 4. Triangle^P, 6. pooling.
+        // 4. Triangle^P, 6. pooling. x ↦ x^P is increasing on x >= 0, so it commutes with max pooling: with a max
+        // pool (or none) the power is taken after pooling, on a quarter of the values (pow is the costly part).
+        bool powerAfterPool = _pool is not { Type: PoolType.Avg } && Config.TrianglePower != 1f;
         var a = _activationT = HebbianPlasticity.View(ref _activation, _activationT, n, k, convH, convW);
-        Triangle.Forward(u, Config.TrianglePower, a);
+        Triangle.Forward(u, powerAfterPool ? 1f : Config.TrianglePower, a);
+        clock = stages.Lap(LayerStage.Activation, clock);
         Tensor output = a;
         if (_pool is { } pool)
         {
             output = _outputT = HebbianPlasticity.View(ref _output, _outputT, n, k, oh, ow);
             pool.Apply(a, output);
+            clock = stages.Lap(LayerStage.Pool, clock);
+        }
+        if (powerAfterPool)
+        {
+            Triangle.Power(output, Config.TrianglePower);
+            stages.Lap(LayerStage.Activation, clock);
         }
 
         long positions = (long)n * k * convH * convW;

@@ -64,6 +64,7 @@ public sealed class SoftHebbLinear : IHebbianLayer
     public HebbianPlasticity Plasticity { get; }
     public HebbianUpdateStats LastUpdateStats { get; private set; }
     public LayerWork LastWork { get; private set; }
+    public StageTimes Stages { get; } = new();
     /// <summary>u = W x of the last call, (N, K, 1, 1).</summary>
     public Tensor? PreActivation => _uT;
 
@@ -88,16 +89,22 @@ public sealed class SoftHebbLinear : IHebbianLayer
             ? _xView
             : new Tensor(x.Data, n, Config.InFeatures, 1, 1);
 
+        long clock = StageTimes.Start();
         var u = _uT = HebbianPlasticity.View(ref _u, _uT, n, k, 1, 1);
         Conv2d.Forward(view, Weights, 1, 0, PaddingMode.Zeros, u, _workspace);
+        clock = Stages.Lap(LayerStage.Conv, clock);
         if (learn)
+        {
             LastUpdateStats = Plasticity.Step(view, u, Weights, 0, PaddingMode.Zeros, _workspace);
+            clock = Stages.Lap(LayerStage.Update, clock);
+        }
 
         var output = _outputT = HebbianPlasticity.View(ref _output, _outputT, n, k, 1, 1);
         if (Config.OutputInverseTemperature is { } t)
             Softmax.OverRows(u.Data.AsSpan(0, u.Length), n, k, t, output.Data.AsSpan(0, output.Length));
         else
             u.Span.CopyTo(output.Span);
+        Stages.Lap(LayerStage.Activation, clock);
 
         long positions = (long)n * k, fanIn = Config.InFeatures, weights = k * fanIn;
         LastWork = new LayerWork(positions * fanIn, learn ? positions * fanIn + positions + 3 * weights : 0, positions,

@@ -129,6 +129,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                             .Write(Path.Combine(o.RunDirectory, CheckpointFile));
                     },
                     snapshots: snapshots);
+                ResetStages(net);
                 var clock = Stopwatch.StartNew();
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var report = await built.Network.RunAsync(o.Seed, ct);
@@ -138,9 +139,10 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                 var summary = new HebbianPassSummary(phase, done, seconds, done / Math.Max(seconds, 1e-9),
                     report.EngineOverheadFraction, cpu, report.MakespanNs,
                     report.Actors.ToDictionary(a => a.Key, a => ActorSummary.From(a.Value)),
-                    built.Layers.ToDictionary(l => l.Name, l => l.History.ToArray()));
+                    built.Layers.ToDictionary(l => l.Name, l => l.History.ToArray()), StageSeconds(net, lastLayer));
                 result.HebbianPasses.Add(summary);
                 _progress.End($"{done} images in {seconds:F1} s ({summary.ImagesPerSecond:F1} images/s, CPU {100 * cpu:F0} %, engine overhead {100 * summary.EngineOverhead:F1} %)");
+                LogStages(summary.LayerStageSeconds);
 
                 // Next position: the start of the following epoch or pass.
                 var next = epoch + 1 < preset.Hebbian.Epochs
@@ -167,9 +169,31 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
             cache.SetRows((int)block.SampleIds[0], block.Data);
             _progress.Advance(done += block.BatchSize);
         });
+        ResetStages(net);
         var clock = Stopwatch.StartNew();
         await built.Network.RunAsync(0, ct);
         _progress.End($"{data.Count} images in {clock.Elapsed.TotalSeconds:F1} s ({data.Count / clock.Elapsed.TotalSeconds:F0} images/s)");
+        LogStages(StageSeconds(net, net.Layers.Count - 1));
+    }
+
+    static void ResetStages(HebbianNetwork net)
+    {
+        foreach (var layer in net.Layers) layer.Stages.Reset();
+    }
+
+    /// <summary>Seconds per stage of each layer that ran, keyed "layer1", "layer2", ...</summary>
+    static Dictionary<string, IReadOnlyDictionary<string, double>> StageSeconds(HebbianNetwork net, int lastLayer)
+    {
+        var result = new Dictionary<string, IReadOnlyDictionary<string, double>>();
+        for (int i = 0; i <= lastLayer; i++) result[$"layer{i + 1}"] = net.Layers[i].Stages.Seconds();
+        return result;
+    }
+
+    /// <summary>One log line per layer: where its time went.</summary>
+    void LogStages(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> stages)
+    {
+        foreach (var (layer, seconds) in stages)
+            _progress.Log($"  {layer} time: {string.Join(", ", seconds.Select(s => $"{s.Key} {s.Value:F1} s"))} (total {seconds.Values.Sum():F1} s)");
     }
 
     /// <summary>Batch of the frozen forward pass: large enough for efficient GEMMs, small enough to pipeline.</summary>

@@ -22,9 +22,11 @@ public sealed class TrainingResult
 }
 
 /// <param name="CpuUtilisation">Process CPU time over wall time during the pass (2.0 = both cores busy).</param>
+/// <param name="LayerStageSeconds">Per layer ("layer1", ...), wall seconds per stage (batchnorm, conv, rule, ...).</param>
 public sealed record HebbianPassSummary(string Phase, long Images, double Seconds, double ImagesPerSecond,
     double EngineOverhead, double CpuUtilisation, double ModeledMakespanNs, IReadOnlyDictionary<string, ActorSummary> Actors,
-    IReadOnlyDictionary<string, LayerProgressPoint[]> LayerHistory);
+    IReadOnlyDictionary<string, LayerProgressPoint[]> LayerHistory,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> LayerStageSeconds);
 
 public sealed record ReadoutEpoch(int Epoch, float LearningRate, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy);
 

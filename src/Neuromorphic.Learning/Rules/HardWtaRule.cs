@@ -8,8 +8,6 @@ namespace Neuromorphic.Learning;
 /// </summary>
 public sealed class HardWtaRule : IWtaRule
 {
-    readonly ChannelArgmax _argmax = new();
-
     public string Name => "hard";
 
     public void PostsynapticFactors(Tensor u, float inverseTemperature, Tensor y)
@@ -19,11 +17,10 @@ public sealed class HardWtaRule : IWtaRule
             throw new ArgumentException($"'y' must have the shape of u {u}, but it is {y}.", nameof(y));
         int plane = h * w;
         y.Span.Clear();
-        for (int i = 0; i < n; i++)
+        ChannelArgmax.ForEachImage(u, (i, winners) =>
         {
-            var winners = _argmax.Compute(u, i);
             int baseOffset = i * k * plane;
             for (int p = 0; p < plane; p++) y.Data[baseOffset + winners[p] * plane + p] = 1f;
-        }
+        });
     }
 }

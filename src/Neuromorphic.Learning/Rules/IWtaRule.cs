@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Neuromorphic.Tensors;
@@ -47,21 +48,18 @@ public static class WtaRules
 
 /// <summary>
 /// Index of the largest channel at every position of one image (ties go to the lowest index,
-/// NaN never wins). Shared by the anti-Hebbian and hard rules; buffers grow only.
+/// NaN never wins). Shared by the anti-Hebbian and hard rules.
 /// </summary>
-internal sealed class ChannelArgmax
+internal static class ChannelArgmax
 {
-    float[] _best = [];
-    int[] _index = [];
-
-    /// <summary>Fills and returns the winner index of every position of image <paramref name="image"/>.</summary>
-    public ReadOnlySpan<int> Compute(Tensor u, int image)
+    /// <summary>Fills <paramref name="index"/> (H·W long) with the winner of every position of image <paramref name="image"/>;
+    /// <paramref name="best"/> is scratch of the same length. Callers may run different images on different threads.</summary>
+    public static void Compute(Tensor u, int image, Span<float> best, Span<int> index)
     {
         var (_, k, h, w) = u.Nchw;
         int plane = h * w;
-        if (_best.Length < plane) { _best = new float[plane]; _index = new int[plane]; }
-        var best = _best.AsSpan(0, plane);
-        var index = _index.AsSpan(0, plane);
+        best = best[..plane];
+        index = index[..plane];
         int baseOffset = image * k * plane;
         u.Data.AsSpan(baseOffset, plane).CopyTo(best);
         index.Clear();
@@ -85,6 +83,21 @@ internal sealed class ChannelArgmax
             for (int p = vectorEnd; p < plane; p++)
                 if (row[p] > best[p]) { best[p] = row[p]; index[p] = ch; }
         }
-        return index;
+    }
+
+    /// <summary>Runs <paramref name="perImage"/>(image, winners) for every image, images in parallel, each with its own scratch.</summary>
+    public static void ForEachImage(Tensor u, Action<int, ReadOnlySpan<int>> perImage)
+    {
+        var (n, k, h, w) = u.Nchw;
+        int plane = h * w;
+        KernelParallel.For(n, (long)n * k * plane, i =>
+        {
+            float[] best = ArrayPool<float>.Shared.Rent(plane);
+            int[] index = ArrayPool<int>.Shared.Rent(plane);
+            Compute(u, i, best, index);
+            perImage(i, index.AsSpan(0, plane));
+            ArrayPool<float>.Shared.Return(best);
+            ArrayPool<int>.Shared.Return(index);
+        });
     }
 }

@@ -11,19 +11,16 @@ namespace Neuromorphic.Learning;
 /// </summary>
 public sealed class SoftKrotovRule : IWtaRule
 {
-    readonly ChannelArgmax _argmax = new();
-
     public string Name => "softkrotov";
 
     public void PostsynapticFactors(Tensor u, float inverseTemperature, Tensor y)
     {
         WtaRules.SoftmaxOverChannels(u, inverseTemperature, y);
-        var (n, k, h, w) = u.Nchw;
+        var (_, k, h, w) = u.Nchw;
         int plane = h * w;
-        for (int i = 0; i < n; i++)
+        ChannelArgmax.ForEachImage(u, (i, winners) =>
         {
             var image = y.Data.AsSpan(i * k * plane, k * plane);
-            var winners = _argmax.Compute(u, i);
             // y = −s everywhere except the single winner of each position, which keeps +s.
             int vectorEnd = Vector512.IsHardwareAccelerated ? plane - plane % 16 : 0;
             ref int pw = ref MemoryMarshal.GetReference(winners);
@@ -41,6 +38,6 @@ public sealed class SoftKrotovRule : IWtaRule
                 for (int p = vectorEnd; p < plane; p++)
                     if (winners[p] != ch) row[p] = -row[p];
             }
-        }
+        });
     }
 }

@@ -93,6 +93,26 @@ public static class Sgemm
         return singleThreaded is OpenBlasGemm ? OpenBlasGemm.TryCreate(threads)! : new ManagedGemm(threads);
     }
 
+    /// <summary>
+    /// Runs <paramref name="count"/> independent panels of non-GEMM kernel work (panel p writes only its own part
+    /// of the output) on the same shared thread budget as the products: the caller runs panels itself and budget
+    /// threads that are idle join in, so a layer's element-wise stages use a core the other layers leave free
+    /// instead of oversubscribing. Without a panel back-end, or under a thread limit of 1, the panels run in order
+    /// on the caller. The cut into panels is the caller's and must depend on shapes only, so results never depend
+    /// on which thread ran what.
+    /// </summary>
+    public static void RunPanels(int count, Action<int> panel)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        if (Current is PanelGemm { Budget: var budget })
+        {
+            int maxHelpers = Math.Min(budget.Size, AmbientThreadLimit ?? budget.Size) - 1;
+            budget.Run(new PanelJob(count, maxHelpers, panel));
+            return;
+        }
+        for (int p = 0; p < count; p++) panel(p);
+    }
+
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)

@@ -79,9 +79,11 @@ public static partial class Conv2d
         {
             // Gather y (nb, K, H'W') into (K, nb*H'W') so the whole chunk is a single GEMM with k = nb*H'W'.
             var m = workspace.MatrixBuffer((long)k * cols);
-            for (int kk = 0; kk < k; kk++)
+            KernelParallel.For(k, (long)k * cols, kk =>
+            {
                 for (int i = 0; i < nb; i++)
                     y.AsSpan(((n0 + i) * k + kk) * P, P).CopyTo(m.AsSpan(kk * cols + i * P, P));
+            });
             yMat = m.AsSpan(0, k * cols);
         }
         // dW (K x CKK) = yMat (K x cols) * columns^T, columns stored CKK x cols.

@@ -51,9 +51,11 @@ public static partial class Conv2d
             // Several images: one big GEMM into (K, nb*H'W'), then permute to (nb, K, H'W').
             var product = workspace.MatrixBuffer((long)k * cols);
             Sgemm.Multiply(false, false, k, cols, ckk, 1f, weight.Data, ckk, columns, cols, 0f, product, cols);
-            for (int kk = 0; kk < k; kk++)
+            KernelParallel.For(k, (long)k * cols, kk =>
+            {
                 for (int i = 0; i < nb; i++)
                     product.AsSpan(kk * cols + i * P, P).CopyTo(outData.AsSpan(((n0 + i) * k + kk) * P, P));
+            });
         }
     }
 

@@ -23,41 +23,39 @@ public static class Softmax
         int plane = h * w;
         float t = inverseTemperature;
         // Channels are HW apart, so work a whole plane at a time: every step is a contiguous vector op.
-        float[] scratch = ArrayPool<float>.Shared.Rent(2 * plane);
-        try
+        // Images are independent and each writes its own output: parallel and still deterministic.
+        KernelParallel.For(n, (long)n * c * plane, i =>
         {
+            float[] scratch = ArrayPool<float>.Shared.Rent(2 * plane);
             var negMax = scratch.AsSpan(0, plane);
             var sum = scratch.AsSpan(plane, plane);
-            for (int i = 0; i < n; i++)
+            int baseOffset = i * c * plane;
+            ReadOnlySpan<float> U(int ch) => u.Data.AsSpan(baseOffset + ch * plane, plane);
+            Span<float> S(int ch) => s.Data.AsSpan(baseOffset + ch * plane, plane);
+
+            // max_c (t*u_c), kept negated so the exponent is one fused t*u_c + (-max).
+            TensorPrimitives.Multiply(U(0), t, negMax);
+            for (int ch = 1; ch < c; ch++)
             {
-                int baseOffset = i * c * plane;
-                ReadOnlySpan<float> U(int ch) => u.Data.AsSpan(baseOffset + ch * plane, plane);
-                Span<float> S(int ch) => s.Data.AsSpan(baseOffset + ch * plane, plane);
-
-                // max_c (t*u_c), kept negated so the exponent is one fused t*u_c + (-max).
-                TensorPrimitives.Multiply(U(0), t, negMax);
-                for (int ch = 1; ch < c; ch++)
-                {
-                    TensorPrimitives.Multiply(U(ch), t, sum); // sum is free scratch until it is cleared
-                    TensorPrimitives.Max(negMax, sum, negMax);
-                }
-                TensorPrimitives.Negate(negMax, negMax);
-
-                sum.Clear();
-                for (int ch = 0; ch < c; ch++)
-                {
-                    var sc = S(ch);
-                    TensorPrimitives.MultiplyAdd(U(ch), t, negMax, sc);
-                    // Below −87, exp lands in the subnormal range (slow to compute and to add, and flushed to 0 below):
-                    // clamp so every term stays normal. Against a sum >= 1 such terms are below float resolution anyway.
-                    TensorPrimitives.Max(sc, MinExponent, sc);
-                    TensorPrimitives.Exp(sc, sc);
-                    TensorPrimitives.Add(sum, sc, sum);
-                }
-                for (int ch = 0; ch < c; ch++) DivideFlushingSubnormals(S(ch), sum);
+                TensorPrimitives.Multiply(U(ch), t, sum); // sum is free scratch until it is cleared
+                TensorPrimitives.Max(negMax, sum, negMax);
             }
-        }
-        finally { ArrayPool<float>.Shared.Return(scratch); }
+            TensorPrimitives.Negate(negMax, negMax);
+
+            sum.Clear();
+            for (int ch = 0; ch < c; ch++)
+            {
+                var sc = S(ch);
+                TensorPrimitives.MultiplyAdd(U(ch), t, negMax, sc);
+                // Below −87, exp lands in the subnormal range (slow to compute and to add, and flushed to 0 below):
+                // clamp so every term stays normal. Against a sum >= 1 such terms are below float resolution anyway.
+                TensorPrimitives.Max(sc, MinExponent, sc);
+                TensorPrimitives.Exp(sc, sc);
+                TensorPrimitives.Add(sum, sc, sum);
+            }
+            for (int ch = 0; ch < c; ch++) DivideFlushingSubnormals(S(ch), sum);
+            ArrayPool<float>.Shared.Return(scratch);
+        });
     }
 
     /// <summary>

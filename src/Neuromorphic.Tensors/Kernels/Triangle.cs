@@ -19,28 +19,37 @@ public static class Triangle
             throw new ArgumentException($"'{nameof(power)}' must be a finite number > 0, but it is {power}.", nameof(power));
         if (c == 0) return;
         int plane = h * w;
-        float[] scratch = ArrayPool<float>.Shared.Rent(plane);
-        try
+        // Images are independent and each writes its own output: parallel and still deterministic.
+        KernelParallel.For(n, (long)n * c * plane, i =>
         {
+            float[] scratch = ArrayPool<float>.Shared.Rent(plane);
             var mean = scratch.AsSpan(0, plane);
-            for (int i = 0; i < n; i++)
+            int baseOffset = i * c * plane;
+            // Channel mean of each pixel, one whole plane at a time (channels are HW apart).
+            u.Data.AsSpan(baseOffset, plane).CopyTo(mean);
+            for (int ch = 1; ch < c; ch++) TensorPrimitives.Add(mean, u.Data.AsSpan(baseOffset + ch * plane, plane), mean);
+            TensorPrimitives.Divide(mean, c, mean);
+            for (int ch = 0; ch < c; ch++)
             {
-                int baseOffset = i * c * plane;
-                // Channel mean of each pixel, one whole plane at a time (channels are HW apart).
-                u.Data.AsSpan(baseOffset, plane).CopyTo(mean);
-                for (int ch = 1; ch < c; ch++) TensorPrimitives.Add(mean, u.Data.AsSpan(baseOffset + ch * plane, plane), mean);
-                TensorPrimitives.Divide(mean, c, mean);
-                for (int ch = 0; ch < c; ch++)
-                {
-                    var dst = a.Data.AsSpan(baseOffset + ch * plane, plane);
-                    TensorPrimitives.Subtract(u.Data.AsSpan(baseOffset + ch * plane, plane), mean, dst);
-                    TensorPrimitives.Max(dst, 0f, dst);
-                    // P = 1 skips pow entirely, so the result is exactly the centred ReLU.
-                    if (power != 1f) PowNonNegative(dst, power);
-                }
+                var dst = a.Data.AsSpan(baseOffset + ch * plane, plane);
+                TensorPrimitives.Subtract(u.Data.AsSpan(baseOffset + ch * plane, plane), mean, dst);
+                TensorPrimitives.Max(dst, 0f, dst);
+                // P = 1 skips pow entirely, so the result is exactly the centred ReLU.
+                if (power != 1f) PowNonNegative(dst, power);
             }
-        }
-        finally { ArrayPool<float>.Shared.Return(scratch); }
+            ArrayPool<float>.Shared.Return(scratch);
+        });
+    }
+
+    /// <summary>a = a^P in place for a tensor of Triangle outputs (all >= 0), parallel over its images.</summary>
+    public static void Power(Tensor a, float power)
+    {
+        Shapes.NotNull(a, nameof(a));
+        if (!(power > 0) || !float.IsFinite(power))
+            throw new ArgumentException($"'{nameof(power)}' must be a finite number > 0, but it is {power}.", nameof(power));
+        if (power == 1f || a.Length == 0) return;
+        int n = a.Shape[0], per = a.Length / n;
+        KernelParallel.For(n, a.Length, i => PowNonNegative(a.Data.AsSpan(i * per, per), power));
     }
 
     /// <summary>
