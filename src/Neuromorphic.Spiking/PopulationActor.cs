@@ -83,11 +83,11 @@ public sealed class PopulationActor : Actor
         if (trace.Selection.Neurons is { } watched)
         {
             foreach (int n in watched)
-                if ((uint)n < (uint)v.Length) trace.RecordActivation(sequence, step, n, (float)v[n]);
+                if ((uint)n < (uint)v.Length) trace.RecordActivation(sequence, step, n, v[n]);
         }
         else
         {
-            for (int n = 0; n < v.Length; n++) trace.RecordActivation(sequence, step, n, (float)v[n]);
+            for (int n = 0; n < v.Length; n++) trace.RecordActivation(sequence, step, n, v[n]);
         }
     }
 }
