@@ -136,20 +136,35 @@ public class NeuronDynamicsTests
         }
     }
 
-    [Fact]
-    public void Vector_and_scalar_paths_give_identical_neurons()
+    [Theory]
+    [InlineData(NeuronModel.CurrentLif, 0.2)]
+    [InlineData(NeuronModel.CurrentLif, 0.0)]
+    [InlineData(NeuronModel.Lif, 0.2)]
+    [InlineData(NeuronModel.Lif, 0.0)]
+    [InlineData(NeuronModel.IntegrateAndFire, 0.2)]
+    [InlineData(NeuronModel.IntegrateAndFire, 0.0)]
+    public void Vector_and_scalar_paths_give_identical_neurons(NeuronModel model, double thetaPlus)
     {
         // 19 neurons: 16 take the 512-bit path (where available), 3 the scalar tail; all start alike and must stay alike.
-        var prm = new NeuronParameters { Model = NeuronModel.CurrentLif, BiasMv = 40, RefractoryMs = 2, ThetaPlusMv = 0.2, TauThetaMs = 50 };
+        // Every model, with and without an adaptive threshold, with input on both channels.
+        var prm = new NeuronParameters { Model = model, BiasMv = 40, RefractoryMs = 2, ThetaPlusMv = thetaPlus, TauThetaMs = 50 };
         var p = new Population(19, prm, 0.1);
         var buffer = new int[19];
         for (int s = 0; s < 3000; s++)
         {
+            // The same synaptic input for every neuron, on both channels, so the input and current paths are compared too.
+            for (int i = 0; i < 19; i++)
+            {
+                if (s % 7 == 0) p.AddInput(0, i, 1.5f, SynapseChannel.Excitatory);
+                if (s % 11 == 0) p.AddInput(0, i, -0.7f, SynapseChannel.Inhibitory);
+            }
             int c = p.Step(buffer);
             Assert.True(c == 0 || c == 19, $"step {s}: {c} of 19 neurons spiked");
             for (int i = 1; i < 19; i++)
             {
                 Assert.Equal(p.Membrane[0], p.Membrane[i]);
+                Assert.Equal(p.ExcitatoryCurrent[0], p.ExcitatoryCurrent[i]);
+                Assert.Equal(p.InhibitoryCurrent[0], p.InhibitoryCurrent[i]);
                 Assert.Equal(p.Theta[0], p.Theta[i]);
             }
         }
