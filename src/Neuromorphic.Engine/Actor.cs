@@ -22,7 +22,7 @@ public abstract class Actor
     private ActorContext? context;
     private Network.Edge[][] outgoing = [];
     private bool[] recurrent = [];
-    private Queue<Event>[] pending = [];
+    private EventQueue[] pending = [];
     private double[] lastArrivalNs = [];
     private Event[] joined = [];
     private Event? current;
@@ -100,7 +100,7 @@ public abstract class Actor
         this.run = run;
         outgoing = outgoingByPort;
         recurrent = incomingByPort.Select(e => e is { IsRecurrent: true }).ToArray();
-        pending = Inputs.Select(_ => new Queue<Event>()).ToArray();
+        pending = Inputs.Select(_ => new EventQueue()).ToArray();
         lastArrivalNs = new double[Inputs.Count];
         joined = new Event[Inputs.Count];
         mailbox = new Mailbox(MailboxCapacity, recurrent);
@@ -244,6 +244,7 @@ public abstract class Actor
     }
 
     // The event for step k on a recurrent port is the upstream's output of step k - 1.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long JoinKey(int port, in Event ev) => ((DataPayload)ev.Payload).Sequence + (recurrent[port] ? 1 : 0);
 
     private Event Consume(int port)

@@ -13,6 +13,7 @@ public readonly record struct WorkCounts(
     long Spikes = 0,
     long NonZeroActivations = 0)
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WorkCounts operator +(in WorkCounts a, in WorkCounts b) => new(
         a.DenseMacs + b.DenseMacs,
         a.SynapticAccumulates + b.SynapticAccumulates,

@@ -115,6 +115,7 @@ public sealed class Population
 
     /// <summary>The input accumulator of the step <paramref name="offset"/> steps ahead of the next one (0 = the next
     /// step itself), for one channel. Add weights into it; it is cleared when that step has read it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<float> InputSlot(int offset, SynapseChannel channel)
     {
         if ((uint)offset >= (uint)slots)
