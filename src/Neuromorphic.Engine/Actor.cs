@@ -1,11 +1,17 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 
 namespace Neuromorphic.Engine;
 
 /// <summary>A neuron group with its synapses, or any other stage of the network, running as its own task.
 /// It reads events from its mailbox, joins its input ports by sequence number, runs <see cref="OnBlock"/> for
 /// each complete step, advances its own modeled clock and sends the results downstream. There is no global
-/// clock and no barrier: an actor waits only for its own inputs and for room in its consumers' mailboxes.</summary>
+/// clock and no barrier: an actor waits only for its own inputs and for room in its consumers' mailboxes.
+/// <para>The per-event path (read, join, fire, close, post) runs synchronously as long as nothing has to wait, and its
+/// methods are compiled fully optimised on first use (<see cref="MethodImplOptions.AggressiveOptimization"/>) rather
+/// than left to tiered compilation: on a single-processor machine the runtime delays tier-up tenfold (1 s quiet
+/// windows), which left the engine's per-step work unoptimised for the first seconds of a run.</para></summary>
 public abstract class Actor
 {
     public const int DefaultMailboxCapacity = 4;
@@ -16,11 +22,12 @@ public abstract class Actor
     private ActorContext? context;
     private Network.Edge[][] outgoing = [];
     private bool[] recurrent = [];
-    private Queue<Event>[] pending = [];
+    private EventQueue[] pending = [];
     private double[] lastArrivalNs = [];
     private Event[] joined = [];
     private Event? current;
     private bool finished;
+    private int flushItem, flushEdge; // where a flush that had to wait for a consumer's lane resumes
 
     protected Actor(string name, IReadOnlyList<PortSpec> inputs, IReadOnlyList<PortSpec> outputs,
         int mailboxCapacity = DefaultMailboxCapacity)
@@ -93,7 +100,7 @@ public abstract class Actor
         this.run = run;
         outgoing = outgoingByPort;
         recurrent = incomingByPort.Select(e => e is { IsRecurrent: true }).ToArray();
-        pending = Inputs.Select(_ => new Queue<Event>()).ToArray();
+        pending = Inputs.Select(_ => new EventQueue()).ToArray();
         lastArrivalNs = new double[Inputs.Count];
         joined = new Event[Inputs.Count];
         mailbox = new Mailbox(MailboxCapacity, recurrent);
@@ -104,6 +111,7 @@ public abstract class Actor
         FreeAtNs = 0;
         current = null;
         finished = false;
+        flushItem = flushEdge = 0;
 
         // A recurrent port starts with the edge's initial payload, standing in for step -1's output.
         for (int p = 0; p < Inputs.Count; p++)
@@ -135,21 +143,39 @@ public abstract class Actor
     private protected virtual async Task ExecuteAsync(CancellationToken ct)
     {
         var reader = mailbox!.Reader;
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        do
         {
-            while (reader.TryRead(out var ev))
+            ValueTask stalled;
+            while (!(stalled = Pump(reader, ct)).IsCompletedSuccessfully)
             {
-                current = ev;
-                Accept(ev);
-                while (TryFire())
-                {
-                    await FlushAsync(ct).ConfigureAwait(false);
-                    if (finished) return;
-                }
+                await stalled.ConfigureAwait(false);
+                if (finished) return;
             }
+            if (finished) return;
+        }
+        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Fires every step the mailbox already allows and posts its results, without waiting. Returns when the
+    /// mailbox is empty or the actor has finished (a completed task), or with the pending post when a consumer's lane
+    /// is full: await it, then pump again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ValueTask Pump(ChannelReader<Event> reader, CancellationToken ct)
+    {
+        while (true)
+        {
+            while (TryFire())
+            {
+                var flush = FlushAsync(ct);
+                if (!flush.IsCompletedSuccessfully || finished) return flush;
+            }
+            if (!reader.TryRead(out var ev)) return ValueTask.CompletedTask;
+            current = ev;
+            Accept(ev);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accept(Event ev)
     {
         int p = ev.TargetPort;
@@ -172,6 +198,7 @@ public abstract class Actor
 
     /// <summary>Fires one step if every port has its next event: a control present on all forward ports, or data
     /// with one join key on every port. Returns false when some port is still waiting.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryFire()
     {
         int lead = -1;
@@ -217,6 +244,7 @@ public abstract class Actor
     }
 
     // The event for step k on a recurrent port is the upstream's output of step k - 1.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long JoinKey(int port, in Event ev) => ((DataPayload)ev.Payload).Sequence + (recurrent[port] ? 1 : 0);
 
     private Event Consume(int port)
@@ -230,6 +258,7 @@ public abstract class Actor
         $"Actor '{Name}': input streams are misaligned: port {Inputs[a].Describe(a)} has {pending[a].Peek()} but port " +
         $"{Inputs[b].Describe(b)} has {pending[b].Peek()}. Every input must carry the same sequence numbers and controls in the same order.");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunBlock(double arrivalNs, long sequence)
     {
         double start = Math.Max(arrivalNs, FreeAtNs);
@@ -260,6 +289,7 @@ public abstract class Actor
     /// <summary>Ends a block that started at <paramref name="startNs"/>: its latency comes from the cost model
     /// (zero when it did no work and sent no data), and the actor's clock moves to the end of the block.
     /// <paramref name="fixedTimeNs"/> replaces the computed end time (sources replaying recorded timestamps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected void CloseBlock(double startNs, double? fixedTimeNs = null)
     {
         var ctx = context!;
@@ -271,7 +301,7 @@ public abstract class Actor
             Counters.EventsOut++;
         }
         var work = ctx.Work;
-        double latency = work == default && bytesOut == 0 ? 0 : run!.CostModel.LatencyNs(Name, work, bytesOut);
+        double latency = work.IsNone && bytesOut == 0 ? 0 : run!.CostModel.LatencyNs(Name, work, bytesOut);
         if (!(latency >= 0) || double.IsInfinity(latency))
             throw new InvalidOperationException($"Cost model returned latency {latency} ns for actor '{Name}'; it must be finite and not negative.");
         Counters.Add(work);
@@ -280,15 +310,33 @@ public abstract class Actor
         FreeAtNs = fixedTimeNs ?? startNs + latency;
     }
 
-    /// <summary>Sends everything the last block emitted, stamped with the actor's clock, to every edge of its port.
-    /// Waits (cancellably) while a consumer's lane is full: that is the back-pressure.</summary>
-    private protected async ValueTask FlushAsync(CancellationToken ct)
+    /// <summary>Sends everything the last block emitted, stamped with the actor's clock, to every edge of its port, in
+    /// order. Waits (cancellably) while a consumer's lane is full: that is the back-pressure. Completes synchronously
+    /// when every lane has room; otherwise the rest is sent once the full lane has taken its event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private protected ValueTask FlushAsync(CancellationToken ct)
     {
         var outbox = context!.Outbox;
-        foreach (var (port, payload) in outbox)
-            foreach (var edge in outgoing[port])
-                await edge.To.PostAsync(new Event(Name, edge.InputPort, FreeAtNs, payload), ct).ConfigureAwait(false);
+        for (; flushItem < outbox.Count; flushItem++, flushEdge = 0)
+        {
+            var (port, payload) = outbox[flushItem];
+            var edges = outgoing[port];
+            while (flushEdge < edges.Length)
+            {
+                var edge = edges[flushEdge++];
+                var post = edge.To.PostAsync(new Event(Name, edge.InputPort, FreeAtNs, payload), ct);
+                if (!post.IsCompletedSuccessfully) return ResumeFlushAsync(post, ct);
+            }
+        }
         outbox.Clear();
+        flushItem = 0;
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask ResumeFlushAsync(ValueTask post, CancellationToken ct)
+    {
+        await post.ConfigureAwait(false);
+        await FlushAsync(ct).ConfigureAwait(false);
     }
 
     private protected ActorContext Context => context!;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Neuromorphic.Engine;
 
 /// <summary>Handed to an actor's handlers: report work with <see cref="Count"/>, send results with
@@ -33,6 +35,7 @@ public sealed class ActorContext
 
     public void Count(in WorkCounts counts) => work += counts;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Emit(int outputPort, DataPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);

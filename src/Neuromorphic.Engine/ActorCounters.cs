@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Neuromorphic.Engine;
 
@@ -27,6 +28,7 @@ public sealed class ActorCounters
     public long HandlerTicks { get; internal set; }
     public TimeSpan HandlerTime => Stopwatch.GetElapsedTime(0, HandlerTicks);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Add(in WorkCounts w)
     {
         DenseMacs += w.DenseMacs;

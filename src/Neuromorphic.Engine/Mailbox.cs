@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Neuromorphic.Engine;
@@ -24,6 +25,7 @@ internal sealed class Mailbox
 
     public ChannelReader<Event> Reader => channel.Reader;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask PostAsync(Event ev, CancellationToken ct)
     {
         var lane = credits[ev.TargetPort];

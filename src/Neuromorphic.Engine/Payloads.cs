@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Neuromorphic.Engine;
 
 /// <summary>What an <see cref="Event"/> carries. Payloads are immutable by convention: once emitted,
@@ -50,6 +52,7 @@ public sealed record DenseBlock : DataPayload
     public ReadOnlySpan<float> Sample(int index) => Data.AsSpan(index * SampleLength, SampleLength);
 
     /// <summary>4 bytes per value plus 8 per sample id; the shape is metadata and not counted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override long SizeInBytes() => Data.Length * 4L + SampleIds.Length * 8L;
 }
 
@@ -58,6 +61,7 @@ public sealed record DenseBlock : DataPayload
 /// holds graded spike amplitudes aligned with <c>Neurons</c>.</summary>
 public sealed record SpikePacket : DataPayload
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SpikePacket(long timeStep, int[] neurons, int count, float[]? values = null, long sequence = 0)
     {
         ArgumentNullException.ThrowIfNull(neurons);
@@ -78,6 +82,7 @@ public sealed record SpikePacket : DataPayload
     public ReadOnlySpan<int> Active => Neurons.AsSpan(0, Count);
 
     /// <summary>8 bytes of time step, 4 per spike address, 4 more per spike when graded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override long SizeInBytes() => 8 + Count * 4L + (Values is null ? 0 : Count * 4L);
 }
 

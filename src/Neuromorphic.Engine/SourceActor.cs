@@ -10,26 +10,34 @@ public readonly record struct TimedPayload(Payload Payload, double TimeNs);
 /// stops at an EndOfStream control or at the end of the stream, and then sends EndOfStream. It reads its
 /// stream lazily, one item at a time, and waits while its consumers are full, so a dataset of any size is
 /// streamed in bounded memory. Without explicit times, each item's time comes from the cost model
-/// (no work, the payload's bytes) like any other actor's output.</summary>
+/// (no work, the payload's bytes) like any other actor's output. A synchronous stream is read directly (no
+/// asynchronous iterator per item); the source only awaits when a consumer's lane is full.</summary>
 public sealed class SourceActor : Actor
 {
-    private readonly IAsyncEnumerable<TimedPayload> items;
+    private readonly IEnumerable<TimedPayload>? items;
+    private readonly IAsyncEnumerable<TimedPayload>? asyncItems;
+    private readonly bool timed; // the items carry their own (finite) times; otherwise their times are NaN
+    private long sequence;
+    private bool ended;
 
     public SourceActor(string name, IEnumerable<Payload> items, int[]? sampleShape = null)
-        : this(name, Untimed(ToAsync(items)), sampleShape) { }
+        : this(name, Untimed(items ?? throw new ArgumentNullException(nameof(items))), null, false, sampleShape) { }
 
     public SourceActor(string name, IAsyncEnumerable<Payload> items, int[]? sampleShape = null)
-        : this(name, Untimed(items), sampleShape) { }
+        : this(name, null, Untimed(items ?? throw new ArgumentNullException(nameof(items))), false, sampleShape) { }
 
     /// <summary>A source whose items enter at the given modeled times (which must not decrease; the receiving
     /// ports check it).</summary>
     public SourceActor(string name, IEnumerable<TimedPayload> items, int[]? sampleShape = null)
-        : this(name, Timed(ToAsync(items)), sampleShape) { }
+        : this(name, items ?? throw new ArgumentNullException(nameof(items)), null, true, sampleShape) { }
 
-    private SourceActor(string name, IAsyncEnumerable<TimedPayload> items, int[]? sampleShape)
+    private SourceActor(string name, IEnumerable<TimedPayload>? items, IAsyncEnumerable<TimedPayload>? asyncItems, bool timed,
+        int[]? sampleShape)
         : base(name, [], [new PortSpec("out", sampleShape)])
     {
         this.items = items;
+        this.asyncItems = asyncItems;
+        this.timed = timed;
     }
 
     protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx) =>
@@ -37,18 +45,22 @@ public sealed class SourceActor : Actor
 
     private protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        long sequence = 0;
-        await foreach (var item in items.WithCancellation(ct).ConfigureAwait(false))
+        sequence = 0;
+        ended = false;
+        if (items is not null)
         {
-            ct.ThrowIfCancellationRequested();
-            var (payload, timeNs) = item;
-            if (payload is Control { Kind: ControlKind.EndOfStream }) break;
-            Context.Begin(FreeAtNs);
-            if (payload is DataPayload data) Context.Emit(0, data with { Sequence = sequence++ });
-            else if (payload is Control control) Context.ForwardControl(control.Kind);
-            else throw new InvalidOperationException($"Source '{Name}' cannot send a {payload.GetType().Name}.");
-            CloseBlock(FreeAtNs, double.IsNaN(timeNs) ? null : timeNs);
-            await FlushAsync(ct).ConfigureAwait(false);
+            using var e = items.GetEnumerator();
+            ValueTask stalled;
+            while (!(stalled = Pump(e, ct)).IsCompletedSuccessfully) await stalled.ConfigureAwait(false);
+        }
+        else
+        {
+            await foreach (var item in asyncItems!.WithCancellation(ct).ConfigureAwait(false))
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!Send(item)) break;
+                await FlushAsync(ct).ConfigureAwait(false);
+            }
         }
         Context.Begin(FreeAtNs);
         Context.ForwardControl(ControlKind.EndOfStream);
@@ -56,33 +68,56 @@ public sealed class SourceActor : Actor
         await FlushAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Sends items of a synchronous stream until the stream ends (a completed task) or a consumer's lane is
+    /// full (the pending post: await it, then pump again).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ValueTask Pump(IEnumerator<TimedPayload> e, CancellationToken ct)
+    {
+        while (!ended)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!e.MoveNext() || !Send(e.Current))
+            {
+                ended = true;
+                break;
+            }
+            var flush = FlushAsync(ct);
+            if (!flush.IsCompletedSuccessfully) return flush;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Emits one item as a block of its own; false when the item is EndOfStream (nothing is emitted).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Send(TimedPayload item)
+    {
+        var (payload, timeNs) = item;
+        if (payload is null) throw new InvalidOperationException("A source stream yielded null.");
+        if (timed && !double.IsFinite(timeNs)) throw new InvalidOperationException($"Source item time {timeNs} is not finite.");
+        if (payload is Control { Kind: ControlKind.EndOfStream }) return false;
+        Context.Begin(FreeAtNs);
+        if (payload is DataPayload data)
+        {
+            // Payloads are immutable, so one that already carries its sequence number goes out as it is.
+            Context.Emit(0, data.Sequence == sequence ? data : data with { Sequence = sequence });
+            sequence++;
+        }
+        else if (payload is Control control) Context.ForwardControl(control.Kind);
+        else throw new InvalidOperationException($"Source '{Name}' cannot send a {payload.GetType().Name}.");
+        CloseBlock(FreeAtNs, timed ? timeNs : null);
+        return true;
+    }
+
     // NaN marks "no explicit time": the cost model decides.
+    private static IEnumerable<TimedPayload> Untimed(IEnumerable<Payload> items)
+    {
+        foreach (var p in items) yield return new TimedPayload(p, double.NaN);
+    }
+
     private static async IAsyncEnumerable<TimedPayload> Untimed(IAsyncEnumerable<Payload> items,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var p in items.WithCancellation(ct).ConfigureAwait(false))
-            yield return new TimedPayload(p ?? throw new InvalidOperationException("A source stream yielded null."), double.NaN);
-    }
-
-    private static async IAsyncEnumerable<TimedPayload> Timed(IAsyncEnumerable<TimedPayload> items,
-        [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        await foreach (var p in items.WithCancellation(ct).ConfigureAwait(false))
-        {
-            if (!double.IsFinite(p.TimeNs)) throw new InvalidOperationException($"Source item time {p.TimeNs} is not finite.");
-            yield return p;
-        }
-    }
-
-    private static async IAsyncEnumerable<T> ToAsync<T>(IEnumerable<T> items, [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        foreach (var item in items)
-        {
-            ct.ThrowIfCancellationRequested();
-            yield return item;
-        }
-        await Task.CompletedTask.ConfigureAwait(false);
+        await foreach (var p in items.WithCancellation(ct).ConfigureAwait(false)) yield return new TimedPayload(p, double.NaN);
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Neuromorphic.Engine;
 
 /// <summary>The work an actor did for one block, reported through <see cref="ActorContext.Count"/>.
@@ -11,6 +13,7 @@ public readonly record struct WorkCounts(
     long Spikes = 0,
     long NonZeroActivations = 0)
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WorkCounts operator +(in WorkCounts a, in WorkCounts b) => new(
         a.DenseMacs + b.DenseMacs,
         a.SynapticAccumulates + b.SynapticAccumulates,
@@ -18,6 +21,9 @@ public readonly record struct WorkCounts(
         a.WeightUpdates + b.WeightUpdates,
         a.Spikes + b.Spikes,
         a.NonZeroActivations + b.NonZeroActivations);
+
+    /// <summary>True when no work of any kind was counted.</summary>
+    internal bool IsNone => (DenseMacs | SynapticAccumulates | NeuronUpdates | WeightUpdates | Spikes | NonZeroActivations) == 0;
 }
 
 /// <summary>Turns the work of one block into modeled latency. The hardware model plugs chips in here.</summary>
@@ -40,6 +46,7 @@ public sealed class DefaultCostModel : ICostModel
     public double NsPerByteOut { get; init; } = 0.01;
     public double NsPerBlock { get; init; } = 20;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double LatencyNs(string actorName, in WorkCounts work, long bytesOut) =>
         NsPerBlock
         + work.DenseMacs * NsPerDenseMac

@@ -79,7 +79,7 @@ public static class CubaBenchmark
         var population = new Population(n, p.Neuron, p.DtMs, p.DelaySteps);
         var rng = new Random(seed);
         var v = population.Membrane;
-        for (int i = 0; i < n; i++) v[i] = p.ResetMv + rng.NextDouble() * (p.ThresholdMv - p.ResetMv);
+        for (int i = 0; i < n; i++) v[i] = (float)(p.ResetMv + rng.NextDouble() * (p.ThresholdMv - p.ResetMv));
         var exc = Projection.FixedProbability(n, n, p.ConnectionProbability, (float)p.ExcitatoryWeightMv, SynapseChannel.Excitatory,
             rng.Next(), p.DelaySteps, firstSource: 0, sourceLength: ne, allowAutapses: p.AllowAutapses);
         var inh = Projection.FixedProbability(n, n, p.ConnectionProbability, (float)p.InhibitoryWeightMv, SynapseChannel.Inhibitory,
@@ -122,9 +122,9 @@ public static class CubaBenchmark
             if (i < ne) excSpikes += counts[i];
         }
         bool nan = false;
-        foreach (double x in pop.Membrane) nan |= !double.IsFinite(x);
-        foreach (double x in pop.ExcitatoryCurrent) nan |= !double.IsFinite(x);
-        foreach (double x in pop.InhibitoryCurrent) nan |= !double.IsFinite(x);
+        foreach (float x in pop.Membrane) nan |= !float.IsFinite(x);
+        foreach (float x in pop.ExcitatoryCurrent) nan |= !float.IsFinite(x);
+        foreach (float x in pop.InhibitoryCurrent) nan |= !float.IsFinite(x);
         var c = report.Actors[model.Actor.Name];
         double t = Math.Max(seconds, 1e-12);
         return new CubaResult(seconds, build, wall, c.HandlerTime, spikes,

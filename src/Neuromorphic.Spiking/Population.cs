@@ -15,22 +15,29 @@ namespace Neuromorphic.Spiking;
 /// current-based input of the step is added to I_e/I_i after their decay (so it moves V from the next step on);
 /// refractory neurons are held at reset (their delta input is discarded, their currents keep integrating);
 /// V ≥ threshold + θ emits a spike, resets V and starts the refractory period of <see cref="RefractorySteps"/> steps.</para>
+/// <para>Precision: the state is single precision (float32), which halves the memory the per-step pass streams
+/// through. V is stepped in the leak form V' = V + (1 − A)·(E_L + Bias − V) + …, algebraically equal to A·V + B, so that
+/// the resting potential is an exact fixed point; what float32 costs is that V stops moving once a step would
+/// change it by less than half a unit in the last place, i.e. within about ulp(V)/(2(1 − A)) of where it is heading
+/// (≈ 8e-4 mV for |V| near 64 mV and dt/τm = 0.005).</para>
 /// <para>Work per step: one vectorised pass over the state arrays (∝ neurons) plus ∝ spikes; never ∝ synapses.</para></summary>
 public sealed class Population
 {
-    private readonly double[] v;
-    private readonly double[] ie;
-    private readonly double[] ii;
-    private readonly double[] refractory;
-    private readonly double[] theta;
+    private const int Lanes = 16; // floats per 512-bit vector
+
+    private readonly float[] v;
+    private readonly float[] ie;
+    private readonly float[] ii;
+    private readonly int[] refractory;
+    private readonly float[] theta;
     private readonly long[] spikeCounts;
-    private double[] ringE;
-    private double[] ringI;
+    private float[] ringE;
+    private float[] ringI;
     private int slots;
 
     /// <summary>Synaptic currents smaller than this (mV) are set to 0, so long silences never reach denormal numbers
     /// (which are ~100 times slower to compute with).</summary>
-    public const double Tiny = 1e-30;
+    public const float Tiny = 1e-30f;
 
     public Population(int size, NeuronParameters parameters, double dtMs, int maxDelaySteps = 1)
     {
@@ -44,23 +51,26 @@ public sealed class Population
         DtMs = dtMs;
         Propagators = Propagators.For(parameters, dtMs);
         RefractorySteps = (int)Math.Round(parameters.RefractoryMs / dtMs);
-        v = new double[size];
-        ie = new double[size];
-        ii = new double[size];
-        refractory = new double[size];
-        theta = new double[size];
+        Constants = new StepConstants(parameters, Propagators, RefractorySteps);
+        v = new float[size];
+        ie = new float[size];
+        ii = new float[size];
+        refractory = new int[size];
+        theta = new float[size];
         spikeCounts = new long[size];
         // Lateral inhibition arrives one step later, so it needs a slot beyond the current one.
         slots = Math.Max(maxDelaySteps, parameters.LateralInhibitionMv > 0 ? 1 : 0) + 1;
-        ringE = new double[slots * size];
-        ringI = new double[slots * size];
-        Array.Fill(v, parameters.Model == NeuronModel.IntegrateAndFire ? parameters.ResetMv : parameters.RestMv);
+        ringE = new float[slots * size];
+        ringI = new float[slots * size];
+        Array.Fill(v, InitialMembrane);
     }
 
     public int Size { get; }
     public double DtMs { get; }
     public NeuronParameters Parameters { get; }
     public Propagators Propagators { get; }
+    private StepConstants Constants { get; }
+    private float InitialMembrane => (float)(Parameters.Model == NeuronModel.IntegrateAndFire ? Parameters.ResetMv : Parameters.RestMv);
     /// <summary>Whole steps a neuron is held at reset after its spike: round(RefractoryMs / dt).</summary>
     public int RefractorySteps { get; }
     /// <summary>Steps done so far; the next <see cref="Step"/> processes step number StepCount.</summary>
@@ -71,13 +81,13 @@ public sealed class Population
     public long LastLateralEvents { get; private set; }
 
     /// <summary>Membrane potentials (mV); writable for initialisation.</summary>
-    public Span<double> Membrane => v;
-    public Span<double> ExcitatoryCurrent => ie;
-    public Span<double> InhibitoryCurrent => ii;
+    public Span<float> Membrane => v;
+    public Span<float> ExcitatoryCurrent => ie;
+    public Span<float> InhibitoryCurrent => ii;
     /// <summary>Adaptive threshold offsets θ (mV).</summary>
-    public Span<double> Theta => theta;
+    public Span<float> Theta => theta;
     /// <summary>Remaining refractory steps per neuron.</summary>
-    public ReadOnlySpan<double> RefractoryRemaining => refractory;
+    public ReadOnlySpan<int> RefractoryRemaining => refractory;
     /// <summary>Spikes per neuron since construction or <see cref="ClearSpikeCounts"/>.</summary>
     public ReadOnlySpan<long> SpikeCounts => spikeCounts;
 
@@ -90,8 +100,8 @@ public sealed class Population
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         if (steps <= MaxDelaySteps) return;
         int n = Size, newSlots = steps + 1;
-        var e = new double[newSlots * n];
-        var i = new double[newSlots * n];
+        var e = new float[newSlots * n];
+        var i = new float[newSlots * n];
         for (int o = 0; o < slots; o++)
         {
             int from = (int)((StepCount + o) % slots), to = (int)((StepCount + o) % newSlots);
@@ -105,7 +115,8 @@ public sealed class Population
 
     /// <summary>The input accumulator of the step <paramref name="offset"/> steps ahead of the next one (0 = the next
     /// step itself), for one channel. Add weights into it; it is cleared when that step has read it.</summary>
-    public Span<double> InputSlot(int offset, SynapseChannel channel)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Span<float> InputSlot(int offset, SynapseChannel channel)
     {
         if ((uint)offset >= (uint)slots)
             throw new ArgumentOutOfRangeException(nameof(offset), offset,
@@ -114,13 +125,13 @@ public sealed class Population
         return (channel == SynapseChannel.Excitatory ? ringE : ringI).AsSpan(slot * Size, Size);
     }
 
-    public void AddInput(int offset, int neuron, double value, SynapseChannel channel) =>
+    public void AddInput(int offset, int neuron, float value, SynapseChannel channel) =>
         InputSlot(offset, channel)[neuron] += value;
 
     /// <summary>Resets V, currents, refractoriness and pending input (an infinitely long rest); keeps θ and counts.</summary>
     public void ResetState()
     {
-        Array.Fill(v, Parameters.Model == NeuronModel.IntegrateAndFire ? Parameters.ResetMv : Parameters.RestMv);
+        Array.Fill(v, InitialMembrane);
         Array.Clear(ie);
         Array.Clear(ii);
         Array.Clear(refractory);
@@ -137,125 +148,128 @@ public sealed class Population
         if (spikes.Length < n) throw new ArgumentException($"The spike buffer holds {spikes.Length} entries; the population has {n} neurons.", nameof(spikes));
         int head = (int)(StepCount % slots);
         var p = Parameters;
-        var pr = Propagators;
-        bool delta = p.Model != NeuronModel.CurrentLif;
+        var k = Constants;
         bool adaptive = p.ThetaPlusMv != 0;
-        double dsel = delta ? 1 : 0, csel = delta ? 0 : 1;
-        double reset = p.ResetMv, vth = p.ThresholdMv, nref = RefractorySteps, thPlus = p.ThetaPlusMv;
 
-        ref double rv = ref MemoryMarshal.GetArrayDataReference(v);
-        ref double re = ref MemoryMarshal.GetArrayDataReference(ie);
-        ref double ri = ref MemoryMarshal.GetArrayDataReference(ii);
-        ref double rr = ref MemoryMarshal.GetArrayDataReference(refractory);
-        ref double rt = ref MemoryMarshal.GetArrayDataReference(theta);
-        ref double rxe = ref ringE[head * n];
-        ref double rxi = ref ringI[head * n];
+        ref float rv = ref MemoryMarshal.GetArrayDataReference(v);
+        ref float re = ref MemoryMarshal.GetArrayDataReference(ie);
+        ref float ri = ref MemoryMarshal.GetArrayDataReference(ii);
+        ref int rr = ref MemoryMarshal.GetArrayDataReference(refractory);
+        ref float rt = ref MemoryMarshal.GetArrayDataReference(theta);
+        ref float rxe = ref ringE[head * n];
+        ref float rxi = ref ringI[head * n];
+        ref int rs = ref MemoryMarshal.GetReference(spikes);
+        ref long rc = ref MemoryMarshal.GetArrayDataReference(spikeCounts);
         int count = 0, i = 0;
 
-        // One 512-bit path; without AVX-512 the scalar loop below does the same operations in the same order.
-        if (Vector512.IsHardwareAccelerated && n >= 8)
+        // One pass over the state: decay, integrate, refractoriness, threshold, reset and spike extraction per lane.
+        // One 512-bit path; without AVX-512 the scalar loop below does the same operations in the same order
+        // (fused multiply-adds in both, so both round alike).
+        if (Vector512.IsHardwareAccelerated && n >= Lanes)
         {
-            var A = Vector512.Create(pr.A);
-            var B = Vector512.Create(pr.B);
-            var KE = Vector512.Create(pr.Ke);
-            var KI = Vector512.Create(pr.Ki);
-            var PE = Vector512.Create(pr.Pe);
-            var PI = Vector512.Create(pr.Pi);
-            var PTH = Vector512.Create(pr.Ptheta);
-            var THPLUS = Vector512.Create(thPlus);
-            var DSEL = Vector512.Create(dsel);
-            var CSEL = Vector512.Create(csel);
-            var RESET = Vector512.Create(reset);
-            var VTH = Vector512.Create(vth);
-            var NREF = Vector512.Create(nref);
-            var ONE = Vector512<double>.One;
-            var ZERO = Vector512<double>.Zero;
+            var C = Vector512.Create(k.C);
+            var VINF = Vector512.Create(k.VInf);
+            var B = Vector512.Create(k.B);
+            var KE = Vector512.Create(k.Ke);
+            var KI = Vector512.Create(k.Ki);
+            var PE = Vector512.Create(k.Pe);
+            var PI = Vector512.Create(k.Pi);
+            var DSEL = Vector512.Create(k.DeltaSelect);
+            var CSEL = Vector512.Create(k.CurrentSelect);
+            var RESET = Vector512.Create(k.Reset);
+            var VTH = Vector512.Create(k.Threshold);
+            var NREF = Vector512.Create(k.RefractorySteps);
+            var PTH = Vector512.Create(k.Ptheta);
+            var THPLUS = Vector512.Create(k.ThetaPlus);
             var TINY = Vector512.Create(Tiny);
-            for (; i <= n - 8; i += 8)
+            for (; i <= n - Lanes; i += Lanes)
             {
-                nuint k = (nuint)i;
-                var V = Vector512.LoadUnsafe(ref rv, k);
-                var E = Vector512.LoadUnsafe(ref re, k);
-                var I = Vector512.LoadUnsafe(ref ri, k);
-                var R = Vector512.LoadUnsafe(ref rr, k);
-                var XE = Vector512.LoadUnsafe(ref rxe, k);
-                var XI = Vector512.LoadUnsafe(ref rxi, k);
-                var free = Vector512.LessThanOrEqual(R, ZERO);
-                var vn = A * V + B + KE * E + KI * I + DSEL * (XE + XI);
-                vn = Vector512.ConditionalSelect(free, vn, RESET);
-                R = Vector512.Max(R - ONE, ZERO);
-                E = PE * E + CSEL * XE;
-                I = PI * I + CSEL * XI;
-                E = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(E), TINY), ZERO, E);
-                I = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(I), TINY), ZERO, I);
+                nuint o = (nuint)i;
+                var V = Vector512.LoadUnsafe(ref rv, o);
+                var E = Vector512.LoadUnsafe(ref re, o);
+                var I = Vector512.LoadUnsafe(ref ri, o);
+                var R = Vector512.LoadUnsafe(ref rr, o);
+                var XE = Vector512.LoadUnsafe(ref rxe, o);
+                var XI = Vector512.LoadUnsafe(ref rxi, o);
+                // Summed as a tree, not a chain, so that the lanes' dependency chains stay short.
+                var vn = Vector512.FusedMultiplyAdd(C, VINF - V, V)
+                    + (Vector512.FusedMultiplyAdd(KE, E, B) + Vector512.FusedMultiplyAdd(DSEL, XE + XI, KI * I));
+                vn = Vector512.ConditionalSelect(Vector512.GreaterThan(R, Vector512<int>.Zero).AsSingle(), RESET, vn);
+                R = Vector512.Max(R - Vector512<int>.One, Vector512<int>.Zero);
+                E = Vector512.FusedMultiplyAdd(CSEL, XE, PE * E);
+                I = Vector512.FusedMultiplyAdd(CSEL, XI, PI * I);
+                E = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(E), TINY), Vector512<float>.Zero, E);
+                I = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(I), TINY), Vector512<float>.Zero, I);
                 var threshold = VTH;
-                var T = ZERO;
+                var T = Vector512<float>.Zero;
                 if (adaptive)
                 {
-                    T = Vector512.LoadUnsafe(ref rt, k) * PTH;
+                    T = Vector512.LoadUnsafe(ref rt, o) * PTH;
                     threshold = VTH + T;
                 }
                 var spk = Vector512.GreaterThanOrEqual(vn, threshold);
                 vn = Vector512.ConditionalSelect(spk, RESET, vn);
-                R = Vector512.ConditionalSelect(spk, NREF, R);
-                vn.StoreUnsafe(ref rv, k);
-                E.StoreUnsafe(ref re, k);
-                I.StoreUnsafe(ref ri, k);
-                R.StoreUnsafe(ref rr, k);
-                ZERO.StoreUnsafe(ref rxe, k);
-                ZERO.StoreUnsafe(ref rxi, k);
-                if (adaptive) (T + (spk & THPLUS)).StoreUnsafe(ref rt, k);
+                R = Vector512.ConditionalSelect(spk.AsInt32(), NREF, R);
+                vn.StoreUnsafe(ref rv, o);
+                E.StoreUnsafe(ref re, o);
+                I.StoreUnsafe(ref ri, o);
+                R.StoreUnsafe(ref rr, o);
+                Vector512<float>.Zero.StoreUnsafe(ref rxe, o);
+                Vector512<float>.Zero.StoreUnsafe(ref rxi, o);
+                if (adaptive) (T + (spk & THPLUS)).StoreUnsafe(ref rt, o);
                 uint bits = (uint)spk.ExtractMostSignificantBits();
                 while (bits != 0)
                 {
                     int idx = i + BitOperations.TrailingZeroCount(bits);
-                    spikes[count++] = idx;
-                    spikeCounts[idx]++;
+                    Unsafe.Add(ref rs, count++) = idx;
+                    Unsafe.Add(ref rc, idx)++;
                     bits &= bits - 1;
                 }
             }
         }
 
-        var xe = ringE.AsSpan(head * n, n);
-        var xi = ringI.AsSpan(head * n, n);
         for (; i < n; i++)
         {
             // Same operations in the same order as the vector lanes, so both give identical results.
-            double r = refractory[i];
-            double vn = pr.A * v[i] + pr.B + pr.Ke * ie[i] + pr.Ki * ii[i] + dsel * (xe[i] + xi[i]);
-            if (!(r <= 0)) vn = reset;
+            int r = Unsafe.Add(ref rr, i);
+            float V = Unsafe.Add(ref rv, i), E = Unsafe.Add(ref re, i), I = Unsafe.Add(ref ri, i);
+            float xe = Unsafe.Add(ref rxe, i), xi = Unsafe.Add(ref rxi, i);
+            float vn = MathF.FusedMultiplyAdd(k.C, k.VInf - V, V)
+                + (MathF.FusedMultiplyAdd(k.Ke, E, k.B) + MathF.FusedMultiplyAdd(k.DeltaSelect, xe + xi, k.Ki * I));
+            if (r > 0) vn = k.Reset;
             r = Math.Max(r - 1, 0);
-            ie[i] = pr.Pe * ie[i] + csel * xe[i];
-            ii[i] = pr.Pi * ii[i] + csel * xi[i];
-            if (Math.Abs(ie[i]) < Tiny) ie[i] = 0;
-            if (Math.Abs(ii[i]) < Tiny) ii[i] = 0;
-            double t = 0, threshold = vth;
+            E = MathF.FusedMultiplyAdd(k.CurrentSelect, xe, k.Pe * E);
+            I = MathF.FusedMultiplyAdd(k.CurrentSelect, xi, k.Pi * I);
+            if (MathF.Abs(E) < Tiny) E = 0;
+            if (MathF.Abs(I) < Tiny) I = 0;
+            float t = 0, threshold = k.Threshold;
             if (adaptive)
             {
-                t = theta[i] * pr.Ptheta;
-                threshold = vth + t;
+                t = Unsafe.Add(ref rt, i) * k.Ptheta;
+                threshold = k.Threshold + t;
             }
-            bool spk = vn >= threshold;
-            if (spk)
+            if (vn >= threshold)
             {
-                vn = reset;
-                r = nref;
-                t += thPlus;
-                spikes[count++] = i;
-                spikeCounts[i]++;
+                vn = k.Reset;
+                r = k.RefractorySteps;
+                t += k.ThetaPlus;
+                Unsafe.Add(ref rs, count++) = i;
+                Unsafe.Add(ref rc, i)++;
             }
-            v[i] = vn;
-            refractory[i] = r;
-            if (adaptive) theta[i] = t;
-            xe[i] = 0;
-            xi[i] = 0;
+            Unsafe.Add(ref rv, i) = vn;
+            Unsafe.Add(ref re, i) = E;
+            Unsafe.Add(ref ri, i) = I;
+            Unsafe.Add(ref rr, i) = r;
+            Unsafe.Add(ref rxe, i) = 0;
+            Unsafe.Add(ref rxi, i) = 0;
+            if (adaptive) Unsafe.Add(ref rt, i) = t;
         }
 
         LastLateralEvents = 0;
         if (count > 0 && p.LateralInhibitionMv > 0)
         {
             // Every other neuron receives −w per spike at the next step: add −w·count to all, give each spiker back its own w.
-            double w = p.LateralInhibitionMv;
+            float w = (float)p.LateralInhibitionMv;
             var next = ringI.AsSpan((int)((StepCount + 1) % slots) * n, n);
             TensorPrimitives.Add(next, -w * count, next);
             for (int s = 0; s < count; s++) next[spikes[s]] += w;
@@ -264,4 +278,48 @@ public sealed class Population
         StepCount++;
         return count;
     }
+}
+
+/// <summary>The per-step constants of <see cref="Population.Step"/> in single precision, derived once from the
+/// parameters and the double-precision <see cref="Propagators"/>: V' = V + C·(VInf − V) + B + Ke·I_e + Ki·I_i
+/// + DeltaSelect·(input), with C = 1 − A, and for the leaky models VInf = E_L + Bias, B = 0 (so that A·V + B is
+/// evaluated without the cancellation of B against (1 − A)·V), for the perfect integrator C = 0, B = dt·Bias/τm.</summary>
+internal readonly struct StepConstants
+{
+    public StepConstants(NeuronParameters p, Propagators pr, int refractorySteps)
+    {
+        bool integrator = p.Model == NeuronModel.IntegrateAndFire;
+        bool delta = p.Model != NeuronModel.CurrentLif;
+        C = (float)(1 - pr.A);
+        VInf = integrator ? 0 : (float)(p.RestMv + p.BiasMv);
+        B = integrator ? (float)pr.B : 0;
+        Ke = (float)pr.Ke;
+        Ki = (float)pr.Ki;
+        Pe = (float)pr.Pe;
+        Pi = (float)pr.Pi;
+        Ptheta = (float)pr.Ptheta;
+        ThetaPlus = (float)p.ThetaPlusMv;
+        DeltaSelect = delta ? 1 : 0;
+        CurrentSelect = delta ? 0 : 1;
+        Reset = (float)p.ResetMv;
+        Threshold = (float)p.ThresholdMv;
+        RefractorySteps = refractorySteps;
+    }
+
+    public float C { get; }
+    public float VInf { get; }
+    public float B { get; }
+    public float Ke { get; }
+    public float Ki { get; }
+    public float Pe { get; }
+    public float Pi { get; }
+    public float Ptheta { get; }
+    public float ThetaPlus { get; }
+    /// <summary>1 when synaptic input jumps V (delta synapses), else 0.</summary>
+    public float DeltaSelect { get; }
+    /// <summary>1 when synaptic input jumps the currents (current-based), else 0.</summary>
+    public float CurrentSelect { get; }
+    public float Reset { get; }
+    public float Threshold { get; }
+    public int RefractorySteps { get; }
 }

@@ -70,7 +70,7 @@ public sealed class PopulationActor : Actor
         int count = Population.Step(spikeBuffer);
         events += Population.LastLateralEvents;
         ctx.Count(new WorkCounts(SynapticAccumulates: events, NeuronUpdates: Population.Size, Spikes: count));
-        ctx.Emit(0, new SpikePacket(step, count == 0 ? [] : spikeBuffer.AsSpan(0, count).ToArray(), count));
+        ctx.Emit(0, new SpikePacket(step, count == 0 ? [] : spikeBuffer.AsSpan(0, count).ToArray(), count, sequence: sequence));
 
         if (ctx.Trace is { } trace) Record(trace, sequence, step, ctx.StartNs, count);
     }
@@ -83,11 +83,11 @@ public sealed class PopulationActor : Actor
         if (trace.Selection.Neurons is { } watched)
         {
             foreach (int n in watched)
-                if ((uint)n < (uint)v.Length) trace.RecordActivation(sequence, step, n, (float)v[n]);
+                if ((uint)n < (uint)v.Length) trace.RecordActivation(sequence, step, n, v[n]);
         }
         else
         {
-            for (int n = 0; n < v.Length; n++) trace.RecordActivation(sequence, step, n, (float)v[n]);
+            for (int n = 0; n < v.Length; n++) trace.RecordActivation(sequence, step, n, v[n]);
         }
     }
 }
@@ -99,7 +99,7 @@ public static class SpikeStreams
     public static IEnumerable<Payload> Clock(long steps)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
-        for (long s = 0; s < steps; s++) yield return new SpikePacket(s, [], 0);
+        for (long s = 0; s < steps; s++) yield return new SpikePacket(s, [], 0, sequence: s);
     }
 
     /// <summary>Packets from an explicit list of (step, neuron) spikes, one packet per step for <paramref name="steps"/> steps.</summary>

@@ -79,13 +79,14 @@ public sealed class Projection
         if (MinDelay - lag < 0)
             throw new InvalidOperationException($"A synapse with delay {MinDelay} cannot deliver a spike that is {lag} step(s) old: it would arrive in the past.");
         long events = 0;
+        // The population's input accumulators are single precision: the weight times the scale is rounded to float once.
+        float scale = (float)Scale;
         if (delays is null)
         {
             var slot = target.InputSlot(MaxDelay - lag, Channel);
-            ref double acc = ref MemoryMarshal.GetReference(slot);
+            ref float acc = ref MemoryMarshal.GetReference(slot);
             ref int tgt = ref MemoryMarshal.GetArrayDataReference(targets);
             ref float wgt = ref MemoryMarshal.GetArrayDataReference(weights);
-            double scale = Scale;
             foreach (int s in spikes)
             {
                 if ((uint)s >= (uint)SourceCount) throw new ArgumentOutOfRangeException(nameof(spikes), s, $"Spike from source {s}; the projection has {SourceCount} sources.");
@@ -100,7 +101,7 @@ public sealed class Projection
         {
             if ((uint)s >= (uint)SourceCount) throw new ArgumentOutOfRangeException(nameof(spikes), s, $"Spike from source {s}; the projection has {SourceCount} sources.");
             int from = rowStart[s], to = rowStart[s + 1];
-            for (int k = from; k < to; k++) target.AddInput(delays[k] - lag, targets[k], weights[k] * Scale, Channel);
+            for (int k = from; k < to; k++) target.AddInput(delays[k] - lag, targets[k], weights[k] * scale, Channel);
             events += to - from;
         }
         return events;

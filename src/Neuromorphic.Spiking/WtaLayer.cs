@@ -263,7 +263,7 @@ public sealed class WtaLayerActor : Actor
             var v = Layer.Population.Membrane;
             if (trace.Selection.Neurons is { } watched)
                 foreach (int n in watched)
-                    if ((uint)n < (uint)v.Length) trace.RecordActivation(sequence, step, n, (float)v[n]);
+                    if ((uint)n < (uint)v.Length) trace.RecordActivation(sequence, step, n, v[n]);
         }
     }
 
