@@ -70,14 +70,14 @@ public static class Pooling
     {
         var src = x.AsSpan(plane * g.H * g.W, g.H * g.W);
         var dst = y.AsSpan(plane * g.OH * g.OW, g.OH * g.OW);
-        float[]? rented = g.W > 512 ? ArrayPool<float>.Shared.Rent(g.W) : null;
-        Span<float> acc = rented is null ? stackalloc float[g.W] : rented.AsSpan(0, g.W);
+        int block = g.OH * g.W;
+        float[] rented = ArrayPool<float>.Shared.Rent(2 * block);
+        // rows: output row i's window rows folded into one row (element-wise max or sum), at i*W.
+        var rows = rented.AsSpan(0, block);
         for (int i = 0; i < g.OH; i++)
         {
-            int hs = i * g.S - g.P, he = Math.Min(hs + g.K, g.H + g.P);
-            int padRows = he - hs;
-            hs = Math.Max(hs, 0); he = Math.Min(he, g.H);
-            // Fold the window's valid rows into one row: element-wise max or sum.
+            var (hs, he) = (Math.Max(i * g.S - g.P, 0), Math.Min(i * g.S - g.P + g.K, g.H));
+            var acc = rows.Slice(i * g.W, g.W);
             src.Slice(hs * g.W, g.W).CopyTo(acc);
             for (int r = hs + 1; r < he; r++)
             {
@@ -85,27 +85,47 @@ public static class Pooling
                 if (isMax) TensorPrimitives.Max(acc, row, acc); // propagates NaN like MathF.Max
                 else TensorPrimitives.Add(acc, row, acc);
             }
+        }
+        // slide[q] = fold of rows[q .. q + K), for the whole block in K − 1 vector passes (the same left-to-right
+        // order as a scalar loop over the window). Positions whose window crosses a row end are never read below.
+        var slide = rented.AsSpan(block, block);
+        int slid = block - (g.K - 1);
+        if (slid > 0)
+        {
+            rows[..slid].CopyTo(slide);
+            for (int t = 1; t < g.K; t++)
+            {
+                if (isMax) TensorPrimitives.Max(slide[..slid], rows.Slice(t, slid), slide[..slid]);
+                else TensorPrimitives.Add(slide[..slid], rows.Slice(t, slid), slide[..slid]);
+            }
+        }
+        for (int i = 0; i < g.OH; i++)
+        {
+            int hs = i * g.S - g.P, he = Math.Min(hs + g.K, g.H + g.P);
+            int padRows = he - hs;
+            int validRows = Math.Min(he, g.H) - Math.Max(hs, 0);
+            var acc = rows.Slice(i * g.W, g.W);
             var outRow = dst.Slice(i * g.OW, g.OW);
             for (int j = 0; j < g.OW; j++)
             {
                 int ws = j * g.S - g.P, we = Math.Min(ws + g.K, g.W + g.P);
                 int padCols = we - ws;
-                ws = Math.Max(ws, 0); we = Math.Min(we, g.W);
-                if (isMax)
-                {
-                    float m = acc[ws];
-                    for (int q = ws + 1; q < we; q++) m = MathF.Max(m, acc[q]);
-                    outRow[j] = m;
-                }
+                float folded;
+                if (ws >= 0 && ws + g.K <= g.W) folded = slide[i * g.W + ws]; // window inside the row
                 else
                 {
-                    float sum = 0;
-                    for (int q = ws; q < we; q++) sum += acc[q];
-                    int divisor = countIncludePad ? padRows * padCols : (he - hs) * (we - ws);
-                    outRow[j] = sum / divisor;
+                    int a = Math.Max(ws, 0), b = Math.Min(we, g.W);
+                    folded = isMax ? acc[a] : 0f;
+                    for (int q = isMax ? a + 1 : a; q < b; q++) folded = isMax ? MathF.Max(folded, acc[q]) : folded + acc[q];
+                }
+                if (isMax) outRow[j] = folded;
+                else
+                {
+                    int divisor = countIncludePad ? padRows * padCols : validRows * (Math.Min(we, g.W) - Math.Max(ws, 0));
+                    outRow[j] = folded / divisor;
                 }
             }
         }
-        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+        ArrayPool<float>.Shared.Return(rented);
     }
 }
