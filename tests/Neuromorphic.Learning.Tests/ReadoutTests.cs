@@ -86,3 +86,33 @@ public class ReadoutTests
         Assert.NotEqual((float)a.MeanLoss, trainLoss);
     }
 }
+
+public class AccuracyIntervalTests
+{
+    [Theory]
+    // Closed forms at the ends: x = 0 gives [0, 1 − (α/2)^(1/n)], x = n gives [(α/2)^(1/n), 1].
+    [InlineData(0, 10, 0.0, 0.30850)]
+    [InlineData(10, 10, 0.69150, 1.0)]
+    // x = 5 of 10 (the textbook Clopper–Pearson case) and a CIFAR-sized test set; the bounds were found independently
+    // by bisection on exact binomial tail sums, P(X >= x | p_low) = P(X <= x | p_high) = 0.025.
+    [InlineData(5, 10, 0.18709, 0.81291)]
+    [InlineData(8046, 10000, 0.79669, 0.81233)]
+    public void Clopper_Pearson_95(long correct, long total, double low, double high)
+    {
+        var ci = AccuracyInterval.ClopperPearson(correct, total);
+        Assert.Equal(low, ci.Low, 4);
+        Assert.Equal(high, ci.High, 4);
+        Assert.InRange((double)correct / total, ci.Low, ci.High);
+    }
+
+    [Fact]
+    public void Interval_narrows_with_more_test_images_and_bad_counts_throw()
+    {
+        var small = AccuracyInterval.ClopperPearson(80, 100);
+        var large = AccuracyInterval.ClopperPearson(8000, 10000);
+        Assert.True(large.High - large.Low < (small.High - small.Low) / 5);
+        Assert.Throws<ArgumentException>(() => AccuracyInterval.ClopperPearson(11, 10));
+        Assert.Throws<ArgumentException>(() => AccuracyInterval.ClopperPearson(1, 0));
+        Assert.Throws<ArgumentException>(() => AccuracyInterval.ClopperPearson(1, 10, 1.0));
+    }
+}

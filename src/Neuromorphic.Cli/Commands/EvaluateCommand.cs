@@ -25,11 +25,12 @@ public sealed class EvaluateCommand : ICliCommand
         var model = LoadModel(run);
         var test = OpenTest(data, limit);
         var result = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: cancellationToken);
-        Console.WriteLine($"accuracy {100 * result.Accuracy:F2} % on {result.Samples:N0} test images of {data}");
+        var interval = result.Interval;
+        Console.WriteLine($"accuracy {100 * result.Accuracy:F2} % ({interval}) on {result.Samples:N0} test images of {data}");
         Console.WriteLine(ConfusionText(result.Confusion, test.ClassNames));
         RunDirectory.WriteJson(run, "evaluation.json", new
         {
-            data, result.Samples, result.Accuracy, Confusion = ToJagged(result.Confusion),
+            data, result.Samples, result.Accuracy, AccuracyLow95 = interval.Low, AccuracyHigh95 = interval.High, Confusion = ToJagged(result.Confusion),
             EngineWallSeconds = result.Report.WallTime.TotalSeconds, result.Report.EngineOverheadFraction,
         });
         return 0;

@@ -42,4 +42,8 @@ public static class Inference
 }
 
 /// <summary>Accuracy, confusion matrix (rows: true class) and the engine's report of the pass (counters for the hardware model).</summary>
-public sealed record InferenceResult(int Samples, double Accuracy, long[,] Confusion, RunReport Report);
+public sealed record InferenceResult(int Samples, double Accuracy, long[,] Confusion, RunReport Report)
+{
+    /// <summary>Exact 95 % confidence interval of the accuracy over this many test samples.</summary>
+    public AccuracyInterval Interval => AccuracyInterval.ClopperPearson((long)Math.Round(Accuracy * Samples), Math.Max(1, Samples));
+}

@@ -77,6 +77,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
 
         var final = readout.Evaluate(testFeatures, Labels(test));
         result.TestAccuracy = final.Accuracy;
+        result.TestAccuracyInterval = AccuracyInterval.ClopperPearson((long)Math.Round(final.Accuracy * final.Count), final.Count);
         result.TestLoss = final.MeanLoss;
         result.WallSeconds = clock.Elapsed.TotalSeconds;
         result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;

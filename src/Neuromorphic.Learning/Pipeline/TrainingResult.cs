@@ -16,6 +16,8 @@ public sealed class TrainingResult
     public double ReadoutSeconds { get; set; }
     public List<ReadoutEpoch> ReadoutEpochs { get; } = [];
     public double TestAccuracy { get; set; }
+    /// <summary>Exact 95 % confidence interval of <see cref="TestAccuracy"/> over the test set's size.</summary>
+    public AccuracyInterval TestAccuracyInterval { get; set; }
     public double TestLoss { get; set; }
     public double WallSeconds { get; set; }
     public long PeakMemoryBytes { get; set; }
