@@ -46,18 +46,14 @@ public sealed class AdaptiveLearningRate
     {
         if (weights.Length < Neurons * FanIn)
             throw new ArgumentException($"'{nameof(weights)}' must hold {Neurons}x{FanIn} values, but it holds {weights.Length}.", nameof(weights));
-        for (int k = 0; k < Neurons; k++)
-        {
-            float norm = (float)Math.Sqrt(SumOfSquares(weights.Slice(k * FanIn, FanIn)));
-            _norms[k] = norm;
-            _rates[k] = RateFor(norm, LearningRate, Power);
-        }
+        for (int k = 0; k < Neurons; k++) Recompute(k, weights.Slice(k * FanIn, FanIn));
     }
 
-    /// <summary>Sets neuron <paramref name="neuron"/>'s norm (computed by the caller exactly as <see cref="Recompute"/> would)
-    /// and its rate. Neurons are independent, so callers may set different neurons from different threads.</summary>
-    internal void SetNorm(int neuron, float norm)
+    /// <summary>Recomputes neuron <paramref name="neuron"/>'s norm and rate from its weight row. Neurons are
+    /// independent, so different neurons may be recomputed from different threads.</summary>
+    public void Recompute(int neuron, ReadOnlySpan<float> row)
     {
+        float norm = (float)Math.Sqrt(SumOfSquares(row));
         _norms[neuron] = norm;
         _rates[neuron] = RateFor(norm, LearningRate, Power);
     }

@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Neuromorphic.Tensors;
 using Neuromorphic.Tensors.Gemm;
 
@@ -18,7 +16,6 @@ public sealed class HebbianPlasticity
     readonly Tensor _delta;
     readonly float[] _yu;
     readonly float[] _panelMax = new float[UpdatePanels];
-    float? _pendingDivisor;
     float[] _y = [];
     float[] _uTriangle = [];
     Tensor? _yTensor, _uTriangleTensor;
@@ -41,21 +38,8 @@ public sealed class HebbianPlasticity
     public bool PreTriangle { get; }
     public AdaptiveLearningRate Rates { get; }
 
-    /// <summary>The last ΔW, normalised (max |ΔW| = 1) once <see cref="Step"/> or <see cref="ApplyUpdate"/> ran.</summary>
-    public Tensor Delta
-    {
-        get
-        {
-            // The update reads ΔW/max on the fly instead of writing the normalised tensor back (one pass less
-            // over the weights); whoever looks at ΔW afterwards gets it normalised here.
-            if (_pendingDivisor is { } divisor)
-            {
-                TensorPrimitives.Divide(_delta.Span, divisor, _delta.Span);
-                _pendingDivisor = null;
-            }
-            return _delta;
-        }
-    }
+    /// <summary>The last ΔW: raw after <see cref="Correlate"/>, normalised (max |ΔW| = 1) after <see cref="ApplyUpdate"/>.</summary>
+    public Tensor Delta => _delta;
     /// <summary>The post-synaptic factors y of the last step (valid until the next call).</summary>
     public Tensor? Factors => _yTensor;
     /// <summary>YU of the last step, one value per neuron.</summary>
@@ -85,26 +69,32 @@ public sealed class HebbianPlasticity
         var (xn, xc, xh, xw) = x.Nchw;
         var (_, _, kh, kw) = weights.Nchw;
         var geometry = new Conv2dGeometry(xn, xc, xh, xw, kh, kw, 1, padding, mode);
-        _pendingDivisor = null;
         if (workspace.HoldsWholeBatch && workspace.Geometry == geometry)
             Conv2d.WeightCorrelation(y, workspace, _delta, accumulate: false);
         else
             Conv2d.WeightCorrelation(x, y, 1, padding, mode, workspace, _delta, accumulate: false);
     }
 
-    /// <summary>One full plasticity step: y, YX, then <see cref="ApplyUpdate"/> (spec §2 steps 1–8).</summary>
-    public HebbianUpdateStats Step(Tensor x, Tensor u, Tensor weights, int padding, PaddingMode mode, Conv2dWorkspace workspace)
+    /// <summary>One full plasticity step: y, YX, then <see cref="ApplyUpdate"/> (spec §2 steps 1–8). With
+    /// <paramref name="stages"/>, the time of each of the three is added to the rule, correlation and update stages.</summary>
+    public HebbianUpdateStats Step(Tensor x, Tensor u, Tensor weights, int padding, PaddingMode mode, Conv2dWorkspace workspace,
+        StageTimes? stages = null)
     {
+        long clock = StageTimes.Start();
         var uRule = ComputeFactors(u);
+        clock = stages?.Lap(LayerStage.Rule, clock) ?? clock;
         Correlate(x, weights, padding, mode, workspace);
-        return ApplyUpdate(uRule, weights);
+        clock = stages?.Lap(LayerStage.Correlation, clock) ?? clock;
+        var result = ApplyUpdate(uRule, weights);
+        stages?.Lap(LayerStage.Update, clock);
+        return result;
     }
 
     /// <summary>
-    /// Stages 3–4 (spec §2 steps 4–8) in two passes over the weights instead of five:
-    /// pass 1: YU[k] = Σ y_k·u_k, ΔW[k] = YX[k] − YU[k]·W[k], and max |ΔW| on the way;
-    /// pass 2: W[k] += η_k · ΔW[k] / (max |ΔW| + 1e-30) (one scalar for the whole layer, so no weight moves by more
-    /// than η_k per batch), with ‖W_k‖ of the new row summed on the way for the next η.
+    /// Stages 3–4 (spec §2 steps 4–8), neuron row by neuron row, in two passes over the weights instead of one per step:
+    /// pass 1: YU[k] = Σ y_k·u_k, ΔW[k] = YX[k] − YU[k]·W[k], and max |ΔW| of the row while it is in cache;
+    /// pass 2: ΔW[k] /= max |ΔW| + 1e-30 (one scalar for the whole layer, so no weight moves by more than η_k per
+    /// batch), W[k] += η_k·ΔW[k], and the new η_k from the row just written.
     /// Each pass is cut into fixed row panels that run on the shared thread budget (see <see cref="Sgemm.RunPanels"/>).
     /// </summary>
     public HebbianUpdateStats ApplyUpdate(Tensor uRule, Tensor weights)
@@ -122,11 +112,15 @@ public sealed class HebbianPlasticity
         {
             float max = 0;
             for (int kk = k * p / panels; kk < k * (p + 1) / panels; kk++)
-                max = MathF.Max(max, DecayRow(w.AsSpan(kk * fanIn, fanIn), -yu[kk], d.AsSpan(kk * fanIn, fanIn)));
+            {
+                var row = d.AsSpan(kk * fanIn, fanIn);
+                TensorPrimitives.MultiplyAdd(w.AsSpan(kk * fanIn, fanIn), -yu[kk], row, row);
+                max = MathF.Max(max, MathF.Abs(TensorPrimitives.MaxMagnitude(row))); // MathF.Max keeps a NaN
+            }
             panelMax[p] = max;
         });
         float maxAbs = 0;
-        for (int p = 0; p < panels; p++) maxAbs = MathF.Max(maxAbs, panelMax[p]); // MathF.Max keeps a NaN
+        for (int p = 0; p < panels; p++) maxAbs = MathF.Max(maxAbs, panelMax[p]);
 
         float divisor = maxAbs + 1e-30f;
         var rates = Rates;
@@ -134,12 +128,13 @@ public sealed class HebbianPlasticity
         {
             for (int kk = k * p / panels; kk < k * (p + 1) / panels; kk++)
             {
-                var row = w.AsSpan(kk * fanIn, fanIn);
-                double squares = StepRow(d.AsSpan(kk * fanIn, fanIn), divisor, rates.Rates[kk], row);
-                rates.SetNorm(kk, (float)Math.Sqrt(squares));
+                var row = d.AsSpan(kk * fanIn, fanIn);
+                var wRow = w.AsSpan(kk * fanIn, fanIn);
+                TensorPrimitives.Divide(row, divisor, row);
+                TensorPrimitives.MultiplyAdd(row, rates.Rates[kk], wRow, wRow);
+                rates.Recompute(kk, wRow); // the rates for the next batch come from the new weights (step 8)
             }
         });
-        _pendingDivisor = divisor;
         return new HebbianUpdateStats(maxAbs, Rates.MeanRate(), Rates.MeanNorm());
     }
 
@@ -147,65 +142,6 @@ public sealed class HebbianPlasticity
     const int UpdatePanels = 8;
     /// <summary>Below this many weights per panel, splitting costs more than it saves.</summary>
     const long MinPanelWeights = 1 << 16;
-
-    /// <summary>d = d + w·(−yu), returning max |d| (NaN if any d is NaN).</summary>
-    static float DecayRow(ReadOnlySpan<float> w, float negYu, Span<float> d)
-    {
-        int i = 0;
-        float max = 0;
-        if (Vector512.IsHardwareAccelerated && d.Length >= 16)
-        {
-            var acc = Vector512<float>.Zero;
-            var s = Vector512.Create(negYu);
-            ref float pw = ref MemoryMarshal.GetReference(w);
-            ref float pd = ref MemoryMarshal.GetReference(d);
-            for (; i <= d.Length - 16; i += 16)
-            {
-                var v = Vector512.LoadUnsafe(ref pd, (nuint)i) + Vector512.LoadUnsafe(ref pw, (nuint)i) * s;
-                v.StoreUnsafe(ref pd, (nuint)i);
-                acc = Vector512.Max(acc, Vector512.Abs(v)); // IEEE maximum: a NaN stays NaN
-            }
-            for (int j = 0; j < 16; j++) max = MathF.Max(max, acc[j]);
-        }
-        for (; i < d.Length; i++)
-        {
-            d[i] += w[i] * negYu;
-            max = MathF.Max(max, MathF.Abs(d[i]));
-        }
-        return max;
-    }
-
-    /// <summary>w = (d / divisor)·rate + w, returning Σ w² of the new row, summed exactly as
-    /// <see cref="AdaptiveLearningRate.SumOfSquares"/> does (so a resumed run recomputes the same rates).</summary>
-    static double StepRow(ReadOnlySpan<float> d, float divisor, float rate, Span<float> w)
-    {
-        int i = 0;
-        double sum = 0;
-        if (Vector512.IsHardwareAccelerated && w.Length >= 16)
-        {
-            var acc0 = Vector512<double>.Zero;
-            var acc1 = Vector512<double>.Zero;
-            var div = Vector512.Create(divisor);
-            var r = Vector512.Create(rate);
-            ref float pw = ref MemoryMarshal.GetReference(w);
-            ref float pd = ref MemoryMarshal.GetReference(d);
-            for (; i <= w.Length - 16; i += 16)
-            {
-                var v = Vector512.LoadUnsafe(ref pd, (nuint)i) / div * r + Vector512.LoadUnsafe(ref pw, (nuint)i);
-                v.StoreUnsafe(ref pw, (nuint)i);
-                var (lo, hi) = Vector512.Widen(v);
-                acc0 = Vector512.FusedMultiplyAdd(lo, lo, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(hi, hi, acc1);
-            }
-            sum = Vector512.Sum(acc0 + acc1);
-        }
-        for (; i < w.Length; i++)
-        {
-            w[i] = d[i] / divisor * rate + w[i];
-            sum += (double)w[i] * w[i];
-        }
-        return sum;
-    }
 
     /// <summary>A (n, c, h, w) tensor over a grow-only array; the wrapper is rebuilt only when the shape changes
     /// (no allocation on the steady per-batch path).</summary>

@@ -79,12 +79,8 @@ public sealed class SoftHebbConv2d : IHebbianLayer
         // Plasticity on u (spec §2); the activation below still sees the pre-update u, as in the official forward.
         if (learn)
         {
-            var uRule = Plasticity.ComputeFactors(u);
-            clock = stages.Lap(LayerStage.Rule, clock);
-            Plasticity.Correlate(xNorm, Weights, Config.Padding, Config.PaddingMode, _workspace);
-            clock = stages.Lap(LayerStage.Correlation, clock);
-            LastUpdateStats = Plasticity.ApplyUpdate(uRule, Weights);
-            clock = stages.Lap(LayerStage.Update, clock);
+            LastUpdateStats = Plasticity.Step(xNorm, u, Weights, Config.Padding, Config.PaddingMode, _workspace, stages);
+            clock = StageTimes.Start();
         }
 
         // 4. Triangle^P, 6. pooling. x ↦ x^P is increasing on x >= 0, so it commutes with max pooling: with a max

@@ -95,8 +95,8 @@ public sealed class SoftHebbLinear : IHebbianLayer
         clock = Stages.Lap(LayerStage.Conv, clock);
         if (learn)
         {
-            LastUpdateStats = Plasticity.Step(view, u, Weights, 0, PaddingMode.Zeros, _workspace);
-            clock = Stages.Lap(LayerStage.Update, clock);
+            LastUpdateStats = Plasticity.Step(view, u, Weights, 0, PaddingMode.Zeros, _workspace, Stages);
+            clock = StageTimes.Start();
         }
 
         var output = _outputT = HebbianPlasticity.View(ref _output, _outputT, n, k, 1, 1);
