@@ -45,5 +45,5 @@ public static class Inference
 public sealed record InferenceResult(int Samples, double Accuracy, long[,] Confusion, RunReport Report)
 {
     /// <summary>Exact 95 % confidence interval of the accuracy over this many test samples.</summary>
-    public AccuracyInterval Interval => AccuracyInterval.ClopperPearson((long)Math.Round(Accuracy * Samples), Math.Max(1, Samples));
+    public AccuracyInterval Interval => AccuracyInterval.OfAccuracy(Accuracy, Math.Max(1, Samples));
 }

@@ -59,7 +59,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         if (start.Phase == "hebbian")
             await HebbianPhaseAsync(o, net, readout, hebbData, start, result, ct);
 
-        // The frozen network's features, computed once and cached (per epoch instead when the read-out augments its input).
+        // The frozen network's features, computed once and cached.
         var extractClock = Stopwatch.StartNew();
         using var trainFeatures = new FeatureCache(train.Count, net.FeatureLength);
         using var testFeatures = new FeatureCache(test.Count, net.FeatureLength);
@@ -72,12 +72,13 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
 
         var readoutClock = Stopwatch.StartNew();
         int firstEpoch = start.Phase == "readout" ? start.Epoch : 0;
-        await TrainReadoutAsync(o, net, readout, train, trainFeatures, testFeatures, Labels(test), firstEpoch, result, ct);
+        var testLabels = Labels(test);
+        await TrainReadoutAsync(o, net, readout, train, trainFeatures, testFeatures, testLabels, firstEpoch, result, ct);
         result.ReadoutSeconds = readoutClock.Elapsed.TotalSeconds;
 
-        var final = readout.Evaluate(testFeatures, Labels(test));
+        var final = readout.Evaluate(testFeatures, testLabels);
         result.TestAccuracy = final.Accuracy;
-        result.TestAccuracyInterval = AccuracyInterval.ClopperPearson((long)Math.Round(final.Accuracy * final.Count), final.Count);
+        result.TestAccuracyInterval = AccuracyInterval.OfAccuracy(final.Accuracy, final.Count);
         result.TestLoss = final.MeanLoss;
         result.WallSeconds = clock.Elapsed.TotalSeconds;
         result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;

@@ -24,6 +24,10 @@ public readonly record struct AccuracyInterval(double Low, double High, double C
         return new AccuracyInterval(low, high, confidence);
     }
 
+    /// <summary>The interval for an accuracy measured on <paramref name="total"/> samples (the count of correct ones recovered from it).</summary>
+    public static AccuracyInterval OfAccuracy(double accuracy, long total, double confidence = 0.95) =>
+        ClopperPearson((long)Math.Round(accuracy * total), total, confidence);
+
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{100 * Confidence:F0} % CI {100 * Low:F2}–{100 * High:F2} %");
 }
