@@ -115,8 +115,8 @@ public static class Pooling
                 else
                 {
                     int a = Math.Max(ws, 0), b = Math.Min(we, g.W);
-                    folded = isMax ? acc[a] : 0f;
-                    for (int q = isMax ? a + 1 : a; q < b; q++) folded = isMax ? MathF.Max(folded, acc[q]) : folded + acc[q];
+                    folded = acc[a];
+                    for (int q = a + 1; q < b; q++) folded = isMax ? MathF.Max(folded, acc[q]) : folded + acc[q];
                 }
                 if (isMax) outRow[j] = folded;
                 else

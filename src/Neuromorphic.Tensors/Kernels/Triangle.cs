@@ -15,8 +15,7 @@ public static class Triangle
         var (n, c, h, w) = Shapes.Nchw(u, nameof(u));
         Shapes.Exactly(a, nameof(a), n, c, h, w);
         Shapes.SameOrDisjoint(u, nameof(u), a, nameof(a));
-        if (!(power > 0) || !float.IsFinite(power))
-            throw new ArgumentException($"'{nameof(power)}' must be a finite number > 0, but it is {power}.", nameof(power));
+        CheckPower(power);
         if (c == 0) return;
         int plane = h * w;
         // Images are independent and each writes its own output: parallel and still deterministic.
@@ -45,11 +44,16 @@ public static class Triangle
     public static void Power(Tensor a, float power)
     {
         Shapes.NotNull(a, nameof(a));
-        if (!(power > 0) || !float.IsFinite(power))
-            throw new ArgumentException($"'{nameof(power)}' must be a finite number > 0, but it is {power}.", nameof(power));
+        CheckPower(power);
         if (power == 1f || a.Length == 0) return;
         int n = a.Shape[0], per = a.Length / n;
         KernelParallel.For(n, a.Length, i => PowNonNegative(a.Data.AsSpan(i * per, per), power));
+    }
+
+    static void CheckPower(float power)
+    {
+        if (!(power > 0) || !float.IsFinite(power))
+            throw new ArgumentException($"'{nameof(power)}' must be a finite number > 0, but it is {power}.", nameof(power));
     }
 
     /// <summary>
