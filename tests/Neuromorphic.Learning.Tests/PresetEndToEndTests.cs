@@ -40,6 +40,15 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
     static NetworkPreset Preset(string name, int widthDivisor) =>
         widthDivisor == 1 ? PresetLibrary.Load(name) : SyntheticDatasets.Narrowed(name, widthDivisor);
 
+    /// <summary>A run of the preset on <paramref name="data"/> into a fresh run directory, with a single read-out epoch.</summary>
+    TrainingOptions OneReadoutEpoch(NetworkPreset preset, string data, string run) => new()
+    {
+        Preset = preset,
+        DataDirectory = data,
+        RunDirectory = Path.Combine(_root, run),
+        ClassifierEpochs = 1,
+    };
+
     static Checkpoint Model(TrainingOptions o) => Checkpoint.Read(Path.Combine(o.RunDirectory, SoftHebbTrainer.ModelFile));
 
     static bool AllFinite(ReadOnlySpan<float> values) => float.IsFinite(TensorPrimitives.SumOfSquares(values));
@@ -96,13 +105,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         SyntheticDatasets.WriteCifar100(data, train: 40, test: 20, seed: 1);
         Assert.Equal(DatasetFormat.Cifar100, DatasetDirectory.Detect(data).Format);
         var preset = PresetLibrary.Load("cifar100");
-        var o = new TrainingOptions
-        {
-            Preset = preset,
-            DataDirectory = data,
-            RunDirectory = Path.Combine(_root, "run-cifar100"),
-            ClassifierEpochs = 1,
-        };
+        var o = OneReadoutEpoch(preset, data, "run-cifar100");
         var progress = new RecordingProgress();
 
         var result = await new SoftHebbTrainer(progress).RunAsync(o);
@@ -142,13 +145,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         var preset = Preset("stl10", Stl10WidthDivisor);
         Assert.Equal(32, preset.Hebbian.BatchSize); // > unlabeled: the Hebbian phase is one batch
         Assert.Equal(AugmentationKind.CropFlip, preset.Readout.Augmentation.Kind);
-        var o = new TrainingOptions
-        {
-            Preset = preset,
-            DataDirectory = data,
-            RunDirectory = Path.Combine(_root, "run-stl10"),
-            ClassifierEpochs = 1,
-        };
+        var o = OneReadoutEpoch(preset, data, "run-stl10");
         var progress = new RecordingProgress();
 
         var result = await new SoftHebbTrainer(progress).RunAsync(o);
@@ -195,13 +192,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         var hebbian = new InMemoryImageSource("imagenet-like (hebbian)", shape, SyntheticDatasets.RampImages(4, 160, rng), null, null);
         var train = new ManyClassImageSource("imagenet-like (train)", shape, RandomImages(4), [0, 999, 500, 123], 1000);
         var test = new ManyClassImageSource("imagenet-like (test)", shape, RandomImages(2), [999, 7], 1000);
-        var o = new TrainingOptions
-        {
-            Preset = preset,
-            DataDirectory = "(in memory)",
-            RunDirectory = Path.Combine(_root, "run-imagenet"),
-            ClassifierEpochs = 1,
-        };
+        var o = OneReadoutEpoch(preset, "(in memory)", "run-imagenet");
         var progress = new RecordingProgress();
 
         var result = await new SoftHebbTrainer(progress).RunAsync(o, new TrainingData(hebbian, train, test));
