@@ -28,8 +28,22 @@ public class DropoutTests
         LinearReadout.ApplyDropout(c, 0.5f, 8);
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
-        // Neighbouring positions are not correlated (each 64-bit draw feeds two positions 8 apart).
+        // Neighbouring positions are not correlated.
         int bothDropped = Enumerable.Range(0, a.Length - 1).Count(i => a[i] == 0 && a[i + 1] == 0);
         Assert.InRange(bothDropped, 0.25 * 4999 - 200, 0.25 * 4999 + 200);
+    }
+
+    [Fact]
+    public void The_scalar_tail_continues_the_vector_lanes_and_streams_differ()
+    {
+        var longer = Enumerable.Range(0, 48).Select(i => (float)i + 1).ToArray();
+        var shorter = longer.Take(41).ToArray();
+        var other = (float[])longer.Clone();
+        LinearReadout.ApplyDropout(longer, 0.5f, 11, stream: 5);
+        LinearReadout.ApplyDropout(shorter, 0.5f, 11, stream: 5);   // values 32..40 go through the scalar tail
+        LinearReadout.ApplyDropout(other, 0.5f, 11, stream: 6);
+        Assert.Equal(longer.Take(41), shorter);
+        Assert.NotEqual(longer, other);
+        Assert.Throws<ArgumentException>(() => LinearReadout.ApplyDropout(other, 0.5f, 11, stream: -1));
     }
 }

@@ -82,8 +82,66 @@ public class ReadoutTests
         var b = readout.Evaluate(source, labels);
         Assert.Equal(a, b);
         // In training dropout does act: the loss of a train step differs from the eval loss on the same batch.
-        float trainLoss = readout.TrainBatch(x, labels, 3, out _);
-        Assert.NotEqual((float)a.MeanLoss, trainLoss);
+        var train = readout.TrainEpoch(source, labels, 3, new Random(1));
+        Assert.NotEqual(a.MeanLoss, train.MeanLoss);
+    }
+
+    [Fact]
+    public void A_training_step_equals_the_explicit_dropout_softmax_adam_step_and_ignores_the_thread_count()
+    {
+        // 2,100 features: several chunks, the last one short, and a row length that is not a multiple of 16.
+        int f = 2100, classes = 3, n = 5;
+        var rng = new Random(31);
+        var x = new float[n * f];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        int[] labels = [2, 0, 1, 1, 2];
+        var source = new ArrayFeatureSource(x, f);
+        var single = new LinearReadout(f, classes, dropout: 0.5f, new Random(32), learningRate: 0.01f);
+        var shared = new LinearReadout(f, classes, dropout: 0.5f, new Random(32), learningRate: 0.01f);
+        float[] w0 = (float[])single.Weights.Clone(), b0 = (float[])single.Bias.Clone();
+
+        using (Neuromorphic.Tensors.Gemm.Sgemm.UseThreads(1)) single.TrainEpoch(source, labels, n, new Random(33));
+        shared.TrainEpoch(source, labels, n, new Random(33));
+        Assert.Equal(single.Weights, shared.Weights);
+        Assert.Equal(single.Bias, shared.Bias);
+
+        // By hand: the epoch shuffles the rows, draws one dropout seed, masks chunk k of row i as stream i·chunks + k,
+        // and takes one Adam step on the mean cross-entropy.
+        var shuffle = new Random(33);
+        int[] order = [0, 1, 2, 3, 4];
+        shuffle.Shuffle(order);
+        ulong seed = (ulong)shuffle.NextInt64();
+        var masked = new float[n * f];
+        for (int i = 0; i < n; i++) x.AsSpan(order[i] * f, f).CopyTo(masked.AsSpan(i * f));
+        int chunk = LinearReadout.Chunk, chunks = (f + chunk - 1) / chunk;
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < chunks; k++)
+                LinearReadout.ApplyDropout(masked.AsSpan(i * f + k * chunk, Math.Min(chunk, f - k * chunk)), 0.5f, seed, i * chunks + k);
+        var gradW = new double[classes * f];
+        var gradB = new double[classes];
+        for (int i = 0; i < n; i++)
+        {
+            var logits = new double[classes];
+            for (int c = 0; c < classes; c++)
+            {
+                logits[c] = b0[c];
+                for (int j = 0; j < f; j++) logits[c] += w0[c * f + j] * masked[i * f + j];
+            }
+            double max = logits.Max(), sum = logits.Sum(l => Math.Exp(l - max));
+            for (int c = 0; c < classes; c++)
+            {
+                double g = (Math.Exp(logits[c] - max) / sum - (c == labels[order[i]] ? 1 : 0)) / n;
+                gradB[c] += g;
+                for (int j = 0; j < f; j++) gradW[c * f + j] += g * masked[i * f + j];
+            }
+        }
+        var expectedW = (float[])w0.Clone();
+        var expectedB = (float[])b0.Clone();
+        new Adam(expectedW.Length, 0.01f).Step(expectedW, gradW.Select(v => (float)v).ToArray());
+        new Adam(expectedB.Length, 0.01f).Step(expectedB, gradB.Select(v => (float)v).ToArray());
+        // A first Adam step moves every weight by about lr·sign(g), so 1e-4 of 1e-2 checks each weight's step.
+        for (int i = 0; i < expectedW.Length; i++) Assert.Equal(expectedW[i], single.Weights[i], 1e-4);
+        for (int c = 0; c < classes; c++) Assert.Equal(expectedB[c], single.Bias[c], 1e-4);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Numerics.Tensors;
+using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Learning;
 
@@ -73,18 +74,11 @@ public sealed unsafe class FeatureCache : IFeatureSource, IDisposable
         TensorPrimitives.ConvertToHalf(rows, Slot((long)firstRow * FeatureLength, rows.Length));
     }
 
-    public void CopyRows(ReadOnlySpan<int> indices, Span<float> destination)
+    public void ReadRow(int row, int offset, Span<float> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (destination.Length < (long)indices.Length * FeatureLength)
-            throw new ArgumentException($"'{nameof(destination)}' must hold {indices.Length}x{FeatureLength} values, but it holds {destination.Length}.", nameof(destination));
-        for (int i = 0; i < indices.Length; i++)
-        {
-            int row = indices[i];
-            if ((uint)row >= (uint)Count)
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Row {row} lies outside the cache's 0..{Count - 1}.");
-            TensorPrimitives.ConvertToSingle(Slot((long)row * FeatureLength, FeatureLength), destination.Slice(i * FeatureLength, FeatureLength));
-        }
+        FeatureRows.Check(row, offset, destination.Length, Count, FeatureLength);
+        HalfConversion.ToSingle(Slot((long)row * FeatureLength + offset, destination.Length), destination);
     }
 
     Span<Half> Slot(long offset, int length)

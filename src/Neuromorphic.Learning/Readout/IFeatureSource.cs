@@ -6,8 +6,9 @@ public interface IFeatureSource
     int Count { get; }
     int FeatureLength { get; }
 
-    /// <summary>Writes the rows at <paramref name="indices"/> one after another into <paramref name="destination"/>.</summary>
-    void CopyRows(ReadOnlySpan<int> indices, Span<float> destination);
+    /// <summary>Writes features [offset, offset + destination.Length) of row <paramref name="row"/> into <paramref name="destination"/>
+    /// (the read-out reads rows a cache-sized chunk at a time).</summary>
+    void ReadRow(int row, int offset, Span<float> destination);
 }
 
 /// <summary>Features held as a plain float array, Count x FeatureLength row-major.</summary>
@@ -26,9 +27,31 @@ public sealed class ArrayFeatureSource : IFeatureSource
     public int Count { get; }
     public int FeatureLength { get; }
 
-    public void CopyRows(ReadOnlySpan<int> indices, Span<float> destination)
+    public void ReadRow(int row, int offset, Span<float> destination)
     {
-        for (int i = 0; i < indices.Length; i++)
-            _values.AsSpan(indices[i] * FeatureLength, FeatureLength).CopyTo(destination.Slice(i * FeatureLength, FeatureLength));
+        FeatureRows.Check(row, offset, destination.Length, Count, FeatureLength);
+        _values.AsSpan(row * FeatureLength + offset, destination.Length).CopyTo(destination);
+    }
+}
+
+public static class FeatureRows
+{
+    /// <summary>Writes the rows at <paramref name="indices"/> one after another into <paramref name="destination"/>.</summary>
+    public static void CopyRows(this IFeatureSource source, ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        int length = source.FeatureLength;
+        if (destination.Length < (long)indices.Length * length)
+            throw new ArgumentException($"'{nameof(destination)}' must hold {indices.Length}x{length} values, but it holds {destination.Length}.", nameof(destination));
+        for (int i = 0; i < indices.Length; i++) source.ReadRow(indices[i], 0, destination.Slice(i * length, length));
+    }
+
+    /// <summary>Throws unless [offset, offset + length) of row <paramref name="row"/> lies inside the source.</summary>
+    internal static void Check(int row, int offset, int length, int count, int featureLength)
+    {
+        if ((uint)row >= (uint)count)
+            throw new ArgumentOutOfRangeException(nameof(row), $"Row {row} lies outside the source's 0..{count - 1}.");
+        if (offset < 0 || length < 0 || offset + length > featureLength)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Features {offset}..{offset + length - 1} lie outside a row's 0..{featureLength - 1}.");
     }
 }

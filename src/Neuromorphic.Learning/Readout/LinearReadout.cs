@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
+using Neuromorphic.Tensors;
 using Neuromorphic.Tensors.Gemm;
 
 namespace Neuromorphic.Learning;
@@ -10,15 +11,26 @@ public readonly record struct ReadoutResult(double MeanLoss, double Accuracy, in
 /// <summary>
 /// The only supervised part (spec §1, §4): flatten → dropout(p) (training only, inverted scaling) →
 /// linear F → classes with bias → softmax cross-entropy (mean over the batch), trained with
-/// <see cref="Adam"/>. Init as PyTorch's nn.Linear: W and b ~ U(±1/√F). Products go through Sgemm.
+/// <see cref="Adam"/>. Init as PyTorch's nn.Linear: W and b ~ U(±1/√F).
+/// <para>Training and evaluation stream each batch from the feature source a chunk of features at a time: the
+/// chunk is converted to float and masked by dropout in L1 cache, the class scores take their share of it, and the
+/// backward pass converts and masks it again (the mask is a pure function of seed and position) to add its
+/// gradient and take the Adam step of those weights while they are in cache. So the cached half-precision
+/// features are read twice per epoch and nothing batch-sized is written; feature panels run on the shared thread
+/// budget and are summed in a fixed order, so results do not depend on the thread count.</para>
 /// Buffers are grow-only; not thread-safe.
 /// </summary>
 public sealed class LinearReadout
 {
+    /// <summary>Features per chunk: the classes' weights for a chunk (10 x 2 KiB) stay in L1 while the batch rows stream past them.</summary>
+    internal const int Chunk = 512;
+    const int MaxPanels = 8;
+
     Random _dropoutRng;
-    float[] _x = [], _logits = [], _gradLogits = [];
-    int[] _order = [], _batchIndices = [];
+    float[] _logits = [], _gradLogits = [], _partialLogits = [];
+    int[] _order = [], _rows = [], _batchLabels = [];
     readonly float[] _gradW, _gradB;
+    [ThreadStatic] static float[]? t_chunk;
 
     /// <param name="rng">Draws the initial weights, then the dropout masks (seed it for repeatable runs).</param>
     public LinearReadout(int features, int classes, float dropout, Random rng, float learningRate = 1e-3f)
@@ -63,28 +75,6 @@ public sealed class LinearReadout
         Sgemm.Multiply(false, true, batch, Classes, Features, 1f, x, Features, Weights, Features, 1f, logits, Classes);
     }
 
-    /// <summary>One Adam step on a batch (dropout applied to a copy of x). Returns the batch's mean loss; counts correct predictions.</summary>
-    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int batch, out int correct)
-    {
-        CheckBatch(x, batch);
-        var input = Grow(ref _x, batch * Features);
-        x.Slice(0, batch * Features).CopyTo(input);
-        if (Dropout > 0) ApplyDropout(input, Dropout, (ulong)_dropoutRng.NextInt64());
-        var logits = Grow(ref _logits, batch * Classes);
-        Logits(input, batch, logits);
-        var grad = Grow(ref _gradLogits, batch * Classes);
-        float loss = SoftmaxCrossEntropy(logits, labels, batch, grad, out correct);
-
-        // dL/dlogits = (softmax − onehot)/B; dW = gradᵀ·x, db = Σ rows of grad.
-        TensorPrimitives.Multiply(grad, 1f / batch, grad);
-        Sgemm.Multiply(true, false, Classes, Features, batch, 1f, grad, Classes, input, Features, 0f, _gradW, Features);
-        Array.Clear(_gradB);
-        for (int i = 0; i < batch; i++) TensorPrimitives.Add(_gradB, grad.Slice(i * Classes, Classes), _gradB);
-        WeightOptimizer.Step(Weights, _gradW);
-        BiasOptimizer.Step(Bias, _gradB);
-        return loss;
-    }
-
     /// <summary>One epoch over the whole source in an order shuffled by <paramref name="shuffle"/> (the last batch may be short).
     /// The epoch's dropout masks come from the same generator, so an epoch depends on nothing but its generator
     /// and the model's state: a run resumed between epochs continues exactly.</summary>
@@ -120,25 +110,25 @@ public sealed class LinearReadout
     ReadoutResult Pass(IFeatureSource features, ReadOnlySpan<int> labels, int batchSize, ReadOnlySpan<int> order, bool train)
     {
         int count = features.Count;
-        var batchX = new float[(long)Math.Min(batchSize, count) * Features];
-        var batchLabels = Grow(ref _batchIndices, Math.Min(batchSize, count));
         double lossSum = 0;
         long correct = 0;
         for (int start = 0; start < count; start += batchSize)
         {
             int b = Math.Min(batchSize, count - start);
             var indices = order.Slice(start, b);
-            features.CopyRows(indices, batchX);
+            indices.CopyTo(Grow(ref _rows, b));
+            var batchLabels = Grow(ref _batchLabels, b);
             for (int i = 0; i < b; i++) batchLabels[i] = labels[indices[i]];
-            int right;
-            float loss;
-            if (train) loss = TrainBatch(batchX, batchLabels.Slice(0, b), b, out right);
-            else
+            ulong? dropoutSeed = train && Dropout > 0 ? (ulong)_dropoutRng.NextInt64() : null;
+            var logits = Grow(ref _logits, b * Classes);
+            Forward(features, b, dropoutSeed, logits);
+            var grad = Grow(ref _gradLogits, b * Classes);
+            float loss = SoftmaxCrossEntropy(logits, batchLabels, b, grad, out int right);
+            if (train)
             {
-                var logits = Grow(ref _logits, b * Classes);
-                Logits(batchX, b, logits);
-                var grad = Grow(ref _gradLogits, b * Classes);
-                loss = SoftmaxCrossEntropy(logits, batchLabels.Slice(0, b), b, grad, out right);
+                // dL/dlogits = (softmax − onehot)/B; dW = gradᵀ·x, db = Σ rows of grad.
+                TensorPrimitives.Multiply(grad, 1f / b, grad);
+                BackwardAndStep(features, b, dropoutSeed, grad);
             }
             lossSum += (double)loss * b;
             correct += right;
@@ -146,43 +136,124 @@ public sealed class LinearReadout
         return new ReadoutResult(count == 0 ? 0 : lossSum / count, count == 0 ? 0 : (double)correct / count, count);
     }
 
-    /// <summary>
-    /// Inverted dropout: each value is dropped with probability p, survivors are scaled by 1/(1−p). The mask comes
-    /// from a counter-based SplitMix64 stream (value n of the stream depends only on the seed and n), computed
-    /// 8 x 64 bits at a time, each 64-bit draw giving two 32-bit uniforms: branch-free, so a mask costs about as
-    /// much as copying the batch (a Random call or a branch per feature cost more than the whole GEMM).
-    /// </summary>
-    internal static void ApplyDropout(Span<float> x, float p, ulong seed)
+    int ChunkCount => (Features + Chunk - 1) / Chunk;
+    int PanelCount => Math.Min(MaxPanels, ChunkCount);
+    /// <summary>Feature chunk <paramref name="chunk"/> of the <paramref name="b"/> batch rows (source rows _rows), as a
+    /// b x length block in the calling thread's buffer, dropout applied when seeded.</summary>
+    Span<float> ReadChunk(IFeatureSource features, int b, int chunk, ulong? dropoutSeed, out int length)
     {
-        const ulong Golden = 0x9E3779B97F4A7C15UL;
+        int offset = chunk * Chunk;
+        length = Math.Min(Chunk, Features - offset);
+        var block = t_chunk is { } buffer && buffer.Length >= b * length ? buffer.AsSpan(0, b * length) : (t_chunk = new float[b * Chunk]).AsSpan(0, b * length);
+        for (int i = 0; i < b; i++)
+        {
+            var x = block.Slice(i * length, length);
+            features.ReadRow(_rows[i], offset, x);
+            if (dropoutSeed is ulong seed) ApplyDropout(x, Dropout, seed, (long)i * ChunkCount + chunk);
+        }
+        return block;
+    }
+
+    /// <summary>logits (b, Classes) = dropout(x) · Wᵀ + bias for the batch rows in _rows.</summary>
+    void Forward(IFeatureSource features, int b, ulong? dropoutSeed, Span<float> logits)
+    {
+        int panels = PanelCount, chunks = ChunkCount, size = b * Classes;
+        var partial = Grow(ref _partialLogits, panels * size);
+        partial.Clear();
+        Sgemm.RunPanels(panels, p =>
+        {
+            var sums = _partialLogits.AsSpan(p * size, size);
+            for (int chunk = chunks * p / panels; chunk < chunks * (p + 1) / panels; chunk++)
+            {
+                var x = ReadChunk(features, b, chunk, dropoutSeed, out int length);
+                NarrowProducts.AddScores(x, b, length, Weights.AsSpan(chunk * Chunk), Classes, Features, sums);
+            }
+        });
+        for (int i = 0; i < b; i++) Bias.CopyTo(logits.Slice(i * Classes, Classes));
+        for (int p = 0; p < panels; p++) TensorPrimitives.Add(logits.Slice(0, size), partial.Slice(p * size, size), logits.Slice(0, size));
+    }
+
+    /// <summary>Computes gradᵀ·dropout(x) chunk by chunk and takes each chunk's Adam step while it is in cache; then the bias step.</summary>
+    void BackwardAndStep(IFeatureSource features, int b, ulong? dropoutSeed, ReadOnlySpan<float> grad)
+    {
+        int panels = PanelCount, chunks = ChunkCount;
+        var step = WeightOptimizer.BeginStep();
+        float[] g = _gradLogits;
+        Sgemm.RunPanels(panels, p =>
+        {
+            for (int chunk = chunks * p / panels; chunk < chunks * (p + 1) / panels; chunk++)
+            {
+                int offset = chunk * Chunk;
+                var x = ReadChunk(features, b, chunk, dropoutSeed, out int length);
+                NarrowProducts.Gradient(g, x, b, length, Classes, _gradW.AsSpan(offset), Features);
+                for (int c = 0; c < Classes; c++)
+                    step.Apply(Weights.AsSpan(c * Features + offset, length), _gradW.AsSpan(c * Features + offset, length), c * Features + offset);
+            }
+        });
+        Array.Clear(_gradB);
+        for (int i = 0; i < b; i++) TensorPrimitives.Add(_gradB, grad.Slice(i * Classes, Classes), _gradB);
+        BiasOptimizer.Step(Bias, _gradB);
+    }
+
+    /// <summary>
+    /// Inverted dropout: each value is dropped with probability p, survivors are scaled by 1/(1−p). The mask of a
+    /// span depends only on the seed and the span's <paramref name="stream"/> number (the read-out numbers each
+    /// chunk of each batch row): 16 lanes of xorshift32, started from a 32-bit integer hash (lowbias32) of seed,
+    /// stream and lane, each give one uniform per step for 16 consecutive values. A pass can therefore mask a chunk
+    /// again and get the same mask, and the mask costs a few instructions per 16 values (a hash per value cost more
+    /// than the read-out's products).
+    /// </summary>
+    internal static void ApplyDropout(Span<float> x, float p, ulong seed, long stream = 0)
+    {
+        if (stream < 0 || stream >= 1L << 28) throw new ArgumentException($"'{nameof(stream)}' must lie in 0..2^28-1, but it is {stream}.", nameof(stream));
+        ulong key = Mix(seed);
+        uint key1 = (uint)key, key2 = (uint)(key >> 32);
         float keep = 1f / (1f - p);
         uint threshold = (uint)Math.Min(p * 4294967296.0, uint.MaxValue);
+        Span<uint> lanes = stackalloc uint[16];
+        for (int l = 0; l < 16; l++) lanes[l] = Hash(Hash((uint)(stream * 16 + l) ^ key1) + key2) | 1; // xorshift needs a non-zero state
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            var lanes = Vector512.Create(1UL, 2, 3, 4, 5, 6, 7, 8) * Golden;
+            var state = Vector512.Create((ReadOnlySpan<uint>)lanes);
             var limit = Vector512.Create(threshold);
             var scale = Vector512.Create(keep);
-            for (ulong n = 0; i <= x.Length - 16; i += 16, n += 8)
+            for (; i <= x.Length - 16; i += 16)
             {
-                var z = Vector512.Create(seed + n * Golden) + lanes;
-                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-                z ^= z >> 31;
-                var uniform = Vector512.Narrow(z >> 32, z & Vector512.Create(0xFFFFFFFFUL));
-                var drop = Vector512.LessThan(uniform, limit).AsSingle();
+                state ^= state << 13; state ^= state >> 17; state ^= state << 5;
+                var drop = Vector512.LessThan(state, limit).AsSingle();
                 var v = Vector512.Create(x.Slice(i, 16)) * scale;
                 Vector512.AndNot(v, drop).CopyTo(x.Slice(i, 16));
             }
+            state.CopyTo(lanes);
         }
-        for (; i < x.Length; i++)
+        for (int l = 0; i < x.Length; i++, l = (l + 1) & 15)
         {
-            ulong z = seed + (ulong)(i + 1) * Golden + 0x632BE59BD9B4E019UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            x[i] = (uint)(z >> 32) < threshold ? 0f : x[i] * keep;
+            if (l == 0)
+                for (int k = 0; k < 16; k++)
+                {
+                    uint s = lanes[k];
+                    s ^= s << 13; s ^= s >> 17; s ^= s << 5;
+                    lanes[k] = s;
+                }
+            x[i] = lanes[l] < threshold ? 0f : x[i] * keep;
         }
+    }
+
+    /// <summary>The SplitMix64 finaliser: spreads the seed over both 32-bit keys.</summary>
+    static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>lowbias32, a 32-bit integer hash with low bias (two multiply-xorshift rounds).</summary>
+    static uint Hash(uint x)
+    {
+        x ^= x >> 16; x *= 0x7FEB352Du;
+        x ^= x >> 15; x *= 0x846CA68Bu;
+        return x ^ (x >> 16);
     }
 
     /// <summary>Mean −log softmax(logits)[label]; writes softmax − onehot into <paramref name="grad"/>.</summary>
