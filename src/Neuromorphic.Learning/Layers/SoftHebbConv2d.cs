@@ -71,9 +71,9 @@ public sealed class SoftHebbConv2d : IHebbianLayer
         Norm.Forward(x, xNorm, training: learn);
         clock = stages.Lap(LayerStage.BatchNorm, clock);
 
-        // 2–3. Reflect pad + conv; the workspace keeps the columns for the update.
+        // 2–3. Reflect pad + conv; a learning layer keeps the columns for the update (a frozen one may take Winograd).
         var u = _uT = HebbianPlasticity.View(ref _u, _uT, n, k, convH, convW);
-        Conv2d.Forward(xNorm, Weights, 1, Config.Padding, Config.PaddingMode, u, _workspace);
+        Conv2d.Forward(xNorm, Weights, 1, Config.Padding, Config.PaddingMode, u, _workspace, keepColumns: learn);
         clock = stages.Lap(LayerStage.Conv, clock);
 
         // Plasticity on u (spec §2); the activation below still sees the pre-update u, as in the official forward.

@@ -5,7 +5,9 @@ namespace Neuromorphic.Tensors;
 /// <summary>
 /// 2-D convolution (cross-correlation, as in PyTorch), dilation 1, groups 1, no bias, computed as
 /// im2col + one GEMM per chunk of images. The columns stay in the workspace for the Hebbian
-/// weight correlation (<see cref="WeightCorrelation(Tensor, Conv2dWorkspace, Tensor, bool)"/>).
+/// weight correlation (<see cref="WeightCorrelation(Tensor, Conv2dWorkspace, Tensor, bool)"/>). A caller
+/// that needs no columns (a frozen layer) lets 3x3 kernels at stride 1 go by Winograd F(2x2, 3x3) instead
+/// (<see cref="UsesWinograd"/>).
 /// </summary>
 public static partial class Conv2d
 {
@@ -23,9 +25,11 @@ public static partial class Conv2d
 
     /// <summary>
     /// output (N, K, H', W') = conv(pad(x), weight), with x (N, C, H, W) and weight (K, C, kh, kw).
-    /// After the call the workspace holds the column matrix (the whole batch when it fits its cap).
+    /// With <paramref name="keepColumns"/> the workspace holds the column matrix after the call (the whole batch
+    /// when it fits its cap); without, the Winograd path may run and leave it holding none.
     /// </summary>
-    public static void Forward(Tensor x, Tensor weight, int stride, int padding, PaddingMode mode, Tensor output, Conv2dWorkspace workspace)
+    public static void Forward(Tensor x, Tensor weight, int stride, int padding, PaddingMode mode, Tensor output, Conv2dWorkspace workspace,
+        bool keepColumns = true)
     {
         var g = Validate(x, weight, stride, padding, mode);
         ArgumentNullException.ThrowIfNull(workspace);
@@ -35,6 +39,11 @@ public static partial class Conv2d
         Shapes.Distinct(x, nameof(x), output, nameof(output));
         Shapes.Distinct(weight, nameof(weight), output, nameof(output));
 
+        if (!keepColumns && UsesWinograd(g, k))
+        {
+            ForwardWinograd(x, weight, g, output, workspace);
+            return;
+        }
         int chunk = workspace.ImagesPerChunk(g);
         var outData = output.Data;
         for (int n0 = 0; n0 < g.N; n0 += chunk)

@@ -14,6 +14,7 @@ public sealed class Conv2dWorkspace
 
     float[] _columns = [];
     float[] _matrix = [];
+    float[] _winogradWeights = [];
     long _maxColumnFloats = DefaultMaxColumnFloats;
 
     /// <summary>Upper bound on the column matrix size; a batch whose columns exceed it is split into chunks
@@ -52,6 +53,7 @@ public sealed class Conv2dWorkspace
 
     internal float[] ColumnBuffer(long floats) => Grow(ref _columns, floats, "column matrix");
     internal float[] MatrixBuffer(long floats) => Grow(ref _matrix, floats, "scratch matrix");
+    internal float[] WinogradWeightBuffer(long floats) => Grow(ref _winogradWeights, floats, "Winograd weight matrix");
 
     internal void SetHeld(in Conv2dGeometry g, int firstImage, int imageCount)
         => (Geometry, FirstImage, ImageCount) = (g, firstImage, imageCount);

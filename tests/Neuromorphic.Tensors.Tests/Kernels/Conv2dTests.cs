@@ -111,6 +111,39 @@ public class Conv2dTests
         }
     }
 
+    [Theory]
+    // Even and odd output sizes (a last tile half outside), reflect and zero padding, padding 0–2, batch 1 and 3.
+    [InlineData(1, 16, 16, 8, 8, 1, PaddingMode.Reflect)]
+    [InlineData(3, 17, 20, 7, 5, 1, PaddingMode.Reflect)]
+    [InlineData(2, 16, 18, 6, 9, 0, PaddingMode.Zeros)]
+    [InlineData(2, 24, 16, 5, 4, 2, PaddingMode.Zeros)]
+    [InlineData(1, 20, 16, 3, 3, 2, PaddingMode.Reflect)]
+    public void Winograd_path_equals_the_direct_convolution(int n, int c, int k, int h, int w, int p, PaddingMode mode)
+    {
+        var rng = new Random(n * 100 + c + h * 7 + w);
+        var x = RandomTensor(rng, n, c, h, w);
+        var weight = RandomTensor(rng, k, c, 3, 3);
+        var ws = new Conv2dWorkspace();
+        Assert.True(Conv2d.UsesWinograd(new Conv2dGeometry(n, c, h, w, 3, 3, 1, p, mode), k));
+        var y = new Tensor(n, k, h + 2 * p - 2, w + 2 * p - 2);
+        Conv2d.Forward(x, weight, 1, p, mode, y, ws, keepColumns: false);
+        // Sums of 9c products of values in ±1: the transforms' extra roundings stay within a few 1e-6 of them.
+        AssertClose(NaiveConv(x, weight, 1, p, mode), y, 1e-4, 1e-4, $"n{n} c{c} k{k} {h}x{w} p{p} {mode}");
+        Assert.Null(ws.Geometry);
+        // The update then recomputes the columns it needs.
+        var dw = new Tensor(weight.Shape);
+        Conv2d.WeightCorrelation(x, y, 1, p, mode, ws, dw, accumulate: false);
+        AssertClose(NaiveCorrelation(x, y, 3, 3, 1, p, mode), dw, 1e-4, 1e-4);
+        // Asked to keep the columns, the same call takes im2col.
+        var direct = new Tensor(y.Shape);
+        Conv2d.Forward(x, weight, 1, p, mode, direct, ws);
+        Assert.True(ws.HoldsWholeBatch);
+        AssertClose(NaiveConv(x, weight, 1, p, mode), direct, 1e-5, 1e-5);
+        Assert.False(Conv2d.UsesWinograd(new Conv2dGeometry(n, 15, h, w, 3, 3, 1, p, mode), k));
+        Assert.False(Conv2d.UsesWinograd(new Conv2dGeometry(n, c, h, w, 3, 3, 2, p, mode), k));
+        Assert.False(Conv2d.UsesWinograd(new Conv2dGeometry(n, c, h, w, 5, 5, 1, 2, mode), k));
+    }
+
     [Fact]
     public void Chunked_forward_equals_one_big_gemm_and_then_refuses_reuse()
     {
