@@ -167,12 +167,20 @@ public static class HebbianBenchmark
         Console.WriteLine($"engine pipeline, frozen feature extraction, {images} synthetic images, batch {batch}");
         RunPass(net, Math.Max(batch, images / 4 / batch * batch), batch, net.Layers.Count - 1, _ => false, "warm-up", quiet: true);
         RunPass(net, images, batch, net.Layers.Count - 1, _ => false, "frozen forward, all layers");
+        // As `train` stores them: through the writer task into a cache (memory-mapped, as CIFAR-10's training features are).
+        using var cache = new FeatureCache(images, net.FeatureLength, memoryLimitBytes: 0);
+        var writer = new FeatureCacheWriter(cache);
+        RunPass(net, images, batch, net.Layers.Count - 1, _ => false, "frozen forward into a memory-mapped feature cache", writer: writer);
+        writer.CompleteAsync().GetAwaiter().GetResult();
     }
 
-    static double RunPass(HebbianNetwork net, int images, int batch, int lastLayer, Func<int, bool> learns, string what, bool quiet = false)
+    static double RunPass(HebbianNetwork net, int images, int batch, int lastLayer, Func<int, bool> learns, string what, bool quiet = false, FeatureCacheWriter? writer = null)
     {
         var preset = net.Preset;
-        var built = NetworkBuilder.Build(net, BatchStream.ToAsync(SyntheticStream(preset, images, batch)), lastLayer, learns, onData: _ => { });
+        var built = NetworkBuilder.Build(net, BatchStream.ToAsync(SyntheticStream(preset, images, batch)), lastLayer, learns, onData: e =>
+        {
+            if (writer is not null && e.Payload is DenseBlock block) writer.Post((int)block.SampleIds[0], block.Data);
+        });
         var proc = Process.GetCurrentProcess();
         proc.Refresh();
         var cpu0 = proc.TotalProcessorTime;

@@ -164,16 +164,24 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         var stream = BatchStream.ToAsync(BatchStream.Create(data, order, ExtractionBatch, 0, augmentation?.Spec, augmentation?.Seed ?? 0));
         _progress.Begin(phase, data.Count, "images");
         long done = 0;
+        var writer = new FeatureCacheWriter(cache);
         var built = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => false, onData: e =>
         {
             var block = (DenseBlock)e.Payload;
             // Identity order: sample ids are consecutive, so a batch is a run of rows.
-            cache.SetRows((int)block.SampleIds[0], block.Data);
+            writer.Post((int)block.SampleIds[0], block.Data);
             _progress.Advance(done += block.BatchSize);
         });
         ResetStages(net);
         var clock = Stopwatch.StartNew();
-        await built.Network.RunAsync(0, ct);
+        try
+        {
+            await built.Network.RunAsync(0, ct);
+        }
+        finally
+        {
+            await writer.CompleteAsync();
+        }
         _progress.End($"{data.Count} images in {clock.Elapsed.TotalSeconds:F1} s ({data.Count / clock.Elapsed.TotalSeconds:F0} images/s)");
         LogStages(StageSeconds(net, net.Layers.Count - 1));
     }
