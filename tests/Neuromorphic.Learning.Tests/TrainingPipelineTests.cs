@@ -28,6 +28,7 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         LimitTest = 300,
         ClassifierEpochs = epochs,
         CheckpointEveryBatches = 10,
+        ReadoutCheckpointSeconds = 0,
     };
 
     static IReadOnlyDictionary<string, float[]> Model(TrainingOptions o) =>

@@ -218,6 +218,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         bool augment = spec.Augmentation.Kind != AugmentationKind.None;
         var schedule = new StepHalvingSchedule(spec.LearningRate, epochs);
         _progress.Begin("read-out", epochs, "epochs");
+        var sinceCheckpoint = Stopwatch.StartNew();
         for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
@@ -231,7 +232,11 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
             result.ReadoutEpochs.Add(new ReadoutEpoch(epoch + 1, readout.LearningRate, trainResult.MeanLoss, trainResult.Accuracy, testResult.MeanLoss, testResult.Accuracy));
             _progress.Advance(epoch + 1);
             _progress.Log($"epoch {epoch + 1}/{epochs}: lr {readout.LearningRate:G3}, train loss {trainResult.MeanLoss:F4} acc {100 * trainResult.Accuracy:F2} %, test acc {100 * testResult.Accuracy:F2} %");
-            SaveCheckpoint(o, net, readout, new CheckpointHeader(o.Preset.Name, o.Seed, "readout", -1, epoch + 1, 0), CheckpointFile);
+            if (sinceCheckpoint.Elapsed.TotalSeconds >= o.ReadoutCheckpointSeconds)
+            {
+                SaveCheckpoint(o, net, readout, new CheckpointHeader(o.Preset.Name, o.Seed, "readout", -1, epoch + 1, 0), CheckpointFile);
+                sinceCheckpoint.Restart();
+            }
         }
         _progress.End($"read-out trained for {epochs} epochs");
     }

@@ -24,6 +24,9 @@ public sealed record TrainingOptions
     public int? ClassifierEpochs { get; init; }
     /// <summary>A consistent checkpoint every this many Hebbian batches (0: only at the end of each pass).</summary>
     public int CheckpointEveryBatches { get; init; } = 500;
+    /// <summary>During the read-out, an epoch ends with a checkpoint only when this many seconds have passed since the last
+    /// one (0: after every epoch). Each checkpoint rewrites the whole network, about a quarter of a CIFAR-10 read-out epoch.</summary>
+    public double ReadoutCheckpointSeconds { get; init; } = 30;
     /// <summary>Continue from the run directory's checkpoint instead of starting afresh.</summary>
     public bool Resume { get; init; }
     /// <summary>Admit one batch at a time into the Hebbian pipeline (the layers then work one after another):
