@@ -21,12 +21,11 @@ public static partial class Conv2d
     {
         int n = g.N, c = g.C, k = weight.Shape[0], oh = g.OutH, ow = g.OutW;
         int th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = n * th * tw;
-        var u = workspace.WinogradWeightBuffer(16L * k * c);
+        var u = workspace.WinogradWeights(weight, k, c);
         var v = workspace.ColumnBuffer(16L * c * tiles);
         var m = workspace.MatrixBuffer(16L * k * tiles);
         workspace.Invalidate();
 
-        TransformWeights(weight.Data, k, c, u);
         TransformInput(x.Data, g, th, tw, v);
         // The 16 products are independent: one per panel, each on one thread.
         Sgemm.RunPanels(16, xi =>
@@ -39,7 +38,7 @@ public static partial class Conv2d
     }
 
     /// <summary>u[ξ, k, c] = (G g G^T)[ξ] for each 3x3 filter g, G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]].</summary>
-    static void TransformWeights(float[] weight, int k, int c, float[] u)
+    internal static void TransformWeights(float[] weight, int k, int c, float[] u)
     {
         int plane = k * c;
         KernelParallel.For(k, 16L * k * c, kk =>

@@ -53,7 +53,21 @@ public sealed class Conv2dWorkspace
 
     internal float[] ColumnBuffer(long floats) => Grow(ref _columns, floats, "column matrix");
     internal float[] MatrixBuffer(long floats) => Grow(ref _matrix, floats, "scratch matrix");
-    internal float[] WinogradWeightBuffer(long floats) => Grow(ref _winogradWeights, floats, "Winograd weight matrix");
+    float[] _winogradSource = [];
+
+    /// <summary>The Winograd transform of these (K, C, 3, 3) weights. A frozen layer calls with the same weights batch
+    /// after batch: the transform is kept with a copy of the weights it came from, and reused while they compare
+    /// equal (a comparison reads the weights once; the transform costs several times that).</summary>
+    internal float[] WinogradWeights(Tensor weight, int k, int c)
+    {
+        var weights = weight.Span;
+        if (_winogradSource.Length == weights.Length && weights.SequenceEqual(_winogradSource)) return _winogradWeights;
+        var u = Grow(ref _winogradWeights, 16L * k * c, "Winograd weight matrix");
+        _winogradSource = new float[weights.Length]; // replaced before the transform: a throw leaves no stale match
+        Conv2d.TransformWeights(weight.Data, k, c, u);
+        weights.CopyTo(_winogradSource);
+        return u;
+    }
 
     internal void SetHeld(in Conv2dGeometry g, int firstImage, int imageCount)
         => (Geometry, FirstImage, ImageCount) = (g, firstImage, imageCount);

@@ -134,6 +134,10 @@ public class Conv2dTests
         var dw = new Tensor(weight.Shape);
         Conv2d.WeightCorrelation(x, y, 1, p, mode, ws, dw, accumulate: false);
         AssertClose(NaiveCorrelation(x, y, 3, 3, 1, p, mode), dw, 1e-4, 1e-4);
+        // The workspace keeps the weights' transform for the next call; a changed weight must not reuse it.
+        weight.Data[weight.Length / 2] += 0.5f;
+        Conv2d.Forward(x, weight, 1, p, mode, y, ws, keepColumns: false);
+        AssertClose(NaiveConv(x, weight, 1, p, mode), y, 1e-4, 1e-4, "after a weight change");
         // Asked to keep the columns, the same call takes im2col.
         var direct = new Tensor(y.Shape);
         Conv2d.Forward(x, weight, 1, p, mode, direct, ws);
