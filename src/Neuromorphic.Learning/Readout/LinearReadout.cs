@@ -13,11 +13,12 @@ public readonly record struct ReadoutResult(double MeanLoss, double Accuracy, in
 /// linear F → classes with bias → softmax cross-entropy (mean over the batch), trained with
 /// <see cref="Adam"/>. Init as PyTorch's nn.Linear: W and b ~ U(±1/√F).
 /// <para>Training and evaluation stream each batch from the feature source a chunk of features at a time: the
-/// chunk is converted to float and masked by dropout in L1 cache, the class scores take their share of it, and the
-/// backward pass converts and masks it again (the mask is a pure function of seed and position) to add its
-/// gradient and take the Adam step of those weights while they are in cache. So the cached half-precision
-/// features are read twice per epoch and nothing batch-sized is written; feature panels run on the shared thread
-/// budget and are summed in a fixed order, so results do not depend on the thread count.</para>
+/// batch's chunk is converted to float and masked by dropout into a small per-thread block, the class scores take
+/// their share of it, and the backward pass converts and masks it again (the mask is a pure function of the seed
+/// and the chunk's stream number) to compute its gradient and take the Adam step of those weights while they are in
+/// cache. So the cached half-precision features are read twice per epoch and nothing batch-sized is written;
+/// feature panels run on the shared thread budget and are summed in a fixed order, so results do not depend on the
+/// thread count.</para>
 /// Buffers are grow-only; not thread-safe.
 /// </summary>
 public sealed class LinearReadout
@@ -128,7 +129,7 @@ public sealed class LinearReadout
             {
                 // dL/dlogits = (softmax − onehot)/B; dW = gradᵀ·x, db = Σ rows of grad.
                 TensorPrimitives.Multiply(grad, 1f / b, grad);
-                BackwardAndStep(features, b, dropoutSeed, grad);
+                BackwardAndStep(features, b, dropoutSeed);
             }
             lossSum += (double)loss * b;
             correct += right;
@@ -144,7 +145,8 @@ public sealed class LinearReadout
     {
         int offset = chunk * Chunk;
         length = Math.Min(Chunk, Features - offset);
-        var block = t_chunk is { } buffer && buffer.Length >= b * length ? buffer.AsSpan(0, b * length) : (t_chunk = new float[b * Chunk]).AsSpan(0, b * length);
+        if (t_chunk is null || t_chunk.Length < b * length) t_chunk = new float[b * Chunk];
+        var block = t_chunk.AsSpan(0, b * length);
         for (int i = 0; i < b; i++)
         {
             var x = block.Slice(i * length, length);
@@ -173,8 +175,9 @@ public sealed class LinearReadout
         for (int p = 0; p < panels; p++) TensorPrimitives.Add(logits.Slice(0, size), partial.Slice(p * size, size), logits.Slice(0, size));
     }
 
-    /// <summary>Computes gradᵀ·dropout(x) chunk by chunk and takes each chunk's Adam step while it is in cache; then the bias step.</summary>
-    void BackwardAndStep(IFeatureSource features, int b, ulong? dropoutSeed, ReadOnlySpan<float> grad)
+    /// <summary>From the gradient of the logits in _gradLogits: gradᵀ·dropout(x) chunk by chunk, each chunk's Adam step
+    /// taken while it is in cache; then the bias step.</summary>
+    void BackwardAndStep(IFeatureSource features, int b, ulong? dropoutSeed)
     {
         int panels = PanelCount, chunks = ChunkCount;
         var step = WeightOptimizer.BeginStep();
@@ -191,7 +194,7 @@ public sealed class LinearReadout
             }
         });
         Array.Clear(_gradB);
-        for (int i = 0; i < b; i++) TensorPrimitives.Add(_gradB, grad.Slice(i * Classes, Classes), _gradB);
+        for (int i = 0; i < b; i++) TensorPrimitives.Add(_gradB, g.AsSpan(i * Classes, Classes), _gradB);
         BiasOptimizer.Step(Bias, _gradB);
     }
 
