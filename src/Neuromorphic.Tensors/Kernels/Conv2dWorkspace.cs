@@ -15,6 +15,8 @@ public sealed class Conv2dWorkspace
     float[] _columns = [];
     float[] _matrix = [];
     float[] _winogradWeights = [];
+    float[] _winogradSource = []; // the weights _winogradWeights were transformed from
+    (int K, int C)? _winogradShape; // null while no transform is held
     long _maxColumnFloats = DefaultMaxColumnFloats;
 
     /// <summary>Upper bound on the column matrix size; a batch whose columns exceed it is split into chunks
@@ -53,7 +55,6 @@ public sealed class Conv2dWorkspace
 
     internal float[] ColumnBuffer(long floats) => Grow(ref _columns, floats, "column matrix");
     internal float[] MatrixBuffer(long floats) => Grow(ref _matrix, floats, "scratch matrix");
-    float[] _winogradSource = [];
 
     /// <summary>The Winograd transform of these (K, C, 3, 3) weights. A frozen layer calls with the same weights batch
     /// after batch: the transform is kept with a copy of the weights it came from, and reused while they compare
@@ -61,11 +62,12 @@ public sealed class Conv2dWorkspace
     internal float[] WinogradWeights(Tensor weight, int k, int c)
     {
         var weights = weight.Span;
-        if (_winogradSource.Length == weights.Length && weights.SequenceEqual(_winogradSource)) return _winogradWeights;
+        if (_winogradShape == (k, c) && weights.SequenceEqual(_winogradSource.AsSpan(0, weights.Length))) return _winogradWeights;
+        _winogradShape = null; // a throw below leaves no stale match
         var u = Grow(ref _winogradWeights, 16L * k * c, "Winograd weight matrix");
-        _winogradSource = new float[weights.Length]; // replaced before the transform: a throw leaves no stale match
+        weights.CopyTo(Grow(ref _winogradSource, weights.Length, "copy of the Winograd weights"));
         Conv2d.TransformWeights(weight.Data, k, c, u);
-        weights.CopyTo(_winogradSource);
+        _winogradShape = (k, c);
         return u;
     }
 
