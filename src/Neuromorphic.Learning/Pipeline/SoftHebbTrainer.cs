@@ -178,10 +178,13 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         {
             await built.Network.RunAsync(0, ct);
         }
-        finally
+        catch
         {
-            await writer.CompleteAsync();
+            // The run's own error is the one to report; the writer only has to stop.
+            try { await writer.CompleteAsync(); } catch { }
+            throw;
         }
+        await writer.CompleteAsync();
         _progress.End($"{data.Count} images in {clock.Elapsed.TotalSeconds:F1} s ({data.Count / clock.Elapsed.TotalSeconds:F0} images/s)");
         LogStages(StageSeconds(net, net.Layers.Count - 1));
     }
