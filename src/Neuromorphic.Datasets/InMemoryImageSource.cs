@@ -100,27 +100,27 @@ public sealed class InMemoryImageSource : IImageSource
     /// <summary>The bytes of one image in CHW order.</summary>
     public ReadOnlySpan<byte> GetImage(int index)
     {
-        CheckIndex(index);
+        this.CheckIndex(index);
         return _pixels.AsSpan(index * Shape.PixelsPerImage, Shape.PixelsPerImage);
     }
 
     public int GetLabel(int index)
     {
-        CheckIndex(index);
+        this.CheckIndex(index);
         return _labels is null ? -1 : _labels[index];
     }
 
     /// <summary>Coarse label of image <paramref name="index"/>, or -1 when there are no coarse labels.</summary>
     public int GetCoarseLabel(int index)
     {
-        CheckIndex(index);
+        this.CheckIndex(index);
         return _coarseLabels is null ? -1 : _coarseLabels[index];
     }
 
     public void CopyBatch(ReadOnlySpan<int> indices, Span<float> destination)
     {
         int size = Shape.PixelsPerImage;
-        CheckDestination(indices.Length, destination.Length);
+        this.CheckDestination(indices.Length, destination.Length);
         for (int i = 0; i < indices.Length; i++)
         {
             PixelConversion.ToUnitFloat(GetImage(indices[i]), destination.Slice(i * size, size));
@@ -130,7 +130,7 @@ public sealed class InMemoryImageSource : IImageSource
     public void CopyBatchBytes(ReadOnlySpan<int> indices, Span<byte> destination)
     {
         int size = Shape.PixelsPerImage;
-        CheckDestination(indices.Length, destination.Length);
+        this.CheckDestination(indices.Length, destination.Length);
         for (int i = 0; i < indices.Length; i++)
         {
             GetImage(indices[i]).CopyTo(destination.Slice(i * size, size));
@@ -250,24 +250,6 @@ public sealed class InMemoryImageSource : IImageSource
                 throw new ArgumentException(
                     $"Label {labels[i]} of image {i} is outside 0..{classCount - 1}.", parameter);
             }
-        }
-    }
-
-    private void CheckIndex(int index)
-    {
-        if ((uint)index >= (uint)Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"{Name} has {Count} images.");
-        }
-    }
-
-    private void CheckDestination(int images, int length)
-    {
-        long needed = (long)images * Shape.PixelsPerImage;
-        if (length < needed)
-        {
-            throw new ArgumentException(
-                $"Destination holds {length} values but {images} images of {Shape} need {needed}.", "destination");
         }
     }
 }

@@ -58,14 +58,14 @@ public sealed class StreamingStl10Source : IImageSource, IDisposable
 
     public int GetLabel(int index)
     {
-        CheckIndex(index);
+        this.CheckIndex(index);
         return _labels is null ? -1 : _labels[index];
     }
 
     public void CopyBatchBytes(ReadOnlySpan<int> indices, Span<byte> destination)
     {
         const int size = Stl10Reader.RecordSize;
-        CheckDestination(indices.Length, destination.Length);
+        this.CheckDestination(indices.Length, destination.Length);
         byte[] raw = ArrayPool<byte>.Shared.Rent(size);
         try
         {
@@ -84,7 +84,7 @@ public sealed class StreamingStl10Source : IImageSource, IDisposable
     public void CopyBatch(ReadOnlySpan<int> indices, Span<float> destination)
     {
         const int size = Stl10Reader.RecordSize;
-        CheckDestination(indices.Length, destination.Length);
+        this.CheckDestination(indices.Length, destination.Length);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * size);
         try
         {
@@ -107,7 +107,7 @@ public sealed class StreamingStl10Source : IImageSource, IDisposable
 
     private void ReadRecord(int index, Span<byte> buffer)
     {
-        CheckIndex(index);
+        this.CheckIndex(index);
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         long offset = (long)index * Stl10Reader.RecordSize;
         int done = 0;
@@ -131,24 +131,6 @@ public sealed class StreamingStl10Source : IImageSource, IDisposable
             }
 
             done += got;
-        }
-    }
-
-    private void CheckIndex(int index)
-    {
-        if ((uint)index >= (uint)Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"{Name} has {Count} images.");
-        }
-    }
-
-    private void CheckDestination(int images, int length)
-    {
-        long needed = (long)images * Stl10Reader.RecordSize;
-        if (length < needed)
-        {
-            throw new ArgumentException(
-                $"Destination holds {length} values but {images} images of {Shape} need {needed}.", "destination");
         }
     }
 }
