@@ -20,16 +20,21 @@ public static class DatasetDirectory
         "IDX/MNIST (train-images-idx3-ubyte or train-images.idx3-ubyte or t10k-images-idx3-ubyte, each optionally .gz, with the matching *-labels-idx1-ubyte files); " +
         "CIFAR-10 binary (data_batch_1.bin .. data_batch_5.bin, test_batch.bin); " +
         "CIFAR-100 binary (train.bin, test.bin); " +
-        "STL-10 binary (train_X.bin + train_y.bin, test_X.bin + test_y.bin, unlabeled_X.bin)";
+        "STL-10 binary (train_X.bin + train_y.bin, test_X.bin + test_y.bin, unlabeled_X.bin); " +
+        "an image folder (train/ and val/ or test/, one subfolder per class of .jpg/.jpeg/.png/.bmp/.gif/.webp files, as ImageNet)";
 
     /// <summary>
-    /// Opens one split. Train/Test of every format and the whole of IDX and CIFAR are loaded
+    /// Opens one split. Train/Test of every binary format and the whole of IDX and CIFAR are loaded
     /// into memory; STL-10 Unlabeled is streamed (a <see cref="StreamingStl10Source"/>, which
-    /// should be disposed when done).
+    /// should be disposed when done); image folders are decoded batch by batch.
     /// </summary>
     /// <param name="limit">When set, keeps only the first <paramref name="limit"/> records (quick runs).</param>
+    /// <param name="imageSize">
+    /// The size to resize images to. Only image folders use it (their files have no common size) and
+    /// they need it; the binary formats have a fixed size of their own and ignore it.
+    /// </param>
     /// <exception cref="DatasetFormatException">Nothing recognised, a file missing or malformed.</exception>
-    public static IImageSource Open(string directory, DatasetSplit split, int? limit = null)
+    public static IImageSource Open(string directory, DatasetSplit split, int? limit = null, ImageShape? imageSize = null)
     {
         if (limit is { } l)
         {
@@ -44,6 +49,8 @@ public static class DatasetDirectory
             DatasetFormat.Cifar10 => Cifar10Reader.Open(dir, split, limit),
             DatasetFormat.Cifar100 => Cifar100Reader.Open(dir, split, limit),
             DatasetFormat.Stl10 => Stl10Reader.Open(dir, split, limit),
+            DatasetFormat.ImageFolder => ImageFolderSource.Open(dir, split, imageSize ?? throw new DatasetFormatException(
+                dir, "an image folder has no common image size: expected the size to resize to (the network's input), none was given."), limit),
             _ => throw new InvalidOperationException($"Unhandled format {found.Format}."),
         };
     }
@@ -140,6 +147,19 @@ public static class DatasetDirectory
                     (DatasetSplit.Test, () => RecordFileReader.CountRecords(Path.Combine(dir, Cifar100Reader.TestFileName), Cifar100Reader.RecordSize)),
                 ];
                 break;
+            case DatasetFormat.ImageFolder:
+                classNames = ImageFolderSource.ClassNamesIn(dir);
+                shape = null; // files of any size, resized to the network's input when opened
+                splits = [];
+                foreach (DatasetSplit split in new[] { DatasetSplit.Train, DatasetSplit.Test })
+                {
+                    if (ImageFolderSource.SplitFolder(dir, split) is { } folder)
+                    {
+                        splits.Add((split, () => ImageFolderSource.CountImages(folder)));
+                    }
+                }
+
+                break;
             default:
                 classNames = Stl10Reader.ClassNamesIn(dir);
                 shape = Stl10Reader.Shape;
@@ -154,8 +174,14 @@ public static class DatasetDirectory
 
         text.Append(CultureInfo.InvariantCulture, $"Format: {FormatName(found.Format, dir)}\n");
         text.Append(CultureInfo.InvariantCulture, $"Directory: {dir}\n");
-        text.Append(CultureInfo.InvariantCulture, $"Image shape: {shape?.ToString() ?? "unknown"} (channels x height x width)\n");
-        text.Append(CultureInfo.InvariantCulture, $"Classes ({classNames.Count}): {string.Join(", ", classNames)}\n");
+        string shapeText = found.Format == DatasetFormat.ImageFolder
+            ? "any (each image is resized to the network's input)"
+            : $"{shape?.ToString() ?? "unknown"} (channels x height x width)";
+        text.Append(CultureInfo.InvariantCulture, $"Image shape: {shapeText}\n");
+        // ImageNet has 1,000 classes: name the first few only.
+        const int named = 20;
+        string names = string.Join(", ", classNames.Take(named)) + (classNames.Count > named ? $", ... ({classNames.Count - named} more)" : "");
+        text.Append(CultureInfo.InvariantCulture, $"Classes ({classNames.Count}): {names}\n");
         text.Append("Splits:\n");
         foreach (var (split, count) in splits)
         {
@@ -194,7 +220,12 @@ public static class DatasetDirectory
         }
 
         string[] stl = [Stl10Reader.TrainImagesFileName, Stl10Reader.TestImagesFileName, Stl10Reader.UnlabeledImagesFileName];
-        return stl.Any(f => File.Exists(Path.Combine(dir, f))) ? DatasetFormat.Stl10 : null;
+        if (stl.Any(f => File.Exists(Path.Combine(dir, f))))
+        {
+            return DatasetFormat.Stl10;
+        }
+
+        return ImageFolderSource.LooksLikeImageFolder(dir) ? DatasetFormat.ImageFolder : null;
     }
 
     private static InMemoryImageSource OpenIdx(string dir, DatasetSplit split, int? limit)
@@ -244,6 +275,7 @@ public static class DatasetDirectory
         DatasetFormat.Idx => LooksLikeFashion(dir) ? "Fashion-MNIST (IDX)" : "MNIST (IDX)",
         DatasetFormat.Cifar10 => "CIFAR-10 binary",
         DatasetFormat.Cifar100 => "CIFAR-100 binary",
+        DatasetFormat.ImageFolder => "image folder",
         _ => "STL-10 binary",
     };
 }

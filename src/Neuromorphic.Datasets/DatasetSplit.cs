@@ -20,4 +20,6 @@ public enum DatasetFormat
     Cifar100,
     /// <summary>STL-10 binary files (column-major 3x96x96 images).</summary>
     Stl10,
+    /// <summary>One folder per split and per class of JPEG/PNG/... files of any size (ImageNet, ImageNette).</summary>
+    ImageFolder,
 }

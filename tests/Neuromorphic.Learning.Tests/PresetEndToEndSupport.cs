@@ -1,3 +1,4 @@
+using SkiaSharp;
 using System.Text.Json.Nodes;
 using Neuromorphic.Datasets;
 using Neuromorphic.Learning.Pipeline;
@@ -121,47 +122,36 @@ internal static class SyntheticDatasets
         }
         return PresetLibrary.Parse(root.ToJsonString(), $"{name} with widths / {divisor}");
     }
-}
 
-/// <summary>
-/// Bytes in CHW order with int labels: <see cref="InMemoryImageSource"/> keeps labels as bytes and accepts at most
-/// 256 classes, so a 1000-class (ImageNet-shaped) labelled set needs this.
-/// </summary>
-internal sealed class ManyClassImageSource : IImageSource
-{
-    readonly byte[] _pixels;
-    readonly int[] _labels;
-
-    public ManyClassImageSource(string name, ImageShape shape, byte[] pixels, int[] labels, int classCount)
+    /// <summary>
+    /// An ImageNet-style JPEG folder: train/ holds <paramref name="classes"/> class folders c000, c001, ... of one JPEG
+    /// each; the first four hold ramps (as <see cref="RampImages"/>, 200x150, so they are squashed when resized) and
+    /// the others a small flat image. val/ holds one noise JPEG in each of <paramref name="testClasses"/>.
+    /// </summary>
+    public static void WriteImageFolder(string root, int classes, IReadOnlyList<int> testClasses, int seed)
     {
-        if (pixels.Length != labels.Length * shape.PixelsPerImage) throw new ArgumentException("One label per image is needed.", nameof(labels));
-        if (labels.Any(l => l < 0 || l >= classCount)) throw new ArgumentException($"Labels must lie in 0..{classCount - 1}.", nameof(labels));
-        (Name, Shape, _pixels, _labels) = (name, shape, pixels, labels);
-        ClassNames = Enumerable.Range(0, classCount).Select(i => $"class{i}").ToArray();
-    }
-
-    public string Name { get; }
-    public int Count => _labels.Length;
-    public ImageShape Shape { get; }
-    public int ClassCount => ClassNames.Count;
-    public IReadOnlyList<string> ClassNames { get; }
-    public int GetLabel(int index) => _labels[index];
-
-    public void CopyBatch(ReadOnlySpan<int> indices, Span<float> destination)
-    {
-        int size = Shape.PixelsPerImage;
-        for (int i = 0; i < indices.Length; i++)
+        var rng = new Random(seed);
+        string Class(int i) => $"c{i:D3}";
+        byte[] Jpeg(int width, int height, Func<int, int, SKColor> color)
         {
-            var image = _pixels.AsSpan(indices[i] * size, size);
-            var dst = destination.Slice(i * size, size);
-            for (int j = 0; j < size; j++) dst[j] = image[j] / 255f;
+            using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++) bitmap.SetPixel(x, y, color(x, y));
+            using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 95);
+            return data.ToArray();
         }
-    }
+        void Write(string split, int cls, byte[] jpeg)
+        {
+            string folder = Path.Combine(root, split, Class(cls));
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(Path.Combine(folder, "0.JPEG"), jpeg);
+        }
 
-    public void CopyBatchBytes(ReadOnlySpan<int> indices, Span<byte> destination)
-    {
-        int size = Shape.PixelsPerImage;
-        for (int i = 0; i < indices.Length; i++) _pixels.AsSpan(indices[i] * size, size).CopyTo(destination.Slice(i * size, size));
+        byte[] flat = Jpeg(24, 24, (_, _) => new SKColor(90, 120, 150));
+        for (int i = 0; i < classes; i++)
+            Write("train", i, i < 4 ? Jpeg(200, 150, (x, y) => new SKColor((byte)(y * 255 / 149), (byte)(x * 255 / 199), (byte)rng.Next(256))) : flat);
+        foreach (int cls in testClasses)
+            Write("val", cls, Jpeg(160, 160, (_, _) => new SKColor((byte)rng.Next(256), (byte)rng.Next(256), (byte)rng.Next(256))));
     }
 }
 

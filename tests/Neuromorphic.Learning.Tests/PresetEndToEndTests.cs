@@ -176,7 +176,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Imagenet_preset_trains_end_to_end_on_random_images_with_an_augmented_hebbian_phase()
+    public async Task Imagenet_preset_trains_end_to_end_from_a_jpeg_folder_with_an_augmented_hebbian_phase()
     {
         var clock = Stopwatch.StartNew();
         var preset = Preset("imagenet", ImageNetWidthDivisor);
@@ -184,19 +184,22 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(AugmentationKind.RandomResizedCropFlip, preset.Readout.Augmentation.Kind);
         Assert.Equal((3, 160, 160, 1000), (preset.Channels, preset.Height, preset.Width, preset.Classes));
 
-        // No ImageNet reader exists (JPEG folders): in-memory sources of the right shape. InMemoryImageSource holds
-        // byte labels and at most 256 classes, so the 1000-class labelled sets use ManyClassImageSource.
+        // A JPEG folder in ImageNet's layout: 1000 class folders, of which the run reads 4 training images (one of each
+        // of the first classes, as the reader interleaves classes) and 2 validation images, labels 7 and 999.
+        string data = Folder("imagenet-jpeg");
+        SyntheticDatasets.WriteImageFolder(data, classes: 1000, testClasses: [7, 999], seed: 3);
+        Assert.Equal(DatasetFormat.ImageFolder, DatasetDirectory.Detect(data).Format);
         var shape = new ImageShape(3, 160, 160);
-        var rng = new Random(3);
-        byte[] RandomImages(int count) { var b = new byte[count * shape.PixelsPerImage]; rng.NextBytes(b); return b; }
-        var hebbian = new InMemoryImageSource("imagenet-like (hebbian)", shape, SyntheticDatasets.RampImages(4, 160, rng), null, null);
-        var train = new ManyClassImageSource("imagenet-like (train)", shape, RandomImages(4), [0, 999, 500, 123], 1000);
-        var test = new ManyClassImageSource("imagenet-like (test)", shape, RandomImages(2), [999, 7], 1000);
-        var o = OneReadoutEpoch(preset, "(in memory)", "run-imagenet");
+        var o = OneReadoutEpoch(preset, data, "run-imagenet") with { LimitTrain = 4, LimitTest = 2 };
         var progress = new RecordingProgress();
 
-        var result = await new SoftHebbTrainer(progress).RunAsync(o, new TrainingData(hebbian, train, test));
+        var result = await new SoftHebbTrainer(progress).RunAsync(o);
 
+        Assert.Equal((4, 2), (result.TrainImages, result.TestImages));
+        var testSplit = DatasetDirectory.Open(data, DatasetSplit.Test, o.LimitTest, shape);
+        Assert.Equal([7, 999], new[] { testSplit.GetLabel(0), testSplit.GetLabel(1) });
+        Assert.Equal(1000, testSplit.ClassCount);
+        var hebbian = DatasetDirectory.Open(data, DatasetSplit.Train, o.LimitTrain, shape);
         var pass = Assert.Single(result.HebbianPasses);
         Assert.Equal(4, pass.Images);
         var model = Model(o);

@@ -23,7 +23,7 @@ public sealed class EvaluateCommand : ICliCommand
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);
         var model = LoadModel(run);
-        var test = OpenTest(data, limit);
+        var test = OpenTest(data, limit, model.Preset.InputShape);
         var result = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: cancellationToken);
         var interval = result.Interval;
         Console.WriteLine($"accuracy {100 * result.Accuracy:F2} % ({interval}) on {result.Samples:N0} test images of {data}");
@@ -42,10 +42,11 @@ public sealed class EvaluateCommand : ICliCommand
         catch (FileNotFoundException e) { throw new UserErrorException(e.Message, e); }
     }
 
-    internal static IImageSource OpenTest(string data, int? limit)
+    /// <param name="inputSize">The network's input: image folders are resized to it.</param>
+    internal static IImageSource OpenTest(string data, int? limit, ImageShape inputSize)
     {
         if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
-        return DatasetDirectory.Open(data, DatasetSplit.Test, limit);
+        return DatasetDirectory.Open(data, DatasetSplit.Test, limit, inputSize);
     }
 
     static long[][] ToJagged(long[,] m) =>

@@ -35,7 +35,7 @@ public sealed class SimulateCommand : ICliCommand
         ConsoleProgress progress, CancellationToken ct)
     {
         var catalog = LoadCatalog(hardware);
-        var test = EvaluateCommand.OpenTest(data, limit);
+        var test = EvaluateCommand.OpenTest(data, limit, EvaluateCommand.LoadModel(run).Preset.InputShape);
         var outcomes = await ChipSimulation.RunAsync(run, catalog.Chips, test, progress, ct);
         RunDirectory.WriteJson(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
         return outcomes;

@@ -99,8 +99,8 @@ public sealed class SpikingCommand : ICliCommand
         args.ThrowOnUnknown(Name + " softhebb");
 
         var model = EvaluateCommand.LoadModel(run);
-        var test = EvaluateCommand.OpenTest(data, limit);
-        var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100);
+        var test = EvaluateCommand.OpenTest(data, limit, model.Preset.InputShape);
+        var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
         var options = new SpikingConversionOptions { Power = power, Percentile = percentile, FoldInhibition = fold, BatchSize = batch };
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, options); }

@@ -27,7 +27,12 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         try
         {
             // Each split is kept as soon as it is open, so a failure opening the next one still closes it.
-            IImageSource Open(DatasetSplit split, int? limit) { var s = DatasetDirectory.Open(o.DataDirectory, split, limit); opened.Add(s); return s; }
+            IImageSource Open(DatasetSplit split, int? limit)
+            {
+                var s = DatasetDirectory.Open(o.DataDirectory, split, limit, o.Preset.InputShape);
+                opened.Add(s);
+                return s;
+            }
             var hebbData = Open(hebbSplit, o.LimitTrain);
             var train = hebbSplit == DatasetSplit.Train ? hebbData : Open(DatasetSplit.Train, o.LimitTrain);
             var test = Open(DatasetSplit.Test, o.LimitTest);

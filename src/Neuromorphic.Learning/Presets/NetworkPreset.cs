@@ -53,6 +53,9 @@ public sealed record NetworkPreset(
         return shapes;
     }
 
+    /// <summary>The input image size; image-folder datasets are resized to it.</summary>
+    public Neuromorphic.Datasets.ImageShape InputShape => new(Channels, Height, Width);
+
     /// <summary>(C, H, W) of the features that reach the read-out.</summary>
     public (int C, int H, int W) FeatureShape => Layers.Count == 0 ? (Channels, Height, Width) : LayerOutputShapes()[^1];
 
