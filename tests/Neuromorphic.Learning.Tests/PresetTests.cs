@@ -30,6 +30,8 @@ public class PresetTests
         Assert.Equal("softkrotov", cifar.Layers[2].Conv!.Rule);
         Assert.Equal((50, 64, 0.5f), (cifar.Readout.Epochs, cifar.Readout.BatchSize, cifar.Readout.Dropout));
         Assert.Equal(10, cifar.Hebbian.BatchSize);
+        Assert.Null(cifar.Hebbian.Images);
+        Assert.Equal(128116, PresetLibrary.Load("imagenet").Hebbian.Images); // spec: ImageNet_1160, about 10 % of the training set
         Assert.True(PresetLibrary.Load("cifar10-2layer").Layers[1].Conv!.PreTriangle);
         Assert.Equal(AugmentationKind.CropFlip, PresetLibrary.Load("stl10").Readout.Augmentation.Kind);
         Assert.Equal(4, PresetLibrary.Load("stl10").Readout.Augmentation.Padding);
@@ -85,5 +87,15 @@ public class PresetTests
 
         e = Assert.Throws<PresetFormatException>(() => PresetLibrary.Parse("{ \"name\": ", "cut.json"));
         Assert.Contains("cut.json", e.Message);
+    }
+
+    [Fact]
+    public void Hebbian_image_count_must_be_positive()
+    {
+        var e = Malformed("\"batchSize\": 10,", "\"batchSize\": 10, \"images\": 0,");
+        Assert.Equal("$.hebbian.images", e.JsonPath);
+        Assert.Contains(">= 1", e.Message);
+        string json = PresetLibrary.BuiltInJson("cifar10").Replace("\"batchSize\": 10,", "\"batchSize\": 10, \"images\": 500,");
+        Assert.Equal(500, PresetLibrary.Parse(json, "ok.json").Hebbian.Images);
     }
 }

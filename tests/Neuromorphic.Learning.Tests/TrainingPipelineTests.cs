@@ -1,3 +1,4 @@
+using Neuromorphic.Datasets;
 using Neuromorphic.Learning.Pipeline;
 using Xunit.Abstractions;
 
@@ -138,5 +139,25 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         await new SoftHebbTrainer().RunAsync(o);
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => new SoftHebbTrainer().RunAsync(o with { Seed = 5, Resume = true }));
         Assert.Contains("seed 0", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_preset_image_count_gives_the_hebbian_phase_a_seeded_random_subset()
+    {
+        var o = Options("subset", HebbianSchedule.Concurrent, trainImages: 200, epochs: 1);
+        o = o with { Preset = o.Preset with { Hebbian = o.Preset.Hebbian with { Images = 50 } } };
+        var result = await new SoftHebbTrainer().RunAsync(o);
+        Assert.Equal(50, Assert.Single(result.HebbianPasses).Images);
+        Assert.Equal(200, result.TrainImages); // the read-out still learns from the whole training set
+
+        var all = DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Train, 200);
+        var subset = SoftHebbTrainer.HebbianImages(o.Preset, all, o.Seed);
+        var again = SoftHebbTrainer.HebbianImages(o.Preset, all, o.Seed);
+        var other = SoftHebbTrainer.HebbianImages(o.Preset, all, o.Seed + 1);
+        int[] Labels(IImageSource s) => Enumerable.Range(0, s.Count).Select(s.GetLabel).ToArray();
+        Assert.Equal(50, subset.Count);
+        Assert.Equal(Labels(subset), Labels(again));
+        Assert.NotEqual(Labels(subset), Labels(other));
+        Assert.Same(all, SoftHebbTrainer.HebbianImages(o.Preset with { Hebbian = o.Preset.Hebbian with { Images = 200 } }, all, o.Seed));
     }
 }

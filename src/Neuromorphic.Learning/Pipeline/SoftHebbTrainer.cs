@@ -53,6 +53,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         CheckShapes(preset, hebbData, labelled: false);
         CheckShapes(preset, train, labelled: true);
         CheckShapes(preset, test, labelled: true);
+        hebbData = HebbianImages(preset, hebbData, o.Seed);
         var net = new HebbianNetwork(preset, o.Seed);
         var readout = NewReadout(preset, train.ClassCount, o.Seed);
         var result = new TrainingResult { Preset = preset.Name, Seed = o.Seed, Schedule = o.Schedule.ToString().ToLowerInvariant(),
@@ -274,6 +275,15 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
 
     public static LinearReadout NewReadout(NetworkPreset preset, int classes, int seed) =>
         new(preset.FeatureLength, classes, preset.Readout.Dropout, new Random(Seeds.Derive(seed, "readout-init", 0)), preset.Readout.LearningRate);
+
+    /// <summary>The images the Hebbian phase sees: all of them, or the preset's seeded random subset (ImageNet: 10 %).</summary>
+    public static IImageSource HebbianImages(NetworkPreset preset, IImageSource data, int seed)
+    {
+        if (preset.Hebbian.Images is not { } n || n >= data.Count) return data;
+        int[] chosen = BatchStream.Order(data.Count, shuffle: true, seed, "hebbian-subset", 0)[..n];
+        Array.Sort(chosen); // ascending: a source streamed from disk reads forward
+        return new SubsetImageSource(data, chosen);
+    }
 
     static void CheckShapes(NetworkPreset preset, IImageSource data, bool labelled)
     {

@@ -10,8 +10,11 @@ public sealed record HebbianLayerSpec(SoftHebbConv2dConfig? Conv, SoftHebbLinear
         Conv is not null ? new SoftHebbConv2d(Conv, rng) : new SoftHebbLinear(Linear!, rng);
 }
 
-/// <summary>The unsupervised phase: epochs per layer (layers are trained one after the other), batch size, augmentation.</summary>
-public sealed record HebbianPhaseSpec(int Epochs, int BatchSize, AugmentationSpec Augmentation);
+/// <summary>
+/// The unsupervised phase: epochs per layer (layers are trained one after the other), batch size, augmentation, and
+/// optionally how many training images it sees (a seeded random subset; null: all of them).
+/// </summary>
+public sealed record HebbianPhaseSpec(int Epochs, int BatchSize, AugmentationSpec Augmentation, int? Images = null);
 
 /// <summary>The supervised read-out (spec §4): dropout, Adam learning rate, epochs (step-halving schedule), batch size, augmentation.</summary>
 public sealed record ReadoutSpec(float Dropout, int Epochs, int BatchSize, float LearningRate, AugmentationSpec Augmentation);

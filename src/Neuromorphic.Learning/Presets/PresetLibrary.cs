@@ -92,7 +92,8 @@ public static class PresetLibrary
         int classes = root.Int("classes", min: 2);
 
         var hebbian = root.Object("hebbian");
-        var hebbianSpec = new HebbianPhaseSpec(hebbian.Int("epochs", min: 0), hebbian.Int("batchSize", min: 2), ReadAugmentation(hebbian));
+        var hebbianSpec = new HebbianPhaseSpec(hebbian.Int("epochs", min: 0), hebbian.Int("batchSize", min: 2), ReadAugmentation(hebbian),
+            hebbian.Has("images") ? hebbian.Int("images", min: 1) : hebbian.Absent<int?>("images", null));
         hebbian.End();
 
         var layers = new List<HebbianLayerSpec>();
@@ -242,6 +243,9 @@ internal sealed class JsonObjectReader
     }
 
     public float NumberOr(string name, float fallback, float min = float.NegativeInfinity) => Has(name) ? Number(name, min) : Mark(name, fallback);
+
+    /// <summary>Notes an optional field that is absent (so <see cref="End"/> accepts it) and returns <paramref name="fallback"/>.</summary>
+    public T Absent<T>(string name, T fallback) => Mark(name, fallback);
 
     public bool BoolOr(string name, bool fallback)
     {
