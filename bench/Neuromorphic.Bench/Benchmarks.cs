@@ -6,7 +6,7 @@ namespace Neuromorphic.Bench;
 /// </summary>
 public static class Benchmarks
 {
-    public const string Usage = "bench gemm [--threads 1,2] [--backends managed,openblas] [--seconds S] | bench peak | bench hebbian [--preset cifar10] [--images N] [--schedule concurrent|successive] [--no-stages] [--no-pipeline] | bench readout [--preset cifar10] [--rows 50000] [--test-rows 10000] [--epochs 3]";
+    public const string Usage = "bench gemm [--threads 1,2] [--backends managed,openblas] [--seconds S] | bench peak | bench hebbian [--preset cifar10] [--images N] [--schedule concurrent|successive] [--no-stages] [--no-pipeline] | bench readout [--preset cifar10] [--rows 50000] [--test-rows 10000] [--epochs 3] | bench imagefolder [--images 200] [--width 500] [--height 375] [--size 160] [--batch 50]";
 
     public static int Run(string[] args)
     {
@@ -18,6 +18,7 @@ public static class Benchmarks
             "peak" => PrintPeak(),
             "hebbian" => HebbianBenchmark.Run(rest),
             "readout" => ReadoutBenchmark.Run(rest),
+            "imagefolder" => ImageFolderBenchmark.Run(rest),
             _ => throw new ArgumentException($"unknown benchmark '{command}'; usage: {Usage}"),
         };
     }
