@@ -86,6 +86,12 @@ public static class DatasetDirectory
             }
         }
 
+        // Last: the binary formats, here or in their archives' subfolders, win over loose train/ or val/ folders.
+        if (ImageFolderSource.LooksLikeImageFolder(full))
+        {
+            return new DetectedDataset(DatasetFormat.ImageFolder, full);
+        }
+
         throw new DatasetFormatException(
             full,
             $"no known dataset format recognised. Looked in {string.Join(", ", searched)} " +
@@ -220,12 +226,7 @@ public static class DatasetDirectory
         }
 
         string[] stl = [Stl10Reader.TrainImagesFileName, Stl10Reader.TestImagesFileName, Stl10Reader.UnlabeledImagesFileName];
-        if (stl.Any(f => File.Exists(Path.Combine(dir, f))))
-        {
-            return DatasetFormat.Stl10;
-        }
-
-        return ImageFolderSource.LooksLikeImageFolder(dir) ? DatasetFormat.ImageFolder : null;
+        return stl.Any(f => File.Exists(Path.Combine(dir, f))) ? DatasetFormat.Stl10 : null;
     }
 
     private static InMemoryImageSource OpenIdx(string dir, DatasetSplit split, int? limit)

@@ -14,7 +14,7 @@ namespace Neuromorphic.Datasets;
 /// resized to the fixed <see cref="Shape"/> the network expects, squashing the aspect ratio as the
 /// reference's <c>Resize((h, w))</c> does. JPEGs are decoded at the smallest scale that still covers the
 /// target, which makes large photos several times cheaper to read. Only paths and labels are held in
-/// memory (labels as int, so 1,000 classes fit).
+/// memory (labels as int, so 1,000 classes fit; ImageNet's 1.28 M paths take about 250 MB).
 /// </para>
 /// <para>
 /// Images are ordered round-robin over the classes (the first image of every class, then the second, ...),
@@ -55,10 +55,12 @@ public sealed class ImageFolderSource : IImageSource
         return _paths[index];
     }
 
-    /// <summary>True when <paramref name="directory"/> has a train/val/test folder holding at least one class folder.</summary>
+    /// <summary>True when <paramref name="directory"/> has a train/val/test folder with a class folder that holds an image file.</summary>
     public static bool LooksLikeImageFolder(string directory) =>
-        TrainFolders.Concat(TestFolders).Any(s => Directory.Exists(Path.Combine(directory, s)) &&
-                                                   Directory.EnumerateDirectories(Path.Combine(directory, s)).Any());
+        TrainFolders.Concat(TestFolders)
+            .Select(split => Path.Combine(directory, split))
+            .Where(Directory.Exists)
+            .Any(split => ClassFolders(split).Any(c => ImageFiles(Path.Combine(split, c)).Count > 0));
 
     /// <summary>The folder holding <paramref name="split"/>, or null when there is none.</summary>
     public static string? SplitFolder(string directory, DatasetSplit split) => split switch
@@ -85,11 +87,7 @@ public sealed class ImageFolderSource : IImageSource
     /// <param name="limit">When set, keeps the first <paramref name="limit"/> images of the round-robin order.</param>
     public static ImageFolderSource Open(string directory, DatasetSplit split, ImageShape shape, int? limit = null)
     {
-        ArgumentNullException.ThrowIfNull(shape);
-        if (shape.Channels is not (1 or 3))
-        {
-            throw new ArgumentException($"Image folders give 1 (luminance) or 3 (RGB) channels; {shape} was asked for.", nameof(shape));
-        }
+        CheckChannels(shape);
 
         string folder = SplitFolder(directory, split) ?? throw new DatasetFormatException(
             directory,
@@ -125,8 +123,13 @@ public sealed class ImageFolderSource : IImageSource
             throw new DatasetFormatException(folder, "no class folders: expected one subfolder per class holding its images.");
         }
 
+        if (limit is { } l)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(l, nameof(limit));
+        }
+
         int total = perClass.Sum(c => c.Files.Count);
-        int keep = limit is { } l ? Math.Min(Math.Max(l, 1), total) : total;
+        int keep = Math.Min(limit ?? total, total);
         var paths = new string[keep];
         var labels = new int[keep];
         int n = 0;
@@ -187,6 +190,12 @@ public sealed class ImageFolderSource : IImageSource
     /// <summary>Decodes one image file, resizes it to <paramref name="shape"/> and writes it planar (CHW) as bytes.</summary>
     public static void Decode(string path, ImageShape shape, Span<byte> destination)
     {
+        CheckChannels(shape);
+        if (destination.Length < shape.PixelsPerImage)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes but one {shape} image needs {shape.PixelsPerImage}.", nameof(destination));
+        }
+
         using SKBitmap resized = DecodeResized(path, shape.Width, shape.Height);
         ReadOnlySpan<byte> rgba = resized.GetPixelSpan();
         int plane = shape.PixelsPerPlane;
@@ -206,10 +215,40 @@ public sealed class ImageFolderSource : IImageSource
                 }
                 else
                 {
-                    // ITU-R 601 luma, as PIL's convert("L").
-                    destination[o + x] = (byte)((299 * r + 587 * g + 114 * b + 500) / 1000);
+                    // ITU-R 601 luma in PIL's fixed point (convert("L")): 0.299, 0.587, 0.114 in 1/65536ths, rounded.
+                    destination[o + x] = (byte)((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16);
                 }
             }
+        }
+    }
+
+    /// <summary>Larger decoded images are refused as damaged: a broken header can claim any size.</summary>
+    public const long MaxDecodedPixels = 1L << 28;
+
+    /// <summary>
+    /// The size to decode at: the smallest of the codec's reduced scales (<paramref name="scaled"/> of 1/8, 1/4, 1/2;
+    /// JPEG supports them, other formats give back the full size) that still covers width x height, else the full size.
+    /// </summary>
+    internal static SKSizeI DecodeSize(SKSizeI full, Func<float, SKSizeI> scaled, int width, int height)
+    {
+        foreach (float scale in new[] { 0.125f, 0.25f, 0.5f })
+        {
+            SKSizeI size = scaled(scale);
+            if (size.Width >= width && size.Height >= height && size.Width < full.Width)
+            {
+                return size;
+            }
+        }
+
+        return full;
+    }
+
+    private static void CheckChannels(ImageShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Channels is not (1 or 3))
+        {
+            throw new ArgumentException($"Image folders give 1 (luminance) or 3 (RGB) channels; {shape} was asked for.", nameof(shape));
         }
     }
 
@@ -219,20 +258,23 @@ public sealed class ImageFolderSource : IImageSource
         using var codec = SKCodec.Create(stream, out SKCodecResult created)
             ?? throw new DatasetFormatException(path, $"cannot decode the image: expected a {string.Join("/", ImageExtensions)} file, the decoder reported {created}.");
 
-        // A JPEG decodes directly at 1/2, 1/4 or 1/8 scale; take the smallest that still covers the target.
-        SKSizeI size = codec.Info.Size;
-        foreach (float scale in new[] { 0.125f, 0.25f, 0.5f })
+        SKSizeI size = DecodeSize(codec.Info.Size, codec.GetScaledDimensions, width, height);
+        if ((long)size.Width * size.Height > MaxDecodedPixels || size.Width <= 0 || size.Height <= 0)
         {
-            SKSizeI scaled = codec.GetScaledDimensions(scale);
-            if (scaled.Width >= width && scaled.Height >= height && scaled.Width < size.Width)
-            {
-                size = scaled;
-                break;
-            }
+            throw new DatasetFormatException(path, $"implausible image size {size.Width}x{size.Height}: expected at most {MaxDecodedPixels:N0} pixels; the header is probably damaged.");
         }
 
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var decoded = new SKBitmap(info);
+        SKBitmap decoded;
+        try
+        {
+            decoded = new SKBitmap(info);
+        }
+        catch (Exception e) when (e is not DatasetFormatException)
+        {
+            throw new DatasetFormatException(path, $"cannot allocate a {size.Width}x{size.Height} image: {e.Message}", e);
+        }
+
         try
         {
             SKCodecResult result = codec.GetPixels(info, decoded.GetPixels());

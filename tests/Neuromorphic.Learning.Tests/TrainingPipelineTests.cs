@@ -150,14 +150,20 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(50, Assert.Single(result.HebbianPasses).Images);
         Assert.Equal(200, result.TrainImages); // the read-out still learns from the whole training set
 
-        var all = DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Train, 200);
-        var subset = SoftHebbTrainer.HebbianImages(o.Preset, all, o.Seed);
-        var again = SoftHebbTrainer.HebbianImages(o.Preset, all, o.Seed);
-        var other = SoftHebbTrainer.HebbianImages(o.Preset, all, o.Seed + 1);
+        // The subset is the seed's: the same seed draws the same images, another seed others.
+        var train = DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Train, 200);
+        var test = DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Test, 300);
+        var subset = SoftHebbTrainer.HebbianImages(o.Preset, train, o.Seed);
         int[] Labels(IImageSource s) => Enumerable.Range(0, s.Count).Select(s.GetLabel).ToArray();
         Assert.Equal(50, subset.Count);
-        Assert.Equal(Labels(subset), Labels(again));
-        Assert.NotEqual(Labels(subset), Labels(other));
-        Assert.Same(all, SoftHebbTrainer.HebbianImages(o.Preset with { Hebbian = o.Preset.Hebbian with { Images = 200 } }, all, o.Seed));
+        Assert.Equal(Labels(subset), Labels(SoftHebbTrainer.HebbianImages(o.Preset, train, o.Seed)));
+        Assert.NotEqual(Labels(subset), Labels(SoftHebbTrainer.HebbianImages(o.Preset, train, o.Seed + 1)));
+        Assert.Same(train, SoftHebbTrainer.HebbianImages(o.Preset with { Hebbian = o.Preset.Hebbian with { Images = 200 } }, train, o.Seed));
+
+        // And it is what the run learnt from: a run given that subset as its Hebbian data (and no image count)
+        // ends with the same model, bit for bit.
+        var explicitSubset = o with { RunDirectory = Path.Combine(_root, "subset-explicit"), Preset = o.Preset with { Hebbian = o.Preset.Hebbian with { Images = null } } };
+        await new SoftHebbTrainer().RunAsync(explicitSubset, new TrainingData(subset, train, test));
+        AssertSameModel(Model(o), Model(explicitSubset));
     }
 }

@@ -1,5 +1,7 @@
 using Neuromorphic.Cli.Simulation;
 using Neuromorphic.Hardware;
+using Neuromorphic.Learning;
+using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Cli.Commands;
 
@@ -35,7 +37,9 @@ public sealed class SimulateCommand : ICliCommand
         ConsoleProgress progress, CancellationToken ct)
     {
         var catalog = LoadCatalog(hardware);
-        var test = EvaluateCommand.OpenTest(data, limit, EvaluateCommand.LoadModel(run).Preset.InputShape);
+        // The run's preset gives the input size an image folder is resized to; ChipSimulation loads the weights.
+        var preset = PresetLibrary.Load(Path.Combine(run, SoftHebbTrainer.PresetFile));
+        var test = EvaluateCommand.OpenTest(data, limit, preset.InputShape);
         var outcomes = await ChipSimulation.RunAsync(run, catalog.Chips, test, progress, ct);
         RunDirectory.WriteJson(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
         return outcomes;

@@ -281,7 +281,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
     {
         if (preset.Hebbian.Images is not { } n || n >= data.Count) return data;
         int[] chosen = BatchStream.Order(data.Count, shuffle: true, seed, "hebbian-subset", 0)[..n];
-        Array.Sort(chosen); // ascending: a source streamed from disk reads forward
+        Array.Sort(chosen); // the subset is a set: the Hebbian phase draws its own order over it every epoch
         return new SubsetImageSource(data, chosen);
     }
 
