@@ -59,6 +59,12 @@ catch (Neuromorphic.Datasets.DatasetFormatException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
+catch (Neuromorphic.Engine.ActorFailedException e) when (e.GetBaseException() is Neuromorphic.Datasets.DatasetFormatException bad)
+{
+    // A damaged image found mid-run (images are read batch by batch) stops the run through the actor that read it.
+    Console.Error.WriteLine($"error: {bad.Message} (found by actor '{e.ActorName}')");
+    return 2;
+}
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
     Console.Error.WriteLine("cancelled.");

@@ -113,6 +113,40 @@ public class UsageTests
     }
 
     [Fact]
+    public void Dataset_that_does_not_fit_the_preset()
+    {
+        // The CIFAR-10 preset on the MNIST sample (the default data): one line naming both image sizes.
+        using var tmp = new TempDir();
+        Cli.AssertUserError(Cli.Run("train", "--preset", "cifar10", "--limit-train", "20", "--out", tmp.File("run")), "3x32x32", "1x28x28");
+    }
+
+    [Fact]
+    public void Damaged_image_found_while_training()
+    {
+        // Image folders are decoded batch by batch, so a damaged file surfaces inside the running engine: it must
+        // still end the run with one line naming the file.
+        using var tmp = new TempDir();
+        string data = tmp.File("photos");
+        foreach (string cls in new[] { "cat", "dog" })
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(data, "train", cls));
+            Directory.CreateDirectory(System.IO.Path.Combine(data, "val", cls));
+            using var bitmap = new SkiaSharp.SKBitmap(30, 20);
+            bitmap.Erase(cls == "cat" ? SkiaSharp.SKColors.Orange : SkiaSharp.SKColors.Gray);
+            using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(System.IO.Path.Combine(data, "train", cls, "1.png"), png.ToArray());
+            File.WriteAllBytes(System.IO.Path.Combine(data, "val", cls, "1.png"), png.ToArray());
+        }
+        File.WriteAllText(System.IO.Path.Combine(data, "train", "dog", "broken.jpg"), "not a JPEG");
+        var preset = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(Cli.RepoRoot, "src", "Neuromorphic.Learning", "Presets", "mnist-small.json")))!;
+        preset["classes"] = 2;
+        string presetFile = tmp.File("two-classes.json");
+        File.WriteAllText(presetFile, preset.ToJsonString());
+
+        Cli.AssertUserError(Cli.Run("train", "--preset", presetFile, "--data", data, "--out", tmp.File("run")), "broken.jpg", "cannot decode");
+    }
+
+    [Fact]
     public void Child_process_gives_the_same_exit_codes_and_one_line_errors()
     {
         // The real process: host start-up and exit code as a shell sees them.

@@ -289,9 +289,9 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
     {
         var s = data.Shape;
         if (s.Channels != preset.Channels || s.Height != preset.Height || s.Width != preset.Width)
-            throw new ArgumentException($"Preset '{preset.Name}' expects {preset.Channels}x{preset.Height}x{preset.Width} images but dataset '{data.Name}' holds {s}.");
+            throw new DatasetMismatchException($"Preset '{preset.Name}' expects {preset.Channels}x{preset.Height}x{preset.Width} images but dataset '{data.Name}' holds {s}.");
         if (labelled && data.ClassCount != preset.Classes)
-            throw new ArgumentException($"Preset '{preset.Name}' has {preset.Classes} classes but dataset '{data.Name}' has {data.ClassCount}.");
+            throw new DatasetMismatchException($"Preset '{preset.Name}' has {preset.Classes} classes but dataset '{data.Name}' has {data.ClassCount}.");
     }
 
     public static int[] Labels(IImageSource data)
@@ -301,3 +301,6 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         return labels;
     }
 }
+
+/// <summary>A dataset that does not fit the preset (image size, class count): the user's choice of --data or --preset.</summary>
+public sealed class DatasetMismatchException(string message) : ArgumentException(message);
