@@ -140,6 +140,12 @@ public class EndToEndTests(TinyRun run)
         Cli.AssertUserError(Cli.Run("plot", "--run", run.Run, "--kind", "pie-chart"), "pie-chart");
         Cli.AssertUserError(Cli.Run("evaluate", "--run", run.Run, "--data", tmp.File("no-data")), "no-data");
         Cli.AssertUserError(Cli.Run("evaluate", "--run", run.Run, "--limit-test", "-1"), "--limit-test");
+        // A CIFAR-10 folder (two 3x32x32 test records) for the MNIST-trained run: named sizes, not an engine failure.
+        string cifar = tmp.File("cifar");
+        Directory.CreateDirectory(cifar);
+        File.WriteAllBytes(Path.Combine(cifar, "test_batch.bin"), new byte[2 * 3073]);
+        Cli.AssertUserError(Cli.Run("evaluate", "--run", run.Run, "--data", cifar), "1x28x28", "3x32x32");
+        Cli.AssertUserError(Cli.Run("simulate", "--run", run.Run, "--data", cifar, "--hardware", "all"), "1x28x28", "3x32x32");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Neuromorphic.Datasets;
+using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Cli.Commands;
@@ -23,7 +24,7 @@ public sealed class EvaluateCommand : ICliCommand
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);
         var model = LoadModel(run);
-        var test = OpenTest(data, limit, model.Preset.InputShape);
+        var test = OpenTest(data, limit, model.Preset);
         var result = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: cancellationToken);
         var interval = result.Interval;
         Console.WriteLine($"accuracy {100 * result.Accuracy:F2} % ({interval}) on {result.Samples:N0} test images of {data}");
@@ -42,11 +43,14 @@ public sealed class EvaluateCommand : ICliCommand
         catch (FileNotFoundException e) { throw new UserErrorException(e.Message, e); }
     }
 
-    /// <param name="inputSize">The network's input: image folders are resized to it.</param>
-    internal static IImageSource OpenTest(string data, int? limit, ImageShape inputSize)
+    /// <summary>The test split, checked to fit the trained network's preset (image folders are resized to its input).</summary>
+    internal static IImageSource OpenTest(string data, int? limit, NetworkPreset preset)
     {
         if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
-        return DatasetDirectory.Open(data, DatasetSplit.Test, limit, inputSize);
+        var test = DatasetDirectory.Open(data, DatasetSplit.Test, limit, preset.InputShape);
+        try { SoftHebbTrainer.CheckShapes(preset, test, labelled: true); }
+        catch (DatasetMismatchException e) { throw new UserErrorException(e.Message, e); }
+        return test;
     }
 
     static long[][] ToJagged(long[,] m) =>

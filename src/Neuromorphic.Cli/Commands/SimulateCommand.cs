@@ -39,7 +39,7 @@ public sealed class SimulateCommand : ICliCommand
         var catalog = LoadCatalog(hardware);
         // The run's preset gives the input size an image folder is resized to; ChipSimulation loads the weights.
         var preset = PresetLibrary.Load(Path.Combine(run, SoftHebbTrainer.PresetFile));
-        var test = EvaluateCommand.OpenTest(data, limit, preset.InputShape);
+        var test = EvaluateCommand.OpenTest(data, limit, preset);
         var outcomes = await ChipSimulation.RunAsync(run, catalog.Chips, test, progress, ct);
         RunDirectory.WriteJson(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
         return outcomes;

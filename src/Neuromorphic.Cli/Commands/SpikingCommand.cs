@@ -99,7 +99,7 @@ public sealed class SpikingCommand : ICliCommand
         args.ThrowOnUnknown(Name + " softhebb");
 
         var model = EvaluateCommand.LoadModel(run);
-        var test = EvaluateCommand.OpenTest(data, limit, model.Preset.InputShape);
+        var test = EvaluateCommand.OpenTest(data, limit, model.Preset);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
         var options = new SpikingConversionOptions { Power = power, Percentile = percentile, FoldInhibition = fold, BatchSize = batch };
         SpikingSoftHebbNetwork network;

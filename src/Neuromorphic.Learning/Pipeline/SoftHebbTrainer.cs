@@ -285,7 +285,9 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         return new SubsetImageSource(data, chosen);
     }
 
-    static void CheckShapes(NetworkPreset preset, IImageSource data, bool labelled)
+    /// <summary>Throws <see cref="DatasetMismatchException"/> unless the images have the preset's input size and, when
+    /// <paramref name="labelled"/>, its number of classes.</summary>
+    public static void CheckShapes(NetworkPreset preset, IImageSource data, bool labelled)
     {
         var s = data.Shape;
         if (s.Channels != preset.Channels || s.Height != preset.Height || s.Width != preset.Width)
