@@ -11,7 +11,8 @@ public sealed class DatasetsCommand : ICliCommand
         usage: neuromorphic datasets info [--data DIR]
 
         Recognises MNIST/Fashion-MNIST (IDX, .gz or raw), CIFAR-10/100 (binary version) and
-        STL-10 (binary) by their file names and prints what each split holds.
+        STL-10 (binary) by their file names, and image folders (train/ and val/ or test/, one subfolder
+        per class of JPEG/PNG files, as ImageNet), and prints what each split holds.
         --data DIR   the folder (default: the embedded sample datasets/mnist-sample)
         """;
 

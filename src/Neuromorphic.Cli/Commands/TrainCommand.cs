@@ -14,7 +14,8 @@ public sealed class TrainCommand : ICliCommand
                                   [--checkpoint-every BATCHES] [--resume] [--lockstep]
 
         --preset             a built-in preset ({string.Join(", ", PresetLibrary.Names)}) or a preset JSON file
-        --data DIR           dataset folder in its standard format (default: datasets/mnist-sample)
+        --data DIR           dataset folder in its standard format, or an image folder (train/, val/, one
+                             subfolder per class; images resized to the preset's input) (default: datasets/mnist-sample)
         --schedule           concurrent: all Hebbian layers learn in one pipelined pass (default);
                              successive: one pass per layer, as in the paper
         --seed N             seed of weights, data order, augmentation and dropout (default 0)
