@@ -54,8 +54,9 @@ catch (UserErrorException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
-catch (Neuromorphic.Datasets.DatasetFormatException e)
+catch (Exception e) when (e is Neuromorphic.Datasets.DatasetFormatException or Neuromorphic.Learning.Pipeline.DatasetMismatchException)
 {
+    // A dataset that cannot be read, or that does not fit the preset (image size, classes).
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }

@@ -48,8 +48,7 @@ public sealed class EvaluateCommand : ICliCommand
     {
         if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
         var test = DatasetDirectory.Open(data, DatasetSplit.Test, limit, preset.InputShape);
-        try { SoftHebbTrainer.CheckShapes(preset, test, labelled: true); }
-        catch (DatasetMismatchException e) { throw new UserErrorException(e.Message, e); }
+        SoftHebbTrainer.CheckShapes(preset, test, labelled: true);
         return test;
     }
 

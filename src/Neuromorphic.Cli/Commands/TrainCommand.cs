@@ -39,9 +39,7 @@ public sealed class TrainCommand : ICliCommand
         Console.WriteLine($"training preset '{preset.Name}' ({options.Schedule.ToString().ToLowerInvariant()}, seed {options.Seed}) on {options.DataDirectory} -> {options.RunDirectory}");
         Console.WriteLine($"GEMM back-end: {info.Gemm}");
 
-        TrainingResult result;
-        try { result = await new SoftHebbTrainer(new ConsoleProgress()).RunAsync(options, cancellationToken); }
-        catch (DatasetMismatchException e) { throw new UserErrorException(e.Message, e); }
+        var result = await new SoftHebbTrainer(new ConsoleProgress()).RunAsync(options, cancellationToken);
         RunDirectory.WriteJson(options.RunDirectory, RunDirectory.MetricsFile, result);
         Console.WriteLine($"test accuracy {100 * result.TestAccuracy:F2} % ({result.TestAccuracyInterval}) on {result.TestImages:N0} images; " +
                           $"wall {result.WallSeconds:F1} s; peak memory {result.PeakMemoryBytes / (1024.0 * 1024):F0} MiB");
