@@ -93,7 +93,7 @@ public static class PresetLibrary
 
         var hebbian = root.Object("hebbian");
         var hebbianSpec = new HebbianPhaseSpec(hebbian.Int("epochs", min: 0), hebbian.Int("batchSize", min: 2), ReadAugmentation(hebbian),
-            hebbian.Has("images") ? hebbian.Int("images", min: 1) : hebbian.Absent<int?>("images", null));
+            hebbian.IntOrNull("images", min: 1));
         hebbian.End();
 
         var layers = new List<HebbianLayerSpec>();
@@ -244,8 +244,8 @@ internal sealed class JsonObjectReader
 
     public float NumberOr(string name, float fallback, float min = float.NegativeInfinity) => Has(name) ? Number(name, min) : Mark(name, fallback);
 
-    /// <summary>Notes an optional field that is absent (so <see cref="End"/> accepts it) and returns <paramref name="fallback"/>.</summary>
-    public T Absent<T>(string name, T fallback) => Mark(name, fallback);
+    /// <summary>An optional whole number: null when absent.</summary>
+    public int? IntOrNull(string name, int min = int.MinValue) => Has(name) ? Int(name, min) : Mark<int?>(name, null);
 
     public bool BoolOr(string name, bool fallback)
     {
