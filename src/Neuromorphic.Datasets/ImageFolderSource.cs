@@ -88,6 +88,10 @@ public sealed class ImageFolderSource : IImageSource
     public static ImageFolderSource Open(string directory, DatasetSplit split, ImageShape shape, int? limit = null)
     {
         CheckChannels(shape);
+        if (limit is { } l)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(l, nameof(limit));
+        }
 
         string folder = SplitFolder(directory, split) ?? throw new DatasetFormatException(
             directory,
@@ -121,11 +125,6 @@ public sealed class ImageFolderSource : IImageSource
         if (perClass.Count == 0)
         {
             throw new DatasetFormatException(folder, "no class folders: expected one subfolder per class holding its images.");
-        }
-
-        if (limit is { } l)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(l, nameof(limit));
         }
 
         int total = perClass.Sum(c => c.Files.Count);
@@ -170,16 +169,13 @@ public sealed class ImageFolderSource : IImageSource
     {
         int size = Shape.PixelsPerImage;
         this.CheckDestination(indices.Length, destination.Length);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        // Decoding dominates; the batch's bytes are then converted in one vectorised pass.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(indices.Length * size);
         try
         {
-            Span<byte> image = buffer.AsSpan(0, size);
-            for (int i = 0; i < indices.Length; i++)
-            {
-                this.CheckIndex(indices[i]);
-                Decode(_paths[indices[i]], Shape, image);
-                PixelConversion.ToUnitFloat(image, destination.Slice(i * size, size));
-            }
+            Span<byte> bytes = buffer.AsSpan(0, indices.Length * size);
+            CopyBatchBytes(indices, bytes);
+            PixelConversion.ToUnitFloat(bytes, destination);
         }
         finally
         {
