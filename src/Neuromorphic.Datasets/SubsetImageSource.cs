@@ -18,10 +18,7 @@ public sealed class SubsetImageSource : IImageSource
         ArgumentNullException.ThrowIfNull(indices);
         foreach (int i in indices)
         {
-            if ((uint)i >= (uint)source.Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(indices), i, $"{source.Name} has {source.Count} images.");
-            }
+            source.CheckIndex(i);
         }
 
         _source = source;
