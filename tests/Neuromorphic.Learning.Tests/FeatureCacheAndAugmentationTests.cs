@@ -36,7 +36,7 @@ public class FeatureCacheAndAugmentationTests
     {
         var x = TestUtil.Random(new Random(31), 6, 2, 5, 4);
         var y = new Tensor(6, 2, 5, 4);
-        Augmentation.RandomCropFlip(x, y, 0, new Random(32));
+        Augmentation.RandomCrop(x, y, 0, flip: true, new Random(32));
         int flipped = 0;
         for (int n = 0; n < 6; n++)
         {
@@ -50,6 +50,33 @@ public class FeatureCacheAndAugmentationTests
             if (mirror) flipped++;
         }
         Assert.InRange(flipped, 1, 5);
+    }
+
+    [Fact]
+    public void Crop_shifts_each_image_by_at_most_the_padding_and_never_mirrors_it()
+    {
+        const int n = 40, p = 2, h = 7, w = 6;
+        var x = TestUtil.Random(new Random(36), n, 1, h, w);
+        var y = new Tensor(n, 1, h, w);
+        Augmentation.Apply(new AugmentationSpec(AugmentationKind.Crop, Padding: p), x, y, new Random(37));
+        static int Reflect(int i, int size) => i < 0 ? -i : i >= size ? 2 * (size - 1) - i : i;
+        var shifts = new HashSet<(int, int)>();
+        for (int i = 0; i < n; i++)
+        {
+            // Random values are distinct, so exactly one shift reproduces the image.
+            var found = new List<(int, int)>();
+            for (int dy = -p; dy <= p; dy++)
+                for (int dx = -p; dx <= p; dx++)
+                {
+                    bool match = true;
+                    for (int r = 0; r < h; r++) for (int c = 0; c < w; c++)
+                        match &= y[i, 0, r, c] == x[i, 0, Reflect(r + dy, h), Reflect(c + dx, w)];
+                    if (match) found.Add((dy, dx));
+                }
+            Assert.Single(found);
+            shifts.Add(found[0]);
+        }
+        Assert.True(shifts.Count >= 10, $"only {shifts.Count} of the 25 shifts occurred in {n} images");
     }
 
     [Fact]

@@ -98,4 +98,22 @@ public class PresetTests
         string json = PresetLibrary.BuiltInJson("cifar10").Replace("\"batchSize\": 10,", "\"batchSize\": 10, \"images\": 500,");
         Assert.Equal(500, PresetLibrary.Parse(json, "ok.json").Hebbian.Images);
     }
+
+    [Fact]
+    public void Readout_crop_and_cached_copies_parse_and_copies_need_an_augmentation()
+    {
+        const string plain = "\"batchSize\": 64,\n    \"learningRate\": 0.001,\n    \"augmentation\": {\n      \"kind\": \"none\"\n    }";
+        var e = Malformed(plain, plain + ", \"augmentedViews\": 4");
+        Assert.Equal("$.readout.augmentedViews", e.JsonPath);
+        Assert.Contains("'none'", e.Message);
+
+        string shifted = PresetLibrary.BuiltInJson("cifar10").Replace(plain,
+            "\"batchSize\": 64, \"learningRate\": 0.001, \"augmentation\": { \"kind\": \"crop\", \"padding\": 2 }, \"augmentedViews\": 4");
+        var readout = PresetLibrary.Parse(shifted, "ok.json").Readout;
+        Assert.Equal(new AugmentationSpec(AugmentationKind.Crop, Padding: 2), readout.Augmentation);
+        Assert.Equal(4, readout.AugmentedViews);
+        e = Assert.Throws<PresetFormatException>(() => PresetLibrary.Parse(shifted.Replace("\"augmentedViews\": 4", "\"augmentedViews\": 0"), "bad.json"));
+        Assert.Equal("$.readout.augmentedViews", e.JsonPath);
+        Assert.Null(PresetLibrary.Load("cifar10").Readout.AugmentedViews);
+    }
 }

@@ -166,4 +166,25 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         await new SoftHebbTrainer().RunAsync(explicitSubset, new TrainingData(subset, train, test));
         AssertSameModel(Model(o), Model(explicitSubset));
     }
+
+    [Fact]
+    public async Task Cached_augmented_copies_train_as_recomputing_them_every_epoch_does()
+    {
+        var o = Options("recompute", HebbianSchedule.Concurrent, trainImages: 200, epochs: 3);
+        var shifted = o.Preset.Readout with { Augmentation = new AugmentationSpec(AugmentationKind.Crop, Padding: 2) };
+        o = o with { Preset = o.Preset with { Readout = shifted } };
+        var recomputed = await new SoftHebbTrainer().RunAsync(o);
+
+        // One cached copy per epoch: the same copies, so the same read-out, bit for bit.
+        var cached = o with { RunDirectory = Path.Combine(_root, "cached3"), Preset = o.Preset with { Readout = shifted with { AugmentedViews = 3 } } };
+        var result = await new SoftHebbTrainer().RunAsync(cached);
+        AssertSameModel(Model(o), Model(cached));
+        Assert.Equal(recomputed.TestAccuracy, result.TestAccuracy);
+
+        // Two copies for three epochs: the third epoch sees the first copy again, so the read-out differs.
+        var reused = o with { RunDirectory = Path.Combine(_root, "cached2"), Preset = o.Preset with { Readout = shifted with { AugmentedViews = 2 } } };
+        await new SoftHebbTrainer().RunAsync(reused);
+        Assert.True(Model(o)["layer0.weight"].AsSpan().SequenceEqual(Model(reused)["layer0.weight"]));
+        Assert.False(Model(o)["readout.weight"].AsSpan().SequenceEqual(Model(reused)["readout.weight"]));
+    }
 }

@@ -8,12 +8,14 @@ public enum AugmentationKind
     None,
     /// <summary>RandomCrop(size, padding p, reflect) + horizontal flip (STL-10 "100aug").</summary>
     CropFlip,
+    /// <summary>RandomCrop(size, padding p, reflect) alone: small shifts, no mirror image (digits).</summary>
+    Crop,
     /// <summary>RandomResizedCrop(size) + horizontal flip (ImageNet).</summary>
     RandomResizedCropFlip,
 }
 
 /// <summary>How a preset augments its images.</summary>
-/// <param name="Padding">Reflect padding of <see cref="AugmentationKind.CropFlip"/>.</param>
+/// <param name="Padding">Reflect padding of <see cref="AugmentationKind.CropFlip"/> and <see cref="AugmentationKind.Crop"/>.</param>
 /// <param name="ScaleMin">Smallest crop area fraction of the random resized crop (torchvision default 0.08).</param>
 /// <param name="ScaleMax">Largest crop area fraction (default 1).</param>
 public sealed record AugmentationSpec(AugmentationKind Kind, int Padding = 0, float ScaleMin = 0.08f, float ScaleMax = 1f)
@@ -39,7 +41,10 @@ public static class Augmentation
                 source.Span.CopyTo(destination.Span);
                 break;
             case AugmentationKind.CropFlip:
-                RandomCropFlip(source, destination, spec.Padding, rng);
+                RandomCrop(source, destination, spec.Padding, flip: true, rng);
+                break;
+            case AugmentationKind.Crop:
+                RandomCrop(source, destination, spec.Padding, flip: false, rng);
                 break;
             case AugmentationKind.RandomResizedCropFlip:
                 RandomResizedCropFlip(source, destination, rng, spec.ScaleMin, spec.ScaleMax);
@@ -50,10 +55,10 @@ public static class Augmentation
     }
 
     /// <summary>
-    /// Reflect-pad by <paramref name="padding"/>, take a random H x W window of the padded image
-    /// (offsets uniform in 0..2p), then flip it left-right with probability 1/2.
+    /// Reflect-pad by <paramref name="padding"/> and take a random H x W window of the padded image
+    /// (offsets uniform in 0..2p); with <paramref name="flip"/>, then mirror it left-right with probability 1/2.
     /// </summary>
-    public static void RandomCropFlip(Tensor source, Tensor destination, int padding, Random rng)
+    public static void RandomCrop(Tensor source, Tensor destination, int padding, bool flip, Random rng)
     {
         var (n, c, h, w) = source.Nchw;
         Check(destination, n, c, h, w);
@@ -62,7 +67,7 @@ public static class Augmentation
         for (int i = 0; i < n; i++)
         {
             int top = rng.Next(2 * padding + 1) - padding, left = rng.Next(2 * padding + 1) - padding;
-            bool flip = rng.NextDouble() < 0.5;
+            bool mirror = flip && rng.NextDouble() < 0.5;
             for (int ch = 0; ch < c; ch++)
             {
                 var src = source.Data.AsSpan(((i * c) + ch) * h * w, h * w);
@@ -73,7 +78,7 @@ public static class Augmentation
                     for (int col = 0; col < w; col++)
                     {
                         int sc = Padding.SourceIndex(col + left, w, PaddingMode.Reflect);
-                        dst[r * w + (flip ? w - 1 - col : col)] = src[sr * w + sc];
+                        dst[r * w + (mirror ? w - 1 - col : col)] = src[sr * w + sc];
                     }
                 }
             }

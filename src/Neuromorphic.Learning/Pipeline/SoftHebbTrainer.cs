@@ -65,14 +65,19 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         if (start.Phase == "hebbian")
             await HebbianPhaseAsync(o, net, readout, hebbData, start, result, ct);
 
-        // The frozen network's features, computed once and cached.
+        // The frozen network's features, computed once and cached: the training set as it is, or K augmented
+        // copies of it one after another. A read-out that augments without cached copies recomputes them every epoch.
         var extractClock = Stopwatch.StartNew();
-        using var trainFeatures = new FeatureCache(train.Count, net.FeatureLength);
+        var readoutSpec = preset.Readout;
+        int views = CachedViews(readoutSpec);
+        using var trainFeatures = new FeatureCache(checked(train.Count * Math.Max(views, 1)), net.FeatureLength);
         using var testFeatures = new FeatureCache(test.Count, net.FeatureLength);
-        // A read-out that augments its input recomputes the training features every epoch instead.
-        if (preset.Readout.Augmentation.Kind == AugmentationKind.None)
-            await ExtractAsync(net, train, trainFeatures, "features (train)", null, ct);
-        await ExtractAsync(net, test, testFeatures, "features (test)", null, ct);
+        if (readoutSpec.Augmentation.Kind == AugmentationKind.None)
+            await ExtractAsync(net, train, trainFeatures, 0, "features (train)", null, ct);
+        for (int v = 0; v < views; v++)
+            await ExtractAsync(net, train, trainFeatures, v * train.Count, $"features (train, augmented copy {v + 1}/{views})",
+                (readoutSpec.Augmentation, Seeds.Derive(o.Seed, "readout-augment", v)), ct);
+        await ExtractAsync(net, test, testFeatures, 0, "features (test)", null, ct);
         result.FeatureExtractionSeconds = extractClock.Elapsed.TotalSeconds;
         result.FeatureImagesPerSecond = (train.Count + test.Count) / extractClock.Elapsed.TotalSeconds;
 
@@ -162,8 +167,9 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
             }
     }
 
-    /// <summary>Runs a dataset split through the frozen network (in dataset order, augmented if asked) into the cache.</summary>
-    async Task ExtractAsync(HebbianNetwork net, IImageSource data, FeatureCache cache, string phase,
+    /// <summary>Runs a dataset split through the frozen network (in dataset order, augmented if asked) into the cache,
+    /// from row <paramref name="firstRow"/> on.</summary>
+    async Task ExtractAsync(HebbianNetwork net, IImageSource data, FeatureCache cache, int firstRow, string phase,
         (AugmentationSpec Spec, int Seed)? augmentation, CancellationToken ct)
     {
         var order = BatchStream.Order(data.Count, shuffle: false, 0, "", 0);
@@ -175,7 +181,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         {
             var block = (DenseBlock)e.Payload;
             // Identity order: sample ids are consecutive, so a batch is a run of rows.
-            writer.Post((int)block.SampleIds[0], block.Data);
+            writer.Post(firstRow + (int)block.SampleIds[0], block.Data);
             _progress.Advance(done += block.BatchSize);
         });
         ResetStages(net);
@@ -224,7 +230,8 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         var spec = o.Preset.Readout;
         int epochs = o.ClassifierEpochs ?? spec.Epochs;
         var trainLabels = Labels(train);
-        bool augment = spec.Augmentation.Kind != AugmentationKind.None;
+        int views = CachedViews(spec);
+        bool recompute = spec.Augmentation.Kind != AugmentationKind.None && views == 0;
         var schedule = new StepHalvingSchedule(spec.LearningRate, epochs);
         _progress.Begin("read-out", epochs, "epochs");
         var sinceCheckpoint = Stopwatch.StartNew();
@@ -232,11 +239,15 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         {
             ct.ThrowIfCancellationRequested();
             // Augmented inputs give new features every epoch: recompute them through the frozen network.
-            if (augment)
-                await ExtractAsync(net, train, trainFeatures, $"features (train, augmented, epoch {epoch + 1})",
+            // (Copy e of the cached ones is drawn with the seed epoch e would use, so K = epochs cached copies
+            // train exactly as recomputing does.)
+            if (recompute)
+                await ExtractAsync(net, train, trainFeatures, 0, $"features (train, augmented, epoch {epoch + 1})",
                     (spec.Augmentation, Seeds.Derive(o.Seed, "readout-augment", epoch)), ct);
+            IFeatureSource epochFeatures = views == 0 ? trainFeatures
+                : new FeatureRowRange(trainFeatures, epoch % views * train.Count, train.Count);
             readout.LearningRate = schedule.RateForEpoch(epoch);
-            var trainResult = readout.TrainEpoch(trainFeatures, trainLabels, spec.BatchSize, new Random(Seeds.Derive(o.Seed, "readout-epoch", epoch)));
+            var trainResult = readout.TrainEpoch(epochFeatures, trainLabels, spec.BatchSize, new Random(Seeds.Derive(o.Seed, "readout-epoch", epoch)));
             var testResult = readout.Evaluate(testFeatures, testLabels);
             result.ReadoutEpochs.Add(new ReadoutEpoch(epoch + 1, readout.LearningRate, trainResult.MeanLoss, trainResult.Accuracy, testResult.MeanLoss, testResult.Accuracy));
             _progress.Advance(epoch + 1);
@@ -249,6 +260,10 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         }
         _progress.End($"read-out trained for {epochs} epochs");
     }
+
+    /// <summary>How many augmented copies of the training features are cached (0: none, features of the plain set or recomputed).</summary>
+    static int CachedViews(ReadoutSpec spec) =>
+        spec.Augmentation.Kind == AugmentationKind.None ? 0 : spec.AugmentedViews ?? 0;
 
     CheckpointHeader Restore(TrainingOptions o, HebbianNetwork net, LinearReadout readout)
     {

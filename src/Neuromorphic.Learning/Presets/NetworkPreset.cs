@@ -17,7 +17,10 @@ public sealed record HebbianLayerSpec(SoftHebbConv2dConfig? Conv, SoftHebbLinear
 public sealed record HebbianPhaseSpec(int Epochs, int BatchSize, AugmentationSpec Augmentation, int? Images = null);
 
 /// <summary>The supervised read-out (spec §4): dropout, Adam learning rate, epochs (step-halving schedule), batch size, augmentation.</summary>
-public sealed record ReadoutSpec(float Dropout, int Epochs, int BatchSize, float LearningRate, AugmentationSpec Augmentation);
+/// <param name="AugmentedViews">With an augmentation: null extracts a fresh augmented copy of the training set every epoch
+/// (the reference's way); K extracts K augmented copies once, caches their features, and epoch e trains on copy e mod K.</param>
+public sealed record ReadoutSpec(float Dropout, int Epochs, int BatchSize, float LearningRate, AugmentationSpec Augmentation,
+    int? AugmentedViews = null);
 
 /// <summary>
 /// A whole network and its training recipe, as stored in a preset JSON file (see the project README.md, "Preset JSON"

@@ -103,7 +103,9 @@ public static class PresetLibrary
         float dropout = readout.Number("dropout", min: 0);
         if (dropout >= 1) throw readout.Error("dropout", $"expected a probability in [0, 1), found {dropout.ToString(CultureInfo.InvariantCulture)}");
         var readoutSpec = new ReadoutSpec(dropout, readout.Int("epochs", min: 0), readout.Int("batchSize", min: 1),
-            readout.Number("learningRate", min: 0), ReadAugmentation(readout));
+            readout.Number("learningRate", min: 0), ReadAugmentation(readout), readout.IntOrNull("augmentedViews", min: 1));
+        if (readoutSpec.AugmentedViews is not null && readoutSpec.Augmentation.Kind == AugmentationKind.None)
+            throw readout.Error("augmentedViews", "expected no augmentedViews when the read-out's augmentation is 'none' (there is nothing to vary)");
         readout.End();
         root.End();
         return new NetworkPreset(name, description, channels, height, width, classes, hebbianSpec, layers, readoutSpec);
@@ -118,9 +120,10 @@ public static class PresetLibrary
         {
             "none" => AugmentationSpec.None,
             "crop-flip" => new AugmentationSpec(AugmentationKind.CropFlip, Padding: a.Int("padding", min: 0)),
+            "crop" => new AugmentationSpec(AugmentationKind.Crop, Padding: a.Int("padding", min: 0)),
             "random-resized-crop-flip" => new AugmentationSpec(AugmentationKind.RandomResizedCropFlip,
                 ScaleMin: a.NumberOr("scaleMin", 0.08f, min: 1e-6f), ScaleMax: a.NumberOr("scaleMax", 1f, min: 1e-6f)),
-            _ => throw a.Error("kind", $"expected one of none, crop-flip, random-resized-crop-flip, found '{kind}'"),
+            _ => throw a.Error("kind", $"expected one of none, crop, crop-flip, random-resized-crop-flip, found '{kind}'"),
         };
         if (spec.ScaleMin > spec.ScaleMax || spec.ScaleMax > 1)
             throw a.Error("scaleMax", "expected 0 < scaleMin <= scaleMax <= 1");

@@ -34,6 +34,30 @@ public sealed class ArrayFeatureSource : IFeatureSource
     }
 }
 
+/// <summary>Rows [first, first + count) of another source, seen as rows 0..count-1 (one cached augmented copy of a set).</summary>
+public sealed class FeatureRowRange : IFeatureSource
+{
+    readonly IFeatureSource _source;
+    readonly int _first;
+
+    public FeatureRowRange(IFeatureSource source, int first, int count)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (first < 0 || count < 0 || (long)first + count > source.Count)
+            throw new ArgumentOutOfRangeException(nameof(first), $"Rows {first}..{(long)first + count - 1} lie outside the source's 0..{source.Count - 1}.");
+        (_source, _first, Count) = (source, first, count);
+    }
+
+    public int Count { get; }
+    public int FeatureLength => _source.FeatureLength;
+
+    public void ReadRow(int row, int offset, Span<float> destination)
+    {
+        FeatureRows.Check(row, offset, destination.Length, Count, FeatureLength);
+        _source.ReadRow(_first + row, offset, destination);
+    }
+}
+
 public static class FeatureRows
 {
     /// <summary>Writes the rows at <paramref name="indices"/> one after another into <paramref name="destination"/>.</summary>
