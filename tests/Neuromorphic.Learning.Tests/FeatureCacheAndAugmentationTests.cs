@@ -80,6 +80,30 @@ public class FeatureCacheAndAugmentationTests
     }
 
     [Fact]
+    public void Noise_adds_independent_zero_mean_gaussians_of_the_given_std()
+    {
+        var x = TestUtil.Random(new Random(38), 8, 1, 25, 25); // an odd count of values: the last pair is half used
+        var y = new Tensor(8, 1, 25, 25);
+        var spec = new AugmentationSpec(AugmentationKind.Noise, NoiseStd: 0.5f);
+        Augmentation.Apply(spec, x, y, new Random(39));
+        var d = x.Data.Zip(y.Data, (a, b) => (double)b - a).ToArray();
+        double mean = d.Average(), std = Math.Sqrt(d.Sum(v => (v - mean) * (v - mean)) / (d.Length - 1));
+        // 5000 draws: the mean's standard error is 0.007 and the std's 0.005.
+        Assert.InRange(mean, -0.03, 0.03);
+        Assert.InRange(std, 0.48, 0.52);
+        Assert.InRange(d.Count(v => Math.Abs(v) > 1.0) / (double)d.Length, 0.03, 0.06); // P(|z| > 2) = 4.6 %
+        double lag1 = Enumerable.Range(0, d.Length - 1).Sum(i => d[i] * d[i + 1]) / (d.Length - 1) / (std * std);
+        Assert.InRange(lag1, -0.05, 0.05); // neighbours (Box–Muller pairs) are uncorrelated
+        Assert.NotEqual(0.0, d[^1]);
+
+        var again = new Tensor(8, 1, 25, 25);
+        Augmentation.Apply(spec, x, again, new Random(39));
+        Assert.Equal(y.Data, again.Data);
+        Augmentation.Apply(spec with { NoiseStd = 0 }, x, again, new Random(39));
+        Assert.Equal(x.Data, again.Data);
+    }
+
+    [Fact]
     public void Crop_flip_with_padding_and_resized_crop_are_seeded_and_stay_in_range()
     {
         var x = TestUtil.Random(new Random(33), 4, 3, 12, 12);

@@ -115,5 +115,10 @@ public class PresetTests
         e = Assert.Throws<PresetFormatException>(() => PresetLibrary.Parse(shifted.Replace("\"augmentedViews\": 4", "\"augmentedViews\": 0"), "bad.json"));
         Assert.Equal("$.readout.augmentedViews", e.JsonPath);
         Assert.Null(PresetLibrary.Load("cifar10").Readout.AugmentedViews);
+
+        var noisy = PresetLibrary.Parse(shifted.Replace("\"kind\": \"crop\", \"padding\": 2", "\"kind\": \"noise\", \"std\": 1"), "ok.json").Readout;
+        Assert.Equal(new AugmentationSpec(AugmentationKind.Noise, NoiseStd: 1), noisy.Augmentation);
+        e = Assert.Throws<PresetFormatException>(() => PresetLibrary.Parse(shifted.Replace("\"kind\": \"crop\", \"padding\": 2", "\"kind\": \"noise\""), "bad.json"));
+        Assert.Equal("$.readout.augmentation.std", e.JsonPath);
     }
 }

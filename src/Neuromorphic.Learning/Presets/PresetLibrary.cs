@@ -121,9 +121,10 @@ public static class PresetLibrary
             "none" => AugmentationSpec.None,
             "crop-flip" => new AugmentationSpec(AugmentationKind.CropFlip, Padding: a.Int("padding", min: 0)),
             "crop" => new AugmentationSpec(AugmentationKind.Crop, Padding: a.Int("padding", min: 0)),
+            "noise" => new AugmentationSpec(AugmentationKind.Noise, NoiseStd: a.Number("std", min: 0)),
             "random-resized-crop-flip" => new AugmentationSpec(AugmentationKind.RandomResizedCropFlip,
                 ScaleMin: a.NumberOr("scaleMin", 0.08f, min: 1e-6f), ScaleMax: a.NumberOr("scaleMax", 1f, min: 1e-6f)),
-            _ => throw a.Error("kind", $"expected one of none, crop, crop-flip, random-resized-crop-flip, found '{kind}'"),
+            _ => throw a.Error("kind", $"expected one of none, crop, crop-flip, random-resized-crop-flip, noise, found '{kind}'"),
         };
         if (spec.ScaleMin > spec.ScaleMax || spec.ScaleMax > 1)
             throw a.Error("scaleMax", "expected 0 < scaleMin <= scaleMax <= 1");
