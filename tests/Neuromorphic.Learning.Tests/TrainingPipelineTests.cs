@@ -167,6 +167,14 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         AssertSameModel(Model(o), Model(explicitSubset));
     }
 
+    sealed class PhaseLog(List<string> phases) : ITrainingProgress
+    {
+        public void Begin(string phase, long total, string unit) => phases.Add(phase);
+        public void Advance(long done) { }
+        public void End(string summary) { }
+        public void Log(string line) { }
+    }
+
     [Fact]
     public async Task Cached_augmented_copies_train_as_recomputing_them_every_epoch_does()
     {
@@ -180,6 +188,12 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         var result = await new SoftHebbTrainer().RunAsync(cached);
         AssertSameModel(Model(o), Model(cached));
         Assert.Equal(recomputed.TestAccuracy, result.TestAccuracy);
+        // More copies than epochs: only as many are extracted as the epochs use, and the read-out is the same.
+        var extra = o with { RunDirectory = Path.Combine(_root, "cached9"), Preset = o.Preset with { Readout = shifted with { AugmentedViews = 9 } } };
+        var phases = new List<string>();
+        await new SoftHebbTrainer(new PhaseLog(phases)).RunAsync(extra);
+        AssertSameModel(Model(o), Model(extra));
+        Assert.Equal(3, phases.Count(p => p.StartsWith("features (train, augmented copy")));
 
         // Two copies for three epochs: the third epoch sees the first copy again, so the read-out differs.
         var reused = o with { RunDirectory = Path.Combine(_root, "cached2"), Preset = o.Preset with { Readout = shifted with { AugmentedViews = 2 } } };

@@ -69,7 +69,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         // copies of it one after another. A read-out that augments without cached copies recomputes them every epoch.
         var extractClock = Stopwatch.StartNew();
         var readoutSpec = preset.Readout;
-        int views = CachedViews(readoutSpec);
+        int views = CachedViews(o);
         using var trainFeatures = new FeatureCache(checked(train.Count * Math.Max(views, 1)), net.FeatureLength);
         using var testFeatures = new FeatureCache(test.Count, net.FeatureLength);
         if (readoutSpec.Augmentation.Kind == AugmentationKind.None)
@@ -230,7 +230,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         var spec = o.Preset.Readout;
         int epochs = o.ClassifierEpochs ?? spec.Epochs;
         var trainLabels = Labels(train);
-        int views = CachedViews(spec);
+        int views = CachedViews(o);
         bool recompute = spec.Augmentation.Kind != AugmentationKind.None && views == 0;
         var schedule = new StepHalvingSchedule(spec.LearningRate, epochs);
         _progress.Begin("read-out", epochs, "epochs");
@@ -261,9 +261,13 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         _progress.End($"read-out trained for {epochs} epochs");
     }
 
-    /// <summary>How many augmented copies of the training features are cached (0: none, features of the plain set or recomputed).</summary>
-    static int CachedViews(ReadoutSpec spec) =>
-        spec.Augmentation.Kind == AugmentationKind.None ? 0 : spec.AugmentedViews ?? 0;
+    /// <summary>How many augmented copies of the training features are cached (0: none, features of the plain set or
+    /// recomputed), never more than the read-out has epochs to use.</summary>
+    static int CachedViews(TrainingOptions o)
+    {
+        var spec = o.Preset.Readout;
+        return spec.Augmentation.Kind == AugmentationKind.None ? 0 : Math.Min(spec.AugmentedViews ?? 0, o.ClassifierEpochs ?? spec.Epochs);
+    }
 
     CheckpointHeader Restore(TrainingOptions o, HebbianNetwork net, LinearReadout readout)
     {
