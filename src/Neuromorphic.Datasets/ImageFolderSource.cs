@@ -60,7 +60,7 @@ public sealed class ImageFolderSource : IImageSource
         TrainFolders.Concat(TestFolders)
             .Select(split => Path.Combine(directory, split))
             .Where(Directory.Exists)
-            .Any(split => ClassFolders(split).Any(c => ImageFiles(Path.Combine(split, c)).Count > 0));
+            .Any(split => ClassFolders(split).Any(c => Directory.EnumerateFiles(Path.Combine(split, c)).Any(IsImageFile)));
 
     /// <summary>The folder holding <paramref name="split"/>, or null when there is none.</summary>
     public static string? SplitFolder(string directory, DatasetSplit split) => split switch
@@ -80,7 +80,7 @@ public sealed class ImageFolderSource : IImageSource
 
     /// <summary>Number of image files in a split folder, without decoding them.</summary>
     public static int CountImages(string splitFolder) =>
-        ClassFolders(splitFolder).Sum(c => ImageFiles(Path.Combine(splitFolder, c)).Count);
+        ClassFolders(splitFolder).Sum(c => Directory.EnumerateFiles(Path.Combine(splitFolder, c)).Count(IsImageFile));
 
     /// <summary>Lists one split and checks its class folders; images are decoded only when a batch asks for them.</summary>
     /// <param name="shape">The size every image is resized to (the network's input); 1 channel means luminance.</param>
@@ -322,9 +322,8 @@ public sealed class ImageFolderSource : IImageSource
             .ToArray();
 
     private static List<string> ImageFiles(string classFolder) =>
-        Directory.EnumerateFiles(classFolder)
-            .Where(f => !Path.GetFileName(f).StartsWith('.') &&
-                        ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        Directory.EnumerateFiles(classFolder).Where(IsImageFile).Order(StringComparer.Ordinal).ToList();
+
+    private static bool IsImageFile(string path) =>
+        !Path.GetFileName(path).StartsWith('.') && ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 }
