@@ -84,7 +84,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         var readoutClock = Stopwatch.StartNew();
         int firstEpoch = start.Phase == "readout" ? start.Epoch : 0;
         var testLabels = Labels(test);
-        await TrainReadoutAsync(o, net, readout, train, trainFeatures, testFeatures, testLabels, firstEpoch, result, ct);
+        await TrainReadoutAsync(o, net, readout, train, trainFeatures, views, testFeatures, testLabels, firstEpoch, result, ct);
         result.ReadoutSeconds = readoutClock.Elapsed.TotalSeconds;
 
         var final = readout.Evaluate(testFeatures, testLabels);
@@ -224,13 +224,14 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
     /// <summary>Batch of the frozen forward pass: large enough for efficient GEMMs, small enough to pipeline.</summary>
     public const int ExtractionBatch = 50;
 
+    /// <summary>The read-out's epochs; <paramref name="views"/> augmented copies of the training features are cached in
+    /// <paramref name="trainFeatures"/> (0: none, so an augmenting read-out recomputes them every epoch).</summary>
     async Task TrainReadoutAsync(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IImageSource train, FeatureCache trainFeatures,
-        IFeatureSource testFeatures, int[] testLabels, int firstEpoch, TrainingResult result, CancellationToken ct)
+        int views, IFeatureSource testFeatures, int[] testLabels, int firstEpoch, TrainingResult result, CancellationToken ct)
     {
         var spec = o.Preset.Readout;
         int epochs = o.ClassifierEpochs ?? spec.Epochs;
         var trainLabels = Labels(train);
-        int views = CachedViews(o);
         bool recompute = spec.Augmentation.Kind != AugmentationKind.None && views == 0;
         var schedule = new StepHalvingSchedule(spec.LearningRate, epochs);
         _progress.Begin("read-out", epochs, "epochs");
