@@ -38,19 +38,12 @@ public static class Png
 [Collection(TinyRunCollection.Name)]
 public class ReportRenderingTests(TinyRun run)
 {
-    public const string Chromium = "/usr/bin/chromium";
-
-    static void RequireChromium() =>
-        Assert.True(File.Exists(Chromium),
-            $"{Chromium} is missing: these tests render the HTML report in headless Chromium. Install it with " +
-            "'apt-get install chromium' (the CI script .ci/run installs it).");
-
     /// <summary>Runs headless Chromium on the report with a throw-away profile; returns what it printed.</summary>
     static CliResult Chrome(string report, params string[] extra)
     {
-        RequireChromium();
+        string chromium = Requires.Chromium();
         using var profile = new TempDir();
-        var psi = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[]
         {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

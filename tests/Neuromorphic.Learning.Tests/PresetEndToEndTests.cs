@@ -3,7 +3,6 @@ using System.Numerics.Tensors;
 using Neuromorphic.Datasets;
 using Neuromorphic.Engine;
 using Neuromorphic.Learning.Pipeline;
-using Xunit.Abstractions;
 
 namespace Neuromorphic.Learning.Tests;
 

@@ -1,6 +1,5 @@
 using Neuromorphic.Datasets;
 using Neuromorphic.Learning.Pipeline;
-using Xunit.Abstractions;
 
 namespace Neuromorphic.Learning.Tests;
 

@@ -2,22 +2,10 @@ using System.Diagnostics;
 
 namespace Neuromorphic.Plotting.Tests;
 
-/// <summary>Skipped, with the reason shown in the test output, when /usr/bin/chromium is not installed.</summary>
-public sealed class ChromiumFactAttribute : FactAttribute
-{
-    public const string Chromium = "/usr/bin/chromium";
-
-    public ChromiumFactAttribute()
-    {
-        if (!File.Exists(Chromium))
-            Skip = $"{Chromium} is missing, so the HTML report was not rendered in a browser (CI installs chromium).";
-    }
-}
-
 public sealed class ChromiumRenderTests
 {
-    [ChromiumFact]
-    public void Report_renders_in_headless_chromium()
+    [Fact]
+    public async Task Report_renders_in_headless_chromium()
     {
         string folder = TestOutput.NewFolder("chromium");
         string report = HtmlReport.Save(HtmlReportTests.SampleReport(), Path.Combine(folder, "report.html"));
@@ -25,7 +13,7 @@ public sealed class ChromiumRenderTests
         string profile = Path.Combine(folder, "profile");
         Directory.CreateDirectory(profile);
 
-        var start = new ProcessStartInfo(ChromiumFactAttribute.Chromium)
+        var start = new ProcessStartInfo(Requires.Chromium())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,7 +36,7 @@ public sealed class ChromiumRenderTests
             process.Kill(entireProcessTree: true);
             Assert.Fail("chromium did not finish within 90 s");
         }
-        Assert.True(File.Exists(screenshot), $"no screenshot; chromium said: {stdout.Result}\n{stderr.Result}");
+        Assert.True(File.Exists(screenshot), $"no screenshot; chromium said: {await stdout}\n{await stderr}");
 
         byte[] png = File.ReadAllBytes(screenshot);
         Assert.Equal((1200, 900), ImageChecks.PngHeader(png));

@@ -1,4 +1,3 @@
-using Xunit.Abstractions;
 
 namespace Neuromorphic.Spiking.Tests;
 

@@ -1,5 +1,4 @@
 using Neuromorphic.Engine;
-using Xunit.Abstractions;
 
 namespace Neuromorphic.Spiking.Tests;
 
