@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Plotting;
+using Neuromorphic.Spiking;
 using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
@@ -13,7 +14,18 @@ namespace Neuromorphic.Cli;
 /// </summary>
 public static class RunPlots
 {
-    public static readonly string[] Kinds = ["receptive-fields", "weight-norms", "learning-curves", "energy-breakdown", "accuracy-energy"];
+    /// <summary>The plots of `spiking softhebb`, made from spiking.json and spiking-traces.json.</summary>
+    public static readonly string[] SpikingKinds = ["spiking-accuracy", "spike-raster", "spike-raster-poisson", "membrane-traces"];
+
+    // After SpikingKinds: static fields are initialised in the order they are written.
+    public static readonly string[] Kinds =
+    [
+        "receptive-fields", "weight-norms", "learning-curves", "energy-breakdown", "accuracy-energy",
+        .. SpikingKinds,
+    ];
+
+    public const string SpikingFile = "spiking.json";
+    public const string SpikingTracesFile = "spiking-traces.json";
 
     /// <summary>Makes the plots of the given kinds that the run's files allow; returns (kind, caption, model).</summary>
     public static List<(string Kind, string Caption, PlotModel Model)> Make(string run, IEnumerable<string> kinds)
@@ -22,6 +34,8 @@ public static class RunPlots
         var model = TrainedModel.Load(run);
         using var metrics = ReadJson(run, RunDirectory.MetricsFile);
         using var hardware = ReadJson(run, RunDirectory.HardwareFile);
+        using var spiking = ReadJson(run, SpikingFile);
+        var traces = ReadTraces(run);
         foreach (var kind in kinds)
         {
             switch (kind)
@@ -77,6 +91,41 @@ public static class RunPlots
                     if (chips.Count > 0)
                         plots.Add((kind, "Accuracy after quantisation versus modeled energy per inference",
                             SpreadLabels(Plots.AccuracyVersusEnergy(chips))));
+                    break;
+                }
+                case "spiking-accuracy" when spiking is not null:
+                {
+                    var r = spiking.RootElement;
+                    var steps = r.GetProperty("steps").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+                    var accuracy = r.GetProperty("accuracy").EnumerateArray().Select(e => 100 * e.GetDouble()).ToArray();
+                    plots.Add((kind, $"Spiking SoftHebb accuracy versus time steps on {r.GetProperty("samples").GetInt32():N0} test images (dashed: the rate-based network)",
+                        Plots.AccuracyVersusTimeSteps(steps, accuracy, 100 * r.GetProperty("rateAccuracy").GetDouble(),
+                            $"Spiking SoftHebb ({r.GetProperty("encoder").GetString()!.ToLowerInvariant()} input) versus time steps")));
+                    break;
+                }
+                case "spike-raster" or "spike-raster-poisson" when traces is not null:
+                {
+                    string encoding = kind == "spike-raster" ? "regular" : "poisson";
+                    if (traces.Rasters.FirstOrDefault(r => r.Encoding == encoding) is not { } raster) break;
+                    var spikes = raster.Steps.Zip(raster.Rows, (step, row) => ((double)step, row)).ToList();
+                    plots.Add((kind, $"Layer-{traces.Layer + 1} spikes of test image {traces.TestImage} (label {traces.Label}), {encoding}-coded input: " +
+                                     $"{raster.RowsDescription}; population rate below",
+                        Plots.SpikeRaster(spikes, $"Layer {traces.Layer + 1}, {encoding} input coding", markerSize: 2,
+                            time: RasterTime.Steps, populationSize: Math.Max(1, raster.Neurons.Length))));
+                    break;
+                }
+                case "membrane-traces" when traces is { Membranes.Count: > 0 }:
+                {
+                    var steps = Enumerable.Range(1, traces.Steps).Select(t => (double)t).ToArray();
+                    var series = traces.Membranes.Select(m => ($"map {m.FeatureMap} at ({m.Y}, {m.X}): {m.SpikeSteps.Length} spikes",
+                        steps, m.Values.Select(v => (double)v).ToArray())).ToList();
+                    var membranes = Plots.ActivityTraces(series, "Time step", "Membrane (fires at ½)",
+                        $"Layer {traces.Layer + 1} membranes, test image {traces.TestImage}");
+                    membranes.Annotations.Add(new LineAnnotation
+                    {
+                        Type = LineAnnotationType.Horizontal, Y = 0.5, Color = OxyColors.Gray, LineStyle = LineStyle.Dash, Text = "threshold",
+                    });
+                    plots.Add((kind, $"Membranes of {series.Count} neurons of the raster, from sparse to busy (regular input; the value drops by 1 at each spike)", membranes));
                     break;
                 }
                 case var k when !Kinds.Contains(k):
@@ -160,6 +209,12 @@ public static class RunPlots
             double? accuracy = o.GetProperty("accuracy").ValueKind == JsonValueKind.Number ? o.GetProperty("accuracy").GetDouble() : null;
             yield return new ChipEnergy(o.GetProperty("chip").GetString()!, accuracy, e.GetProperty("totalJ").GetDouble(), parts);
         }
+    }
+
+    static SpikingTraces? ReadTraces(string run)
+    {
+        string path = Path.Combine(run, SpikingTracesFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<SpikingTraces>(File.ReadAllText(path), RunDirectory.Json) : null;
     }
 
     static JsonDocument? ReadJson(string run, string file)

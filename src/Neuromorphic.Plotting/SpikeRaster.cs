@@ -4,38 +4,58 @@ using OxyPlot.Series;
 
 namespace Neuromorphic.Plotting;
 
+/// <summary>The time axis of a raster: its unit (e.g. "ms", or "step" for clocked networks) and the bin width, in that
+/// unit, of the population-rate panel drawn below the spikes.</summary>
+public sealed record RasterTime(string Unit, double RateBin)
+{
+    public static RasterTime Milliseconds(double rateBinMs = 1) => new("ms", rateBinMs);
+    public static RasterTime Steps => new("step", 1);
+}
+
 public static partial class Plots
 {
     /// <summary>
-    /// Spike raster: one small mark per spike at (time, neuron index). When
-    /// <paramref name="firstInhibitoryNeuron"/> is given, neurons from that index up are drawn as the
-    /// inhibitory population in a second colour (the usual E-then-I index layout of balanced networks).
+    /// Spike raster: one small mark per spike at (time, row). When <paramref name="firstInhibitoryNeuron"/> is given,
+    /// rows from that index up are drawn as the inhibitory population in a second colour (the usual E-then-I layout
+    /// of balanced networks). When <paramref name="populationSize"/> is given, a panel below shows the population
+    /// rate: spikes per neuron per <see cref="RasterTime.Unit"/>, averaged over bins of
+    /// <see cref="RasterTime.RateBin"/> (so lock-step firing shows as a comb, asynchronous firing as a flat line).
     /// </summary>
-    public static PlotModel SpikeRaster(IReadOnlyList<(double TimeMs, int Neuron)> spikes, string title,
-        int? firstInhibitoryNeuron = null, double markerSize = 1.5)
+    public static PlotModel SpikeRaster(IReadOnlyList<(double Time, int Neuron)> spikes, string title,
+        int? firstInhibitoryNeuron = null, double markerSize = 1.5, RasterTime? time = null, int? populationSize = null)
     {
         ArgumentNullException.ThrowIfNull(spikes);
         if (firstInhibitoryNeuron is < 0)
             throw new ArgumentException("The first inhibitory neuron index cannot be negative.", nameof(firstInhibitoryNeuron));
         if (!(markerSize > 0) || !double.IsFinite(markerSize))
             throw new ArgumentException("Marker size must be a positive number.", nameof(markerSize));
+        if (populationSize is < 1)
+            throw new ArgumentException("The population size must be at least one neuron.", nameof(populationSize));
+        time ??= RasterTime.Milliseconds();
+        PlotInput.Label(time.Unit, nameof(time));
+        if (!(time.RateBin > 0) || !double.IsFinite(time.RateBin))
+            throw new ArgumentException("The rate bin must be a positive number.", nameof(time));
 
         var model = PlotStyle.NewModel(title);
-        model.Axes.Add(PlotStyle.Axis(new LinearAxis(), AxisPosition.Bottom, "Time (ms)"));
-        model.Axes.Add(PlotStyle.Axis(new LinearAxis { MinimumPadding = 0.02, MaximumPadding = 0.02 },
-            AxisPosition.Left, "Neuron index"));
+        bool rate = populationSize.HasValue;
+        string timeTitle = time.Unit == "step" ? "Time step" : $"Time ({time.Unit})";
+        model.Axes.Add(PlotStyle.Axis(new LinearAxis(), AxisPosition.Bottom, timeTitle));
+        model.Axes.Add(PlotStyle.Axis(new LinearAxis
+        {
+            Key = "rows", MinimumPadding = 0.02, MaximumPadding = 0.02, StartPosition = rate ? 0.32 : 0,
+        }, AxisPosition.Left, "Neuron"));
 
         bool split = firstInhibitoryNeuron.HasValue;
         var excitatory = RasterSeries(split ? "excitatory" : null, PlotStyle.Colour(0), markerSize);
         var inhibitory = RasterSeries("inhibitory", PlotStyle.Colour(1), markerSize);
         for (int i = 0; i < spikes.Count; i++)
         {
-            var (time, neuron) = spikes[i];
-            if (!double.IsFinite(time))
-                throw new ArgumentException($"Spike {i} has time {time}; spike times must be finite.", nameof(spikes));
+            var (t, neuron) = spikes[i];
+            if (!double.IsFinite(t))
+                throw new ArgumentException($"Spike {i} has time {t}; spike times must be finite.", nameof(spikes));
             if (neuron < 0)
                 throw new ArgumentException($"Spike {i} has neuron index {neuron}; indices cannot be negative.", nameof(spikes));
-            (split && neuron >= firstInhibitoryNeuron!.Value ? inhibitory : excitatory).Points.Add(new ScatterPoint(time, neuron));
+            (split && neuron >= firstInhibitoryNeuron!.Value ? inhibitory : excitatory).Points.Add(new ScatterPoint(t, neuron));
         }
 
         model.Series.Add(excitatory);
@@ -44,12 +64,31 @@ public static partial class Plots
             model.Series.Add(inhibitory);
             PlotStyle.AddLegend(model);
         }
+        if (rate) AddPopulationRate(model, spikes, populationSize!.Value, time);
         return model;
+    }
+
+    /// <summary>The lower panel: a step line of spikes per neuron per time unit in bins of <see cref="RasterTime.RateBin"/>.</summary>
+    static void AddPopulationRate(PlotModel model, IReadOnlyList<(double Time, int Neuron)> spikes, int neurons, RasterTime time)
+    {
+        model.Axes.Add(PlotStyle.Axis(new LinearAxis { Key = "rate", Minimum = 0, MaximumPadding = 0.1, EndPosition = 0.26 },
+            AxisPosition.Left, $"Rate (/neuron/{time.Unit})"));
+        if (spikes.Count == 0) return;
+        double first = spikes.Min(s => s.Time), last = spikes.Max(s => s.Time);
+        double origin = Math.Floor(first / time.RateBin) * time.RateBin;
+        int bins = (int)Math.Min(100_000, Math.Floor((last - origin) / time.RateBin) + 1);
+        var counts = new long[bins];
+        foreach (var (t, _) in spikes) counts[Math.Min(bins - 1, (int)((t - origin) / time.RateBin))]++;
+        var line = new StairStepSeries { YAxisKey = "rate", Color = PlotStyle.Colour(2), StrokeThickness = 1.5, Title = null };
+        for (int b = 0; b < bins; b++) line.Points.Add(new DataPoint(origin + b * time.RateBin, counts[b] / (neurons * time.RateBin)));
+        line.Points.Add(new DataPoint(origin + bins * time.RateBin, counts[^1] / (neurons * time.RateBin)));
+        model.Series.Add(line);
     }
 
     private static ScatterSeries RasterSeries(string? title, OxyColor colour, double markerSize) => new()
     {
         Title = title,
+        YAxisKey = "rows",
         MarkerType = MarkerType.Square,
         MarkerSize = markerSize,
         MarkerFill = colour,

@@ -54,6 +54,8 @@ public sealed class SpikingConvLayer
     private readonly float[] counts;       // n per neuron [B][positions·K]
     private readonly float[] current;      // scratch [B][positions·K]
     private readonly float[] inhibition;   // scratch [B][positions]
+    private int[] watched = [];
+    private float[] watchedMembranes = [];
     private readonly float[] pooledCounts; // max pooling: the pooled count [B][outLength]
     private readonly long[] imageWork;     // per image: 5 counters
     private int step;
@@ -195,6 +197,26 @@ public sealed class SpikingConvLayer
     public bool RecordFirstImage { get; set; }
     public List<int> FirstImageSpikes { get; } = [];
 
+    /// <summary>Channels-first indices of image 0's neurons whose membrane is kept in <see cref="WatchedMembranes"/>
+    /// at each step (empty: none).</summary>
+    public int[] WatchedNeurons
+    {
+        get => watched;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            foreach (int neuron in value)
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)neuron, (uint)neurons, nameof(value));
+            watched = value;
+            watchedMembranes = new float[value.Length];
+        }
+    }
+
+    /// <summary>The membrane of each watched neuron of image 0 in the last step, before it fired: the distance of its
+    /// target count from its spike count, t·g(S/t)/Λ − n, so it fires when the value reaches ½ (for P = 1 this is the
+    /// integrate-and-fire membrane S/Λ − n in units of the threshold, reset by subtraction).</summary>
+    public ReadOnlySpan<float> WatchedMembranes => watchedMembranes;
+
     /// <summary>Spike count so far of neuron (k, y, x) of image b.</summary>
     public float SpikeCount(int b, int k, int y, int x) => counts[b * neurons + (y * ConvWidth + x) * K + k];
 
@@ -326,6 +348,12 @@ public sealed class SpikingConvLayer
             {
                 Fire(b, i, n, output, ref outEvents);
                 spikes++;
+            }
+        if (b == 0)
+            for (int w = 0; w < watched.Length; w++)
+            {
+                int c = watched[w], k = c / positions;
+                watchedMembranes[w] = target[(c - k * positions) * K + k];
             }
         work[3] += spikes;
         work[4] += outEvents;

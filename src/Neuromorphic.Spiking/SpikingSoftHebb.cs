@@ -298,7 +298,9 @@ public static class SpikingInput
 /// events per step), output "spikes" (a DenseBlock [B, K, OH, OW] of pooled output events per step). A Flush resets
 /// the neurons (the next batch starts from rest). Work per step: SynapticAccumulates (conv scatter and lateral
 /// inhibition), NeuronUpdates (B × neurons), Spikes (neuron spikes, before pooling). When traced, the spikes of image 0
-/// of each block are recorded (Sequence = the block's sequence, neuron = channels-first index k·H·W + y·W + x).</summary>
+/// of each block are recorded (Sequence = the block's sequence, neuron = channels-first index k·H·W + y·W + x), and
+/// when the trace names its neurons, their membranes too (activation records, before firing; see
+/// <see cref="SpikingConvLayer.WatchedMembranes"/>).</summary>
 public sealed class SpikingConvActor : Actor
 {
     private readonly int parallelism;
@@ -328,6 +330,8 @@ public sealed class SpikingConvActor : Actor
         int nb = block.BatchSize;
         var output = new float[nb * Layer.OutputLength];
         Layer.RecordFirstImage = ctx.Trace is not null;
+        // A trace that names its neurons also records their membranes (of image 0), for membrane-trace plots.
+        if (ctx.Trace?.Selection.Neurons is { } watched && !ReferenceEquals(Layer.WatchedNeurons, watched)) Layer.WatchedNeurons = watched;
         var work = Layer.Step(block.Data, nb, output, parallelism);
         int t = Layer.StepCount - 1;
         while (spikesPerStep.Count <= t)
@@ -343,7 +347,12 @@ public sealed class SpikingConvActor : Actor
             NonZeroActivations: work.OutputEvents));
         ctx.Emit(0, new DenseBlock(output, [nb, Layer.K, Layer.OutHeight, Layer.OutWidth], block.SampleIds, block.Sequence));
         if (ctx.Trace is { } trace)
+        {
             foreach (int neuron in Layer.FirstImageSpikes) trace.RecordSpike(block.Sequence, ctx.StartNs, neuron);
+            var membranes = Layer.WatchedMembranes;
+            for (int w = 0; w < membranes.Length; w++)
+                trace.RecordActivation(block.Sequence, block.SampleIds[0], Layer.WatchedNeurons[w], membranes[w]);
+        }
     }
 
     protected override void OnControl(ControlKind kind, ActorContext ctx)

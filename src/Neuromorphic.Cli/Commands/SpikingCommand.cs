@@ -76,48 +76,66 @@ public sealed class SpikingCommand : ICliCommand
     async Task<int> SoftHebbAsync(CommandArguments args, CancellationToken ct)
     {
         string run = args.String("run") ?? throw new UserErrorException("spiking softhebb needs --run RUN_DIR.");
-        string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
-        int[] steps = ParseSteps(args.String("steps", "4,8,16,32,64"));
-        var encoding = args.String("encoder", "regular") switch
+        var options = new SoftHebbSpikingOptions
         {
-            "regular" => SpikeInputEncoding.Regular,
-            "poisson" => SpikeInputEncoding.Poisson,
-            string e => throw new UserErrorException($"--encoder must be regular or poisson, got '{e}'."),
+            Data = args.String("data") ?? RepositoryPaths.DefaultDataset,
+            Steps = ParseSteps(args.String("steps", "4,8,16,32,64")),
+            Encoding = args.String("encoder", "regular") switch
+            {
+                "regular" => SpikeInputEncoding.Regular,
+                "poisson" => SpikeInputEncoding.Poisson,
+                string e => throw new UserErrorException($"--encoder must be regular or poisson, got '{e}'."),
+            },
+            Power = args.String("power", "rate-threshold") switch
+            {
+                "rate-threshold" => PowerApproximation.RateThreshold,
+                "linear" => PowerApproximation.Linear,
+                string p => throw new UserErrorException($"--power must be rate-threshold or linear, got '{p}'."),
+            },
+            Percentile = ParseDouble(args, "percentile", 99.9, 1, 100),
+            FoldInhibition = args.Flag("fold-inhibition"),
+            LimitTest = args.Int("limit-test", min: 1),
+            Batch = args.Int("batch", min: 1) ?? 50,
+            Threads = args.Int("threads", min: 1) ?? Environment.ProcessorCount,
+            Seed = args.Int("seed") ?? 1,
+            Raster = ParseRaster(args.String("raster", "by-rate:200")),
+            TraceImage = args.Int("trace-image", min: 0) ?? 0,
         };
-        var power = args.String("power", "rate-threshold") switch
-        {
-            "rate-threshold" => PowerApproximation.RateThreshold,
-            "linear" => PowerApproximation.Linear,
-            string p => throw new UserErrorException($"--power must be rate-threshold or linear, got '{p}'."),
-        };
-        double percentile = ParseDouble(args, "percentile", 99.9, 1, 100);
-        bool fold = args.Flag("fold-inhibition");
-        int? limit = args.Int("limit-test", min: 1);
-        int batch = args.Int("batch", min: 1) ?? 50;
-        int threads = args.Int("threads", min: 1) ?? Environment.ProcessorCount;
-        int seed = args.Int("seed") ?? 1;
         args.ThrowOnUnknown(Name + " softhebb");
+        await RunSoftHebbAsync(run, options, ct);
+        return 0;
+    }
 
+    static RasterNeurons ParseRaster(string text)
+    {
+        try { return RasterNeurons.Parse(text); }
+        catch (FormatException e) { throw new UserErrorException("--raster: " + e.Message, e); }
+    }
+
+    /// <summary>`spiking softhebb` (also the demo's spiking step): the trained network converted to spikes, its accuracy
+    /// at each T on the test split, and the raster and membranes of one test image's first layer under regular and
+    /// Poisson input coding. Writes spiking.json, spiking-traces.json and their plots into the run directory.</summary>
+    internal static async Task RunSoftHebbAsync(string run, SoftHebbSpikingOptions o, CancellationToken ct)
+    {
         var model = EvaluateCommand.LoadModel(run);
-        var test = EvaluateCommand.OpenTest(data, limit, model.Preset);
-        var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
-        var options = new SpikingConversionOptions { Power = power, Percentile = percentile, FoldInhibition = fold, BatchSize = batch };
+        var test = EvaluateCommand.OpenTest(o.Data, o.LimitTest, model.Preset);
+        if (o.TraceImage >= test.Count) throw new UserErrorException($"--trace-image {o.TraceImage} is past the {test.Count} test images.");
+        var train = DatasetDirectory.Open(o.Data, DatasetSplit.Train, 100, model.Preset.InputShape);
+        var conversion = new SpikingConversionOptions { Power = o.Power, Percentile = o.Percentile, FoldInhibition = o.FoldInhibition, BatchSize = o.Batch };
         SpikingSoftHebbNetwork network;
-        try { network = SpikingSoftHebbNetwork.Convert(model, train, options); }
+        try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
 
         var rate = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: ct);
         Console.WriteLine($"rate-based accuracy {100 * rate.Accuracy:F2} % on {rate.Samples:N0} test images");
 
-        var trace = new TraceRecorder();
-        string layer0 = SpikingSoftHebb.LayerName(0);
-        trace.Watch(new TraceSelection(layer0, FromSequence: 0, ToSequence: steps[^1] - 1, Capacity: 1 << 22));
+        int[] steps = o.Steps;
         var progress = new ConsoleProgress();
-        progress.Begin($"spiking inference ({encoding}, T up to {steps[^1]})", test.Count, "images");
-        var result = await SpikingSoftHebb.EvaluateAsync(network, test, steps, encoding, seed, threads, trace, progress: d => progress.Advance(d), cancellationToken: ct);
+        progress.Begin($"spiking inference ({o.Encoding}, T up to {steps[^1]})", test.Count, "images");
+        var result = await SpikingSoftHebb.EvaluateAsync(network, test, steps, o.Encoding, o.Seed, o.Threads, progress: d => progress.Advance(d), cancellationToken: ct);
         progress.End($"{test.Count} images in {result.Wall.TotalSeconds:F1} s");
 
-        Console.WriteLine($"Λ per layer: {string.Join(", ", network.Layers.Select(l => l.Scale.ToString("G4", CultureInfo.InvariantCulture)))}; power: {power}; encoder: {encoding}");
+        Console.WriteLine($"Λ per layer: {string.Join(", ", network.Layers.Select(l => l.Scale.ToString("G4", CultureInfo.InvariantCulture)))}; power: {o.Power}; encoder: {o.Encoding}");
         var header = "| T | spiking acc (%) | rate acc (%) | Δ (pp) | " + string.Join(" | ", result.Layers.Select(l => $"{l.Name} spikes/img | {l.Name} syn acc/img")) + " | read-out acc/img |";
         Console.WriteLine(header);
         Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + 2 * result.Layers.Count)));
@@ -134,25 +152,30 @@ public sealed class SpikingCommand : ICliCommand
             rows.Add(new { T = t, Accuracy = result.Accuracy[i], Layers = result.Layers.Select((l, k) => new { l.Name, SpikesPerImage = perLayer[k].Spikes, SynapticAccumulatesPerImage = perLayer[k].Acc }).ToArray() });
         }
 
-        RunDirectory.WriteJson(run, "spiking.json", new
+        RunDirectory.WriteJson(run, RunPlots.SpikingFile, new
         {
-            data, Samples = result.Samples, Encoder = encoding.ToString(), Power = power.ToString(), Percentile = percentile, FoldInhibition = fold,
+            o.Data, Samples = result.Samples, Encoder = o.Encoding.ToString(), Power = o.Power.ToString(), o.Percentile, o.FoldInhibition,
             RateAccuracy = rate.Accuracy, Steps = result.Steps, result.Accuracy, ByT = rows,
             Layers = result.Layers.Select(l => new { l.Name, l.Neurons, Scale = l.Scale, l.Power, l.Spikes, l.SynapticAccumulates, l.InhibitionAccumulates, l.OutputEvents }).ToArray(),
             result.InputSpikes, result.ReadoutAccumulates, WallSeconds = result.Wall.TotalSeconds,
         });
 
-        string plots = Path.Combine(run, "plots");
-        Directory.CreateDirectory(plots);
-        var accPlot = Plots.AccuracyVersusTimeSteps(steps, result.Accuracy.Select(a => 100 * a).ToArray(), 100 * rate.Accuracy,
-            $"Spiking SoftHebb ({encoding} input, {power}) versus time steps");
-        var written = PlotExport.Save(accPlot, Path.Combine(plots, "spiking-accuracy")).ToList();
-        var spikes = trace.For(layer0)!.Spikes.Select(s => ((double)(s.Sequence + 1), s.Neuron)).ToList();
-        if (spikes.Count > 0)
-            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, $"Layer-1 spikes of test image 0 (time in steps; neuron = k·H·W + y·W + x)", markerSize: 1),
-                Path.Combine(plots, "spiking-raster-layer1")));
-        Console.WriteLine($"wrote {Path.Combine(run, "spiking.json")}, {string.Join(", ", written)}");
-        return 0;
+        // One image's first layer, as a reader can see it: a chosen subset of neurons under both input codings
+        // (regular coding fires populations in lock-step; Poisson coding shows the same rates without the comb).
+        SpikingTraces traces;
+        try
+        {
+            traces = await SpikingTraces.RecordAsync(network, test, o.TraceImage, layer: 0, steps: tMax,
+                [o.Encoding, o.Encoding == SpikeInputEncoding.Regular ? SpikeInputEncoding.Poisson : SpikeInputEncoding.Regular],
+                o.Raster, membranes: 3, o.Seed, ct);
+        }
+        catch (ArgumentOutOfRangeException e) when (o.Raster.Kind == RasterNeuronsKind.FeatureMap)
+        {
+            throw new UserErrorException("--raster: " + e.Message.Split(Environment.NewLine)[0], e);
+        }
+        RunDirectory.WriteJson(run, RunPlots.SpikingTracesFile, traces);
+        var written = RunPlots.Save(run, RunPlots.Make(run, RunPlots.SpikingKinds));
+        Console.WriteLine($"wrote {Path.Combine(run, RunPlots.SpikingFile)}, {Path.Combine(run, RunPlots.SpikingTracesFile)}, {string.Join(", ", written)}");
     }
 
     async Task<int> CubaAsync(CommandArguments args, CancellationToken ct)
@@ -252,4 +275,21 @@ public sealed class SpikingCommand : ICliCommand
         Console.WriteLine(written.Count > 0 ? $"wrote {string.Join(", ", written)}" : "no output spikes to plot");
         return 0;
     }
+}
+
+/// <summary>The settings of spiking SoftHebb inference (`spiking softhebb`, and the demo's spiking step).</summary>
+internal sealed record SoftHebbSpikingOptions
+{
+    public required string Data { get; init; }
+    public int[] Steps { get; init; } = [4, 8, 16, 32, 64];
+    public SpikeInputEncoding Encoding { get; init; } = SpikeInputEncoding.Regular;
+    public PowerApproximation Power { get; init; } = PowerApproximation.RateThreshold;
+    public double Percentile { get; init; } = 99.9;
+    public bool FoldInhibition { get; init; }
+    public int? LimitTest { get; init; }
+    public int Batch { get; init; } = 50;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public int Seed { get; init; } = 1;
+    public RasterNeurons Raster { get; init; } = RasterNeurons.ByRate(200);
+    public int TraceImage { get; init; }
 }
