@@ -38,7 +38,27 @@ public sealed class DatasetDownloader(HttpClient http, IDownloadProgress? progre
             return new DownloadReport(target, 0, entry.Files.Count);
         }
 
-        Directory.CreateDirectory(staging);
+        try
+        {
+            Directory.CreateDirectory(staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetDownloadException($"cannot create the folder {staging}: {e.Message}", e);
+        }
+
+        try
+        {
+            return await DownloadFilesAsync(entry, target, staging, mirror, cancellationToken);
+        }
+        finally
+        {
+            DeleteIfEmpty(staging); // a failure before any byte arrived leaves no empty hidden folder behind
+        }
+    }
+
+    private async Task<DownloadReport> DownloadFilesAsync(DownloadEntry entry, string target, string staging, string? mirror, CancellationToken cancellationToken)
+    {
         int downloaded = 0, present = 0;
         foreach (DownloadFile file in entry.Files)
         {
@@ -59,11 +79,19 @@ public sealed class DatasetDownloader(HttpClient http, IDownloadProgress? progre
         {
             string archive = Path.Combine(staging, entry.Files[0].Name);
             _progress.Log($"unpacking {entry.Files[0].Name} into {Path.Combine(target, archiveFolder)}");
-            await TarGzUnpacker.UnpackAsync(archive, archiveFolder, staging, target, cancellationToken);
+            try
+            {
+                await TarGzUnpacker.UnpackAsync(archive, archiveFolder, staging, target, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The verified archive stays in staging: the next run unpacks it without downloading it again.
+                throw new DatasetDownloadException($"unpacking {archive} into {target} failed: {e.Message}; run the command again.", e);
+            }
+
             File.Delete(archive); // the unpacked folder is what the readers use; archives such as STL-10's are large
         }
 
-        DeleteIfEmpty(staging);
         return new DownloadReport(target, downloaded, present);
     }
 
@@ -84,7 +112,7 @@ public sealed class DatasetDownloader(HttpClient http, IDownloadProgress? progre
             }
 
             throw new DatasetDownloadException(
-                $"downloading {url} failed: {e.Message}" +
+                $"downloading {url} failed: {e.Message.TrimEnd('.')}" +
                 (kept > 0 ? $" ({kept:N0} bytes kept in {part}; run the command again to resume)." : "; run the command again."), e);
         }
 
