@@ -1,13 +1,14 @@
 using System.Diagnostics;
+using Neuromorphic.Datasets.Download;
 using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Cli;
 
 /// <summary>
 /// Progress of long phases: a live bar with rate and time left on a terminal, plain log lines every
-/// few seconds when the output is a file or a CI log.
+/// few seconds when the output is a file or a CI log. Used for training and for dataset downloads.
 /// </summary>
-public sealed class ConsoleProgress : ITrainingProgress
+public sealed class ConsoleProgress : ITrainingProgress, IDownloadProgress
 {
     readonly bool _interactive = !Console.IsOutputRedirected;
     readonly TimeSpan _logEvery;

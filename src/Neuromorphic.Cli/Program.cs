@@ -54,9 +54,11 @@ catch (UserErrorException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
-catch (Exception e) when (e is Neuromorphic.Datasets.DatasetFormatException or Neuromorphic.Learning.Pipeline.DatasetMismatchException)
+catch (Exception e) when (e is Neuromorphic.Datasets.DatasetFormatException or Neuromorphic.Learning.Pipeline.DatasetMismatchException
+                               or Neuromorphic.Datasets.Download.DatasetDownloadException)
 {
-    // A dataset that cannot be read, or that does not fit the preset (image size, classes).
+    // A dataset that cannot be read, that does not fit the preset (image size, classes), or that failed to download
+    // (network, checksum, size: the message names the URL and says to run the command again).
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }

@@ -1,29 +1,68 @@
 using Neuromorphic.Datasets;
+using Neuromorphic.Datasets.Download;
 
 namespace Neuromorphic.Cli.Commands;
 
-/// <summary>`datasets info --data DIR`: what a dataset folder holds, as the readers see it.</summary>
+/// <summary>`datasets info --data DIR`: what a dataset folder holds, as the readers see it; `datasets download NAME`: fetch one.</summary>
 public sealed class DatasetsCommand : ICliCommand
 {
-    public string Name => "datasets";
-    public string Summary => "describe a dataset folder (format, splits, counts, shapes)";
-    public string Help => """
-        usage: neuromorphic datasets info [--data DIR]
+    const string Usage = "usage: neuromorphic datasets info [--data DIR] | neuromorphic datasets download NAME [--to DIR] [--mirror URL]";
 
-        Recognises MNIST/Fashion-MNIST (IDX, .gz or raw), CIFAR-10/100 (binary version) and
+    public string Name => "datasets";
+    public string Summary => "describe a dataset folder, or download a dataset (mnist, cifar10, ...)";
+    public string Help => $"""
+        usage: neuromorphic datasets info [--data DIR]
+               neuromorphic datasets download NAME [--to DIR] [--mirror URL]
+
+        info: recognises MNIST/Fashion-MNIST (IDX, .gz or raw), CIFAR-10/100 (binary version) and
         STL-10 (binary) by their file names, and image folders (train/ and val/ or test/, one subfolder
         per class of JPEG/PNG files, as ImageNet), and prints what each split holds.
-        --data DIR   the folder (default: the embedded sample datasets/mnist-sample)
+          --data DIR     the folder (default: the embedded sample datasets/mnist-sample)
+
+        download: fetches NAME ({string.Join(", ", DatasetCatalog.Names)}) from its official URL and
+        checks every file's published MD5 before it gets its final name. MNIST-style datasets stay as
+        .gz files in DIR; CIFAR and STL-10 archives are unpacked into DIR/cifar-10-batches-bin,
+        DIR/cifar-100-binary or DIR/stl10_binary and then deleted. An interrupted download resumes
+        when run again (partial files wait in DIR/{DatasetDownloader.StagingFolderName}/); verified files are not fetched again.
+        Then: neuromorphic train --data DIR ...
+          --to DIR       the dataset folder (default: datasets/NAME in the repository, ignored by git;
+                         keep "fashion" in a Fashion-MNIST folder's name, its class names come from it)
+          --mirror URL   a base URL replacing the official one for every file of NAME
+                         (default: the official host, e.g. {DatasetCatalog.Mnist.BaseUrl})
         """;
 
-    public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken) =>
+        args.Positional.Count > 0 && args.Positional[0] == "download" ? DownloadAsync(args, cancellationToken) : Task.FromResult(Info(args));
+
+    int Info(CommandArguments args)
     {
-        if (args.Positional.Count != 1 || args.Positional[0] != "info")
-            throw new UserErrorException("usage: neuromorphic datasets info [--data DIR]");
+        if (args.Positional.Count != 1 || args.Positional[0] != "info") throw new UserErrorException(Usage);
         string dir = args.String("data") ?? RepositoryPaths.DefaultDataset;
         args.ThrowOnUnknown(Name);
-        if (!Directory.Exists(dir)) throw new UserErrorException($"dataset folder '{dir}' does not exist.");
+        if (!Directory.Exists(dir))
+            throw new UserErrorException($"dataset folder '{dir}' does not exist; to get one: neuromorphic datasets download mnist --to {dir} " +
+                                         $"(datasets: {string.Join(", ", DatasetCatalog.Names)}).");
         Console.WriteLine(DatasetDirectory.Describe(dir));
-        return Task.FromResult(0);
+        return 0;
+    }
+
+    async Task<int> DownloadAsync(CommandArguments args, CancellationToken cancellationToken)
+    {
+        if (args.Positional.Count != 2) throw new UserErrorException("usage: neuromorphic datasets download NAME [--to DIR] [--mirror URL]");
+        string name = args.Positional[1];
+        var entry = DatasetCatalog.Find(name)
+                    ?? throw new UserErrorException($"unknown dataset '{name}'; known: {string.Join(", ", DatasetCatalog.Names)}.");
+        string dir = args.String("to") ?? Path.Combine(RepositoryPaths.Root, "datasets", entry.Name);
+        string? mirror = args.String("mirror");
+        args.ThrowOnUnknown(Name);
+        if (mirror is not null && !(Uri.TryCreate(mirror, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+            throw new UserErrorException($"--mirror must be an http:// or https:// URL, got '{mirror}'.");
+
+        Console.WriteLine($"{entry.Title} from {mirror ?? entry.BaseUrl} (documented at {entry.Origin}) into {Path.GetFullPath(dir)}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) }; // until the headers; the body has its own idle timeout
+        var report = await new DatasetDownloader(http, new ConsoleProgress()).DownloadAsync(entry, dir, mirror, cancellationToken);
+        Console.WriteLine($"done: {report.Downloaded} downloaded, {report.AlreadyPresent} already there. " +
+                          $"Use it with --data {report.Directory} (see: neuromorphic datasets info --data {report.Directory}).");
+        return 0;
     }
 }
