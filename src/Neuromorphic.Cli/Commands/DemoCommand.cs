@@ -6,18 +6,23 @@ namespace Neuromorphic.Cli.Commands;
 
 /// <summary>
 /// `demo`: the whole product on the shipped MNIST sample in a few minutes: trains a small SoftHebb network,
-/// evaluates it, simulates it on every chip in hardware-models/, plots, and writes the HTML report.
+/// evaluates it, simulates it on every chip in hardware-models/, runs it as a spiking network (accuracy versus time
+/// steps, a spike raster and membrane traces), plots, and writes the HTML report.
 /// </summary>
 public sealed class DemoCommand : ICliCommand
 {
     public string Name => "demo";
-    public string Summary => "train, evaluate, simulate, plot and report on the shipped MNIST sample";
+    public string Summary => "train, simulate on chips, run as spikes, plot and report on the shipped MNIST sample";
     public string Help => """
         usage: neuromorphic demo [--out RUN_DIR] [--seed N]
 
         Trains the 'mnist-small' preset (2 SoftHebb conv layers + linear read-out) on datasets/mnist-sample
         (6,000 training / 1,000 test images), evaluates it through the engine, simulates it on every chip model
-        in hardware-models/, and writes plots and an HTML report into RUN_DIR (default runs/demo).
+        in hardware-models/, runs it as a spiking network (accuracy at 4-32 time steps, the spike raster and
+        membrane traces of the first layer for test image 0, regular and Poisson input coding), and writes plots
+        and an HTML report into RUN_DIR.
+        --out RUN_DIR   the run directory (default runs/demo)
+        --seed N        seed of weights, data order and dropout (default 0)
         """;
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
@@ -32,7 +37,7 @@ public sealed class DemoCommand : ICliCommand
         RunDirectory.WriteAtomically(Path.Combine(run, SoftHebbTrainer.PresetFile), PresetLibrary.BuiltInJson("mnist-small"));
         RunDirectory.WriteJson(run, RunDirectory.RunInfoFile, RunDirectory.Describe(Name, args.Raw, seed));
 
-        Console.WriteLine($"1/4 training '{preset.Name}' on {data} (concurrent schedule, seed {seed})");
+        Console.WriteLine($"1/5 training '{preset.Name}' on {data} (concurrent schedule, seed {seed})");
         var result = await new SoftHebbTrainer(progress).RunAsync(new TrainingOptions
         {
             Preset = preset, DataDirectory = data, RunDirectory = run, Seed = seed, Schedule = HebbianSchedule.Concurrent,
@@ -40,13 +45,16 @@ public sealed class DemoCommand : ICliCommand
         RunDirectory.WriteJson(run, RunDirectory.MetricsFile, result);
         Console.WriteLine($"    test accuracy {100 * result.TestAccuracy:F2} % ({result.TestImages:N0} images)");
 
-        Console.WriteLine("2/4 simulating on every chip in hardware-models/");
+        Console.WriteLine("2/5 simulating on every chip in hardware-models/");
         var outcomes = await SimulateCommand.SimulateAsync(run, "all", data, null, progress, cancellationToken);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
 
-        Console.WriteLine("3/4 plots");
+        Console.WriteLine("3/5 the trained network as spikes: accuracy versus time steps, spike raster, membrane traces");
+        await SpikingCommand.RunSoftHebbAsync(run, new SoftHebbSpikingOptions { Data = data, Steps = [4, 8, 16, 32], Seed = seed }, cancellationToken);
+
+        Console.WriteLine("4/5 plots");
         var plots = RunPlots.Save(run, RunPlots.Make(run, RunPlots.Kinds));
-        Console.WriteLine("4/4 report");
+        Console.WriteLine("5/5 report");
         string report = RunReportWriter.Write(run);
 
         Console.WriteLine();
