@@ -24,6 +24,12 @@ builder.Services.AddSingleton<ICliCommand, SpikingCommand>();
 using var host = builder.Build();
 var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
 
+if (args is ["help", "--markdown"])
+{
+    // The README's command reference (a test keeps the README equal to this).
+    Console.Write(CliHelp.Markdown(commands));
+    return 0;
+}
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 {
     Console.WriteLine("usage: neuromorphic COMMAND [options]   (neuromorphic COMMAND --help for details)\n");
@@ -39,7 +45,7 @@ if (command is null)
 }
 if (args.Skip(1).Any(a => a is "--help" or "-h"))
 {
-    Console.WriteLine(command.Help);
+    Console.WriteLine(CliHelp.Format(command));
     return 0;
 }
 
@@ -47,7 +53,8 @@ using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); Console.Error.WriteLine("cancelling..."); };
 try
 {
-    return await command.RunAsync(new CommandArguments(args.Skip(1).ToList()), cancel.Token);
+    var words = args.Skip(1).ToList();
+    return await command.RunAsync(new CommandArguments(words, CliHelp.VerbFor(command, words)?.Options ?? command.Verbs.SelectMany(v => v.Options)), cancel.Token);
 }
 catch (UserErrorException e)
 {

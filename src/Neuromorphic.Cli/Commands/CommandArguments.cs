@@ -4,19 +4,23 @@ namespace Neuromorphic.Cli.Commands;
 
 /// <summary>
 /// The words after the command name: positional words, `--name value` options and `--flag` switches.
-/// Every option a command reads is marked as used, so a misspelt option is reported instead of ignored.
+/// A command may read only the options it declares (so its --help lists every one, with its default), an absent
+/// option reads as its declared default, and every option a command reads is marked as used, so a misspelt option
+/// is reported instead of ignored.
 /// </summary>
 public sealed class CommandArguments
 {
     readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    readonly Dictionary<string, CliOption> _declared = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Positional { get; }
     public IReadOnlyList<string> Raw { get; }
 
-    public CommandArguments(IReadOnlyList<string> words)
+    public CommandArguments(IReadOnlyList<string> words, IEnumerable<CliOption> declared)
     {
         Raw = words;
+        foreach (var option in declared) _declared.TryAdd(option.Name, option);
         var positional = new List<string>();
         for (int i = 0; i < words.Count; i++)
         {
@@ -35,16 +39,19 @@ public sealed class CommandArguments
         Positional = positional;
     }
 
-    public bool Flag(string name) { _used.Add(name); return _options.ContainsKey(name); }
+    public bool Flag(string name) { Declared(name); _used.Add(name); return _options.ContainsKey(name); }
 
+    /// <summary>The option's value, its declared default when absent, or null when it has none.</summary>
     public string? String(string name)
     {
+        var option = Declared(name);
         _used.Add(name);
-        if (!_options.TryGetValue(name, out var v)) return null;
+        if (!_options.TryGetValue(name, out var v)) return option.Default;
         return v ?? throw new UserErrorException($"--{name} needs a value.");
     }
 
-    public string String(string name, string fallback) => String(name) ?? fallback;
+    CliOption Declared(string name) => _declared.TryGetValue(name, out var option) ? option
+        : throw new InvalidOperationException($"The command reads --{name} without declaring it in its Verbs, so --help would not list it.");
 
     public int? Int(string name, int min = int.MinValue)
     {

@@ -10,26 +10,24 @@ public sealed class DatasetsCommand : ICliCommand
 
     public string Name => "datasets";
     public string Summary => "describe a dataset folder, or download a dataset (mnist, cifar10, ...)";
-    public string Help => $"""
-        usage: neuromorphic datasets info [--data DIR]
-               neuromorphic datasets download NAME [--to DIR] [--mirror URL]
-
-        info: recognises MNIST/Fashion-MNIST (IDX, .gz or raw), CIFAR-10/100 (binary version) and
-        STL-10 (binary) by their file names, and image folders (train/ and val/ or test/, one subfolder
-        per class of JPEG/PNG files, as ImageNet), and prints what each split holds.
-          --data DIR     the folder (default: the embedded sample datasets/mnist-sample)
-
-        download: fetches NAME ({string.Join(", ", DatasetCatalog.Names)}) from its official URL and
-        checks every file's published MD5 before it gets its final name. MNIST-style datasets stay as
-        .gz files in DIR; CIFAR and STL-10 archives are unpacked into DIR/cifar-10-batches-bin,
-        DIR/cifar-100-binary or DIR/stl10_binary and then deleted. An interrupted download resumes
-        when run again (partial files wait in DIR/{DatasetDownloader.StagingFolderName}/); verified files are not fetched again.
-        Then: neuromorphic train --data DIR ...
-          --to DIR       the dataset folder (default: datasets/NAME in the repository, ignored by git;
-                         keep "fashion" in a Fashion-MNIST folder's name, its class names come from it)
-          --mirror URL   a base URL replacing the official one for every file of NAME
-                         (default: the official host, e.g. {DatasetCatalog.Mnist.BaseUrl})
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("datasets info",
+            "Recognises MNIST/Fashion-MNIST (IDX, .gz or raw), CIFAR-10/100 (binary version) and STL-10 (binary) by their\n" +
+            "file names, and image folders (train/ and val/ or test/, one subfolder per class of JPEG/PNG files, as\n" +
+            "ImageNet), and prints what each split holds.",
+            new CliOption("data", "DIR", "the dataset folder", DefaultNote: "the shipped sample datasets/mnist-sample")),
+        new("datasets download NAME",
+            $"Fetches NAME ({string.Join(", ", DatasetCatalog.Names)}) from its official URL and checks every file's\n" +
+            "published MD5 before it gets its final name. MNIST-style datasets stay as .gz files in DIR; CIFAR and STL-10\n" +
+            "archives are unpacked into DIR/cifar-10-batches-bin, DIR/cifar-100-binary or DIR/stl10_binary and then deleted.\n" +
+            $"An interrupted download resumes when run again (partial files wait in DIR/{DatasetDownloader.StagingFolderName}/);\n" +
+            "verified files are not fetched again. Then: neuromorphic train --data DIR ...",
+            new CliOption("to", "DIR", "the dataset folder (keep \"fashion\" in a Fashion-MNIST folder's name: its class names come from it)",
+                DefaultNote: "datasets/NAME in the repository, ignored by git"),
+            new CliOption("mirror", "URL", "a base URL replacing the official one for every file of NAME",
+                DefaultNote: $"the official host, e.g. {DatasetCatalog.Mnist.BaseUrl}")),
+    ];
 
     public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken) =>
         args.Positional.Count > 0 && args.Positional[0] == "download" ? DownloadAsync(args, cancellationToken) : Task.FromResult(Info(args));

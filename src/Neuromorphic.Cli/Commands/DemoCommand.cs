@@ -13,22 +13,21 @@ public sealed class DemoCommand : ICliCommand
 {
     public string Name => "demo";
     public string Summary => "train, simulate on chips, run as spikes, plot and report on the shipped MNIST sample";
-    public string Help => """
-        usage: neuromorphic demo [--out RUN_DIR] [--seed N]
-
-        Trains the 'mnist-small' preset (2 SoftHebb conv layers + linear read-out) on datasets/mnist-sample
-        (6,000 training / 1,000 test images), evaluates it through the engine, simulates it on every chip model
-        in hardware-models/, runs it as a spiking network (accuracy at 4-32 time steps, the spike raster and
-        membrane traces of the first layer for test image 0, regular and Poisson input coding), and writes plots
-        and an HTML report into RUN_DIR.
-        --out RUN_DIR   the run directory (default runs/demo)
-        --seed N        seed of weights, data order and dropout (default 0)
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("demo", "Trains the 'mnist-small' preset (2 SoftHebb conv layers + linear read-out) on datasets/mnist-sample\n" +
+                    "(6,000 training / 1,000 test images), evaluates it through the engine, simulates it on every chip model\n" +
+                    "in hardware-models/, runs it as a spiking network (accuracy at 4-32 time steps, the spike raster and\n" +
+                    "membrane traces of the first layer for test image 0, regular and Poisson input coding), and writes plots\n" +
+                    "and an HTML report into the run directory.",
+            new CliOption("out", "RUN_DIR", "the run directory", DefaultNote: "runs/demo"),
+            new CliOption("seed", "N", "seed of weights, data order and dropout", Default: "0")),
+    ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
         string run = args.String("out") ?? Path.Combine(RepositoryPaths.Root, "runs", "demo");
-        int seed = args.Int("seed") ?? 0;
+        int seed = args.Int("seed")!.Value;
         args.ThrowOnUnknown(Name);
         string data = RepositoryPaths.DefaultDataset;
         var preset = PresetLibrary.Load("mnist-small");

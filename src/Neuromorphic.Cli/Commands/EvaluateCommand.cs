@@ -9,13 +9,12 @@ public sealed class EvaluateCommand : ICliCommand
 {
     public string Name => "evaluate";
     public string Summary => "test a trained run on a dataset's test split";
-    public string Help => """
-        usage: neuromorphic evaluate --run RUN_DIR [--data DIR] [--limit-test N]
-
-        Runs the test split through the trained network (engine pipeline, read-out included), prints the
-        accuracy and the confusion matrix, and writes RUN_DIR/evaluation.json.
-        --data DIR   dataset folder (default: the embedded sample)
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("evaluate", "Runs the test split through the trained network (engine pipeline, read-out included), prints the\n" +
+                        "accuracy and the confusion matrix, and writes RUN_DIR/evaluation.json.",
+            CommonOptions.Run, CommonOptions.Data, CommonOptions.LimitTest),
+    ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {

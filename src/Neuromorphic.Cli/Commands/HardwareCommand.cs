@@ -12,19 +12,19 @@ public sealed class HardwareCommand : ICliCommand
 {
     public string Name => "hardware";
     public string Summary => "list, show or validate chip model files (hardware-models/*.yaml)";
-    public string Help => """
-        usage: neuromorphic hardware list [--dir DIR]
-               neuromorphic hardware show FILE|NAME [--dir DIR]
-               neuromorphic hardware validate FILE|DIR
-
-        list       every chip file in DIR (default hardware-models/): name, process, cores, neurons per core,
-                   weight bits, on-chip learning and file
-        show       every figure of one chip, with its unit, as the loader read it (SI prefixes; memory in
-                   bytes and bits). NAME is a chip name (case-insensitive) or file name in DIR.
-        validate   reads a chip file (or every chip file in a folder) and prints "ok", or the first problem
-                   as FILE:LINE: FIELD: PROBLEM with exit code 2
-        The file format is described in docs/hardware-model-format.md.
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("hardware list",
+            "Every chip file in DIR: name, process, cores, neurons per core, weight bits, on-chip learning and file.",
+            new CliOption("dir", "DIR", "the folder of chip files", DefaultNote: "hardware-models/")),
+        new("hardware show FILE|NAME",
+            "Every figure of one chip, with its unit, as the loader read it (SI prefixes; memory in bytes and bits). NAME is a\n" +
+            "chip name (case-insensitive) or file name in DIR.",
+            new CliOption("dir", "DIR", "the folder of chip files", DefaultNote: "hardware-models/")),
+        new("hardware validate FILE|DIR",
+            "Reads a chip file (or every chip file in a folder) and prints \"ok\", or the first problem as\n" +
+            "FILE:LINE: FIELD: PROBLEM with exit code 2. The file format is described in docs/hardware-model-format.md."),
+    ];
 
     public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {

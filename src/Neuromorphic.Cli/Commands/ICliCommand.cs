@@ -5,8 +5,10 @@ public interface ICliCommand
 {
     string Name { get; }
     string Summary { get; }
-    /// <summary>Full help text shown by `neuromorphic NAME --help`.</summary>
-    string Help { get; }
+    /// <summary>The command's forms with their options; `neuromorphic NAME --help` and the README are made from them.</summary>
+    IReadOnlyList<CliVerb> Verbs { get; }
+    /// <summary>Text shown after the options in --help (file formats, where results go), or null.</summary>
+    string? Notes => null;
     Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken);
 }
 

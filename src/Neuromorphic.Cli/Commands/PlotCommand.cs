@@ -5,16 +5,18 @@ public sealed class PlotCommand : ICliCommand
 {
     public string Name => "plot";
     public string Summary => "plot a run (receptive fields, weight norms, learning curves, energy)";
-    public string Help => $"""
-        usage: neuromorphic plot --run RUN_DIR [--kind all|{string.Join("|", RunPlots.Kinds)}]
-
-        Writes PNG and SVG files to RUN_DIR/plots. Energy plots need a 'simulate' of the run first.
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("plot", "Writes PNG and SVG files to RUN_DIR/plots. Energy plots need a 'simulate' of the run first, spiking plots a\n" +
+                    "'spiking softhebb'.",
+            CommonOptions.Run,
+            new CliOption("kind", "KIND", $"all, or one of {string.Join(", ", RunPlots.Kinds)}", Default: "all")),
+    ];
 
     public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
         string run = args.String("run") ?? throw new UserErrorException("plot needs --run RUN_DIR.");
-        string kind = args.String("kind", "all");
+        string kind = args.String("kind")!;
         args.ThrowOnUnknown(Name);
         EvaluateCommand.LoadModel(run);
         var plots = RunPlots.Make(run, kind == "all" ? RunPlots.Kinds : [kind]);

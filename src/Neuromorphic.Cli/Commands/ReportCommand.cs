@@ -5,11 +5,11 @@ public sealed class ReportCommand : ICliCommand
 {
     public string Name => "report";
     public string Summary => "write RUN_DIR/report.html (configuration, metrics, chip table, plots)";
-    public string Help => """
-        usage: neuromorphic report --run RUN_DIR
-
-        Writes one HTML file with no outside references (plots embedded), readable offline.
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("report", "Writes RUN_DIR/report.html: one HTML file with no outside references (plots embedded), readable offline.",
+            CommonOptions.Run),
+    ];
 
     public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {

@@ -10,20 +10,21 @@ public sealed class SimulateCommand : ICliCommand
 {
     public string Name => "simulate";
     public string Summary => "map a trained run onto chips and report accuracy, energy and latency";
-    public string Help => """
-        usage: neuromorphic simulate --run RUN_DIR [--hardware FILE|all] [--data DIR] [--limit-test N]
-
-        --hardware   a chip model file (YAML, see docs/hardware-model-format.md) or 'all' for every file in
-                     hardware-models/ (default: all)
-        For each chip: maps the network onto its cores, quantises the weights to its precision, runs the test
-        split through the engine with the chip as the cost model, and prints accuracy after quantisation,
-        energy per inference by category, latency, throughput and cores used. Writes RUN_DIR/hardware.json.
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("simulate", "For each chip: maps the network onto its cores, quantises the weights to its precision, runs the test\n" +
+                        "split through the engine with the chip as the cost model, and prints accuracy after quantisation, energy\n" +
+                        "per inference by category, latency, throughput and cores used. Writes RUN_DIR/hardware.json.",
+            CommonOptions.Run,
+            new CliOption("hardware", "FILE|all", "a chip model file (YAML, see docs/hardware-model-format.md) or 'all' for every file in hardware-models/",
+                Default: "all"),
+            CommonOptions.Data, CommonOptions.LimitTest),
+    ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
         string run = args.String("run") ?? throw new UserErrorException("simulate needs --run RUN_DIR.");
-        string hardware = args.String("hardware", "all");
+        string hardware = args.String("hardware")!;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);

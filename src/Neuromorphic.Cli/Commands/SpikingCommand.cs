@@ -12,30 +12,44 @@ public sealed class SpikingCommand : ICliCommand
 {
     public string Name => "spiking";
     public string Summary => "spiking SoftHebb inference (accuracy vs time steps), the CUBA network, the STDP WTA layer";
-    public string Help => """
-        usage: neuromorphic spiking softhebb --run RUN_DIR [--data DIR] [--steps 4,8,16,32,64] [--encoder regular|poisson]
-                                             [--limit-test N] [--power rate-threshold|linear] [--percentile 99.9]
-                                             [--fold-inhibition] [--batch 50] [--threads N] [--seed 1]
-               neuromorphic spiking cuba [--seconds 1] [--out DIR]
-               neuromorphic spiking wta [--samples N] [--limit-test N] [--data DIR] [--out DIR] [--seed 1]
-
-        softhebb  Converts the trained network to rate-coded integrate-and-fire layers (BN folded into the synapses,
-                  the Triangle's mean as lateral inhibition, the power P by rate-threshold neurons or ignored with
-                  --power linear, pooling on spike counts, a non-spiking accumulating read-out) and classifies the test
-                  split through the engine, one message per layer per step for a batch of images. Prints accuracy at
-                  each T beside the rate-based accuracy, and spikes and synaptic accumulates per image per layer.
-                  Writes RUN_DIR/spiking.json, RUN_DIR/plots/spiking-accuracy.{png,svg} and the raster of the first
-                  test image's layer-1 spikes, RUN_DIR/plots/spiking-raster-layer1.{png,svg}.
-                  --encoder     regular (deterministic integrate-and-fire input, default) or poisson
-                  --percentile  Λ of each layer: this percentile of its positive activations on 100 training images
-                  --threads     images of a batch simulated in parallel (default: all cores)
-        cuba      The CUBA benchmark (4000 current-based LIF neurons, p = 0.02, dt 0.1 ms) for --seconds of biological
-                  time: wall time, spikes, rates, synaptic events/s. Writes a raster of 400 neurons (the first 320 E and
-                  the first 80 I, coloured) and membrane traces of 3 neurons to DIR (default runs/cuba).
-        wta       Trains the STDP winner-take-all layer (784 -> 100, 350 ms per sample) on --samples training images
-                  of the MNIST sample (default 100), labels its neurons on them, tests on --limit-test test images
-                  (default 100); prints accuracy and samples/s, writes a raster of one test sample to DIR (default runs/wta).
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("spiking softhebb",
+            "Converts the trained network to rate-coded integrate-and-fire layers (BN folded into the synapses, the Triangle's\n" +
+            "mean as lateral inhibition, the power P by rate-threshold neurons or ignored with --power linear, pooling on spike\n" +
+            "counts, a non-spiking accumulating read-out) and classifies the test split through the engine. Prints accuracy at\n" +
+            "each T beside the rate-based accuracy, and spikes and synaptic accumulates per image per layer. Then records the\n" +
+            "first layer of one test image under regular and Poisson input coding. Writes RUN_DIR/spiking.json,\n" +
+            "RUN_DIR/spiking-traces.json and the plots spiking-accuracy, spike-raster, spike-raster-poisson and\n" +
+            "membrane-traces (PNG and SVG) into RUN_DIR/plots.",
+            CommonOptions.Run, CommonOptions.Data,
+            new CliOption("steps", "T1,T2,...", "time-step counts at which accuracy is read", Default: "4,8,16,32,64"),
+            new CliOption("encoder", "regular|poisson", "input coding: deterministic integrate-and-fire or Poisson", Default: "regular"),
+            CommonOptions.LimitTest,
+            new CliOption("power", "rate-threshold|linear", "how the power P is approximated", Default: "rate-threshold"),
+            new CliOption("percentile", "P", "Λ of each layer: this percentile of its positive activations on 100 training images", Default: "99.9"),
+            new CliOption("fold-inhibition", null, "fold the Triangle's lateral inhibition into the synapses"),
+            new CliOption("batch", "N", "images simulated together", Default: "50"),
+            new CliOption("threads", "N", "images of a batch simulated in parallel", DefaultNote: "all cores"),
+            new CliOption("seed", "N", "seed of the Poisson input", Default: "1"),
+            new CliOption("raster", "by-rate:N|most-active:N|map:K|all",
+                "the raster's neurons: N spread over the active neurons' spike counts, the N most active, feature map K, or all", Default: "by-rate:200"),
+            new CliOption("trace-image", "I", "the test image whose raster and membranes are recorded", Default: "0")),
+        new("spiking cuba",
+            "The CUBA benchmark (4000 current-based LIF neurons, p = 0.02, dt 0.1 ms): wall time, spikes, rates, synaptic\n" +
+            "events/s. Writes a raster of 400 neurons (the first 320 E and the first 80 I, coloured, population rate below)\n" +
+            "and membrane traces of 3 neurons.",
+            new CliOption("seconds", "S", "biological time simulated", Default: "1"),
+            new CliOption("out", "DIR", "output folder", Default: "runs/cuba")),
+        new("spiking wta",
+            "Trains the STDP winner-take-all layer (784 -> 100, 350 ms per sample) on training images of the MNIST sample,\n" +
+            "labels its neurons on them and tests it; prints accuracy and samples/s and writes a raster of one test sample.",
+            new CliOption("samples", "N", "training images", Default: "100"),
+            new CliOption("limit-test", "N", "test images", Default: "100"),
+            CommonOptions.Data,
+            new CliOption("out", "DIR", "output folder", Default: "runs/wta"),
+            new CliOption("seed", "N", "seed of weights and input spikes", Default: "1")),
+    ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
@@ -64,10 +78,9 @@ public sealed class SpikingCommand : ICliCommand
         return steps.Distinct().Order().ToArray();
     }
 
-    static double ParseDouble(CommandArguments args, string name, double fallback, double min, double max)
+    static double ParseDouble(CommandArguments args, string name, double min, double max)
     {
-        string? s = args.String(name);
-        if (s is null) return fallback;
+        string s = args.String(name)!;
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= min && v <= max))
             throw new UserErrorException($"--{name} must be a number in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got '{s}'.");
         return v;
@@ -79,27 +92,27 @@ public sealed class SpikingCommand : ICliCommand
         var options = new SoftHebbSpikingOptions
         {
             Data = args.String("data") ?? RepositoryPaths.DefaultDataset,
-            Steps = ParseSteps(args.String("steps", "4,8,16,32,64")),
-            Encoding = args.String("encoder", "regular") switch
+            Steps = ParseSteps(args.String("steps")!),
+            Encoding = args.String("encoder")! switch
             {
                 "regular" => SpikeInputEncoding.Regular,
                 "poisson" => SpikeInputEncoding.Poisson,
                 string e => throw new UserErrorException($"--encoder must be regular or poisson, got '{e}'."),
             },
-            Power = args.String("power", "rate-threshold") switch
+            Power = args.String("power")! switch
             {
                 "rate-threshold" => PowerApproximation.RateThreshold,
                 "linear" => PowerApproximation.Linear,
                 string p => throw new UserErrorException($"--power must be rate-threshold or linear, got '{p}'."),
             },
-            Percentile = ParseDouble(args, "percentile", 99.9, 1, 100),
+            Percentile = ParseDouble(args, "percentile", 1, 100),
             FoldInhibition = args.Flag("fold-inhibition"),
             LimitTest = args.Int("limit-test", min: 1),
-            Batch = args.Int("batch", min: 1) ?? 50,
+            Batch = args.Int("batch", min: 1)!.Value,
             Threads = args.Int("threads", min: 1) ?? Environment.ProcessorCount,
-            Seed = args.Int("seed") ?? 1,
-            Raster = ParseRaster(args.String("raster", "by-rate:200")),
-            TraceImage = args.Int("trace-image", min: 0) ?? 0,
+            Seed = args.Int("seed")!.Value,
+            Raster = ParseRaster(args.String("raster")!),
+            TraceImage = args.Int("trace-image", min: 0)!.Value,
         };
         args.ThrowOnUnknown(Name + " softhebb");
         await RunSoftHebbAsync(run, options, ct);
@@ -180,8 +193,8 @@ public sealed class SpikingCommand : ICliCommand
 
     async Task<int> CubaAsync(CommandArguments args, CancellationToken ct)
     {
-        double seconds = ParseDouble(args, "seconds", 1, 0.001, 1000);
-        string outDir = args.String("out") ?? Path.Combine("runs", "cuba");
+        double seconds = ParseDouble(args, "seconds", 0.001, 1000);
+        string outDir = args.String("out")!;
         args.ThrowOnUnknown(Name + " cuba");
         var result = SpikingBenchmarks.RunCuba(seconds);
         Console.WriteLine(CubaResult.Header);
@@ -214,7 +227,8 @@ public sealed class SpikingCommand : ICliCommand
         Directory.CreateDirectory(outDir);
         var written = new List<string>();
         if (spikes.Count > 0)
-            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "CUBA: 320 E (rows 0-319) and 80 I neurons (rows 320-399, neurons 3200-3279)", firstInhibitoryNeuron: 320),
+            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "CUBA: 320 E (rows 0-319) and 80 I neurons (rows 320-399, neurons 3200-3279)", firstInhibitoryNeuron: 320,
+                populationSize: rasterNeurons.Length),
                 Path.Combine(outDir, "cuba-raster")));
         if (series.Count > 0)
             written.AddRange(PlotExport.Save(Plots.ActivityTraces(series, "Time (ms)", "Membrane potential (mV)", "CUBA membrane traces"),
@@ -230,11 +244,11 @@ public sealed class SpikingCommand : ICliCommand
 
     async Task<int> WtaAsync(CommandArguments args, CancellationToken ct)
     {
-        int samples = args.Int("samples", min: 1) ?? 100;
-        int testCount = args.Int("limit-test", min: 1) ?? 100;
+        int samples = args.Int("samples", min: 1)!.Value;
+        int testCount = args.Int("limit-test", min: 1)!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
-        string outDir = args.String("out") ?? Path.Combine("runs", "wta");
-        int seed = args.Int("seed") ?? 1;
+        string outDir = args.String("out")!;
+        int seed = args.Int("seed")!.Value;
         args.ThrowOnUnknown(Name + " wta");
         if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, samples);
@@ -265,7 +279,7 @@ public sealed class SpikingCommand : ICliCommand
             .Select(s => ((s.Sequence - testStart) * config.DtMs, s.Neuron)).ToList();
         var written = new List<string>();
         if (spikes.Count > 0)
-            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "STDP WTA: output spikes for test image 0", markerSize: 2), Path.Combine(outDir, "wta-raster")));
+            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "STDP WTA: output spikes for test image 0", markerSize: 2, populationSize: config.Neurons), Path.Combine(outDir, "wta-raster")));
         RunDirectory.WriteJson(outDir, "wta.json", new
         {
             data, TrainSamples = train.Count, TestSamples = test.Count, Accuracy = accuracy,

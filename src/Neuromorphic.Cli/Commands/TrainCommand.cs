@@ -8,25 +8,24 @@ public sealed class TrainCommand : ICliCommand
 {
     public string Name => "train";
     public string Summary => "train a SoftHebb network (Hebbian phase, features, read-out) and evaluate it";
-    public string Help => $"""
-        usage: neuromorphic train --preset NAME|FILE [--data DIR] [--schedule concurrent|successive] [--seed N]
-                                  [--out RUN_DIR] [--limit-train N] [--limit-test N] [--classifier-epochs N]
-                                  [--checkpoint-every BATCHES] [--resume] [--lockstep]
-
-        --preset             a built-in preset ({string.Join(", ", PresetLibrary.Names)}) or a preset JSON file
-        --data DIR           dataset folder in its standard format, or an image folder (train/, val/, one
-                             subfolder per class; images resized to the preset's input) (default: datasets/mnist-sample)
-        --schedule           concurrent: all Hebbian layers learn in one pipelined pass (default);
-                             successive: one pass per layer, as in the paper
-        --seed N             seed of weights, data order, augmentation and dropout (default 0)
-        --out RUN_DIR        run directory (default runs/PRESET-seedN)
-        --limit-train N      use the first N training images; --limit-test N likewise
-        --classifier-epochs  override the preset's read-out epochs
-        --checkpoint-every   consistent checkpoint every this many Hebbian batches (default 500)
-        --resume             continue from RUN_DIR/checkpoint.ckpt after an interruption
-        --lockstep           admit one Hebbian batch at a time (no pipelining between layers): the
-                             baseline for measuring what the engine's pipelining gains; same results
-        """;
+    public IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("train", "Trains a SoftHebb network from a preset: the Hebbian phase through the engine, feature extraction,\n" +
+                     "the supervised read-out, then the test accuracy, all into the run directory.",
+            new CliOption("preset", "NAME|FILE", $"a built-in preset ({string.Join(", ", PresetLibrary.Names)}) or a preset JSON file", DefaultNote: "required"),
+            new CliOption("data", "DIR", "dataset folder in its standard format, or an image folder (train/, val/, one subfolder per class)",
+                DefaultNote: "the shipped sample datasets/mnist-sample"),
+            new CliOption("schedule", "concurrent|successive", "concurrent: all Hebbian layers learn in one pipelined pass; successive: one pass per layer, as in the paper",
+                Default: "concurrent"),
+            new CliOption("seed", "N", "seed of weights, data order, augmentation and dropout", Default: "0"),
+            new CliOption("out", "RUN_DIR", "run directory", DefaultNote: "runs/PRESET-seedN"),
+            new CliOption("limit-train", "N", "use the first N training images", DefaultNote: "all"),
+            new CliOption("limit-test", "N", "use the first N test images", DefaultNote: "all"),
+            new CliOption("classifier-epochs", "N", "read-out epochs", DefaultNote: "the preset's"),
+            new CliOption("checkpoint-every", "BATCHES", "a consistent checkpoint every this many Hebbian batches (0: none)", Default: "500"),
+            new CliOption("resume", null, "continue from RUN_DIR/checkpoint.ckpt after an interruption"),
+            new CliOption("lockstep", null, "admit one Hebbian batch at a time (no pipelining between layers): the baseline for what pipelining gains; same results")),
+    ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
@@ -51,10 +50,10 @@ public sealed class TrainCommand : ICliCommand
     {
         string presetName = args.String("preset") ?? throw new UserErrorException("train needs --preset NAME|FILE; built-in presets: " + string.Join(", ", PresetLibrary.Names));
         preset = LoadPreset(presetName);
-        int seed = args.Int("seed") ?? 0;
+        int seed = args.Int("seed")!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
-        var schedule = args.String("schedule", "concurrent") switch
+        var schedule = args.String("schedule")! switch
         {
             "concurrent" => HebbianSchedule.Concurrent,
             "successive" => HebbianSchedule.Successive,
@@ -70,7 +69,7 @@ public sealed class TrainCommand : ICliCommand
             LimitTrain = args.Int("limit-train", min: 1),
             LimitTest = args.Int("limit-test", min: 1),
             ClassifierEpochs = args.Int("classifier-epochs", min: 1),
-            CheckpointEveryBatches = args.Int("checkpoint-every", min: 0) ?? 500,
+            CheckpointEveryBatches = args.Int("checkpoint-every", min: 0)!.Value,
             Resume = args.Flag("resume"),
             Lockstep = args.Flag("lockstep"),
         };
