@@ -107,3 +107,22 @@ public sealed class SpikeRasterRateTests
     public void A_blank_time_unit_is_rejected() =>
         Assert.Throws<ArgumentException>("time", () => Plots.SpikeRaster(FourSpikes, "t", time: new RasterTime(" ", 1), populationSize: 10));
 }
+
+public sealed class SpikeRasterRateBinningBugTests
+{
+    [Fact]
+    public void Rate_bins_of_a_tenth_of_a_millisecond_hold_the_spikes_that_fall_in_them()
+    {
+        // One neuron, spikes at 0.3, 0.3 and 0.5 ms, bins of 0.1 ms: [0.3, 0.4) holds 2 spikes (20 /ms), [0.4, 0.5)
+        // none, [0.5, 0.6) one (10 /ms). Binning by floor(t / 0.1) in floating point puts 0.3 (0.3 / 0.1 =
+        // 2.9999999999999996) into the bin that starts at 0.2, which does not contain it.
+        var model = Plots.SpikeRaster([(0.3, 0), (0.3, 0), (0.5, 0)], "t", time: RasterTime.Milliseconds(0.1), populationSize: 1);
+        var line = Assert.Single(model.Series.OfType<OxyPlot.Series.StairStepSeries>());
+        (double X, double Y)[] expected = [(0.3, 20), (0.4, 0), (0.5, 10), (0.6, 10)];
+        string actual = string.Join(", ", line.Points.Select(p => $"({p.X:R}, {p.Y:R})"));
+        Assert.True(line.Points.Count == expected.Length, $"points {actual}");
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(line.Points[i].X - expected[i].X) < 1e-9 && Math.Abs(line.Points[i].Y - expected[i].Y) < 1e-6,
+                $"point {i}: expected ({expected[i].X}, {expected[i].Y}); points {actual}");
+    }
+}
