@@ -68,17 +68,28 @@ public static partial class Plots
         return model;
     }
 
+    const int MaxRateBins = 100_000;
+
     /// <summary>The lower panel: a step line of spikes per neuron per time unit in bins of <see cref="RasterTime.RateBin"/>.</summary>
     static void AddPopulationRate(PlotModel model, IReadOnlyList<(double Time, int Neuron)> spikes, int neurons, RasterTime time)
     {
         model.Axes.Add(PlotStyle.Axis(new LinearAxis { Key = "rate", Minimum = 0, MaximumPadding = 0.1, EndPosition = 0.26 },
             AxisPosition.Left, $"Rate (/neuron/{time.Unit})"));
         if (spikes.Count == 0) return;
-        double first = spikes.Min(s => s.Time), last = spikes.Max(s => s.Time);
-        double origin = Math.Floor(first / time.RateBin) * time.RateBin;
-        int bins = (int)Math.Min(100_000, Math.Floor((last - origin) / time.RateBin) + 1);
+        // Bin indices in whole bins from zero, nudged up by 1e-9 of a bin (relative beyond one): 0.3 / 0.1 is 2.9999999999999996 in
+        // binary floating point, and a spike on a bin edge belongs to the bin that starts there.
+        long Bin(double t)
+        {
+            double x = t / time.RateBin;
+            return (long)Math.Floor(x + 1e-9 * Math.Max(1, Math.Abs(x)));
+        }
+        long firstBin = spikes.Min(s => Bin(s.Time)), lastBin = spikes.Max(s => Bin(s.Time));
+        if (lastBin - firstBin >= MaxRateBins)
+            throw new ArgumentException($"The spikes span {lastBin - firstBin + 1:N0} rate bins; at most {MaxRateBins:N0} are drawn: use a wider bin.", nameof(time));
+        int bins = (int)(lastBin - firstBin + 1);
+        double origin = firstBin * time.RateBin;
         var counts = new long[bins];
-        foreach (var (t, _) in spikes) counts[Math.Min(bins - 1, (int)((t - origin) / time.RateBin))]++;
+        foreach (var (t, _) in spikes) counts[Bin(t) - firstBin]++;
         var line = new StairStepSeries { YAxisKey = "rate", Color = PlotStyle.Colour(2), StrokeThickness = 1.5, Title = null };
         for (int b = 0; b < bins; b++) line.Points.Add(new DataPoint(origin + b * time.RateBin, counts[b] / (neurons * time.RateBin)));
         line.Points.Add(new DataPoint(origin + bins * time.RateBin, counts[^1] / (neurons * time.RateBin)));

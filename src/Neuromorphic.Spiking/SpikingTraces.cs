@@ -88,6 +88,9 @@ public sealed record MembraneTrace(int Neuron, int FeatureMap, int Y, int X, flo
 public sealed record SpikingTraces(int Layer, int TestImage, int Label, int Steps, int FeatureMaps, int Height, int Width,
     IReadOnlyList<LayerRaster> Rasters, IReadOnlyList<MembraneTrace> Membranes)
 {
+    /// <summary>The most spike records one recording keeps (24 bytes each: 400 MB).</summary>
+    public const long MaxRecords = 1L << 24;
+
     /// <summary>Runs test image <paramref name="image"/> through <paramref name="network"/> for <paramref name="steps"/>
     /// steps with each encoding, recording layer <paramref name="layer"/>'s spikes (a raster per encoding, neurons chosen
     /// by <paramref name="selection"/> on the first encoding's run so both rasters show the same rows) and the membranes
@@ -106,8 +109,13 @@ public sealed record SpikingTraces(int Layer, int TestImage, int Label, int Step
 
         async Task<ActorTrace> Run(SpikeInputEncoding encoding, int[]? neurons)
         {
+            // Image 0's neurons fire at most once a step, so this holds every record; the buffers are allocated up front.
+            long capacity = (long)steps * (neurons?.Length ?? conv.Neurons);
+            if (capacity > MaxRecords)
+                throw new ArgumentException($"Recording {steps} steps of {neurons?.Length ?? conv.Neurons:N0} neurons may need {capacity:N0} records; " +
+                                            $"at most {MaxRecords:N0} are kept: record fewer steps.", nameof(steps));
             var recorder = new TraceRecorder();
-            recorder.Watch(new TraceSelection(actor, Neurons: neurons, Capacity: 1 << 24));
+            recorder.Watch(new TraceSelection(actor, Neurons: neurons, Capacity: (int)Math.Max(1, capacity)));
             await SpikingSoftHebb.EvaluateAsync(network, one, [steps], encoding, seed, trace: recorder, cancellationToken: cancellationToken).ConfigureAwait(false);
             return recorder.For(actor)!;
         }
