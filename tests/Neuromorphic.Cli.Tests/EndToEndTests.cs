@@ -5,7 +5,7 @@ namespace Neuromorphic.Cli.Tests;
 
 /// <summary>
 /// One tiny run through the whole tool, made once for the collection: train (300 images, 2 read-out epochs),
-/// evaluate, simulate on every shipped chip, plot, report. The tests check what each step left behind.
+/// evaluate, simulate on every shipped chip, run as spikes, plot, report. The tests check what each step left behind.
 /// </summary>
 public sealed class TinyRun : IDisposable
 {
@@ -15,6 +15,7 @@ public sealed class TinyRun : IDisposable
     public CliResult Train { get; }
     public CliResult Evaluate { get; }
     public CliResult Simulate { get; }
+    public CliResult Spiking { get; }
     public CliResult Plot { get; }
     public CliResult Report { get; }
     public TimeSpan Elapsed { get; }
@@ -27,6 +28,7 @@ public sealed class TinyRun : IDisposable
         // Each later step runs even when an earlier one failed; the tests say which one it was.
         Evaluate = Cli.Run("evaluate", "--run", Run, "--limit-test", "100");
         Simulate = Cli.Run("simulate", "--run", Run, "--hardware", "all", "--limit-test", "50");
+        Spiking = Cli.Run("spiking", "softhebb", "--run", Run, "--limit-test", "50", "--steps", "4,8", "--raster", "by-rate:50");
         Plot = Cli.Run("plot", "--run", Run);
         Report = Cli.Run("report", "--run", Run);
         Elapsed = clock.Elapsed;
@@ -98,6 +100,30 @@ public class EndToEndTests(TinyRun run)
         }
         foreach (var o in outcomes.Where(o => o.GetProperty("energy").ValueKind != JsonValueKind.Object))
             Assert.False(string.IsNullOrWhiteSpace(o.GetProperty("failure").GetString()), o.ToString());
+    }
+
+    [Fact]
+    public void Spiking_writes_accuracy_per_T_a_raster_of_the_chosen_neurons_and_membranes()
+    {
+        Succeeded(run.Spiking, "spiking softhebb");
+        var spiking = run.ReadJson("spiking.json");
+        Assert.Equal([4, 8], spiking.GetProperty("steps").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(50, spiking.GetProperty("samples").GetInt32());
+        var traces = run.ReadJson("spiking-traces.json");
+        Assert.Equal(8, traces.GetProperty("steps").GetInt32());
+        var rasters = traces.GetProperty("rasters").EnumerateArray().ToList();
+        Assert.Equal(["regular", "poisson"], rasters.Select(r => r.GetProperty("encoding").GetString()));
+        foreach (var r in rasters)
+        {
+            int rows = r.GetProperty("neurons").GetArrayLength();
+            Assert.InRange(rows, 1, 50);
+            Assert.All(r.GetProperty("rows").EnumerateArray(), row => Assert.InRange(row.GetInt32(), 0, rows - 1));
+            Assert.All(r.GetProperty("steps").EnumerateArray(), t => Assert.InRange(t.GetInt32(), 1, 8));
+        }
+        Assert.Equal(rasters[0].GetProperty("neurons").ToString(), rasters[1].GetProperty("neurons").ToString());
+        var membranes = traces.GetProperty("membranes").EnumerateArray().ToList();
+        Assert.InRange(membranes.Count, 1, 3);
+        Assert.All(membranes, m => Assert.Equal(8, m.GetProperty("values").GetArrayLength()));
     }
 
     [Fact]
