@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Neuromorphic.Cli;
 using Neuromorphic.Cli.Commands;
 
 // The `neuromorphic` tool: the generic host composes the libraries (configuration, logging, DI);
@@ -51,32 +52,17 @@ if (args.Skip(1).Any(a => a is "--help" or "-h"))
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); Console.Error.WriteLine("cancelling..."); };
+var words = args.Skip(1).ToList();
+// --verbose is the tool's own switch, for every command: a failure then also prints its stack trace.
+bool verbose = words.Remove("--verbose");
 try
 {
-    var words = args.Skip(1).ToList();
     return await command.RunAsync(new CommandArguments(words, CliHelp.VerbFor(command, words)?.Options ?? command.Verbs.SelectMany(v => v.Options)), cancel.Token);
 }
-catch (UserErrorException e)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
-}
-catch (Exception e) when (e is Neuromorphic.Datasets.DatasetFormatException or Neuromorphic.Learning.Pipeline.DatasetMismatchException
-                               or Neuromorphic.Datasets.Download.DatasetDownloadException)
-{
-    // A dataset that cannot be read, that does not fit the preset (image size, classes), or that failed to download
-    // (network, checksum, size: the message names the URL and says to run the command again).
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
-}
-catch (Neuromorphic.Engine.ActorFailedException e) when (e.GetBaseException() is Neuromorphic.Datasets.DatasetFormatException bad)
-{
-    // A damaged image found mid-run (images are read batch by batch) stops the run through the actor that read it.
-    Console.Error.WriteLine($"error: {bad.Message} (found by actor '{e.ActorName}')");
-    return 2;
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.Error.WriteLine("cancelled.");
-    return 130;
+    var (code, message) = Failures.Describe(e);
+    Console.Error.WriteLine(code == Failures.Cancelled ? message : $"error: {message}");
+    if (verbose) Console.Error.WriteLine(e);
+    return code;
 }

@@ -13,6 +13,9 @@ public static class RunDirectory
     public const string RunInfoFile = "run.json";
     public const string MetricsFile = "metrics.json";
     public const string HardwareFile = "hardware.json";
+    public const string EvaluationFile = "evaluation.json";
+    /// <summary>Which model each derived file was made from: file name → the model's checksum at the time.</summary>
+    public const string ProvenanceFile = "provenance.json";
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -20,6 +23,71 @@ public static class RunDirectory
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>A run file parsed, or null when the run has none; a damaged file is one clear error naming it.</summary>
+    public static JsonDocument? ReadJson(string directory, string file)
+    {
+        string path = Path.Combine(directory, file);
+        if (!File.Exists(path)) return null;
+        try { return JsonDocument.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw Damaged(path, e); }
+    }
+
+    /// <summary>A run file read into its record, or null when the run has none.</summary>
+    public static T? Read<T>(string directory, string file) where T : class
+    {
+        string path = Path.Combine(directory, file);
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new JsonException("the file holds null"); }
+        catch (JsonException e) { throw Damaged(path, e); }
+    }
+
+    /// <summary>Reading the fields of run files that parse but do not hold what their writer writes (edited by hand,
+    /// or from another version) fails with one error naming the run and what was being made.</summary>
+    public static T Reading<T>(string directory, string what, Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
+        {
+            throw new Commands.UserErrorException(
+                $"{directory}: its files do not hold what {what} needs ({e.Message}); rerun the command that wrote them.", e);
+        }
+    }
+
+    static Commands.UserErrorException Damaged(string path, JsonException e) =>
+        new($"{path} is not a valid run file ({e.Message}); rerun the command that writes it.", e);
+
+    /// <summary>The SHA-256 (hex) of the run's model.ckpt, which names the model that derived files were made from.</summary>
+    public static string ModelChecksum(string run)
+    {
+        string path = Path.Combine(run, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile);
+        if (!File.Exists(path)) throw new Commands.UserErrorException($"{run} holds no trained model ({path} is missing); train it first.");
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    /// <summary>Writes a file derived from the run's model (metrics, evaluation, chip results, spiking results) and
+    /// records the model's checksum beside it, so a file left from another model is never shown as this one's.</summary>
+    public static void WriteDerived<T>(string run, string file, T value)
+    {
+        WriteJson(run, file, value);
+        var provenance = Read<Dictionary<string, string>>(run, ProvenanceFile) ?? [];
+        provenance[file] = ModelChecksum(run);
+        WriteJson(run, ProvenanceFile, new SortedDictionary<string, string>(provenance, StringComparer.Ordinal));
+    }
+
+    /// <summary>Refuses a run whose derived files were made from another model than the one it now holds.</summary>
+    public static void CheckDerived(string run)
+    {
+        var provenance = Read<Dictionary<string, string>>(run, ProvenanceFile);
+        if (provenance is null) return;
+        string model = ModelChecksum(run);
+        var stale = provenance.Where(p => p.Value != model && File.Exists(Path.Combine(run, p.Key))).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        if (stale.Count > 0)
+            throw new Commands.UserErrorException(
+                $"{run}: {string.Join(", ", stale)} {(stale.Count == 1 ? "was" : "were")} made from another model than its model.ckpt " +
+                $"(sha256 {model[..12]}); rerun the commands that write {(stale.Count == 1 ? "it" : "them")} (evaluate, simulate, spiking softhebb) or delete {(stale.Count == 1 ? "it" : "them")}.");
+    }
 
     public static void WriteJson<T>(string directory, string file, T value) =>
         WriteAtomically(Path.Combine(directory, file), JsonSerializer.Serialize(value, Json));

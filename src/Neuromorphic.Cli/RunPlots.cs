@@ -28,14 +28,21 @@ public static class RunPlots
     public const string SpikingTracesFile = "spiking-traces.json";
 
     /// <summary>Makes the plots of the given kinds that the run's files allow; returns (kind, caption, model).</summary>
-    public static List<(string Kind, string Caption, PlotModel Model)> Make(string run, IEnumerable<string> kinds)
+    public static List<(string Kind, string Caption, PlotModel Model)> Make(string run, IEnumerable<string> kinds) =>
+        RunDirectory.Reading(run, "the plots", () =>
+        {
+            RunDirectory.CheckDerived(run);
+            return MakePlots(run, kinds);
+        });
+
+    static List<(string Kind, string Caption, PlotModel Model)> MakePlots(string run, IEnumerable<string> kinds)
     {
         var plots = new List<(string, string, PlotModel)>();
         var model = TrainedModel.Load(run);
-        using var metrics = ReadJson(run, RunDirectory.MetricsFile);
-        using var hardware = ReadJson(run, RunDirectory.HardwareFile);
-        using var spiking = ReadJson(run, SpikingFile);
-        var traces = ReadTraces(run);
+        using var metrics = RunDirectory.ReadJson(run, RunDirectory.MetricsFile);
+        using var hardware = RunDirectory.ReadJson(run, RunDirectory.HardwareFile);
+        using var spiking = RunDirectory.ReadJson(run, SpikingFile);
+        var traces = RunDirectory.Read<SpikingTraces>(run, SpikingTracesFile);
         foreach (var kind in kinds)
         {
             switch (kind)
@@ -209,17 +216,5 @@ public static class RunPlots
             double? accuracy = o.GetProperty("accuracy").ValueKind == JsonValueKind.Number ? o.GetProperty("accuracy").GetDouble() : null;
             yield return new ChipEnergy(o.GetProperty("chip").GetString()!, accuracy, e.GetProperty("totalJ").GetDouble(), parts);
         }
-    }
-
-    static SpikingTraces? ReadTraces(string run)
-    {
-        string path = Path.Combine(run, SpikingTracesFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<SpikingTraces>(File.ReadAllText(path), RunDirectory.Json) : null;
-    }
-
-    static JsonDocument? ReadJson(string run, string file)
-    {
-        string path = Path.Combine(run, file);
-        return File.Exists(path) ? JsonDocument.Parse(File.ReadAllText(path)) : null;
     }
 }

@@ -9,15 +9,19 @@ public static class RunReportWriter
 {
     public const string ReportFile = "report.html";
 
-    public static string Write(string run)
+    public static string Write(string run) => RunDirectory.Reading(run, "the report", () => WriteReport(run));
+
+    static string WriteReport(string run)
     {
         var summary = new List<KeyValuePair<string, string>>();
         var tables = new List<ReportTable>();
-        using var info = Read(run, RunDirectory.RunInfoFile);
-        using var metrics = Read(run, RunDirectory.MetricsFile);
-        using var hardware = Read(run, RunDirectory.HardwareFile);
+        using var info = RunDirectory.ReadJson(run, RunDirectory.RunInfoFile);
+        using var metrics = RunDirectory.ReadJson(run, RunDirectory.MetricsFile);
+        using var hardware = RunDirectory.ReadJson(run, RunDirectory.HardwareFile);
+        RunDirectory.CheckDerived(run);
         if (info is not null)
             foreach (var p in info.RootElement.EnumerateObject()) summary.Add(new(Label(p.Name), p.Value.ToString()));
+        summary.Add(new("model sha256", RunDirectory.ModelChecksum(run)));
         if (metrics is not null)
         {
             var m = metrics.RootElement;
@@ -119,10 +123,4 @@ public static class RunReportWriter
     static string Pct(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + NoBreak + "%";
     static string Si(double value, string unit) => SiUnits.Format(value, unit).Replace(' ', NoBreak);
     static string F(double v, int digits) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
-
-    static JsonDocument? Read(string run, string file)
-    {
-        string path = Path.Combine(run, file);
-        return File.Exists(path) ? JsonDocument.Parse(File.ReadAllText(path)) : null;
-    }
 }

@@ -142,7 +142,7 @@ public class HardwareCommandTests
     [InlineData(new[] { "hardware", "lst" }, "'lst'")]
     [InlineData(new[] { "hardware", "show" }, "chip")]
     [InlineData(new[] { "hardware", "validate" }, "chip file")]
-    [InlineData(new[] { "hardware", "list", "--verbose" }, "--verbose")]
+    [InlineData(new[] { "hardware", "list", "--verbosity" }, "--verbosity")] // --verbose is the tool's own switch (stack traces)
     [InlineData(new[] { "hardware", "validate", "a.yaml", "b.yaml" }, "'b.yaml'")]
     public void Hardware_usage_mistakes(string[] args, string mention) =>
         Cli.AssertUserError(Cli.Run(args), mention);

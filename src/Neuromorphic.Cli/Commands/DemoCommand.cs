@@ -41,7 +41,7 @@ public sealed class DemoCommand : ICliCommand
         {
             Preset = preset, DataDirectory = data, RunDirectory = run, Seed = seed, Schedule = HebbianSchedule.Concurrent,
         }, cancellationToken);
-        RunDirectory.WriteJson(run, RunDirectory.MetricsFile, result);
+        RunDirectory.WriteDerived(run, RunDirectory.MetricsFile, result);
         Console.WriteLine($"    test accuracy {100 * result.TestAccuracy:F2} % ({result.TestImages:N0} images)");
 
         Console.WriteLine("2/5 simulating on every chip in hardware-models/");

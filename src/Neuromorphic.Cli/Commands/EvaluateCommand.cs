@@ -28,7 +28,7 @@ public sealed class EvaluateCommand : ICliCommand
         var interval = result.Interval;
         Console.WriteLine($"accuracy {100 * result.Accuracy:F2} % ({interval}) on {result.Samples:N0} test images of {data}");
         Console.WriteLine(ConfusionText(result.Confusion, test.ClassNames));
-        RunDirectory.WriteJson(run, "evaluation.json", new
+        RunDirectory.WriteDerived(run, RunDirectory.EvaluationFile, new
         {
             data, result.Samples, result.Accuracy, AccuracyLow95 = interval.Low, AccuracyHigh95 = interval.High, Confusion = ToJagged(result.Confusion),
             EngineWallSeconds = result.Report.WallTime.TotalSeconds, result.Report.EngineOverheadFraction,

@@ -42,7 +42,7 @@ public sealed class SimulateCommand : ICliCommand
         var preset = PresetLibrary.Load(Path.Combine(run, SoftHebbTrainer.PresetFile));
         var test = EvaluateCommand.OpenTest(data, limit, preset);
         var outcomes = await ChipSimulation.RunAsync(run, catalog.Chips, test, progress, ct);
-        RunDirectory.WriteJson(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
+        RunDirectory.WriteDerived(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
         return outcomes;
     }
 

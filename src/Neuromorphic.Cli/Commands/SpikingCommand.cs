@@ -165,7 +165,7 @@ public sealed class SpikingCommand : ICliCommand
             rows.Add(new { T = t, Accuracy = result.Accuracy[i], Layers = result.Layers.Select((l, k) => new { l.Name, SpikesPerImage = perLayer[k].Spikes, SynapticAccumulatesPerImage = perLayer[k].Acc }).ToArray() });
         }
 
-        RunDirectory.WriteJson(run, RunPlots.SpikingFile, new
+        RunDirectory.WriteDerived(run, RunPlots.SpikingFile, new
         {
             o.Data, Samples = result.Samples, Encoder = o.Encoding.ToString(), Power = o.Power.ToString(), o.Percentile, o.FoldInhibition,
             RateAccuracy = rate.Accuracy, Steps = result.Steps, result.Accuracy, ByT = rows,
@@ -186,7 +186,7 @@ public sealed class SpikingCommand : ICliCommand
         {
             throw new UserErrorException("--raster: " + e.Message.Split(Environment.NewLine)[0], e);
         }
-        RunDirectory.WriteJson(run, RunPlots.SpikingTracesFile, traces);
+        RunDirectory.WriteDerived(run, RunPlots.SpikingTracesFile, traces);
         var written = RunPlots.Save(run, RunPlots.Make(run, RunPlots.SpikingKinds));
         Console.WriteLine($"wrote {Path.Combine(run, RunPlots.SpikingFile)}, {Path.Combine(run, RunPlots.SpikingTracesFile)}, {string.Join(", ", written)}");
     }

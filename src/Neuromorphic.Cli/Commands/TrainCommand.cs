@@ -39,7 +39,7 @@ public sealed class TrainCommand : ICliCommand
         Console.WriteLine($"GEMM back-end: {info.Gemm}");
 
         var result = await new SoftHebbTrainer(new ConsoleProgress()).RunAsync(options, cancellationToken);
-        RunDirectory.WriteJson(options.RunDirectory, RunDirectory.MetricsFile, result);
+        RunDirectory.WriteDerived(options.RunDirectory, RunDirectory.MetricsFile, result);
         Console.WriteLine($"test accuracy {100 * result.TestAccuracy:F2} % ({result.TestAccuracyInterval}) on {result.TestImages:N0} images; " +
                           $"wall {result.WallSeconds:F1} s; peak memory {result.PeakMemoryBytes / (1024.0 * 1024):F0} MiB");
         Console.WriteLine($"run directory: {options.RunDirectory}");
