@@ -46,10 +46,30 @@ public static class RunReportWriter
                 ]).ToList()));
         }
         if (hardware is not null) tables.AddRange(ChipTables(hardware.RootElement.GetProperty("outcomes").EnumerateArray().ToList()));
+        using var spiking = RunDirectory.ReadJson(run, RunPlots.SpikingFile);
+        if (spiking is not null) tables.Add(SpikingTable(spiking.RootElement));
 
         var figures = RunPlots.Make(run, RunPlots.Kinds).Select(p => ReportFigure.FromPlot(p.Caption, p.Model)).ToList();
         string title = metrics is not null ? $"Neuromorphic run: {metrics.RootElement.GetProperty("preset").GetString()}" : "Neuromorphic run";
         return HtmlReport.Save(new ReportContent(title, summary, tables, figures), Path.Combine(run, ReportFile));
+    }
+
+    /// <summary>Spiking inference: accuracy and spikes per image at each number of time steps.</summary>
+    static ReportTable SpikingTable(JsonElement s)
+    {
+        var byT = s.GetProperty("byT").EnumerateArray().ToList();
+        var layers = byT.Count == 0 ? [] : byT[0].GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()!).ToList();
+        var columns = new List<string> { "time steps", "spiking accuracy", "rate-based accuracy" };
+        columns.AddRange(layers.Select(l => $"{l} spikes/image"));
+        double rate = s.GetProperty("rateAccuracy").GetDouble();
+        return new ReportTable(
+            $"Spiking inference on {s.GetProperty("samples").GetInt32():N0} test images ({s.GetProperty("encoder").GetString()!.ToLowerInvariant()} input coding)",
+            columns,
+            byT.Select(t => (IReadOnlyList<string>)
+            [
+                t.GetProperty("t").ToString(), Pct(t.GetProperty("accuracy").GetDouble()), Pct(rate),
+                .. t.GetProperty("layers").EnumerateArray().Select(l => F(l.GetProperty("spikesPerImage").GetDouble(), 0)),
+            ]).ToList());
     }
 
     /// <summary>

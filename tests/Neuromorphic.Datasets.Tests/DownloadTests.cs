@@ -100,8 +100,9 @@ public sealed class DownloadTests
         // A partial file of wrong bytes: if they were kept, the checksum would fail.
         Directory.CreateDirectory(Path.Combine(dir, DatasetDownloader.StagingFolderName));
         File.WriteAllBytes(Path.Combine(dir, DatasetDownloader.StagingFolderName, "train-labels-idx1-ubyte.gz.part"), new byte[1000]);
+        string source = MnistSource; // on the test's thread: a missing ../shared skips the test here, not in the server
         using var server = new LoopbackHttpServer(r =>
-            File.Exists(Path.Combine(MnistSource, r.Path)) ? Reply.ForFile(File.ReadAllBytes(Path.Combine(MnistSource, r.Path)), r, honourRange: false) : Reply.NotFound);
+            File.Exists(Path.Combine(source, r.Path)) ? Reply.ForFile(File.ReadAllBytes(Path.Combine(source, r.Path)), r, honourRange: false) : Reply.NotFound);
 
         await DownloadAsync(DatasetCatalog.Mnist, dir, server);
 
