@@ -98,7 +98,7 @@ public class RunDirectoryTests(ITestOutputHelper output)
     public async Task A_run_killed_at_random_points_of_each_phase_resumes_to_the_same_model_bytes()
     {
         using var tmp = new TempDir();
-        string[] args = ["train", "--preset", "mnist-small", "--limit-train", "300", "--limit-test", "100", "--classifier-epochs", "6", "--checkpoint-every", "3"];
+        string[] args = ["train", "--preset", "mnist-small", "--limit-train", "300", "--limit-test", "100", "--classifier-epochs", "12", "--checkpoint-every", "3"];
         string straight = tmp.File("straight");
         TimeSpan[] starts, ends;
         using (var child = new Child(null, [.. args, "--out", straight]))
@@ -113,15 +113,25 @@ public class RunDirectoryTests(ITestOutputHelper output)
         var rng = new Random(20240611);
         for (int i = 0; i < phases.Length; i++)
         {
-            string run = tmp.File($"killed-{i}");
-            var delay = (ends[i] - starts[i]) * (0.2 + 0.4 * rng.NextDouble());
-            using (var child = new Child(phases[i], [.. args, "--out", run]))
+            string run = "";
+            TimeSpan delay = default;
+            // The machine's speed varies (2 shared cores): a child that finished before the kill is run again with an
+            // earlier kill point, never counted as a pass.
+            bool killed = false;
+            for (int attempt = 0; !killed; attempt++)
             {
+                Assert.True(attempt < 4, $"the child finished before it could be killed in '{phases[i]}' four times");
+                run = tmp.File($"killed-{i}-{attempt}");
+                delay = (ends[i] - starts[i]) * ((0.1 + 0.4 * rng.NextDouble()) / (1 << attempt));
+                using var child = new Child(phases[i], [.. args, "--out", run]);
                 await child.Reached.Task.WaitAsync(TimeSpan.FromSeconds(120));
+                // In the Hebbian phase the kill comes after its first checkpoint: before it there is nothing to resume.
+                while (i == 0 && !File.Exists(Path.Combine(run, "checkpoint.ckpt")) && !child.HasExited) await Task.Delay(5);
                 await Task.Delay(delay);
-                if (i == 0) Assert.Throws<UserErrorException>(() => RunLock.Acquire(run)); // the child holds the directory
-                Assert.False(child.HasExited, $"the child finished before it could be killed in '{phases[i]}' ({delay.TotalMilliseconds:F0} ms in)");
+                if (i == 0 && !child.HasExited) Assert.Throws<UserErrorException>(() => RunLock.Acquire(run)); // the child holds the directory
+                if (child.HasExited) continue;
                 child.Kill();
+                killed = true;
             }
             RunLock.Acquire(run).Dispose(); // a killed process leaves no lock behind
             Assert.False(File.Exists(Path.Combine(run, "model.ckpt")));
