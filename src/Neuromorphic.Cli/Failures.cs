@@ -39,6 +39,7 @@ public static class Failures
         {
             UserErrorException or DatasetFormatException or DatasetMismatchException or DatasetDownloadException
                 or PresetFormatException or HardwareModelException or MappingException or CheckpointFormatException
+                or ResumeMismatchException
                 => (UserError, OneLine(failure.Message) + where),
             OperationCanceledException => (Cancelled, "cancelled."),
             FileNotFoundException or DirectoryNotFoundException => (UserError, OneLine(failure.Message) + where),

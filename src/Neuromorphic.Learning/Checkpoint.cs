@@ -11,7 +11,16 @@ namespace Neuromorphic.Learning;
 /// <param name="Layer">Layer being trained in the Hebbian phase (−1 otherwise).</param>
 /// <param name="Epoch">Epoch within the phase (0-based).</param>
 /// <param name="Position">Images of the current epoch already consumed (the data-order position).</param>
-public sealed record CheckpointHeader(string Preset, int Seed, string Phase, int Layer, int Epoch, long Position);
+/// <param name="Run">What else the run's result depends on, checked by a resume; null in checkpoints written before it was recorded.</param>
+public sealed record CheckpointHeader(string Preset, int Seed, string Phase, int Layer, int Epoch, long Position, RunIdentity? Run = null);
+
+/// <summary>The arguments besides the seed that change a run's result: a resume must be given the same ones.</summary>
+/// <param name="PresetSha256">SHA-256 of the preset's content (name and description excluded: they change nothing).</param>
+/// <param name="Schedule">"concurrent" or "successive".</param>
+/// <param name="LimitTrain">--limit-train as asked (null: all images).</param>
+/// <param name="ClassifierEpochs">Read-out epochs, the preset's or --classifier-epochs.</param>
+/// <param name="Data">The training data: counts, image shape, classes and a hash of the labels.</param>
+public sealed record RunIdentity(string PresetSha256, string Schedule, int? LimitTrain, int ClassifierEpochs, string Data);
 
 /// <summary>A checkpoint file that cannot be read: names the file and what is wrong.</summary>
 public sealed class CheckpointFormatException(string path, string problem, Exception? inner = null)

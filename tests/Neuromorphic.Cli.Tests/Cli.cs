@@ -68,7 +68,10 @@ public static class Cli
     }
 
     /// <summary>Runs `dotnet neuromorphic.dll ARGS` (the build output of the project reference) in the repository root.</summary>
-    public static CliResult RunProcess(params string[] args)
+    public static CliResult RunProcess(params string[] args) => External.Run(ProcessStart(args), TimeSpan.FromSeconds(120));
+
+    /// <summary>How `dotnet neuromorphic.dll ARGS` is started, output redirected, in the repository root.</summary>
+    public static ProcessStartInfo ProcessStart(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -79,7 +82,7 @@ public static class Cli
         };
         psi.ArgumentList.Add(Tool.Location);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        return External.Run(psi, TimeSpan.FromSeconds(120));
+        return psi;
     }
 
     /// <summary>The one line a user mistake must produce: exit code 2, a single `error:` line on stderr, no stack trace.</summary>

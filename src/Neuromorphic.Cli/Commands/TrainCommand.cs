@@ -23,16 +23,20 @@ public sealed class TrainCommand : ICliCommand
             new CliOption("limit-test", "N", "use the first N test images", DefaultNote: "all"),
             new CliOption("classifier-epochs", "N", "read-out epochs", DefaultNote: "the preset's"),
             new CliOption("checkpoint-every", "BATCHES", "a consistent checkpoint every this many Hebbian batches (0: none)", Default: "500"),
-            new CliOption("resume", null, "continue from RUN_DIR/checkpoint.ckpt after an interruption"),
+            new CliOption("resume", null, "continue from RUN_DIR/checkpoint.ckpt after an interruption (Ctrl-C writes one) with the options that change the result unchanged"),
+            new CliOption("overwrite", null, "clear the run files of an earlier run in RUN_DIR first (only the files this tool writes)"),
             new CliOption("lockstep", null, "admit one Hebbian batch at a time (no pipelining between layers): the baseline for what pipelining gains; same results")),
     ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
         var options = Parse(args, out var preset);
+        bool overwrite = args.Flag("overwrite");
         args.ThrowOnUnknown(Name);
+        if (options.Resume && overwrite) throw new UserErrorException("--resume continues the run in RUN_DIR and --overwrite clears it: pass one of them.");
         var info = RunDirectory.Describe(Name, args.Raw, options.Seed);
-        Directory.CreateDirectory(options.RunDirectory);
+        using var runLock = RunLock.Acquire(options.RunDirectory);
+        PrepareRunDirectory(options.RunDirectory, options.Resume, overwrite);
         RunDirectory.WriteAtomically(Path.Combine(options.RunDirectory, SoftHebbTrainer.PresetFile), PresetText(args.String("preset")!));
         RunDirectory.WriteJson(options.RunDirectory, RunDirectory.RunInfoFile, info);
         Console.WriteLine($"training preset '{preset.Name}' ({options.Schedule.ToString().ToLowerInvariant()}, seed {options.Seed}) on {options.DataDirectory} -> {options.RunDirectory}");
@@ -73,6 +77,40 @@ public sealed class TrainCommand : ICliCommand
             Resume = args.Flag("resume"),
             Lockstep = args.Flag("lockstep"),
         };
+    }
+
+    /// <summary>Every file and folder a run directory may hold that this tool writes (train, evaluate, simulate,
+    /// spiking, plot, report); --overwrite removes these and nothing else.</summary>
+    internal static readonly string[] RunFiles =
+    [
+        SoftHebbTrainer.PresetFile, RunDirectory.RunInfoFile, RunDirectory.MetricsFile, SoftHebbTrainer.CheckpointFile,
+        SoftHebbTrainer.ModelFile, "evaluation.json", RunDirectory.HardwareFile, RunPlots.SpikingFile, RunPlots.SpikingTracesFile,
+        RunReportWriter.ReportFile, "plots",
+    ];
+
+    /// <summary>Refuses to start a run over another one unless resuming or overwriting, and a folder of other files
+    /// in any case; --overwrite deletes the earlier run's files (with the temporary files of their atomic writes).</summary>
+    internal static void PrepareRunDirectory(string directory, bool resume, bool overwrite)
+    {
+        var entries = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>()
+            .Where(n => n != RunLock.FileName).ToList();
+        bool IsRunFile(string name) => RunFiles.Any(f => name == f
+            || (name.StartsWith(f + ".") || name.StartsWith("." + f + ".")) && name.EndsWith(".tmp"));
+        var ours = entries.Where(IsRunFile).ToList();
+        if (entries.Count > 0 && ours.Count == 0)
+            throw new UserErrorException($"'{directory}' is not empty and holds no run (e.g. {entries.Order().First()}); give --out an empty or new directory.");
+        if (resume) return;
+        // A run has started once it has a checkpoint; the JSON files of one that failed before are simply replaced.
+        string? started = new[] { SoftHebbTrainer.ModelFile, SoftHebbTrainer.CheckpointFile }.FirstOrDefault(ours.Contains);
+        if (started is not null && !overwrite)
+            throw new UserErrorException($"'{directory}' already holds a run ({started}); pass --resume to continue it or --overwrite to start afresh.");
+        if (!overwrite) return;
+        foreach (string name in ours)
+        {
+            string path = Path.Combine(directory, name);
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else File.Delete(path);
+        }
     }
 
     internal static NetworkPreset LoadPreset(string nameOrPath)

@@ -52,6 +52,23 @@ public static class BatchStream
         }
     }
 
+    /// <summary>The stream until <paramref name="stop"/> is cancelled, then a Flush (unless one was just sent) and the end:
+    /// a stopped pass ends with a consistent snapshot of where it stopped. A stream that ran to its end is left whole.</summary>
+    public static IEnumerable<Payload> StopWhen(IEnumerable<Payload> items, CancellationToken stop)
+    {
+        bool flushed = false;
+        foreach (var item in items)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                if (!flushed) yield return new Control(ControlKind.Flush);
+                yield break;
+            }
+            yield return item;
+            flushed = item is Control { Kind: ControlKind.Flush };
+        }
+    }
+
     public static async IAsyncEnumerable<Payload> ToAsync(IEnumerable<Payload> items)
     {
         foreach (var item in items) yield return item;

@@ -8,7 +8,8 @@ namespace Neuromorphic.Learning.Pipeline;
 /// A whole SoftHebb training run, every pass through the engine: the Hebbian phase (successive or concurrent),
 /// feature extraction by the frozen network (computed once, cached as half precision), the supervised
 /// read-out, and evaluation. Consistent checkpoints are written atomically while it runs; a killed run
-/// resumes from the last one and ends with the same weights as an uninterrupted run.
+/// resumes from the last one and ends with the same weights as an uninterrupted run. A cancelled run
+/// writes one more where it stops (the Hebbian phase at the next batch, the read-out at the epoch it was in).
 /// </summary>
 public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
 {
@@ -60,10 +61,11 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
             TrainImages = train.Count, TestImages = test.Count };
         var clock = Stopwatch.StartNew();
 
-        var start = o.Resume ? Restore(o, net, readout) : new CheckpointHeader(preset.Name, o.Seed, "hebbian", 0, 0, 0);
+        var id = Identify(o, data);
+        var start = o.Resume ? Restore(o, id, net, readout) : Header(o, id, "hebbian", 0, 0, 0);
 
         if (start.Phase == "hebbian")
-            await HebbianPhaseAsync(o, net, readout, hebbData, start, result, ct);
+            await HebbianPhaseAsync(o, id, net, readout, hebbData, start, result, ct);
 
         // The frozen network's features, computed once and cached: the training set as it is, or K augmented
         // copies of it one after another. A read-out that augments without cached copies recomputes them every epoch.
@@ -84,7 +86,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         var readoutClock = Stopwatch.StartNew();
         int firstEpoch = start.Phase == "readout" ? start.Epoch : 0;
         var testLabels = Labels(test);
-        await TrainReadoutAsync(o, net, readout, train, trainFeatures, views, testFeatures, testLabels, firstEpoch, result, ct);
+        await TrainReadoutAsync(o, id, net, readout, train, trainFeatures, views, testFeatures, testLabels, firstEpoch, result, ct);
         result.ReadoutSeconds = readoutClock.Elapsed.TotalSeconds;
 
         var final = readout.Evaluate(testFeatures, testLabels);
@@ -93,11 +95,11 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         result.TestLoss = final.MeanLoss;
         result.WallSeconds = clock.Elapsed.TotalSeconds;
         result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
-        SaveCheckpoint(o, net, readout, new CheckpointHeader(preset.Name, o.Seed, "done", -1, 0, 0), ModelFile);
+        SaveCheckpoint(o, net, readout, Header(o, id, "done", -1, 0, 0), ModelFile);
         return result;
     }
 
-    async Task HebbianPhaseAsync(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IImageSource data,
+    async Task HebbianPhaseAsync(TrainingOptions o, RunIdentity id, HebbianNetwork net, LinearReadout readout, IImageSource data,
         CheckpointHeader start, TrainingResult result, CancellationToken ct)
     {
         var preset = o.Preset;
@@ -116,6 +118,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                     Seeds.Derive(o.Seed, "hebbian-augment", orderEpoch), o.CheckpointEveryBatches);
                 // Lock-step: the next batch enters only when the previous one has left the last layer (no pipelining).
                 using var inFlight = o.Lockstep ? new SemaphoreSlim(1) : null;
+                batches = BatchStream.StopWhen(batches, ct);
                 var stream = inFlight is null ? BatchStream.ToAsync(batches) : BatchStream.Throttle(batches, inFlight);
 
                 string phase = o.Schedule == HebbianSchedule.Successive
@@ -138,14 +141,16 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                         var state = snapshots.Take(built!.Layers.Select(l => l.Name).ToArray());
                         for (int i = lastLayer + 1; i < layers; i++) net.Layers[i].SaveState(state, $"layer{i}.");
                         readout.SaveState(state, "readout.");
-                        new Checkpoint(new CheckpointHeader(preset.Name, o.Seed, "hebbian", pass, epoch, images), state)
+                        new Checkpoint(Header(o, id, "hebbian", pass, epoch, images), state)
                             .Write(Path.Combine(o.RunDirectory, CheckpointFile));
                     },
                     snapshots: snapshots);
                 ResetStages(net);
                 var clock = Stopwatch.StartNew();
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                var report = await built.Network.RunAsync(o.Seed, ct);
+                // Not cancelled through ct: a cancelled run stops its stream after a Flush instead (BatchStream.StopWhen),
+                // so the layers drain the few batches in flight and the checkpoint at that Flush is consistent.
+                var report = await built.Network.RunAsync(o.Seed, CancellationToken.None);
                 double seconds = clock.Elapsed.TotalSeconds;
                 double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / Math.Max(seconds, 1e-9);
                 long done = images - (long)startBatch * batchSize;
@@ -156,14 +161,17 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
                 result.HebbianPasses.Add(summary);
                 _progress.End($"{done} images in {seconds:F1} s ({summary.ImagesPerSecond:F1} images/s, CPU {100 * cpu:F0} %, engine overhead {100 * summary.EngineOverhead:F1} %)");
                 LogStages(summary.LayerStageSeconds);
+                // Stopped before the end of the pass: the last Flush wrote where it stopped.
+                if (images < data.Count) throw new OperationCanceledException(ct);
 
                 // Next position: the start of the following epoch or pass.
                 var next = epoch + 1 < preset.Hebbian.Epochs
-                    ? new CheckpointHeader(preset.Name, o.Seed, "hebbian", pass, epoch + 1, 0)
+                    ? Header(o, id, "hebbian", pass, epoch + 1, 0)
                     : pass + 1 < passes
-                        ? new CheckpointHeader(preset.Name, o.Seed, "hebbian", pass + 1, 0, 0)
-                        : new CheckpointHeader(preset.Name, o.Seed, "readout", -1, 0, 0);
+                        ? Header(o, id, "hebbian", pass + 1, 0, 0)
+                        : Header(o, id, "readout", -1, 0, 0);
                 SaveCheckpoint(o, net, readout, next, CheckpointFile);
+                ct.ThrowIfCancellationRequested();
             }
     }
 
@@ -226,7 +234,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
 
     /// <summary>The read-out's epochs; <paramref name="views"/> augmented copies of the training features are cached in
     /// <paramref name="trainFeatures"/> (0: none, so an augmenting read-out recomputes them every epoch).</summary>
-    async Task TrainReadoutAsync(TrainingOptions o, HebbianNetwork net, LinearReadout readout, IImageSource train, FeatureCache trainFeatures,
+    async Task TrainReadoutAsync(TrainingOptions o, RunIdentity id, HebbianNetwork net, LinearReadout readout, IImageSource train, FeatureCache trainFeatures,
         int views, IFeatureSource testFeatures, int[] testLabels, int firstEpoch, TrainingResult result, CancellationToken ct)
     {
         var spec = o.Preset.Readout;
@@ -238,13 +246,22 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         var sinceCheckpoint = Stopwatch.StartNew();
         for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
-            ct.ThrowIfCancellationRequested();
-            // Augmented inputs give new features every epoch: recompute them through the frozen network.
-            // (Copy e of the cached ones is drawn with the seed epoch e would use, so K = epochs cached copies
-            // train exactly as recomputing does.)
-            if (recompute)
-                await ExtractAsync(net, train, trainFeatures, 0, $"features (train, augmented, epoch {epoch + 1})",
-                    (spec.Augmentation, Seeds.Derive(o.Seed, "readout-augment", epoch)), ct);
+            try
+            {
+                ct.ThrowIfCancellationRequested();
+                // Augmented inputs give new features every epoch: recompute them through the frozen network.
+                // (Copy e of the cached ones is drawn with the seed epoch e would use, so K = epochs cached copies
+                // train exactly as recomputing does.)
+                if (recompute)
+                    await ExtractAsync(net, train, trainFeatures, 0, $"features (train, augmented, epoch {epoch + 1})",
+                        (spec.Augmentation, Seeds.Derive(o.Seed, "readout-augment", epoch)), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Nothing of this epoch has touched the read-out yet: it stands exactly after `epoch` epochs.
+                SaveCheckpoint(o, net, readout, Header(o, id, "readout", -1, epoch, 0), CheckpointFile);
+                throw;
+            }
             IFeatureSource epochFeatures = views == 0 ? trainFeatures
                 : new FeatureRowRange(trainFeatures, epoch % views * train.Count, train.Count);
             readout.LearningRate = schedule.RateForEpoch(epoch);
@@ -255,7 +272,7 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
             _progress.Log($"epoch {epoch + 1}/{epochs}: lr {readout.LearningRate:G3}, train loss {trainResult.MeanLoss:F4} acc {100 * trainResult.Accuracy:F2} %, test acc {100 * testResult.Accuracy:F2} %");
             if (sinceCheckpoint.Elapsed.TotalSeconds >= o.ReadoutCheckpointSeconds)
             {
-                SaveCheckpoint(o, net, readout, new CheckpointHeader(o.Preset.Name, o.Seed, "readout", -1, epoch + 1, 0), CheckpointFile);
+                SaveCheckpoint(o, net, readout, Header(o, id, "readout", -1, epoch + 1, 0), CheckpointFile);
                 sinceCheckpoint.Restart();
             }
         }
@@ -270,15 +287,47 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         return spec.Augmentation.Kind == AugmentationKind.None ? 0 : Math.Min(spec.AugmentedViews ?? 0, o.ClassifierEpochs ?? spec.Epochs);
     }
 
-    CheckpointHeader Restore(TrainingOptions o, HebbianNetwork net, LinearReadout readout)
+    static CheckpointHeader Header(TrainingOptions o, RunIdentity id, string phase, int layer, int epoch, long position) =>
+        new(o.Preset.Name, o.Seed, phase, layer, epoch, position, id);
+
+    /// <summary>What the run's result depends on besides the seed (not --limit-test, --checkpoint-every or --lockstep:
+    /// they change no weight).</summary>
+    static RunIdentity Identify(TrainingOptions o, TrainingData data)
+    {
+        // Name and description change nothing learnt; the rest of the preset is hashed as parsed, so layout does not count.
+        var content = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(o.Preset with { Name = "", Description = "" });
+        ulong labels = 14695981039346656037UL; // FNV-1a over the training labels: tells MNIST from Fashion-MNIST
+        for (int i = 0; i < data.Train.Count; i++) labels = (labels ^ (uint)data.Train.GetLabel(i)) * 1099511628211UL;
+        string dataText = $"{data.Hebbian.Count} Hebbian / {data.Train.Count} training images of {data.Train.Shape}, " +
+                          $"{data.Train.ClassCount} classes, labels {labels:x16}";
+        return new RunIdentity(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)),
+            o.Schedule.ToString().ToLowerInvariant(), o.LimitTrain, o.ClassifierEpochs ?? o.Preset.Readout.Epochs, dataText);
+    }
+
+    CheckpointHeader Restore(TrainingOptions o, RunIdentity id, HebbianNetwork net, LinearReadout readout)
     {
         string path = Path.Combine(o.RunDirectory, CheckpointFile);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Cannot resume: {path} does not exist (nothing was checkpointed in this run directory yet).", path);
-        var checkpoint = Checkpoint.Read(path);
+            throw new ResumeMismatchException($"--resume: there is no checkpoint to resume from ({path} does not exist); start the run without --resume.");
+        Checkpoint checkpoint;
+        try { checkpoint = Checkpoint.Read(path); }
+        catch (CheckpointFormatException e) { throw new ResumeMismatchException($"--resume: the checkpoint cannot be read ({e.Message}); start a new run."); }
         var h = checkpoint.Header;
-        if (h.Preset != o.Preset.Name || h.Seed != o.Seed)
-            throw new InvalidDataException($"Cannot resume: {path} belongs to preset '{h.Preset}' seed {h.Seed}, but this run is preset '{o.Preset.Name}' seed {o.Seed}.");
+        if (h.Run is not { } was)
+            throw new ResumeMismatchException($"--resume: {path} was written by an older version that did not record the run's arguments, so a resume cannot be checked; start a new run.");
+        static string Limit(int? n) => n is { } v ? v.ToString() : "all";
+        void Same<T>(string option, T before, T now, Func<T, string>? show = null)
+        {
+            if (EqualityComparer<T>.Default.Equals(before, now)) return;
+            show ??= v => $"{v}";
+            throw new ResumeMismatchException($"--resume: the checkpoint was made with {option} {show(before)}, this run asks for {show(now)}; rerun with the same value or start a new run.");
+        }
+        Same("--preset", was.PresetSha256, id.PresetSha256, v => $"content sha256:{v[..12]}");
+        Same("--seed", h.Seed, o.Seed);
+        Same("--schedule", was.Schedule, id.Schedule);
+        Same("--limit-train", was.LimitTrain, id.LimitTrain, Limit);
+        Same("--classifier-epochs", was.ClassifierEpochs, id.ClassifierEpochs);
+        Same("--data", was.Data, id.Data, v => $"({v})");
         net.LoadState(checkpoint.Arrays);
         readout.LoadState(checkpoint.Arrays, "readout.");
         _progress.Log($"resuming from {path}: phase {h.Phase}, layer {h.Layer}, epoch {h.Epoch}, position {h.Position}");
@@ -323,6 +372,10 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         return labels;
     }
 }
+
+/// <summary>A resume that cannot continue the run in its directory: no checkpoint, an unreadable one, or one made with
+/// other arguments (the message names the argument and both values).</summary>
+public sealed class ResumeMismatchException(string message) : Exception(message);
 
 /// <summary>A dataset that does not fit the preset (image size, class count): the user's choice of --data or --preset.</summary>
 public sealed class DatasetMismatchException(string message) : ArgumentException(message);
