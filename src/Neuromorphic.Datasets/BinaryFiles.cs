@@ -100,13 +100,14 @@ internal static class BinaryFiles
     /// </summary>
     public static byte[] ReadDeclared(Stream stream, long length, string path, string what)
     {
-        CheckFitsInMemory(length, path, what);
+        // Read first, so that a header claiming more than the data holds is reported as truncated.
+        long target = Math.Min(length, Array.MaxLength);
         var chunks = new List<byte[]>();
         long total = 0;
         int size = FirstChunkBytes;
-        while (total < length)
+        while (total < target)
         {
-            var chunk = new byte[(int)Math.Min(size, length - total)];
+            var chunk = new byte[(int)Math.Min(size, target - total)];
             int got;
             try
             {
@@ -128,6 +129,7 @@ internal static class BinaryFiles
             size = (int)Math.Min(2L * size, Array.MaxLength);
         }
 
+        CheckFitsInMemory(length, path, what);
         if (chunks.Count == 1)
         {
             return chunks[0];
@@ -148,17 +150,22 @@ internal static class BinaryFiles
     private const int FirstChunkBytes = 1 << 16;
 
     /// <summary>Reads to the end and returns how many bytes were left (used to check exact lengths of gzipped data).
-    /// Stops once more than <paramref name="expected"/> bytes were seen: a gzip bomb need not be inflated to be refused.</summary>
-    public static long CountRemaining(Stream stream, string path, long expected)
+    /// Stops once more than <paramref name="expected"/> bytes were seen (then <c>AtEnd</c> is false and the count is a lower
+    /// bound): a gzip bomb need not be inflated to be refused.</summary>
+    public static (long Count, bool AtEnd) CountRemaining(Stream stream, string path, long expected)
     {
         byte[] scratch = new byte[BufferSize];
         long total = 0;
         try
         {
             int got;
-            while (total <= expected && (got = stream.Read(scratch, 0, scratch.Length)) > 0)
+            while ((got = stream.Read(scratch, 0, scratch.Length)) > 0)
             {
                 total += got;
+                if (total > expected)
+                {
+                    return (total, stream.Read(scratch, 0, 1) == 0);
+                }
             }
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -166,7 +173,7 @@ internal static class BinaryFiles
             throw ReadFailure(path, "the rest of the data", e);
         }
 
-        return total;
+        return (total, true);
     }
 
     public static DatasetFormatException ReadFailure(string path, string what, Exception e) =>

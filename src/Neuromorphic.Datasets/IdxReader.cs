@@ -84,11 +84,11 @@ public static class IdxReader
         {
             // A gzip stream has no length up front: read the rest to prove it matches the header.
             long expectedRest = payload - pixels.LongLength;
-            long rest = BinaryFiles.CountRemaining(images, imagesPath, expectedRest);
+            var (rest, atEnd) = BinaryFiles.CountRemaining(images, imagesPath, expectedRest);
             if (rest != expectedRest)
             {
                 throw LengthMismatch(imagesPath, ImagesHeaderBytes + payload, ImagesHeaderBytes + pixels.LongLength + rest,
-                    $"{header.Count} images of {header.Rows}x{header.Columns}", "decompressed ");
+                    $"{header.Count} images of {header.Rows}x{header.Columns}", "decompressed ", atEnd);
             }
         }
 
@@ -147,10 +147,10 @@ public static class IdxReader
         if (gzipped)
         {
             labels = BinaryFiles.ReadDeclared(stream, count, path, $"{count} labels after the 8-byte header");
-            long rest = BinaryFiles.CountRemaining(stream, path, 0);
+            var (rest, atEnd) = BinaryFiles.CountRemaining(stream, path, 0);
             if (rest != 0)
             {
-                throw LengthMismatch(path, LabelsHeaderBytes + (long)count, LabelsHeaderBytes + count + rest, $"{count} labels", "decompressed ");
+                throw LengthMismatch(path, LabelsHeaderBytes + (long)count, LabelsHeaderBytes + count + rest, $"{count} labels", "decompressed ", atEnd);
             }
         }
         else
@@ -208,10 +208,11 @@ public static class IdxReader
         }
     }
 
-    private static DatasetFormatException LengthMismatch(string path, long expected, long actual, string what, string qualifier) =>
+    /// <param name="exact">False when counting stopped early, so <paramref name="actual"/> is a lower bound.</param>
+    private static DatasetFormatException LengthMismatch(string path, long expected, long actual, string what, string qualifier, bool exact = true) =>
         actual < expected
             ? new DatasetFormatException(
                 path, $"truncated file: the header announces {what}, so expected {expected} {qualifier}bytes, found {actual}.")
             : new DatasetFormatException(
-                path, $"file longer than its header says: the header announces {what}, so expected {expected} {qualifier}bytes, found {(qualifier.Length > 0 ? "at least " : "")}{actual}.");
+                path, $"file longer than its header says: the header announces {what}, so expected {expected} {qualifier}bytes, found {(exact ? "" : "at least ")}{actual}.");
 }
