@@ -23,9 +23,23 @@ public sealed class FuzzedIdxTests
     public void Mutated_idx_pairs_only_raise_dataset_format_errors()
     {
         using var temp = new TempDirectory();
-        string imagesPath = temp.File("train-images-idx3-ubyte"), labelsPath = temp.File("train-labels-idx1-ubyte");
         byte[] images = FileBuilders.IdxImages(Images, Rows, Cols);
         byte[] labels = FileBuilders.IdxLabels(FileBuilders.Labels(Images, 10));
+        // The intact partner of each mutant is written once per encoding; only the mutant is written per case.
+        var intact = new Dictionary<(bool Images, bool Gzip), string>();
+        foreach (bool isImages in new[] { true, false })
+        {
+            foreach (bool gz in new[] { true, false })
+            {
+                byte[] raw = isImages ? images : labels;
+                string path = temp.File($"intact-{(isImages ? "images" : "labels")}{(gz ? ".gz" : "")}");
+                File.WriteAllBytes(path, gz ? FileBuilders.Gzip(raw) : raw);
+                intact[(isImages, gz)] = path;
+            }
+        }
+
+        byte[] gzImages = FileBuilders.Gzip(images), gzLabels = FileBuilders.Gzip(labels);
+        string mutantPath = temp.File("mutant");
         var rng = new Random(20250117);
         int loaded = 0, refused = 0;
         long maxAllocated = 0;
@@ -34,13 +48,15 @@ public sealed class FuzzedIdxTests
         {
             bool gzip = rng.Next(2) == 0;
             bool mutateImages = rng.Next(3) != 0;
-            byte[] imageFile = Mutate(images, gzip && mutateImages, mutateImages, rng, isImages: true);
-            byte[] labelFile = Mutate(labels, gzip && !mutateImages, !mutateImages, rng, isImages: false);
-            if (gzip && !mutateImages) imageFile = FileBuilders.Gzip(imageFile);
-            if (gzip && mutateImages) labelFile = FileBuilders.Gzip(labelFile);
-            File.WriteAllBytes(imagesPath, imageFile);
-            File.WriteAllBytes(labelsPath, labelFile);
-            long data = DataBytes(imageFile) + DataBytes(labelFile);
+            // Half the gzipped mutants damage the compressed stream itself, half compress damaged content.
+            bool damageCompressed = gzip && rng.Next(2) == 0;
+            byte[] original = mutateImages ? images : labels;
+            byte[] mutant = Mutate(damageCompressed ? (mutateImages ? gzImages : gzLabels) : original, damageCompressed, rng, mutateImages);
+            if (gzip && !damageCompressed) mutant = FileBuilders.Gzip(mutant);
+            File.WriteAllBytes(mutantPath, mutant);
+            string imagesPath = mutateImages ? mutantPath : intact[(true, gzip)];
+            string labelsPath = mutateImages ? intact[(false, gzip)] : mutantPath;
+            long data = DataBytes(mutant) + (mutateImages ? labels.Length : images.Length);
 
             var watch = Stopwatch.StartNew();
             long before = GC.GetAllocatedBytesForCurrentThread();
@@ -114,15 +130,14 @@ public sealed class FuzzedIdxTests
     private static readonly int[] Counts = [0, 1, -1, Images - 1, Images + 1, int.MaxValue, int.MinValue, 1 << 24, 60_000];
     private static readonly int[] Sides = [0, 1, -1, Rows, Cols, 4096, 4097, 28, int.MaxValue, 1 << 16];
 
-    /// <param name="compressFirst">Gzip before mutating (corrupts the gzip stream itself) rather than after.</param>
-    private static byte[] Mutate(byte[] original, bool compressFirst, bool mutate, Random rng, bool isImages)
+    /// <param name="compressed">The bytes are a gzip stream (damage the stream itself, not the IDX header).</param>
+    private static byte[] Mutate(byte[] original, bool compressed, Random rng, bool isImages)
     {
-        byte[] b = compressFirst ? FileBuilders.Gzip(original) : (byte[])original.Clone();
-        if (!mutate) return b;
+        byte[] b = (byte[])original.Clone();
         int edits = 1 + rng.Next(3);
         for (int i = 0; i < edits && b.Length > 0; i++)
         {
-            switch (rng.Next(compressFirst ? 5 : 7))
+            switch (rng.Next(compressed ? 5 : 7))
             {
                 case 0: b[rng.Next(b.Length)] ^= (byte)(1 << rng.Next(8)); break;           // flip a bit
                 case 1: b = b[..rng.Next(b.Length)]; break;                                  // truncate
