@@ -92,8 +92,67 @@ internal static class BinaryFiles
         }
     }
 
-    /// <summary>Reads to the end and returns how many bytes were left (used to check exact lengths of gzipped data).</summary>
-    public static long CountRemaining(Stream stream, string path)
+    /// <summary>
+    /// Reads exactly <paramref name="length"/> bytes from a stream whose real length is unknown up front (gzip).
+    /// The length comes from a header, so it is not trusted for allocation: chunks grow with the data that
+    /// actually arrives, and a header claiming more than the stream holds costs about twice the real data, not
+    /// what the header says.
+    /// </summary>
+    public static byte[] ReadDeclared(Stream stream, long length, string path, string what)
+    {
+        // Read first, so that a header claiming more than the data holds is reported as truncated.
+        long target = Math.Min(length, Array.MaxLength);
+        var chunks = new List<byte[]>();
+        long total = 0;
+        int size = FirstChunkBytes;
+        while (total < target)
+        {
+            var chunk = new byte[(int)Math.Min(size, target - total)];
+            int got;
+            try
+            {
+                got = stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                throw ReadFailure(path, what, e);
+            }
+
+            total += got;
+            if (got < chunk.Length)
+            {
+                throw new DatasetFormatException(
+                    path, $"truncated file: expected {length} bytes for {what}, found only {total} before the end.");
+            }
+
+            chunks.Add(chunk);
+            size = (int)Math.Min(2L * size, Array.MaxLength);
+        }
+
+        CheckFitsInMemory(length, path, what);
+        if (chunks.Count == 1)
+        {
+            return chunks[0];
+        }
+
+        var result = new byte[length];
+        long at = 0;
+        foreach (byte[] chunk in chunks)
+        {
+            chunk.CopyTo(result, at);
+            at += chunk.Length;
+        }
+
+        return result;
+    }
+
+    // First chunk of ReadDeclared: small files are read in one allocation, large ones double from here.
+    private const int FirstChunkBytes = 1 << 16;
+
+    /// <summary>Reads to the end and returns how many bytes were left (used to check exact lengths of gzipped data).
+    /// Stops once more than <paramref name="expected"/> bytes were seen (then <c>AtEnd</c> is false and the count is a lower
+    /// bound): a gzip bomb need not be inflated to be refused.</summary>
+    public static (long Count, bool AtEnd) CountRemaining(Stream stream, string path, long expected)
     {
         byte[] scratch = new byte[BufferSize];
         long total = 0;
@@ -103,6 +162,10 @@ internal static class BinaryFiles
             while ((got = stream.Read(scratch, 0, scratch.Length)) > 0)
             {
                 total += got;
+                if (total > expected)
+                {
+                    return (total, stream.Read(scratch, 0, 1) == 0);
+                }
             }
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -110,7 +173,7 @@ internal static class BinaryFiles
             throw ReadFailure(path, "the rest of the data", e);
         }
 
-        return total;
+        return (total, true);
     }
 
     public static DatasetFormatException ReadFailure(string path, string what, Exception e) =>

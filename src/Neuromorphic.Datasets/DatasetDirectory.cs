@@ -243,6 +243,11 @@ public static class DatasetDirectory
         return IdxReader.Read(images, labels, name, IdxClassNames(dir), limit);
     }
 
+    /// <summary>Whether an IDX folder has the images or labels file of <paramref name="split"/>.</summary>
+    internal static bool HasIdxSplit(string dir, DatasetSplit split) =>
+        split != DatasetSplit.Unlabeled
+        && (FindIdx(dir, IdxPrefix(split), "images", "idx3") is not null || FindIdx(dir, IdxPrefix(split), "labels", "idx1") is not null);
+
     private static string IdxPrefix(DatasetSplit split) => split == DatasetSplit.Train ? "train" : "t10k";
 
     // Both spellings occur in the wild ("train-images-idx3-ubyte" officially, "train-images.idx3-ubyte"

@@ -65,19 +65,30 @@ public static class IdxReader
         }
 
         int keep = BinaryFiles.ResolveLimit(header.Count, limit);
-        BinaryFiles.CheckFitsInMemory(keep * pixelsPerImage, imagesPath, $"{keep} images of {header.Rows}x{header.Columns}");
-        var pixels = new byte[keep * pixelsPerImage];
-        BinaryFiles.ReadExactly(images, pixels, imagesPath, $"{keep} images of {header.Rows}x{header.Columns} after the 16-byte header");
+        string keptImages = $"{keep} images of {header.Rows}x{header.Columns} after the 16-byte header";
+        byte[] pixels;
+        if (gzipped)
+        {
+            // The decompressed length is unknown until read: never allocate from the header alone.
+            pixels = BinaryFiles.ReadDeclared(images, keep * pixelsPerImage, imagesPath, keptImages);
+        }
+        else
+        {
+            // Raw: the file's length was checked against the header above.
+            BinaryFiles.CheckFitsInMemory(keep * pixelsPerImage, imagesPath, keptImages);
+            pixels = new byte[keep * pixelsPerImage];
+            BinaryFiles.ReadExactly(images, pixels, imagesPath, keptImages);
+        }
 
         if (gzipped)
         {
             // A gzip stream has no length up front: read the rest to prove it matches the header.
-            long rest = BinaryFiles.CountRemaining(images, imagesPath);
             long expectedRest = payload - pixels.LongLength;
+            var (rest, atEnd) = BinaryFiles.CountRemaining(images, imagesPath, expectedRest);
             if (rest != expectedRest)
             {
                 throw LengthMismatch(imagesPath, ImagesHeaderBytes + payload, ImagesHeaderBytes + pixels.LongLength + rest,
-                    $"{header.Count} images of {header.Rows}x{header.Columns}", "decompressed ");
+                    $"{header.Count} images of {header.Rows}x{header.Columns}", "decompressed ", atEnd);
             }
         }
 
@@ -132,15 +143,20 @@ public static class IdxReader
             CheckRawLength(path, LabelsHeaderBytes + (long)count, $"{count} labels");
         }
 
-        var labels = new byte[count];
-        BinaryFiles.ReadExactly(stream, labels, path, $"{count} labels after the 8-byte header");
+        byte[] labels;
         if (gzipped)
         {
-            long rest = BinaryFiles.CountRemaining(stream, path);
+            labels = BinaryFiles.ReadDeclared(stream, count, path, $"{count} labels after the 8-byte header");
+            var (rest, atEnd) = BinaryFiles.CountRemaining(stream, path, 0);
             if (rest != 0)
             {
-                throw LengthMismatch(path, LabelsHeaderBytes + (long)count, LabelsHeaderBytes + count + rest, $"{count} labels", "decompressed ");
+                throw LengthMismatch(path, LabelsHeaderBytes + (long)count, LabelsHeaderBytes + count + rest, $"{count} labels", "decompressed ", atEnd);
             }
+        }
+        else
+        {
+            labels = new byte[count]; // the file's length was checked against the header above
+            BinaryFiles.ReadExactly(stream, labels, path, $"{count} labels after the 8-byte header");
         }
 
         for (int i = 0; i < labels.Length; i++)
@@ -192,10 +208,11 @@ public static class IdxReader
         }
     }
 
-    private static DatasetFormatException LengthMismatch(string path, long expected, long actual, string what, string qualifier) =>
+    /// <param name="exact">False when counting stopped early, so <paramref name="actual"/> is a lower bound.</param>
+    private static DatasetFormatException LengthMismatch(string path, long expected, long actual, string what, string qualifier, bool exact = true) =>
         actual < expected
             ? new DatasetFormatException(
                 path, $"truncated file: the header announces {what}, so expected {expected} {qualifier}bytes, found {actual}.")
             : new DatasetFormatException(
-                path, $"file longer than its header says: the header announces {what}, so expected {expected} {qualifier}bytes, found {actual}.");
+                path, $"file longer than its header says: the header announces {what}, so expected {expected} {qualifier}bytes, found {(exact ? "" : "at least ")}{actual}.");
 }

@@ -83,6 +83,14 @@ internal static class CostRules
         return sends == 0 ? (1, 0, 0) : (sends, hops, maxHops);
     }
 
+    /// <summary>Returns <paramref name="value"/> when finite. The loader's ranges keep every cost finite for real
+    /// counters; a chip built in code, or counters near their limits, fail here naming the quantity instead of
+    /// reporting "Infinity J".</summary>
+    public static double Finite(double value, ChipModel chip, string what) =>
+        double.IsFinite(value)
+            ? value
+            : throw new OverflowException($"{chip.Name}: the modeled {what} is not a finite number ({value}); check the chip's costs and the run's counters.");
+
     /// <summary>Modeled seconds a layer's cores are busy doing <paramref name="a"/> over <paramref name="steps"/> time
     /// steps: the work is spread evenly over its cores, messages are injected one destination at a time, the hop
     /// latency of the farthest destination is paid once per step, for a split layer the farthest partial sum's hops

@@ -8,13 +8,32 @@ public static class ChipModelLoader
 {
     public const int FormatVersion = 1;
 
-    /// <summary>Loads one file from disk.</summary>
+    /// <summary>Largest chip file read (1 MiB): the shipped files are about 5 KB, and the cap keeps a wrong path
+    /// (a disk image, /dev/urandom) from being read into memory.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>Longest text value (a name, a learning kind) and longest key, in characters.</summary>
+    public const int MaxTextLength = 200;
+
+    /// <summary>Most YAML nodes (keys, values, mappings) in one file; a chip file has about 100.</summary>
+    public const int MaxNodes = 1000;
+
+    /// <summary>Loads one file from disk. Only regular files of 1 byte to <see cref="MaxFileBytes"/> are read.</summary>
     public static ChipModel LoadFile(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            var info = new FileInfo(path);
+            // Devices (/dev/zero), FIFOs and sockets report a length of 0: refusing that before opening keeps a FIFO
+            // from blocking and an endless device from being read.
+            if (info.Exists && info.Length == 0)
+                throw new HardwareModelException(path, 0, "(file)",
+                    $"the file is empty or is not a regular file (a device, FIFO or socket); a chip file is a regular file of 1 to {MaxFileBytes} bytes");
+            if (info.Exists && info.Length > MaxFileBytes)
+                throw new HardwareModelException(path, 0, "(file)",
+                    $"the file is {info.Length} bytes; chip files are at most {MaxFileBytes} bytes (1 MiB)");
+            text = ReadBounded(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -23,9 +42,23 @@ public static class ChipModelLoader
         return Parse(text, path);
     }
 
+    // Reads at most MaxFileBytes + 1 bytes, so a file that grows after its length was checked is still bounded.
+    private static string ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var buffer = new byte[(int)Math.Min(MaxFileBytes + 1L, Math.Max(1, stream.Length + 1))];
+        int n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (n > MaxFileBytes)
+            throw new HardwareModelException(path, 0, "(file)", $"the file is larger than {MaxFileBytes} bytes (1 MiB), the most a chip file may hold");
+        using var reader = new StreamReader(new MemoryStream(buffer, 0, n), detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Parses the text of a chip file; <paramref name="file"/> is only used in messages.</summary>
     public static ChipModel Parse(string text, string file)
     {
+        if (text.Length > MaxFileBytes)
+            throw new HardwareModelException(file, 0, "(file)", $"the text is {text.Length} characters; chip files are at most {MaxFileBytes} bytes (1 MiB)");
         try
         {
             return Read(YamlTree.Parse(text, file), file);
@@ -41,6 +74,21 @@ public static class ChipModelLoader
         }
     }
 
+    /// <summary>The accepted range of one kind of quantity (SI; memory in bits). Generous, far beyond any real chip,
+    /// but finite, so that no energy or latency computed from an accepted file can overflow to infinity.
+    /// Listed in docs/hardware-model-format.md ("Accepted ranges").</summary>
+    private sealed record Range(Dimension Dimension, double Min, bool MinExcluded, double Max, string Text);
+
+    private const double TiBBits = 8.0 * (1L << 40);
+    private static readonly Range ProcessRange = new(Dimension.Length, 0, true, 1e-3, "more than 0 and at most 1 mm");
+    private static readonly Range ClockRange = new(Dimension.Frequency, 0, true, 1e11, "more than 0 and at most 100 GHz");
+    private static readonly Range PowerRange = new(Dimension.Power, 0, false, 1e3, "0 to 1 kW");
+    private static readonly Range OpEnergyRange = new(Dimension.Energy, 0, false, 1e-3, "0 to 1 mJ");
+    private static readonly Range OpTimeRange = new(Dimension.Time, 0, false, 1e-3, "0 to 1 ms");
+    private static readonly Range StepTimeRange = new(Dimension.Time, 0, true, 1, "more than 0 and at most 1 s");
+    private static readonly Range CoreMemoryRange = new(Dimension.Memory, 1, false, TiBBits, "1 bit to 1 TiB");
+    private static readonly Range ChipMemoryRange = new(Dimension.Memory, 0, false, TiBBits, "0 to 1 TiB");
+
     private static ChipModel Read(YNode rootNode, string file)
     {
         var root = new MapReader(file, rootNode, "", 1, "format", "chip", "cores", "core_limits", "energy", "latency", "timestep", "memory");
@@ -50,9 +98,9 @@ public static class ChipModelLoader
 
         var chip = root.Map("chip", "name", "process", "clock", "static_power", "execution", "message_bits");
         string name = chip.Text("name");
-        double process = chip.Quantity("process", Dimension.Length, positive: true);
-        double? clock = chip.IsWord("clock", "none") ? null : chip.Quantity("clock", Dimension.Frequency, positive: true);
-        double staticPower = chip.Quantity("static_power", Dimension.Power, positive: false);
+        double process = chip.Quantity("process", ProcessRange);
+        double? clock = chip.IsWord("clock", "none") ? null : chip.Quantity("clock", ClockRange);
+        double staticPower = chip.Quantity("static_power", PowerRange);
         var execution = chip.Choice("execution", new Dictionary<string, ExecutionStyle>
         {
             ["event-driven"] = ExecutionStyle.EventDriven,
@@ -70,14 +118,10 @@ public static class ChipModelLoader
                 $"{count} cores do not fit a {width} x {height} mesh with {perRouter} cores per router ({(long)perRouter * width * height} places)");
 
         var lim = root.Map("core_limits", "neurons", "synapse_memory", "fan_in", "fan_out", "weight_bits", "weight_sharing", "learning", "fan_in_split");
-        int neurons = (int)lim.Int("neurons", 1, int.MaxValue);
-        double synBits = lim.Quantity("synapse_memory", Dimension.Memory, positive: true);
-        if (synBits > long.MaxValue / 4)
-            throw lim.Error("synapse_memory", "is larger than this model can count");
-        if (synBits < 1)
-            throw lim.Error("synapse_memory", "must hold at least one bit");
-        int fanIn = (int)lim.Int("fan_in", 1, int.MaxValue);
-        int fanOut = (int)lim.Int("fan_out", 1, int.MaxValue);
+        int neurons = (int)lim.Int("neurons", 1, 1_000_000_000);
+        double synBits = lim.Quantity("synapse_memory", CoreMemoryRange);
+        int fanIn = (int)lim.Int("fan_in", 1, 1_000_000_000);
+        int fanOut = (int)lim.Int("fan_out", 1, 1_000_000_000);
         int weightBits = (int)lim.Int("weight_bits", 1, 32);
         bool sharing = lim.Bool("weight_sharing");
         var split = lim.Has("fan_in_split")
@@ -92,8 +136,8 @@ public static class ChipModelLoader
         bool learns = learning.Bool("supported");
         string kind = learns ? learning.Text("kind") : learning.OptionalText("kind") ?? "none";
 
-        var energy = ReadCosts(root.Map("energy", CostKeys), Dimension.Energy, execution);
-        var latency = ReadCosts(root.Map("latency", CostKeys), Dimension.Time, execution);
+        var energy = ReadCosts(root.Map("energy", CostKeys), OpEnergyRange, execution);
+        var latency = ReadCosts(root.Map("latency", CostKeys), OpTimeRange, execution);
 
         var ts = root.Map("timestep", "sync", "barrier", "tick");
         var sync = ts.Choice("sync", new Dictionary<string, SyncModel>
@@ -103,9 +147,9 @@ public static class ChipModelLoader
             ["tick"] = SyncModel.Tick,
         });
         double barrier = 0, tick = 0;
-        if (sync == SyncModel.Barrier) barrier = ts.Quantity("barrier", Dimension.Time, positive: true);
+        if (sync == SyncModel.Barrier) barrier = ts.Quantity("barrier", StepTimeRange);
         else ts.Forbid("barrier", "is only used with 'sync: barrier'");
-        if (sync == SyncModel.Tick) tick = ts.Quantity("tick", Dimension.Time, positive: true);
+        if (sync == SyncModel.Tick) tick = ts.Quantity("tick", StepTimeRange);
         else ts.Forbid("tick", "is only used with 'sync: tick'");
 
         MemoryModel? memory = null;
@@ -113,9 +157,9 @@ public static class ChipModelLoader
         {
             var mem = root.Map("memory", "on_chip", "sram_access", "dram_access");
             memory = new MemoryModel(
-                mem.Quantity("on_chip", Dimension.Memory, positive: false),
-                mem.Quantity("sram_access", Dimension.Energy, positive: false),
-                mem.Quantity("dram_access", Dimension.Energy, positive: false));
+                mem.Quantity("on_chip", ChipMemoryRange),
+                mem.Quantity("sram_access", OpEnergyRange),
+                mem.Quantity("dram_access", OpEnergyRange));
         }
 
         return new ChipModel(name, file, process, clock, staticPower, execution, messageBits,
@@ -127,18 +171,18 @@ public static class ChipModelLoader
     private static readonly string[] CostKeys =
         ["dense_mac", "synaptic_op", "neuron_active", "neuron_idle", "weight_update", "spike_local", "spike_hop"];
 
-    private static OperationCosts ReadCosts(MapReader m, Dimension d, ExecutionStyle execution)
+    private static OperationCosts ReadCosts(MapReader m, Range range, ExecutionStyle execution)
     {
         double? mac = execution == ExecutionStyle.Dense || m.Has("dense_mac")
-            ? m.Quantity("dense_mac", d, positive: false)
+            ? m.Quantity("dense_mac", range)
             : null;
         return new OperationCosts(mac,
-            m.Quantity("synaptic_op", d, positive: false),
-            m.Quantity("neuron_active", d, positive: false),
-            m.Quantity("neuron_idle", d, positive: false),
-            m.Quantity("weight_update", d, positive: false),
-            m.Quantity("spike_local", d, positive: false),
-            m.Quantity("spike_hop", d, positive: false));
+            m.Quantity("synaptic_op", range),
+            m.Quantity("neuron_active", range),
+            m.Quantity("neuron_idle", range),
+            m.Quantity("weight_update", range),
+            m.Quantity("spike_local", range),
+            m.Quantity("spike_hop", range));
     }
 
     /// <summary>Reads the fields of one mapping, remembering each node's line; unknown keys are refused up front.</summary>
@@ -189,6 +233,8 @@ public static class ChipModelLoader
             var node = Need(key);
             if (node is not YScalar s)
                 throw new HardwareModelException(file, node.Line, Path(key), "expected a single value, found a nested structure");
+            if (s.Value.Length > MaxTextLength)
+                throw new HardwareModelException(file, s.Line, Path(key), $"the value is {s.Value.Length} characters long; at most {MaxTextLength} are accepted");
             if (!s.Quoted && (s.Value.Length == 0 || s.Value is "~" or "null" or "Null" or "NULL"))
                 throw new HardwareModelException(file, s.Line, Path(key), "the value is empty");
             return s;
@@ -206,6 +252,9 @@ public static class ChipModelLoader
             var s = Scalar(key);
             if (string.IsNullOrWhiteSpace(s.Value))
                 throw new HardwareModelException(file, s.Line, Path(key), "the value is empty");
+            // Names end up in tables, plots and one-line messages.
+            if (s.Value.Trim().Any(char.IsControl))
+                throw new HardwareModelException(file, s.Line, Path(key), "the value contains a line break or another control character");
             return s.Value.Trim();
         }
 
@@ -250,14 +299,16 @@ public static class ChipModelLoader
                 $"expected one of {string.Join(", ", options.Keys)}, got '{s.Value}'");
         }
 
-        public double Quantity(string key, Dimension d, bool positive)
+        public double Quantity(string key, Range r)
         {
             var s = Scalar(key);
-            if (!Units.TryParse(s.Value, d, out double v, out string error))
+            if (!Units.TryParse(s.Value, r.Dimension, out double v, out string error))
                 throw new HardwareModelException(file, s.Line, Path(key), error);
-            if (v < 0 || (positive && v == 0))
-                throw new HardwareModelException(file, s.Line, Path(key),
-                    positive ? $"must be positive, got '{s.Value}'" : $"must not be negative, got '{s.Value}'");
+            string bound = v > r.Max ? "is too large"
+                : v < r.Min || (r.MinExcluded && v == r.Min) ? (r.MinExcluded && r.Min == 0 ? "must be positive" : r.Min == 0 ? "must not be negative" : "is too small")
+                : "";
+            if (bound.Length > 0)
+                throw new HardwareModelException(file, s.Line, Path(key), $"{bound} (accepted: {r.Text}), got '{s.Value}'");
             return v;
         }
 

@@ -105,8 +105,11 @@ public sealed record EnergyReport(
             double memory = chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0;
             double busy = CostRules.BusySeconds(mapping, p, a, steps, density);
             totalWeightUpdates += a.WeightUpdates;
-            layers.Add(new LayerEnergy(l.Name, synaptic / samples, neuron / samples, routing / samples, learning / samples,
-                memory / samples, busy / samples, density, macs / samples, acs / samples));
+            string of = $" of layer {l.Name}";
+            layers.Add(new LayerEnergy(l.Name, CostRules.Finite(synaptic / samples, chip, "synaptic energy" + of),
+                CostRules.Finite(neuron / samples, chip, "neuron energy" + of), CostRules.Finite(routing / samples, chip, "routing energy" + of),
+                CostRules.Finite(learning / samples, chip, "learning energy" + of), CostRules.Finite(memory / samples, chip, "memory energy" + of),
+                CostRules.Finite(busy / samples, chip, "busy time" + of), density, macs / samples, acs / samples));
         }
 
         if (training && !learns)
@@ -129,13 +132,17 @@ public sealed record EnergyReport(
         double slowest = layers.Select(x => x.BusyS).DefaultIfEmpty(0).Max();
         double throughput = slowest > 0 ? 1 / slowest : double.PositiveInfinity;
         double period = modeledTimeNs is { } mt && mt > 0 ? mt * 1e-9 / samples : (slowest > 0 ? slowest : 0);
-        double staticJ = chip.StaticPowerW * period;
+        double staticJ = CostRules.Finite(chip.StaticPowerW * period, chip, "static energy");
+        CostRules.Finite(memoryJ, chip, "memory energy");
+        CostRules.Finite(latency, chip, "latency");
 
         var metrics = Metrics(mapping, layers, Of, samples, options.TimestepsPerSample, totalWeightUpdates);
-        return new EnergyReport(chip.Name, samples,
+        var report = new EnergyReport(chip.Name, samples,
             layers.Sum(x => x.SynapticJ), layers.Sum(x => x.NeuronJ), layers.Sum(x => x.RoutingJ),
             training && !learns ? null : layers.Sum(x => x.LearningJ),
             memoryJ, staticJ, latency, throughput, mapping.CoresUsed, training, learns, layers, metrics, notes);
+        CostRules.Finite(report.TotalJ, chip, "total energy");
+        return report;
     }
 
     private static NeuroBenchMetrics Metrics(Mapping mapping, List<LayerEnergy> layers, Func<string, LayerActivity> of,

@@ -6,12 +6,30 @@ namespace Neuromorphic.Hardware;
 public sealed class HardwareModelException : Exception
 {
     public HardwareModelException(string file, int line, string field, string problem, Exception? inner = null)
-        : base($"{file}:{line}: {(string.IsNullOrEmpty(field) ? "(unnamed)" : field)}: {problem}", inner)
+        : base($"{file}:{line}: {OneLine(string.IsNullOrEmpty(field) ? "(unnamed)" : field)}: {OneLine(problem)}", inner)
     {
         File = file;
         Line = line;
-        Field = string.IsNullOrEmpty(field) ? "(unnamed)" : field;
-        Problem = problem;
+        Field = OneLine(string.IsNullOrEmpty(field) ? "(unnamed)" : field);
+        Problem = OneLine(problem);
+    }
+
+    // Values quoted from the file may hold line breaks or control characters ("a\nb" in quotes): shown escaped,
+    // so that every message stays one line.
+    private static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var b = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+            b.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        return b.ToString();
     }
 
     public string File { get; }

@@ -29,7 +29,8 @@ internal static class YamlTree
             if (parser.Current is not DocumentStart)
                 throw new HardwareModelException(file, LineOf(parser.Current), "(syntax)", "expected a YAML document");
             parser.MoveNext();
-            YNode root = ReadNode(parser, file, 0, ref lastLine);
+            int nodes = 0;
+            YNode root = ReadNode(parser, file, 0, ref lastLine, ref nodes);
             Expect<DocumentEnd>(parser, file, ref lastLine);
             if (!parser.MoveNext())
                 throw new HardwareModelException(file, lastLine, "(syntax)", "the YAML stream ends early");
@@ -72,12 +73,15 @@ internal static class YamlTree
         lastLine = LineOf(parser.Current);
     }
 
-    private static YNode ReadNode(Parser parser, string file, int depth, ref int lastLine)
+    private static YNode ReadNode(Parser parser, string file, int depth, ref int lastLine, ref int nodes)
     {
         var ev = parser.Current ?? throw new HardwareModelException(file, lastLine, "(syntax)", "the YAML stream ends early");
         lastLine = LineOf(ev);
         if (depth > MaxDepth)
             throw new HardwareModelException(file, lastLine, "(syntax)", $"nesting deeper than {MaxDepth} levels");
+        if (++nodes > ChipModelLoader.MaxNodes)
+            throw new HardwareModelException(file, lastLine, "(document)",
+                $"more than {ChipModelLoader.MaxNodes} YAML nodes; a chip file has about 100 (one per key and value)");
         if (ev is AnchorAlias)
             throw new HardwareModelException(file, lastLine, "(syntax)", "YAML aliases (*name) are not supported in chip files");
         if (ev is NodeEvent { Anchor.IsEmpty: false })
@@ -95,7 +99,7 @@ internal static class YamlTree
                 var items = new List<YNode>();
                 parser.MoveNext();
                 while (parser.Current is not SequenceEnd)
-                    items.Add(ReadNode(parser, file, depth + 1, ref lastLine));
+                    items.Add(ReadNode(parser, file, depth + 1, ref lastLine, ref nodes));
                 parser.MoveNext();
                 return new YSeq(line, items);
             }
@@ -107,14 +111,17 @@ internal static class YamlTree
                 parser.MoveNext();
                 while (parser.Current is not MappingEnd)
                 {
-                    YNode key = ReadNode(parser, file, depth + 1, ref lastLine);
+                    YNode key = ReadNode(parser, file, depth + 1, ref lastLine, ref nodes);
                     if (key is not YScalar k)
                         throw new HardwareModelException(file, key.Line, "(syntax)", "mapping keys must be plain words");
+                    if (k.Value.Length > ChipModelLoader.MaxTextLength)
+                        throw new HardwareModelException(file, k.Line, "(syntax)",
+                            $"a key of {k.Value.Length} characters; field names are short words (at most {ChipModelLoader.MaxTextLength} characters)");
                     if (seen.TryGetValue(k.Value, out int first))
                         throw new HardwareModelException(file, k.Line, k.Value,
                             $"the key '{k.Value}' appears twice in one mapping (first on line {first})");
                     seen[k.Value] = k.Line;
-                    YNode value = ReadNode(parser, file, depth + 1, ref lastLine);
+                    YNode value = ReadNode(parser, file, depth + 1, ref lastLine, ref nodes);
                     entries.Add(new(k, value));
                 }
                 parser.MoveNext();

@@ -6,7 +6,7 @@ namespace Neuromorphic.Cli.Commands;
 /// <summary>`datasets info --data DIR`: what a dataset folder holds, as the readers see it; `datasets download NAME`: fetch one.</summary>
 public sealed class DatasetsCommand : ICliCommand
 {
-    const string Usage = "usage: neuromorphic datasets info [--data DIR] | neuromorphic datasets download NAME [--to DIR] [--mirror URL]";
+    const string Usage = "usage: neuromorphic datasets info [--data DIR] [--verify] | neuromorphic datasets download NAME [--to DIR] [--mirror URL]";
 
     public string Name => "datasets";
     public string Summary => "describe a dataset folder, or download a dataset (mnist, cifar10, ...)";
@@ -15,8 +15,9 @@ public sealed class DatasetsCommand : ICliCommand
         new("datasets info",
             "Recognises MNIST/Fashion-MNIST (IDX, .gz or raw), CIFAR-10/100 (binary version) and STL-10 (binary) by their\n" +
             "file names, and image folders (train/ and val/ or test/, one subfolder per class of JPEG/PNG files, as\n" +
-            "ImageNet), and prints what each split holds.",
-            new CliOption("data", "DIR", "the dataset folder", DefaultNote: "the shipped sample datasets/mnist-sample")),
+            "ImageNet), and prints what each split holds. Without --verify only headers and file sizes are read.",
+            new CliOption("data", "DIR", "the dataset folder", DefaultNote: "the shipped sample datasets/mnist-sample"),
+            new CliOption("verify", null, "read every record of every split: report the first problem (truncated file, image and label counts that differ, a label out of range, an unreadable image) or \"verified N images\"; exits 1 when a split has a problem")),
         new("datasets download NAME",
             $"Fetches NAME ({string.Join(", ", DatasetCatalog.Names)}) from its official URL and checks every file's\n" +
             "published MD5 before it gets its final name. MNIST-style datasets stay as .gz files in DIR; CIFAR and STL-10\n" +
@@ -36,12 +37,16 @@ public sealed class DatasetsCommand : ICliCommand
     {
         if (args.Positional.Count != 1 || args.Positional[0] != "info") throw new UserErrorException(Usage);
         string dir = args.String("data") ?? RepositoryPaths.DefaultDataset;
+        bool verify = args.Flag("verify");
         args.ThrowOnUnknown(Name);
         if (!Directory.Exists(dir))
             throw new UserErrorException($"dataset folder '{dir}' does not exist; to get one: neuromorphic datasets download mnist --to {dir} " +
                                          $"(datasets: {string.Join(", ", DatasetCatalog.Names)}).");
         Console.WriteLine(DatasetDirectory.Describe(dir));
-        return 0;
+        if (!verify) return 0;
+        var results = DatasetVerifier.Verify(dir);
+        Console.WriteLine(DatasetVerifier.Format(results));
+        return results.All(r => r.Ok) ? 0 : 1;
     }
 
     async Task<int> DownloadAsync(CommandArguments args, CancellationToken cancellationToken)
