@@ -48,7 +48,7 @@ public sealed class MemoryBudgetException(MemoryFootprint estimate, long limitBy
 /// GEMM library, and a share for garbage the GC has not collected yet.</para>
 /// <para>Not covered: plots, spiking simulation, hardware mapping, image-folder decoding caches, the OS page cache.
 /// The fixed allowance and the garbage share are calibrated against four measured peaks (mnist-small, mnist, cifar10
-/// small and full: src/Neuromorphic.Learning/README.md, "Memory footprint"), where the estimate is 1.04–1.33 times the
+/// small and full: src/Neuromorphic.Learning/README.md, "Memory footprint"), where the estimate is 1.04–1.34 times the
 /// peak; presets far from those (stl10, imagenet: wide layers on large images) are not calibrated.</para>
 /// </summary>
 public static class PresetFootprint
@@ -77,7 +77,7 @@ public static class PresetFootprint
         int hebbBatch = preset.Hebbian.BatchSize;
         long state = 0, inFlight = 0;
         var (c, h, w) = (preset.Channels, preset.Height, preset.Width);
-        inFlight += InFlight((long)c * h * w, hebbBatch);
+        inFlight += InFlight((long)c * h * w, Math.Max(hebbBatch, SoftHebbTrainer.ExtractionBatch));
         for (int i = 0; i < preset.Layers.Count; i++)
         {
             var spec = preset.Layers[i];
