@@ -57,6 +57,7 @@ public static class PresetLibrary
         }
         using (document)
         {
+            RejectDuplicateKeys(document.RootElement, "$", source);
             var root = new JsonObjectReader(document.RootElement, "$", source);
             var preset = ReadPreset(root);
             try
@@ -72,6 +73,48 @@ public static class PresetLibrary
         }
     }
 
+    /// <summary>JsonDocument keeps every duplicate and lookups return the last one, so a repeated key would silently
+    /// override the first: refuse it, at any depth, in document order.</summary>
+    static void RejectDuplicateKeys(JsonElement element, string path, string source)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                string child = JsonObjectReader.Child(path, property.Name);
+                if (!seen.Add(property.Name))
+                    throw new PresetFormatException(source, child, $"duplicate key '{property.Name}'");
+                RejectDuplicateKeys(property.Value, child, source);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var item in element.EnumerateArray()) RejectDuplicateKeys(item, $"{path}[{i++}]", source);
+        }
+    }
+
+    /// <summary>Longest accepted preset name.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>The accepted form of a preset name, for messages.</summary>
+    public const string NameForm = "1 to 100 characters: letters, digits, '-', '_' and '.', not starting with '.' and without '..'";
+
+    /// <summary>Why <paramref name="name"/> cannot be a preset name (it becomes the run directory runs/NAME-seedN, so it
+    /// must not be a path), or null when it can.</summary>
+    public static string? NameProblem(string name)
+    {
+        if (name.Length == 0) return "the name is empty";
+        if (name.Length > MaxNameLength) return $"the name has {name.Length} characters, more than {MaxNameLength}";
+        if (name[0] == '.') return "the name starts with '.'";
+        if (name.Contains("..", StringComparison.Ordinal)) return "the name contains '..'";
+        foreach (char ch in name)
+            if (!(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'))
+                return $"the name contains '{ch}' (U+{(int)ch:X4})";
+        return null;
+    }
+
     static int ShapeFailureIndex(NetworkPreset preset)
     {
         for (int i = 1; i <= preset.Layers.Count; i++)
@@ -85,6 +128,8 @@ public static class PresetLibrary
     static NetworkPreset ReadPreset(JsonObjectReader root)
     {
         string name = root.String("name");
+        if (NameProblem(name) is { } problem)
+            throw root.Error("name", $"{problem}; a preset name becomes a directory name, so it must be {NameForm}");
         string description = root.StringOr("description", null) ?? "";
         var input = root.Object("input");
         int channels = input.Int("channels", min: 1), height = input.Int("height", min: 1), width = input.Int("width", min: 1);
@@ -208,7 +253,14 @@ internal sealed class JsonObjectReader
 
     public bool Has(string name) => _element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
-    public PresetFormatException Error(string name, string problem) => new(Source, $"{Path}.{name}", problem);
+    public PresetFormatException Error(string name, string problem) => new(Source, Child(Path, name), problem);
+
+    /// <summary>The JSON path of member <paramref name="name"/> of the object at <paramref name="path"/>: $.a.b, or
+    /// $['a b'] for a key that is not a plain identifier (keys come from the file and may hold anything).</summary>
+    public static string Child(string path, string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? $"{path}.{name}"
+            : $"{path}['{name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}']";
 
     JsonElement Get(string name, string expected)
     {
@@ -242,6 +294,8 @@ internal sealed class JsonObjectReader
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d) || !double.IsFinite(d))
             throw Error(name, $"expected a number, found {Describe(v)}");
         float value = (float)d;
+        // A double such as 1e300 is finite but overflows the float the preset holds.
+        if (!float.IsFinite(value)) throw Error(name, $"expected a number within ±{float.MaxValue.ToString(CultureInfo.InvariantCulture)}, found {v.GetRawText()}");
         if (value < min) throw Error(name, $"expected a number >= {min.ToString(CultureInfo.InvariantCulture)}, found {v.GetRawText()}");
         return value;
     }
@@ -259,7 +313,7 @@ internal sealed class JsonObjectReader
         return v.GetBoolean();
     }
 
-    public JsonObjectReader Object(string name) => new(Get(name, "an object"), $"{Path}.{name}", Source);
+    public JsonObjectReader Object(string name) => new(Get(name, "an object"), Child(Path, name), Source);
 
     public IEnumerable<JsonObjectReader> Array(string name)
     {
@@ -267,7 +321,7 @@ internal sealed class JsonObjectReader
         if (v.ValueKind != JsonValueKind.Array) throw Error(name, $"expected an array, found {Describe(v)}");
         int i = 0;
         var items = new List<JsonObjectReader>();
-        foreach (var item in v.EnumerateArray()) items.Add(new JsonObjectReader(item, $"{Path}.{name}[{i++}]", Source));
+        foreach (var item in v.EnumerateArray()) items.Add(new JsonObjectReader(item, $"{Child(Path, name)}[{i++}]", Source));
         return items;
     }
 
@@ -277,7 +331,7 @@ internal sealed class JsonObjectReader
         foreach (var property in _element.EnumerateObject())
         {
             if (!_read.Contains(property.Name))
-                throw new PresetFormatException(Source, $"{Path}.{property.Name}",
+                throw new PresetFormatException(Source, Child(Path, property.Name),
                     $"unknown field '{property.Name}'; expected only {string.Join(", ", _read.Order(StringComparer.Ordinal))}");
         }
     }
@@ -290,11 +344,14 @@ internal sealed class JsonObjectReader
 
     static string Describe(JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{v.GetString()}\"",
-        JsonValueKind.Number => $"the number {v.GetRawText()}",
+        JsonValueKind.String => $"the string \"{Shorten(v.GetString()!)}\"",
+        JsonValueKind.Number => $"the number {Shorten(v.GetRawText())}",
         JsonValueKind.True or JsonValueKind.False => $"the boolean {v.GetRawText()}",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
         _ => "null",
     };
+
+    /// <summary>Values echoed in messages are cut, so a stray megabyte of text does not become the message.</summary>
+    static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }
