@@ -39,7 +39,7 @@ public static class Failures
         {
             UserErrorException or DatasetFormatException or DatasetMismatchException or DatasetDownloadException
                 or PresetFormatException or HardwareModelException or MappingException or CheckpointFormatException
-                or ResumeMismatchException
+                or ResumeMismatchException or ChipCostException or MemoryBudgetException
                 => (UserError, OneLine(failure.Message) + where),
             OperationCanceledException => (Cancelled, "cancelled."),
             FileNotFoundException or DirectoryNotFoundException => (UserError, OneLine(failure.Message) + where),
@@ -53,5 +53,5 @@ public static class Failures
 
     /// <summary>Messages that span lines (graph validation lists) become one line.</summary>
     static string OneLine(string message) =>
-        string.Join("; ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string.Join("; ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Replace(":; ", ": ");
 }

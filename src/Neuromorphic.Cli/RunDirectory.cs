@@ -21,8 +21,42 @@ public static class RunDirectory
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // No "Infinity" or "NaN" is ever written: a non-finite number reaching a run file is a bug and fails loudly.
     };
+
+    /// <summary>Every file and folder a run directory may hold that this tool writes (train, evaluate, simulate,
+    /// spiking, plot, report); --overwrite removes these and nothing else.</summary>
+    public static readonly string[] RunFiles =
+    [
+        Neuromorphic.Learning.Pipeline.SoftHebbTrainer.PresetFile, RunInfoFile, MetricsFile, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.CheckpointFile,
+        Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile, EvaluationFile, HardwareFile, RunPlots.SpikingFile, RunPlots.SpikingTracesFile,
+        RunReportWriter.ReportFile, "plots", ProvenanceFile,
+    ];
+
+    /// <summary>Refuses to start a run over another one unless resuming or overwriting, and a folder of other files
+    /// in any case; --overwrite deletes the earlier run's files (with the temporary files of their atomic writes).</summary>
+    public static void Prepare(string directory, bool resume, bool overwrite)
+    {
+        var entries = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>()
+            .Where(n => n != RunLock.FileName).ToList();
+        bool IsRunFile(string name) => RunFiles.Any(f => name == f
+            || (name.StartsWith(f + ".") || name.StartsWith("." + f + ".")) && name.EndsWith(".tmp"));
+        var ours = entries.Where(IsRunFile).ToList();
+        if (entries.Count > 0 && ours.Count == 0)
+            throw new Commands.UserErrorException($"'{directory}' is not empty and holds no run (e.g. {entries.Order().First()}); give --out an empty or new directory.");
+        if (resume) return;
+        // A run has started once it has a checkpoint; the JSON files of one that failed before are simply replaced.
+        string? started = new[] { Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.CheckpointFile }.FirstOrDefault(ours.Contains);
+        if (started is not null && !overwrite)
+            throw new Commands.UserErrorException($"'{directory}' already holds a run ({started}); pass --resume to continue it or --overwrite to start afresh.");
+        if (!overwrite) return;
+        foreach (string name in ours)
+        {
+            string path = Path.Combine(directory, name);
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else File.Delete(path);
+        }
+    }
 
     /// <summary>A run file parsed, or null when the run has none; a damaged file is one clear error naming it.</summary>
     public static JsonDocument? ReadJson(string directory, string file)

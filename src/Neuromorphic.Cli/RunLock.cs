@@ -16,9 +16,12 @@ public sealed class RunLock : IDisposable
 
     RunLock(FileStream file) => _file = file;
 
-    /// <summary>Creates the directory if needed and locks it for the lifetime of the returned object.</summary>
-    public static RunLock Acquire(string runDirectory)
+    /// <summary>Locks the directory for the lifetime of the returned object; creates it when <paramref name="create"/>
+    /// (a new run), else refuses one that does not exist (commands that read a finished run).</summary>
+    public static RunLock Acquire(string runDirectory, bool create = true)
     {
+        if (!create && !Directory.Exists(runDirectory))
+            throw new UserErrorException($"run directory '{runDirectory}' does not exist; train into it first (neuromorphic train --out DIR).");
         Directory.CreateDirectory(runDirectory);
         string path = Path.Combine(runDirectory, FileName);
         try

@@ -89,7 +89,7 @@ internal static class CostRules
     public static double Finite(double value, ChipModel chip, string what) =>
         double.IsFinite(value)
             ? value
-            : throw new OverflowException($"{chip.Name}: the modeled {what} is not a finite number ({value}); check the chip's costs and the run's counters.");
+            : throw new ChipCostException($"{chip.Name}: the modeled {what} is not a finite number ({value}); check the chip's costs and the run's counters.");
 
     /// <summary>Modeled seconds a layer's cores are busy doing <paramref name="a"/> over <paramref name="steps"/> time
     /// steps: the work is spread evenly over its cores, messages are injected one destination at a time, the hop

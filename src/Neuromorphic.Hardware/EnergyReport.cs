@@ -130,7 +130,10 @@ public sealed record EnergyReport(
             path[p.Layer.Name] = le.BusyS + (p.Layer.Source is { } s && path.TryGetValue(s, out double before) ? before : 0);
         double latency = path.Values.DefaultIfEmpty(0).Max();
         double slowest = layers.Select(x => x.BusyS).DefaultIfEmpty(0).Max();
-        double throughput = slowest > 0 ? 1 / slowest : double.PositiveInfinity;
+        if (!(slowest > 0))
+            throw new ChipCostException($"{chip.Name}: no layer takes any time (every latency is 0 and no time step closes by barrier or tick), " +
+                                        "so no latency or throughput can be given; give the chip a latency per operation or a time step.");
+        double throughput = 1 / slowest;
         double period = modeledTimeNs is { } mt && mt > 0 ? mt * 1e-9 / samples : (slowest > 0 ? slowest : 0);
         double staticJ = CostRules.Finite(chip.StaticPowerW * period, chip, "static energy");
         CostRules.Finite(memoryJ, chip, "memory energy");

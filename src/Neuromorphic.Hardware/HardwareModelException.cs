@@ -38,3 +38,7 @@ public sealed class HardwareModelException : Exception
     /// <summary>The explanation alone, without file, line and field.</summary>
     public string Problem { get; }
 }
+
+/// <summary>A chip's figures give a cost that cannot be reported (not a finite number, or a rate with no time to
+/// divide by); the message names the chip and the figure.</summary>
+public sealed class ChipCostException(string message) : Exception(message);

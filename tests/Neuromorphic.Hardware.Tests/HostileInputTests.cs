@@ -119,7 +119,22 @@ public class HostileInputTests
         var chip = tiny with { Energy = tiny.Energy with { SynapticOp = double.MaxValue } };
         var mapping = Mapper.Map(chip, [LayerDescription.Dense("hidden", 2, 4, "input")]);
         var activity = new Dictionary<string, LayerActivity> { ["hidden"] = new(SynapticAccumulates: 1000) };
-        var e = Assert.Throws<OverflowException>(() => EnergyReport.Compute(mapping, activity, 1));
+        var e = Assert.Throws<ChipCostException>(() => EnergyReport.Compute(mapping, activity, 1));
         Assert.Contains("synaptic energy of layer hidden", e.Message);
+    }
+
+    [Fact]
+    public void A_chip_that_takes_no_time_fails_instead_of_reporting_an_infinite_throughput()
+    {
+        var tiny = TinyChip.Load();
+        var chip = tiny with
+        {
+            Latency = new OperationCosts(0, 0, 0, 0, 0, 0, 0),
+            Timestep = new TimestepModel(SyncModel.None, 0, 0),
+        };
+        var mapping = Mapper.Map(chip, [LayerDescription.Dense("hidden", 2, 4, "input")]);
+        var activity = new Dictionary<string, LayerActivity> { ["hidden"] = new(SynapticAccumulates: 1000) };
+        var e = Assert.Throws<ChipCostException>(() => EnergyReport.Compute(mapping, activity, 1));
+        Assert.Contains("no layer takes any time", e.Message);
     }
 }

@@ -29,6 +29,9 @@ public sealed class DemoCommand : ICliCommand
         string run = args.String("out") ?? Path.Combine(RepositoryPaths.Root, "runs", "demo");
         int seed = args.Int("seed")!.Value;
         args.ThrowOnUnknown(Name);
+        // The demo is run again and again: it starts afresh, clearing only the files of its earlier run.
+        using var runLock = RunLock.Acquire(run);
+        RunDirectory.Prepare(run, resume: false, overwrite: true);
         string data = RepositoryPaths.DefaultDataset;
         var preset = PresetLibrary.Load("mnist-small");
         var progress = new ConsoleProgress();

@@ -22,6 +22,7 @@ public sealed class EvaluateCommand : ICliCommand
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);
+        using var runLock = RunLock.Acquire(run, create: false);
         var model = LoadModel(run);
         var test = OpenTest(data, limit, model.Preset);
         var result = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: cancellationToken);

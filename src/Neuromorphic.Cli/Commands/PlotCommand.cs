@@ -18,6 +18,7 @@ public sealed class PlotCommand : ICliCommand
         string run = args.String("run") ?? throw new UserErrorException("plot needs --run RUN_DIR.");
         string kind = args.String("kind")!;
         args.ThrowOnUnknown(Name);
+        using var runLock = RunLock.Acquire(run, create: false);
         EvaluateCommand.LoadModel(run);
         var plots = RunPlots.Make(run, kind == "all" ? RunPlots.Kinds : [kind]);
         if (plots.Count == 0) throw new UserErrorException($"nothing to plot for '{kind}' in {run} (energy plots need 'neuromorphic simulate --run {run}' first).");

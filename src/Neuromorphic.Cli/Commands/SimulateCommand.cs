@@ -28,6 +28,7 @@ public sealed class SimulateCommand : ICliCommand
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);
+        using var runLock = RunLock.Acquire(run, create: false);
         EvaluateCommand.LoadModel(run); // fail early on a bad run directory
         var outcomes = await SimulateAsync(run, hardware, data, limit, new ConsoleProgress(), cancellationToken);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));

@@ -115,6 +115,7 @@ public sealed class SpikingCommand : ICliCommand
             TraceImage = args.Int("trace-image", min: 0)!.Value,
         };
         args.ThrowOnUnknown(Name + " softhebb");
+        using var runLock = RunLock.Acquire(run, create: false);
         await RunSoftHebbAsync(run, options, ct);
         return 0;
     }

@@ -23,6 +23,8 @@ public sealed class TrainCommand : ICliCommand
             new CliOption("limit-test", "N", "use the first N test images", DefaultNote: "all"),
             new CliOption("classifier-epochs", "N", "read-out epochs", DefaultNote: "the preset's"),
             new CliOption("checkpoint-every", "BATCHES", "a consistent checkpoint every this many Hebbian batches (0: none)", Default: "500"),
+            new CliOption("max-memory", "BYTES", "refuse a run whose planned peak memory exceeds this (e.g. 8G, 512M)",
+                DefaultNote: "the memory available to the process"),
             new CliOption("resume", null, "continue from RUN_DIR/checkpoint.ckpt after an interruption (Ctrl-C writes one) with the options that change the result unchanged"),
             new CliOption("overwrite", null, "clear the run files of an earlier run in RUN_DIR first (only the files this tool writes)"),
             new CliOption("lockstep", null, "admit one Hebbian batch at a time (no pipelining between layers): the baseline for what pipelining gains; same results")),
@@ -36,7 +38,7 @@ public sealed class TrainCommand : ICliCommand
         if (options.Resume && overwrite) throw new UserErrorException("--resume continues the run in RUN_DIR and --overwrite clears it: pass one of them.");
         var info = RunDirectory.Describe(Name, args.Raw, options.Seed);
         using var runLock = RunLock.Acquire(options.RunDirectory);
-        PrepareRunDirectory(options.RunDirectory, options.Resume, overwrite);
+        RunDirectory.Prepare(options.RunDirectory, options.Resume, overwrite);
         RunDirectory.WriteAtomically(Path.Combine(options.RunDirectory, SoftHebbTrainer.PresetFile), PresetText(args.String("preset")!));
         RunDirectory.WriteJson(options.RunDirectory, RunDirectory.RunInfoFile, info);
         Console.WriteLine($"training preset '{preset.Name}' ({options.Schedule.ToString().ToLowerInvariant()}, seed {options.Seed}) on {options.DataDirectory} -> {options.RunDirectory}");
@@ -74,43 +76,25 @@ public sealed class TrainCommand : ICliCommand
             LimitTest = args.Int("limit-test", min: 1),
             ClassifierEpochs = args.Int("classifier-epochs", min: 1),
             CheckpointEveryBatches = args.Int("checkpoint-every", min: 0)!.Value,
+            MaxMemoryBytes = args.String("max-memory") is { } max ? ParseBytes("max-memory", max) : null,
             Resume = args.Flag("resume"),
             Lockstep = args.Flag("lockstep"),
         };
     }
 
-    /// <summary>Every file and folder a run directory may hold that this tool writes (train, evaluate, simulate,
-    /// spiking, plot, report); --overwrite removes these and nothing else.</summary>
-    internal static readonly string[] RunFiles =
-    [
-        SoftHebbTrainer.PresetFile, RunDirectory.RunInfoFile, RunDirectory.MetricsFile, SoftHebbTrainer.CheckpointFile,
-        SoftHebbTrainer.ModelFile, "evaluation.json", RunDirectory.HardwareFile, RunPlots.SpikingFile, RunPlots.SpikingTracesFile,
-        RunReportWriter.ReportFile, "plots",
-    ];
-
-    /// <summary>Refuses to start a run over another one unless resuming or overwriting, and a folder of other files
-    /// in any case; --overwrite deletes the earlier run's files (with the temporary files of their atomic writes).</summary>
-    internal static void PrepareRunDirectory(string directory, bool resume, bool overwrite)
+    /// <summary>A byte count written as a number with an optional binary suffix: 512M, 8G, 1.5T, 4096.</summary>
+    internal static long ParseBytes(string option, string text)
     {
-        var entries = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>()
-            .Where(n => n != RunLock.FileName).ToList();
-        bool IsRunFile(string name) => RunFiles.Any(f => name == f
-            || (name.StartsWith(f + ".") || name.StartsWith("." + f + ".")) && name.EndsWith(".tmp"));
-        var ours = entries.Where(IsRunFile).ToList();
-        if (entries.Count > 0 && ours.Count == 0)
-            throw new UserErrorException($"'{directory}' is not empty and holds no run (e.g. {entries.Order().First()}); give --out an empty or new directory.");
-        if (resume) return;
-        // A run has started once it has a checkpoint; the JSON files of one that failed before are simply replaced.
-        string? started = new[] { SoftHebbTrainer.ModelFile, SoftHebbTrainer.CheckpointFile }.FirstOrDefault(ours.Contains);
-        if (started is not null && !overwrite)
-            throw new UserErrorException($"'{directory}' already holds a run ({started}); pass --resume to continue it or --overwrite to start afresh.");
-        if (!overwrite) return;
-        foreach (string name in ours)
+        string t = text.Trim().TrimEnd('B', 'b').TrimEnd('i');
+        double scale = t.Length == 0 ? 0 : char.ToUpperInvariant(t[^1]) switch
         {
-            string path = Path.Combine(directory, name);
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else File.Delete(path);
-        }
+            'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, 'T' => 1L << 40, _ => 1,
+        };
+        if (scale > 1) t = t[..^1];
+        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+            || !(v * scale >= 1 << 20) || !(v * scale <= 1L << 50))
+            throw new UserErrorException($"--{option} takes a size from 1M to 1024T, such as 512M or 8G; got '{text}'.");
+        return (long)(v * scale);
     }
 
     internal static NetworkPreset LoadPreset(string nameOrPath)

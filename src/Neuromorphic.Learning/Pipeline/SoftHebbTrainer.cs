@@ -54,6 +54,10 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         CheckShapes(preset, hebbData, labelled: false);
         CheckShapes(preset, train, labelled: true);
         CheckShapes(preset, test, labelled: true);
+        // Memory is planned before any of it is spent: a run that cannot fit is refused with the breakdown.
+        PresetFootprint.Check(
+            PresetFootprint.Estimate(preset, train.Count, test.Count, ReferenceEquals(hebbData, train) ? 0 : hebbData.Count, o.ClassifierEpochs),
+            o.MaxMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         hebbData = HebbianImages(preset, hebbData, o.Seed);
         var net = new HebbianNetwork(preset, o.Seed);
         var readout = NewReadout(preset, train.ClassCount, o.Seed);

@@ -27,6 +27,9 @@ public sealed record TrainingOptions
     /// <summary>During the read-out, an epoch ends with a checkpoint only when this many seconds have passed since the last
     /// one (0: after every epoch). Each checkpoint rewrites the whole network, about a quarter of a CIFAR-10 read-out epoch.</summary>
     public double ReadoutCheckpointSeconds { get; init; } = 30;
+    /// <summary>The most memory the run may plan to use (see <see cref="PresetFootprint"/>); null: the memory this
+    /// process may use on this machine (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes).</summary>
+    public long? MaxMemoryBytes { get; init; }
     /// <summary>Continue from the run directory's checkpoint instead of starting afresh.</summary>
     public bool Resume { get; init; }
     /// <summary>Admit one batch at a time into the Hebbian pipeline (the layers then work one after another):
