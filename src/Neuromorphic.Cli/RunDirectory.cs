@@ -126,12 +126,7 @@ public static class RunDirectory
     public static void WriteJson<T>(string directory, string file, T value) =>
         WriteAtomically(Path.Combine(directory, file), JsonSerializer.Serialize(value, Json));
 
-    public static void WriteAtomically(string path, string text)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void WriteAtomically(string path, string text) => Neuromorphic.Engine.AtomicFile.WriteAllText(path, text);
 
     public static RunInfo Describe(string command, IReadOnlyList<string> args, int seed) => new(
         Command: "neuromorphic " + string.Join(' ', new[] { command }.Concat(args)),

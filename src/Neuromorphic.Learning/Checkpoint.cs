@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -67,27 +68,14 @@ public sealed class Checkpoint
     public void Write(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                var hashed = new HashingStream(file);
-                WriteTo(hashed);
-                Span<byte> sum = stackalloc byte[8];
-                BitConverter.TryWriteBytes(sum, hashed.Hash);
-                file.Write(sum);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            var hashed = new HashingStream(file);
+            WriteTo(hashed);
+            Span<byte> sum = stackalloc byte[8];
+            BitConverter.TryWriteBytes(sum, hashed.Hash);
+            file.Write(sum);
+        });
     }
 
     void WriteTo(Stream stream)

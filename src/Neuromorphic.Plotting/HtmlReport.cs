@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using System.Xml;
 using System.Xml.Linq;
 using OxyPlot;
