@@ -22,6 +22,11 @@ public static class RunDirectory
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // No "Infinity" or "NaN" is ever written: a non-finite number reaching a run file is a bug and fails loudly.
+        // A record read back must be whole: every constructor parameter present, no null where none is allowed, no
+        // field its writer does not write.
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     /// <summary>Every file and folder a run directory may hold that this tool writes (train, evaluate, simulate,
@@ -81,7 +86,8 @@ public static class RunDirectory
     public static T Reading<T>(string directory, string what, Func<T> read)
     {
         try { return read(); }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
+        // ArgumentException: the plots refuse values no writer produces (NaN, negative counts, arrays of unequal length).
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or JsonException or ArgumentException)
         {
             throw new Commands.UserErrorException(
                 $"{directory}: its files do not hold what {what} needs ({e.Message}); rerun the command that wrote them.", e);

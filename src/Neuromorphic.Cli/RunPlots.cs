@@ -28,17 +28,19 @@ public static class RunPlots
     public const string SpikingTracesFile = "spiking-traces.json";
 
     /// <summary>Makes the plots of the given kinds that the run's files allow; returns (kind, caption, model).</summary>
-    public static List<(string Kind, string Caption, PlotModel Model)> Make(string run, IEnumerable<string> kinds) =>
+    /// <param name="layOutLabels">Move overlapping point labels apart, which draws the plot once (false: the models
+    /// alone, as a check of the run's files needs).</param>
+    public static List<(string Kind, string Caption, PlotModel Model)> Make(string run, IEnumerable<string> kinds, bool layOutLabels = true) =>
         RunDirectory.Reading(run, "the plots", () =>
         {
             RunDirectory.CheckDerived(run);
-            return MakePlots(run, kinds);
+            return MakePlots(run, kinds, layOutLabels);
         });
 
-    static List<(string Kind, string Caption, PlotModel Model)> MakePlots(string run, IEnumerable<string> kinds)
+    static List<(string Kind, string Caption, PlotModel Model)> MakePlots(string run, IEnumerable<string> kinds, bool layOutLabels)
     {
         var plots = new List<(string, string, PlotModel)>();
-        var model = TrainedModel.Load(run);
+        var trained = new Lazy<TrainedModel>(() => TrainedModel.Load(run)); // only the receptive fields need the weights
         using var metrics = RunDirectory.ReadJson(run, RunDirectory.MetricsFile);
         using var hardware = RunDirectory.ReadJson(run, RunDirectory.HardwareFile);
         using var spiking = RunDirectory.ReadJson(run, SpikingFile);
@@ -47,7 +49,7 @@ public static class RunPlots
         {
             switch (kind)
             {
-                case "receptive-fields" when model.Preset.Layers.Count > 0 && model.Preset.Layers[0].Conv is { } conv:
+                case "receptive-fields" when trained.Value is var model && model.Preset.Layers.Count > 0 && model.Preset.Layers[0].Conv is { } conv:
                 {
                     var w = model.Network.Layers[0].Weights;
                     int columns = (int)Math.Ceiling(Math.Sqrt(conv.OutChannels));
@@ -97,7 +99,7 @@ public static class RunPlots
                     var chips = Chips(hardware).Where(c => c.Accuracy is not null).Select(c => (c.Chip, c.Total, 100 * c.Accuracy!.Value)).ToList();
                     if (chips.Count > 0)
                         plots.Add((kind, "Accuracy after quantisation versus modeled energy per inference",
-                            SpreadLabels(Plots.AccuracyVersusEnergy(chips))));
+                            layOutLabels ? SpreadLabels(Plots.AccuracyVersusEnergy(chips)) : Plots.AccuracyVersusEnergy(chips)));
                     break;
                 }
                 case "spiking-accuracy" when spiking is not null:

@@ -9,9 +9,18 @@ public static class RunReportWriter
 {
     public const string ReportFile = "report.html";
 
-    public static string Write(string run) => RunDirectory.Reading(run, "the report", () => WriteReport(run));
+    public static string Write(string run) => RunDirectory.Reading(run, "the report", () =>
+    {
+        var (title, summary, tables) = Tables(run);
+        var figures = RunPlots.Make(run, RunPlots.Kinds).Select(p => ReportFigure.FromPlot(p.Caption, p.Model)).ToList();
+        return HtmlReport.Save(new ReportContent(title, summary, tables, figures), Path.Combine(run, ReportFile));
+    });
 
-    static string WriteReport(string run)
+    /// <summary>The report's title, summary and tables, read from the run's files (no plots are drawn).</summary>
+    public static (string Title, List<KeyValuePair<string, string>> Summary, List<ReportTable> Tables) Tables(string run) =>
+        RunDirectory.Reading(run, "the report", () => ReadTables(run));
+
+    static (string, List<KeyValuePair<string, string>>, List<ReportTable>) ReadTables(string run)
     {
         var summary = new List<KeyValuePair<string, string>>();
         var tables = new List<ReportTable>();
@@ -49,9 +58,8 @@ public static class RunReportWriter
         using var spiking = RunDirectory.ReadJson(run, RunPlots.SpikingFile);
         if (spiking is not null) tables.Add(SpikingTable(spiking.RootElement));
 
-        var figures = RunPlots.Make(run, RunPlots.Kinds).Select(p => ReportFigure.FromPlot(p.Caption, p.Model)).ToList();
         string title = metrics is not null ? $"Neuromorphic run: {metrics.RootElement.GetProperty("preset").GetString()}" : "Neuromorphic run";
-        return HtmlReport.Save(new ReportContent(title, summary, tables, figures), Path.Combine(run, ReportFile));
+        return (title, summary, tables);
     }
 
     /// <summary>Spiking inference: accuracy and spikes per image at each number of time steps.</summary>

@@ -55,8 +55,10 @@ public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
         CheckShapes(preset, train, labelled: true);
         CheckShapes(preset, test, labelled: true);
         // Memory is planned before any of it is spent: a run that cannot fit is refused with the breakdown.
+        var sources = new[] { hebbData, train, test }.Distinct().ToList();
         PresetFootprint.Check(
-            PresetFootprint.Estimate(preset, train.Count, test.Count, ReferenceEquals(hebbData, train) ? 0 : hebbData.Count, o.ClassifierEpochs),
+            PresetFootprint.Estimate(preset, train.Count, test.Count, ReferenceEquals(hebbData, train) ? 0 : hebbData.Count, o.ClassifierEpochs,
+                residentImages: sources.OfType<InMemoryImageSource>().Sum(s => (long)s.Count)),
             o.MaxMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         hebbData = HebbianImages(preset, hebbData, o.Seed);
         var net = new HebbianNetwork(preset, o.Seed);

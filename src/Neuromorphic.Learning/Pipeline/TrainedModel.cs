@@ -27,10 +27,18 @@ public sealed class TrainedModel
             throw new FileNotFoundException($"{modelPath} does not exist: the run in '{runDirectory}' has not finished (resume it with 'train --resume').", modelPath);
         var preset = PresetLibrary.Parse(File.ReadAllText(presetPath), presetPath);
         var checkpoint = Checkpoint.Read(modelPath);
-        var network = new HebbianNetwork(preset, checkpoint.Header.Seed);
-        network.LoadState(checkpoint.Arrays);
-        var readout = SoftHebbTrainer.NewReadout(preset, preset.Classes, checkpoint.Header.Seed);
-        readout.LoadState(checkpoint.Arrays, "readout.");
-        return new TrainedModel(preset, network, readout, checkpoint.Header);
+        try
+        {
+            var network = new HebbianNetwork(preset, checkpoint.Header.Seed);
+            network.LoadState(checkpoint.Arrays);
+            var readout = SoftHebbTrainer.NewReadout(preset, preset.Classes, checkpoint.Header.Seed);
+            readout.LoadState(checkpoint.Arrays, "readout.");
+            return new TrainedModel(preset, network, readout, checkpoint.Header);
+        }
+        catch (InvalidDataException e)
+        {
+            // A checkpoint of another network (preset.json edited, or files from two runs).
+            throw new CheckpointFormatException(modelPath, $"does not fit {presetPath}: {e.Message}", e);
+        }
     }
 }

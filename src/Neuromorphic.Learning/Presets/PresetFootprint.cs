@@ -28,7 +28,7 @@ public sealed record MemoryFootprint(IReadOnlyList<FootprintPart> Parts)
 public sealed class MemoryBudgetException(MemoryFootprint estimate, long limitBytes)
     : Exception($"The run needs about {PresetFootprint.Format(estimate.TotalBytes)} of memory, more than the limit of " +
         $"{PresetFootprint.Format(limitBytes)}. Estimate by part, largest first:{Environment.NewLine}{estimate}{Environment.NewLine}" +
-        "Lower the largest parts as listed (fewer channels, a smaller batch, fewer images with --limit-train / --limit-test), or raise the limit.")
+        "Lower the largest parts as listed (fewer channels, a smaller batch, fewer images with --limit-train / --limit-test), or raise the limit (train --max-memory; a memory-mapped feature cache may exceed the RAM).")
 {
     public MemoryFootprint Estimate { get; } = estimate;
     public long LimitBytes { get; } = limitBytes;
@@ -65,8 +65,10 @@ public static class PresetFootprint
     /// <param name="unlabeledImages">Images of a separate Hebbian split (STL-10's unlabeled one); 0 when the Hebbian phase
     /// uses the training set.</param>
     /// <param name="classifierEpochs">The read-out's epochs when overridden (they cap the cached augmented views).</param>
+    /// <param name="residentImages">Images whose pixels are held in memory (null: all of them; image folders and the
+    /// STL-10 unlabeled split are read batch by batch and hold none).</param>
     public static MemoryFootprint Estimate(NetworkPreset preset, int trainImages, int testImages, int unlabeledImages = 0,
-        int? classifierEpochs = null)
+        int? classifierEpochs = null, long? residentImages = null)
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentOutOfRangeException.ThrowIfNegative(trainImages);
@@ -111,7 +113,7 @@ public static class PresetFootprint
         parts.Add(new("read-out: weights, gradient, Adam moments", readoutBytes, "the last layer's channels and pooling"));
         parts.Add(new("checkpoint: a copy of every weight and moment while it is written", state / 2 + readoutBytes, "the layers' channels"));
         long pixels = (long)preset.Channels * preset.Height * preset.Width;
-        parts.Add(new("dataset pixels as bytes", pixels * ((long)trainImages + testImages + unlabeledImages), "--limit-train, --limit-test"));
+        parts.Add(new("dataset pixels as bytes", pixels * (residentImages ?? (long)trainImages + testImages + unlabeledImages), "--limit-train, --limit-test"));
         long managed = parts.Sum(p => p.Bytes) - cacheRows * features * sizeof(ushort);
         parts.Add(new($"garbage not yet collected ({GarbageFraction:P0} of the parts above, less the feature cache)", (long)(GarbageFraction * managed), "as the parts above"));
         parts.Add(new(".NET runtime, code and GEMM buffers (fixed)", RuntimeBytes, "nothing"));
