@@ -46,7 +46,7 @@ public sealed class EvaluateCommand : ICliCommand
     /// <summary>The test split, checked to fit the trained network's preset (image folders are resized to its input).</summary>
     internal static IImageSource OpenTest(string data, int? limit, NetworkPreset preset)
     {
-        if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
+        DatasetsCommand.RequireFolder(data);
         var test = DatasetDirectory.Open(data, DatasetSplit.Test, limit, preset.InputShape);
         SoftHebbTrainer.CheckShapes(preset, test, labelled: true);
         return test;

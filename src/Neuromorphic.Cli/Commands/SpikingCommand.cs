@@ -251,7 +251,7 @@ public sealed class SpikingCommand : ICliCommand
         string outDir = args.String("out")!;
         int seed = args.Int("seed")!.Value;
         args.ThrowOnUnknown(Name + " wta");
-        if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
+        DatasetsCommand.RequireFolder(data);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, samples);
         var test = DatasetDirectory.Open(data, DatasetSplit.Test, testCount);
         var config = new WtaConfig();

@@ -58,7 +58,7 @@ public sealed class TrainCommand : ICliCommand
         preset = LoadPreset(presetName);
         int seed = args.Int("seed")!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
-        if (!Directory.Exists(data)) throw new UserErrorException($"dataset folder '{data}' does not exist.");
+        DatasetsCommand.RequireFolder(data);
         var schedule = args.String("schedule")! switch
         {
             "concurrent" => HebbianSchedule.Concurrent,
