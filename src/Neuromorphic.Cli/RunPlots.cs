@@ -41,9 +41,9 @@ public static class RunPlots
     {
         var plots = new List<(string, string, PlotModel)>();
         var trained = new Lazy<TrainedModel>(() => TrainedModel.Load(run)); // only the receptive fields need the weights
-        using var metrics = RunDirectory.ReadJson(run, RunDirectory.MetricsFile);
+        var metrics = RunDirectory.Read<TrainingResult>(run, RunDirectory.MetricsFile);
         using var hardware = RunDirectory.ReadJson(run, RunDirectory.HardwareFile);
-        using var spiking = RunDirectory.ReadJson(run, SpikingFile);
+        var spiking = RunDirectory.Read<SpikingRunResult>(run, SpikingFile);
         var traces = RunDirectory.Read<SpikingTraces>(run, SpikingTracesFile);
         foreach (var kind in kinds)
         {
@@ -60,28 +60,20 @@ public static class RunPlots
                 }
                 case "weight-norms" when metrics is not null:
                 {
-                    var series = new List<(string, double[], double[])>();
-                    foreach (var pass in metrics.RootElement.GetProperty("hebbianPasses").EnumerateArray())
-                        foreach (var layer in pass.GetProperty("layerHistory").EnumerateObject())
-                        {
-                            var points = layer.Value.EnumerateArray().ToArray();
-                            if (points.Length == 0) continue;
-                            series.Add((layer.Name, points.Select(p => p.GetProperty("step").GetDouble()).ToArray(),
-                                points.Select(p => p.GetProperty("meanWeightNorm").GetDouble()).ToArray()));
-                        }
+                    var series = metrics.HebbianPasses.SelectMany(pass => pass.LayerHistory)
+                        .Where(layer => layer.Value.Length > 0)
+                        .Select(layer => (layer.Key, layer.Value.Select(p => (double)p.Step).ToArray(), layer.Value.Select(p => (double)p.MeanWeightNorm).ToArray()))
+                        .ToList();
                     if (series.Count > 0)
                         plots.Add((kind, "Mean weight norm per layer during the Hebbian phase (SoftHebb drives norms to 1)",
                             Plots.WeightNormConvergence(series, logY: true, stepTitle: "Hebbian step (batches)")));
                     break;
                 }
-                case "learning-curves" when metrics is not null:
+                case "learning-curves" when metrics is { ReadoutEpochs.Count: > 0 }:
                 {
-                    var epochs = metrics.RootElement.GetProperty("readoutEpochs").EnumerateArray().ToArray();
-                    if (epochs.Length == 0) break;
-                    var curves = Plots.LearningCurves(epochs.Select(e => e.GetProperty("epoch").GetInt32()).ToArray(),
-                        epochs.Select(e => 100 * e.GetProperty("trainAccuracy").GetDouble()).ToArray(),
-                        epochs.Select(e => 100 * e.GetProperty("testAccuracy").GetDouble()).ToArray(),
-                        epochs.Select(e => e.GetProperty("trainLoss").GetDouble()).ToArray());
+                    var epochs = metrics.ReadoutEpochs;
+                    var curves = Plots.LearningCurves(epochs.Select(e => e.Epoch).ToArray(), epochs.Select(e => 100 * e.TrainAccuracy).ToArray(),
+                        epochs.Select(e => 100 * e.TestAccuracy).ToArray(), epochs.Select(e => e.TrainLoss).ToArray());
                     // Epochs are whole numbers: no ticks at 1.1, 1.2, ... when there are only a few.
                     foreach (var axis in curves.Axes.Where(a => a.Position == AxisPosition.Bottom))
                         (axis.MinimumMajorStep, axis.MinimumMinorStep) = (1, 1);
@@ -103,15 +95,10 @@ public static class RunPlots
                     break;
                 }
                 case "spiking-accuracy" when spiking is not null:
-                {
-                    var r = spiking.RootElement;
-                    var steps = r.GetProperty("steps").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-                    var accuracy = r.GetProperty("accuracy").EnumerateArray().Select(e => 100 * e.GetDouble()).ToArray();
-                    plots.Add((kind, $"Spiking SoftHebb accuracy versus time steps on {r.GetProperty("samples").GetInt32():N0} test images (dashed: the rate-based network)",
-                        Plots.AccuracyVersusTimeSteps(steps, accuracy, 100 * r.GetProperty("rateAccuracy").GetDouble(),
-                            $"Spiking SoftHebb ({r.GetProperty("encoder").GetString()!.ToLowerInvariant()} input) versus time steps")));
+                    plots.Add((kind, $"Spiking SoftHebb accuracy versus time steps on {spiking.Samples:N0} test images (dashed: the rate-based network)",
+                        Plots.AccuracyVersusTimeSteps(spiking.Steps, spiking.Accuracy.Select(a => 100 * a).ToArray(), 100 * spiking.RateAccuracy,
+                            $"Spiking SoftHebb ({spiking.Encoder.ToLowerInvariant()} input) versus time steps")));
                     break;
-                }
                 case "spike-raster" or "spike-raster-poisson" when traces is not null:
                 {
                     string encoding = kind == "spike-raster" ? "regular" : "poisson";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Plotting;
 
 namespace Neuromorphic.Cli;
@@ -24,59 +25,53 @@ public static class RunReportWriter
     {
         var summary = new List<KeyValuePair<string, string>>();
         var tables = new List<ReportTable>();
-        using var info = RunDirectory.ReadJson(run, RunDirectory.RunInfoFile);
-        using var metrics = RunDirectory.ReadJson(run, RunDirectory.MetricsFile);
+        var info = RunDirectory.Read<RunInfo>(run, RunDirectory.RunInfoFile);
+        var metrics = RunDirectory.Read<TrainingResult>(run, RunDirectory.MetricsFile);
         using var hardware = RunDirectory.ReadJson(run, RunDirectory.HardwareFile);
         RunDirectory.CheckDerived(run);
         if (info is not null)
-            foreach (var p in info.RootElement.EnumerateObject()) summary.Add(new(Label(p.Name), p.Value.ToString()));
+            summary.AddRange([new("command", info.Command), new("seed", info.Seed.ToString(CultureInfo.InvariantCulture)), new("commit", info.Commit),
+                new("started (UTC)", info.StartedUtc.ToString("O", CultureInfo.InvariantCulture)), new("machine", info.Machine),
+                new("runtime", info.Runtime), new("GEMM back-end", info.Gemm)]);
         summary.Add(new("model sha256", RunDirectory.ModelChecksum(run)));
         if (metrics is not null)
         {
-            var m = metrics.RootElement;
-            foreach (var name in new[] { "preset", "schedule", "trainImages", "testImages" })
-                summary.Add(new(Label(name), m.GetProperty(name).ToString()));
-            summary.Add(new("test accuracy", Pct(m.GetProperty("testAccuracy").GetDouble())));
-            summary.Add(new("wall time", $"{m.GetProperty("wallSeconds").GetDouble():F1} s"));
-            summary.Add(new("peak memory", $"{m.GetProperty("peakMemoryBytes").GetInt64() / (1024.0 * 1024):F0} MiB"));
-            summary.Add(new("feature extraction", $"{m.GetProperty("featureImagesPerSecond").GetDouble():F0} images/s"));
+            summary.AddRange([new("preset", metrics.Preset), new("schedule", metrics.Schedule),
+                new("training images", metrics.TrainImages.ToString(CultureInfo.InvariantCulture)),
+                new("test images", metrics.TestImages.ToString(CultureInfo.InvariantCulture))]);
+            summary.Add(new("test accuracy", Pct(metrics.TestAccuracy)));
+            summary.Add(new("wall time", $"{F(metrics.WallSeconds, 1)} s"));
+            summary.Add(new("peak memory", $"{F(metrics.PeakMemoryBytes / (1024.0 * 1024), 0)} MiB"));
+            summary.Add(new("feature extraction", $"{F(metrics.FeatureImagesPerSecond, 0)} images/s"));
             tables.Add(new ReportTable("Hebbian passes (every pass runs through the engine)",
                 ["phase", "images", "seconds", "images/s", "engine overhead"],
-                m.GetProperty("hebbianPasses").EnumerateArray().Select(p => (IReadOnlyList<string>)
+                metrics.HebbianPasses.Select(p => (IReadOnlyList<string>)
                 [
-                    p.GetProperty("phase").GetString()!, p.GetProperty("images").ToString(), F(p.GetProperty("seconds").GetDouble(), 1),
-                    F(p.GetProperty("imagesPerSecond").GetDouble(), 1), Pct(p.GetProperty("engineOverhead").GetDouble()),
+                    p.Phase, p.Images.ToString(CultureInfo.InvariantCulture), F(p.Seconds, 1), F(p.ImagesPerSecond, 1), Pct(p.EngineOverhead),
                 ]).ToList()));
             tables.Add(new ReportTable("Read-out epochs", ["epoch", "learning rate", "train loss", "train accuracy", "test accuracy"],
-                m.GetProperty("readoutEpochs").EnumerateArray().Select(e => (IReadOnlyList<string>)
+                metrics.ReadoutEpochs.Select(e => (IReadOnlyList<string>)
                 [
-                    e.GetProperty("epoch").ToString(), e.GetProperty("learningRate").GetDouble().ToString("G3", CultureInfo.InvariantCulture),
-                    F(e.GetProperty("trainLoss").GetDouble(), 4), Pct(e.GetProperty("trainAccuracy").GetDouble()), Pct(e.GetProperty("testAccuracy").GetDouble()),
+                    e.Epoch.ToString(CultureInfo.InvariantCulture), e.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
+                    F(e.TrainLoss, 4), Pct(e.TrainAccuracy), Pct(e.TestAccuracy),
                 ]).ToList()));
         }
         if (hardware is not null) tables.AddRange(ChipTables(hardware.RootElement.GetProperty("outcomes").EnumerateArray().ToList()));
-        using var spiking = RunDirectory.ReadJson(run, RunPlots.SpikingFile);
-        if (spiking is not null) tables.Add(SpikingTable(spiking.RootElement));
+        if (RunDirectory.Read<SpikingRunResult>(run, RunPlots.SpikingFile) is { } spiking) tables.Add(SpikingTable(spiking));
 
-        string title = metrics is not null ? $"Neuromorphic run: {metrics.RootElement.GetProperty("preset").GetString()}" : "Neuromorphic run";
+        string title = metrics is not null ? $"Neuromorphic run: {metrics.Preset}" : "Neuromorphic run";
         return (title, summary, tables);
     }
 
     /// <summary>Spiking inference: accuracy and spikes per image at each number of time steps.</summary>
-    static ReportTable SpikingTable(JsonElement s)
+    static ReportTable SpikingTable(SpikingRunResult s)
     {
-        var byT = s.GetProperty("byT").EnumerateArray().ToList();
-        var layers = byT.Count == 0 ? [] : byT[0].GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()!).ToList();
         var columns = new List<string> { "time steps", "spiking accuracy", "rate-based accuracy" };
-        columns.AddRange(layers.Select(l => $"{l} spikes/image"));
-        double rate = s.GetProperty("rateAccuracy").GetDouble();
-        return new ReportTable(
-            $"Spiking inference on {s.GetProperty("samples").GetInt32():N0} test images ({s.GetProperty("encoder").GetString()!.ToLowerInvariant()} input coding)",
-            columns,
-            byT.Select(t => (IReadOnlyList<string>)
+        columns.AddRange(s.Layers.Select(l => $"{l.Name} spikes/image"));
+        return new ReportTable($"Spiking inference on {s.Samples:N0} test images ({s.Encoder.ToLowerInvariant()} input coding)", columns,
+            s.ByT.Select(t => (IReadOnlyList<string>)
             [
-                t.GetProperty("t").ToString(), Pct(t.GetProperty("accuracy").GetDouble()), Pct(rate),
-                .. t.GetProperty("layers").EnumerateArray().Select(l => F(l.GetProperty("spikesPerImage").GetDouble(), 0)),
+                t.T.ToString(CultureInfo.InvariantCulture), Pct(t.Accuracy), Pct(s.RateAccuracy), .. t.Layers.Select(l => F(l.SpikesPerImage, 0)),
             ]).ToList());
     }
 
@@ -135,16 +130,6 @@ public static class RunReportWriter
         if (split.Count > 0)
             yield return new ReportTable("Modeled energy per inference by category (the parts add up to the total)", parts, split);
     }
-
-    /// <summary>A run.json / metrics.json property name as a reader's label: "trainImages" as "training images".</summary>
-    static string Label(string name) => name switch
-    {
-        "startedUtc" => "started (UTC)",
-        "gemm" => "GEMM back-end",
-        "trainImages" => "training images",
-        "testImages" => "test images",
-        _ => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? " " + char.ToLowerInvariant(c) : c.ToString())),
-    };
 
     // Number and unit are joined by a no-break space, so a narrow table column never splits "66.5" from "µJ".
     const char NoBreak = '\u00A0';

@@ -29,11 +29,8 @@ public sealed class EvaluateCommand : ICliCommand
         var interval = result.Interval;
         Console.WriteLine($"accuracy {100 * result.Accuracy:F2} % ({interval}) on {result.Samples:N0} test images of {data}");
         Console.WriteLine(ConfusionText(result.Confusion, test.ClassNames));
-        RunDirectory.WriteDerived(run, RunDirectory.EvaluationFile, new
-        {
-            data, result.Samples, result.Accuracy, AccuracyLow95 = interval.Low, AccuracyHigh95 = interval.High, Confusion = ToJagged(result.Confusion),
-            EngineWallSeconds = result.Report.WallTime.TotalSeconds, result.Report.EngineOverheadFraction,
-        });
+        RunDirectory.WriteDerived(run, RunDirectory.EvaluationFile, new EvaluationResult(data, result.Samples, result.Accuracy, interval.Low, interval.High,
+            ToJagged(result.Confusion), result.Report.WallTime.TotalSeconds, result.Report.EngineOverheadFraction));
         return 0;
     }
 

@@ -153,26 +153,23 @@ public sealed class SpikingCommand : ICliCommand
         var header = "| T | spiking acc (%) | rate acc (%) | Δ (pp) | " + string.Join(" | ", result.Layers.Select(l => $"{l.Name} spikes/img | {l.Name} syn acc/img")) + " | read-out acc/img |";
         Console.WriteLine(header);
         Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + 2 * result.Layers.Count)));
-        var rows = new List<object>();
+        var rows = new List<SpikingAtT>();
         int tMax = steps[^1];
         for (int i = 0; i < steps.Length; i++)
         {
             int t = steps[i];
             double acc = 100 * result.Accuracy[i];
-            var perLayer = result.Layers.Select(l => (Spikes: l.SpikesPerImage(t, result.Samples), Acc: l.AccumulatesPerImage(t, result.Samples))).ToArray();
+            var perLayer = result.Layers.Select(l => new SpikingLayerAtT(l.Name, l.SpikesPerImage(t, result.Samples), l.AccumulatesPerImage(t, result.Samples))).ToArray();
             Console.WriteLine(FormattableString.Invariant($"| {t} | {acc:F2} | {100 * rate.Accuracy:F2} | {acc - 100 * rate.Accuracy:+0.00;-0.00;0.00} | ")
-                + string.Join(" | ", perLayer.Select(p => FormattableString.Invariant($"{p.Spikes:F0} | {p.Acc:E3}")))
+                + string.Join(" | ", perLayer.Select(p => FormattableString.Invariant($"{p.SpikesPerImage:F0} | {p.SynapticAccumulatesPerImage:E3}")))
                 + FormattableString.Invariant($" | {(double)result.ReadoutAccumulates * t / tMax / Math.Max(1, result.Samples):E2} |"));
-            rows.Add(new { T = t, Accuracy = result.Accuracy[i], Layers = result.Layers.Select((l, k) => new { l.Name, SpikesPerImage = perLayer[k].Spikes, SynapticAccumulatesPerImage = perLayer[k].Acc }).ToArray() });
+            rows.Add(new SpikingAtT(t, result.Accuracy[i], perLayer));
         }
 
-        RunDirectory.WriteDerived(run, RunPlots.SpikingFile, new
-        {
-            o.Data, Samples = result.Samples, Encoder = o.Encoding.ToString(), Power = o.Power.ToString(), o.Percentile, o.FoldInhibition,
-            RateAccuracy = rate.Accuracy, Steps = result.Steps, result.Accuracy, ByT = rows,
-            Layers = result.Layers.Select(l => new { l.Name, l.Neurons, Scale = l.Scale, l.Power, l.Spikes, l.SynapticAccumulates, l.InhibitionAccumulates, l.OutputEvents }).ToArray(),
-            result.InputSpikes, result.ReadoutAccumulates, WallSeconds = result.Wall.TotalSeconds,
-        });
+        RunDirectory.WriteDerived(run, RunPlots.SpikingFile, new SpikingRunResult(o.Data, result.Samples, o.Encoding.ToString(), o.Power.ToString(),
+            o.Percentile, o.FoldInhibition, rate.Accuracy, result.Steps, result.Accuracy, [.. rows],
+            [.. result.Layers.Select(l => new SpikingLayerSummary(l.Name, l.Neurons, l.Scale, l.Power, l.Spikes, l.SynapticAccumulates, l.InhibitionAccumulates, l.OutputEvents))],
+            result.InputSpikes, result.ReadoutAccumulates, result.Wall.TotalSeconds));
 
         // One image's first layer, as a reader can see it: a chosen subset of neurons under both input codings
         // (regular coding fires populations in lock-step; Poisson coding shows the same rates without the comb).

@@ -1,26 +1,28 @@
+using System.Text.Json.Serialization;
 using Neuromorphic.Engine;
 
 namespace Neuromorphic.Learning.Pipeline;
 
-/// <summary>What a training run measured; serialised as the run's metrics.json.</summary>
+/// <summary>What a training run measured; serialised as the run's metrics.json. Every member is required when it is
+/// read back, so a damaged file is refused instead of read as zeros.</summary>
 public sealed class TrainingResult
 {
-    public string Preset { get; init; } = "";
-    public int Seed { get; init; }
-    public string Schedule { get; init; } = "";
-    public int TrainImages { get; init; }
-    public int TestImages { get; init; }
-    public List<HebbianPassSummary> HebbianPasses { get; } = [];
-    public double FeatureExtractionSeconds { get; set; }
-    public double FeatureImagesPerSecond { get; set; }
-    public double ReadoutSeconds { get; set; }
-    public List<ReadoutEpoch> ReadoutEpochs { get; } = [];
-    public double TestAccuracy { get; set; }
+    [JsonRequired] public string Preset { get; init; } = "";
+    [JsonRequired] public int Seed { get; init; }
+    [JsonRequired] public string Schedule { get; init; } = "";
+    [JsonRequired] public int TrainImages { get; init; }
+    [JsonRequired] public int TestImages { get; init; }
+    [JsonRequired] public List<HebbianPassSummary> HebbianPasses { get; init; } = [];
+    [JsonRequired] public double FeatureExtractionSeconds { get; set; }
+    [JsonRequired] public double FeatureImagesPerSecond { get; set; }
+    [JsonRequired] public double ReadoutSeconds { get; set; }
+    [JsonRequired] public List<ReadoutEpoch> ReadoutEpochs { get; init; } = [];
+    [JsonRequired] public double TestAccuracy { get; set; }
     /// <summary>Exact 95 % confidence interval of <see cref="TestAccuracy"/> over the test set's size.</summary>
-    public AccuracyInterval TestAccuracyInterval { get; set; }
-    public double TestLoss { get; set; }
-    public double WallSeconds { get; set; }
-    public long PeakMemoryBytes { get; set; }
+    [JsonRequired] public AccuracyInterval TestAccuracyInterval { get; set; }
+    [JsonRequired] public double TestLoss { get; set; }
+    [JsonRequired] public double WallSeconds { get; set; }
+    [JsonRequired] public long PeakMemoryBytes { get; set; }
 }
 
 /// <param name="CpuUtilisation">Process CPU time over wall time during the pass (2.0 = both cores busy).</param>

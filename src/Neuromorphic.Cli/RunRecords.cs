@@ -1,0 +1,19 @@
+namespace Neuromorphic.Cli;
+
+/// <summary>spiking.json: spiking SoftHebb inference of a run (`spiking softhebb`, the demo's spiking step).</summary>
+public sealed record SpikingRunResult(string Data, int Samples, string Encoder, string Power, double Percentile, bool FoldInhibition,
+    double RateAccuracy, int[] Steps, double[] Accuracy, SpikingAtT[] ByT, SpikingLayerSummary[] Layers, long InputSpikes,
+    long ReadoutAccumulates, double WallSeconds);
+
+/// <summary>Accuracy and per-layer activity per image after <see cref="T"/> time steps.</summary>
+public sealed record SpikingAtT(int T, double Accuracy, SpikingLayerAtT[] Layers);
+
+public sealed record SpikingLayerAtT(string Name, double SpikesPerImage, double SynapticAccumulatesPerImage);
+
+/// <summary>One spiking layer over the whole run.</summary>
+public sealed record SpikingLayerSummary(string Name, int Neurons, float Scale, float Power, long Spikes, long SynapticAccumulates,
+    long InhibitionAccumulates, long OutputEvents);
+
+/// <summary>evaluation.json: the test split through the trained network.</summary>
+public sealed record EvaluationResult(string Data, int Samples, double Accuracy, double AccuracyLow95, double AccuracyHigh95,
+    long[][] Confusion, double EngineWallSeconds, double EngineOverheadFraction);
