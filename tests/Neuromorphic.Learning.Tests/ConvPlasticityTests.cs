@@ -13,6 +13,8 @@ public class ConvPlasticityTests
     [InlineData("softkrotov", false)]
     [InlineData("soft", false)]
     [InlineData("softkrotov", true)]
+    [InlineData("hard", false)]
+    [InlineData("soft", true)]
     public void Weight_change_is_the_explicit_sum_over_patches(string rule, bool preTriangle)
     {
         var layer = new SoftHebbConv2d(SmallConfig(rule, preTriangle: preTriangle), new Random(3));
@@ -21,47 +23,21 @@ public class ConvPlasticityTests
         float[] rates0 = layer.Rates.Rates.ToArray();
         layer.Forward(x, learn: true);
 
-        // Explicit: ΔW_k = Σ_patches y_k (x_patch − u_k W_k) on the BN-normalised, reflect-padded input.
+        // Explicit: ΔW_k = Σ_patches y_k (x_patch − u_k W_k) on the BN-normalised, reflect-padded input (SoftHebbReference).
         var xp = Padding.Pad2d(layer.NormalizedInput!, 1, PaddingMode.Reflect);
-        int K = 3, C = 2, k = 3, fanIn = C * k * k;
-        var delta = new double[K * fanIn];
-        var patch = new double[fanIn];
-        var u = new double[K];
+        int K = 3;
+        var reference = SoftHebbReference.Step(xp, w0, K, kernelSize: 3, rule, inverseTemperature: 0.7, preTriangle,
+            learningRate: layer.Rates.LearningRate, power: layer.Rates.Power);
         for (int n = 0; n < 2; n++)
-            for (int h = 0; h < 5; h++)
-                for (int w = 0; w < 5; w++)
-                {
-                    for (int c = 0; c < C; c++)
-                        for (int a = 0; a < k; a++)
-                            for (int b = 0; b < k; b++)
-                                patch[(c * k + a) * k + b] = xp[n, c, h + a, w + b];
-                    for (int kk = 0; kk < K; kk++)
-                    {
-                        u[kk] = 0;
-                        for (int i = 0; i < fanIn; i++) u[kk] += w0[kk * fanIn + i] * patch[i];
-                        Assert.Equal(u[kk], layer.PreActivation![n, kk, h, w], 4);
-                    }
-                    var ur = preTriangle ? TriangleOf(u) : u;
-                    double max = ur.Max(), sum = ur.Sum(v => Math.Exp(0.7 * (v - max)));
-                    int winner = Array.IndexOf(ur, max);
-                    for (int kk = 0; kk < K; kk++)
-                    {
-                        double y = Math.Exp(0.7 * (ur[kk] - max)) / sum;
-                        if (rule == "softkrotov" && kk != winner) y = -y;
-                        for (int i = 0; i < fanIn; i++) delta[kk * fanIn + i] += y * (patch[i] - ur[kk] * w0[kk * fanIn + i]);
-                    }
-                }
-        double maxAbs = delta.Max(Math.Abs);
+            for (int kk = 0; kk < K; kk++)
+                for (int h = 0; h < 5; h++)
+                    for (int w = 0; w < 5; w++)
+                        Assert.Equal(reference.PreActivations[((n * K + kk) * 5 + h) * 5 + w], layer.PreActivation![n, kk, h, w], 4);
+        double maxAbs = reference.MaxAbsDelta;
         Assert.Equal(maxAbs, layer.LastUpdateStats.MaxAbsDelta, 3);
-        var expected = new float[w0.Length];
-        for (int i = 0; i < w0.Length; i++) expected[i] = (float)(w0[i] + rates0[i / fanIn] * delta[i] / maxAbs);
+        TestUtil.Close(rates0, reference.RatesBefore.Rates.Select(r => (float)r).ToArray(), 1e-6f, "η");
+        var expected = reference.Weights;
         TestUtil.Close(expected, layer.Weights.Span, 2e-5f, "W");
-    }
-
-    static double[] TriangleOf(double[] u)
-    {
-        double mean = u.Average();
-        return u.Select(v => Math.Max(0, v - mean)).ToArray();
     }
 
     [Fact]

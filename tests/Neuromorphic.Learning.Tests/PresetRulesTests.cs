@@ -78,4 +78,41 @@ public class PresetRulesTests
         var e = Refused("\"learningRate\": 0.08,", "\"learningRate\": 1e300,");
         Assert.Equal("$.layers[0].learningRate", e.JsonPath);
     }
+
+    [Theory]
+    [InlineData("cifar10", "\"learningRate\": 0.08,", "\"learningRate\": -0.5,", "$.layers[0].learningRate")]
+    [InlineData("mnist-mlp", "\"learningRate\": 0.045,", "\"learningRate\": -0.5,", "$.layers[0].learningRate")]
+    [InlineData("cifar10", "\"learningRate\": 0.001,", "\"learningRate\": -0.5,", "$.readout.learningRate")]
+    public void A_negative_learning_rate_is_refused_alike_in_every_place(string preset, string from, string to, string path)
+    {
+        var e = Refused(from, to, preset);
+        Assert.Equal($"bad.json: {path}: expected a number >= 0, found -0.5", e.Message);
+    }
+
+    [Fact]
+    public void Absent_optional_layer_fields_take_the_layer_config_defaults()
+    {
+        var conv = Parse("cifar10", (",\n      \"initRadius\": 25", "")).Layers[0].Conv!;
+        var convDefaults = new SoftHebbConv2dConfig(3, 96, 5, 2, 1, 0.08f, 0.5f, 0.7f);
+        Assert.Equal((convDefaults.InitRadius, convDefaults.PreTriangle), (conv.InitRadius, conv.PreTriangle));
+
+        var linear = Parse("mnist-mlp", ("\"learningRatePower\": 0.2,\n", ""), ("\"initRadius\": 35,", "")).Layers[0].Linear!;
+        var linearDefaults = new SoftHebbLinearConfig(784, 2000, 12, 0.045f);
+        Assert.Equal((linearDefaults.LearningRatePower, linearDefaults.InitRadius), (linear.LearningRatePower, linear.InitRadius));
+
+        var crop = Parse("cifar10", ("\"kind\": \"none\"\n    }\n  },", "\"kind\": \"random-resized-crop-flip\"\n    }\n  },")).Hebbian.Augmentation;
+        var cropDefaults = new AugmentationSpec(AugmentationKind.RandomResizedCropFlip);
+        Assert.Equal((cropDefaults.ScaleMin, cropDefaults.ScaleMax), (crop.ScaleMin, crop.ScaleMax));
+    }
+
+    static NetworkPreset Parse(string preset, params (string From, string To)[] edits)
+    {
+        string json = PresetLibrary.BuiltInJson(preset);
+        foreach (var (from, to) in edits)
+        {
+            Assert.Contains(from, json);
+            json = json.Replace(from, to);
+        }
+        return PresetLibrary.Parse(json, "ok.json");
+    }
 }

@@ -148,13 +148,26 @@ public static class PresetLibrary
         float dropout = readout.Number("dropout", min: 0);
         if (dropout >= 1) throw readout.Error("dropout", $"expected a probability in [0, 1), found {dropout.ToString(CultureInfo.InvariantCulture)}");
         var readoutSpec = new ReadoutSpec(dropout, readout.Int("epochs", min: 0), readout.Int("batchSize", min: 1),
-            readout.Number("learningRate", min: 0), ReadAugmentation(readout), readout.IntOrNull("augmentedViews", min: 1));
+            ReadLearningRate(readout), ReadAugmentation(readout), readout.IntOrNull("augmentedViews", min: 1));
         if (readoutSpec.AugmentedViews is not null && readoutSpec.Augmentation.Kind == AugmentationKind.None)
             throw readout.Error("augmentedViews", "expected no augmentedViews when the read-out's augmentation is 'none' (there is nothing to vary)");
         readout.End();
         root.End();
         return new NetworkPreset(name, description, channels, height, width, classes, hebbianSpec, layers, readoutSpec);
     }
+
+    /// <summary>
+    /// The one check of a preset's learning rates, the Hebbian layers' lr (spec §2 step 8) and the read-out's Adam lr
+    /// alike: a finite number >= 0 ("file: $.layers[0].learningRate: expected a number >= 0, found -1").
+    /// </summary>
+    static float ReadLearningRate(JsonObjectReader parent) => parent.Number("learningRate", min: 0);
+
+    // An optional field that is absent takes the default of the record it fills: the records' optional parameters
+    // (SoftHebbConv2dConfig, SoftHebbLinearConfig, AugmentationSpec) are the one place each default is written.
+    static readonly SoftHebbConv2dConfig ConvDefaults = new(InChannels: 1, OutChannels: 1, KernelSize: 1, Padding: 0,
+        InverseTemperature: 1, LearningRate: 0, LearningRatePower: 0, TrianglePower: 1);
+    static readonly SoftHebbLinearConfig LinearDefaults = new(InFeatures: 1, OutFeatures: 1, InverseTemperature: 1, LearningRate: 0);
+    static readonly AugmentationSpec AugmentationDefaults = new(AugmentationKind.RandomResizedCropFlip);
 
     static AugmentationSpec ReadAugmentation(JsonObjectReader parent)
     {
@@ -168,7 +181,8 @@ public static class PresetLibrary
             "crop" => new AugmentationSpec(AugmentationKind.Crop, Padding: a.Int("padding", min: 0)),
             "noise" => new AugmentationSpec(AugmentationKind.Noise, NoiseStd: a.Number("std", min: 0)),
             "random-resized-crop-flip" => new AugmentationSpec(AugmentationKind.RandomResizedCropFlip,
-                ScaleMin: a.NumberOr("scaleMin", 0.08f, min: 1e-6f), ScaleMax: a.NumberOr("scaleMax", 1f, min: 1e-6f)),
+                ScaleMin: a.NumberOr("scaleMin", AugmentationDefaults.ScaleMin, min: 1e-6f),
+                ScaleMax: a.NumberOr("scaleMax", AugmentationDefaults.ScaleMax, min: 1e-6f)),
             _ => throw a.Error("kind", $"expected one of none, crop, crop-flip, random-resized-crop-flip, noise, found '{kind}'"),
         };
         if (spec.ScaleMin > spec.ScaleMax || spec.ScaleMax > 1)
@@ -200,13 +214,13 @@ public static class PresetLibrary
                     KernelSize: layer.Int("kernelSize", min: 1),
                     Padding: layer.Int("padding", min: 0),
                     InverseTemperature: layer.Number("inverseTemperature"),
-                    LearningRate: layer.Number("learningRate", min: 0),
+                    LearningRate: ReadLearningRate(layer),
                     LearningRatePower: layer.Number("learningRatePower"),
                     TrianglePower: layer.Number("trianglePower", min: 1e-6f),
-                    PreTriangle: layer.BoolOr("preTriangle", false),
+                    PreTriangle: layer.BoolOr("preTriangle", ConvDefaults.PreTriangle),
                     Pool: pool,
                     Rule: rule,
-                    InitRadius: layer.NumberOr("initRadius", 25f, min: 1e-6f));
+                    InitRadius: layer.NumberOr("initRadius", ConvDefaults.InitRadius, min: 1e-6f));
                 spec = new HebbianLayerSpec(config, null);
                 break;
             }
@@ -216,10 +230,10 @@ public static class PresetLibrary
                     InFeatures: layer.Int("inFeatures", min: 1),
                     OutFeatures: layer.Int("outFeatures", min: 1),
                     InverseTemperature: layer.Number("inverseTemperature"),
-                    LearningRate: layer.Number("learningRate", min: 0),
-                    LearningRatePower: layer.NumberOr("learningRatePower", 0.2f),
+                    LearningRate: ReadLearningRate(layer),
+                    LearningRatePower: layer.NumberOr("learningRatePower", LinearDefaults.LearningRatePower),
                     Rule: rule,
-                    InitRadius: layer.NumberOr("initRadius", 35f, min: 1e-6f),
+                    InitRadius: layer.NumberOr("initRadius", LinearDefaults.InitRadius, min: 1e-6f),
                     OutputInverseTemperature: layer.Has("outputInverseTemperature") ? layer.Number("outputInverseTemperature") : null);
                 spec = new HebbianLayerSpec(null, config);
                 break;
