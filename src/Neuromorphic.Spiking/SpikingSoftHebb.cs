@@ -339,12 +339,11 @@ public sealed class SpikingConvActor : Actor
             spikesPerStep.Add(0);
             accumulatesPerStep.Add(0);
         }
-        spikesPerStep[t] += work.Spikes;
-        accumulatesPerStep[t] += work.SynapticAccumulates;
+        spikesPerStep[t] += work.Work.Spikes;
+        accumulatesPerStep[t] += work.Work.SynapticAccumulates;
         OutputEvents += work.OutputEvents;
         InhibitionAccumulates += work.InhibitionAccumulates;
-        ctx.Count(new WorkCounts(SynapticAccumulates: work.SynapticAccumulates, NeuronUpdates: work.NeuronUpdates, Spikes: work.Spikes,
-            NonZeroActivations: work.OutputEvents));
+        ctx.Count(work.Work);
         ctx.Emit(0, new DenseBlock(output, [nb, Layer.K, Layer.OutHeight, Layer.OutWidth], block.SampleIds, block.Sequence));
         if (ctx.Trace is { } trace)
         {
