@@ -14,12 +14,9 @@ public sealed class ActorCounters
     public long BytesIn { get; internal set; }
     public long EventsOut { get; internal set; }
     public long BytesOut { get; internal set; }
-    public long DenseMacs { get; internal set; }
-    public long SynapticAccumulates { get; internal set; }
-    public long NeuronUpdates { get; internal set; }
-    public long WeightUpdates { get; internal set; }
-    public long Spikes { get; internal set; }
-    public long NonZeroActivations { get; internal set; }
+    /// <summary>The work the actor counted, summed over its blocks. Kept as one <see cref="WorkCounts"/> so a new kind
+    /// of count is added there alone and reaches every consumer (cost models, energy reports).</summary>
+    public WorkCounts Work { get; private set; }
     /// <summary>Sum of modeled latencies (ns): how long the modeled hardware was busy.</summary>
     public double BusyNs { get; internal set; }
     /// <summary>The actor's modeled clock at the end of the run: when its last block finished.</summary>
@@ -29,13 +26,5 @@ public sealed class ActorCounters
     public TimeSpan HandlerTime => Stopwatch.GetElapsedTime(0, HandlerTicks);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Add(in WorkCounts w)
-    {
-        DenseMacs += w.DenseMacs;
-        SynapticAccumulates += w.SynapticAccumulates;
-        NeuronUpdates += w.NeuronUpdates;
-        WeightUpdates += w.WeightUpdates;
-        Spikes += w.Spikes;
-        NonZeroActivations += w.NonZeroActivations;
-    }
+    internal void Add(in WorkCounts w) => Work += w;
 }

@@ -2,23 +2,11 @@ using Neuromorphic.Engine;
 
 namespace Neuromorphic.Hardware;
 
-/// <summary>What one layer did, summed over a run: the engine's <see cref="ActorCounters"/> in a form that can also
-/// be written by hand.</summary>
-public sealed record LayerActivity(
-    long DenseMacs = 0,
-    long SynapticAccumulates = 0,
-    long NeuronUpdates = 0,
-    long WeightUpdates = 0,
-    long Spikes = 0,
-    long NonZeroActivations = 0,
-    long BytesOut = 0,
-    long EventsOut = 0)
+/// <summary>What one layer did, summed over a run: the engine's <see cref="WorkCounts"/> plus the bytes it sent, which
+/// a dense chip turns into messages. The work is the engine's own type, so a new kind of count needs no copy here.</summary>
+public sealed record LayerActivity(WorkCounts Work, long BytesOut = 0)
 {
-    public static LayerActivity From(ActorCounters c) => new(c.DenseMacs, c.SynapticAccumulates, c.NeuronUpdates,
-        c.WeightUpdates, c.Spikes, c.NonZeroActivations, c.BytesOut, c.EventsOut);
-
-    public static LayerActivity From(in WorkCounts w, long bytesOut) => new(w.DenseMacs, w.SynapticAccumulates,
-        w.NeuronUpdates, w.WeightUpdates, w.Spikes, w.NonZeroActivations, bytesOut, 0);
+    public static LayerActivity From(ActorCounters c) => new(c.Work, c.BytesOut);
 }
 
 /// <summary>Knobs of the cost model that depend on how the network is run rather than on the chip.</summary>
@@ -40,7 +28,7 @@ internal static class CostRules
     /// <summary>Synaptic operations the chip performs. Event-driven chips work per non-zero input: reported
     /// accumulates, plus, for dense work, the MACs scaled by the input density (= non-zero inputs × fan-out).
     /// Dense chips perform every MAC.</summary>
-    public static (double Macs, double Acs) SynapticOps(ChipModel chip, LayerActivity a, double inputDensity) =>
+    public static (double Macs, double Acs) SynapticOps(ChipModel chip, in WorkCounts a, double inputDensity) =>
         chip.Execution == ExecutionStyle.EventDriven
             ? (0, a.SynapticAccumulates + a.DenseMacs * Math.Clamp(inputDensity, 0, 1))
             : (a.DenseMacs, a.SynapticAccumulates);
@@ -49,10 +37,10 @@ internal static class CostRules
     /// event-driven chip; on a dense chip the output bytes in words of <see cref="ChipModel.MessageBits"/>.</summary>
     public static double Messages(ChipModel chip, LayerActivity a) =>
         chip.Execution == ExecutionStyle.EventDriven
-            ? (a.Spikes > 0 ? a.Spikes : a.NonZeroActivations)
+            ? (a.Work.Spikes > 0 ? a.Work.Spikes : a.Work.NonZeroActivations)
             : Math.Ceiling(a.BytesOut * 8.0 / chip.MessageBits);
 
-    public static double IdleNeuronUpdates(LayerDescription l, LayerActivity a, double steps) =>
+    public static double IdleNeuronUpdates(LayerDescription l, in WorkCounts a, double steps) =>
         Math.Max(0, l.Neurons * steps - a.NeuronUpdates);
 
     /// <summary>The extra work of a layer whose fan-in is split over cores (zero otherwise), over <paramref name="steps"/>
@@ -60,7 +48,7 @@ internal static class CostRules
     /// (<see cref="SplitPlacement.PartialMessagesPerStep"/>, crossing <see cref="SplitPlacement.PartialHopsPerStep"/>
     /// hops), each received partial is one accumulate there, and each extra compartment is updated every step, active
     /// when its output neuron was (the reported updates) and idle otherwise.</summary>
-    public static (double Acs, double Active, double Idle, double Messages, double Hops) SplitWork(LayerPlacement p, LayerActivity a, double steps)
+    public static (double Acs, double Active, double Idle, double Messages, double Hops) SplitWork(LayerPlacement p, in WorkCounts a, double steps)
     {
         if (p.Split is not { } s) return default;
         int extra = s.ExtraCompartmentsPerNeuron;
@@ -100,11 +88,12 @@ internal static class CostRules
         var chip = mapping.Chip;
         var t = chip.Latency;
         int k = p.Cores.Count;
-        var (macs, acs) = SynapticOps(chip, a, inputDensity);
-        var split = SplitWork(p, a, steps);
-        double learn = chip.Limits.LearningSupported ? a.WeightUpdates * t.WeightUpdate : 0;
-        double compute = macs * (t.DenseMac ?? 0) + (acs + split.Acs) * t.SynapticOp + (a.NeuronUpdates + split.Active) * t.NeuronActive
-                         + (IdleNeuronUpdates(p.Layer, a, steps) + split.Idle) * t.NeuronIdle + learn;
+        var w = a.Work;
+        var (macs, acs) = SynapticOps(chip, w, inputDensity);
+        var split = SplitWork(p, w, steps);
+        double learn = chip.Limits.LearningSupported ? w.WeightUpdates * t.WeightUpdate : 0;
+        double compute = macs * (t.DenseMac ?? 0) + (acs + split.Acs) * t.SynapticOp + (w.NeuronUpdates + split.Active) * t.NeuronActive
+                         + (IdleNeuronUpdates(p.Layer, w, steps) + split.Idle) * t.NeuronIdle + learn;
         var (sends, _, maxHops) = Fanout(mapping, p.Layer.Name);
         double messages = Messages(chip, a);
         double injection = (messages * sends + split.Messages) * t.SpikeLocal;
@@ -142,7 +131,7 @@ public sealed class ChipCostModel : ICostModel
     {
         if (mapping.Find(actorName) is not { } p) return 0;
         double density = options.InputDensity is { } d && d.TryGetValue(actorName, out double x) ? x : 1;
-        double s = CostRules.BusySeconds(mapping, p, LayerActivity.From(work, Math.Max(0, bytesOut)), options.TimestepsPerBlock, density);
+        double s = CostRules.BusySeconds(mapping, p, new LayerActivity(work, Math.Max(0, bytesOut)), options.TimestepsPerBlock, density);
         double ns = s * 1e9;
         return double.IsFinite(ns) && ns > 0 ? ns : 0;
     }

@@ -73,17 +73,17 @@ public sealed record EnergyReport(
         var e = chip.Energy;
         double steps = (double)samples * options.TimestepsPerSample;
         var notes = new List<string>(mapping.Notes);
-        var none = new LayerActivity();
+        var none = new LayerActivity(default);
         LayerActivity Of(string name) => activity.TryGetValue(name, out var a) ? a : none;
 
         double Density(LayerDescription l)
         {
             if (l.Source is { } src && mapping.Find(src) is { } up)
-                return Math.Clamp(Of(src).NonZeroActivations / (up.Layer.Neurons * steps), 0, 1);
+                return Math.Clamp(Of(src).Work.NonZeroActivations / (up.Layer.Neurons * steps), 0, 1);
             return options.InputDensity is { } d && d.TryGetValue(l.Name, out double x) ? Math.Clamp(x, 0, 1) : 1;
         }
 
-        bool training = mapping.Placements.Any(p => Of(p.Layer.Name).WeightUpdates > 0);
+        bool training = mapping.Placements.Any(p => Of(p.Layer.Name).Work.WeightUpdates > 0);
         bool learns = chip.Limits.LearningSupported;
         var layers = new List<LayerEnergy>();
         long totalWeightUpdates = 0;
@@ -91,20 +91,21 @@ public sealed record EnergyReport(
         {
             var l = p.Layer;
             var a = Of(l.Name);
+            var w = a.Work;
             double density = Density(l);
-            var (macs, acs) = CostRules.SynapticOps(chip, a, density);
-            var split = CostRules.SplitWork(p, a, steps);
+            var (macs, acs) = CostRules.SynapticOps(chip, w, density);
+            var split = CostRules.SplitWork(p, w, steps);
             acs += split.Acs; // partial sums accumulated at the combining compartments
             double synaptic = macs * (e.DenseMac ?? 0) + acs * e.SynapticOp;
-            double neuron = (a.NeuronUpdates + split.Active) * e.NeuronActive
-                            + (CostRules.IdleNeuronUpdates(l, a, steps) + split.Idle) * e.NeuronIdle;
+            double neuron = (w.NeuronUpdates + split.Active) * e.NeuronActive
+                            + (CostRules.IdleNeuronUpdates(l, w, steps) + split.Idle) * e.NeuronIdle;
             var (sends, hops, _) = CostRules.Fanout(mapping, l.Name);
             double routing = CostRules.Messages(chip, a) * (sends * e.SpikeLocal + hops * e.SpikeHop)
                              + split.Messages * e.SpikeLocal + split.Hops * e.SpikeHop;
-            double learning = learns ? a.WeightUpdates * e.WeightUpdate : 0;
+            double learning = learns ? w.WeightUpdates * e.WeightUpdate : 0;
             double memory = chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0;
             double busy = CostRules.BusySeconds(mapping, p, a, steps, density);
-            totalWeightUpdates += a.WeightUpdates;
+            totalWeightUpdates += w.WeightUpdates;
             string of = $" of layer {l.Name}";
             layers.Add(new LayerEnergy(l.Name, CostRules.Finite(synaptic / samples, chip, "synaptic energy" + of),
                 CostRules.Finite(neuron / samples, chip, "neuron energy" + of), CostRules.Finite(routing / samples, chip, "routing energy" + of),
@@ -156,18 +157,18 @@ public sealed record EnergyReport(
         foreach (var (p, le) in mapping.Placements.Zip(layers))
         {
             var l = p.Layer;
-            var a = of(l.Name);
+            var w = of(l.Name).Work;
             weights += l.Synapses;
             zeros += Math.Clamp(l.ZeroWeights, 0, l.Synapses);
             footprintBits += l.Synapses * p.WeightBits;
             activations += (double)l.Neurons * samples * timesteps;
-            nonZero += a.NonZeroActivations;
+            nonZero += w.NonZeroActivations;
             dense += (double)l.ConnectionsPerSample * timesteps;
             double liveWeights = 1 - (double)Math.Clamp(l.ZeroWeights, 0, l.Synapses) / l.Synapses;
             // Work reported as dense MACs counts as MACs (real-valued inputs), work reported as accumulates as ACs
             // (spiking inputs); only non-zero inputs and non-zero weights count.
-            effMacs += a.DenseMacs * le.InputDensity * liveWeights / samples;
-            effAcs += a.SynapticAccumulates * liveWeights / samples;
+            effMacs += w.DenseMacs * le.InputDensity * liveWeights / samples;
+            effAcs += w.SynapticAccumulates * liveWeights / samples;
         }
         return new NeuroBenchMetrics(
             (footprintBits + 7) / 8,

@@ -128,7 +128,7 @@ public static class CubaBenchmark
         var c = report.Actors[model.Actor.Name];
         double t = Math.Max(seconds, 1e-12);
         return new CubaResult(seconds, build, wall, c.HandlerTime, spikes,
-            spikes / (n * t), excSpikes / (ne * t), (spikes - excSpikes) / ((n - ne) * t), c.SynapticAccumulates,
+            spikes / (n * t), excSpikes / (ne * t), (spikes - excSpikes) / ((n - ne) * t), c.Work.SynapticAccumulates,
             model.Excitatory.SynapseCount + model.Inhibitory.SynapseCount, nan);
     }
 }

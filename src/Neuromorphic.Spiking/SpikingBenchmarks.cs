@@ -54,7 +54,7 @@ public static class SpikingBenchmarks
         var phase = WtaExperiment.PresentAsync("train", layer, images, Enumerable.Range(0, samples).ToArray(), plastic: true, seed).GetAwaiter().GetResult();
         var c = phase.Report.Actors["wta"];
         return new WtaBenchResult(samples, cfg.DtMs, cfg.PresentMs, cfg.RestMs, cfg.Inputs, cfg.Neurons, phase.Wall, c.HandlerTime,
-            phase.InputSpikes, phase.OutputSpikes, c.SynapticAccumulates, c.WeightUpdates);
+            phase.InputSpikes, phase.OutputSpikes, c.Work.SynapticAccumulates, c.Work.WeightUpdates);
     }
 
     /// <summary>As <see cref="RunWta(IImageSource, int, WtaConfig?, int, bool)"/>, reading the training split of an

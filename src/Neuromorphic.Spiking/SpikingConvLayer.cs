@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Neuromorphic.Engine;
 using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Spiking;
@@ -21,9 +22,17 @@ public enum PowerApproximation
     Linear,
 }
 
-/// <summary>Work and activity of one <see cref="SpikingConvLayer.Step"/> (summed over the batch).</summary>
-public readonly record struct SpikingStepWork(long InputEvents, long SynapticAccumulates, long InhibitionAccumulates,
-    long NeuronUpdates, long Spikes, long OutputEvents);
+/// <summary>Work and activity of one <see cref="SpikingConvLayer.Step"/> (summed over the batch): the engine's
+/// <see cref="WorkCounts"/>, which the actor reports as is, plus the counts only a spiking layer has.</summary>
+/// <param name="Work">SynapticAccumulates (those of the inhibitory interneurons included), NeuronUpdates, Spikes, and
+/// NonZeroActivations = the output events after pooling.</param>
+/// <param name="InputEvents">Input events received.</param>
+/// <param name="InhibitionAccumulates">The part of the accumulates done by the inhibitory interneurons.</param>
+public readonly record struct SpikingStepWork(WorkCounts Work, long InputEvents, long InhibitionAccumulates)
+{
+    /// <summary>Output events after pooling: what a spiking layer sends is its non-zero output.</summary>
+    public long OutputEvents => Work.NonZeroActivations;
+}
 
 /// <summary>A SoftHebb conv block converted to a population of rate-coded spiking neurons, for B images at once.
 /// <para>Per step and image: the input current of neuron (position p, channel k) is
@@ -291,7 +300,9 @@ public sealed class SpikingConvLayer
             spk += imageWork[b * 5 + 3];
             outEv += imageWork[b * 5 + 4];
         }
-        return new SpikingStepWork(ev, syn + inh, inh, (long)batch * neurons, spk, outEv);
+        return new SpikingStepWork(
+            new WorkCounts(SynapticAccumulates: syn + inh, NeuronUpdates: (long)batch * neurons, Spikes: spk, NonZeroActivations: outEv),
+            InputEvents: ev, InhibitionAccumulates: inh);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -339,12 +339,11 @@ public sealed class SpikingConvActor : Actor
             spikesPerStep.Add(0);
             accumulatesPerStep.Add(0);
         }
-        spikesPerStep[t] += work.Spikes;
-        accumulatesPerStep[t] += work.SynapticAccumulates;
+        spikesPerStep[t] += work.Work.Spikes;
+        accumulatesPerStep[t] += work.Work.SynapticAccumulates;
         OutputEvents += work.OutputEvents;
         InhibitionAccumulates += work.InhibitionAccumulates;
-        ctx.Count(new WorkCounts(SynapticAccumulates: work.SynapticAccumulates, NeuronUpdates: work.NeuronUpdates, Spikes: work.Spikes,
-            NonZeroActivations: work.OutputEvents));
+        ctx.Count(work.Work);
         ctx.Emit(0, new DenseBlock(output, [nb, Layer.K, Layer.OutHeight, Layer.OutWidth], block.SampleIds, block.Sequence));
         if (ctx.Trace is { } trace)
         {
@@ -478,12 +477,12 @@ public static class SpikingSoftHebb
         {
             var c = report.Actors[actors[l].Name];
             stats.Add(new SpikingLayerStats(actors[l].Name, network.Layers[l].Neurons, network.Layers[l].Scale, network.Layers[l].Power,
-                c.Spikes, c.SynapticAccumulates, actors[l].InhibitionAccumulates, actors[l].OutputEvents,
+                c.Work.Spikes, c.Work.SynapticAccumulates, actors[l].InhibitionAccumulates, actors[l].OutputEvents,
                 actors[l].SpikesPerStep.ToArray(), actors[l].AccumulatesPerStep.ToArray()));
         }
         int n = Math.Max(1, data.Count);
         return new SpikingEvaluation(data.Count, checkpoints, correct.Select(c => (double)c / n).ToArray(), encoding, stats,
-            report.Actors[ReadoutName].SynapticAccumulates, inputSpikes, report, wall, predictions);
+            report.Actors[ReadoutName].Work.SynapticAccumulates, inputSpikes, report, wall, predictions);
     }
 
     public static SpikingEvaluation Evaluate(SpikingSoftHebbNetwork network, IImageSource data, IReadOnlyList<int> steps,

@@ -32,12 +32,12 @@ public class CountersAndTraceTests
         Assert.Equal(blocks, c.EventsOut);
         Assert.Equal(blocks * bytesPerBlock, c.BytesIn);
         Assert.Equal(blocks * bytesPerBlock, c.BytesOut);
-        Assert.Equal(blocks * perBlock.DenseMacs, c.DenseMacs);
-        Assert.Equal(blocks * 11, c.SynapticAccumulates);
-        Assert.Equal(blocks * 7, c.NeuronUpdates);
-        Assert.Equal(blocks * 35, c.WeightUpdates);
-        Assert.Equal(blocks * 2, c.Spikes);
-        Assert.Equal(blocks * 4, c.NonZeroActivations);
+        Assert.Equal(blocks * perBlock.DenseMacs, c.Work.DenseMacs);
+        Assert.Equal(blocks * 11, c.Work.SynapticAccumulates);
+        Assert.Equal(blocks * 7, c.Work.NeuronUpdates);
+        Assert.Equal(blocks * 35, c.Work.WeightUpdates);
+        Assert.Equal(blocks * 2, c.Work.Spikes);
+        Assert.Equal(blocks * 4, c.Work.NonZeroActivations);
         Assert.Equal(blocks * new DefaultCostModel().LatencyNs("layer", perBlock, bytesPerBlock), c.BusyNs, precision: 6);
         Assert.Equal(blocks * bytesPerBlock, report["src"].BytesOut);
         Assert.Equal(0, report["src"].EventsIn);
@@ -104,8 +104,8 @@ public class CountersAndTraceTests
         Assert.All(watched.Spikes, s => Assert.Equal(9, s.Neuron));
         Assert.Equal(Enumerable.Range(34, 16).Select(i => (long)i), watched.Spikes.Select(s => s.Sequence));
         Assert.Null(recorder.For("src"));
-        Assert.Equal(150, report["pop"].SynapticAccumulates);
-        Assert.Equal(0, report["pop"].DenseMacs);
+        Assert.Equal(150, report["pop"].Work.SynapticAccumulates);
+        Assert.Equal(0, report["pop"].Work.DenseMacs);
         Assert.Equal(50 * (8 + 3 * 4), report["pop"].BytesIn);
         Assert.Equal([0, 4, 9], ((SpikePacket)output.Events[0].Payload).Active.ToArray());
     }

@@ -111,7 +111,7 @@ public class FlowTests
         Assert.Equal([(0L, true), (1L, true), (2L, false), (3L, false)], learner.Seen);
         Assert.Equal([ControlKind.PlasticityOff, ControlKind.EndOfEpoch, ControlKind.EndOfStream], learner.Controls);
         Assert.Equal(learner.Controls, output.Controls);
-        Assert.Equal(2, report["learner"].WeightUpdates); // only the two plastic blocks, one weight each
+        Assert.Equal(2, report["learner"].Work.WeightUpdates); // only the two plastic blocks, one weight each
         Assert.Equal(Blocks.Values(output.Events[1]), Blocks.Values(output.Events[3])); // frozen after PlasticityOff
     }
 

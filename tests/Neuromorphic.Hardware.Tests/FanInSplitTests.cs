@@ -31,8 +31,8 @@ public class FanInSplitTests
     // Two samples, one time step each (steps = 2).
     private static readonly Dictionary<string, LayerActivity> Activity = new()
     {
-        ["in"] = new LayerActivity(SynapticAccumulates: 8, NeuronUpdates: 6, Spikes: 4, NonZeroActivations: 4),
-        ["big"] = new LayerActivity(SynapticAccumulates: 6, NeuronUpdates: 3, Spikes: 2, NonZeroActivations: 2),
+        ["in"] = new LayerActivity(new WorkCounts(SynapticAccumulates: 8, NeuronUpdates: 6, Spikes: 4, NonZeroActivations: 4)),
+        ["big"] = new LayerActivity(new WorkCounts(SynapticAccumulates: 6, NeuronUpdates: 3, Spikes: 2, NonZeroActivations: 2)),
     };
 
     [Fact]

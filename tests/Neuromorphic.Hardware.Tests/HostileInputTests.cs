@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Neuromorphic.Engine;
 using Neuromorphic.Hardware;
 
 namespace Neuromorphic.Hardware.Tests;
@@ -118,7 +119,7 @@ public class HostileInputTests
         var tiny = TinyChip.Load();
         var chip = tiny with { Energy = tiny.Energy with { SynapticOp = double.MaxValue } };
         var mapping = Mapper.Map(chip, [LayerDescription.Dense("hidden", 2, 4, "input")]);
-        var activity = new Dictionary<string, LayerActivity> { ["hidden"] = new(SynapticAccumulates: 1000) };
+        var activity = new Dictionary<string, LayerActivity> { ["hidden"] = new(new WorkCounts(SynapticAccumulates: 1000)) };
         var e = Assert.Throws<ChipCostException>(() => EnergyReport.Compute(mapping, activity, 1));
         Assert.Contains("synaptic energy of layer hidden", e.Message);
     }
@@ -133,7 +134,7 @@ public class HostileInputTests
             Timestep = new TimestepModel(SyncModel.None, 0, 0),
         };
         var mapping = Mapper.Map(chip, [LayerDescription.Dense("hidden", 2, 4, "input")]);
-        var activity = new Dictionary<string, LayerActivity> { ["hidden"] = new(SynapticAccumulates: 1000) };
+        var activity = new Dictionary<string, LayerActivity> { ["hidden"] = new(new WorkCounts(SynapticAccumulates: 1000)) };
         var e = Assert.Throws<ChipCostException>(() => EnergyReport.Compute(mapping, activity, 1));
         Assert.Contains("no layer takes any time", e.Message);
     }

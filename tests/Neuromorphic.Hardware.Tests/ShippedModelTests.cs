@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using Neuromorphic.Hardware;
 
 namespace Neuromorphic.Hardware.Tests;
@@ -77,8 +78,8 @@ public class ShippedModelTests
         LayerDescription[] net = [LayerDescription.Dense("h", 100, 64, null), LayerDescription.Dense("o", 10, 100, "h")];
         var act = new Dictionary<string, LayerActivity>
         {
-            ["h"] = new(DenseMacs: 6400, NeuronUpdates: 100, NonZeroActivations: 30),
-            ["o"] = new(DenseMacs: 1000, NeuronUpdates: 10, NonZeroActivations: 10),
+            ["h"] = new(new WorkCounts(DenseMacs: 6400, NeuronUpdates: 100, NonZeroActivations: 30)),
+            ["o"] = new(new WorkCounts(DenseMacs: 1000, NeuronUpdates: 10, NonZeroActivations: 10)),
         };
         var rows = new List<HardwareResult>();
         foreach (var chip in Catalog.Chips)

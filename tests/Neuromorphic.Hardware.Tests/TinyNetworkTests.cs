@@ -19,8 +19,8 @@ public class TinyNetworkTests
     // Two samples, one time step each (steps = 2).
     private static readonly Dictionary<string, LayerActivity> Activity = new()
     {
-        ["hidden"] = new LayerActivity(SynapticAccumulates: 20, NeuronUpdates: 10, WeightUpdates: 8, Spikes: 5, NonZeroActivations: 5),
-        ["out"] = new LayerActivity(DenseMacs: 24, NeuronUpdates: 4, NonZeroActivations: 3),
+        ["hidden"] = new LayerActivity(new WorkCounts(SynapticAccumulates: 20, NeuronUpdates: 10, WeightUpdates: 8, Spikes: 5, NonZeroActivations: 5)),
+        ["out"] = new LayerActivity(new WorkCounts(DenseMacs: 24, NeuronUpdates: 4, NonZeroActivations: 3)),
     };
 
     private const double Pico = 1e-12, Nano = 1e-9;

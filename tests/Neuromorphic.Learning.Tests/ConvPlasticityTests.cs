@@ -194,7 +194,7 @@ public class ConvPlasticityTests
         var y = a.Forward(TestUtil.Random(new Random(1), 2, 2, 16, 16), learn: false);
         Assert.Equal([2, 3, 8, 8], y.Shape);
         Assert.Equal(2L * 3 * 16 * 16 * 18, a.LastWork.ForwardMacs);
-        Assert.Equal(0, a.LastWork.WeightUpdates);
+        Assert.Equal(0, a.LastWork.Work.WeightUpdates);
     }
 
     [Fact]

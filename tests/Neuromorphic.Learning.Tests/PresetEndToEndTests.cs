@@ -266,7 +266,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         {
             string layer = NetworkBuilder.LayerName(i);
             Assert.Equal(1, report.Actors[layer].Blocks);
-            Assert.True(report.Actors[layer].WeightUpdates > 0, $"{layer} did not learn");
+            Assert.True(report.Actors[layer].Work.WeightUpdates > 0, $"{layer} did not learn");
             var step = Assert.Single(built.Layers[i].History);
             Assert.True(step.MaxAbsDelta > 0 && float.IsFinite(step.MeanWeightNorm), $"{layer}: {step}");
             Assert.True(AllFinite(net.Layers[i].Weights.Span), $"{layer} weights hold a NaN or infinity");

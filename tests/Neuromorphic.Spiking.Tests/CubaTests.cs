@@ -26,9 +26,9 @@ public class CubaTests(ITestOutputHelper output)
         var report = await model.Network.RunAsync(4);
         var c = report["cuba"];
         Assert.Equal(model.Steps, c.Blocks);
-        Assert.Equal(model.Steps * 4000, c.NeuronUpdates);
-        Assert.Equal(model.Population.SpikeCounts.ToArray().Sum(), c.Spikes);
-        Assert.True(c.SynapticAccumulates > 0);
+        Assert.Equal(model.Steps * 4000, c.Work.NeuronUpdates);
+        Assert.Equal(model.Population.SpikeCounts.ToArray().Sum(), c.Work.Spikes);
+        Assert.True(c.Work.SynapticAccumulates > 0);
     }
 
     [Fact]

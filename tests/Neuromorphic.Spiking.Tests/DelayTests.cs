@@ -30,8 +30,8 @@ public class DelayTests
         for (int k = 0; k < delays.Length; k++)
             for (long s = 0; s < 20; s++)
                 Assert.Equal(s >= spikeStep + delays[k] ? k + 1 : 0, v[(s, k)]);
-        Assert.Equal(delays.Length, report["pop"].SynapticAccumulates);
-        Assert.Equal(20 * delays.Length, report["pop"].NeuronUpdates);
+        Assert.Equal(delays.Length, report["pop"].Work.SynapticAccumulates);
+        Assert.Equal(20 * delays.Length, report["pop"].Work.NeuronUpdates);
     }
 
     [Fact]

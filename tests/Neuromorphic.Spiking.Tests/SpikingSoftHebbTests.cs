@@ -257,8 +257,8 @@ public class SpikingSoftHebbTests
         Assert.Equal(counts.Count, phase.Counts.Count);
         for (int i = 0; i < counts.Count; i++) Assert.Equal(counts[i], phase.Counts[i]);
         Assert.Equal(encoder.SpikeCount, phase.InputSpikes);
-        Assert.Equal(report.Actors["wta"].SynapticAccumulates, phase.Report.Actors["wta"].SynapticAccumulates);
-        Assert.Equal(report.Actors["wta"].WeightUpdates, phase.Report.Actors["wta"].WeightUpdates);
+        Assert.Equal(report.Actors["wta"].Work.SynapticAccumulates, phase.Report.Actors["wta"].Work.SynapticAccumulates);
+        Assert.Equal(report.Actors["wta"].Work.WeightUpdates, phase.Report.Actors["wta"].Work.WeightUpdates);
         Assert.True(phase.OutputSpikes > 0);
     }
 }

@@ -1,18 +1,19 @@
+using Neuromorphic.Engine;
+
 namespace Neuromorphic.Learning;
 
 /// <summary>
-/// The work one call of a layer did, for the engine's cost model. MACs are multiply-accumulates.
+/// The work one call of a layer did: the engine's <see cref="WorkCounts"/>, which the actor reports as is, plus how many
+/// of its dense MACs (multiply-accumulates) were the plasticity update, a split the engine does not keep.
 /// </summary>
-/// <param name="ForwardMacs">Convolution / matrix product: N·K·H'·W'·C·k·k.</param>
+/// <param name="Work">DenseMacs: forward + update MACs. NeuronUpdates: pre-activations computed, N·K·H'·W'.
+/// WeightUpdates: weights written by the update, K·Ckk when learning, else 0. NonZeroActivations: non-zero values in
+/// the layer's output.</param>
 /// <param name="UpdateMacs">Plasticity: the YX correlation (K·Ckk·N·H'W'), YU (N·K·H'W') and ΔW, scale, update (3·K·Ckk); 0 when not learning.</param>
-/// <param name="NeuronUpdates">Pre-activations computed: N·K·H'·W'.</param>
-/// <param name="WeightUpdates">Weights written by the update: K·Ckk when learning, else 0.</param>
-/// <param name="NonZeroActivations">Non-zero values in the layer's output.</param>
-public readonly record struct LayerWork(long ForwardMacs, long UpdateMacs, long NeuronUpdates, long WeightUpdates, long NonZeroActivations)
+public readonly record struct LayerWork(WorkCounts Work, long UpdateMacs)
 {
-    public static LayerWork operator +(LayerWork a, LayerWork b) => new(
-        a.ForwardMacs + b.ForwardMacs, a.UpdateMacs + b.UpdateMacs, a.NeuronUpdates + b.NeuronUpdates,
-        a.WeightUpdates + b.WeightUpdates, a.NonZeroActivations + b.NonZeroActivations);
+    /// <summary>Convolution / matrix product: N·K·H'·W'·C·k·k.</summary>
+    public long ForwardMacs => Work.DenseMacs - UpdateMacs;
 }
 
 /// <summary>What the last plasticity step did, for plots.</summary>

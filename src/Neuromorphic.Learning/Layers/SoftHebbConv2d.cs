@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Learning;
@@ -105,12 +106,13 @@ public sealed class SoftHebbConv2d : IHebbianLayer
         long positions = (long)n * k * convH * convW;
         long fanIn = Config.FanIn;
         long weights = k * fanIn;
-        LastWork = new LayerWork(
-            ForwardMacs: positions * fanIn,
-            UpdateMacs: learn ? positions * fanIn + positions + 3 * weights : 0,
+        long forwardMacs = positions * fanIn;
+        long updateMacs = learn ? positions * fanIn + positions + 3 * weights : 0;
+        LastWork = new LayerWork(new WorkCounts(
+            DenseMacs: forwardMacs + updateMacs,
             NeuronUpdates: positions,
             WeightUpdates: learn ? weights : 0,
-            NonZeroActivations: LayerState.CountNonZero(output.Span));
+            NonZeroActivations: LayerState.CountNonZero(output.Span)), updateMacs);
         return output;
     }
 

@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Learning;
@@ -107,8 +108,10 @@ public sealed class SoftHebbLinear : IHebbianLayer
         Stages.Lap(LayerStage.Activation, clock);
 
         long positions = (long)n * k, fanIn = Config.InFeatures, weights = k * fanIn;
-        LastWork = new LayerWork(positions * fanIn, learn ? positions * fanIn + positions + 3 * weights : 0, positions,
-            learn ? weights : 0, LayerState.CountNonZero(output.Span));
+        long forwardMacs = positions * fanIn;
+        long updateMacs = learn ? positions * fanIn + positions + 3 * weights : 0;
+        LastWork = new LayerWork(new WorkCounts(DenseMacs: forwardMacs + updateMacs, NeuronUpdates: positions,
+            WeightUpdates: learn ? weights : 0, NonZeroActivations: LayerState.CountNonZero(output.Span)), updateMacs);
         return output;
     }
 

@@ -39,12 +39,7 @@ public sealed class HebbianLayerActor : Actor
         var block = (DenseBlock)joined[0].Payload;
         bool learn = _learns && PlasticityEnabled;
         var y = _layer.Forward(new Tensor(block.Data, block.Shape), learn);
-        var work = _layer.LastWork;
-        ctx.Count(new WorkCounts(
-            DenseMacs: work.ForwardMacs + work.UpdateMacs,
-            NeuronUpdates: work.NeuronUpdates,
-            WeightUpdates: work.WeightUpdates,
-            NonZeroActivations: work.NonZeroActivations));
+        ctx.Count(_layer.LastWork.Work);
         // Payloads are shared downstream and immutable once sent: the layer's buffer is copied out.
         ctx.Emit(0, new DenseBlock(y.Span.ToArray(), (int[])y.Shape.Clone(), block.SampleIds));
         _blocks++;

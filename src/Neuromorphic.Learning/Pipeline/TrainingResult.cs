@@ -39,6 +39,6 @@ public sealed record ActorSummary(long Blocks, long EventsIn, long EventsOut, lo
     long SynapticAccumulates, long NeuronUpdates, long WeightUpdates, long Spikes, long NonZeroActivations,
     double BusyNs, double HandlerSeconds)
 {
-    public static ActorSummary From(ActorCounters c) => new(c.Blocks, c.EventsIn, c.EventsOut, c.BytesIn, c.BytesOut, c.DenseMacs,
-        c.SynapticAccumulates, c.NeuronUpdates, c.WeightUpdates, c.Spikes, c.NonZeroActivations, c.BusyNs, c.HandlerTime.TotalSeconds);
+    public static ActorSummary From(ActorCounters c) => new(c.Blocks, c.EventsIn, c.EventsOut, c.BytesIn, c.BytesOut, c.Work.DenseMacs,
+        c.Work.SynapticAccumulates, c.Work.NeuronUpdates, c.Work.WeightUpdates, c.Work.Spikes, c.Work.NonZeroActivations, c.BusyNs, c.HandlerTime.TotalSeconds);
 }
