@@ -29,7 +29,6 @@ public sealed class SimulateCommand : ICliCommand
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);
         using var runLock = RunLock.Acquire(run, create: false);
-        EvaluateCommand.LoadModel(run); // fail early on a bad run directory
         var outcomes = await SimulateAsync(run, hardware, data, limit, new ConsoleProgress(), cancellationToken);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
         return 0;
@@ -38,11 +37,10 @@ public sealed class SimulateCommand : ICliCommand
     internal static async Task<IReadOnlyList<ChipOutcome>> SimulateAsync(string run, string hardware, string data, int? limit,
         ConsoleProgress progress, CancellationToken ct)
     {
+        var model = EvaluateCommand.LoadModel(run); // once for every chip
         var catalog = LoadCatalog(hardware);
-        // The run's preset gives the input size an image folder is resized to; ChipSimulation loads the weights.
-        var preset = PresetLibrary.Load(Path.Combine(run, SoftHebbTrainer.PresetFile));
-        var test = EvaluateCommand.OpenTest(data, limit, preset);
-        var outcomes = await ChipSimulation.RunAsync(run, catalog.Chips, test, progress, ct);
+        var test = EvaluateCommand.OpenTest(data, limit, model.Preset);
+        var outcomes = await ChipSimulation.RunAsync(model, catalog.Chips, test, progress, ct);
         RunDirectory.WriteDerived(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
         return outcomes;
     }

@@ -68,12 +68,14 @@ public static class ChipSimulation
         return zeros;
     }
 
-    /// <summary>Runs the model on every chip; chips the network does not fit get a row saying why.</summary>
-    public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(string runDirectory, IEnumerable<ChipModel> chips, IImageSource test,
+    /// <summary>Runs the model on every chip; chips the network does not fit get a row saying why. The model is loaded
+    /// once: each chip quantises the trained weights afresh, restored from a copy taken here.</summary>
+    public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(TrainedModel model, IEnumerable<ChipModel> chips, IImageSource test,
         ITrainingProgress progress, CancellationToken ct)
     {
         var outcomes = new List<ChipOutcome>();
-        var layers = Describe(TrainedModel.Load(runDirectory));
+        var layers = Describe(model);
+        var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
         foreach (var chip in chips)
         {
             Mapping mapping;
@@ -83,7 +85,8 @@ public static class ChipSimulation
                 outcomes.Add(new ChipOutcome(chip.Name, null, null, null, e.Message, null));
                 continue;
             }
-            var model = TrainedModel.Load(runDirectory);   // a fresh copy: quantisation is per chip
+            for (int i = 0; i < model.Network.Layers.Count; i++) trained[i].CopyTo(model.Network.Layers[i].Weights.Span);
+            trained[^1].CopyTo(model.Readout.Weights, 0);
             double error = Quantize(model, chip.Limits.WeightBits);
             var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping), progress, ct: ct);
             var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples);
