@@ -42,7 +42,7 @@ public static class RunPlots
         var plots = new List<(string, string, PlotModel)>();
         var trained = new Lazy<TrainedModel>(() => TrainedModel.Load(run)); // only the receptive fields need the weights
         var metrics = RunDirectory.Read<TrainingResult>(run, RunDirectory.MetricsFile);
-        using var hardware = RunDirectory.ReadJson(run, RunDirectory.HardwareFile);
+        var hardware = RunDirectory.Read<HardwareResults>(run, RunDirectory.HardwareFile);
         var spiking = RunDirectory.Read<SpikingRunResult>(run, SpikingFile);
         var traces = RunDirectory.Read<SpikingTraces>(run, SpikingTracesFile);
         foreach (var kind in kinds)
@@ -187,23 +187,17 @@ public static class RunPlots
 
     sealed record ChipEnergy(string Chip, double? Accuracy, double Total, Dictionary<string, double> Breakdown);
 
-    static IEnumerable<ChipEnergy> Chips(JsonDocument hardware)
+    static IEnumerable<ChipEnergy> Chips(HardwareResults hardware)
     {
-        foreach (var o in hardware.RootElement.GetProperty("outcomes").EnumerateArray())
+        foreach (var o in hardware.Outcomes)
         {
-            if (o.GetProperty("energy").ValueKind != JsonValueKind.Object) continue;
-            var e = o.GetProperty("energy");
+            if (o.Energy is not { } e) continue;
             var parts = new Dictionary<string, double>
             {
-                ["synaptic"] = e.GetProperty("synapticJ").GetDouble(),
-                ["neuron"] = e.GetProperty("neuronJ").GetDouble(),
-                ["routing"] = e.GetProperty("routingJ").GetDouble(),
-                ["memory"] = e.GetProperty("memoryJ").GetDouble(),
-                ["static"] = e.GetProperty("staticJ").GetDouble(),
+                ["synaptic"] = e.SynapticJ, ["neuron"] = e.NeuronJ, ["routing"] = e.RoutingJ, ["memory"] = e.MemoryJ, ["static"] = e.StaticJ,
             };
-            if (e.GetProperty("learningJ").ValueKind == JsonValueKind.Number) parts["learning"] = e.GetProperty("learningJ").GetDouble();
-            double? accuracy = o.GetProperty("accuracy").ValueKind == JsonValueKind.Number ? o.GetProperty("accuracy").GetDouble() : null;
-            yield return new ChipEnergy(o.GetProperty("chip").GetString()!, accuracy, e.GetProperty("totalJ").GetDouble(), parts);
+            if (e.LearningJ is { } learning) parts["learning"] = learning;
+            yield return new ChipEnergy(o.Chip, o.Accuracy, e.TotalJ, parts);
         }
     }
 }

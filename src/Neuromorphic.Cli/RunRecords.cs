@@ -17,3 +17,6 @@ public sealed record SpikingLayerSummary(string Name, int Neurons, float Scale, 
 /// <summary>evaluation.json: the test split through the trained network.</summary>
 public sealed record EvaluationResult(string Data, int Samples, double Accuracy, double AccuracyLow95, double AccuracyHigh95,
     long[][] Confusion, double EngineWallSeconds, double EngineOverheadFraction);
+
+/// <summary>hardware.json: the run on each chip (`simulate`), from the chip file(s) in <see cref="Hardware"/>.</summary>
+public sealed record HardwareResults(string Hardware, string Data, Simulation.ChipOutcome[] Outcomes);

@@ -27,7 +27,7 @@ public static class RunReportWriter
         var tables = new List<ReportTable>();
         var info = RunDirectory.Read<RunInfo>(run, RunDirectory.RunInfoFile);
         var metrics = RunDirectory.Read<TrainingResult>(run, RunDirectory.MetricsFile);
-        using var hardware = RunDirectory.ReadJson(run, RunDirectory.HardwareFile);
+        var hardware = RunDirectory.Read<HardwareResults>(run, RunDirectory.HardwareFile);
         RunDirectory.CheckDerived(run);
         if (info is not null)
             summary.AddRange([new("command", info.Command), new("seed", info.Seed.ToString(CultureInfo.InvariantCulture)), new("commit", info.Commit),
@@ -56,7 +56,7 @@ public static class RunReportWriter
                     F(e.TrainLoss, 4), Pct(e.TrainAccuracy), Pct(e.TestAccuracy),
                 ]).ToList()));
         }
-        if (hardware is not null) tables.AddRange(ChipTables(hardware.RootElement.GetProperty("outcomes").EnumerateArray().ToList()));
+        if (hardware is not null) tables.AddRange(ChipTables(hardware.Outcomes));
         if (RunDirectory.Read<SpikingRunResult>(run, RunPlots.SpikingFile) is { } spiking) tables.Add(SpikingTable(spiking));
 
         string title = metrics is not null ? $"Neuromorphic run: {metrics.Preset}" : "Neuromorphic run";
@@ -80,33 +80,26 @@ public static class RunReportWriter
     /// network does not fit), then the energy split by category, whose parts add up to the total: memory traffic is a
     /// column of its own (von Neumann chips spend much of their energy there), learning only when a chip spent any.
     /// </summary>
-    static IEnumerable<ReportTable> ChipTables(IReadOnlyList<JsonElement> outcomes)
+    static IEnumerable<ReportTable> ChipTables(IReadOnlyList<Simulation.ChipOutcome> outcomes)
     {
-        static JsonElement? Energy(JsonElement o) =>
-            o.GetProperty("energy") is { ValueKind: JsonValueKind.Object } e ? e : null;
-        static double? Number(JsonElement parent, string name) =>
-            parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble()) ? v.GetDouble() : null;
-        bool notes = outcomes.Any(o => Energy(o) is null);
-        bool learning = outcomes.Any(o => Energy(o) is { } e && Number(e, "learningJ") > 0);
+        bool notes = outcomes.Any(o => o.Energy is null);
+        bool learning = outcomes.Any(o => o.Energy?.LearningJ > 0);
 
         var columns = new List<string> { "chip", "accuracy", "weight error", "energy", "latency", "inferences/s", "cores" };
         if (notes) columns.Add("note");
         var rows = new List<IReadOnlyList<string>>();
         foreach (var o in outcomes)
         {
-            string chip = o.GetProperty("chip").GetString()!;
-            if (Energy(o) is not { } e)
+            if (o.Energy is not { } e)
             {
-                rows.Add([chip, "-", "", "does not fit", "", "", "", o.GetProperty("failure").GetString() ?? ""]);
+                rows.Add([o.Chip, "-", "", "does not fit", "", "", "", o.Failure ?? ""]);
                 continue;
             }
             var row = new List<string>
             {
-                chip, Pct(o.GetProperty("accuracy").GetDouble()),
-                Number(o, "quantizationRelativeRmsError") is { } q ? Pct(q) : "-",
-                Si(e.GetProperty("totalJ").GetDouble(), "J"), Si(e.GetProperty("latencyS").GetDouble(), "s"),
-                Number(e, "throughputPerS") is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-",
-                e.GetProperty("coresUsed").ToString(),
+                o.Chip, o.Accuracy is { } a ? Pct(a) : "-", o.QuantizationRelativeRmsError is { } q ? Pct(q) : "-",
+                Si(e.TotalJ, "J"), Si(e.LatencyS, "s"), e.ThroughputPerS.ToString("N0", CultureInfo.InvariantCulture),
+                e.CoresUsed.ToString(CultureInfo.InvariantCulture),
             };
             if (notes) row.Add("");
             rows.Add(row);
@@ -120,11 +113,10 @@ public static class RunReportWriter
         var split = new List<IReadOnlyList<string>>();
         foreach (var o in outcomes)
         {
-            if (Energy(o) is not { } e) continue;
-            string J(string name) => Si(e.GetProperty(name).GetDouble(), "J");
-            var row = new List<string> { o.GetProperty("chip").GetString()!, J("synapticJ"), J("neuronJ"), J("routingJ"), J("memoryJ") };
-            if (learning) row.Add(Number(e, "learningJ") is { } l ? Si(l, "J") : "not supported");
-            row.AddRange([J("staticJ"), J("totalJ")]);
+            if (o.Energy is not { } e) continue;
+            var row = new List<string> { o.Chip, Si(e.SynapticJ, "J"), Si(e.NeuronJ, "J"), Si(e.RoutingJ, "J"), Si(e.MemoryJ, "J") };
+            if (learning) row.Add(e.LearningJ is { } l ? Si(l, "J") : "not supported");
+            row.AddRange([Si(e.StaticJ, "J"), Si(e.TotalJ, "J")]);
             split.Add(row);
         }
         if (split.Count > 0)

@@ -41,7 +41,7 @@ public sealed class SimulateCommand : ICliCommand
         var catalog = LoadCatalog(hardware);
         var test = EvaluateCommand.OpenTest(data, limit, model.Preset);
         var outcomes = await ChipSimulation.RunAsync(model, catalog.Chips, test, progress, ct);
-        RunDirectory.WriteDerived(run, RunDirectory.HardwareFile, new { hardware, data, outcomes });
+        RunDirectory.WriteDerived(run, RunDirectory.HardwareFile, new HardwareResults(hardware, data, [.. outcomes]));
         return outcomes;
     }
 
