@@ -51,7 +51,13 @@ if (args.Skip(1).Any(a => a is "--help" or "-h"))
 }
 
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); Console.Error.WriteLine("cancelling..."); };
+Console.CancelKeyPress += (_, e) =>
+{
+    if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process at once
+    e.Cancel = true;
+    cancel.Cancel();
+    Console.Error.WriteLine("cancelling: writing a checkpoint where one can be written (Ctrl-C again to quit at once)...");
+};
 var words = args.Skip(1).ToList();
 // --verbose is the tool's own switch, for every command: a failure then also prints its stack trace.
 bool verbose = words.Remove("--verbose");
