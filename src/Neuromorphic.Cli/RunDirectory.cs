@@ -63,15 +63,6 @@ public static class RunDirectory
         }
     }
 
-    /// <summary>A run file parsed, or null when the run has none; a damaged file is one clear error naming it.</summary>
-    public static JsonDocument? ReadJson(string directory, string file)
-    {
-        string path = Path.Combine(directory, file);
-        if (!File.Exists(path)) return null;
-        try { return JsonDocument.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw Damaged(path, e); }
-    }
-
     /// <summary>A run file read into its record, or null when the run has none.</summary>
     public static T? Read<T>(string directory, string file) where T : class
     {
@@ -116,17 +107,19 @@ public static class RunDirectory
         WriteJson(run, ProvenanceFile, new SortedDictionary<string, string>(provenance, StringComparer.Ordinal));
     }
 
-    /// <summary>Refuses a run whose derived files were made from another model than the one it now holds.</summary>
-    public static void CheckDerived(string run)
+    /// <summary>Refuses a run whose derived files were made from another model than the one it now holds; returns
+    /// the model's checksum.</summary>
+    public static string CheckDerived(string run)
     {
-        var provenance = Read<Dictionary<string, string>>(run, ProvenanceFile);
-        if (provenance is null) return;
         string model = ModelChecksum(run);
+        var provenance = Read<Dictionary<string, string>>(run, ProvenanceFile);
+        if (provenance is null) return model;
         var stale = provenance.Where(p => p.Value != model && File.Exists(Path.Combine(run, p.Key))).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
         if (stale.Count > 0)
             throw new Commands.UserErrorException(
                 $"{run}: {string.Join(", ", stale)} {(stale.Count == 1 ? "was" : "were")} made from another model than its model.ckpt " +
                 $"(sha256 {model[..12]}); rerun the commands that write {(stale.Count == 1 ? "it" : "them")} (evaluate, simulate, spiking softhebb) or delete {(stale.Count == 1 ? "it" : "them")}.");
+        return model;
     }
 
     public static void WriteJson<T>(string directory, string file, T value) =>

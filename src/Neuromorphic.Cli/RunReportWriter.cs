@@ -28,12 +28,12 @@ public static class RunReportWriter
         var info = RunDirectory.Read<RunInfo>(run, RunDirectory.RunInfoFile);
         var metrics = RunDirectory.Read<TrainingResult>(run, RunDirectory.MetricsFile);
         var hardware = RunDirectory.Read<HardwareResults>(run, RunDirectory.HardwareFile);
-        RunDirectory.CheckDerived(run);
+        string model = RunDirectory.CheckDerived(run);
         if (info is not null)
             summary.AddRange([new("command", info.Command), new("seed", info.Seed.ToString(CultureInfo.InvariantCulture)), new("commit", info.Commit),
                 new("started (UTC)", info.StartedUtc.ToString("O", CultureInfo.InvariantCulture)), new("machine", info.Machine),
                 new("runtime", info.Runtime), new("GEMM back-end", info.Gemm)]);
-        summary.Add(new("model sha256", RunDirectory.ModelChecksum(run)));
+        summary.Add(new("model sha256", model));
         if (metrics is not null)
         {
             summary.AddRange([new("preset", metrics.Preset), new("schedule", metrics.Schedule),

@@ -6,7 +6,6 @@ namespace Neuromorphic.Cli.Commands;
 /// <summary>`datasets info --data DIR`: what a dataset folder holds, as the readers see it; `datasets download NAME`: fetch one.</summary>
 public sealed class DatasetsCommand : ICliCommand
 {
-    const string Usage = "usage: neuromorphic datasets info [--data DIR] [--verify] | neuromorphic datasets download NAME [--to DIR] [--mirror URL]";
 
     public string Name => "datasets";
     public string Summary => "describe a dataset folder, or download a dataset (mnist, cifar10, ...)";
@@ -43,7 +42,7 @@ public sealed class DatasetsCommand : ICliCommand
 
     int Info(CommandArguments args)
     {
-        if (args.Positional.Count != 1 || args.Positional[0] != "info") throw new UserErrorException(Usage);
+        if (args.Positional.Count != 1 || args.Positional[0] != "info") throw new UserErrorException("datasets needs info or download; see 'neuromorphic datasets --help'.");
         string dir = args.String("data") ?? RepositoryPaths.DefaultDataset;
         bool verify = args.Flag("verify");
         args.ThrowOnUnknown(Name);

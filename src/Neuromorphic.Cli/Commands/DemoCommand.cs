@@ -52,7 +52,10 @@ public sealed class DemoCommand : ICliCommand
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
 
         Console.WriteLine("3/5 the trained network as spikes: accuracy versus time steps, spike raster, membrane traces");
-        await SpikingCommand.RunSoftHebbAsync(run, new SoftHebbSpikingOptions { Data = data, Steps = [4, 8, 16, 32], Seed = seed }, cancellationToken);
+        var spiking = SpikingCommand.ParseSoftHebb(new CommandArguments(
+            ["softhebb", "--data", data, "--steps", "4,8,16,32", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new SpikingCommand().Verbs[0].Options));
+        await SpikingCommand.RunSoftHebbAsync(run, spiking, cancellationToken);
 
         Console.WriteLine("4/5 plots");
         var plots = RunPlots.Save(run, RunPlots.Make(run, RunPlots.Kinds));

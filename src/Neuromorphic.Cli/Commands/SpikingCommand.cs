@@ -89,7 +89,17 @@ public sealed class SpikingCommand : ICliCommand
     async Task<int> SoftHebbAsync(CommandArguments args, CancellationToken ct)
     {
         string run = args.String("run") ?? throw new UserErrorException("spiking softhebb needs --run RUN_DIR.");
-        var options = new SoftHebbSpikingOptions
+        var options = ParseSoftHebb(args);
+        args.ThrowOnUnknown(Name + " softhebb");
+        using var runLock = RunLock.Acquire(run, create: false);
+        await RunSoftHebbAsync(run, options, ct);
+        return 0;
+    }
+
+    /// <summary>The settings of `spiking softhebb`, absent options at their declared defaults (the demo's spiking step
+    /// reads its settings through here too, so every default is the one --help shows).</summary>
+    internal static SoftHebbSpikingOptions ParseSoftHebb(CommandArguments args) =>
+        new()
         {
             Data = args.String("data") ?? RepositoryPaths.DefaultDataset,
             Steps = ParseSteps(args.String("steps")!),
@@ -114,11 +124,6 @@ public sealed class SpikingCommand : ICliCommand
             Raster = ParseRaster(args.String("raster")!),
             TraceImage = args.Int("trace-image", min: 0)!.Value,
         };
-        args.ThrowOnUnknown(Name + " softhebb");
-        using var runLock = RunLock.Acquire(run, create: false);
-        await RunSoftHebbAsync(run, options, ct);
-        return 0;
-    }
 
     static RasterNeurons ParseRaster(string text)
     {
@@ -293,15 +298,15 @@ public sealed class SpikingCommand : ICliCommand
 internal sealed record SoftHebbSpikingOptions
 {
     public required string Data { get; init; }
-    public int[] Steps { get; init; } = [4, 8, 16, 32, 64];
-    public SpikeInputEncoding Encoding { get; init; } = SpikeInputEncoding.Regular;
-    public PowerApproximation Power { get; init; } = PowerApproximation.RateThreshold;
-    public double Percentile { get; init; } = 99.9;
-    public bool FoldInhibition { get; init; }
-    public int? LimitTest { get; init; }
-    public int Batch { get; init; } = 50;
-    public int Threads { get; init; } = Environment.ProcessorCount;
-    public int Seed { get; init; } = 1;
-    public RasterNeurons Raster { get; init; } = RasterNeurons.ByRate(200);
-    public int TraceImage { get; init; }
+    public required int[] Steps { get; init; }
+    public required SpikeInputEncoding Encoding { get; init; }
+    public required PowerApproximation Power { get; init; }
+    public required double Percentile { get; init; }
+    public required bool FoldInhibition { get; init; }
+    public required int? LimitTest { get; init; }
+    public required int Batch { get; init; }
+    public required int Threads { get; init; }
+    public required int Seed { get; init; }
+    public required RasterNeurons Raster { get; init; }
+    public required int TraceImage { get; init; }
 }
