@@ -1,0 +1,139 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>A chip as a mesh of tiles, each tile a router with cores, each core a fixed pipeline
+/// (axon in → synapse → dendrite → soma → axon out). This is the model SANA-FE's architecture files describe; all
+/// energies are in joules and all latencies in seconds, as in those files.</summary>
+public sealed record ChipArchitecture(
+    string Name,
+    int Width,
+    int Height,
+    int LinkBufferSize,
+    SyncTable Sync,
+    IReadOnlyList<TileSpec> Tiles,
+    string SourceFile)
+{
+    /// <summary>Every core in global order: tiles in file order, cores in file order within a tile.</summary>
+    public IReadOnlyList<CoreSpec> Cores { get; } = Tiles.SelectMany(t => t.Cores).ToArray();
+
+    /// <summary>The most cores any tile holds; the mesh has one local link per core slot of a router.</summary>
+    public int MaxCoresPerTile { get; } = Tiles.Count == 0 ? 0 : Tiles.Max(t => t.Cores.Count);
+}
+
+/// <summary>The end-of-step barrier: a fixed delay, or a delay looked up by the number of tiles in use (the value
+/// of the largest key not above that number; below the smallest key, the first value).</summary>
+public sealed record SyncTable(IReadOnlyList<(int Tiles, double Seconds)> Entries)
+{
+    public static SyncTable Fixed(double seconds) => new([(0, seconds)]);
+
+    public double DelayFor(int tilesInUse)
+    {
+        if (Entries.Count == 0) return 0;
+        double delay = Entries[0].Seconds;
+        foreach (var (tiles, seconds) in Entries)
+            if (tiles <= tilesInUse) delay = seconds;
+        return delay;
+    }
+}
+
+/// <summary>Per-direction hop costs of a tile's router (J and s per message per hop).</summary>
+public sealed record HopCosts(
+    double EnergyNorth, double LatencyNorth,
+    double EnergyEast, double LatencyEast,
+    double EnergySouth, double LatencySouth,
+    double EnergyWest, double LatencyWest);
+
+/// <summary>A tile at mesh position (X, Y); SANA-FE places tile ids column by column: x = id / height, y = id % height.</summary>
+public sealed record TileSpec(int Id, string Name, int X, int Y, HopCosts Hops, IReadOnlyList<CoreSpec> Cores, int Line);
+
+/// <summary>Where the time-step buffer sits in a core's pipeline: the units before it run when a message arrives,
+/// the units after it run once per neuron per step.</summary>
+public enum BufferPosition
+{
+    BeforeDendrite,
+    InsideDendrite,
+    BeforeSoma,
+    InsideSoma,
+    BeforeAxonOut,
+}
+
+/// <summary>One core. <paramref name="Id"/> is its global index, <paramref name="Offset"/> its index in its tile.
+/// A unit named in several sections (synapse and dendrite, say) is one unit with several roles, so the same
+/// <see cref="ProcessingUnitSpec"/> object then appears in several lists. The first unit of each list is the default.</summary>
+public sealed record CoreSpec(
+    int Id,
+    int TileId,
+    int Offset,
+    string Name,
+    BufferPosition Buffer,
+    int MaxNeurons,
+    IReadOnlyList<AxonUnitSpec> AxonIn,
+    IReadOnlyList<ProcessingUnitSpec> Synapses,
+    IReadOnlyList<ProcessingUnitSpec> Dendrites,
+    IReadOnlyList<ProcessingUnitSpec> Somas,
+    IReadOnlyList<AxonUnitSpec> AxonOut,
+    int Line);
+
+/// <summary>An axon-in or axon-out unit: energy and latency per message received or sent.</summary>
+public sealed record AxonUnitSpec(string Name, double Energy, double Latency, int Line);
+
+/// <summary>Energy or latency figures of a soma: on every neuron every step (access), when the neuron was updated,
+/// when it fired.</summary>
+public sealed record SomaCosts(double AccessNeuron, double UpdateNeuron, double SpikeOut);
+
+/// <summary>A synapse, dendrite or soma unit: its model name (current_based, accumulator, leaky_integrate_fire,
+/// input, truenorth, …), which roles it plays, its default costs where the file gives them, and every other
+/// attribute as written (handed to the model).</summary>
+public sealed record ProcessingUnitSpec(
+    string Name,
+    string Model,
+    bool IsSynapse,
+    bool IsDendrite,
+    bool IsSoma,
+    double? EnergyProcessSpike,
+    double? LatencyProcessSpike,
+    double? EnergyUpdate,
+    double? LatencyUpdate,
+    SomaCosts? SomaEnergy,
+    SomaCosts? SomaLatency,
+    bool UpdateEveryTimestep,
+    IReadOnlyDictionary<string, AttributeValue> Attributes,
+    int Line);
+
+/// <summary>An attribute value as the file wrote it: a scalar's text, or a list of values, with its line.
+/// Models convert it (<see cref="AttributeValue.AsDouble"/>, …) and report a bad value with file, line and name.</summary>
+public sealed record AttributeValue(string? Text, IReadOnlyList<AttributeValue>? Items, int Line)
+{
+    public static AttributeValue Scalar(string text, int line) => new(text, null, line);
+    public static AttributeValue List(IReadOnlyList<AttributeValue> items, int line) => new(null, items, line);
+
+    public double AsDouble(string file, string name)
+    {
+        if (Text is not null && double.TryParse(Text, System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+            return v;
+        throw new HardwareModelException(file, Line, name, $"expected a finite number, found {Describe()}");
+    }
+
+    public int AsInt(string file, string name)
+    {
+        double v = AsDouble(file, name);
+        if (v != Math.Floor(v) || v < int.MinValue || v > int.MaxValue)
+            throw new HardwareModelException(file, Line, name, $"expected a whole number, found {Describe()}");
+        return (int)v;
+    }
+
+    public bool AsBool(string file, string name) => Text?.ToLowerInvariant() switch
+    {
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw new HardwareModelException(file, Line, name, $"expected true or false, found {Describe()}"),
+    };
+
+    public string AsText(string file, string name) =>
+        Text ?? throw new HardwareModelException(file, Line, name, $"expected a single value, found {Describe()}");
+
+    public IReadOnlyList<AttributeValue> AsList(string file, string name) =>
+        Items ?? throw new HardwareModelException(file, Line, name, $"expected a list, found {Describe()}");
+
+    public string Describe() => Text is not null ? $"'{Text}'" : $"a list of {Items!.Count} values";
+}

@@ -1,0 +1,96 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>A spiking network and its placement on a chip's cores: what SANA-FE's network files describe.
+/// Neurons are numbered globally, group after group in file order (<see cref="NeuronGroupSpec.First"/> + offset).</summary>
+public sealed record SpikingNetworkSpec(
+    string Name,
+    IReadOnlyList<NeuronGroupSpec> Groups,
+    ConnectionList Connections,
+    IReadOnlyList<int> MappingOrder,
+    string SourceFile)
+{
+    public int NeuronCount => Groups.Count == 0 ? 0 : Groups[^1].First + Groups[^1].Neurons.Count;
+
+    /// <summary>The group and offset of a global neuron index.</summary>
+    public (NeuronGroupSpec Group, int Offset) Locate(int neuron)
+    {
+        int lo = 0, hi = Groups.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (Groups[mid].First <= neuron) lo = mid; else hi = mid - 1;
+        }
+        return (Groups[lo], neuron - Groups[lo].First);
+    }
+
+    public NeuronSpec Neuron(int neuron)
+    {
+        var (group, offset) = Locate(neuron);
+        return group.Neurons[offset];
+    }
+
+    /// <summary>"group.offset", as SANA-FE names a neuron in its traces.</summary>
+    public string NeuronName(int neuron)
+    {
+        var (group, offset) = Locate(neuron);
+        return group.Name + "." + offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>A group (population) of neurons; offsets run 0..Count-1.</summary>
+public sealed record NeuronGroupSpec(string Name, int First, IReadOnlyList<NeuronSpec> Neurons, int Line);
+
+/// <summary>One neuron: the attributes its soma and dendrite models receive, which units of its core it uses
+/// (null: the core's first unit of that kind), whether it is traced, and where it is placed.</summary>
+public sealed record NeuronSpec(
+    int Offset,
+    IReadOnlyDictionary<string, AttributeValue> SomaAttributes,
+    IReadOnlyDictionary<string, AttributeValue> DendriteAttributes,
+    bool LogSpikes,
+    bool LogPotential,
+    string? SomaUnit,
+    string? DendriteUnit,
+    string? SynapseUnit,
+    CorePlacement? Placement,
+    int Line);
+
+/// <summary>Where a neuron is mapped: tile index and core offset within the tile, from the line of its mapping.</summary>
+public sealed record CorePlacement(int Tile, int CoreOffset, int Line);
+
+/// <summary>Every synapse of a network, as parallel arrays (a network can hold millions): global pre- and
+/// post-synaptic neuron, weight, optional delay in steps, and the file line that created it. Connections keep the
+/// order the file's edges create them in.</summary>
+public sealed class ConnectionList
+{
+    private int[] pre = new int[16], post = new int[16], line = new int[16];
+    private double[] weight = new double[16];
+    private int[]? delay;
+
+    public int Count { get; private set; }
+    public ReadOnlySpan<int> Pre => pre.AsSpan(0, Count);
+    public ReadOnlySpan<int> Post => post.AsSpan(0, Count);
+    public ReadOnlySpan<double> Weight => weight.AsSpan(0, Count);
+    /// <summary>Delays in steps, or empty when no connection has one.</summary>
+    public ReadOnlySpan<int> Delay => delay is null ? default : delay.AsSpan(0, Count);
+    public ReadOnlySpan<int> Line => line.AsSpan(0, Count);
+
+    public void Add(int preNeuron, int postNeuron, double w, int lineNumber, int delaySteps = 0)
+    {
+        if (Count == pre.Length)
+        {
+            int size = checked(pre.Length * 2);
+            Array.Resize(ref pre, size);
+            Array.Resize(ref post, size);
+            Array.Resize(ref weight, size);
+            Array.Resize(ref line, size);
+            if (delay is not null) Array.Resize(ref delay, size);
+        }
+        if (delaySteps != 0 && delay is null) delay = new int[pre.Length];
+        pre[Count] = preNeuron;
+        post[Count] = postNeuron;
+        weight[Count] = w;
+        line[Count] = lineNumber;
+        delay?[Count] = delaySteps;
+        Count++;
+    }
+}
