@@ -1,0 +1,150 @@
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>One neuromorphic core as an actor. It owns its neurons' state and their incoming synapses. Each block it
+/// processes the spike messages other cores sent it in the previous step (they arrive on recurrent edges, one per
+/// sending core, in core order as the chip's router would deliver them), then updates its neurons in mapping order
+/// and sends one message per firing neuron and destination core. Energy is counted here, where it is spent; the
+/// timing of the step is the mesh's job (<see cref="MeshActor"/>).</summary>
+internal sealed class CoreActor : Actor
+{
+    private readonly MappedCore core;
+    private readonly double[] current;
+    private readonly bool[] hasInput;
+    private readonly (long Hops, double Energy)[] hopsFrom; // per input port: route cost from that sender
+    private readonly int[] destPort; // mapped core index → output port
+    private readonly List<int>[] outgoing;
+
+    public CoreActor(MappedCore core, IReadOnlyList<MappedCore> senders, int mappedCount)
+        : base($"core {core.Tile.Id}.{core.Spec.Offset}",
+            [new PortSpec("step"), .. senders.Select(s => new PortSpec($"from {s.Tile.Id}.{s.Spec.Offset}"))],
+            [new PortSpec("mesh"), .. core.DestCores.Select(d => new PortSpec($"to core #{d}"))])
+    {
+        this.core = core;
+        current = new double[core.Neurons.Length];
+        hasInput = new bool[core.Neurons.Length];
+        hopsFrom = [(0, 0), .. senders.Select(s => Route(s.Tile, core.Tile))];
+        destPort = Enumerable.Repeat(-1, mappedCount).ToArray();
+        for (int p = 0; p < core.DestCores.Length; p++) destPort[core.DestCores[p]] = p + 1;
+        outgoing = core.DestCores.Select(_ => new List<int>()).ToArray();
+    }
+
+    public MappedCore Core => core;
+
+    /// <summary>Hops between two tiles with X-then-Y routing, priced with the destination router's per-direction
+    /// energies (as SANA-FE does).</summary>
+    internal static (long Hops, double Energy) Route(TileSpec from, TileSpec to)
+    {
+        int dx = Math.Abs(from.X - to.X), dy = Math.Abs(from.Y - to.Y);
+        double energy = dx * (from.X < to.X ? to.Hops.EnergyEast : to.Hops.EnergyWest)
+            + dy * (from.Y < to.Y ? to.Hops.EnergyNorth : to.Hops.EnergySouth);
+        return (dx + dy, energy);
+    }
+
+    protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx)
+    {
+        var tick = (StepTick)joined[0].Payload;
+        long messagesIn = 0, synaptic = 0, hops = 0;
+        double synapseEnergy = 0, dendriteEnergy = 0, networkIn = 0;
+        if (tick.Block > 0)
+        {
+            for (int p = 1; p < joined.Length; p++)
+            {
+                var batch = (SpikeMessages)joined[p].Payload;
+                if (batch.Count == 0) continue;
+                messagesIn += batch.Count;
+                hops += hopsFrom[p].Hops * batch.Count;
+                networkIn += (hopsFrom[p].Energy + core.AxonIn.Energy) * batch.Count;
+                for (int m = 0; m < batch.Count; m++)
+                {
+                    int axon = batch.Axons[m];
+                    int end = core.InStart[axon + 1];
+                    for (int s = core.InStart[axon]; s < end; s++)
+                    {
+                        int post = core.SynPost[s];
+                        current[post] += core.SynWeight[s];
+                        hasInput[post] = true;
+                    }
+                    synaptic += end - core.InStart[axon];
+                    synapseEnergy += core.AxonSynapseEnergy[axon];
+                    dendriteEnergy += core.AxonDendriteEnergy[axon];
+                }
+            }
+        }
+
+        var report = tick.DrainOnly
+            ? new CoreReport { Core = core.Spec.Id, Sent = [], SpikesLogged = [], Potentials = [] }
+            : UpdateNeurons(tick.Block + 1, ctx);
+        ctx.Count(new WorkCounts(SynapticAccumulates: synaptic, NeuronUpdates: report.Updated, Spikes: report.Fired));
+        ctx.Emit(0, report with
+        {
+            MessagesIn = messagesIn,
+            SynapticEvents = synaptic,
+            Hops = hops,
+            SynapseEnergy = synapseEnergy,
+            DendriteEnergy = dendriteEnergy,
+            NetworkInEnergy = networkIn,
+        });
+    }
+
+    private CoreReport UpdateNeurons(long step, ActorContext ctx)
+    {
+        var sent = new List<SentMessage>();
+        var spikes = new List<int>();
+        var potentials = new List<double>();
+        long updated = 0, fired = 0;
+        double somaEnergy = 0, outEnergy = 0, pending = 0; // pending: work since the last message left
+        foreach (var list in outgoing) list.Clear();
+        int count = core.Neurons.Length;
+        for (int i = 0; i < count; i++)
+        {
+            var status = core.Kind[i] == SomaKind.LeakyIntegrateFire
+                ? core.Lif[i].Update(hasInput[i], current[i])
+                : core.InputOf[i]!.Update(step);
+            current[i] = 0;
+            hasInput[i] = false;
+            var energy = core.SomaEnergy[i];
+            var latency = core.SomaLatency[i];
+            somaEnergy += energy.AccessNeuron;
+            pending += latency.AccessNeuron;
+            if (status != SomaStatus.Idle)
+            {
+                updated++;
+                somaEnergy += energy.UpdateNeuron;
+                pending += latency.UpdateNeuron;
+            }
+            if (status == SomaStatus.Fired)
+            {
+                fired++;
+                somaEnergy += energy.SpikeOut;
+                pending += latency.SpikeOut;
+                if (core.LogSpikes[i]) spikes.Add(core.Neurons[i]);
+                for (int a = core.OutStart[i]; a < core.OutStart[i + 1]; a++)
+                {
+                    int dest = core.OutDestCore[a];
+                    outgoing[destPort[dest] - 1].Add(core.OutDestAxon[a]);
+                    sent.Add(new SentMessage(core.Neurons[i], dest, pending + core.AxonOut.Latency, core.OutProcessingDelay[a], core.OutSynapses[a]));
+                    pending = 0;
+                    outEnergy += core.AxonOut.Energy;
+                }
+            }
+            if (core.LogPotential[i]) potentials.Add(core.Kind[i] == SomaKind.LeakyIntegrateFire ? core.Lif[i].Potential : 0);
+        }
+        if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
+        for (int p = 0; p < outgoing.Length; p++)
+            ctx.Emit(p + 1, outgoing[p].Count == 0 ? SpikeMessages.None : new SpikeMessages(outgoing[p].ToArray(), outgoing[p].Count));
+        return new CoreReport
+        {
+            Core = core.Spec.Id,
+            Updated = updated,
+            Fired = fired,
+            SomaEnergy = somaEnergy,
+            ForcedDendriteEnergy = core.ForcedDendriteEnergy,
+            NetworkOutEnergy = outEnergy,
+            Sent = sent.ToArray(),
+            SpikesLogged = spikes.ToArray(),
+            Potentials = potentials.ToArray(),
+        };
+    }
+}

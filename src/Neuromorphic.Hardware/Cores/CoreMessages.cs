@@ -1,0 +1,51 @@
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>One step of the chip's clock: block b processes the messages of step b and then updates the neurons for
+/// step b + 1. The last block (b = steps) only drains the messages of the last step.</summary>
+internal sealed record StepTick(long Block, bool DrainOnly) : DataPayload
+{
+    public override long SizeInBytes() => 0;
+}
+
+/// <summary>The spike messages one core sends another in one step: the input axon each one targets at the
+/// destination, in the order the sender's neurons fired.</summary>
+internal sealed record SpikeMessages(int[] Axons, int Count) : DataPayload
+{
+    public static readonly SpikeMessages None = new([], 0);
+    /// <summary>An axon address per message (4 bytes), as a chip's packet carries.</summary>
+    public override long SizeInBytes() => 4L * Count;
+}
+
+/// <summary>What a core tells the mesh about one block: the costs of the messages it received (step b) and of the
+/// neurons it updated (step b + 1), with each message it sent and the delays that time it.</summary>
+internal sealed record CoreReport : DataPayload
+{
+    public required int Core { get; init; }
+    // Messages received and processed (step b).
+    public long MessagesIn { get; init; }
+    public long SynapticEvents { get; init; }
+    public long Hops { get; init; }
+    public double SynapseEnergy { get; init; }
+    public double DendriteEnergy { get; init; }
+    public double NetworkInEnergy { get; init; }
+    // Neurons updated (step b + 1).
+    public long Updated { get; init; }
+    public long Fired { get; init; }
+    public double SomaEnergy { get; init; }
+    public double ForcedDendriteEnergy { get; init; }
+    public double NetworkOutEnergy { get; init; }
+    /// <summary>Messages sent, in order, ending with a placeholder (destination -1) for work after the last one.</summary>
+    public required SentMessage[] Sent { get; init; }
+    /// <summary>Global ids of traced neurons that fired.</summary>
+    public required int[] SpikesLogged { get; init; }
+    /// <summary>Potentials of traced neurons, in the core's neuron order.</summary>
+    public required double[] Potentials { get; init; }
+
+    public override long SizeInBytes() => 64 + Sent.Length * 24L;
+}
+
+/// <summary>A message as the sender knows it: who sent it, where to (mapped core index, -1 for a placeholder),
+/// the sender's work before it left (generation delay) and the receiver's work on it (processing delay).</summary>
+internal readonly record struct SentMessage(int Neuron, int DestCore, double GenerationDelay, double ProcessingDelay, int Synapses);

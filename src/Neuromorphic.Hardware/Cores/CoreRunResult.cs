@@ -1,0 +1,33 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>One simulated time step (a row of SANA-FE's perf.csv): neurons fired and updated, messages, hops,
+/// synaptic events, the step's latency (s) and its energy by category (J).</summary>
+public sealed record StepPerf(
+    long Step, long Fired, long Updated, long Messages, long Hops, long SynapticEvents, double Latency,
+    double SynapseEnergy, double DendriteEnergy, double SomaEnergy, double NetworkEnergy)
+{
+    public double TotalEnergy => SynapseEnergy + DendriteEnergy + SomaEnergy + NetworkEnergy;
+}
+
+/// <summary>Totals of a run (SANA-FE's run_summary.yaml): counts, simulated time (s) and energy (J).</summary>
+public sealed record CoreRunSummary(
+    long Steps, long SynapticEvents, long Messages, long NeuronsUpdated, long NeuronsFired, double SimulatedTime,
+    double SynapseEnergy, double DendriteEnergy, double SomaEnergy, double NetworkEnergy)
+{
+    public double TotalEnergy => SynapseEnergy + DendriteEnergy + SomaEnergy + NetworkEnergy;
+    public double AveragePower => SimulatedTime > 0 ? TotalEnergy / SimulatedTime : 0;
+}
+
+/// <summary>What one core did over the run, for per-core activity maps.</summary>
+public sealed record CoreActivity(int Tile, int CoreOffset, int X, int Y, int Neurons, long Fired, long MessagesIn, long SynapticEvents, double Energy);
+
+/// <summary>A whole core-by-core run: totals, one row per step, the spikes and potentials of traced neurons (SANA-FE's
+/// log_spikes and log_potential), and per-core activity.</summary>
+public sealed record CoreRunResult(
+    CoreRunSummary Summary,
+    IReadOnlyList<StepPerf> Steps,
+    IReadOnlyList<(int Neuron, long Step)> Spikes,
+    IReadOnlyList<int> PotentialNeurons,
+    IReadOnlyList<double[]> Potentials,
+    IReadOnlyList<CoreActivity> Cores,
+    TimeSpan WallTime);

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>How a core-by-core run goes: steps to simulate, the timing model, the seed of stochastic inputs, and
+/// optionally a writer for one line per message (messages.csv; large) and a progress callback (steps done).</summary>
+public sealed record CoreSimulationOptions(
+    long Steps,
+    TimingModel Timing = TimingModel.Detailed,
+    int Seed = 1,
+    TextWriter? MessageTrace = null,
+    IProgress<long>? Progress = null);
+
+/// <summary>Runs a network mapped on a chip as a discrete-event simulation of the chip itself: every core that holds
+/// neurons is an engine actor, cores exchange spike messages over recurrent edges (a message sent in step t is
+/// processed in step t and reaches the somas in step t + 1, as on Loihi), and a mesh actor times each step from the
+/// messages the cores report. Results do not depend on thread count: each actor's work is sequential and the
+/// engine joins inputs in port order.</summary>
+public static class CoreSimulation
+{
+    /// <summary>The most steps one run may take (about 2.8 hours of Loihi time at 1 ms a step).</summary>
+    public const long MaxSteps = 10_000_000;
+
+    public static async Task<CoreRunResult> RunAsync(ChipArchitecture architecture, SpikingNetworkSpec network,
+        CoreSimulationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Steps < 1 || options.Steps > MaxSteps)
+            throw new ArgumentOutOfRangeException(nameof(options), $"steps must be 1 to {MaxSteps}; {options.Steps} was given");
+        long started = Stopwatch.GetTimestamp();
+        var chip = MappedChip.Build(architecture, network, options.Seed);
+        long steps = options.Steps;
+
+        var graph = new Network(new NoModeledLatency());
+        var clock = graph.Add(new SourceActor("clock", Ticks(steps)));
+        var senders = chip.Cores.Select(_ => new List<int>()).ToArray();
+        for (int c = 0; c < chip.Cores.Length; c++)
+            foreach (int d in chip.Cores[c].DestCores) senders[d].Add(c);
+        var cores = chip.Cores.Select((core, c) => graph.Add(new CoreActor(core, senders[c].Select(s => chip.Cores[s]).ToArray(), chip.Cores.Length))).ToArray();
+        var mesh = graph.Add(new MeshActor(chip, options.Timing, steps, options.MessageTrace, options.Progress));
+        for (int c = 0; c < cores.Length; c++)
+        {
+            graph.Connect(clock, 0, cores[c], 0);
+            graph.Connect(cores[c], 0, mesh, c);
+            var dests = chip.Cores[c].DestCores;
+            for (int p = 0; p < dests.Length; p++)
+                graph.ConnectRecurrent(cores[c], p + 1, cores[dests[p]], senders[dests[p]].IndexOf(c) + 1, SpikeMessages.None);
+        }
+        await graph.RunAsync(options.Seed, cancellationToken).ConfigureAwait(false);
+
+        var perf = mesh.Perf;
+        var summary = new CoreRunSummary(
+            perf.Count,
+            perf.Sum(s => s.SynapticEvents),
+            perf.Sum(s => s.Messages),
+            perf.Sum(s => s.Updated),
+            perf.Sum(s => s.Fired),
+            perf.Sum(s => s.Latency),
+            perf.Sum(s => s.SynapseEnergy),
+            perf.Sum(s => s.DendriteEnergy),
+            perf.Sum(s => s.SomaEnergy),
+            perf.Sum(s => s.NetworkEnergy));
+        return new CoreRunResult(summary, perf, mesh.Spikes, mesh.PotentialNeurons, mesh.Potentials, mesh.Activity(),
+            Stopwatch.GetElapsedTime(started));
+    }
+
+    private static IEnumerable<Payload> Ticks(long steps)
+    {
+        for (long b = 0; b <= steps; b++) yield return new StepTick(b, b == steps);
+    }
+
+    /// <summary>The chip's time is the mesh's to model; the engine's own per-actor clocks stay at zero.</summary>
+    private sealed class NoModeledLatency : ICostModel
+    {
+        public double LatencyNs(string actorName, in WorkCounts work, long bytesOut) => 0;
+    }
+}

@@ -1,0 +1,296 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>A network placed on a chip, compiled into per-core tables: each core's neurons in mapping order, their
+/// somas, their output axons (one per destination core, as chips address a core rather than a synapse), and each
+/// core's input axons with the synapses they reach. Built once; <see cref="CoreActor"/> runs on it.</summary>
+internal sealed class MappedChip
+{
+    public required ChipArchitecture Architecture { get; init; }
+    public required SpikingNetworkSpec Network { get; init; }
+    /// <summary>Cores that hold at least one neuron, in global core order.</summary>
+    public required MappedCore[] Cores { get; init; }
+    /// <summary>For each global core id, its index in <see cref="Cores"/>, or -1 when nothing is mapped there.</summary>
+    public required int[] CoreIndex { get; init; }
+    public required int TilesInUse { get; init; }
+
+    public static MappedChip Build(ChipArchitecture arch, SpikingNetworkSpec net, int seed)
+    {
+        string file = net.SourceFile;
+        int n = net.NeuronCount;
+        var coreOf = new int[n];
+        var localOf = new int[n];
+        var members = new List<int>[arch.Cores.Count];
+        foreach (int neuron in net.MappingOrder)
+        {
+            var spec = net.Neuron(neuron);
+            var place = spec.Placement ?? throw new HardwareModelException(file, spec.Line, net.NeuronName(neuron), "the neuron is not mapped to a core");
+            int core = arch.Tiles[place.Tile].Cores[place.CoreOffset].Id;
+            var list = members[core] ??= [];
+            coreOf[neuron] = core;
+            localOf[neuron] = list.Count;
+            list.Add(neuron);
+        }
+
+        // Each pre-synaptic neuron's connections, in the order the file created them.
+        var conns = net.Connections;
+        var byPre = new int[n + 1];
+        foreach (int p in conns.Pre) byPre[p + 1]++;
+        for (int i = 0; i < n; i++) byPre[i + 1] += byPre[i];
+        var order = new int[conns.Count];
+        var fill = byPre[..n];
+        for (int c = 0; c < conns.Count; c++) order[fill[conns.Pre[c]]++] = c;
+
+        var coreIndex = Enumerable.Repeat(-1, arch.Cores.Count).ToArray();
+        var used = new List<MappedCore>();
+        for (int c = 0; c < arch.Cores.Count; c++)
+        {
+            if (members[c] is not { Count: > 0 } list) continue;
+            coreIndex[c] = used.Count;
+            used.Add(new MappedCore(arch, arch.Cores[c], list.ToArray(), net, seed));
+        }
+        var mapped = used.ToArray();
+
+        // Axons: walking cores and their neurons in order, each neuron gets one axon at every core its synapses
+        // reach (destination cores in global order), then its synapses join those axons in creation order.
+        var outBuilders = mapped.Select(_ => new List<(int Neuron, int DestCore, int DestAxon)>()).ToArray();
+        var inBuilders = mapped.Select(_ => new AxonInBuilder()).ToArray();
+        var axonAt = new Dictionary<int, int>();
+        foreach (var core in mapped)
+        {
+            foreach (int neuron in core.Neurons)
+            {
+                axonAt.Clear();
+                var dests = new SortedSet<int>();
+                for (int k = byPre[neuron]; k < byPre[neuron + 1]; k++) dests.Add(coreOf[conns.Post[order[k]]]);
+                foreach (int dest in dests)
+                {
+                    int di = coreIndex[dest];
+                    int axon = inBuilders[di].NewAxon();
+                    axonAt[dest] = axon;
+                    outBuilders[coreIndex[core.Spec.Id]].Add((localOf[neuron], di, axon));
+                }
+                for (int k = byPre[neuron]; k < byPre[neuron + 1]; k++)
+                {
+                    int c = order[k];
+                    int post = conns.Post[c];
+                    int di = coreIndex[coreOf[post]];
+                    int delay = conns.Delay.IsEmpty ? 0 : conns.Delay[c];
+                    if (delay != 0)
+                        throw new HardwareModelException(file, conns.Line[c], "delay",
+                            "synaptic delays (accumulator_with_delay dendrites) are not simulated yet; remove the delay or set it to 0");
+                    inBuilders[di].AddSynapse(localOf[post], conns.Weight[c]);
+                }
+            }
+        }
+        for (int i = 0; i < mapped.Length; i++)
+        {
+            mapped[i].SetAxons(outBuilders[i], inBuilders[i]);
+            mapped[i].CheckSynapseUnits(arch.SourceFile);
+        }
+        foreach (var core in mapped) core.LinkDestinations(mapped);
+        int tilesInUse = mapped.Select(c => c.Spec.TileId).Distinct().Count();
+        return new MappedChip { Architecture = arch, Network = net, Cores = mapped, CoreIndex = coreIndex, TilesInUse = tilesInUse };
+    }
+
+    internal sealed class AxonInBuilder
+    {
+        public readonly List<int> Start = [];
+        public readonly List<int> Post = [];
+        public readonly List<double> Weight = [];
+
+        public int NewAxon()
+        {
+            Start.Add(Post.Count);
+            return Start.Count - 1;
+        }
+
+        public void AddSynapse(int post, double weight)
+        {
+            Post.Add(post);
+            Weight.Add(weight);
+        }
+    }
+}
+
+/// <summary>One core's compiled tables and its costs, taken from its pipeline units.</summary>
+internal sealed class MappedCore
+{
+    public MappedCore(ChipArchitecture arch, CoreSpec spec, int[] neurons, SpikingNetworkSpec net, int seed)
+    {
+        Spec = spec;
+        Tile = arch.Tiles[spec.TileId];
+        Neurons = neurons;
+        string file = net.SourceFile;
+        if (spec.Buffer != BufferPosition.BeforeSoma)
+            throw new HardwareModelException(arch.SourceFile, spec.Line, "buffer_position",
+                $"core '{spec.Name}' puts its time-step buffer {spec.Buffer}; only 'soma' (outside the unit) is simulated yet, as Loihi and TrueNorth use");
+        AxonIn = spec.AxonIn.Count > 0 ? spec.AxonIn[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
+        AxonOut = spec.AxonOut.Count > 0 ? spec.AxonOut[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
+
+        int count = neurons.Length;
+        Kind = new SomaKind[count];
+        Lif = new LifCompartment[count];
+        InputOf = new InputUnit?[count];
+        SomaEnergy = new SomaCosts[count];
+        SomaLatency = new SomaCosts[count];
+        SynapseUnit = new ProcessingUnitSpec[count];
+        DendriteUnit = new ProcessingUnitSpec[count];
+        LogSpikes = new bool[count];
+        LogPotential = new bool[count];
+        var inputUnits = new Dictionary<string, InputUnit>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            var neuron = net.Neuron(neurons[i]);
+            string name = net.NeuronName(neurons[i]);
+            var soma = Pick(spec.Somas, neuron.SomaUnit, "soma", neuron, name, file);
+            var dendrite = Pick(spec.Dendrites, neuron.DendriteUnit, "dendrite", neuron, name, file);
+            SynapseUnit[i] = Pick(spec.Synapses, neuron.SynapseUnit, "synapse", neuron, name, file);
+            DendriteUnit[i] = dendrite;
+            if (dendrite.Model is not ("accumulator"))
+                throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
+                    $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator' is");
+            if (dendrite.UpdateEveryTimestep) ForcedDendriteEnergy += dendrite.EnergyUpdate ?? 0;
+            SomaEnergy[i] = soma.SomaEnergy ?? throw Missing(arch, soma, "energy_access_neuron, energy_update_neuron and energy_spike_out");
+            SomaLatency[i] = soma.SomaLatency ?? throw Missing(arch, soma, "latency_access_neuron, latency_update_neuron and latency_spike_out");
+            LogSpikes[i] = neuron.LogSpikes;
+            LogPotential[i] = neuron.LogPotential;
+            switch (soma.Model)
+            {
+                case "leaky_integrate_fire":
+                    Kind[i] = SomaKind.LeakyIntegrateFire;
+                    var lif = LifCompartment.Default;
+                    foreach (var (key, value) in soma.Attributes)
+                        lif.Set(key, value, arch.SourceFile); // hardware-wide defaults; unknown keys are the unit's own figures
+                    foreach (var (key, value) in neuron.SomaAttributes)
+                        if (!lif.Set(key, value, file))
+                            throw new HardwareModelException(file, value.Line, key,
+                                $"the leaky_integrate_fire soma of {name} has no attribute '{key}'; it takes threshold, reset, reset_mode, " +
+                                "reverse_threshold, reverse_reset, reverse_reset_mode, leak_decay, input_decay, bias, refractory_delay, force_update, potential");
+                    Lif[i] = lif;
+                    break;
+                case "input":
+                    Kind[i] = SomaKind.Input;
+                    if (!inputUnits.TryGetValue(soma.Name, out var unit))
+                        inputUnits[soma.Name] = unit = new InputUnit(new Random(Engine.Actor.DeriveSeed(seed, $"{Tile.Id}.{spec.Offset}.{soma.Name}")));
+                    foreach (var (key, value) in neuron.SomaAttributes)
+                        if (!unit.Set(key, value, file))
+                            throw new HardwareModelException(file, value.Line, key,
+                                $"the input soma of {name} has no attribute '{key}'; it takes spikes, poisson, rate");
+                    if (unit.Rate < 0 || unit.Rate > 1)
+                        throw new HardwareModelException(file, neuron.Line, "rate", $"rate {unit.Rate} of {name} is outside 0..1 spikes per step");
+                    InputOf[i] = unit;
+                    break;
+                default:
+                    throw new HardwareModelException(arch.SourceFile, soma.Line, "model",
+                        $"soma model '{soma.Model}' (unit '{soma.Name}', used by {name}) is not simulated yet; leaky_integrate_fire and input are");
+            }
+        }
+    }
+
+    public CoreSpec Spec { get; }
+    public TileSpec Tile { get; }
+    /// <summary>Global neuron ids in mapping order; a neuron's local index is its position here.</summary>
+    public int[] Neurons { get; }
+    public AxonUnitSpec AxonIn { get; }
+    public AxonUnitSpec AxonOut { get; }
+    public SomaKind[] Kind { get; }
+    public LifCompartment[] Lif { get; }
+    public InputUnit?[] InputOf { get; }
+    public SomaCosts[] SomaEnergy { get; }
+    public SomaCosts[] SomaLatency { get; }
+    public ProcessingUnitSpec[] SynapseUnit { get; }
+    public ProcessingUnitSpec[] DendriteUnit { get; }
+    public bool[] LogSpikes { get; }
+    public bool[] LogPotential { get; }
+    /// <summary>Dendrite energy spent every step by units that update every step whatever their input.</summary>
+    public double ForcedDendriteEnergy { get; }
+
+    // Output axons by local neuron (CSR): destination core (index among mapped cores) and axon there.
+    public int[] OutStart { get; private set; } = [];
+    public int[] OutDestCore { get; private set; } = [];
+    public int[] OutDestAxon { get; private set; } = [];
+    public double[] OutProcessingDelay { get; private set; } = [];
+    public int[] OutSynapses { get; private set; } = [];
+    // Input axons (CSR over synapses) with what processing one message on each costs.
+    public int[] InStart { get; private set; } = [];
+    public int[] SynPost { get; private set; } = [];
+    public double[] SynWeight { get; private set; } = [];
+    public double[] AxonSynapseEnergy { get; private set; } = [];
+    public double[] AxonDendriteEnergy { get; private set; } = [];
+    public double[] AxonProcessingDelay { get; private set; } = [];
+    /// <summary>Cores (indices among mapped cores) this core sends to, in order; output port p+1 goes to DestCores[p].</summary>
+    public int[] DestCores { get; private set; } = [];
+
+    internal void SetAxons(List<(int Neuron, int DestCore, int DestAxon)> outAxons, MappedChip.AxonInBuilder inAxons)
+    {
+        OutStart = new int[Neurons.Length + 1];
+        foreach (var a in outAxons) OutStart[a.Neuron + 1]++;
+        for (int i = 0; i < Neurons.Length; i++) OutStart[i + 1] += OutStart[i];
+        OutDestCore = outAxons.Select(a => a.DestCore).ToArray(); // already grouped by neuron, neurons in order
+        OutDestAxon = outAxons.Select(a => a.DestAxon).ToArray();
+        DestCores = outAxons.Select(a => a.DestCore).Distinct().Order().ToArray();
+
+        int axons = inAxons.Start.Count;
+        InStart = [.. inAxons.Start, inAxons.Post.Count];
+        SynPost = inAxons.Post.ToArray();
+        SynWeight = inAxons.Weight.ToArray();
+        AxonSynapseEnergy = new double[axons];
+        AxonDendriteEnergy = new double[axons];
+        AxonProcessingDelay = new double[axons];
+        for (int a = 0; a < axons; a++)
+        {
+            double delay = AxonIn.Latency;
+            for (int s = InStart[a]; s < InStart[a + 1]; s++)
+            {
+                int post = SynPost[s];
+                var synapse = SynapseUnit[post];
+                var dendrite = DendriteUnit[post];
+                AxonSynapseEnergy[a] += synapse.EnergyProcessSpike ?? 0;
+                AxonDendriteEnergy[a] += dendrite.EnergyUpdate ?? 0;
+                delay += (synapse.LatencyProcessSpike ?? 0) + (dendrite.LatencyUpdate ?? 0);
+            }
+            AxonProcessingDelay[a] = delay;
+        }
+    }
+
+    internal void CheckSynapseUnits(string file)
+    {
+        foreach (var unit in SynapseUnit.Distinct())
+        {
+            if (unit.Model != "current_based")
+                throw new HardwareModelException(file, unit.Line, "model",
+                    $"synapse model '{unit.Model}' (unit '{unit.Name}') is not simulated yet; 'current_based' is");
+            if (unit.EnergyProcessSpike is null || unit.LatencyProcessSpike is null)
+                throw new HardwareModelException(file, unit.Line, "energy_process_spike",
+                    $"synapse unit '{unit.Name}' gives no energy_process_spike and latency_process_spike; both are needed to cost a synaptic event");
+        }
+    }
+
+    /// <summary>What each output axon's message costs its destination, known once every core's input axons exist.</summary>
+    internal void LinkDestinations(MappedCore[] mapped)
+    {
+        OutProcessingDelay = new double[OutDestCore.Length];
+        OutSynapses = new int[OutDestCore.Length];
+        for (int a = 0; a < OutDestCore.Length; a++)
+        {
+            var dest = mapped[OutDestCore[a]];
+            int axon = OutDestAxon[a];
+            OutProcessingDelay[a] = dest.AxonProcessingDelay[axon];
+            OutSynapses[a] = dest.InStart[axon + 1] - dest.InStart[axon];
+        }
+    }
+
+    private static ProcessingUnitSpec Pick(IReadOnlyList<ProcessingUnitSpec> units, string? name, string role, NeuronSpec neuron, string neuronName, string file)
+    {
+        if (units.Count == 0)
+            throw new HardwareModelException(file, neuron.Line, role, $"{neuronName} is mapped to a core with no {role} unit");
+        if (name is null) return units[0];
+        foreach (var u in units)
+            if (u.Name == name) return u;
+        throw new HardwareModelException(file, neuron.Line, role + "_hw_name",
+            $"{neuronName} asks for {role} unit '{name}', which its core does not have (it has {string.Join(", ", units.Select(u => u.Name).Take(5))}{(units.Count > 5 ? ", …" : "")})");
+    }
+
+    private static HardwareModelException Missing(ChipArchitecture arch, ProcessingUnitSpec unit, string what) =>
+        new(arch.SourceFile, unit.Line, unit.Name, $"soma unit '{unit.Name}' gives no {what}; the simulation needs them to cost each neuron");
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using Neuromorphic.Engine;
+
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>The chip's network-on-chip and its step accounting, as an actor fed by every core. Each block it takes
+/// the cores' reports, times the messages they sent on the mesh (<see cref="MeshTiming"/>) plus the end-of-step
+/// barrier, and closes the step: one <see cref="StepPerf"/> row, the traced spikes and potentials, and (when asked)
+/// one messages.csv line per message.</summary>
+internal sealed class MeshActor : Actor
+{
+    private readonly MappedChip chip;
+    private readonly TimingModel timing;
+    private readonly long steps;
+    private readonly double barrier;
+    private readonly TextWriter? messageTrace;
+    private readonly IProgress<long>? progress;
+    private readonly MeshTiming mesh;
+    private readonly int[] rank; // neuron → position in SANA-FE's trace order (group names sorted, then offset)
+    private readonly int[] potentialColumn;
+    private readonly int[][] potentialNeuronsOfCore;
+    private readonly long[] coreFired, coreMessagesIn, coreSynaptic;
+    private readonly double[] coreEnergy;
+    private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
+    private long nextMessageId;
+
+    public MeshActor(MappedChip chip, TimingModel timing, long steps, TextWriter? messageTrace, IProgress<long>? progress)
+        : base("mesh", chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(), [])
+    {
+        this.chip = chip;
+        this.timing = timing;
+        this.steps = steps;
+        this.messageTrace = messageTrace;
+        this.progress = progress;
+        barrier = chip.Architecture.Sync.DelayFor(chip.TilesInUse);
+        mesh = new MeshTiming(chip);
+        var net = chip.Network;
+        rank = new int[net.NeuronCount];
+        int r = 0;
+        foreach (var group in net.Groups.OrderBy(g => g.Name, StringComparer.Ordinal))
+            for (int i = 0; i < group.Neurons.Count; i++) rank[group.First + i] = r++;
+        PotentialNeurons = Enumerable.Range(0, net.NeuronCount).Where(n => net.Neuron(n).LogPotential).OrderBy(n => rank[n]).ToArray();
+        potentialColumn = new int[net.NeuronCount];
+        for (int c = 0; c < PotentialNeurons.Length; c++) potentialColumn[PotentialNeurons[c]] = c;
+        potentialNeuronsOfCore = chip.Cores.Select(core => core.Neurons.Where((_, i) => core.LogPotential[i]).ToArray()).ToArray();
+        int n = chip.Cores.Length;
+        coreFired = new long[n];
+        coreMessagesIn = new long[n];
+        coreSynaptic = new long[n];
+        coreEnergy = new double[n];
+        messageTrace?.WriteLine("timestep,mid,src_neuron,src_hw,dest_hw,hops,spikes,send_timestamp,received_timestamp,processed_timestamp," +
+            "generation_delay,processing_delay,network_delay,blocking_delay,min_hop_delay,messages_along_route");
+    }
+
+    public List<StepPerf> Perf { get; } = [];
+    public List<(int Neuron, long Step)> Spikes { get; } = [];
+    public int[] PotentialNeurons { get; }
+    public List<double[]> Potentials { get; } = [];
+
+    public IReadOnlyList<CoreActivity> Activity() => chip.Cores.Select((c, i) => new CoreActivity(
+        c.Tile.Id, c.Spec.Offset, c.Tile.X, c.Tile.Y, c.Neurons.Length, coreFired[i], coreMessagesIn[i], coreSynaptic[i], coreEnergy[i])).ToArray();
+
+    protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx)
+    {
+        long block = ctx.StepSequence!.Value;
+        var reports = new CoreReport[joined.Length];
+        for (int i = 0; i < joined.Length; i++) reports[i] = (CoreReport)joined[i].Payload;
+
+        if (open is { } step)
+        {
+            long synaptic = 0, messagesIn = 0, hops = 0;
+            double synapse = 0, dendrite = 0, network = 0;
+            for (int i = 0; i < reports.Length; i++)
+            {
+                var rep = reports[i];
+                synaptic += rep.SynapticEvents;
+                messagesIn += rep.MessagesIn;
+                hops += rep.Hops;
+                synapse += rep.SynapseEnergy;
+                dendrite += rep.DendriteEnergy;
+                network += rep.NetworkInEnergy;
+                coreMessagesIn[i] += rep.MessagesIn;
+                coreSynaptic[i] += rep.SynapticEvents;
+                coreEnergy[i] += rep.SynapseEnergy + rep.DendriteEnergy + rep.NetworkInEnergy;
+            }
+            Perf.Add(step with
+            {
+                Hops = hops,
+                SynapticEvents = synaptic,
+                SynapseEnergy = synapse,
+                DendriteEnergy = step.DendriteEnergy + dendrite,
+                NetworkEnergy = step.NetworkEnergy + network,
+            });
+            open = null;
+            progress?.Report(Perf.Count);
+        }
+        if (block < steps) open = CloseNeuronPhase(block + 1, reports);
+    }
+
+    private StepPerf CloseNeuronPhase(long step, CoreReport[] reports)
+    {
+        long updated = 0, fired = 0, messages = 0;
+        double soma = 0, dendrite = 0, network = 0;
+        int total = 0;
+        var stepSpikes = new List<int>();
+        var potentials = new double[PotentialNeurons.Length];
+        for (int i = 0; i < reports.Length; i++)
+        {
+            var rep = reports[i];
+            updated += rep.Updated;
+            fired += rep.Fired;
+            soma += rep.SomaEnergy;
+            dendrite += rep.ForcedDendriteEnergy;
+            network += rep.NetworkOutEnergy;
+            total += rep.Sent.Length;
+            coreFired[i] += rep.Fired;
+            coreEnergy[i] += rep.SomaEnergy + rep.ForcedDendriteEnergy + rep.NetworkOutEnergy;
+            stepSpikes.AddRange(rep.SpikesLogged);
+            var logged = potentialNeuronsOfCore[i];
+            for (int k = 0; k < logged.Length; k++) potentials[potentialColumn[logged[k]]] = rep.Potentials[k];
+        }
+        stepSpikes.Sort((a, b) => rank[a].CompareTo(rank[b]));
+        foreach (int n in stepSpikes) Spikes.Add((n, step));
+        if (PotentialNeurons.Length > 0) Potentials.Add(potentials);
+
+        var timed = new TimedMessage[total];
+        var start = new int[reports.Length + 1];
+        int k2 = 0;
+        for (int c = 0; c < reports.Length; c++)
+        {
+            start[c] = k2;
+            var src = chip.Cores[c];
+            foreach (var sent in reports[c].Sent)
+            {
+                ref var m = ref timed[k2++];
+                m.SrcCore = c;
+                m.DestCore = sent.DestCore;
+                m.Neuron = sent.Neuron;
+                m.Generation = sent.GenerationDelay;
+                m.Processing = sent.ProcessingDelay;
+                m.Synapses = sent.Synapses;
+                m.Sent = m.Received = m.Processed = double.NegativeInfinity;
+                if (m.IsPlaceholder)
+                {
+                    m.Id = -1;
+                    continue;
+                }
+                messages++;
+                m.Id = nextMessageId++;
+                var dest = chip.Cores[m.DestCore].Tile;
+                m.Hops = Math.Abs(src.Tile.X - dest.X) + Math.Abs(src.Tile.Y - dest.Y);
+                m.MinHop = Math.Abs(src.Tile.X - dest.X) * (src.Tile.X < dest.X ? src.Tile.Hops.LatencyEast : src.Tile.Hops.LatencyWest)
+                    + Math.Abs(src.Tile.Y - dest.Y) * (src.Tile.Y < dest.Y ? src.Tile.Hops.LatencyNorth : src.Tile.Hops.LatencySouth);
+            }
+        }
+        start[reports.Length] = k2;
+        double latency = mesh.Schedule(timing, timed, start) + barrier;
+        if (messageTrace is not null) TraceMessages(step, timed);
+        return new StepPerf(step, fired, updated, messages, 0, 0, latency, 0, dendrite, soma, network);
+    }
+
+    private void TraceMessages(long step, TimedMessage[] timed)
+    {
+        var net = chip.Network;
+        foreach (bool placeholders in (ReadOnlySpan<bool>)[false, true])
+        {
+            foreach (var m in timed)
+            {
+                if (m.IsPlaceholder != placeholders) continue;
+                var src = chip.Cores[m.SrcCore];
+                string dest = m.IsPlaceholder ? "x.x" : $"{chip.Cores[m.DestCore].Tile.Id}.{chip.Cores[m.DestCore].Spec.Offset}";
+                messageTrace!.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"{step},{m.Id},{net.NeuronName(m.Neuron)},{src.Tile.Id}.{src.Spec.Offset},{dest},{m.Hops},{m.Synapses},"));
+                messageTrace.WriteLine(string.Join(',', SanafeText.General(m.Sent), SanafeText.General(m.Received), SanafeText.General(m.Processed),
+                    SanafeText.General(m.Generation), SanafeText.General(m.Processing), SanafeText.General(m.Network), SanafeText.General(m.Blocking),
+                    SanafeText.General(m.MinHop), SanafeText.General(m.AlongRoute)));
+            }
+        }
+    }
+}

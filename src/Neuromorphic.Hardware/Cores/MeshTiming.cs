@@ -1,0 +1,261 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>How long a chip's time step takes. Simple: the busiest core, sending or receiving, plus the barrier.
+/// Detailed: every message is scheduled in send order on the mesh, with congestion estimated from the messages in
+/// flight along its X-then-Y route and link buffers of a fixed depth, and each receiving core processing its
+/// messages one after another; the step ends when the last message is processed, plus the barrier.</summary>
+public enum TimingModel
+{
+    Simple,
+    Detailed,
+}
+
+/// <summary>One message of one step as the mesh times it. Times are seconds from the start of the step.</summary>
+internal struct TimedMessage
+{
+    public long Id; // -1 for a placeholder (work after a core's last message)
+    public int SrcCore, DestCore, Neuron, Synapses, Hops;
+    public double Generation, Processing, MinHop, Network, Blocking, Sent, Received, Processed, AlongRoute;
+    public readonly bool IsPlaceholder => DestCore < 0;
+}
+
+/// <summary>The mesh's timing of one step (see <see cref="TimingModel"/>). The detailed model follows SANA-FE's
+/// semi-analytical scheduler step for step, including the order in which it breaks ties between messages sent at
+/// the same instant, so that its per-step latencies can be compared one to one.</summary>
+internal sealed class MeshTiming
+{
+    private const int North = 0, East = 1, South = 2, West = 3, Directions = 4;
+    private readonly int height, linksPerRouter, bufferSize, cores;
+    private readonly int[] tileX, tileY, coreOffset;
+    private readonly double[] density;
+    private readonly double[] finishedReceiving;
+    private readonly Queue<int>[] inFlight; // per receiving core; received times never decrease within one
+    private readonly List<int> heap = [];
+    private double meanReceiveDelay, earliestFront = double.PositiveInfinity;
+    private long messagesInNoc;
+
+    public MeshTiming(MappedChip chip)
+    {
+        var arch = chip.Architecture;
+        height = arch.Height;
+        linksPerRouter = Directions + arch.MaxCoresPerTile;
+        bufferSize = arch.LinkBufferSize;
+        cores = chip.Cores.Length;
+        tileX = chip.Cores.Select(c => c.Tile.X).ToArray();
+        tileY = chip.Cores.Select(c => c.Tile.Y).ToArray();
+        coreOffset = chip.Cores.Select(c => c.Spec.Offset).ToArray();
+        density = new double[arch.Width * arch.Height * linksPerRouter];
+        finishedReceiving = new double[cores];
+        inFlight = Enumerable.Range(0, cores).Select(_ => new Queue<int>()).ToArray();
+    }
+
+    /// <summary>Times one step. <paramref name="messages"/> holds every core's messages, cores in order, each core's
+    /// in send order; <paramref name="coreStart"/>[c]..[c+1] is core c's range. Returns the step's latency without
+    /// the barrier.</summary>
+    public double Schedule(TimingModel model, TimedMessage[] messages, int[] coreStart) =>
+        model == TimingModel.Simple ? Simple(messages, coreStart) : Detailed(messages, coreStart);
+
+    private double Simple(TimedMessage[] messages, int[] coreStart)
+    {
+        var sending = new double[cores];
+        var receiving = new double[cores];
+        for (int c = 0; c < cores; c++)
+        {
+            for (int i = coreStart[c]; i < coreStart[c + 1]; i++)
+            {
+                ref var m = ref messages[i];
+                sending[c] += m.Generation;
+                if (!m.IsPlaceholder) receiving[m.DestCore] += m.Processing;
+                m.Blocking = 0;
+                m.Network = m.MinHop;
+            }
+        }
+        return Math.Max(cores == 0 ? 0 : receiving.Max(), cores == 0 ? 0 : sending.Max());
+    }
+
+    private double Detailed(TimedMessage[] messages, int[] coreStart)
+    {
+        Array.Clear(density);
+        Array.Clear(finishedReceiving);
+        foreach (var q in inFlight) q.Clear();
+        meanReceiveDelay = 0;
+        messagesInNoc = 0;
+        earliestFront = double.PositiveInfinity;
+        heap.Clear();
+        var next = new int[cores];
+        double last = 0;
+        for (int c = 0; c < cores; c++)
+        {
+            next[c] = coreStart[c];
+            if (next[c] == coreStart[c + 1]) continue;
+            int first = next[c]++;
+            messages[first].Sent = messages[first].Generation;
+            Push(messages, first);
+        }
+        while (heap.Count > 0)
+        {
+            int i = Pop(messages);
+            ref var m = ref messages[i];
+            last = Math.Max(last, m.Sent);
+            Retire(messages, m.Sent);
+            if (!m.IsPlaceholder)
+            {
+                Send(messages, i);
+                last = Math.Max(last, m.Processed);
+            }
+            int c = m.SrcCore;
+            if (next[c] < coreStart[c + 1])
+            {
+                int j = next[c]++;
+                messages[j].Sent = m.Sent + messages[j].Generation;
+                Push(messages, j);
+                last = Math.Max(last, messages[j].Sent);
+            }
+        }
+        return last;
+    }
+
+    private void Send(TimedMessage[] messages, int i)
+    {
+        ref var m = ref messages[i];
+        m.AlongRoute = WalkRoute(in m, 0);
+        double capacity = (m.Hops + 1.0) * bufferSize;
+        if (m.AlongRoute > capacity)
+        {
+            m.Blocking = (m.AlongRoute - capacity) * meanReceiveDelay;
+            m.Sent += m.Blocking;
+        }
+        else
+        {
+            m.Blocking = 0;
+        }
+        double congestion = m.AlongRoute * meanReceiveDelay / (m.Hops + 1.0);
+        m.Network = Math.Max(m.MinHop, congestion);
+        double earliest = m.Sent + m.Network;
+        int dest = m.DestCore;
+        m.Received = Math.Max(finishedReceiving[dest], earliest);
+        finishedReceiving[dest] = Math.Max(finishedReceiving[dest] + m.Processing, earliest + m.Processing);
+        m.Processed = finishedReceiving[dest];
+        if (inFlight[dest].Count == 0) earliestFront = Math.Min(earliestFront, m.Received);
+        inFlight[dest].Enqueue(i);
+        Track(in m, entering: true);
+    }
+
+    // Messages that have reached their destination by time t leave the mesh, receiving cores in order.
+    private void Retire(TimedMessage[] messages, double t)
+    {
+        if (t < earliestFront) return;
+        earliestFront = double.PositiveInfinity;
+        for (int c = 0; c < cores; c++)
+        {
+            var q = inFlight[c];
+            while (q.Count > 0 && t >= messages[q.Peek()].Received) Track(in messages[q.Dequeue()], entering: false);
+            if (q.Count > 0) earliestFront = Math.Min(earliestFront, messages[q.Peek()].Received);
+        }
+    }
+
+    private void Track(in TimedMessage m, bool entering)
+    {
+        WalkRoute(in m, entering ? 1.0 / (2.0 + m.Hops) : -1.0 / (2.0 + m.Hops));
+        if (entering)
+        {
+            meanReceiveDelay += (m.Processing - meanReceiveDelay) / (messagesInNoc + 1.0);
+            messagesInNoc++;
+        }
+        else
+        {
+            meanReceiveDelay = messagesInNoc > 1 ? meanReceiveDelay + (meanReceiveDelay - m.Processing) / (messagesInNoc - 1.0) : 0;
+            messagesInNoc--;
+        }
+    }
+
+    /// <summary>Walks the links of a message's X-then-Y route: the sender's local link, then each router output on the
+    /// way, then the link into the destination. Adds <paramref name="add"/> to each link's message density when it is
+    /// non-zero; returns the density summed along the route (before the addition).</summary>
+    private double WalkRoute(in TimedMessage m, double add)
+    {
+        int sx = tileX[m.SrcCore], sy = tileY[m.SrcCore], dx = tileX[m.DestCore], dy = tileY[m.DestCore];
+        int local = Directions + coreOffset[m.SrcCore];
+        int xStep = sx < dx ? 1 : -1, yStep = sy < dy ? 1 : -1;
+        int previous = local;
+        double sum = 0;
+        for (int x = sx; x != dx; x += xStep)
+        {
+            int direction = xStep > 0 ? East : West;
+            sum += Visit(x, sy, x == sx ? local : direction, add);
+            previous = direction;
+        }
+        for (int y = sy; y != dy; y += yStep)
+        {
+            int direction = yStep > 0 ? North : South;
+            sum += Visit(dx, y, sx == dx && y == sy ? local : previous, add);
+            previous = direction;
+        }
+        sum += Visit(dx, dy, sx == dx && sy == dy ? local : previous, add);
+        return sum;
+    }
+
+    private double Visit(int x, int y, int link, double add)
+    {
+        int index = (x * height + y) * linksPerRouter + link;
+        double before = density[index];
+        density[index] = before + add;
+        return before;
+    }
+
+    // A binary max-heap ordered by "sent earlier", with the sift rules of the C++ standard library's priority_queue,
+    // so that messages sent at the same instant leave in the same order as in SANA-FE.
+    private static bool Before(TimedMessage[] m, int a, int b) => m[a].Sent > m[b].Sent; // a ranks below b
+
+    private void Push(TimedMessage[] m, int item)
+    {
+        heap.Add(item);
+        SiftUp(m, heap.Count - 1, 0, item);
+    }
+
+    private void SiftUp(TimedMessage[] m, int hole, int top, int item)
+    {
+        int parent = (hole - 1) / 2;
+        while (hole > top && Before(m, heap[parent], item))
+        {
+            heap[hole] = heap[parent];
+            hole = parent;
+            parent = (hole - 1) / 2;
+        }
+        heap[hole] = item;
+    }
+
+    private int Pop(TimedMessage[] m)
+    {
+        int top = heap[0];
+        int lastIndex = heap.Count - 1;
+        if (lastIndex > 0)
+        {
+            int item = heap[lastIndex];
+            heap[lastIndex] = top;
+            AdjustDown(m, lastIndex, item);
+        }
+        heap.RemoveAt(lastIndex);
+        return top;
+    }
+
+    // Moves the hole at the root down to a leaf along the larger children, then sifts the item up from there.
+    private void AdjustDown(TimedMessage[] m, int length, int item)
+    {
+        int hole = 0, child = 0;
+        while (child < (length - 1) / 2)
+        {
+            child = 2 * (child + 1);
+            if (Before(m, heap[child], heap[child - 1])) child--;
+            heap[hole] = heap[child];
+            hole = child;
+        }
+        if ((length & 1) == 0 && child == (length - 2) / 2)
+        {
+            child = 2 * (child + 1);
+            heap[hole] = heap[child - 1];
+            hole = child - 1;
+        }
+        SiftUp(m, hole, 0, item);
+    }
+}

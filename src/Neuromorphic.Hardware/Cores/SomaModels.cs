@@ -1,0 +1,144 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>How a neuron's soma behaves: a Loihi-style leaky integrate-and-fire compartment, or a stimulus source.</summary>
+internal enum SomaKind : byte
+{
+    LeakyIntegrateFire,
+    Input,
+}
+
+internal enum ResetMode : byte
+{
+    None,
+    Soft,
+    Hard,
+    Saturate,
+}
+
+/// <summary>A soma's outcome for one step, in the order a chip counts them: idle (access cost only), updated
+/// (access and update), fired (access, update and spike-out).</summary>
+internal enum SomaStatus : byte
+{
+    Idle,
+    Updated,
+    Fired,
+}
+
+/// <summary>The state and parameters of one Loihi-style LIF compartment. Each step: leak (not on the first step),
+/// potential truncated to 1/64 (Loihi's fixed-point resolution), then, outside the refractory period, bias and
+/// input current added and a spike when the potential is strictly above threshold.</summary>
+internal struct LifCompartment
+{
+    public double Potential, InputCurrent, Bias, Threshold, Reset, ReverseThreshold, ReverseReset, LeakDecay, InputDecay;
+    public int RefractoryDelay, RefractoryCount;
+    public ResetMode ResetMode, ReverseResetMode;
+    public bool ForceUpdate;
+    public long StepsSimulated;
+
+    public static LifCompartment Default => new() { LeakDecay = 1, ResetMode = ResetMode.Hard, ReverseResetMode = ResetMode.None };
+
+    public SomaStatus Update(bool hasInput, double input)
+    {
+        var status = Potential != 0 || hasInput || Bias != 0 || ForceUpdate ? SomaStatus.Updated : SomaStatus.Idle;
+        if (StepsSimulated > 0)
+        {
+            InputCurrent *= InputDecay;
+            Potential *= LeakDecay;
+        }
+        Potential = Math.Truncate(Potential * 64.0) / 64.0;
+        if (RefractoryCount == 0)
+        {
+            Potential += Bias;
+            InputCurrent += hasInput ? input : 0.0;
+            Potential += InputCurrent;
+            if (ThresholdAndReset()) status = SomaStatus.Fired;
+        }
+        StepsSimulated++;
+        RefractoryCount = Math.Max(0, RefractoryCount - 1);
+        return status;
+    }
+
+    private bool ThresholdAndReset()
+    {
+        bool fired = false;
+        if (Potential > Threshold)
+        {
+            if (ResetMode == ResetMode.Hard) Potential = Reset;
+            else if (ResetMode == ResetMode.Soft) Potential -= Threshold;
+            RefractoryCount = RefractoryDelay;
+            fired = true;
+        }
+        if (Potential < ReverseThreshold)
+        {
+            if (ReverseResetMode == ResetMode.Soft) Potential -= ReverseThreshold;
+            else if (ReverseResetMode == ResetMode.Hard) Potential = ReverseReset;
+            else if (ReverseResetMode == ResetMode.Saturate) Potential = ReverseThreshold;
+        }
+        return fired;
+    }
+
+    /// <summary>Sets one attribute from a network file; false when the LIF model has no such attribute.</summary>
+    public bool Set(string name, AttributeValue value, string file)
+    {
+        switch (name)
+        {
+            case "threshold": Threshold = value.AsDouble(file, name); return true;
+            case "reverse_threshold": ReverseThreshold = value.AsDouble(file, name); return true;
+            case "reset": Reset = value.AsDouble(file, name); return true;
+            case "reverse_reset": ReverseReset = value.AsDouble(file, name); return true;
+            case "reset_mode": ResetMode = ParseReset(value, file, name); return true;
+            case "reverse_reset_mode": ReverseResetMode = ParseReset(value, file, name); return true;
+            case "leak_decay": LeakDecay = value.AsDouble(file, name); return true;
+            case "input_decay": InputDecay = value.AsDouble(file, name); return true;
+            case "bias": Bias = value.AsDouble(file, name); return true;
+            case "force_update" or "force_update_every_timestep": ForceUpdate = value.AsBool(file, name); return true;
+            case "refractory_delay": RefractoryDelay = value.AsInt(file, name); return true;
+            case "potential": Potential = value.AsDouble(file, name); return true;
+            case "log_u": return true; // the input-current trace (neurons.csv) is not written
+            default: return false;
+        }
+    }
+
+    private static ResetMode ParseReset(AttributeValue value, string file, string name) => value.AsText(file, name) switch
+    {
+        "none" => ResetMode.None,
+        "soft" => ResetMode.Soft,
+        "hard" => ResetMode.Hard,
+        "saturate" => ResetMode.Saturate,
+        var other => throw new HardwareModelException(file, value.Line, name, $"'{other}' is not a reset mode; expected none, soft, hard or saturate"),
+    };
+}
+
+/// <summary>A stimulus unit: a spike train given step by step, a Poisson probability per step, or a regular rate.
+/// As in SANA-FE, the state belongs to the unit, not the neuron: neurons sharing one input unit share one train.</summary>
+internal sealed class InputUnit(Random random)
+{
+    public bool[] Train = [];
+    public int Cursor;
+    public double Poisson, Rate;
+
+    public SomaStatus Update(long step)
+    {
+        bool spike = false;
+        if (Cursor < Train.Length) spike = Train[Cursor++];
+        if (Poisson > random.NextDouble()) spike = true;
+        if (Rate > 0 && step % (long)(1.0 / Rate) == 0) spike = true;
+        return spike ? SomaStatus.Fired : SomaStatus.Idle;
+    }
+
+    public bool Set(string name, AttributeValue value, string file)
+    {
+        switch (name)
+        {
+            case "spikes":
+                var items = value.AsList(file, name);
+                Train = new bool[items.Count];
+                for (int i = 0; i < items.Count; i++) Train[i] = items[i].AsDouble(file, name) != 0;
+                Cursor = 0;
+                return true;
+            case "poisson": Poisson = value.AsDouble(file, name); return true;
+            case "rate": Rate = value.AsDouble(file, name); return true;
+            default: return false;
+        }
+    }
+}
