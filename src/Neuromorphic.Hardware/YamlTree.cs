@@ -4,19 +4,31 @@ using YamlDotNet.Core.Events;
 namespace Neuromorphic.Hardware;
 
 /// <summary>A YAML node with the line it starts on. Built from YamlDotNet's event parser so that every node keeps
-/// its position; anchors, aliases, tags and duplicate keys are refused, since chip files never need them.</summary>
+/// its position; anchors, aliases, tags and duplicate keys are refused, since the files read here never need them.</summary>
 internal abstract record YNode(int Line);
 internal sealed record YScalar(int Line, string Value, bool Quoted) : YNode(Line);
 internal sealed record YMap(int Line, IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries) : YNode(Line);
 internal sealed record YSeq(int Line, IReadOnlyList<YNode> Items) : YNode(Line);
 
+/// <summary>The bounds of one kind of file: how many nodes it may hold, how long a key may be, and the words the
+/// messages use for it ("chip file"), so that each format explains its own limit.</summary>
+internal sealed record YamlLimits(string Kind, int MaxNodes, int MaxKeyLength, string NodesHint)
+{
+    /// <summary>The chip files of <see cref="ChipModelLoader"/>; messages unchanged from before other formats came.</summary>
+    public static YamlLimits ChipFile { get; } = new("chip file", ChipModelLoader.MaxNodes, ChipModelLoader.MaxTextLength,
+        "a chip file has about 100 (one per key and value)");
+}
+
 internal static class YamlTree
 {
     private const int MaxDepth = 32;
 
+    /// <summary>Parses one chip file's YAML document.</summary>
+    public static YNode Parse(string text, string file) => Parse(text, file, YamlLimits.ChipFile);
+
     /// <summary>Parses one YAML document. Any problem, whatever its kind, becomes a <see cref="HardwareModelException"/>
     /// with the line of the event where it was found.</summary>
-    public static YNode Parse(string text, string file)
+    public static YNode Parse(string text, string file, YamlLimits limits)
     {
         int lastLine = 1;
         try
@@ -30,13 +42,13 @@ internal static class YamlTree
                 throw new HardwareModelException(file, LineOf(parser.Current), "(syntax)", "expected a YAML document");
             parser.MoveNext();
             int nodes = 0;
-            YNode root = ReadNode(parser, file, 0, ref lastLine, ref nodes);
+            YNode root = ReadNode(parser, file, limits, 0, ref lastLine, ref nodes);
             Expect<DocumentEnd>(parser, file, ref lastLine);
             if (!parser.MoveNext())
                 throw new HardwareModelException(file, lastLine, "(syntax)", "the YAML stream ends early");
             if (parser.Current is not StreamEnd)
                 throw new HardwareModelException(file, LineOf(parser.Current), "(document)",
-                    "a chip file holds one YAML document; a second one starts here");
+                    $"a {limits.Kind} holds one YAML document; a second one starts here");
             return root;
         }
         catch (HardwareModelException)
@@ -73,21 +85,21 @@ internal static class YamlTree
         lastLine = LineOf(parser.Current);
     }
 
-    private static YNode ReadNode(Parser parser, string file, int depth, ref int lastLine, ref int nodes)
+    private static YNode ReadNode(Parser parser, string file, YamlLimits limits, int depth, ref int lastLine, ref int nodes)
     {
         var ev = parser.Current ?? throw new HardwareModelException(file, lastLine, "(syntax)", "the YAML stream ends early");
         lastLine = LineOf(ev);
         if (depth > MaxDepth)
             throw new HardwareModelException(file, lastLine, "(syntax)", $"nesting deeper than {MaxDepth} levels");
-        if (++nodes > ChipModelLoader.MaxNodes)
+        if (++nodes > limits.MaxNodes)
             throw new HardwareModelException(file, lastLine, "(document)",
-                $"more than {ChipModelLoader.MaxNodes} YAML nodes; a chip file has about 100 (one per key and value)");
+                $"more than {limits.MaxNodes} YAML nodes; {limits.NodesHint}");
         if (ev is AnchorAlias)
-            throw new HardwareModelException(file, lastLine, "(syntax)", "YAML aliases (*name) are not supported in chip files");
+            throw new HardwareModelException(file, lastLine, "(syntax)", $"YAML aliases (*name) are not supported in {limits.Kind}s");
         if (ev is NodeEvent { Anchor.IsEmpty: false })
-            throw new HardwareModelException(file, lastLine, "(syntax)", "YAML anchors (&name) are not supported in chip files");
+            throw new HardwareModelException(file, lastLine, "(syntax)", $"YAML anchors (&name) are not supported in {limits.Kind}s");
         if (ev is NodeEvent { Tag.IsEmpty: false } tagged && !(ev is Scalar && tagged.Tag.Value == "!"))
-            throw new HardwareModelException(file, lastLine, "(syntax)", "YAML tags (!tag) are not supported in chip files");
+            throw new HardwareModelException(file, lastLine, "(syntax)", $"YAML tags (!tag) are not supported in {limits.Kind}s");
         switch (ev)
         {
             case Scalar s:
@@ -99,7 +111,7 @@ internal static class YamlTree
                 var items = new List<YNode>();
                 parser.MoveNext();
                 while (parser.Current is not SequenceEnd)
-                    items.Add(ReadNode(parser, file, depth + 1, ref lastLine, ref nodes));
+                    items.Add(ReadNode(parser, file, limits, depth + 1, ref lastLine, ref nodes));
                 parser.MoveNext();
                 return new YSeq(line, items);
             }
@@ -111,17 +123,17 @@ internal static class YamlTree
                 parser.MoveNext();
                 while (parser.Current is not MappingEnd)
                 {
-                    YNode key = ReadNode(parser, file, depth + 1, ref lastLine, ref nodes);
+                    YNode key = ReadNode(parser, file, limits, depth + 1, ref lastLine, ref nodes);
                     if (key is not YScalar k)
                         throw new HardwareModelException(file, key.Line, "(syntax)", "mapping keys must be plain words");
-                    if (k.Value.Length > ChipModelLoader.MaxTextLength)
+                    if (k.Value.Length > limits.MaxKeyLength)
                         throw new HardwareModelException(file, k.Line, "(syntax)",
-                            $"a key of {k.Value.Length} characters; field names are short words (at most {ChipModelLoader.MaxTextLength} characters)");
+                            $"a key of {k.Value.Length} characters; field names are short words (at most {limits.MaxKeyLength} characters)");
                     if (seen.TryGetValue(k.Value, out int first))
                         throw new HardwareModelException(file, k.Line, k.Value,
                             $"the key '{k.Value}' appears twice in one mapping (first on line {first})");
                     seen[k.Value] = k.Line;
-                    YNode value = ReadNode(parser, file, depth + 1, ref lastLine, ref nodes);
+                    YNode value = ReadNode(parser, file, limits, depth + 1, ref lastLine, ref nodes);
                     entries.Add(new(k, value));
                 }
                 parser.MoveNext();
