@@ -71,7 +71,7 @@ public class FuzzedLoaderTests
 
     private static readonly System.Text.RegularExpressions.Regex Number = new(@"\d+(\.\d+)?([eE][-+]?\d+)?");
 
-    private static string Mutate(string text, Random rng)
+    internal static string Mutate(string text, Random rng)
     {
         int edits = 1 + rng.Next(4);
         for (int i = 0; i < edits && text.Length > 0; i++)

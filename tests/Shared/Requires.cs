@@ -38,6 +38,17 @@ public static class Requires
         return path;
     }
 
+    /// <summary>SANA-FE's example architecture and network files (GPL-3, kept outside the repository):
+    /// ../shared/sanafe beside the checkout, with arch/ and snn/.</summary>
+    public static string SanafeReference()
+    {
+        string path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "sanafe"));
+        That(Directory.Exists(Path.Combine(path, "arch")) && Directory.Exists(Path.Combine(path, "snn")),
+            $"the SANA-FE reference folder {path} (arch/, snn/) is missing",
+            "copy SANA-FE's arch/*.yaml and snn/*.yaml there from github.com/SLAM-Lab/SANA-FE");
+        return path;
+    }
+
     /// <summary>Headless Chromium, to render the HTML report as a reader's browser shows it.</summary>
     public static string Chromium()
     {

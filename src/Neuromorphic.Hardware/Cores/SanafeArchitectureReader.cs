@@ -7,11 +7,12 @@ namespace Neuromorphic.Hardware.Cores;
 /// field such as <c>architecture.tile[0].core[1].soma[0].energy_access_neuron</c>.</summary>
 public static class SanafeArchitectureReader
 {
-    /// <summary>Largest architecture file read (4 MiB): SANA-FE's own are a few KB, ranges keep even big chips short.</summary>
-    public const int MaxFileBytes = 4 << 20;
+    /// <summary>Largest architecture file read (64 MiB): SANA-FE's own are a few KB thanks to ranges, but Loihi
+    /// written out unit by unit (as <see cref="SanafeFileWriter"/> does) is about 30 MB.</summary>
+    public const int MaxFileBytes = 64 << 20;
 
-    /// <summary>Most YAML nodes in one architecture file (Loihi's has about 300).</summary>
-    public const int MaxNodes = 1_000_000;
+    /// <summary>Most YAML nodes in one architecture file (Loihi's has about 300; written unit by unit, 2.7 million).</summary>
+    public const int MaxNodes = 10_000_000;
 
     /// <summary>Most tiles, cores per tile, and copies of one unit; bounds what a range like <c>t[0..99999999]</c> makes.</summary>
     public const int MaxTiles = 1 << 16, MaxCoresPerTile = 1 << 12, MaxUnitCopies = 1 << 16;

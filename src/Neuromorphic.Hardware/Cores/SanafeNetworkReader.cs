@@ -417,7 +417,7 @@ public static class SanafeNetworkReader
             }
             for (int i = 0; i < neuronCount; i++)
                 if (placed[i] is null)
-                    throw y.Error(node?.Line ?? 1, "mappings",
+                    throw y.Error(root.Entries.FirstOrDefault(e => e.Key.Value == "mappings").Key?.Line ?? 1, "mappings",
                         $"neuron {NameOf(i)} is not mapped to any core; every neuron needs a mapping");
             foreach (var g in groups)
                 for (int o = 0; o < g.Neurons.Length; o++)
