@@ -55,8 +55,11 @@ public static class CliHelp
     public static CliVerb? VerbFor(ICliCommand command, IReadOnlyList<string> words)
     {
         if (command.Verbs.Count == 1) return command.Verbs[0];
-        string? first = new CommandArguments(words, []).Positional.FirstOrDefault();
-        return command.Verbs.FirstOrDefault(v => v.Words.Split(' ').ElementAtOrDefault(1) == first);
+        var parsed = new CommandArguments(words, []);
+        string? first = parsed.Positional.FirstOrDefault();
+        var forms = command.Verbs.Where(v => v.Words.Split(' ').ElementAtOrDefault(1) == first).ToList();
+        // Forms with the same words (`simulate --run` and `simulate --arch --snn`) are told apart by their options.
+        return forms.FirstOrDefault(v => parsed.OptionNames.All(n => v.Options.Any(o => o.Name == n))) ?? forms.FirstOrDefault();
     }
 
     const int LineWidth = 118;

@@ -16,6 +16,8 @@ public sealed class CommandArguments
 
     public IReadOnlyList<string> Positional { get; }
     public IReadOnlyList<string> Raw { get; }
+    /// <summary>The names of the options given, in no particular order.</summary>
+    public IEnumerable<string> OptionNames => _options.Keys;
 
     public CommandArguments(IReadOnlyList<string> words, IEnumerable<CliOption> declared)
     {

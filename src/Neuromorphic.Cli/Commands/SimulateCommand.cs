@@ -1,5 +1,6 @@
 using Neuromorphic.Cli.Simulation;
 using Neuromorphic.Hardware;
+using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 
@@ -19,10 +20,23 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("hardware", "FILE|all", "a chip model file (YAML, see docs/hardware-model-format.md) or 'all' for every file in hardware-models/",
                 Default: "all"),
             CommonOptions.Data, CommonOptions.LimitTest),
+        new("simulate", "Simulates a network mapped onto a chip core by core, from SANA-FE's architecture and network files: every\n" +
+                        "core an actor that owns its neurons and synapses, every spike message timed on the mesh, energy counted\n" +
+                        "where it is spent. Prints the run summary and writes run_summary.yaml, perf.csv, spikes.csv and\n" +
+                        "potentials.csv (and messages.csv with --messages) in SANA-FE's formats, so the two tools can be diffed.",
+            new CliOption("arch", "FILE", "a SANA-FE architecture file (YAML), e.g. ../shared/sanafe/arch/loihi.yaml", DefaultNote: "required"),
+            new CliOption("snn", "FILE", "a SANA-FE network file (YAML) mapped onto that architecture", DefaultNote: "required"),
+            new CliOption("steps", "N", "time steps to simulate", DefaultNote: "required"),
+            new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
+                Default: "detailed"),
+            new CliOption("out", "DIR", "folder for the output files", DefaultNote: "runs/NETWORK-ARCH from the two file names"),
+            new CliOption("messages", null, "also write messages.csv, one line per message with its delays (about 120 bytes a message)"),
+            new CliOption("seed", "N", "seed of stochastic (Poisson) inputs", Default: "1")),
     ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
+        if (args.OptionNames.Contains("arch") || args.OptionNames.Contains("snn")) return await RunCoresAsync(args, cancellationToken);
         string run = args.String("run") ?? throw new UserErrorException("simulate needs --run RUN_DIR.");
         string hardware = args.String("hardware")!;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
@@ -51,5 +65,50 @@ public sealed class SimulateCommand : ICliCommand
         if (!File.Exists(path) && !Directory.Exists(path)) throw new UserErrorException($"hardware model '{path}' does not exist.");
         try { return HardwareCatalog.Load(path); }
         catch (HardwareModelException e) { throw new UserErrorException(e.Message, e); }
+    }
+
+    async Task<int> RunCoresAsync(CommandArguments args, CancellationToken cancellationToken)
+    {
+        string arch = args.String("arch") ?? throw new UserErrorException("simulate needs --arch FILE with --snn FILE.");
+        string snn = args.String("snn") ?? throw new UserErrorException("simulate needs --snn FILE with --arch FILE.");
+        int steps = args.Int("steps", min: 1) ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn.");
+        var timing = args.String("timing") switch
+        {
+            "detailed" => TimingModel.Detailed,
+            "simple" => TimingModel.Simple,
+            var other => throw new UserErrorException($"--timing must be simple or detailed, got '{other}'."),
+        };
+        string output = args.String("out") ?? Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn)}-{Path.GetFileNameWithoutExtension(arch)}");
+        bool messages = args.Flag("messages");
+        int seed = args.Int("seed") ?? 1;
+        args.ThrowOnUnknown(Name);
+        if (steps > CoreSimulation.MaxSteps) throw new UserErrorException($"--steps is at most {CoreSimulation.MaxSteps}, got {steps}.");
+
+        var progress = new ConsoleProgress();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var architecture = SanafeArchitectureReader.LoadFile(arch);
+        var network = SanafeNetworkReader.LoadFile(snn, architecture);
+        var loaded = clock.Elapsed;
+        Directory.CreateDirectory(output);
+        using var runLock = RunLock.Acquire(output);
+        using var trace = messages ? new StreamWriter(Path.Combine(output, "messages.csv")) : null;
+        progress.Begin($"{network.Name} on {architecture.Name}", steps, "steps");
+        var result = await CoreSimulation.RunAsync(architecture, network,
+            new CoreSimulationOptions(steps, timing, seed, trace, new Progress<long>(progress.Advance)), cancellationToken);
+        progress.End($"{steps:N0} steps in {result.WallTime.TotalSeconds:F2} s");
+        SanafeOutputWriter.Write(output, result, network, RunDirectory.GitCommit());
+
+        var s = result.Summary;
+        double wall = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"{network.NeuronCount:N0} neurons, {network.Connections.Count:N0} synapses on {result.Cores.Count} cores " +
+                          $"of {architecture.Name}; {timing.ToString().ToLowerInvariant()} timing");
+        Console.WriteLine($"  synaptic events {s.SynapticEvents:N0}, messages {s.Messages:N0}, neurons updated {s.NeuronsUpdated:N0}, fired {s.NeuronsFired:N0}");
+        Console.WriteLine($"  energy {s.TotalEnergy * 1e6:F3} µJ (synapse {s.SynapseEnergy * 1e6:F3}, dendrite {s.DendriteEnergy * 1e6:F3}, " +
+                          $"soma {s.SomaEnergy * 1e6:F3}, network {s.NetworkEnergy * 1e6:F3})");
+        Console.WriteLine($"  simulated time {s.SimulatedTime * 1e3:F4} ms ({s.SimulatedTime / s.Steps * 1e6:F3} µs a step), average power {s.AveragePower * 1e3:F3} mW");
+        Console.WriteLine($"  wall {wall:F2} s: loading {loaded.TotalSeconds:F2} s, simulating {result.WallTime.TotalSeconds:F2} s " +
+                          $"({s.SynapticEvents / Math.Max(result.WallTime.TotalSeconds, 1e-9) / 1e6:F1} M synaptic events/s)");
+        Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}");
+        return 0;
     }
 }

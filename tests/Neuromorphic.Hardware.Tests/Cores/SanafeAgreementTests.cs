@@ -7,13 +7,7 @@ namespace Neuromorphic.Hardware.Tests.Cores;
 /// SANA-FE's standalone simulator from the same files).</summary>
 public sealed class SanafeAgreementTests
 {
-    private static string Reference()
-    {
-        string path = Path.GetFullPath(Path.Combine(Requires.RepoRoot, "..", "shared", "sanafe"));
-        Requires.That(Directory.Exists(Path.Combine(path, "reference")), $"the SANA-FE reference folder {path} is missing",
-            "put SANA-FE's example files and reference outputs there");
-        return path;
-    }
+    private static string Reference() => Requires.SanafeReference();
 
     [Fact]
     public async Task Example_run_matches_sanafe_spike_for_spike_and_in_every_energy_category()
@@ -38,6 +32,44 @@ public sealed class SanafeAgreementTests
         Within(3.0e-10, s.NetworkEnergy, 0.001);
         Within(6.44e-09, s.TotalEnergy, 0.001);
         Within(8.44e-07, s.SimulatedTime, 0.001);
+    }
+
+    [Theory]
+    [InlineData(TimingModel.Detailed, 1.893818e-02)]
+    [InlineData(TimingModel.Simple, 1.664677e-02)]
+    public async Task Dvs_gesture_on_loihi_matches_sanafe_in_every_count_and_energy_category(TimingModel timing, double sanafeTime)
+    {
+        string root = Reference();
+        var arch = SanafeArchitectureReader.LoadFile(Path.Combine(root, "arch", "loihi.yaml"));
+        var net = SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", "dvs.yaml"), arch);
+        var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(1000, timing));
+
+        // SANA-FE's run summary for the same files (reference/dvs_loihi_1000_*.run_summary.yaml).
+        var s = run.Summary;
+        Assert.Equal((1000, 51_366_924, 3_724_738, 15_552_561, 364_088), (s.Steps, s.SynapticEvents, s.Messages, s.NeuronsUpdated, s.NeuronsFired));
+        Within(1.239100e-03, s.SynapseEnergy, 1e-5);
+        Within(1.317480e-03, s.SomaEnergy, 1e-5);
+        Within(4.465617e-04, s.NetworkEnergy, 1e-5);
+        Within(3.003142e-03, s.TotalEnergy, 1e-5);
+        Within(sanafeTime, s.SimulatedTime, timing == TimingModel.Simple ? 1e-5 : 1e-3);
+        if (timing != TimingModel.Detailed) return;
+
+        // Step by step against SANA-FE's perf.csv: the same counts every step, latency within 0.1 % on average.
+        var reference = File.ReadAllLines(Path.Combine(root, "reference", "dvs_loihi_1000_detailed.perf.csv")).Skip(1)
+            .Select(l => l.Split(',')).ToArray();
+        Assert.Equal(reference.Length, run.Steps.Count);
+        double error = 0;
+        for (int t = 0; t < reference.Length; t++)
+        {
+            var r = reference[t];
+            var p = run.Steps[t];
+            Assert.Equal((long.Parse(r[1], CultureInfo.InvariantCulture), long.Parse(r[2], CultureInfo.InvariantCulture),
+                    long.Parse(r[3], CultureInfo.InvariantCulture), long.Parse(r[4], CultureInfo.InvariantCulture), long.Parse(r[5], CultureInfo.InvariantCulture)),
+                (p.Fired, p.Updated, p.Messages, p.Hops, p.SynapticEvents));
+            double expected = double.Parse(r[6], CultureInfo.InvariantCulture);
+            error += Math.Abs(p.Latency - expected) / expected;
+        }
+        Assert.True(error / reference.Length < 1e-3, $"mean absolute latency error {error / reference.Length:P3} per step");
     }
 
     private static void Within(double expected, double actual, double relative) =>
