@@ -97,6 +97,7 @@ public sealed class SimulateCommand : ICliCommand
             new CoreSimulationOptions(steps, timing, seed, trace, new Progress<long>(progress.Advance)), cancellationToken);
         progress.End($"{steps:N0} steps in {result.WallTime.TotalSeconds:F2} s");
         SanafeOutputWriter.Write(output, result, network, RunDirectory.GitCommit());
+        string report = CoreRunReport.Write(output, architecture, network, result, timing.ToString().ToLowerInvariant());
 
         var s = result.Summary;
         double wall = clock.Elapsed.TotalSeconds;
@@ -108,7 +109,8 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine($"  simulated time {s.SimulatedTime * 1e3:F4} ms ({s.SimulatedTime / s.Steps * 1e6:F3} µs a step), average power {s.AveragePower * 1e3:F3} mW");
         Console.WriteLine($"  wall {wall:F2} s: loading {loaded.TotalSeconds:F2} s, simulating {result.WallTime.TotalSeconds:F2} s " +
                           $"({s.SynapticEvents / Math.Max(result.WallTime.TotalSeconds, 1e-9) / 1e6:F1} M synaptic events/s)");
-        Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}");
+        Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}, plots/");
+        Console.WriteLine($"  report: {report}");
         return 0;
     }
 }

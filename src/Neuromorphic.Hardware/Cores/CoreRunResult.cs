@@ -21,6 +21,9 @@ public sealed record CoreRunSummary(
 /// <summary>What one core did over the run, for per-core activity maps.</summary>
 public sealed record CoreActivity(int Tile, int CoreOffset, int X, int Y, int Neurons, long Fired, long MessagesIn, long SynapticEvents, double Energy);
 
+/// <summary>How many messages passed through the router of the tile at mesh position (X, Y).</summary>
+public sealed record RouterLoad(int X, int Y, long Messages);
+
 /// <summary>A whole core-by-core run: totals, one row per step, the spikes and potentials of traced neurons (SANA-FE's
 /// log_spikes and log_potential), and per-core activity.</summary>
 public sealed record CoreRunResult(
@@ -30,4 +33,5 @@ public sealed record CoreRunResult(
     IReadOnlyList<int> PotentialNeurons,
     IReadOnlyList<double[]> Potentials,
     IReadOnlyList<CoreActivity> Cores,
+    IReadOnlyList<RouterLoad> Routers,
     TimeSpan WallTime);

@@ -63,7 +63,7 @@ public static class CoreSimulation
             perf.Sum(s => s.DendriteEnergy),
             perf.Sum(s => s.SomaEnergy),
             perf.Sum(s => s.NetworkEnergy));
-        return new CoreRunResult(summary, perf, mesh.Spikes, mesh.PotentialNeurons, mesh.Potentials, mesh.Activity(),
+        return new CoreRunResult(summary, perf, mesh.Spikes, mesh.PotentialNeurons, mesh.Potentials, mesh.Activity(), mesh.Routers(),
             Stopwatch.GetElapsedTime(started));
     }
 

@@ -21,6 +21,7 @@ internal sealed class MeshActor : Actor
     private readonly int[][] potentialNeuronsOfCore;
     private readonly long[] coreFired, coreMessagesIn, coreSynaptic;
     private readonly double[] coreEnergy;
+    private readonly long[] routerLoad; // messages through each router, by mesh position x·height + y
     private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
     private long nextMessageId;
 
@@ -48,6 +49,7 @@ internal sealed class MeshActor : Actor
         coreMessagesIn = new long[n];
         coreSynaptic = new long[n];
         coreEnergy = new double[n];
+        routerLoad = new long[chip.Architecture.Width * chip.Architecture.Height];
         messageTrace?.WriteLine("timestep,mid,src_neuron,src_hw,dest_hw,hops,spikes,send_timestamp,received_timestamp,processed_timestamp," +
             "generation_delay,processing_delay,network_delay,blocking_delay,min_hop_delay,messages_along_route");
     }
@@ -59,6 +61,13 @@ internal sealed class MeshActor : Actor
 
     public IReadOnlyList<CoreActivity> Activity() => chip.Cores.Select((c, i) => new CoreActivity(
         c.Tile.Id, c.Spec.Offset, c.Tile.X, c.Tile.Y, c.Neurons.Length, coreFired[i], coreMessagesIn[i], coreSynaptic[i], coreEnergy[i])).ToArray();
+
+    /// <summary>Messages that passed through each router (X-then-Y routes, both ends included), by tile position.</summary>
+    public IReadOnlyList<RouterLoad> Routers()
+    {
+        int height = chip.Architecture.Height;
+        return routerLoad.Select((m, i) => new RouterLoad(i / height, i % height, m)).Where(r => r.Messages > 0).ToArray();
+    }
 
     protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx)
     {
@@ -149,6 +158,7 @@ internal sealed class MeshActor : Actor
                 m.Id = nextMessageId++;
                 var dest = chip.Cores[m.DestCore].Tile;
                 m.Hops = Math.Abs(src.Tile.X - dest.X) + Math.Abs(src.Tile.Y - dest.Y);
+                CountRoute(src.Tile, dest);
                 m.MinHop = Math.Abs(src.Tile.X - dest.X) * (src.Tile.X < dest.X ? src.Tile.Hops.LatencyEast : src.Tile.Hops.LatencyWest)
                     + Math.Abs(src.Tile.Y - dest.Y) * (src.Tile.Y < dest.Y ? src.Tile.Hops.LatencyNorth : src.Tile.Hops.LatencySouth);
             }
@@ -157,6 +167,15 @@ internal sealed class MeshActor : Actor
         double latency = mesh.Schedule(timing, timed, start) + barrier;
         if (messageTrace is not null) TraceMessages(step, timed);
         return new StepPerf(step, fired, updated, messages, 0, 0, latency, 0, dendrite, soma, network);
+    }
+
+    private void CountRoute(TileSpec from, TileSpec to)
+    {
+        int height = chip.Architecture.Height;
+        int xStep = from.X < to.X ? 1 : -1, yStep = from.Y < to.Y ? 1 : -1;
+        for (int x = from.X; x != to.X; x += xStep) routerLoad[x * height + from.Y]++;
+        for (int y = from.Y; y != to.Y; y += yStep) routerLoad[to.X * height + y]++;
+        routerLoad[to.X * height + to.Y]++;
     }
 
     private void TraceMessages(long step, TimedMessage[] timed)

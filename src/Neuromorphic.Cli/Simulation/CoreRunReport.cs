@@ -1,0 +1,88 @@
+using System.Globalization;
+using Neuromorphic.Hardware.Cores;
+using Neuromorphic.Plotting;
+using OxyPlot;
+
+namespace Neuromorphic.Cli.Simulation;
+
+/// <summary>The figures and the HTML page of a core-by-core chip run: energy and latency per step, activity per core
+/// over the mesh, load per router, and the spike raster of the first steps.</summary>
+public static class CoreRunReport
+{
+    /// <summary>At most this many steps are drawn in the raster; a long run's raster would be a solid block.</summary>
+    public const int RasterSteps = 200;
+
+    /// <summary>Writes plots/*.png|svg and report.html into <paramref name="directory"/>; returns the report's path.</summary>
+    public static string Write(string directory, ChipArchitecture arch, SpikingNetworkSpec net, CoreRunResult run, string timing)
+    {
+        string plots = Path.Combine(directory, "plots");
+        Directory.CreateDirectory(plots);
+        var figures = new List<ReportFigure>();
+        foreach (var (name, caption, model) in Figures(arch, net, run))
+        {
+            PlotExport.Save(model, Path.Combine(plots, name));
+            figures.Add(ReportFigure.FromPlot(caption, model));
+        }
+        var s = run.Summary;
+        string Si(double v, string unit) => SiUnits.Format(v, unit, 4);
+        var content = new ReportContent(
+            $"{net.Name} on {arch.Name}",
+            [
+                new("architecture", arch.SourceFile),
+                new("network", net.SourceFile),
+                new("neurons, synapses", $"{net.NeuronCount:N0}, {net.Connections.Count:N0}"),
+                new("cores used", $"{run.Cores.Count} of {arch.Cores.Count}"),
+                new("steps", s.Steps.ToString("N0", CultureInfo.InvariantCulture)),
+                new("timing model", timing),
+                new("commit", RunDirectory.GitCommit()),
+            ],
+            [
+                new ReportTable("Totals (SANA-FE's run_summary.yaml)", ["quantity", "value"],
+                [
+                    ["synaptic events", s.SynapticEvents.ToString("N0", CultureInfo.InvariantCulture)],
+                    ["messages", s.Messages.ToString("N0", CultureInfo.InvariantCulture)],
+                    ["neurons updated", s.NeuronsUpdated.ToString("N0", CultureInfo.InvariantCulture)],
+                    ["neurons fired", s.NeuronsFired.ToString("N0", CultureInfo.InvariantCulture)],
+                    ["energy: synapse", Si(s.SynapseEnergy, "J")],
+                    ["energy: dendrite", Si(s.DendriteEnergy, "J")],
+                    ["energy: soma", Si(s.SomaEnergy, "J")],
+                    ["energy: network", Si(s.NetworkEnergy, "J")],
+                    ["energy: total", Si(s.TotalEnergy, "J")],
+                    ["simulated time", Si(s.SimulatedTime, "s")],
+                    ["average power", Si(s.AveragePower, "W")],
+                ]),
+            ],
+            figures);
+        return HtmlReport.Save(content, Path.Combine(directory, "report.html"));
+    }
+
+    public static IEnumerable<(string Name, string Caption, PlotModel Model)> Figures(ChipArchitecture arch, SpikingNetworkSpec net, CoreRunResult run)
+    {
+        double[] steps = run.Steps.Select(p => (double)p.Step).ToArray();
+        var energy = new List<(string, double[], double[])>
+        {
+            ("synapse", steps, run.Steps.Select(p => p.SynapseEnergy * 1e6).ToArray()),
+            ("soma", steps, run.Steps.Select(p => p.SomaEnergy * 1e6).ToArray()),
+            ("network", steps, run.Steps.Select(p => p.NetworkEnergy * 1e6).ToArray()),
+        };
+        if (run.Summary.DendriteEnergy > 0) energy.Add(("dendrite", steps, run.Steps.Select(p => p.DendriteEnergy * 1e6).ToArray()));
+        energy.Add(("total", steps, run.Steps.Select(p => p.TotalEnergy * 1e6).ToArray()));
+        yield return ("energy-per-step", "Energy per time step by category, counted where it is spent",
+            Plots.ActivityTraces(energy, "Time step", "Energy (µJ)", "Energy per step"));
+        yield return ("latency-per-step", "Latency of each time step (slowest core or last message processed, plus the barrier)",
+            Plots.ActivityTraces([("step latency", steps, run.Steps.Select(p => p.Latency * 1e6).ToArray())], "Time step", "Latency (µs)", "Latency per step"));
+        yield return ("core-activity", "Synaptic events per core over the run, laid out on the mesh (blank: no neurons mapped)",
+            Plots.MeshMap(arch.Width, arch.Height, Math.Max(1, arch.MaxCoresPerTile),
+                run.Cores.Select(c => new MeshValue(c.X, c.Y, c.CoreOffset, c.SynapticEvents)).ToArray(), "Synaptic events", "Activity per core"));
+        yield return ("core-energy", "Energy spent in each core over the run (its synapses, somas and messages in and out)",
+            Plots.MeshMap(arch.Width, arch.Height, Math.Max(1, arch.MaxCoresPerTile),
+                run.Cores.Select(c => new MeshValue(c.X, c.Y, c.CoreOffset, c.Energy * 1e6)).ToArray(), "Energy (µJ)", "Energy per core"));
+        yield return ("router-load", "Messages through each router (X-then-Y routes, both ends counted)",
+            Plots.MeshMap(arch.Width, arch.Height, 1, run.Routers.Select(r => new MeshValue(r.X, r.Y, 0, r.Messages)).ToArray(),
+                "Messages", "Router load"));
+        var spikes = run.Spikes.Where(s => s.Step <= RasterSteps).Select(s => ((double)s.Step, s.Neuron)).ToArray();
+        if (spikes.Length > 0)
+            yield return ("spike-raster", $"Spikes of the traced neurons (log_spikes), first {Math.Min(RasterSteps, run.Steps.Count)} steps; rows are neurons in file order",
+                Plots.SpikeRaster(spikes, "Spike raster", markerSize: 1, time: RasterTime.Steps, populationSize: net.NeuronCount));
+    }
+}
