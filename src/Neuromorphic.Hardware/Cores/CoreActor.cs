@@ -15,11 +15,17 @@ internal sealed class CoreActor : Actor
     private readonly (long Hops, double Energy)[] hopsFrom; // per input port: route cost from that sender
     private readonly int[] destPort; // mapped core index → output port
     private readonly List<int>[] outgoing;
+    private readonly List<SentMessage> sent = [];
+    private readonly List<int> spikes = [];
+    private readonly int loggedPotentials;
+
+    /// <summary>Ticks and reports are small: a deep mailbox lets the clock run ahead without a wake-up per step.</summary>
+    internal const int Mailbox = 64;
 
     public CoreActor(MappedCore core, IReadOnlyList<MappedCore> senders, int mappedCount)
         : base($"core {core.Tile.Id}.{core.Spec.Offset}",
             [new PortSpec("step"), .. senders.Select(s => new PortSpec($"from {s.Tile.Id}.{s.Spec.Offset}"))],
-            [new PortSpec("mesh"), .. core.DestCores.Select(d => new PortSpec($"to core #{d}"))])
+            [new PortSpec("mesh"), .. core.DestCores.Select(d => new PortSpec($"to core #{d}"))], Mailbox)
     {
         this.core = core;
         current = new double[core.Neurons.Length];
@@ -28,6 +34,7 @@ internal sealed class CoreActor : Actor
         destPort = Enumerable.Repeat(-1, mappedCount).ToArray();
         for (int p = 0; p < core.DestCores.Length; p++) destPort[core.DestCores[p]] = p + 1;
         outgoing = core.DestCores.Select(_ => new List<int>()).ToArray();
+        loggedPotentials = core.LogPotential.Count(x => x);
     }
 
     public MappedCore Core => core;
@@ -90,9 +97,10 @@ internal sealed class CoreActor : Actor
 
     private CoreReport UpdateNeurons(long step, ActorContext ctx)
     {
-        var sent = new List<SentMessage>();
-        var spikes = new List<int>();
-        var potentials = new List<double>();
+        sent.Clear();
+        spikes.Clear();
+        var potentials = new double[loggedPotentials];
+        int logged = 0;
         long updated = 0, fired = 0;
         double somaEnergy = 0, outEnergy = 0, pending = 0; // pending: work since the last message left
         foreach (var list in outgoing) list.Clear();
@@ -129,7 +137,7 @@ internal sealed class CoreActor : Actor
                     outEnergy += core.AxonOut.Energy;
                 }
             }
-            if (core.LogPotential[i]) potentials.Add(core.Kind[i] == SomaKind.LeakyIntegrateFire ? core.Lif[i].Potential : 0);
+            if (core.LogPotential[i]) potentials[logged++] = core.Kind[i] == SomaKind.LeakyIntegrateFire ? core.Lif[i].Potential : 0;
         }
         if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
         for (int p = 0; p < outgoing.Length; p++)
@@ -144,7 +152,7 @@ internal sealed class CoreActor : Actor
             NetworkOutEnergy = outEnergy,
             Sent = sent.ToArray(),
             SpikesLogged = spikes.ToArray(),
-            Potentials = potentials.ToArray(),
+            Potentials = potentials,
         };
     }
 }

@@ -54,19 +54,27 @@ internal sealed class MappedChip
         // reach (destination cores in global order), then its synapses join those axons in creation order.
         var outBuilders = mapped.Select(_ => new List<(int Neuron, int DestCore, int DestAxon)>()).ToArray();
         var inBuilders = mapped.Select(_ => new AxonInBuilder()).ToArray();
-        var axonAt = new Dictionary<int, int>();
+        var seenBy = Enumerable.Repeat(-1, arch.Cores.Count).ToArray(); // the last neuron that listed each core
+        var dests = new List<int>();
         foreach (var core in mapped)
         {
             foreach (int neuron in core.Neurons)
             {
-                axonAt.Clear();
-                var dests = new SortedSet<int>();
-                for (int k = byPre[neuron]; k < byPre[neuron + 1]; k++) dests.Add(coreOf[conns.Post[order[k]]]);
+                dests.Clear();
+                for (int k = byPre[neuron]; k < byPre[neuron + 1]; k++)
+                {
+                    int dest = coreOf[conns.Post[order[k]]];
+                    if (seenBy[dest] != neuron)
+                    {
+                        seenBy[dest] = neuron;
+                        dests.Add(dest);
+                    }
+                }
+                dests.Sort();
                 foreach (int dest in dests)
                 {
                     int di = coreIndex[dest];
                     int axon = inBuilders[di].NewAxon();
-                    axonAt[dest] = axon;
                     outBuilders[coreIndex[core.Spec.Id]].Add((localOf[neuron], di, axon));
                 }
                 for (int k = byPre[neuron]; k < byPre[neuron + 1]; k++)

@@ -22,11 +22,12 @@ internal sealed class MeshActor : Actor
     private readonly long[] coreFired, coreMessagesIn, coreSynaptic;
     private readonly double[] coreEnergy;
     private readonly long[] routerLoad; // messages through each router, by mesh position x·height + y
+    private TimedMessage[] timed = new TimedMessage[1024]; // reused step after step: the mesh runs one step at a time
     private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
     private long nextMessageId;
 
     public MeshActor(MappedChip chip, TimingModel timing, long steps, TextWriter? messageTrace, IProgress<long>? progress)
-        : base("mesh", chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(), [])
+        : base("mesh", chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(), [], CoreActor.Mailbox)
     {
         this.chip = chip;
         this.timing = timing;
@@ -132,7 +133,7 @@ internal sealed class MeshActor : Actor
         foreach (int n in stepSpikes) Spikes.Add((n, step));
         if (PotentialNeurons.Length > 0) Potentials.Add(potentials);
 
-        var timed = new TimedMessage[total];
+        if (timed.Length < total) timed = new TimedMessage[Math.Max(total, timed.Length * 2)];
         var start = new int[reports.Length + 1];
         int k2 = 0;
         for (int c = 0; c < reports.Length; c++)
@@ -142,6 +143,7 @@ internal sealed class MeshActor : Actor
             foreach (var sent in reports[c].Sent)
             {
                 ref var m = ref timed[k2++];
+                m = default;
                 m.SrcCore = c;
                 m.DestCore = sent.DestCore;
                 m.Neuron = sent.Neuron;
@@ -165,7 +167,7 @@ internal sealed class MeshActor : Actor
         }
         start[reports.Length] = k2;
         double latency = mesh.Schedule(timing, timed, start) + barrier;
-        if (messageTrace is not null) TraceMessages(step, timed);
+        if (messageTrace is not null) TraceMessages(step, timed.AsSpan(0, total));
         return new StepPerf(step, fired, updated, messages, 0, 0, latency, 0, dendrite, soma, network);
     }
 
@@ -178,7 +180,7 @@ internal sealed class MeshActor : Actor
         routerLoad[to.X * height + to.Y]++;
     }
 
-    private void TraceMessages(long step, TimedMessage[] timed)
+    private void TraceMessages(long step, ReadOnlySpan<TimedMessage> timed)
     {
         var net = chip.Network;
         foreach (bool placeholders in (ReadOnlySpan<bool>)[false, true])

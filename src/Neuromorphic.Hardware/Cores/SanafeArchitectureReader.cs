@@ -138,7 +138,24 @@ public static class SanafeArchitectureReader
             return new TileSpec(id, name, id / height, id % height, hops, cores, block.Line);
         }
 
+        // Every copy of a ranged core block (loihi_core[0..3] in each of 32 tiles) has the same pipeline: it is read
+        // once and its immutable unit records are shared, which keeps Loihi's 131,072 input units from being built 128 times.
+        private readonly Dictionary<YMap, CoreSpec> templates = new(ReferenceEqualityComparer.Instance);
+
         private CoreSpec ReadCore(YMap block, int tile, int offset, string name)
+        {
+            if (templates.TryGetValue(block, out var template))
+            {
+                units += template.AxonIn.Count + template.AxonOut.Count + template.Synapses.Count + template.Dendrites.Count + template.Somas.Count;
+                if (units > MaxUnits) throw y.Error(block, $"architecture.tile[{tile}].core[{offset}]", $"the chip has more than {MaxUnits} units");
+                return template with { Id = nextCoreId++, TileId = tile, Offset = offset, Name = name };
+            }
+            var core = ReadCoreBlock(block, tile, offset, name);
+            templates[block] = core;
+            return core;
+        }
+
+        private CoreSpec ReadCoreBlock(YMap block, int tile, int offset, string name)
         {
             string field = $"architecture.tile[{tile}].core[{offset}]";
             var attrs = y.Map(y.Required(block, "attributes", field), field + ".attributes");
@@ -170,6 +187,7 @@ public static class SanafeArchitectureReader
             foreach (string section in (string[])["synapse", "dendrite", "soma"])
             {
                 var list = new List<UnitBuilder>();
+                var inSection = new HashSet<UnitBuilder>();
                 int index = 0;
                 foreach (var unitNode in SanafeYaml.ListOrSingle(SanafeYaml.Find(block, section)!))
                 {
@@ -182,7 +200,7 @@ public static class SanafeArchitectureReader
                             throw y.Error(unit, uf, $"the chip has more than {MaxUnits} units");
                         if (!builders.TryGetValue(unitName, out var b))
                             builders[unitName] = b = new UnitBuilder(unitName, uf, unit.Line);
-                        if (list.Contains(b))
+                        if (!inSection.Add(b))
                             throw y.Error(unit, uf + ".name", $"the unit '{unitName}' appears twice in the {section} section");
                         b.Roles.Add(section);
                         foreach (var (k, v) in unitAttrs)
