@@ -58,8 +58,9 @@ public static class CliHelp
         var parsed = new CommandArguments(words, []);
         string? first = parsed.Positional.FirstOrDefault();
         var forms = command.Verbs.Where(v => v.Words.Split(' ').ElementAtOrDefault(1) == first).ToList();
-        // Forms with the same words (`simulate --run` and `simulate --arch --snn`) are told apart by their options.
-        return forms.FirstOrDefault(v => parsed.OptionNames.All(n => v.Options.Any(o => o.Name == n))) ?? forms.FirstOrDefault();
+        // Forms with the same words (`simulate --run` and `simulate --arch --snn`) are told apart by their options:
+        // the form that declares most of the options given (the first on a tie).
+        return forms.OrderByDescending(v => parsed.OptionNames.Count(n => v.Options.Any(o => o.Name == n))).FirstOrDefault();
     }
 
     const int LineWidth = 118;

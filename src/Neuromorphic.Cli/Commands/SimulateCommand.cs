@@ -36,7 +36,10 @@ public sealed class SimulateCommand : ICliCommand
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
-        if (args.OptionNames.Contains("arch") || args.OptionNames.Contains("snn")) return await RunCoresAsync(args, cancellationToken);
+        bool cores = args.OptionNames.Contains("arch") || args.OptionNames.Contains("snn");
+        if (cores && args.OptionNames.Contains("run"))
+            throw new UserErrorException("simulate takes either --run RUN_DIR (a trained run on chip models) or --arch and --snn (SANA-FE files), not both.");
+        if (cores) return await RunCoresAsync(args, cancellationToken);
         string run = args.String("run") ?? throw new UserErrorException("simulate needs --run RUN_DIR.");
         string hardware = args.String("hardware")!;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;

@@ -1,0 +1,76 @@
+namespace Neuromorphic.Cli.Tests;
+
+/// <summary>`simulate --arch --snn --steps`: SANA-FE's files in, SANA-FE's outputs out, one clear error for a bad file.</summary>
+public sealed class SimulateCoresCommandTests
+{
+    [Fact]
+    public void Example_run_writes_sanafe_outputs_figures_and_a_report()
+    {
+        string root = Requires.SanafeReference();
+        string output = Path.Combine(Path.GetTempPath(), "nm-cores-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var r = Cli.Run("simulate", "--arch", Path.Combine(root, "arch", "example_chip.yaml"),
+                "--snn", Path.Combine(root, "snn", "example_snn.yaml"), "--steps", "100", "--out", output, "--messages");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("synaptic events 5, messages 3, neurons updated 200, fired 3", r.Out);
+            Assert.Contains("energy 0.006 µJ", r.Out);
+            foreach (string file in new[] { "run_summary.yaml", "perf.csv", "spikes.csv", "potentials.csv", "messages.csv", "report.html",
+                         "plots/energy-per-step.png", "plots/core-activity.svg", "plots/router-load.png" })
+                Assert.True(File.Exists(Path.Combine(output, file)), $"{file} is missing");
+            Assert.Equal(File.ReadAllText(Path.Combine(root, "reference", "example_100_messages.csv")),
+                File.ReadAllText(Path.Combine(output, "messages.csv")));
+            string summary = File.ReadAllText(Path.Combine(output, "run_summary.yaml"));
+            Assert.Contains("total_spikes: 5\n", summary);
+            Assert.Contains("  total: 6.440000e-09\n", summary);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_mapping_to_a_missing_core_is_one_error_with_file_line_and_field()
+    {
+        string root = Requires.SanafeReference();
+        string dir = Path.Combine(Path.GetTempPath(), "nm-cores-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string snn = Path.Combine(dir, "bad.yaml");
+            File.WriteAllText(snn, """
+                network:
+                  name: bad
+                  groups:
+                    - name: a
+                      attributes: []
+                      neurons: [0]
+                  edges: []
+                mappings:
+                  - a.0: [core: '7.0']
+                """);
+            var r = Cli.Run("simulate", "--arch", Path.Combine(root, "arch", "example_chip.yaml"), "--snn", snn, "--steps", "3",
+                "--out", Path.Combine(dir, "out"));
+            Assert.True(r.ExitCode == 2, r.ToString());
+            string line = Assert.Single(r.ErrLines);
+            Assert.StartsWith($"error: {snn}:9:", line);
+            Assert.Contains("7.0", line);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_two_forms_of_simulate_do_not_mix()
+    {
+        var r = Cli.Run("simulate", "--arch", "a.yaml", "--run", "runs/x");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("not both", r.Err);
+        var typo = Cli.Run("simulate", "--arch", "a.yaml", "--snn", "b.yaml", "--steps", "3", "--tmiing", "simple");
+        Assert.True(typo.ExitCode == 2, typo.ToString());
+        Assert.Contains("does not take --tmiing", typo.Err);
+    }
+}
