@@ -78,8 +78,10 @@ public sealed record EnergyReport(
 
         double Density(LayerDescription l)
         {
+            // Non-zero outputs over the outputs that send them: a pooling layer's NonZeroActivations count its
+            // pooled outputs, so dividing by its (pre-pool) neurons would understate the density by the pool size.
             if (l.Source is { } src && mapping.Find(src) is { } up)
-                return Math.Clamp(Of(src).Work.NonZeroActivations / (up.Layer.Neurons * steps), 0, 1);
+                return Math.Clamp(Of(src).Work.NonZeroActivations / (up.Layer.OutputNeurons * steps), 0, 1);
             return options.InputDensity is { } d && d.TryGetValue(l.Name, out double x) ? Math.Clamp(x, 0, 1) : 1;
         }
 
@@ -161,7 +163,7 @@ public sealed record EnergyReport(
             weights += l.Synapses;
             zeros += Math.Clamp(l.ZeroWeights, 0, l.Synapses);
             footprintBits += l.Synapses * p.WeightBits;
-            activations += (double)l.Neurons * samples * timesteps;
+            activations += (double)l.OutputNeurons * samples * timesteps; // the outputs NonZeroActivations counts
             nonZero += w.NonZeroActivations;
             dense += (double)l.ConnectionsPerSample * timesteps;
             double liveWeights = 1 - (double)Math.Clamp(l.ZeroWeights, 0, l.Synapses) / l.Synapses;
