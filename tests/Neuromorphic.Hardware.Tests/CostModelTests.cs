@@ -3,8 +3,8 @@ using Neuromorphic.Hardware;
 
 namespace Neuromorphic.Hardware.Tests;
 
-/// <summary>Activation density over a pooling layer's outputs and static energy on the per-sample time model, each
-/// worked out by hand on <see cref="TinyChip"/>.</summary>
+/// <summary>Activation density over a pooling layer's outputs, static energy on the per-sample time model, and a
+/// layer's latency set by its busiest core; each worked out by hand on <see cref="TinyChip"/>.</summary>
 public class CostModelTests
 {
     private const double Pico = 1e-12, Nano = 1e-9;
@@ -34,6 +34,26 @@ public class CostModelTests
         Assert.Equal(6 * Pico, fc.SynapticJ, 1e-18);
         // NeuroBench activation sparsity over the outputs sent: conv 2 x 2 + fc 2 x 2 = 8, of which 3 + 2 non-zero.
         Assert.Equal(3.0 / 8, r.NeuroBench.ActivationSparsity, 12);
+    }
+
+    [Fact]
+    public void A_layer_takes_as_long_as_its_busiest_core()
+    {
+        // wide: 5 neurons x fan-in 4 -> 16 bit each; 48 bit per core -> 3 per core: core 0 holds 3, core 1 holds 2.
+        // One sample, one step: 10 accumulates, 5 updates, 5 spikes to the host (one local send each, no hops).
+        // Per neuron: 2 accumulates x 1 ns + 1 update x 2 ns + 1 spike x 3 ns = 7 ns. Core 0: 3 x 7 = 21 ns;
+        // barrier 10 -> 31 ns. (Spreading the 35 ns evenly over 2 cores would say 17.5 + 10 = 27.5 ns.)
+        var m = Mapper.Map(TinyChip.Load(), [LayerDescription.Dense("wide", 5, 4, null)]);
+        Assert.Equal([3, 2], m.Find("wide")!.Usage.Select(u => u.Neurons));
+        var activity = new Dictionary<string, LayerActivity>
+        {
+            ["wide"] = new(new WorkCounts(SynapticAccumulates: 10, NeuronUpdates: 5, Spikes: 5, NonZeroActivations: 5)),
+        };
+        var r = EnergyReport.Compute(m, activity, samples: 1);
+        Assert.Equal(31 * Nano, r.LatencyS, 1e-15);
+        Assert.Equal(1 / (31 * Nano), r.ThroughputPerS, 1);
+        Assert.Equal(31 * Pico, r.StaticJ, 1e-18); // 1 mW x 31 ns
+        Assert.Equal(31, new ChipCostModel(m).LatencyNs("wide", activity["wide"].Work, 0), 9);
     }
 
     /// <summary>Counts a fixed amount of work per block and passes the block on.</summary>
