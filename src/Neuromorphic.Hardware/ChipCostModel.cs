@@ -79,34 +79,67 @@ internal static class CostRules
             ? value
             : throw new ChipCostException($"{chip.Name}: the modeled {what} is not a finite number ({value}); check the chip's costs and the run's counters.");
 
-    /// <summary>Modeled seconds a layer's cores are busy doing <paramref name="a"/> over <paramref name="steps"/> time
-    /// steps: the work is spread evenly over its cores, messages are injected one destination at a time, the hop
-    /// latency of the farthest destination is paid once per step, for a split layer the farthest partial sum's hops
-    /// too (the combine stage), then the step closes by barrier or tick.</summary>
+    /// <summary>Modeled seconds a layer takes for <paramref name="a"/> over <paramref name="steps"/> time steps. Its
+    /// cores run in parallel, so the layer takes as long as its busiest core (<see cref="BusiestCoreSeconds"/>); then
+    /// the hop latency of the farthest destination is paid once per step, for a split layer the farthest partial
+    /// sum's hops too (the combine stage), and the step closes by barrier or tick.</summary>
     public static double BusySeconds(Mapping mapping, LayerPlacement p, LayerActivity a, double steps, double inputDensity)
     {
         var chip = mapping.Chip;
         var t = chip.Latency;
-        int k = p.Cores.Count;
         var w = a.Work;
         var (macs, acs) = SynapticOps(chip, w, inputDensity);
         var split = SplitWork(p, w, steps);
         double learn = chip.Limits.LearningSupported ? w.WeightUpdates * t.WeightUpdate : 0;
-        double compute = macs * (t.DenseMac ?? 0) + (acs + split.Acs) * t.SynapticOp + (w.NeuronUpdates + split.Active) * t.NeuronActive
-                         + (IdleNeuronUpdates(p.Layer, w, steps) + split.Idle) * t.NeuronIdle + learn;
         var (sends, _, maxHops) = Fanout(mapping, p.Layer.Name);
         double messages = Messages(chip, a);
-        double injection = (messages * sends + split.Messages) * t.SpikeLocal;
+        // Work by where it runs: synaptic work and weight updates where the synapses are; the output neurons' updates,
+        // their messages (injected one destination at a time) and the partial sums they add on the output cores; the
+        // extra compartments' updates and partial-sum messages on the slices that send them.
+        double synapses = macs * (t.DenseMac ?? 0) + acs * t.SynapticOp + learn;
+        double output = w.NeuronUpdates * t.NeuronActive + IdleNeuronUpdates(p.Layer, w, steps) * t.NeuronIdle
+                        + messages * sends * t.SpikeLocal + split.Acs * t.SynapticOp;
+        double partials = split.Active * t.NeuronActive + split.Idle * t.NeuronIdle + split.Messages * t.SpikeLocal;
         double hopFill = messages > 0 ? steps * maxHops * t.SpikeHop : 0;
         // The combine stage: each step the partial sums cross the mesh to the combining cores before the step closes.
         double combine = p.Split is { } sp ? steps * sp.MaxPartialHops * t.SpikeHop : 0;
-        double busy = (compute + injection) / k + hopFill + combine;
+        double busy = BusiestCoreSeconds(p, synapses, output, partials) + hopFill + combine;
         return chip.Timestep.Sync switch
         {
             SyncModel.Barrier => busy + steps * chip.Timestep.BarrierS,
             SyncModel.Tick => Math.Max(busy, steps * chip.Timestep.TickS),
             _ => busy,
         };
+    }
+
+    /// <summary>The seconds of the layer's most loaded core. The counters are per layer, so activity is taken as uniform
+    /// over its neurons: a core does its share of the layer's neurons (<see cref="CoreUse.Neurons"/> as the mapper
+    /// placed them) of each kind of work it holds. A whole layer's cores hold all of it; for a split layer slice s's
+    /// cores hold the synapses of its inputs (slice width / fan-in of <paramref name="synapses"/>), the sending slices
+    /// (1..S-1 dendritic, all S relay) share <paramref name="partials"/>, and the combining cores hold
+    /// <paramref name="output"/>.</summary>
+    internal static double BusiestCoreSeconds(LayerPlacement p, double synapses, double output, double partials)
+    {
+        var l = p.Layer;
+        var share = p.Usage.ToDictionary(u => u.Core, u => (double)u.Neurons / l.Neurons);
+        var seconds = new Dictionary<int, double>();
+        void Add(IEnumerable<int> cores, double work)
+        {
+            foreach (int c in cores) seconds[c] = seconds.GetValueOrDefault(c) + work * share[c];
+        }
+        if (p.Split is not { } s) Add(p.Cores, synapses + output);
+        else
+        {
+            int sending = s.Mode == FanInSplit.Dendritic ? s.Slices - 1 : s.Slices;
+            for (int i = 0; i < s.Slices; i++)
+            {
+                long width = Math.Clamp(l.FanIn - i * s.SliceFanIn, 0, s.SliceFanIn);
+                Add(s.SliceCores[i], synapses * width / l.FanIn);
+                if (s.Mode == FanInSplit.Relay || i > 0) Add(s.SliceCores[i], partials / sending);
+            }
+            Add(s.CombineCores, output);
+        }
+        return seconds.Values.DefaultIfEmpty(0).Max();
     }
 }
 

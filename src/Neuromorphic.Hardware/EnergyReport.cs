@@ -51,18 +51,20 @@ public sealed record EnergyReport(
 
     /// <summary>From the engine's per-actor counters (actor name = layer name).</summary>
     public static EnergyReport FromCounters(Mapping mapping, IReadOnlyDictionary<string, ActorCounters> counters, long samples,
-        CostOptions? options = null, double? modeledTimeNs = null) =>
-        Compute(mapping, counters.ToDictionary(kv => kv.Key, kv => LayerActivity.From(kv.Value)), samples, options, modeledTimeNs);
+        CostOptions? options = null) =>
+        Compute(mapping, counters.ToDictionary(kv => kv.Key, kv => LayerActivity.From(kv.Value)), samples, options);
 
-    /// <summary>From a finished engine run; static energy uses the run's modeled makespan.</summary>
+    /// <summary>From a finished engine run's counters. The run's modeled makespan is not used: it comes from the
+    /// per-block model (<see cref="ChipCostModel"/>), not the per-sample one that gives latency and throughput.</summary>
     public static EnergyReport FromRun(Mapping mapping, RunReport run, long samples, CostOptions? options = null) =>
-        FromCounters(mapping, run.Actors, samples, options, run.MakespanNs);
+        FromCounters(mapping, run.Actors, samples, options);
 
     /// <summary>Costs <paramref name="activity"/> (totals over <paramref name="samples"/> samples) on the mapped chip.
-    /// Static energy = static power × modeled time per sample: <paramref name="modeledTimeNs"/> / samples when given
-    /// (a whole run's makespan), else the steady-state period 1 / throughput.</summary>
+    /// One time model: each layer's per-sample busy time (<see cref="LayerEnergy.BusyS"/>) gives the latency (longest
+    /// path through the layers), the throughput (1 / the slowest layer: layers pipeline) and the static energy
+    /// (static power × that same period, 1 / throughput, the time the chip spends per inference when streaming).</summary>
     public static EnergyReport Compute(Mapping mapping, IReadOnlyDictionary<string, LayerActivity> activity, long samples,
-        CostOptions? options = null, double? modeledTimeNs = null)
+        CostOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(activity);
@@ -78,8 +80,10 @@ public sealed record EnergyReport(
 
         double Density(LayerDescription l)
         {
+            // Non-zero outputs over the outputs that send them: a pooling layer's NonZeroActivations count its
+            // pooled outputs, so dividing by its (pre-pool) neurons would understate the density by the pool size.
             if (l.Source is { } src && mapping.Find(src) is { } up)
-                return Math.Clamp(Of(src).Work.NonZeroActivations / (up.Layer.Neurons * steps), 0, 1);
+                return Math.Clamp(Of(src).Work.NonZeroActivations / (up.Layer.OutputNeurons * steps), 0, 1);
             return options.InputDensity is { } d && d.TryGetValue(l.Name, out double x) ? Math.Clamp(x, 0, 1) : 1;
         }
 
@@ -134,8 +138,9 @@ public sealed record EnergyReport(
         if (!(slowest > 0))
             throw new ChipCostException($"{chip.Name}: no layer takes any time (every latency is 0 and no time step closes by barrier or tick), " +
                                         "so no latency or throughput can be given; give the chip a latency per operation or a time step.");
-        double throughput = 1 / slowest;
-        double period = modeledTimeNs is { } mt && mt > 0 ? mt * 1e-9 / samples : (slowest > 0 ? slowest : 0);
+        // Static power is paid for the period between inferences, the same per-sample time the throughput reports.
+        double period = slowest;
+        double throughput = 1 / period;
         double staticJ = CostRules.Finite(chip.StaticPowerW * period, chip, "static energy");
         CostRules.Finite(memoryJ, chip, "memory energy");
         CostRules.Finite(latency, chip, "latency");
@@ -161,7 +166,7 @@ public sealed record EnergyReport(
             weights += l.Synapses;
             zeros += Math.Clamp(l.ZeroWeights, 0, l.Synapses);
             footprintBits += l.Synapses * p.WeightBits;
-            activations += (double)l.Neurons * samples * timesteps;
+            activations += (double)l.OutputNeurons * samples * timesteps; // the outputs NonZeroActivations counts
             nonZero += w.NonZeroActivations;
             dense += (double)l.ConnectionsPerSample * timesteps;
             double liveWeights = 1 - (double)Math.Clamp(l.ZeroWeights, 0, l.Synapses) / l.Synapses;

@@ -7,7 +7,8 @@ namespace Neuromorphic.Hardware;
 /// each kernel position, i.e. Neurons × FanIn). <paramref name="Source"/> names the upstream layer (null: fed from
 /// the host/encoder). <paramref name="WeightBits"/> is the precision the layer insists on (null: any, its weights
 /// are quantised to the chip's precision). <paramref name="ZeroWeights"/> counts stored weights equal to zero
-/// (NeuroBench connection sparsity).</summary>
+/// (NeuroBench connection sparsity). <paramref name="PooledOutputs"/> is the number of outputs the layer sends when
+/// its output stage pools (a conv layer with 2x2 pooling: Neurons / 4); null: every neuron sends its own output.</summary>
 public sealed record LayerDescription(
     string Name,
     int Neurons,
@@ -17,8 +18,13 @@ public sealed record LayerDescription(
     bool Convolutional,
     string? Source,
     int? WeightBits = null,
-    long ZeroWeights = 0)
+    long ZeroWeights = 0,
+    int? PooledOutputs = null)
 {
+    /// <summary>The outputs that carry the layer's <c>NonZeroActivations</c> downstream: the pooled outputs when the
+    /// layer pools, else its neurons. Activation density is non-zero outputs over this count.</summary>
+    public int OutputNeurons => PooledOutputs ?? Neurons;
+
     /// <summary>Dense layer: every neuron sees every input, Synapses = Neurons × FanIn.</summary>
     public static LayerDescription Dense(string name, int neurons, long fanIn, string? source) =>
         new(name, neurons, fanIn, neurons * fanIn, neurons * fanIn, false, source);

@@ -27,9 +27,12 @@ public static class ChipSimulation
             long zeros = CountZeros(layer.Weights.Span);
             if (preset.Layers[i].Conv is { } conv)
             {
-                // Neurons are the convolution's output units (before pooling, which the neuron's output stage does).
+                // Neurons are the convolution's output units (before pooling, which the neuron's output stage does);
+                // the pooled outputs are what the layer sends, and what its NonZeroActivations count.
                 int ch = h + 2 * conv.Padding - conv.KernelSize + 1, cw = w + 2 * conv.Padding - conv.KernelSize + 1;
-                layers.Add(LayerDescription.Conv(name, conv.OutChannels, ch, cw, (long)c * conv.KernelSize * conv.KernelSize, source) with { ZeroWeights = zeros });
+                var (oc, oh, ow) = shapes[i];
+                layers.Add(LayerDescription.Conv(name, conv.OutChannels, ch, cw, (long)c * conv.KernelSize * conv.KernelSize, source)
+                    with { ZeroWeights = zeros, PooledOutputs = oc * oh * ow });
             }
             else
             {
