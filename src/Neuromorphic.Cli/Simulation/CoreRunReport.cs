@@ -20,8 +20,8 @@ public static class CoreRunReport
         var figures = new List<ReportFigure>();
         foreach (var (name, caption, model) in Figures(arch, net, run))
         {
-            PlotExport.Save(model, Path.Combine(plots, name));
-            figures.Add(ReportFigure.FromPlot(caption, model));
+            var written = PlotExport.Save(model, Path.Combine(plots, name));
+            figures.Add(ReportFigure.FromPng(caption, File.ReadAllBytes(written[0]))); // rendered once, PNG first
         }
         var s = run.Summary;
         string Si(double v, string unit) => SiUnits.Format(v, unit, 4);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Neuromorphic.Engine;
 
 namespace Neuromorphic.Hardware.Cores;
@@ -99,7 +100,7 @@ internal sealed class CoreActor : Actor
     {
         sent.Clear();
         spikes.Clear();
-        var potentials = new double[loggedPotentials];
+        var potentials = loggedPotentials == 0 ? [] : ArrayPool<double>.Shared.Rent(loggedPotentials);
         int logged = 0;
         long updated = 0, fired = 0;
         double somaEnergy = 0, outEnergy = 0, pending = 0; // pending: work since the last message left
@@ -140,6 +141,8 @@ internal sealed class CoreActor : Actor
             if (core.LogPotential[i]) potentials[logged++] = core.Kind[i] == SomaKind.LeakyIntegrateFire ? core.Lif[i].Potential : 0;
         }
         if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
+        var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);
+        sent.CopyTo(sentArray);
         for (int p = 0; p < outgoing.Length; p++)
             ctx.Emit(p + 1, outgoing[p].Count == 0 ? SpikeMessages.None : new SpikeMessages(outgoing[p].ToArray(), outgoing[p].Count));
         return new CoreReport
@@ -150,7 +153,8 @@ internal sealed class CoreActor : Actor
             SomaEnergy = somaEnergy,
             ForcedDendriteEnergy = core.ForcedDendriteEnergy,
             NetworkOutEnergy = outEnergy,
-            Sent = sent.ToArray(),
+            Sent = sentArray,
+            SentCount = sent.Count,
             SpikesLogged = spikes.ToArray(),
             Potentials = potentials,
         };

@@ -19,7 +19,9 @@ internal sealed record SpikeMessages(int[] Axons, int Count) : DataPayload
 }
 
 /// <summary>What a core tells the mesh about one block: the costs of the messages it received (step b) and of the
-/// neurons it updated (step b + 1), with each message it sent and the delays that time it.</summary>
+/// neurons it updated (step b + 1), with each message it sent and the delays that time it. The mesh is its only
+/// reader: the arrays of sent messages and potentials are rented from the shared pools and the mesh returns them
+/// once it has read them, so a long run does not feed the garbage collector millions of short-lived arrays.</summary>
 internal sealed record CoreReport : DataPayload
 {
     public required int Core { get; init; }
@@ -36,14 +38,16 @@ internal sealed record CoreReport : DataPayload
     public double SomaEnergy { get; init; }
     public double ForcedDendriteEnergy { get; init; }
     public double NetworkOutEnergy { get; init; }
-    /// <summary>Messages sent, in order, ending with a placeholder (destination -1) for work after the last one.</summary>
+    /// <summary>Messages sent, in order, ending with a placeholder (destination -1) for work after the last one;
+    /// the first <see cref="SentCount"/> entries of a rented array.</summary>
     public required SentMessage[] Sent { get; init; }
+    public int SentCount { get; init; }
     /// <summary>Global ids of traced neurons that fired.</summary>
     public required int[] SpikesLogged { get; init; }
-    /// <summary>Potentials of traced neurons, in the core's neuron order.</summary>
+    /// <summary>Potentials of traced neurons, in the core's neuron order (a rented array, possibly longer).</summary>
     public required double[] Potentials { get; init; }
 
-    public override long SizeInBytes() => 64 + Sent.Length * 24L;
+    public override long SizeInBytes() => 64 + SentCount * 24L;
 }
 
 /// <summary>A message as the sender knows it: who sent it, where to (mapped core index, -1 for a placeholder),

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Neuromorphic.Engine;
 
@@ -122,7 +123,7 @@ internal sealed class MeshActor : Actor
             soma += rep.SomaEnergy;
             dendrite += rep.ForcedDendriteEnergy;
             network += rep.NetworkOutEnergy;
-            total += rep.Sent.Length;
+            total += rep.SentCount;
             coreFired[i] += rep.Fired;
             coreEnergy[i] += rep.SomaEnergy + rep.ForcedDendriteEnergy + rep.NetworkOutEnergy;
             stepSpikes.AddRange(rep.SpikesLogged);
@@ -140,7 +141,7 @@ internal sealed class MeshActor : Actor
         {
             start[c] = k2;
             var src = chip.Cores[c];
-            foreach (var sent in reports[c].Sent)
+            foreach (var sent in reports[c].Sent.AsSpan(0, reports[c].SentCount))
             {
                 ref var m = ref timed[k2++];
                 m = default;
@@ -166,6 +167,11 @@ internal sealed class MeshActor : Actor
             }
         }
         start[reports.Length] = k2;
+        foreach (var rep in reports)
+        {
+            if (rep.Sent.Length > 0) ArrayPool<SentMessage>.Shared.Return(rep.Sent);
+            if (rep.Potentials.Length > 0) ArrayPool<double>.Shared.Return(rep.Potentials);
+        }
         double latency = mesh.Schedule(timing, timed, start) + barrier;
         if (messageTrace is not null) TraceMessages(step, timed.AsSpan(0, total));
         return new StepPerf(step, fired, updated, messages, 0, 0, latency, 0, dendrite, soma, network);

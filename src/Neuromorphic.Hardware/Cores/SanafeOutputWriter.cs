@@ -14,9 +14,17 @@ public static class SanafeOutputWriter
         Directory.CreateDirectory(directory);
         Engine.AtomicFile.WriteAllText(Path.Combine(directory, "run_summary.yaml"), Summary(run, version));
         Engine.AtomicFile.WriteAllText(Path.Combine(directory, "perf.csv"), Perf(run));
-        Engine.AtomicFile.WriteAllText(Path.Combine(directory, "spikes.csv"), Spikes(run, network));
-        Engine.AtomicFile.WriteAllText(Path.Combine(directory, "potentials.csv"), Potentials(run, network));
+        WriteText(Path.Combine(directory, "spikes.csv"), w => WriteSpikes(w, run, network));
+        WriteText(Path.Combine(directory, "potentials.csv"), w => WritePotentials(w, run, network));
     }
+
+    // Streamed: the traces of a long run are tens of megabytes.
+    private static void WriteText(string path, Action<TextWriter> write) =>
+        Engine.AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            write(writer);
+        });
 
     public static string Summary(CoreRunResult run, string version)
     {
@@ -55,23 +63,50 @@ public static class SanafeOutputWriter
 
     public static string Spikes(CoreRunResult run, SpikingNetworkSpec network)
     {
-        var b = new StringBuilder("neuron,timestep\n");
-        foreach (var (neuron, step) in run.Spikes)
-            b.Append(network.NeuronName(neuron)).Append(',').Append(step.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        return b.ToString();
+        using var w = new StringWriter();
+        WriteSpikes(w, run, network);
+        return w.ToString();
     }
 
     public static string Potentials(CoreRunResult run, SpikingNetworkSpec network)
     {
-        var b = new StringBuilder("timestep,");
-        foreach (int n in run.PotentialNeurons) b.Append("neuron ").Append(network.NeuronName(n)).Append(',');
-        b.Append('\n');
+        using var w = new StringWriter();
+        WritePotentials(w, run, network);
+        return w.ToString();
+    }
+
+    private static void WriteSpikes(TextWriter w, CoreRunResult run, SpikingNetworkSpec network)
+    {
+        w.Write("neuron,timestep\n");
+        foreach (var (neuron, step) in run.Spikes)
+        {
+            w.Write(network.NeuronName(neuron));
+            w.Write(',');
+            w.Write(step.ToString(CultureInfo.InvariantCulture));
+            w.Write('\n');
+        }
+    }
+
+    private static void WritePotentials(TextWriter w, CoreRunResult run, SpikingNetworkSpec network)
+    {
+        w.Write("timestep,");
+        foreach (int n in run.PotentialNeurons)
+        {
+            w.Write("neuron ");
+            w.Write(network.NeuronName(n));
+            w.Write(',');
+        }
+        w.Write('\n');
         for (int t = 0; t < run.Potentials.Count; t++)
         {
-            b.Append((t + 1).ToString(CultureInfo.InvariantCulture)).Append(',');
-            foreach (double v in run.Potentials[t]) b.Append(SanafeText.General(v)).Append(',');
-            b.Append('\n');
+            w.Write((t + 1).ToString(CultureInfo.InvariantCulture));
+            w.Write(',');
+            foreach (double v in run.Potentials[t])
+            {
+                w.Write(SanafeText.General(v));
+                w.Write(',');
+            }
+            w.Write('\n');
         }
-        return b.ToString();
     }
 }

@@ -11,16 +11,11 @@ internal static class SanafeText
         if (double.IsNaN(value)) return "nan";
         if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
         if (value == 0) return double.IsNegative(value) ? "-0" : "0";
-        // %g: the exponent after rounding to 6 significant digits picks fixed or scientific notation; trailing zeros go.
-        string e = value.ToString("E5", CultureInfo.InvariantCulture);
-        int at = e.IndexOf('E');
-        int exponent = int.Parse(e[(at + 1)..], CultureInfo.InvariantCulture);
-        if (exponent < -4 || exponent >= 6)
-            return TrimZeros(e[..at]) + "e" + (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
-        return TrimZeros(value.ToString("F" + (5 - exponent).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e6) return ((long)value).ToString(CultureInfo.InvariantCulture);
+        // .NET's G6 follows %g's rules (fixed notation for exponents -4..5, trailing zeros dropped); only the
+        // exponent's letter differs.
+        return value.ToString("G6", CultureInfo.InvariantCulture).Replace('E', 'e');
     }
-
-    private static string TrimZeros(string number) => number.Contains('.') ? number.TrimEnd('0').TrimEnd('.') : number;
 
     public static string Scientific(double value)
     {
