@@ -24,7 +24,10 @@ public sealed class SimulateCommand : ICliCommand
                         "core an actor that owns its neurons and synapses, every spike message timed on the mesh, energy counted\n" +
                         "where it is spent. Prints the run summary and writes run_summary.yaml, perf.csv, spikes.csv and\n" +
                         "potentials.csv (and messages.csv with --messages) in SANA-FE's formats, so the two tools can be diffed.",
-            new CliOption("arch", "FILE", "a SANA-FE architecture file (YAML), e.g. ../shared/sanafe/arch/loihi.yaml", DefaultNote: "required"),
+            new CliOption("arch", "FILE", "a SANA-FE architecture file (YAML), e.g. ../shared/sanafe/arch/loihi.yaml",
+                DefaultNote: "required unless --hardware"),
+            new CliOption("hardware", "FILE", "instead of --arch: a chip file of hardware-models/, its figures given to every core (docs/chip-simulation.md)",
+                DefaultNote: "none"),
             new CliOption("snn", "FILE", "a SANA-FE network file (YAML) mapped onto that architecture", DefaultNote: "required"),
             new CliOption("steps", "N", "time steps to simulate", DefaultNote: "required"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
@@ -72,7 +75,11 @@ public sealed class SimulateCommand : ICliCommand
 
     async Task<int> RunCoresAsync(CommandArguments args, CancellationToken cancellationToken)
     {
-        string arch = args.String("arch") ?? throw new UserErrorException("simulate needs --arch FILE with --snn FILE.");
+        string? archFile = args.String("arch");
+        string? chipFile = args.String("hardware");
+        if ((archFile is null) == (chipFile is null))
+            throw new UserErrorException("simulate --snn needs one chip: --arch FILE (SANA-FE's format) or --hardware FILE (hardware-models/).");
+        string arch = (archFile ?? chipFile)!;
         string snn = args.String("snn") ?? throw new UserErrorException("simulate needs --snn FILE with --arch FILE.");
         int steps = args.Int("steps", min: 1) ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn.");
         var timing = args.String("timing") switch
@@ -89,7 +96,9 @@ public sealed class SimulateCommand : ICliCommand
 
         var progress = new ConsoleProgress();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var architecture = SanafeArchitectureReader.LoadFile(arch);
+        var architecture = archFile is not null
+            ? SanafeArchitectureReader.LoadFile(archFile)
+            : ChipModelArchitecture.From(ChipModelLoader.LoadFile(chipFile!));
         var network = SanafeNetworkReader.LoadFile(snn, architecture);
         var loaded = clock.Elapsed;
         Directory.CreateDirectory(output);
@@ -109,6 +118,8 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine($"  synaptic events {s.SynapticEvents:N0}, messages {s.Messages:N0}, neurons updated {s.NeuronsUpdated:N0}, fired {s.NeuronsFired:N0}");
         Console.WriteLine($"  energy {s.TotalEnergy * 1e6:F3} µJ (synapse {s.SynapseEnergy * 1e6:F3}, dendrite {s.DendriteEnergy * 1e6:F3}, " +
                           $"soma {s.SomaEnergy * 1e6:F3}, network {s.NetworkEnergy * 1e6:F3})");
+        if (s.StaticEnergy > 0)
+            Console.WriteLine($"  static energy {s.StaticEnergy * 1e6:F3} µJ on top ({architecture.StaticPowerW * 1e3:G4} mW over the simulated time)");
         Console.WriteLine($"  simulated time {s.SimulatedTime * 1e3:F4} ms ({s.SimulatedTime / s.Steps * 1e6:F3} µs a step), average power {s.AveragePower * 1e3:F3} mW");
         Console.WriteLine($"  wall {wall:F2} s: loading {loaded.TotalSeconds:F2} s, simulating {result.WallTime.TotalSeconds:F2} s " +
                           $"({s.SynapticEvents / Math.Max(result.WallTime.TotalSeconds, 1e-9) / 1e6:F1} M synaptic events/s)");

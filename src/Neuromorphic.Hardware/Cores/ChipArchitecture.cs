@@ -17,6 +17,18 @@ public sealed record ChipArchitecture(
 
     /// <summary>The most cores any tile holds; the mesh has one local link per core slot of a router.</summary>
     public int MaxCoresPerTile { get; } = Tiles.Count == 0 ? 0 : Tiles.Max(t => t.Cores.Count);
+
+    /// <summary>Power drawn whatever the activity (W), charged over the simulated time. SANA-FE's files have none;
+    /// chip files of hardware-models/ do (<see cref="ChipModelArchitecture"/>).</summary>
+    public double StaticPowerW { get; init; }
+
+    /// <summary>True when the cores have one unit per role under generic names (a chip file of hardware-models/): a
+    /// network's unit names, written for another architecture, are then ignored, and each neuron gets the soma its
+    /// attributes call for (a stimulus input when it has spikes, poisson or rate; otherwise the LIF).</summary>
+    public bool GenericUnits { get; init; }
+
+    /// <summary>The shortest a step may take (s): a chip on a fixed tick (TrueNorth, SpiNNaker) waits for it. 0: none.</summary>
+    public double MinimumStepS { get; init; }
 }
 
 /// <summary>The end-of-step barrier: a fixed delay, or a delay looked up by the number of tiles in use (the value

@@ -9,10 +9,12 @@ public sealed record StepPerf(
     public double TotalEnergy => SynapseEnergy + DendriteEnergy + SomaEnergy + NetworkEnergy;
 }
 
-/// <summary>Totals of a run (SANA-FE's run_summary.yaml): counts, simulated time (s) and energy (J).</summary>
+/// <summary>Totals of a run (SANA-FE's run_summary.yaml): counts, simulated time (s) and energy (J).
+/// <see cref="TotalEnergy"/> is the dynamic energy, as SANA-FE reports it; <see cref="StaticEnergy"/> (static power
+/// over the simulated time, zero for SANA-FE's files) comes on top.</summary>
 public sealed record CoreRunSummary(
     long Steps, long SynapticEvents, long Messages, long NeuronsUpdated, long NeuronsFired, double SimulatedTime,
-    double SynapseEnergy, double DendriteEnergy, double SomaEnergy, double NetworkEnergy)
+    double SynapseEnergy, double DendriteEnergy, double SomaEnergy, double NetworkEnergy, double StaticEnergy = 0)
 {
     public double TotalEnergy => SynapseEnergy + DendriteEnergy + SomaEnergy + NetworkEnergy;
     public double AveragePower => SimulatedTime > 0 ? TotalEnergy / SimulatedTime : 0;

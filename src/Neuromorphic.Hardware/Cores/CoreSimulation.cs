@@ -62,7 +62,8 @@ public static class CoreSimulation
             perf.Sum(s => s.SynapseEnergy),
             perf.Sum(s => s.DendriteEnergy),
             perf.Sum(s => s.SomaEnergy),
-            perf.Sum(s => s.NetworkEnergy));
+            perf.Sum(s => s.NetworkEnergy),
+            architecture.StaticPowerW * perf.Sum(s => s.Latency));
         return new CoreRunResult(summary, perf, mesh.Spikes, mesh.PotentialNeurons, mesh.Potentials, mesh.Activity(), mesh.Routers(),
             Stopwatch.GetElapsedTime(started));
     }

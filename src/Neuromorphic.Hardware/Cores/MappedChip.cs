@@ -150,9 +150,10 @@ internal sealed class MappedCore
         {
             var neuron = net.Neuron(neurons[i]);
             string name = net.NeuronName(neurons[i]);
-            var soma = Pick(spec.Somas, neuron.SomaUnit, "soma", neuron, name, file);
-            var dendrite = Pick(spec.Dendrites, neuron.DendriteUnit, "dendrite", neuron, name, file);
-            SynapseUnit[i] = Pick(spec.Synapses, neuron.SynapseUnit, "synapse", neuron, name, file);
+            bool generic = arch.GenericUnits;
+            var soma = generic ? GenericSoma(spec, neuron) : Pick(spec.Somas, neuron.SomaUnit, "soma", neuron, name, file);
+            var dendrite = Pick(spec.Dendrites, generic ? null : neuron.DendriteUnit, "dendrite", neuron, name, file);
+            SynapseUnit[i] = Pick(spec.Synapses, generic ? null : neuron.SynapseUnit, "synapse", neuron, name, file);
             DendriteUnit[i] = dendrite;
             if (dendrite.Model is not ("accumulator"))
                 throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
@@ -286,6 +287,12 @@ internal sealed class MappedCore
             OutProcessingDelay[a] = dest.AxonProcessingDelay[axon];
             OutSynapses[a] = dest.InStart[axon + 1] - dest.InStart[axon];
         }
+    }
+
+    private static ProcessingUnitSpec GenericSoma(CoreSpec core, NeuronSpec neuron)
+    {
+        bool stimulus = neuron.SomaAttributes.Keys.Any(k => k is "spikes" or "poisson" or "rate");
+        return core.Somas.FirstOrDefault(u => u.Model == (stimulus ? "input" : "leaky_integrate_fire")) ?? core.Somas[0];
     }
 
     private static ProcessingUnitSpec Pick(IReadOnlyList<ProcessingUnitSpec> units, string? name, string role, NeuronSpec neuron, string neuronName, string file)

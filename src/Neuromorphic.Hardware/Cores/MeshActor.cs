@@ -172,7 +172,7 @@ internal sealed class MeshActor : Actor
             if (rep.Sent.Length > 0) ArrayPool<SentMessage>.Shared.Return(rep.Sent);
             if (rep.Potentials.Length > 0) ArrayPool<double>.Shared.Return(rep.Potentials);
         }
-        double latency = mesh.Schedule(timing, timed, start) + barrier;
+        double latency = Math.Max(mesh.Schedule(timing, timed, start) + barrier, chip.Architecture.MinimumStepS);
         if (messageTrace is not null) TraceMessages(step, timed.AsSpan(0, total));
         return new StepPerf(step, fired, updated, messages, 0, 0, latency, 0, dendrite, soma, network);
     }

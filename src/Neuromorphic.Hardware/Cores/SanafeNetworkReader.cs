@@ -512,6 +512,7 @@ public static class SanafeNetworkReader
 
         private void CheckUnit((YNode Node, string Name)? unit, IReadOnlyList<ProcessingUnitSpec> list, string kind, string field)
         {
+            if (arch.GenericUnits) return; // any name: the simulation picks the unit by role (ChipModelArchitecture)
             if (unit is { } u && !list.Any(x => x.Name == u.Name))
                 throw y.Error(u.Node, field + "." + kind,
                     $"unknown {kind} unit '{u.Name}': the core's {kind} units are {Names(list)}");
@@ -520,6 +521,7 @@ public static class SanafeNetworkReader
         private void CheckOwnUnit(string? name, IReadOnlyList<ProcessingUnitSpec> list, string kind, YScalar key, string field,
             string group, int offset, CoreSpec core)
         {
+            if (arch.GenericUnits) return;
             if (name is not null && !knownUnits.Contains((core.Id, kind, name)) && !list.Any(x => x.Name == name))
                 throw y.Error(key, field,
                     $"neuron {group}.{offset} asks for {kind} unit '{name}' ({kind}_hw_name), which core {SanafeArchitectureReader.CoreAddress(core)} does not have; its {kind} units are {Names(list)}");

@@ -34,6 +34,26 @@ public sealed class SanafeAgreementTests
         Within(8.44e-07, s.SimulatedTime, 0.001);
     }
 
+    [Fact]
+    public async Task An_exported_network_read_back_simulates_identically()
+    {
+        string root = Reference();
+        var arch = SanafeArchitectureReader.LoadFile(Path.Combine(root, "arch", "example_chip.yaml"));
+        var net = SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", "example_snn.yaml"), arch);
+        using var archText = new StringWriter();
+        SanafeFileWriter.WriteArchitecture(arch, archText);
+        var arch2 = SanafeArchitectureReader.Parse(archText.ToString(), "exported_arch.yaml");
+        using var netText = new StringWriter();
+        SanafeFileWriter.WriteNetwork(net, arch2, netText);
+        var net2 = SanafeNetworkReader.Parse(netText.ToString(), "exported_snn.yaml", arch2);
+
+        var first = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(100));
+        var second = await CoreSimulation.RunAsync(arch2, net2, new CoreSimulationOptions(100));
+        Assert.Equal(SanafeOutputWriter.Perf(first), SanafeOutputWriter.Perf(second));
+        Assert.Equal(SanafeOutputWriter.Potentials(first, net), SanafeOutputWriter.Potentials(second, net2));
+        Assert.Equal(SanafeOutputWriter.Spikes(first, net), SanafeOutputWriter.Spikes(second, net2));
+    }
+
     [Theory]
     [InlineData(TimingModel.Detailed, 1.893818e-02)]
     [InlineData(TimingModel.Simple, 1.664677e-02)]
@@ -70,6 +90,26 @@ public sealed class SanafeAgreementTests
             error += Math.Abs(p.Latency - expected) / expected;
         }
         Assert.True(error / reference.Length < 1e-3, $"mean absolute latency error {error / reference.Length:P3} per step");
+    }
+
+    [Fact]
+    public async Task Dvs_gesture_on_our_loihi_file_costs_sanafes_event_counts_at_that_files_figures()
+    {
+        string root = Reference();
+        var chip = ChipModelLoader.LoadFile(Path.Combine(Requires.RepoRoot, "hardware-models", "loihi.yaml"));
+        var arch = ChipModelArchitecture.From(chip);
+        var net = SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", "dvs.yaml"), arch);
+        var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(1000));
+
+        // The same functional run as SANA-FE's (its counts), costed with hardware-models/loihi.yaml: 23.6 pJ a synaptic
+        // op; 52 pJ per neuron per step idle, 81 pJ when updated; 1.7 pJ a message, 3.5 pJ a hop; 104 mW static.
+        var s = run.Summary;
+        Assert.Equal((51_366_924, 3_724_738, 15_552_561, 364_088), (s.SynapticEvents, s.Messages, s.NeuronsUpdated, s.NeuronsFired));
+        long hops = run.Steps.Sum(p => p.Hops);
+        Within(51_366_924 * 23.6e-12, s.SynapseEnergy, 1e-9);
+        Within(18_678 * 1000 * 52e-12 + 15_552_561 * (81e-12 - 52e-12), s.SomaEnergy, 1e-9);
+        Within(3_724_738 * 1.7e-12 + hops * 3.5e-12, s.NetworkEnergy, 1e-9);
+        Within(0.104 * s.SimulatedTime, s.StaticEnergy, 1e-9);
     }
 
     private static void Within(double expected, double actual, double relative) =>

@@ -1,0 +1,54 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>Turns a chip file of <c>hardware-models/</c> (docs/hardware-model-format.md) into the core-by-core
+/// architecture, so both file formats drive the same simulation. Each core gets the pipeline the chip file's figures
+/// describe: a synaptic event costs <c>synaptic_op</c>; every neuron costs <c>neuron_idle</c> each step, and
+/// <c>neuron_active</c> in all when it is updated (so the update adds active − idle); a message costs
+/// <c>spike_local</c> to send and <c>spike_hop</c> per hop in every direction. The barrier becomes a fixed sync delay,
+/// a tick the shortest step, and the static power is charged over the simulated time.</summary>
+public static class ChipModelArchitecture
+{
+    public static ChipArchitecture From(ChipModel chip)
+    {
+        ArgumentNullException.ThrowIfNull(chip);
+        if (chip.Execution == ExecutionStyle.Dense)
+            throw new HardwareModelException(chip.SourceFile, 0, "chip.execution",
+                $"{chip.Name} is a dense accelerator: it has no spiking cores to simulate one by one (use simulate --run for it)");
+        var e = chip.Energy;
+        var l = chip.Latency;
+        var hops = new HopCosts(e.SpikeHop, l.SpikeHop, e.SpikeHop, l.SpikeHop, e.SpikeHop, l.SpikeHop, e.SpikeHop, l.SpikeHop);
+        var none = new Dictionary<string, AttributeValue>();
+        var synapse = new ProcessingUnitSpec("synapse", "current_based", true, false, false, e.SynapticOp, l.SynapticOp,
+            null, null, null, null, false, none, 0);
+        var dendrite = new ProcessingUnitSpec("dendrite", "accumulator", false, true, false, null, null, 0, 0, null, null, false, none, 0);
+        var lif = new ProcessingUnitSpec("lif", "leaky_integrate_fire", false, false, true, null, null, null, null,
+            new SomaCosts(e.NeuronIdle, e.NeuronActive - e.NeuronIdle, 0), new SomaCosts(l.NeuronIdle, l.NeuronActive - l.NeuronIdle, 0),
+            false, none, 0);
+        var input = new ProcessingUnitSpec("input", "input", false, false, true, null, null, null, null,
+            new SomaCosts(0, 0, 0), new SomaCosts(0, 0, 0), false, none, 0);
+        var axonIn = new AxonUnitSpec("axon_in", 0, 0, 0);
+        var axonOut = new AxonUnitSpec("axon_out", e.SpikeLocal, l.SpikeLocal, 0);
+
+        var layout = chip.Cores;
+        int tilesUsed = (layout.Count + layout.CoresPerRouter - 1) / layout.CoresPerRouter;
+        var tiles = new List<TileSpec>();
+        int coreId = 0;
+        for (int t = 0; t < tilesUsed; t++)
+        {
+            int here = Math.Min(layout.CoresPerRouter, layout.Count - t * layout.CoresPerRouter);
+            var cores = new List<CoreSpec>();
+            for (int c = 0; c < here; c++)
+                cores.Add(new CoreSpec(coreId++, t, c, $"core[{c}]", BufferPosition.BeforeSoma, chip.Limits.Neurons,
+                    [axonIn], [synapse], [dendrite], [lif, input], [axonOut], 0));
+            // Tile ids run up each column, as in SANA-FE's files: x = id / height, y = id % height.
+            tiles.Add(new TileSpec(t, $"tile[{t}]", t / layout.Height, t % layout.Height, hops, cores, 0));
+        }
+        var sync = chip.Timestep.Sync == SyncModel.Barrier ? SyncTable.Fixed(chip.Timestep.BarrierS) : SyncTable.Fixed(0);
+        return new ChipArchitecture(chip.Name, layout.Width, layout.Height, 1, sync, tiles, chip.SourceFile)
+        {
+            StaticPowerW = chip.StaticPowerW,
+            GenericUnits = true,
+            MinimumStepS = chip.Timestep.Sync == SyncModel.Tick ? chip.Timestep.TickS : 0,
+        };
+    }
+}
