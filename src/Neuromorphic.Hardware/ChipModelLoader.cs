@@ -19,40 +19,7 @@ public static class ChipModelLoader
     public const int MaxNodes = 1000;
 
     /// <summary>Loads one file from disk. Only regular files of 1 byte to <see cref="MaxFileBytes"/> are read.</summary>
-    public static ChipModel LoadFile(string path)
-    {
-        string text;
-        try
-        {
-            var info = new FileInfo(path);
-            // Devices (/dev/zero), FIFOs and sockets report a length of 0: refusing that before opening keeps a FIFO
-            // from blocking and an endless device from being read.
-            if (info.Exists && info.Length == 0)
-                throw new HardwareModelException(path, 0, "(file)",
-                    $"the file is empty or is not a regular file (a device, FIFO or socket); a chip file is a regular file of 1 to {MaxFileBytes} bytes");
-            if (info.Exists && info.Length > MaxFileBytes)
-                throw new HardwareModelException(path, 0, "(file)",
-                    $"the file is {info.Length} bytes; chip files are at most {MaxFileBytes} bytes (1 MiB)");
-            text = ReadBounded(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new HardwareModelException(path, 0, "(file)", "cannot read the file: " + e.Message, e);
-        }
-        return Parse(text, path);
-    }
-
-    // Reads at most MaxFileBytes + 1 bytes, so a file that grows after its length was checked is still bounded.
-    private static string ReadBounded(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-        var buffer = new byte[(int)Math.Min(MaxFileBytes + 1L, Math.Max(1, stream.Length + 1))];
-        int n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        if (n > MaxFileBytes)
-            throw new HardwareModelException(path, 0, "(file)", $"the file is larger than {MaxFileBytes} bytes (1 MiB), the most a chip file may hold");
-        using var reader = new StreamReader(new MemoryStream(buffer, 0, n), detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
-    }
+    public static ChipModel LoadFile(string path) => Parse(BoundedTextFile.Read(path, MaxFileBytes, "chip file"), path);
 
     /// <summary>Parses the text of a chip file; <paramref name="file"/> is only used in messages.</summary>
     public static ChipModel Parse(string text, string file)

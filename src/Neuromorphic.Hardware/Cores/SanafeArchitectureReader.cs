@@ -26,7 +26,7 @@ public static class SanafeArchitectureReader
     private static readonly string[] Sections = ["axon_in", "synapse", "dendrite", "soma", "axon_out"];
 
     public static ChipArchitecture LoadFile(string path) =>
-        Parse(SanafeYaml.ReadFile(path, MaxFileBytes, "SANA-FE architecture file"), path);
+        Parse(BoundedTextFile.Read(path, MaxFileBytes, "SANA-FE architecture file"), path);
 
     /// <summary>Parses an architecture file's text; <paramref name="file"/> is only used in messages.</summary>
     public static ChipArchitecture Parse(string text, string file)

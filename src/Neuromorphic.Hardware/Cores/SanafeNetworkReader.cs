@@ -23,7 +23,7 @@ public static class SanafeNetworkReader
         $"the limit is SanafeNetworkReader.MaxNodes ({MaxNodes})");
 
     public static SpikingNetworkSpec LoadFile(string path, ChipArchitecture arch) =>
-        Parse(SanafeYaml.ReadFile(path, MaxFileBytes, "SANA-FE network file"), path, arch);
+        Parse(BoundedTextFile.Read(path, MaxFileBytes, "SANA-FE network file"), path, arch);
 
     /// <summary>Parses a network file's text; <paramref name="file"/> is only used in messages, <paramref name="arch"/>
     /// resolves the mappings' cores and unit names.</summary>

@@ -12,32 +12,6 @@ internal sealed partial class SanafeYaml(string file)
     public HardwareModelException Error(YNode node, string field, string problem) => new(File, node.Line, field, problem);
     public HardwareModelException Error(int line, string field, string problem) => new(File, line, field, problem);
 
-    /// <summary>Reads a file of 1 byte to <paramref name="maxBytes"/>, regular files only; the size is checked before
-    /// reading, and the read itself stops one byte past the cap, so a file that grows meanwhile is still bounded.</summary>
-    public static string ReadFile(string path, long maxBytes, string kind)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length == 0)
-                throw new HardwareModelException(path, 0, "(file)",
-                    $"the file is empty or is not a regular file (a device, FIFO or socket); a {kind} is a regular file of 1 to {maxBytes} bytes");
-            if (info.Exists && info.Length > maxBytes)
-                throw new HardwareModelException(path, 0, "(file)", $"the file is {info.Length} bytes; a {kind} is at most {maxBytes} bytes");
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            var buffer = new byte[(int)Math.Min(maxBytes + 1, Math.Max(1, stream.Length + 1))];
-            int n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            if (n > maxBytes)
-                throw new HardwareModelException(path, 0, "(file)", $"the file is larger than {maxBytes} bytes, the most a {kind} may hold");
-            using var reader = new StreamReader(new MemoryStream(buffer, 0, n), detectEncodingFromByteOrderMarks: true);
-            return reader.ReadToEnd();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new HardwareModelException(path, 0, "(file)", "cannot read the file: " + e.Message, e);
-        }
-    }
-
     /// <summary>Runs a reader so that a bug in validation still surfaces as a located error rather than as a crash.</summary>
     public static T Guard<T>(string file, Func<T> read)
     {

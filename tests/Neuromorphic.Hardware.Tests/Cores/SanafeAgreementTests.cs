@@ -9,16 +9,22 @@ public sealed class SanafeAgreementTests
 {
     private static string Reference() => Requires.SanafeReference();
 
+    /// <summary>SANA-FE's architecture and network files from ../shared/sanafe, e.g. ("example_chip", "example_snn").</summary>
+    private static (ChipArchitecture Arch, SpikingNetworkSpec Net) Load(string arch, string snn)
+    {
+        string root = Reference();
+        var a = SanafeArchitectureReader.LoadFile(Path.Combine(root, "arch", arch + ".yaml"));
+        return (a, SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", snn + ".yaml"), a));
+    }
+
     [Fact]
     public async Task Example_run_matches_sanafe_spike_for_spike_and_in_every_energy_category()
     {
-        string root = Reference();
-        var arch = SanafeArchitectureReader.LoadFile(Path.Combine(root, "arch", "example_chip.yaml"));
-        var net = SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", "example_snn.yaml"), arch);
+        var (arch, net) = Load("example_chip", "example_snn");
         using var messages = new StringWriter();
         var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(100, MessageTrace: messages));
 
-        string refDir = Path.Combine(root, "reference");
+        string refDir = Path.Combine(Reference(), "reference");
         Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_spikes.csv")), SanafeOutputWriter.Spikes(run, net));
         Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_potentials.csv")), SanafeOutputWriter.Potentials(run, net));
         Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_perf.csv")), SanafeOutputWriter.Perf(run));
@@ -37,9 +43,7 @@ public sealed class SanafeAgreementTests
     [Fact]
     public async Task An_exported_network_read_back_simulates_identically()
     {
-        string root = Reference();
-        var arch = SanafeArchitectureReader.LoadFile(Path.Combine(root, "arch", "example_chip.yaml"));
-        var net = SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", "example_snn.yaml"), arch);
+        var (arch, net) = Load("example_chip", "example_snn");
         using var archText = new StringWriter();
         SanafeFileWriter.WriteArchitecture(arch, archText);
         var arch2 = SanafeArchitectureReader.Parse(archText.ToString(), "exported_arch.yaml");
@@ -59,9 +63,7 @@ public sealed class SanafeAgreementTests
     [InlineData(TimingModel.Simple, 1.664677e-02)]
     public async Task Dvs_gesture_on_loihi_matches_sanafe_in_every_count_and_energy_category(TimingModel timing, double sanafeTime)
     {
-        string root = Reference();
-        var arch = SanafeArchitectureReader.LoadFile(Path.Combine(root, "arch", "loihi.yaml"));
-        var net = SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", "dvs.yaml"), arch);
+        var (arch, net) = Load("loihi", "dvs");
         var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(1000, timing));
 
         // SANA-FE's run summary for the same files (reference/dvs_loihi_1000_*.run_summary.yaml).
@@ -75,7 +77,7 @@ public sealed class SanafeAgreementTests
         if (timing != TimingModel.Detailed) return;
 
         // Step by step against SANA-FE's perf.csv: the same counts every step, latency within 0.1 % on average.
-        var reference = File.ReadAllLines(Path.Combine(root, "reference", "dvs_loihi_1000_detailed.perf.csv")).Skip(1)
+        var reference = File.ReadAllLines(Path.Combine(Reference(), "reference", "dvs_loihi_1000_detailed.perf.csv")).Skip(1)
             .Select(l => l.Split(',')).ToArray();
         Assert.Equal(reference.Length, run.Steps.Count);
         double error = 0;
