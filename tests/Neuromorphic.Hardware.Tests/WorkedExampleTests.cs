@@ -1,0 +1,136 @@
+using Neuromorphic.Engine;
+using Neuromorphic.Hardware;
+
+namespace Neuromorphic.Hardware.Tests;
+
+/// <summary>docs/chip-energy-worked-example.md: the demo's network and the counts its run reported, written here as
+/// the document writes them (not recomputed from the cost model's formulas), costed on the shipped Loihi and fp32
+/// baseline files. Each figure below is one the document prints; when the cost model or a chip file changes, this
+/// test fails and the document needs its arithmetic redone.</summary>
+public class WorkedExampleTests
+{
+    private static readonly HardwareCatalog Catalog = HardwareCatalog.LoadFolder(TinyChip.ModelsFolder());
+
+    private const long Samples = 1000;
+
+    // The document's table "The network": mnist-small as ChipSimulation.Describe gives it.
+    private static readonly LayerDescription[] Network =
+    [
+        LayerDescription.Conv("hebb0", 32, 28, 28, 25, null) with { PooledOutputs = 6272 },
+        LayerDescription.Conv("hebb1", 128, 14, 14, 288, "hebb0") with { PooledOutputs = 6272 },
+        LayerDescription.Dense("readout", 10, 6272, "hebb1"),
+    ];
+
+    // The document's table "The counts": totals over the 1,000 test images. Dense MACs, neuron updates and bytes out
+    // are fixed by the shapes; the non-zero counts are the run's (they depend on the chip's weight precision).
+    private static Dictionary<string, LayerActivity> Counts(long nonZero0, long nonZero1) => new()
+    {
+        ["hebb0"] = new(new WorkCounts(DenseMacs: 627_200_000, NeuronUpdates: 25_088_000, NonZeroActivations: nonZero0), BytesOut: 25_096_000),
+        ["hebb1"] = new(new WorkCounts(DenseMacs: 7_225_344_000, NeuronUpdates: 25_088_000, NonZeroActivations: nonZero1), BytesOut: 25_096_000),
+        ["readout"] = new(new WorkCounts(DenseMacs: 62_720_000, NeuronUpdates: 10_000, NonZeroActivations: nonZero1), BytesOut: 48_000),
+    };
+
+    private static EnergyReport Cost(string chip, long nonZero0, long nonZero1)
+    {
+        var c = Catalog.Find(chip) ?? throw new InvalidOperationException(chip + " missing");
+        return EnergyReport.Compute(Mapper.Map(c, Network), Counts(nonZero0, nonZero1), Samples);
+    }
+
+    /// <summary>The value as the demo's table prints it (Units.Format: three decimals after an SI prefix).</summary>
+    private static void Printed(string expected, double value, string unit) => Assert.Equal(expected, Units.Format(value, unit));
+
+    /// <summary>A per-layer figure the document gives to <paramref name="decimals"/> decimals of <paramref name="scale"/>.</summary>
+    private static void Near(double expected, double value, double scale, int decimals) =>
+        Assert.Equal(expected, Math.Round(value / scale, decimals), 9);
+
+    private const double Micro = 1e-6, Nano = 1e-9;
+
+    [Fact]
+    public void Loihi_mapping_is_the_documents()
+    {
+        var m = Mapper.Map(Catalog.Find("Loihi")!, Network);
+        Assert.Equal(90, m.CoresUsed);
+        Assert.Equal((25, 1024), (m.Find("hebb0")!.Cores.Count, m.Find("hebb0")!.NeuronsPerCore));
+        Assert.Equal((63, 404), (m.Find("hebb1")!.Cores.Count, m.Find("hebb1")!.NeuronsPerCore));
+        Assert.Equal(2, m.Find("readout")!.Split!.Slices);
+        var e01 = m.EdgesFrom("hebb0").Single();
+        Assert.Equal((63.0, 234.72, 8), (e01.DestinationsPerMessage, Math.Round(e01.MeanHopsPerMessage, 2), e01.MaxHops));
+        var e12 = m.EdgesFrom("hebb1").Single();
+        Assert.Equal((1.0, 444L, 7), (e12.DestinationsPerMessage, e12.TotalHops, e12.MaxHops));
+    }
+
+    [Fact]
+    public void Loihi_energy_is_the_documents()
+    {
+        var r = Cost("Loihi", nonZero0: 3_712_030, nonZero1: 4_227_657);
+        var (h0, h1, ro) = (r.Layers[0], r.Layers[1], r.Layers[2]);
+
+        // Input densities and synaptic operations per image.
+        Near(0.591842, h1.InputDensity, 1, 6);
+        Near(0.674052, ro.InputDensity, 1, 6);
+        Assert.Equal(627_200, h0.SynapticAcs, 6);
+        Near(4_276_258.56, h1.SynapticAcs, 1, 2);
+        Near(42_286.57, ro.SynapticAcs, 1, 2);
+
+        // Synaptic: ops x 23.6 pJ.
+        Near(14.80192, h0.SynapticJ, Micro, 5);
+        Near(100.919702, h1.SynapticJ, Micro, 6);
+        Near(0.997963, ro.SynapticJ, Micro, 6);
+        Printed("116.72 µJ", r.SynapticJ, "J");
+        // Neuron: updates x 81 pJ, none idle.
+        Near(2.032128, h0.NeuronJ, Micro, 6);
+        Near(1.62, ro.NeuronJ, Nano, 2);
+        Printed("4.066 µJ", r.NeuronJ, "J");
+        // Routing: messages x (destinations x 1.7 pJ + hops x 3.5 pJ).
+        Near(3.447065, h0.RoutingJ, Micro, 6);
+        Near(59.328, h1.RoutingJ, Nano, 3);
+        Near(7.204, ro.RoutingJ, Nano, 3);
+        Printed("3.514 µJ", r.RoutingJ, "J");
+        Printed("0 J", r.LearningJ!.Value, "J");
+        Printed("0 J", r.MemoryJ, "J");
+
+        // Time: busiest core + farthest hop + barrier, per image.
+        Near(118.753962, h0.BusyS, Micro, 6);
+        Near(245.055472, h1.BusyS, Micro, 6);
+        Near(83.446077, ro.BusyS, Micro, 6);
+        Printed("447.256 µs", r.LatencyS, "s");
+        Assert.Equal(4080.709, Math.Round(r.ThroughputPerS, 3), 9);
+        // Static: 104 mW x 245.055 µs.
+        Printed("25.486 µJ", r.StaticJ, "J");
+        Printed("149.785 µJ", r.TotalJ, "J");
+    }
+
+    [Fact]
+    public void Fp32_baseline_energy_is_the_documents()
+    {
+        var r = Cost("fp32 baseline (45 nm)", nonZero0: 3_711_082, nonZero1: 4_227_422);
+        Assert.Equal(3, r.CoresUsed);
+        var (h0, h1, ro) = (r.Layers[0], r.Layers[1], r.Layers[2]);
+
+        // Synaptic: every MAC x 4.6 pJ; memory: every MAC x 5 pJ (SRAM), nothing from DRAM.
+        Assert.Equal([627_200.0, 7_225_344, 62_720], r.Layers.Select(l => l.SynapticMacs));
+        Near(2.88512, h0.SynapticJ, Micro, 5);
+        Near(33.236582, h1.SynapticJ, Micro, 6);
+        Near(288.512, ro.SynapticJ, Nano, 3);
+        Printed("36.41 µJ", r.SynapticJ, "J");
+        Near(36.12672, h1.MemoryJ, Micro, 5);
+        Printed("39.576 µJ", r.MemoryJ, "J");
+        // Neuron: 50,186 updates x 4.6 pJ.
+        Printed("230.856 nJ", r.NeuronJ, "J");
+        // Routing: ceil(bytes x 8 / 32) words x (5 pJ local + 1 hop x 5 pJ); the read-out's 12 words go to the host.
+        Near(62.74, h0.RoutingJ, Nano, 2);
+        Near(62.74, h1.RoutingJ, Nano, 2);
+        Near(0.06, ro.RoutingJ, Nano, 2);
+        Printed("125.54 nJ", r.RoutingJ, "J");
+        Printed("0 J", r.LearningJ!.Value, "J");
+
+        // Time: 0.0625 ns per MAC, update and word, 1 ns per hop; no barrier.
+        Near(41.161125, h0.BusyS, Micro, 6);
+        Near(453.545125, h1.BusyS, Micro, 6);
+        Near(3.921375, ro.BusyS, Micro, 6);
+        Printed("498.628 µs", r.LatencyS, "s");
+        Assert.Equal(2204.852, Math.Round(r.ThroughputPerS, 3), 9);
+        Printed("0 J", r.StaticJ, "J");
+        Printed("76.343 µJ", r.TotalJ, "J");
+    }
+}
