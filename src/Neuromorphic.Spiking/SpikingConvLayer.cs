@@ -226,6 +226,30 @@ public sealed class SpikingConvLayer
     /// integrate-and-fire membrane S/Λ − n in units of the threshold, reset by subtraction).</summary>
     public ReadOnlySpan<float> WatchedMembranes => watchedMembranes;
 
+    /// <summary>The bias current of channel <paramref name="k"/> per step (the input BatchNorm's shift folded in, and
+    /// the inhibition's mean when <see cref="FoldInhibition"/>).</summary>
+    public float BiasCurrent(int k) => bias[k];
+
+    /// <summary>Every synapse as a chip would hold it: input (c, y, x) and conv neuron (k, oy, ox), both channels-first
+    /// indices, with the weight its events add (BatchNorm and the input amplitude folded in, and the inhibition's channel
+    /// mean when <see cref="FoldInhibition"/>). Reflect padding can join one input to one neuron twice; both are listed.</summary>
+    public IEnumerable<(int Input, int Neuron, float Weight)> Synapses()
+    {
+        for (int c = 0; c < InChannels; c++)
+            for (int y = 0; y < InHeight; y++)
+                for (int x = 0; x < InWidth; x++)
+                {
+                    int input = (c * InHeight + y) * InWidth + x;
+                    foreach (var (oy, ty) in rowTaps[y])
+                        foreach (var (ox, tx) in colTaps[x])
+                        {
+                            int tap = (c * Kernel + ty) * Kernel + tx;
+                            for (int k = 0; k < K; k++)
+                                yield return (input, (k * ConvHeight + oy) * ConvWidth + ox, weights[tap * K + k]);
+                        }
+                }
+    }
+
     /// <summary>Spike count so far of neuron (k, y, x) of image b.</summary>
     public float SpikeCount(int b, int k, int y, int x) => counts[b * neurons + (y * ConvWidth + x) * K + k];
 

@@ -28,8 +28,12 @@ public sealed class SimulateCommand : ICliCommand
                 DefaultNote: "required unless --hardware"),
             new CliOption("hardware", "FILE", "instead of --arch: a chip file of hardware-models/, its figures given to every core (docs/chip-simulation.md)",
                 DefaultNote: "none"),
-            new CliOption("snn", "FILE", "a SANA-FE network file (YAML) mapped onto that architecture", DefaultNote: "required"),
-            new CliOption("steps", "N", "time steps to simulate", DefaultNote: "required"),
+            new CliOption("snn", "FILE", "a SANA-FE network file (YAML) mapped onto that architecture", DefaultNote: "required unless --run"),
+            new CliOption("run", "RUN_DIR", "instead of --snn: a trained SoftHebb run, converted to integrate-and-fire layers and placed on the chip's cores",
+                DefaultNote: "none"),
+            new CliOption("limit-test", "N", "with --run: test images run on the chip, each a run of --steps steps", Default: "20"),
+            CommonOptions.Data,
+            new CliOption("steps", "N", "time steps to simulate (with --run: per test image)", DefaultNote: "required"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
                 Default: "detailed"),
             new CliOption("out", "DIR", "folder for the output files", DefaultNote: "runs/NETWORK-ARCH from the two file names"),
@@ -39,9 +43,7 @@ public sealed class SimulateCommand : ICliCommand
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
-        bool cores = args.OptionNames.Contains("arch") || args.OptionNames.Contains("snn");
-        if (cores && args.OptionNames.Contains("run"))
-            throw new UserErrorException("simulate takes either --run RUN_DIR (a trained run on chip models) or --arch and --snn (SANA-FE files), not both.");
+        bool cores = args.OptionNames.Contains("arch") || args.OptionNames.Contains("snn") || args.OptionNames.Contains("steps");
         if (cores) return await RunCoresAsync(args, cancellationToken);
         string run = args.String("run") ?? throw new UserErrorException("simulate needs --run RUN_DIR.");
         string hardware = args.String("hardware")!;
@@ -78,9 +80,14 @@ public sealed class SimulateCommand : ICliCommand
         string? archFile = args.String("arch");
         string? chipFile = args.String("hardware");
         if ((archFile is null) == (chipFile is null))
-            throw new UserErrorException("simulate --snn needs one chip: --arch FILE (SANA-FE's format) or --hardware FILE (hardware-models/).");
+            throw new UserErrorException("simulate --steps needs one chip: --arch FILE (SANA-FE's format) or --hardware FILE (hardware-models/).");
         string arch = (archFile ?? chipFile)!;
-        string snn = args.String("snn") ?? throw new UserErrorException("simulate needs --snn FILE with --arch FILE.");
+        string? snn = args.String("snn");
+        string? trained = args.String("run");
+        if ((snn is null) == (trained is null))
+            throw new UserErrorException("simulate --steps needs one network: --snn FILE (SANA-FE's format) or --run RUN_DIR (a trained SoftHebb run).");
+        int images = args.Int("limit-test", min: 1)!.Value;
+        string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int steps = args.Int("steps", min: 1) ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn.");
         var timing = args.String("timing") switch
         {
@@ -88,7 +95,9 @@ public sealed class SimulateCommand : ICliCommand
             "simple" => TimingModel.Simple,
             var other => throw new UserErrorException($"--timing must be simple or detailed, got '{other}'."),
         };
-        string output = args.String("out") ?? Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn)}-{Path.GetFileNameWithoutExtension(arch)}");
+        string output = args.String("out") ?? (trained is not null
+            ? Path.Combine(trained, $"cores-{Path.GetFileNameWithoutExtension(arch)}")
+            : Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn)}-{Path.GetFileNameWithoutExtension(arch)}"));
         bool messages = args.Flag("messages");
         int seed = args.Int("seed") ?? 1;
         args.ThrowOnUnknown(Name);
@@ -99,7 +108,12 @@ public sealed class SimulateCommand : ICliCommand
         var architecture = archFile is not null
             ? SanafeArchitectureReader.LoadFile(archFile)
             : ChipModelArchitecture.From(ChipModelLoader.LoadFile(chipFile!));
-        var network = SanafeNetworkReader.LoadFile(snn, architecture);
+        if (trained is not null)
+        {
+            await SoftHebbOnCoresRun.RunAsync(trained, architecture, steps, timing, images, data, output, seed, cancellationToken);
+            return 0;
+        }
+        var network = SanafeNetworkReader.LoadFile(snn!, architecture);
         var loaded = clock.Elapsed;
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);

@@ -1,0 +1,165 @@
+using System.Globalization;
+using Neuromorphic.Cli.Commands;
+using Neuromorphic.Hardware;
+using Neuromorphic.Hardware.Cores;
+using Neuromorphic.Spiking;
+using Neuromorphic.Tensors;
+
+namespace Neuromorphic.Cli.Simulation;
+
+/// <summary>
+/// A trained SoftHebb network, converted to integrate-and-fire layers, written as a network of a chip's own neurons and
+/// placed on its cores, so the core-by-core simulation runs it as the chip would:
+/// <list type="bullet">
+/// <item>input: one neuron per pixel, biased by the pixel value, firing at its rate (the deterministic encoder);</item>
+/// <item>each conv layer: IF neurons (reset by subtraction, threshold Λ, started at Λ/2) with the BatchNorm and the
+/// Triangle's channel-mean inhibition folded into weights and bias; the Triangle's power is taken as 1;</item>
+/// <item>average pooling: IF neurons with weights 1/k²; max pooling: OR neurons (a spike when any input spiked in
+/// the step), a chip's stand-in for a maximum, which no integrate-and-fire neuron computes;</item>
+/// <item>read-out: one non-firing accumulator per class (bias and weights × the last layer's Λ); the class is the
+/// largest potential after the last step.</item>
+/// </list>
+/// Potentials are scaled so that a layer's threshold is 4096: the chip's 1/64 resolution then costs nothing.
+/// Each group starts on a fresh core and fills cores in order up to their neuron capacity.
+/// </summary>
+public sealed class SoftHebbOnCores
+{
+    private const double Unit = 4096; // threshold of every layer after scaling
+    private const double Never = 1e30; // threshold of the read-out accumulators
+    private readonly ChipArchitecture arch;
+    private readonly List<NeuronGroupSpec> groups = [];
+    private readonly List<(int First, int Count)> ranges = [];
+    private readonly ConnectionList connections = new();
+    private readonly List<int> order = [];
+    private readonly string? somaUnit;
+    private bool traceSpikes;
+    private int nextCore;
+    private int inputPixels;
+
+    private SoftHebbOnCores(ChipArchitecture arch)
+    {
+        this.arch = arch;
+        // A file with named units (SANA-FE's) needs the LIF soma named; a chip file of hardware-models/ picks it itself.
+        somaUnit = arch.GenericUnits ? null : arch.Cores[0].Somas.FirstOrDefault(u => u.Model == "leaky_integrate_fire")?.Name
+            ?? throw new UserErrorException($"{arch.Name} ({arch.SourceFile}) has no leaky_integrate_fire soma to run SoftHebb's neurons on.");
+    }
+
+    public int InputNeurons => inputPixels;
+    public int ReadoutFirst { get; private set; }
+    public int Classes { get; private set; }
+
+    /// <summary>Builds the network; <see cref="ForImage"/> then gives the spec for one image.</summary>
+    /// <param name="traceSpikes">Mark every neuron for spike tracing (log_spikes), for checks; off for long runs.</param>
+    public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(readout);
+        ArgumentNullException.ThrowIfNull(arch);
+        if (net.Options.Power != PowerApproximation.Linear || !net.Options.FoldInhibition)
+            throw new ArgumentException("A chip runs plain integrate-and-fire neurons: convert with the linear power and the inhibition folded.", nameof(net));
+        var b = new SoftHebbOnCores(arch) { traceSpikes = traceSpikes };
+        int inputs = net.InputLength;
+        b.inputPixels = inputs;
+        int input = b.AddGroup("input", inputs, _ => null);
+        int previous = input;
+        for (int l = 0; l < net.Layers.Count; l++)
+        {
+            var layer = net.Layers[l];
+            double scale = Unit / layer.Scale; // potentials in units where the threshold is 4096
+            var perChannel = Enumerable.Range(0, layer.K).Select(k => Attributes(
+                ("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
+            int plane = layer.ConvHeight * layer.ConvWidth;
+            int conv = b.AddGroup($"layer{l + 1}", layer.K * plane, n => perChannel[n / plane]);
+            foreach (var (i, neuron, w) in layer.Synapses()) b.connections.Add(b.ranges[previous].First + i, b.ranges[conv].First + neuron, w * scale, 0);
+            previous = conv;
+            if (layer.Pool is not { } pool) continue;
+            bool max = pool.Type == PoolType.Max;
+            var poolAttributes = max
+                ? Attributes(("threshold", 32.0), ("reset_mode", "hard"))
+                : Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
+            double weight = max ? 64 : 64.0 / (pool.Kernel * pool.Kernel);
+            int pooled = b.AddGroup($"layer{l + 1}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes);
+            for (int k = 0; k < layer.K; k++)
+                for (int oy = 0; oy < layer.OutHeight; oy++)
+                    for (int ox = 0; ox < layer.OutWidth; ox++)
+                        for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
+                            for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
+                                b.connections.Add(b.ranges[conv].First + (k * layer.ConvHeight + y) * layer.ConvWidth + x,
+                                    b.ranges[pooled].First + (k * layer.OutHeight + oy) * layer.OutWidth + ox, weight, 0);
+            previous = pooled;
+        }
+        var bias = readout.Bias.ToArray();
+        int classes = readout.Classes;
+        var classAttributes = Enumerable.Range(0, classes).Select(c => Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
+        int outGroup = b.AddGroup("readout", classes, c => classAttributes[c], logPotential: true);
+        var weights = readout.Weights.ToArray();
+        float amplitude = net.Layers[^1].Scale;
+        for (int c = 0; c < classes; c++)
+            for (int f = 0; f < readout.Features; f++)
+                if (weights[c * readout.Features + f] != 0)
+                    b.connections.Add(b.ranges[previous].First + f, b.ranges[outGroup].First + c, weights[c * readout.Features + f] * amplitude, 0);
+        b.ReadoutFirst = b.ranges[outGroup].First;
+        b.Classes = classes;
+        return b;
+    }
+
+    /// <summary>The network with the input neurons biased by <paramref name="pixels"/> (values in 0..1, one per input).</summary>
+    public SpikingNetworkSpec ForImage(ReadOnlySpan<float> pixels)
+    {
+        if (pixels.Length != inputPixels) throw new ArgumentException($"{pixels.Length} pixels for {inputPixels} inputs.", nameof(pixels));
+        var inputs = groups[0];
+        var neurons = new NeuronSpec[inputs.Neurons.Count];
+        for (int i = 0; i < neurons.Length; i++)
+        {
+            // Fires when its membrane reaches 4096 (one threshold, minus the chip's resolution, as the encoder's ≥ 1).
+            var attributes = Attributes(("threshold", Unit - 1.0 / 64), ("reset_mode", "soft"), ("potential", Unit / 2),
+                ("bias", Math.Clamp(pixels[i], 0f, 1f) * Unit));
+            neurons[i] = inputs.Neurons[i] with { SomaAttributes = attributes, DendriteAttributes = attributes };
+        }
+        var all = groups.ToArray();
+        all[0] = inputs with { Neurons = neurons };
+        return new SpikingNetworkSpec("softhebb", all, connections, order, "(trained run)");
+    }
+
+    /// <summary>The class the read-out potentials pick after a run (the largest; the first on a tie).</summary>
+    public int Classify(CoreRunResult run)
+    {
+        var last = run.Potentials[^1];
+        int best = 0;
+        // The read-out is the only traced group, so its potentials are the row, class by class.
+        for (int c = 1; c < Classes; c++)
+            if (last[c] > last[best]) best = c;
+        return best;
+    }
+
+    private int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false)
+    {
+        int first = ranges.Count == 0 ? 0 : ranges[^1].First + ranges[^1].Count;
+        var neurons = new NeuronSpec[count];
+        var cores = arch.Cores;
+        int placedOnCore = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (nextCore >= cores.Count)
+                throw new UserErrorException($"{arch.Name} has {cores.Count} cores; SoftHebb's network needs more (its group '{name}' reached neuron {i:N0} of {count:N0}, one group per core range).");
+            var core = cores[nextCore];
+            var a = attributes(i) ?? Empty;
+            neurons[i] = new NeuronSpec(i, a, a, traceSpikes, logPotential, somaUnit, null, null, new CorePlacement(core.TileId, core.Offset, 0), 0);
+            order.Add(first + i);
+            if (++placedOnCore == core.MaxNeurons)
+            {
+                nextCore++;
+                placedOnCore = 0;
+            }
+        }
+        if (placedOnCore > 0) nextCore++;
+        groups.Add(new NeuronGroupSpec(name, first, neurons, 0));
+        ranges.Add((first, count));
+        return ranges.Count - 1;
+    }
+
+    private static readonly IReadOnlyDictionary<string, AttributeValue> Empty = new Dictionary<string, AttributeValue>();
+
+    private static Dictionary<string, AttributeValue> Attributes(params (string Name, object Value)[] values) =>
+        values.ToDictionary(v => v.Name, v => AttributeValue.Scalar(v.Value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : (string)v.Value, 0));
+}

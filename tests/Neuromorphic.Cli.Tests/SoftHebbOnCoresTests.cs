@@ -1,0 +1,60 @@
+using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Hardware;
+using Neuromorphic.Hardware.Cores;
+using Neuromorphic.Learning;
+using Neuromorphic.Spiking;
+using Neuromorphic.Tensors;
+
+namespace Neuromorphic.Cli.Tests;
+
+/// <summary>A SoftHebb layer written as a chip's neurons and run core by core, against the same converted layer run by
+/// the software spiking path (an independent implementation of the same integrate-and-fire dynamics).</summary>
+public sealed class SoftHebbOnCoresTests
+{
+    [Fact]
+    public async Task A_conv_layer_on_chip_cores_spikes_as_the_software_spiking_layer_does()
+    {
+        var rng = new Random(3);
+        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng);
+        var readout = new LinearReadout(4 * 6 * 6, 3, 0f, rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
+        var scales = SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), options);
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6, scales, options);
+        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+        var chip = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true);
+        const int steps = 24;
+        var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(steps));
+
+        // Software: the same layer, fed by the regular encoder. On the chip a spike reaches the next soma one step later,
+        // so after `steps` chip steps a conv neuron has seen the input of steps - 1 steps and one more step of its bias.
+        var layer = net.Layers[0];
+        var membrane = Enumerable.Repeat(0.5f, 36).ToArray();
+        var input = new float[36];
+        var output = new float[layer.OutputLength];
+        for (int t = 0; t < steps - 1; t++)
+        {
+            Array.Clear(input);
+            SpikingInput.RegularStep(pixels, membrane, input);
+            Array.Clear(output);
+            layer.Step(input, 1, output);
+        }
+        var chipCounts = new int[layer.K * 36];
+        int convFirst = 36; // the input group comes first
+        foreach (var (neuron, _) in run.Spikes)
+            if (neuron >= convFirst && neuron < convFirst + chipCounts.Length) chipCounts[neuron - convFirst]++;
+        int total = 0, exact = 0;
+        for (int k = 0; k < layer.K; k++)
+            for (int y = 0; y < 6; y++)
+                for (int x = 0; x < 6; x++)
+                {
+                    int software = (int)layer.SpikeCount(0, k, y, x);
+                    int onChip = chipCounts[(k * 6 + y) * 6 + x];
+                    total += onChip;
+                    if (software == onChip) exact++;
+                    Assert.True(Math.Abs(software - onChip) <= 1, $"neuron ({k}, {y}, {x}): {onChip} spikes on the chip, {software} in software");
+                }
+        Assert.True(total > 50, $"only {total} spikes: the check says nothing");
+        Assert.True(exact >= chipCounts.Length * 3 / 4, $"{exact} of {chipCounts.Length} neurons with the same count");
+    }
+}
