@@ -15,6 +15,7 @@ public sealed class TinyRun : IDisposable
     public CliResult Train { get; }
     public CliResult Evaluate { get; }
     public CliResult Simulate { get; }
+    public CliResult Cores { get; }
     public CliResult Spiking { get; }
     public CliResult Plot { get; }
     public CliResult Report { get; }
@@ -28,6 +29,8 @@ public sealed class TinyRun : IDisposable
         // Each later step runs even when an earlier one failed; the tests say which one it was.
         Evaluate = Cli.Run("evaluate", "--run", Run, "--limit-test", "100");
         Simulate = Cli.Run("simulate", "--run", Run, "--hardware", "all", "--limit-test", "50");
+        Cores = Cli.Run("simulate", "--run", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
+            "--steps", "8", "--limit-test", "2");
         Spiking = Cli.Run("spiking", "softhebb", "--run", Run, "--limit-test", "50", "--steps", "4,8", "--raster", "by-rate:50");
         Plot = Cli.Run("plot", "--run", Run);
         Report = Cli.Run("report", "--run", Run);
@@ -100,6 +103,18 @@ public class EndToEndTests(TinyRun run)
         }
         foreach (var o in outcomes.Where(o => o.GetProperty("energy").ValueKind != JsonValueKind.Object))
             Assert.False(string.IsNullOrWhiteSpace(o.GetProperty("failure").GetString()), o.ToString());
+    }
+
+    [Fact]
+    public void Simulate_core_by_core_runs_the_trained_network_on_a_chips_cores()
+    {
+        Succeeded(run.Cores, "simulate --steps");
+        Assert.Contains("accuracy on the chip", run.Cores.Out);
+        Assert.Contains("same spiking network in software", run.Cores.Out);
+        Assert.Matches(@"on \d+ cores of Loihi", run.Cores.Out);
+        Assert.Matches(@"per inference: energy [0-9.]+ µJ .*\+ static", run.Cores.Out);
+        foreach (var file in new[] { "run_summary.yaml", "perf.csv", "report.html", "plots/core-activity.png" })
+            Assert.True(File.Exists(Path.Combine(run.Run, "cores-loihi", file)), $"{file} is missing");
     }
 
     [Fact]

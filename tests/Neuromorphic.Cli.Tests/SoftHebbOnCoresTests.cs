@@ -57,4 +57,49 @@ public sealed class SoftHebbOnCoresTests
         Assert.True(total > 50, $"only {total} spikes: the check says nothing");
         Assert.True(exact >= chipCounts.Length * 3 / 4, $"{exact} of {chipCounts.Length} neurons with the same count");
     }
+
+    [Theory]
+    [InlineData("avg_2_2_0")]
+    [InlineData("max_2_2_0")]
+    public async Task Pooling_on_the_chip_counts_as_the_software_pooling_does(string pool)
+    {
+        var rng = new Random(5);
+        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: pool), rng);
+        var readout = new LinearReadout(4 * 3 * 3, 3, 0f, rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), options), options);
+        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+        var spec = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true).ForImage(pixels);
+        const int steps = 64;
+        var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(steps));
+
+        var layer = net.Layers[0];
+        var membrane = Enumerable.Repeat(0.5f, 36).ToArray();
+        var input = new float[36];
+        var output = new float[layer.OutputLength];
+        var software = new double[layer.OutputLength];
+        for (int t = 0; t < steps; t++)
+        {
+            Array.Clear(input);
+            SpikingInput.RegularStep(pixels, membrane, input);
+            Array.Clear(output);
+            layer.Step(input, 1, output);
+            for (int i = 0; i < output.Length; i++) software[i] += output[i];
+        }
+        var pooled = spec.Groups[2];
+        var chip = new int[layer.OutputLength];
+        foreach (var (neuron, _) in run.Spikes)
+            if (neuron >= pooled.First && neuron < pooled.First + chip.Length) chip[neuron - pooled.First]++;
+        Assert.True(software.Sum() > 100, "too few pooled events for the check to say anything");
+        for (int i = 0; i < chip.Length; i++)
+        {
+            // The chip's pool neurons are two steps behind (input → conv → pool), so they may lack the last two steps.
+            if (pool.StartsWith("avg", StringComparison.Ordinal))
+                Assert.InRange(chip[i], software[i] - 3, software[i] + 1);
+            else // OR pooling: a spike whenever any input spiked, at least the maximum's count
+                Assert.True(chip[i] >= software[i] - 2, $"pooled neuron {i}: {chip[i]} on the chip, {software[i]} in software");
+        }
+    }
 }
