@@ -29,8 +29,8 @@ public sealed class TinyRun : IDisposable
         // Each later step runs even when an earlier one failed; the tests say which one it was.
         Evaluate = Cli.Run("evaluate", "--run", Run, "--limit-test", "100");
         Simulate = Cli.Run("simulate", "--run", Run, "--hardware", "all", "--limit-test", "50");
-        Cores = Cli.Run("simulate", "--run", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
-            "--steps", "8", "--limit-test", "2");
+        Cores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
+            "--steps", "8", "--images", "2");
         Spiking = Cli.Run("spiking", "softhebb", "--run", Run, "--limit-test", "50", "--steps", "4,8", "--raster", "by-rate:50");
         Plot = Cli.Run("plot", "--run", Run);
         Report = Cli.Run("report", "--run", Run);

@@ -29,11 +29,11 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("hardware", "FILE", "instead of --arch: a chip file of hardware-models/, its figures given to every core (docs/chip-simulation.md)",
                 DefaultNote: "none"),
             new CliOption("snn", "FILE", "a SANA-FE network file (YAML) mapped onto that architecture", DefaultNote: "required unless --run"),
-            new CliOption("run", "RUN_DIR", "instead of --snn: a trained SoftHebb run, converted to integrate-and-fire layers and placed on the chip's cores",
+            new CliOption("softhebb", "RUN_DIR", "instead of --snn: a trained SoftHebb run, converted to integrate-and-fire layers and placed on the chip's cores",
                 DefaultNote: "none"),
-            new CliOption("limit-test", "N", "with --run: test images run on the chip, each a run of --steps steps", Default: "20"),
+            new CliOption("images", "N", "with --softhebb: the first N test images, each a run of --steps steps on the chip", Default: "20"),
             CommonOptions.Data,
-            new CliOption("steps", "N", "time steps to simulate (with --run: per test image)", DefaultNote: "required"),
+            new CliOption("steps", "N", "time steps to simulate (with --softhebb: per test image)", DefaultNote: "required"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
                 Default: "detailed"),
             new CliOption("out", "DIR", "folder for the output files", DefaultNote: "runs/NETWORK-ARCH from the two file names"),
@@ -43,7 +43,10 @@ public sealed class SimulateCommand : ICliCommand
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
-        bool cores = args.OptionNames.Contains("arch") || args.OptionNames.Contains("snn") || args.OptionNames.Contains("steps");
+        bool cores = new[] { "arch", "snn", "steps", "softhebb" }.Any(args.OptionNames.Contains);
+        if (cores && args.OptionNames.Contains("run"))
+            throw new UserErrorException("simulate takes either --run RUN_DIR (a trained run costed layer by layer on chip models) or " +
+                                         "--steps with --snn or --softhebb (core by core), not both.");
         if (cores) return await RunCoresAsync(args, cancellationToken);
         string run = args.String("run") ?? throw new UserErrorException("simulate needs --run RUN_DIR.");
         string hardware = args.String("hardware")!;
@@ -83,10 +86,10 @@ public sealed class SimulateCommand : ICliCommand
             throw new UserErrorException("simulate --steps needs one chip: --arch FILE (SANA-FE's format) or --hardware FILE (hardware-models/).");
         string arch = (archFile ?? chipFile)!;
         string? snn = args.String("snn");
-        string? trained = args.String("run");
+        string? trained = args.String("softhebb");
         if ((snn is null) == (trained is null))
-            throw new UserErrorException("simulate --steps needs one network: --snn FILE (SANA-FE's format) or --run RUN_DIR (a trained SoftHebb run).");
-        int images = args.Int("limit-test", min: 1)!.Value;
+            throw new UserErrorException("simulate --steps needs one network: --snn FILE (SANA-FE's format) or --softhebb RUN_DIR (a trained run).");
+        int images = args.Int("images", min: 1)!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int steps = args.Int("steps", min: 1) ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn.");
         var timing = args.String("timing") switch

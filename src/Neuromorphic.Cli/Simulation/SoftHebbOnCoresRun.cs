@@ -6,7 +6,7 @@ using Neuromorphic.Spiking;
 
 namespace Neuromorphic.Cli.Simulation;
 
-/// <summary>`simulate --run RUN_DIR --arch|--hardware FILE --steps T`: a trained SoftHebb network run on a chip core by
+/// <summary>`simulate --softhebb RUN_DIR --arch|--hardware FILE --steps T`: a trained SoftHebb network run on a chip core by
 /// core, one test image after another (each from rest, T steps), with the accuracy that execution gives beside the
 /// same converted network run in software (exact max pooling) and the rate-based network.</summary>
 public static class SoftHebbOnCoresRun
