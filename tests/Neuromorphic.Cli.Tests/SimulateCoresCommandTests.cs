@@ -11,7 +11,7 @@ public sealed class SimulateCoresCommandTests
         try
         {
             var r = Cli.Run("simulate", "--arch", Path.Combine(root, "arch", "example_chip.yaml"),
-                "--snn", Path.Combine(root, "snn", "example_snn.yaml"), "--steps", "100", "--out", output, "--messages");
+                "--snn", Path.Combine(root, "snn", "example_snn.yaml"), "--steps", "100", "--out", output, "--messages", "--export");
             Assert.True(r.ExitCode == 0, r.ToString());
             Assert.Contains("synaptic events 5, messages 3, neurons updated 200, fired 3", r.Out);
             Assert.Contains("energy 0.006 µJ", r.Out);
@@ -23,6 +23,13 @@ public sealed class SimulateCoresCommandTests
             string summary = File.ReadAllText(Path.Combine(output, "run_summary.yaml"));
             Assert.Contains("total_spikes: 5\n", summary);
             Assert.Contains("  total: 6.440000e-09\n", summary);
+
+            // The exported chip and network, simulated again, give the same run.
+            string again = Path.Combine(output, "again");
+            var r2 = Cli.Run("simulate", "--arch", Path.Combine(output, "arch.yaml"), "--snn", Path.Combine(output, "snn.yaml"), "--steps", "100", "--out", again);
+            Assert.True(r2.ExitCode == 0, r2.ToString());
+            foreach (string file in new[] { "perf.csv", "spikes.csv", "potentials.csv" })
+                Assert.Equal(File.ReadAllText(Path.Combine(output, file)), File.ReadAllText(Path.Combine(again, file)));
         }
         finally
         {

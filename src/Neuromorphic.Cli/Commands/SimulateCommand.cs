@@ -38,6 +38,8 @@ public sealed class SimulateCommand : ICliCommand
                 Default: "detailed"),
             new CliOption("out", "DIR", "folder for the output files", DefaultNote: "runs/NETWORK-ARCH from the two file names"),
             new CliOption("messages", null, "also write messages.csv, one line per message with its delays (about 120 bytes a message)"),
+            new CliOption("export", null, "also write the chip and the mapped network as SANA-FE files (arch.yaml, snn.yaml; one line a synapse), " +
+                "to run the same simulation in SANA-FE"),
             new CliOption("seed", "N", "seed of stochastic (Poisson) inputs", Default: "1")),
     ];
 
@@ -102,6 +104,7 @@ public sealed class SimulateCommand : ICliCommand
             ? Path.Combine(trained, $"cores-{Path.GetFileNameWithoutExtension(arch)}")
             : Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn)}-{Path.GetFileNameWithoutExtension(arch)}"));
         bool messages = args.Flag("messages");
+        bool export = args.Flag("export");
         int seed = args.Int("seed") ?? 1;
         args.ThrowOnUnknown(Name);
         if (steps > CoreSimulation.MaxSteps) throw new UserErrorException($"--steps is at most {CoreSimulation.MaxSteps}, got {steps}.");
@@ -113,7 +116,7 @@ public sealed class SimulateCommand : ICliCommand
             : ChipModelArchitecture.From(ChipModelLoader.LoadFile(chipFile!));
         if (trained is not null)
         {
-            await SoftHebbOnCoresRun.RunAsync(trained, architecture, steps, timing, images, data, output, seed, cancellationToken);
+            await SoftHebbOnCoresRun.RunAsync(trained, architecture, steps, timing, images, data, output, seed, export, cancellationToken);
             return 0;
         }
         var network = SanafeNetworkReader.LoadFile(snn!, architecture);
@@ -121,6 +124,7 @@ public sealed class SimulateCommand : ICliCommand
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
         using var trace = messages ? new StreamWriter(Path.Combine(output, "messages.csv")) : null;
+        if (export) ExportSanafe(output, architecture, network);
         progress.Begin($"{network.Name} on {architecture.Name}", steps, "steps");
         var result = await CoreSimulation.RunAsync(architecture, network,
             new CoreSimulationOptions(steps, timing, seed, trace, new Progress<long>(progress.Advance)), cancellationToken);
@@ -143,5 +147,21 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}, plots/");
         Console.WriteLine($"  report: {report}");
         return 0;
+    }
+
+    /// <summary>Writes arch.yaml and snn.yaml: the chip and the mapped network in SANA-FE's formats.</summary>
+    internal static void ExportSanafe(string directory, ChipArchitecture architecture, SpikingNetworkSpec network)
+    {
+        Engine.AtomicFile.Write(Path.Combine(directory, "arch.yaml"), stream =>
+        {
+            using var w = new StreamWriter(stream, leaveOpen: true);
+            SanafeFileWriter.WriteArchitecture(architecture, w);
+        });
+        Engine.AtomicFile.Write(Path.Combine(directory, "snn.yaml"), stream =>
+        {
+            using var w = new StreamWriter(stream, leaveOpen: true);
+            SanafeFileWriter.WriteNetwork(network, architecture, w);
+        });
+        Console.WriteLine($"  exported {directory}/arch.yaml and snn.yaml (SANA-FE's formats)");
     }
 }

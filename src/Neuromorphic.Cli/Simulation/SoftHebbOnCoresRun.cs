@@ -12,7 +12,7 @@ namespace Neuromorphic.Cli.Simulation;
 public static class SoftHebbOnCoresRun
 {
     public static async Task RunAsync(string run, ChipArchitecture arch, int steps, TimingModel timing, int images, string data,
-        string output, int seed, CancellationToken ct)
+        string output, int seed, bool export, CancellationToken ct)
     {
         var model = EvaluateCommand.LoadModel(run);
         var test = EvaluateCommand.OpenTest(data, images, model.Preset);
@@ -46,6 +46,7 @@ public static class SoftHebbOnCoresRun
             cores = result.Cores.Count;
             if (i == 0)
             {
+                if (export) SimulateCommand.ExportSanafe(output, arch, spec);
                 SanafeOutputWriter.Write(output, result, spec, RunDirectory.GitCommit());
                 CoreRunReport.Write(output, arch, spec, result, timing.ToString().ToLowerInvariant());
             }
