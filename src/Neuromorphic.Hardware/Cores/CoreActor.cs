@@ -81,19 +81,12 @@ internal sealed class CoreActor : Actor
             }
         }
 
+        var received = new StepPerf(tick.Block, 0, 0, 0, hops, synaptic, 0, synapseEnergy, dendriteEnergy, 0, networkIn);
         var report = tick.DrainOnly
-            ? new CoreReport { Core = core.Spec.Id, Sent = [], SpikesLogged = [], Potentials = [] }
-            : UpdateNeurons(tick.Block + 1, ctx);
-        ctx.Count(new WorkCounts(SynapticAccumulates: synaptic, NeuronUpdates: report.Updated, Spikes: report.Fired));
-        ctx.Emit(0, report with
-        {
-            MessagesIn = messagesIn,
-            SynapticEvents = synaptic,
-            Hops = hops,
-            SynapseEnergy = synapseEnergy,
-            DendriteEnergy = dendriteEnergy,
-            NetworkInEnergy = networkIn,
-        });
+            ? new CoreReport { Core = core.Spec.Id, Received = received, Neurons = StepPerf.Zero(0), Sent = [], SpikesLogged = [], Potentials = [] }
+            : UpdateNeurons(tick.Block + 1, ctx) with { Received = received };
+        ctx.Count(new WorkCounts(SynapticAccumulates: synaptic, NeuronUpdates: report.Neurons.Updated, Spikes: report.Neurons.Fired));
+        ctx.Emit(0, report with { MessagesIn = messagesIn });
     }
 
     private CoreReport UpdateNeurons(long step, ActorContext ctx)
@@ -145,14 +138,12 @@ internal sealed class CoreActor : Actor
         sent.CopyTo(sentArray);
         for (int p = 0; p < outgoing.Length; p++)
             ctx.Emit(p + 1, outgoing[p].Count == 0 ? SpikeMessages.None : new SpikeMessages(outgoing[p].ToArray(), outgoing[p].Count));
+        long messagesSent = sent.Count - (pending != 0 ? 1 : 0);
         return new CoreReport
         {
             Core = core.Spec.Id,
-            Updated = updated,
-            Fired = fired,
-            SomaEnergy = somaEnergy,
-            ForcedDendriteEnergy = core.ForcedDendriteEnergy,
-            NetworkOutEnergy = outEnergy,
+            Received = StepPerf.Zero(step),
+            Neurons = new StepPerf(step, fired, updated, messagesSent, 0, 0, 0, 0, core.ForcedDendriteEnergy, somaEnergy, outEnergy),
             Sent = sentArray,
             SentCount = sent.Count,
             SpikesLogged = spikes.ToArray(),

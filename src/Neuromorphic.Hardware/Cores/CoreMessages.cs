@@ -25,19 +25,11 @@ internal sealed record SpikeMessages(int[] Axons, int Count) : DataPayload
 internal sealed record CoreReport : DataPayload
 {
     public required int Core { get; init; }
-    // Messages received and processed (step b).
+    /// <summary>The messages of step b processed here: hops, synaptic events, synapse, dendrite and network (in) energy.</summary>
+    public required StepPerf Received { get; init; }
     public long MessagesIn { get; init; }
-    public long SynapticEvents { get; init; }
-    public long Hops { get; init; }
-    public double SynapseEnergy { get; init; }
-    public double DendriteEnergy { get; init; }
-    public double NetworkInEnergy { get; init; }
-    // Neurons updated (step b + 1).
-    public long Updated { get; init; }
-    public long Fired { get; init; }
-    public double SomaEnergy { get; init; }
-    public double ForcedDendriteEnergy { get; init; }
-    public double NetworkOutEnergy { get; init; }
+    /// <summary>The neurons of step b + 1: updated, fired, messages sent, soma, forced dendrite and network (out) energy.</summary>
+    public required StepPerf Neurons { get; init; }
     /// <summary>Messages sent, in order, ending with a placeholder (destination -1) for work after the last one;
     /// the first <see cref="SentCount"/> entries of a rented array.</summary>
     public required SentMessage[] Sent { get; init; }

@@ -7,6 +7,13 @@ public sealed record StepPerf(
     double SynapseEnergy, double DendriteEnergy, double SomaEnergy, double NetworkEnergy)
 {
     public double TotalEnergy => SynapseEnergy + DendriteEnergy + SomaEnergy + NetworkEnergy;
+
+    /// <summary>Counts and energies added; the step number is the left one's.</summary>
+    public static StepPerf operator +(StepPerf a, StepPerf b) => new(a.Step, a.Fired + b.Fired, a.Updated + b.Updated,
+        a.Messages + b.Messages, a.Hops + b.Hops, a.SynapticEvents + b.SynapticEvents, a.Latency + b.Latency,
+        a.SynapseEnergy + b.SynapseEnergy, a.DendriteEnergy + b.DendriteEnergy, a.SomaEnergy + b.SomaEnergy, a.NetworkEnergy + b.NetworkEnergy);
+
+    public static StepPerf Zero(long step) => new(step, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /// <summary>Totals of a run (SANA-FE's run_summary.yaml): counts, simulated time (s) and energy (J).

@@ -79,29 +79,15 @@ internal sealed class MeshActor : Actor
 
         if (open is { } step)
         {
-            long synaptic = 0, messagesIn = 0, hops = 0;
-            double synapse = 0, dendrite = 0, network = 0;
             for (int i = 0; i < reports.Length; i++)
             {
-                var rep = reports[i];
-                synaptic += rep.SynapticEvents;
-                messagesIn += rep.MessagesIn;
-                hops += rep.Hops;
-                synapse += rep.SynapseEnergy;
-                dendrite += rep.DendriteEnergy;
-                network += rep.NetworkInEnergy;
-                coreMessagesIn[i] += rep.MessagesIn;
-                coreSynaptic[i] += rep.SynapticEvents;
-                coreEnergy[i] += rep.SynapseEnergy + rep.DendriteEnergy + rep.NetworkInEnergy;
+                var received = reports[i].Received;
+                step += received;
+                coreMessagesIn[i] += reports[i].MessagesIn;
+                coreSynaptic[i] += received.SynapticEvents;
+                coreEnergy[i] += received.TotalEnergy;
             }
-            Perf.Add(step with
-            {
-                Hops = hops,
-                SynapticEvents = synaptic,
-                SynapseEnergy = synapse,
-                DendriteEnergy = step.DendriteEnergy + dendrite,
-                NetworkEnergy = step.NetworkEnergy + network,
-            });
+            Perf.Add(step);
             open = null;
             progress?.Report(Perf.Count);
         }
@@ -110,22 +96,17 @@ internal sealed class MeshActor : Actor
 
     private StepPerf CloseNeuronPhase(long step, CoreReport[] reports)
     {
-        long updated = 0, fired = 0, messages = 0;
-        double soma = 0, dendrite = 0, network = 0;
+        var perf = StepPerf.Zero(step);
         int total = 0;
         var stepSpikes = new List<int>();
         var potentials = new double[PotentialNeurons.Length];
         for (int i = 0; i < reports.Length; i++)
         {
             var rep = reports[i];
-            updated += rep.Updated;
-            fired += rep.Fired;
-            soma += rep.SomaEnergy;
-            dendrite += rep.ForcedDendriteEnergy;
-            network += rep.NetworkOutEnergy;
+            perf += rep.Neurons;
             total += rep.SentCount;
-            coreFired[i] += rep.Fired;
-            coreEnergy[i] += rep.SomaEnergy + rep.ForcedDendriteEnergy + rep.NetworkOutEnergy;
+            coreFired[i] += rep.Neurons.Fired;
+            coreEnergy[i] += rep.Neurons.TotalEnergy;
             stepSpikes.AddRange(rep.SpikesLogged);
             var logged = potentialNeuronsOfCore[i];
             for (int k = 0; k < logged.Length; k++) potentials[potentialColumn[logged[k]]] = rep.Potentials[k];
@@ -157,7 +138,6 @@ internal sealed class MeshActor : Actor
                     m.Id = -1;
                     continue;
                 }
-                messages++;
                 m.Id = nextMessageId++;
                 var dest = chip.Cores[m.DestCore].Tile;
                 m.Hops = Math.Abs(src.Tile.X - dest.X) + Math.Abs(src.Tile.Y - dest.Y);
@@ -174,7 +154,7 @@ internal sealed class MeshActor : Actor
         }
         double latency = Math.Max(mesh.Schedule(timing, timed, start) + barrier, chip.Architecture.MinimumStepS);
         if (messageTrace is not null) TraceMessages(step, timed.AsSpan(0, total));
-        return new StepPerf(step, fired, updated, messages, 0, 0, latency, 0, dendrite, soma, network);
+        return perf with { Latency = latency };
     }
 
     private void CountRoute(TileSpec from, TileSpec to)
