@@ -112,26 +112,31 @@ public sealed record NirScale(NirTensor Scale) : NirNode
     public override IEnumerable<(string, NirTensor)> Parameters => [("scale", Scale)];
 }
 
-/// <summary>A 1-d convolution; weight is (out channels, in channels / groups, kernel). Padding is per dimension,
-/// or <see cref="PaddingMode"/> ("same", "valid") when the file gives a string.</summary>
-public sealed record NirConv1d(int[]? SpatialInputShape, NirTensor Weight, int[] Stride, int[] Padding, string? PaddingMode,
+/// <summary>A convolution; weight is (out channels, in channels / groups, kernel...). input_shape, when the file has
+/// it, is the spatial size only. Padding is per dimension, or <see cref="PaddingMode"/> ("same", "valid") when the
+/// file gives a string.</summary>
+public abstract record NirConvolution(int[]? SpatialInputShape, NirTensor Weight, int[] Stride, int[] Padding, string? PaddingMode,
     int[] Dilation, int Groups, NirTensor Bias) : NirNode
 {
-    public override string Type => "Conv1d";
     public override int[]? InputShape => SpatialInputShape is null ? null : [Weight.Shape[1] * Groups, .. SpatialInputShape];
     public override int[]? OutputShape => NirShapes.ConvOutput(SpatialInputShape, Weight, Stride, Padding, PaddingMode, Dilation);
     public override IEnumerable<(string, NirTensor)> Parameters => [("weight", Weight), ("bias", Bias)];
 }
 
-/// <summary>A 2-d convolution; weight is (out channels, in channels / groups, kernel height, kernel width);
-/// input_shape, when present, is the spatial (height, width) only.</summary>
+/// <summary>A 1-d convolution: weight (out channels, in channels / groups, kernel).</summary>
+public sealed record NirConv1d(int[]? SpatialInputShape, NirTensor Weight, int[] Stride, int[] Padding, string? PaddingMode,
+    int[] Dilation, int Groups, NirTensor Bias)
+    : NirConvolution(SpatialInputShape, Weight, Stride, Padding, PaddingMode, Dilation, Groups, Bias)
+{
+    public override string Type => "Conv1d";
+}
+
+/// <summary>A 2-d convolution: weight (out channels, in channels / groups, kernel height, kernel width).</summary>
 public sealed record NirConv2d(int[]? SpatialInputShape, NirTensor Weight, int[] Stride, int[] Padding, string? PaddingMode,
-    int[] Dilation, int Groups, NirTensor Bias) : NirNode
+    int[] Dilation, int Groups, NirTensor Bias)
+    : NirConvolution(SpatialInputShape, Weight, Stride, Padding, PaddingMode, Dilation, Groups, Bias)
 {
     public override string Type => "Conv2d";
-    public override int[]? InputShape => SpatialInputShape is null ? null : [Weight.Shape[1] * Groups, .. SpatialInputShape];
-    public override int[]? OutputShape => NirShapes.ConvOutput(SpatialInputShape, Weight, Stride, Padding, PaddingMode, Dilation);
-    public override IEnumerable<(string, NirTensor)> Parameters => [("weight", Weight), ("bias", Bias)];
 }
 
 public sealed record NirSumPool2d(int[] KernelSize, int[] Stride, int[] Padding) : NirNode

@@ -42,8 +42,7 @@ public static class NirSummary
 
     static string Settings(NirNode node) => node switch
     {
-        NirConv1d c => $"  stride {Dims(c.Stride)} padding {c.PaddingMode ?? Dims(c.Padding)} dilation {Dims(c.Dilation)} groups {c.Groups}",
-        NirConv2d c => $"  stride {Dims(c.Stride)} padding {c.PaddingMode ?? Dims(c.Padding)} dilation {Dims(c.Dilation)} groups {c.Groups}",
+        NirConvolution c => $"  stride {Dims(c.Stride)} padding {c.PaddingMode ?? Dims(c.Padding)} dilation {Dims(c.Dilation)} groups {c.Groups}",
         NirSumPool2d p => $"  kernel {Dims(p.KernelSize)} stride {Dims(p.Stride)} padding {Dims(p.Padding)}",
         NirAvgPool2d p => $"  kernel {Dims(p.KernelSize)} stride {Dims(p.Stride)} padding {Dims(p.Padding)}",
         NirFlatten f => $"  dims {f.StartDim}..{f.EndDim}",
