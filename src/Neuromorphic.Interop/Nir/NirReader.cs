@@ -13,18 +13,23 @@ public static class NirReader
     public const long MaxElementsPerDataset = 16L << 20;
     /// <summary>The most elements a whole file may make us read (64 Mi: 512 MiB as float64).</summary>
     public const long MaxElementsPerFile = 64L << 20;
+    /// <summary>The largest file read at all (1 GiB); the largest published NIR graphs are a few MiB.</summary>
+    public const long MaxFileBytes = 1L << 30;
     /// <summary>How deep graphs may nest; deeper is taken as a malformed (or hostile) file.</summary>
     public const int MaxDepth = 32;
 
     public static NirGraph Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such NIR file.", path);
+        long bytes = new FileInfo(path).Length;
+        if (bytes > MaxFileBytes)
+            throw new NirFormatException($"{path}: expected a NIR file of at most {MaxFileBytes:N0} bytes (the reader's cap), found {bytes:N0}.");
         NativeFile file;
         try
         {
             file = H5File.OpenRead(path);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
             throw new NirFormatException($"{path}: not an HDF5 file, so not a NIR graph ({e.Message.Split('\n')[0]}).", e);
         }
@@ -60,7 +65,13 @@ public static class NirReader
             {
                 return read();
             }
-            catch (Exception e) when (e is not (NirFormatException or OutOfMemoryException or OperationCanceledException))
+            catch (OutOfMemoryException e)
+            {
+                // PureHDF sizes some buffers (variable-length strings) from lengths in the file; a corrupt length
+                // asks for more than an array can hold. The dataset caps cannot see these, so say what happened.
+                throw Fail(node, field, $"sizes the file can hold (a length in it asks for more memory than there is: {e.Message.Split('\n')[0]})", e);
+            }
+            catch (Exception e) when (e is not (NirFormatException or OperationCanceledException))
             {
                 throw Fail(node, field, $"a readable HDF5 object ({e.GetType().Name}: {e.Message.Split('\n')[0]})", e);
             }
