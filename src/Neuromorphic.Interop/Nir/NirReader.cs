@@ -54,7 +54,7 @@ public static class NirReader
 
         public NirFormatException Fail(string node, string field, string expected, Exception? inner = null)
         {
-            string where = node.Length == 0 ? "" : $" node '{node}'";
+            string where = node.Length == 0 ? " graph" : $" node '{node}'";
             return new($"{Path}:{where} field '{field}': expected {expected}.", inner);
         }
 
