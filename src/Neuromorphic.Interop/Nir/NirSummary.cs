@@ -22,7 +22,9 @@ public static class NirSummary
         foreach (var (key, value) in graph.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
             text.AppendLine($"{indent}metadata {key}: {value}");
         text.AppendLine($"{indent}nodes:");
-        foreach (var (name, node) in graph.Nodes.OrderBy(n => n.Key, StringComparer.Ordinal))
+        // Numbered nodes (Sinabs, Norse name layers 0, 1, ... 12) in number order, then the named ones.
+        foreach (var (name, node) in graph.Nodes.OrderBy(n => int.TryParse(n.Key, out int i) ? i : int.MaxValue)
+                     .ThenBy(n => n.Key, StringComparer.Ordinal))
         {
             text.AppendLine($"{indent}  {name}: {node.Type}{Shapes(node)}{Settings(node)}");
             foreach (var (field, value) in node.Parameters)
