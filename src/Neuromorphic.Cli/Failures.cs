@@ -3,6 +3,7 @@ using Neuromorphic.Datasets;
 using Neuromorphic.Datasets.Download;
 using Neuromorphic.Engine;
 using Neuromorphic.Hardware;
+using Neuromorphic.Interop.Nir;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 
@@ -39,7 +40,7 @@ public static class Failures
         {
             UserErrorException or DatasetFormatException or DatasetMismatchException or DatasetDownloadException
                 or PresetFormatException or HardwareModelException or MappingException or CheckpointFormatException
-                or ResumeMismatchException or ChipCostException or MemoryBudgetException
+                or ResumeMismatchException or ChipCostException or MemoryBudgetException or NirFormatException
                 => (UserError, OneLine(failure.Message) + where),
             OperationCanceledException => (Cancelled, "cancelled."),
             FileNotFoundException or DirectoryNotFoundException => (UserError, OneLine(failure.Message) + where),

@@ -22,6 +22,7 @@ builder.Services.AddSingleton<ICliCommand, PlotCommand>();
 builder.Services.AddSingleton<ICliCommand, ReportCommand>();
 builder.Services.AddSingleton<ICliCommand, DemoCommand>();
 builder.Services.AddSingleton<ICliCommand, SpikingCommand>();
+builder.Services.AddSingleton<ICliCommand, NirCommand>();
 using var host = builder.Build();
 var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
 

@@ -49,6 +49,44 @@ public static class Requires
         return path;
     }
 
+    /// <summary>The NIR reference material (official Python package and graphs written by Norse, Rockpool, snnTorch,
+    /// Sinabs; BSD-3, kept outside the repository): ../shared/nir beside the checkout, with python/nir/ and graphs/.</summary>
+    public static string SharedNir()
+    {
+        string path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "nir"));
+        That(Directory.Exists(Path.Combine(path, "graphs")) && Directory.Exists(Path.Combine(path, "python", "nir")),
+            $"the NIR reference folder {path} (graphs/, python/nir/) is missing",
+            "copy graphs/ and the python/nir package there from github.com/neuromorphs/NIR");
+        return path;
+    }
+
+    /// <summary>A python3 that imports numpy and h5py, to run the official NIR package; its path.</summary>
+    public static string PythonNir()
+    {
+        string? found = PythonWithNumpyH5py.Value;
+        That(found is not null, "no python3 with numpy and h5py, so the official NIR reader cannot be run",
+            "install them with 'apt-get install python3-numpy python3-h5py' (.ci/run does)");
+        return found!;
+    }
+
+    // The system python first: a pyenv shim earlier on PATH may lack Debian's numpy and h5py.
+    static readonly Lazy<string?> PythonWithNumpyH5py = new(() =>
+        new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(python =>
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(python, ["-c", "import numpy, h5py"])
+                    { RedirectStandardError = true, RedirectStandardOutput = true });
+                if (process is null) return false;
+                process.StandardError.ReadToEnd();
+                return process.WaitForExit(60_000) && process.ExitCode == 0;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return false;
+            }
+        }));
+
     /// <summary>Headless Chromium, to render the HTML report as a reader's browser shows it.</summary>
     public static string Chromium()
     {
