@@ -33,7 +33,8 @@ public sealed class SimulateCommand : ICliCommand
                 DefaultNote: "none"),
             new CliOption("images", "N", "with --softhebb: the first N test images, each a run of --steps steps on the chip", Default: "20"),
             CommonOptions.Data,
-            new CliOption("steps", "N", "time steps to simulate (with --softhebb: per test image)", DefaultNote: "required"),
+            new CliOption("steps", "N|T1,T2,...", "time steps to simulate; with --softhebb, per test image, and a list gives the accuracy and " +
+                "costs at each T of one run", DefaultNote: "required"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
                 Default: "detailed"),
             new CliOption("out", "DIR", "folder for the output files", DefaultNote: "runs/NETWORK-ARCH from the two file names"),
@@ -93,7 +94,9 @@ public sealed class SimulateCommand : ICliCommand
             throw new UserErrorException("simulate --steps needs one network: --snn FILE (SANA-FE's format) or --softhebb RUN_DIR (a trained run).");
         int images = args.Int("images", min: 1)!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
-        int steps = args.Int("steps", min: 1) ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn.");
+        int[] stepList = ParseSteps(args.String("steps") ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn."));
+        if (stepList.Length > 1 && trained is null) throw new UserErrorException("a list of --steps needs --softhebb; with --snn give one number.");
+        int steps = stepList[^1];
         var timing = args.String("timing") switch
         {
             "detailed" => TimingModel.Detailed,
@@ -116,7 +119,7 @@ public sealed class SimulateCommand : ICliCommand
             : ChipModelArchitecture.From(ChipModelLoader.LoadFile(chipFile!));
         if (trained is not null)
         {
-            await SoftHebbOnCoresRun.RunAsync(trained, architecture, steps, timing, images, data, output, seed, export, cancellationToken);
+            await SoftHebbOnCoresRun.RunAsync(trained, architecture, stepList, timing, images, data, output, seed, export, cancellationToken);
             return 0;
         }
         var network = SanafeNetworkReader.LoadFile(snn!, architecture);
@@ -147,6 +150,20 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}, plots/");
         Console.WriteLine($"  report: {report}");
         return 0;
+    }
+
+    /// <summary>"32" or "8,16,32": whole numbers from 1 up, ascending.</summary>
+    static int[] ParseSteps(string text)
+    {
+        var values = new List<int>();
+        foreach (string part in text.Split(','))
+        {
+            if (!int.TryParse(part.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) || v < 1)
+                throw new UserErrorException($"--steps takes whole numbers >= 1 (e.g. 32 or 8,16,32), got '{text}'.");
+            if (values.Count > 0 && v <= values[^1]) throw new UserErrorException($"--steps must be ascending, got '{text}'.");
+            values.Add(v);
+        }
+        return [.. values];
     }
 
     /// <summary>Writes arch.yaml and snn.yaml: the chip and the mapped network in SANA-FE's formats.</summary>

@@ -121,10 +121,11 @@ public sealed class SoftHebbOnCores
         return new SpikingNetworkSpec("softhebb", all, connections, order, "(trained run)");
     }
 
-    /// <summary>The class the read-out potentials pick after a run (the largest; the first on a tie).</summary>
-    public int Classify(CoreRunResult run)
+    /// <summary>The class the read-out potentials pick after <paramref name="steps"/> steps of a run (the largest; the
+    /// first on a tie).</summary>
+    public int Classify(CoreRunResult run, int steps)
     {
-        var last = run.Potentials[^1];
+        var last = run.Potentials[steps - 1];
         int best = 0;
         // The read-out is the only traced group, so its potentials are the row, class by class.
         for (int c = 1; c < Classes; c++)

@@ -11,7 +11,8 @@ namespace Neuromorphic.Cli.Simulation;
 /// same converted network run in software (exact max pooling) and the rate-based network.</summary>
 public static class SoftHebbOnCoresRun
 {
-    public static async Task RunAsync(string run, ChipArchitecture arch, int steps, TimingModel timing, int images, string data,
+    /// <param name="steps">The time steps at which to read the class, ascending; each image runs to the last.</param>
+    public static async Task RunAsync(string run, ChipArchitecture arch, int[] steps, TimingModel timing, int images, string data,
         string output, int seed, bool export, CancellationToken ct)
     {
         var model = EvaluateCommand.LoadModel(run);
@@ -25,24 +26,25 @@ public static class SoftHebbOnCoresRun
 
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
+        int length = steps[^1];
         var progress = new ConsoleProgress();
-        progress.Begin($"SoftHebb on {arch.Name}, {steps} steps an image", test.Count, "images");
+        progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image", test.Count, "images");
         var pixels = new float[chipNetwork.InputNeurons];
-        int correct = 0;
-        double synapse = 0, dendrite = 0, soma = 0, net = 0, stat = 0, time = 0;
-        long events = 0, messages = 0, fired = 0;
+        // Per read-out time T: correct answers, and the run's first T steps summed over the images.
+        var correct = new int[steps.Length];
+        var totals = steps.Select(t => StepPerf.Zero(t)).ToArray();
         int cores = 0;
         for (int i = 0; i < test.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
             test.CopyBatch([i], pixels);
             var spec = chipNetwork.ForImage(pixels);
-            var result = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(steps, timing, seed), ct);
-            if (chipNetwork.Classify(result) == test.GetLabel(i)) correct++;
-            var s = result.Summary;
-            (synapse, dendrite, soma, net, stat, time) = (synapse + s.SynapseEnergy, dendrite + s.DendriteEnergy, soma + s.SomaEnergy,
-                net + s.NetworkEnergy, stat + s.StaticEnergy, time + s.SimulatedTime);
-            (events, messages, fired) = (events + s.SynapticEvents, messages + s.Messages, fired + s.NeuronsFired);
+            var result = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(length, timing, seed), ct);
+            for (int k = 0; k < steps.Length; k++)
+            {
+                if (chipNetwork.Classify(result, steps[k]) == test.GetLabel(i)) correct[k]++;
+                foreach (var step in result.Steps.Take(steps[k])) totals[k] += step;
+            }
             cores = result.Cores.Count;
             if (i == 0)
             {
@@ -54,18 +56,22 @@ public static class SoftHebbOnCoresRun
         }
         progress.End($"{test.Count} images");
 
-        var software = await SpikingSoftHebb.EvaluateAsync(network, test, [steps], SpikeInputEncoding.Regular, seed, cancellationToken: ct);
+        var software = await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct);
         var rate = await Inference.EvaluateAsync(model, test, ct: ct);
         int n = test.Count;
         var spec0 = chipNetwork.ForImage(pixels);
         Console.WriteLine($"{spec0.NeuronCount:N0} neurons, {spec0.Connections.Count:N0} synapses on {cores} cores of {arch.Name}; " +
-                          $"{steps} steps an image, {timing.ToString().ToLowerInvariant()} timing, {n} test images");
-        Console.WriteLine($"  accuracy on the chip {100.0 * correct / n:F2} % | same spiking network in software (exact max pooling) " +
-                          $"{100 * software.Accuracy[0]:F2} % | rate-based {100 * rate.Accuracy:F2} %");
-        Console.WriteLine($"  per inference: energy {(synapse + dendrite + soma + net) / n * 1e6:F3} µJ (synapse {synapse / n * 1e6:F3}, " +
-                          $"dendrite {dendrite / n * 1e6:F3}, soma {soma / n * 1e6:F3}, network {net / n * 1e6:F3})" +
-                          (stat > 0 ? $" + static {stat / n * 1e6:F3} µJ" : ""));
-        Console.WriteLine($"  per inference: latency {time / n * 1e6:F2} µs, {events / n:N0} synaptic events, {messages / n:N0} messages, {fired / n:N0} spikes");
+                          $"{timing.ToString().ToLowerInvariant()} timing, {n} test images; rate-based accuracy {100 * rate.Accuracy:F2} %");
+        Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int k = 0; k < steps.Length; k++)
+        {
+            var t = totals[k];
+            double staticJ = arch.StaticPowerW * t.Latency;
+            Console.WriteLine($"| {steps[k]} | {100.0 * correct[k] / n:F2} % | {100 * software.Accuracy[k]:F2} % | {t.TotalEnergy / n * 1e6:F3} µJ | " +
+                              $"{t.SynapseEnergy / n * 1e6:F3} µJ | {t.SomaEnergy / n * 1e6:F3} µJ | {t.NetworkEnergy / n * 1e6:F3} µJ | " +
+                              $"{(staticJ > 0 ? $"{staticJ / n * 1e6:F3} µJ" : "-")} | {t.Latency / n * 1e6:F2} µs | {t.SynapticEvents / n:N0} | {t.Fired / n:N0} |");
+        }
         Console.WriteLine($"  wrote {output}: image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html");
     }
 }
