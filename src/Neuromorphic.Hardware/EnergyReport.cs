@@ -49,6 +49,12 @@ public sealed record EnergyReport(
 {
     public double TotalJ => SynapticJ + NeuronJ + RoutingJ + (LearningJ ?? 0) + MemoryJ + StaticJ;
 
+    /// <summary>Starts the note that says what a dense reference design is (the fp32 baseline): tables and reports show it.</summary>
+    public const string YardstickPrefix = "a yardstick, not a product: ";
+
+    /// <summary>What the chip is, when it is a yardstick rather than a product; null otherwise.</summary>
+    public string? Yardstick => Notes.FirstOrDefault(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal));
+
     /// <summary>From the engine's per-actor counters (actor name = layer name).</summary>
     public static EnergyReport FromCounters(Mapping mapping, IReadOnlyDictionary<string, ActorCounters> counters, long samples,
         CostOptions? options = null) =>
@@ -117,6 +123,9 @@ public sealed record EnergyReport(
                 CostRules.Finite(busy / samples, chip, "busy time" + of), density, macs / samples, acs / samples));
         }
 
+        if (chip.Execution == ExecutionStyle.Dense)
+            notes.Add(YardstickPrefix + "ideal arithmetic and memory-access energies from its file, no instruction or control overhead" +
+                      (chip.StaticPowerW == 0 ? ", no static power" : ""));
         if (training && !learns)
             notes.Add($"{chip.Name} has no on-chip learning: {(double)totalWeightUpdates / samples:0} weight updates per sample are not costed.");
 

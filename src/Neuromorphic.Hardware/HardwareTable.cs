@@ -13,19 +13,20 @@ public static class HardwareTable
     private static readonly string[] Headers =
         ["chip", "accuracy", "energy/inf", "synaptic", "neuron", "routing", "learning", "memory", "static", "latency", "throughput", "cores"];
 
-    public static string Format(IEnumerable<HardwareResult> results)
+    public static string Format(IEnumerable<HardwareResult> rows)
     {
-        var rows = new List<string[]>();
+        var results = rows.ToList();
+        var cells = new List<string[]>();
         var failures = new List<string>();
         foreach (var r in results)
         {
             if (r.Report is not { } e)
             {
-                rows.Add([r.Chip, r.Accuracy, "does not fit", "", "", "", "", "", "", "", "", ""]);
+                cells.Add([r.Chip, r.Accuracy, "does not fit", "", "", "", "", "", "", "", "", ""]);
                 if (r.Failure is not null) failures.Add($"{r.Chip}: {r.Failure}");
                 continue;
             }
-            rows.Add([
+            cells.Add([
                 r.Chip, r.Accuracy, Units.Format(e.TotalJ, "J"), Units.Format(e.SynapticJ, "J"), Units.Format(e.NeuronJ, "J"),
                 Units.Format(e.RoutingJ, "J"),
                 e.LearningJ is { } l ? Units.Format(l, "J") : "not supported",
@@ -34,13 +35,15 @@ public static class HardwareTable
                 e.CoresUsed.ToString(CultureInfo.InvariantCulture),
             ]);
         }
-        var widths = Headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        var widths = Headers.Select((h, i) => cells.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         var sb = new StringBuilder();
         void Line(string[] cells) => sb.AppendLine(string.Join("  ", cells.Select((c, i) => i < 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
         Line(Headers);
         sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var r in rows) Line(r);
+        foreach (var r in cells) Line(r);
         foreach (var f in failures) sb.AppendLine(f);
+        foreach (var r in results)
+            if (r.Report?.Yardstick is { } what) sb.AppendLine($"{r.Chip}: {what}");
         return sb.ToString();
     }
 }

@@ -133,4 +133,17 @@ public class WorkedExampleTests
         Printed("0 J", r.StaticJ, "J");
         Printed("76.343 µJ", r.TotalJ, "J");
     }
+
+    [Fact]
+    public void The_fp32_baseline_says_in_the_table_what_it_is_and_a_neuromorphic_chip_does_not()
+    {
+        var fp32 = Cost("fp32 baseline (45 nm)", nonZero0: 3_711_082, nonZero1: 4_227_422);
+        var loihi = Cost("Loihi", nonZero0: 3_712_030, nonZero1: 4_227_657);
+        Assert.Equal(EnergyReport.YardstickPrefix + "ideal arithmetic and memory-access energies from its file, no instruction or " +
+            "control overhead, no static power", fp32.Yardstick);
+        Assert.Null(loihi.Yardstick);
+        string table = HardwareTable.Format([new HardwareResult("fp32 baseline (45 nm)", "-", fp32), new HardwareResult("Loihi", "-", loihi)]);
+        Assert.Contains("\nfp32 baseline (45 nm): a yardstick, not a product: ideal arithmetic", table);
+        Assert.DoesNotContain("Loihi: a yardstick", table);
+    }
 }
