@@ -132,8 +132,9 @@ public sealed class SimulateCommand : ICliCommand
         var result = await CoreSimulation.RunAsync(architecture, network,
             new CoreSimulationOptions(steps, timing, seed, trace, new Progress<long>(progress.Advance)), cancellationToken);
         progress.End($"{steps:N0} steps in {result.WallTime.TotalSeconds:F2} s");
-        SanafeOutputWriter.Write(output, result, network, RunDirectory.GitCommit());
-        string report = CoreRunReport.Write(output, architecture, network, result, timing.ToString().ToLowerInvariant());
+        string commit = RunDirectory.GitCommit();
+        SanafeOutputWriter.Write(output, result, network, commit);
+        string report = CoreRunReport.Write(output, architecture, network, result, timing.ToString().ToLowerInvariant(), commit);
 
         var s = result.Summary;
         double wall = clock.Elapsed.TotalSeconds;

@@ -13,7 +13,7 @@ public static class CoreRunReport
     public const int RasterSteps = 200;
 
     /// <summary>Writes plots/*.png|svg and report.html into <paramref name="directory"/>; returns the report's path.</summary>
-    public static string Write(string directory, ChipArchitecture arch, SpikingNetworkSpec net, CoreRunResult run, string timing)
+    public static string Write(string directory, ChipArchitecture arch, SpikingNetworkSpec net, CoreRunResult run, string timing, string commit)
     {
         string plots = Path.Combine(directory, "plots");
         Directory.CreateDirectory(plots);
@@ -34,7 +34,7 @@ public static class CoreRunReport
                 new("cores used", $"{run.Cores.Count} of {arch.Cores.Count}"),
                 new("steps", s.Steps.ToString("N0", CultureInfo.InvariantCulture)),
                 new("timing model", timing),
-                new("commit", RunDirectory.GitCommit()),
+                new("commit", commit),
             ],
             [
                 new ReportTable("Totals (SANA-FE's run_summary.yaml)", ["quantity", "value"],

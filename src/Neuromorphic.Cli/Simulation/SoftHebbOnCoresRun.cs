@@ -33,7 +33,7 @@ public static class SoftHebbOnCoresRun
         // Per read-out time T: correct answers, and the run's first T steps summed over the images.
         var correct = new int[steps.Length];
         var totals = steps.Select(t => StepPerf.Zero(t)).ToArray();
-        int cores = 0;
+        int cores = 0, neurons = 0, synapses = 0;
         for (int i = 0; i < test.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -48,9 +48,11 @@ public static class SoftHebbOnCoresRun
             cores = result.Cores.Count;
             if (i == 0)
             {
+                (neurons, synapses) = (spec.NeuronCount, spec.Connections.Count);
                 if (export) SimulateCommand.ExportSanafe(output, arch, spec);
-                SanafeOutputWriter.Write(output, result, spec, RunDirectory.GitCommit());
-                CoreRunReport.Write(output, arch, spec, result, timing.ToString().ToLowerInvariant());
+                string commit = RunDirectory.GitCommit();
+                SanafeOutputWriter.Write(output, result, spec, commit);
+                CoreRunReport.Write(output, arch, spec, result, timing.ToString().ToLowerInvariant(), commit);
             }
             progress.Advance(i + 1);
         }
@@ -59,8 +61,7 @@ public static class SoftHebbOnCoresRun
         var software = await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct);
         var rate = await Inference.EvaluateAsync(model, test, ct: ct);
         int n = test.Count;
-        var spec0 = chipNetwork.ForImage(pixels);
-        Console.WriteLine($"{spec0.NeuronCount:N0} neurons, {spec0.Connections.Count:N0} synapses on {cores} cores of {arch.Name}; " +
+        Console.WriteLine($"{neurons:N0} neurons, {synapses:N0} synapses on {cores} cores of {arch.Name}; " +
                           $"{timing.ToString().ToLowerInvariant()} timing, {n} test images; rate-based accuracy {100 * rate.Accuracy:F2} %");
         Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");

@@ -38,8 +38,6 @@ internal sealed class CoreActor : Actor
         loggedPotentials = core.LogPotential.Count(x => x);
     }
 
-    public MappedCore Core => core;
-
     /// <summary>Hops between two tiles with X-then-Y routing, priced with the destination router's per-direction
     /// energies (as SANA-FE does).</summary>
     internal static (long Hops, double Energy) Route(TileSpec from, TileSpec to)

@@ -9,8 +9,6 @@ internal sealed class MappedChip
     public required SpikingNetworkSpec Network { get; init; }
     /// <summary>Cores that hold at least one neuron, in global core order.</summary>
     public required MappedCore[] Cores { get; init; }
-    /// <summary>For each global core id, its index in <see cref="Cores"/>, or -1 when nothing is mapped there.</summary>
-    public required int[] CoreIndex { get; init; }
     public required int TilesInUse { get; init; }
 
     public static MappedChip Build(ChipArchitecture arch, SpikingNetworkSpec net, int seed)
@@ -92,12 +90,12 @@ internal sealed class MappedChip
         }
         for (int i = 0; i < mapped.Length; i++)
         {
+            mapped[i].CheckSynapseUnits(arch.SourceFile); // before SetAxons prices each axon with them
             mapped[i].SetAxons(outBuilders[i], inBuilders[i]);
-            mapped[i].CheckSynapseUnits(arch.SourceFile);
         }
         foreach (var core in mapped) core.LinkDestinations(mapped);
         int tilesInUse = mapped.Select(c => c.Spec.TileId).Distinct().Count();
-        return new MappedChip { Architecture = arch, Network = net, Cores = mapped, CoreIndex = coreIndex, TilesInUse = tilesInUse };
+        return new MappedChip { Architecture = arch, Network = net, Cores = mapped, TilesInUse = tilesInUse };
     }
 
     internal sealed class AxonInBuilder
