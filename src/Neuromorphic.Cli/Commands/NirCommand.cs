@@ -1,12 +1,14 @@
+using System.Globalization;
+using Neuromorphic.Cli.Simulation;
 using Neuromorphic.Interop.Nir;
 
 namespace Neuromorphic.Cli.Commands;
 
-/// <summary>`nir show FILE`: what a NIR graph (the Neuromorphic Intermediate Representation, HDF5) holds.</summary>
+/// <summary>`nir show FILE` and `nir run FILE`: NIR graphs (the Neuromorphic Intermediate Representation, HDF5).</summary>
 public sealed class NirCommand : ICliCommand
 {
     public string Name => "nir";
-    public string Summary => "show a NIR graph (Neuromorphic Intermediate Representation, .nir)";
+    public string Summary => "show or run a NIR graph (Neuromorphic Intermediate Representation, .nir)";
     public IReadOnlyList<CliVerb> Verbs { get; } =
     [
         new("nir show FILE",
@@ -14,17 +16,95 @@ public sealed class NirCommand : ICliCommand
             "input and output shape where the parameters fix them, each parameter array's shape and min/mean/max, in the\n" +
             "file's units: tau in seconds), its edges with the recurrent ones (those that close a cycle) marked, and nested\n" +
             "graphs indented. A malformed file gives one error naming the node and the field."),
+        new("nir run FILE",
+            "Runs a NIR graph on the engine, one actor per node, for --steps steps of --dt seconds (NIR neurons are\n" +
+            "continuous-time; the step is chosen here). Recurrent edges carry the previous step. Writes spikes.csv,\n" +
+            "membranes.csv and outputs.csv (sample 0), summary.txt, a raster per spiking node and membrane figures.",
+            new CliOption("input", "FILE|poisson:P", "a CSV with one row per step (the Input node's values), or Poisson spikes with probability P per step", DefaultNote: "required"),
+            new CliOption("input-columns", "C1,C2,...", "the CSV columns (0-based) that hold the input", DefaultNote: "every column"),
+            new CliOption("dt", "SECONDS", "the time step", DefaultNote: "required"),
+            new CliOption("steps", "N", "time steps to run", DefaultNote: "the input file's rows"),
+            new CliOption("integration", "exact|euler", "exact: the equations solved over each step with the input held (reset at the crossing); euler: forward Euler, as Norse and Lava step", Default: "exact"),
+            new CliOption("record", "NODE,...|all", "nodes whose membranes are recorded", DefaultNote: "populations of at most 256 neurons"),
+            new CliOption("seed", "N", "seed of the Poisson input", Default: "1"),
+            new CliOption("out", "DIR", "output folder", DefaultNote: "runs/nir-NAME")),
     ];
 
-    public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
-        args.ThrowOnUnknown(Name);
-        if (args.Positional.Count != 2 || args.Positional[0] != "show")
-            throw new UserErrorException("usage: neuromorphic nir show FILE");
+        string verb = args.Positional.FirstOrDefault() ?? "";
+        if (args.Positional.Count != 2 || verb is not ("show" or "run"))
+            throw new UserErrorException("usage: neuromorphic nir show FILE | nir run FILE --input ... --dt S (see 'neuromorphic nir --help').");
         string path = args.Positional[1];
-        var graph = NirReader.Read(path);
-        Console.WriteLine(path);
-        Console.WriteLine(NirSummary.Format(graph));
-        return Task.FromResult(0);
+        if (verb == "show")
+        {
+            args.ThrowOnUnknown(Name + " show");
+            Console.WriteLine(path);
+            Console.WriteLine(NirSummary.Format(NirReader.Read(path)));
+            return 0;
+        }
+        return await RunGraphAsync(args, path, cancellationToken);
+    }
+
+    static async Task<int> RunGraphAsync(CommandArguments args, string path, CancellationToken ct)
+    {
+        var plan = NirPlan.Compile(NirReader.Read(path), path);
+        string input = args.String("input") ?? throw new UserErrorException("nir run needs --input FILE or --input poisson:P.");
+        double dt = Number(args, "dt", double.Epsilon, 1e6) ?? throw new UserErrorException("nir run needs --dt SECONDS (NIR neurons are continuous-time).");
+        int? steps = args.Int("steps", min: 1);
+        var integration = args.String("integration") switch
+        {
+            "exact" => NirIntegration.Exact,
+            "euler" => NirIntegration.Euler,
+            var other => throw new UserErrorException($"--integration takes exact or euler, not '{other}'."),
+        };
+        long seed = args.Int("seed", min: 0)!.Value;
+        string out_ = args.String("out") ?? Path.Combine("runs", "nir-" + Path.GetFileNameWithoutExtension(path));
+        var record = Record(args.String("record"), plan);
+        var stimulus = Stimulus(plan, input, args.String("input-columns"), steps, seed);
+        args.ThrowOnUnknown("nir run");
+        int length = steps ?? stimulus.Count;
+        if (length > stimulus.Count) throw new UserErrorException($"--steps {length}: the input has {stimulus.Count} rows.");
+
+        var options = new NirRunOptions(dt, length) { Integration = integration, RecordMembranes = record, Seed = seed };
+        var run = await NirRunner.RunAsync(plan, options, 1, stimulus, ct);
+        Console.Write(NirRunFiles.Write(run, out_));
+        Console.WriteLine($"wrote {Path.GetFullPath(out_)}");
+        return 0;
+    }
+
+    internal static List<float[]> Stimulus(NirPlan plan, string input, string? columns, int? steps, long seed)
+    {
+        var node = plan.Inputs.FirstOrDefault() ?? throw new UserErrorException($"{plan.Source} has no Input node to drive.");
+        if (input.StartsWith("poisson:", StringComparison.Ordinal))
+        {
+            if (!double.TryParse(input["poisson:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
+                throw new UserErrorException($"--input {input}: poisson:P takes a spike probability per step in 0..1.");
+            if (steps is null) throw new UserErrorException("--input poisson:P needs --steps N.");
+            return NirStimulus.Poisson(node.OutputLength, steps.Value, p, seed);
+        }
+        int[]? chosen = columns?.Split(',').Select(c => int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0 ? v
+            : throw new UserErrorException($"--input-columns takes comma-separated column numbers from 0, not '{c}'.")).ToArray();
+        return NirStimulus.ReadCsv(input, node.OutputLength, chosen);
+    }
+
+    static HashSet<string> Record(string? text, NirPlan plan)
+    {
+        if (text is null) return plan.Nodes.Where(n => n.OutputLength <= 256).Select(n => n.Name).ToHashSet();
+        if (text == "all") return plan.Nodes.Select(n => n.Name).ToHashSet();
+        var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        foreach (string n in names)
+            if (plan.Nodes.All(p => p.Name != n))
+                throw new UserErrorException($"--record {n}: the graph has no such node; it has {string.Join(", ", plan.Nodes.Select(p => p.Name))}.");
+        return names;
+    }
+
+    internal static double? Number(CommandArguments args, string name, double min, double max)
+    {
+        string? s = args.String(name);
+        if (s is null) return null;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= min && v <= max))
+            throw new UserErrorException($"--{name} must be a number in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got '{s}'.");
+        return v;
     }
 }
