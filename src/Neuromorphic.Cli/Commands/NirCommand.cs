@@ -52,12 +52,7 @@ public sealed class NirCommand : ICliCommand
         string input = args.String("input") ?? throw new UserErrorException("nir run needs --input FILE or --input poisson:P.");
         double dt = Number(args, "dt", double.Epsilon, 1e6) ?? throw new UserErrorException("nir run needs --dt SECONDS (NIR neurons are continuous-time).");
         int? steps = args.Int("steps", min: 1);
-        var integration = args.String("integration") switch
-        {
-            "exact" => NirIntegration.Exact,
-            "euler" => NirIntegration.Euler,
-            var other => throw new UserErrorException($"--integration takes exact or euler, not '{other}'."),
-        };
+        var integration = Integration(args);
         long seed = args.Int("seed", min: 0)!.Value;
         string out_ = args.String("out") ?? Path.Combine("runs", "nir-" + Path.GetFileNameWithoutExtension(path));
         var record = Record(args.String("record"), plan);
@@ -72,6 +67,13 @@ public sealed class NirCommand : ICliCommand
         Console.WriteLine($"wrote {Path.GetFullPath(out_)}");
         return 0;
     }
+
+    internal static NirIntegration Integration(CommandArguments args) => args.String("integration") switch
+    {
+        "exact" => NirIntegration.Exact,
+        "euler" => NirIntegration.Euler,
+        var other => throw new UserErrorException($"--integration takes exact or euler, not '{other}'."),
+    };
 
     internal static List<float[]> Stimulus(NirPlan plan, string input, string? columns, int? steps, long seed)
     {

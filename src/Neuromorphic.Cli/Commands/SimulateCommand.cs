@@ -31,6 +31,13 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("snn", "FILE", "a SANA-FE network file (YAML) mapped onto that architecture", DefaultNote: "required unless --run"),
             new CliOption("softhebb", "RUN_DIR", "instead of --snn: a trained SoftHebb run, converted to integrate-and-fire layers and placed on the chip's cores",
                 DefaultNote: "none"),
+            new CliOption("nir", "FILE", "instead of --snn: a NIR graph (.nir), run first as the graph says, then as the chip's neurons on its cores; " +
+                "needs --hardware, --input and --dt", DefaultNote: "none"),
+            new CliOption("input", "FILE|poisson:P", "with --nir: a CSV with one row per step (the Input node's spikes), or Poisson spikes with probability P per step",
+                DefaultNote: "required with --nir"),
+            new CliOption("input-columns", "C1,C2,...", "with --nir: the CSV columns (0-based) that hold the input", DefaultNote: "every column"),
+            new CliOption("dt", "SECONDS", "with --nir: the time step the graph's continuous-time neurons are stepped by", DefaultNote: "required with --nir"),
+            new CliOption("integration", "exact|euler", "with --nir: how the graph's neurons are stepped (see 'nir run')", Default: "exact"),
             new CliOption("images", "N", "with --softhebb: the first N test images, each a run of --steps steps on the chip", Default: "20"),
             CommonOptions.Data,
             new CliOption("steps", "N|T1,T2,...", "time steps to simulate; with --softhebb, per test image, and a list gives the accuracy and " +
@@ -46,7 +53,7 @@ public sealed class SimulateCommand : ICliCommand
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
-        bool cores = new[] { "arch", "snn", "steps", "softhebb" }.Any(args.OptionNames.Contains);
+        bool cores = new[] { "arch", "snn", "steps", "softhebb", "nir" }.Any(args.OptionNames.Contains);
         if (cores && args.OptionNames.Contains("run"))
             throw new UserErrorException("simulate takes either --run RUN_DIR (a trained run costed layer by layer on chip models) or " +
                                          "--steps with --snn or --softhebb (core by core), not both.");
@@ -90,8 +97,12 @@ public sealed class SimulateCommand : ICliCommand
         string arch = (archFile ?? chipFile)!;
         string? snn = args.String("snn");
         string? trained = args.String("softhebb");
-        if ((snn is null) == (trained is null))
-            throw new UserErrorException("simulate --steps needs one network: --snn FILE (SANA-FE's format) or --softhebb RUN_DIR (a trained run).");
+        string? nir = args.String("nir");
+        if (new[] { snn, trained, nir }.Count(x => x is not null) != 1)
+            throw new UserErrorException("simulate --steps needs one network: --snn FILE (SANA-FE's format), --softhebb RUN_DIR (a trained run) or --nir FILE (a NIR graph).");
+        if (nir is not null && chipFile is null)
+            throw new UserErrorException("simulate --nir needs --hardware FILE: in SANA-FE's files an input unit holds one spike train for all its neurons, " +
+                "so a graph's input cannot be replayed element by element there.");
         int images = args.Int("images", min: 1)!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int[] stepList = ParseSteps(args.String("steps") ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn."));
@@ -105,7 +116,8 @@ public sealed class SimulateCommand : ICliCommand
         };
         string output = args.String("out") ?? (trained is not null
             ? Path.Combine(trained, $"cores-{Path.GetFileNameWithoutExtension(arch)}")
-            : Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn)}-{Path.GetFileNameWithoutExtension(arch)}"));
+            : Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn ?? nir)}-{Path.GetFileNameWithoutExtension(arch)}"));
+        var graph = nir is null ? null : NirOnCoresRun.ParseOptions(args, nir, steps);
         bool messages = args.Flag("messages");
         bool export = args.Flag("export");
         int seed = args.Int("seed") ?? 1;
@@ -122,7 +134,8 @@ public sealed class SimulateCommand : ICliCommand
             await SoftHebbOnCoresRun.RunAsync(trained, architecture, stepList, timing, images, data, output, seed, export, cancellationToken);
             return 0;
         }
-        var network = SanafeNetworkReader.LoadFile(snn!, architecture);
+        NirOnCoresRun? graphRun = graph is null ? null : await NirOnCoresRun.PrepareAsync(graph, architecture, steps, cancellationToken);
+        var network = graphRun?.Chip.Network ?? SanafeNetworkReader.LoadFile(snn!, architecture);
         var loaded = clock.Elapsed;
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
@@ -150,6 +163,7 @@ public sealed class SimulateCommand : ICliCommand
                           $"({s.SynapticEvents / Math.Max(result.WallTime.TotalSeconds, 1e-9) / 1e6:F1} M synaptic events/s)");
         Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}, plots/");
         Console.WriteLine($"  report: {report}");
+        if (graphRun is not null) Console.Write(graphRun.Compare(result));
         return 0;
     }
 

@@ -26,23 +26,10 @@ public sealed class SoftHebbOnCores
 {
     private const double Unit = 4096; // threshold of every layer after scaling
     private const double Never = 1e30; // threshold of the read-out accumulators
-    private readonly ChipArchitecture arch;
-    private readonly List<NeuronGroupSpec> groups = [];
-    private readonly List<(int First, int Count)> ranges = [];
-    private readonly ConnectionList connections = new();
-    private readonly List<int> order = [];
-    private readonly string? somaUnit;
-    private bool traceSpikes;
-    private int nextCore;
+    private readonly ChipNetworkBuilder b;
     private int inputPixels;
 
-    private SoftHebbOnCores(ChipArchitecture arch)
-    {
-        this.arch = arch;
-        // A file with named units (SANA-FE's) needs the LIF soma named; a chip file of hardware-models/ picks it itself.
-        somaUnit = arch.GenericUnits ? null : arch.Cores[0].Somas.FirstOrDefault(u => u.Model == "leaky_integrate_fire")?.Name
-            ?? throw new UserErrorException($"{arch.Name} ({arch.SourceFile}) has no leaky_integrate_fire soma to run SoftHebb's neurons on.");
-    }
+    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes) => b = new ChipNetworkBuilder(arch, "SoftHebb's network", traceSpikes);
 
     public int InputNeurons => inputPixels;
     public int ReadoutFirst { get; private set; }
@@ -57,26 +44,27 @@ public sealed class SoftHebbOnCores
         ArgumentNullException.ThrowIfNull(arch);
         if (net.Options.Power != PowerApproximation.Linear || !net.Options.FoldInhibition)
             throw new ArgumentException("A chip runs plain integrate-and-fire neurons: convert with the linear power and the inhibition folded.", nameof(net));
-        var b = new SoftHebbOnCores(arch) { traceSpikes = traceSpikes };
+        var converted = new SoftHebbOnCores(arch, traceSpikes);
+        var b = converted.b;
         int inputs = net.InputLength;
-        b.inputPixels = inputs;
+        converted.inputPixels = inputs;
         int input = b.AddGroup("input", inputs, _ => null);
         int previous = input;
         for (int l = 0; l < net.Layers.Count; l++)
         {
             var layer = net.Layers[l];
             double scale = Unit / layer.Scale; // potentials in units where the threshold is 4096
-            var perChannel = Enumerable.Range(0, layer.K).Select(k => Attributes(
+            var perChannel = Enumerable.Range(0, layer.K).Select(k => ChipNetworkBuilder.Attributes(
                 ("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
             int plane = layer.ConvHeight * layer.ConvWidth;
             int conv = b.AddGroup($"layer{l + 1}", layer.K * plane, n => perChannel[n / plane]);
-            foreach (var (i, neuron, w) in layer.Synapses()) b.connections.Add(b.ranges[previous].First + i, b.ranges[conv].First + neuron, w * scale, 0);
+            foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * scale, 0);
             previous = conv;
             if (layer.Pool is not { } pool) continue;
             bool max = pool.Type == PoolType.Max;
             var poolAttributes = max
-                ? Attributes(("threshold", 32.0), ("reset_mode", "hard"))
-                : Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
+                ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
+                : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
             double weight = max ? 64 : 64.0 / (pool.Kernel * pool.Kernel);
             int pooled = b.AddGroup($"layer{l + 1}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes);
             for (int k = 0; k < layer.K; k++)
@@ -84,41 +72,41 @@ public sealed class SoftHebbOnCores
                     for (int ox = 0; ox < layer.OutWidth; ox++)
                         for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
                             for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
-                                b.connections.Add(b.ranges[conv].First + (k * layer.ConvHeight + y) * layer.ConvWidth + x,
-                                    b.ranges[pooled].First + (k * layer.OutHeight + oy) * layer.OutWidth + ox, weight, 0);
+                                b.Connections.Add(b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x,
+                                    b.First(pooled) + (k * layer.OutHeight + oy) * layer.OutWidth + ox, weight, 0);
             previous = pooled;
         }
         var bias = readout.Bias.ToArray();
         int classes = readout.Classes;
-        var classAttributes = Enumerable.Range(0, classes).Select(c => Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
+        var classAttributes = Enumerable.Range(0, classes).Select(c => ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
         int outGroup = b.AddGroup("readout", classes, c => classAttributes[c], logPotential: true);
         var weights = readout.Weights.ToArray();
         float amplitude = net.Layers[^1].Scale;
         for (int c = 0; c < classes; c++)
             for (int f = 0; f < readout.Features; f++)
                 if (weights[c * readout.Features + f] != 0)
-                    b.connections.Add(b.ranges[previous].First + f, b.ranges[outGroup].First + c, weights[c * readout.Features + f] * amplitude, 0);
-        b.ReadoutFirst = b.ranges[outGroup].First;
-        b.Classes = classes;
-        return b;
+                    b.Connections.Add(b.First(previous) + f, b.First(outGroup) + c, weights[c * readout.Features + f] * amplitude, 0);
+        converted.ReadoutFirst = b.First(outGroup);
+        converted.Classes = classes;
+        return converted;
     }
 
     /// <summary>The network with the input neurons biased by <paramref name="pixels"/> (values in 0..1, one per input).</summary>
     public SpikingNetworkSpec ForImage(ReadOnlySpan<float> pixels)
     {
         if (pixels.Length != inputPixels) throw new ArgumentException($"{pixels.Length} pixels for {inputPixels} inputs.", nameof(pixels));
-        var inputs = groups[0];
+        var inputs = b.Groups[0];
         var neurons = new NeuronSpec[inputs.Neurons.Count];
         for (int i = 0; i < neurons.Length; i++)
         {
             // Fires when its membrane reaches 4096 (one threshold, minus the chip's resolution, as the encoder's ≥ 1).
-            var attributes = Attributes(("threshold", Unit - 1.0 / 64), ("reset_mode", "soft"), ("potential", Unit / 2),
+            var attributes = ChipNetworkBuilder.Attributes(("threshold", Unit - 1.0 / 64), ("reset_mode", "soft"), ("potential", Unit / 2),
                 ("bias", Math.Clamp(pixels[i], 0f, 1f) * Unit));
             neurons[i] = inputs.Neurons[i] with { SomaAttributes = attributes, DendriteAttributes = attributes };
         }
-        var all = groups.ToArray();
+        var all = b.Groups.ToArray();
         all[0] = inputs with { Neurons = neurons };
-        return new SpikingNetworkSpec("softhebb", all, connections, order, "(trained run)");
+        return b.Build("softhebb", "(trained run)", all);
     }
 
     /// <summary>The class the read-out potentials pick after <paramref name="steps"/> steps of a run (the largest; the
@@ -132,35 +120,4 @@ public sealed class SoftHebbOnCores
             if (last[c] > last[best]) best = c;
         return best;
     }
-
-    private int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false)
-    {
-        int first = ranges.Count == 0 ? 0 : ranges[^1].First + ranges[^1].Count;
-        var neurons = new NeuronSpec[count];
-        var cores = arch.Cores;
-        int placedOnCore = 0;
-        for (int i = 0; i < count; i++)
-        {
-            if (nextCore >= cores.Count)
-                throw new UserErrorException($"{arch.Name} has {cores.Count} cores; SoftHebb's network needs more (its group '{name}' reached neuron {i:N0} of {count:N0}, one group per core range).");
-            var core = cores[nextCore];
-            var a = attributes(i) ?? Empty;
-            neurons[i] = new NeuronSpec(i, a, a, traceSpikes, logPotential, somaUnit, null, null, new CorePlacement(core.TileId, core.Offset, 0), 0);
-            order.Add(first + i);
-            if (++placedOnCore == core.MaxNeurons)
-            {
-                nextCore++;
-                placedOnCore = 0;
-            }
-        }
-        if (placedOnCore > 0) nextCore++;
-        groups.Add(new NeuronGroupSpec(name, first, neurons, 0));
-        ranges.Add((first, count));
-        return ranges.Count - 1;
-    }
-
-    private static readonly IReadOnlyDictionary<string, AttributeValue> Empty = new Dictionary<string, AttributeValue>();
-
-    private static Dictionary<string, AttributeValue> Attributes(params (string Name, object Value)[] values) =>
-        values.ToDictionary(v => v.Name, v => AttributeValue.Scalar(v.Value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : (string)v.Value, 0));
 }

@@ -177,8 +177,11 @@ internal sealed class MappedCore
                     break;
                 case "input":
                     Kind[i] = SomaKind.Input;
-                    if (!inputUnits.TryGetValue(soma.Name, out var unit))
-                        inputUnits[soma.Name] = unit = new InputUnit(new Random(Engine.Actor.DeriveSeed(seed, $"{Tile.Id}.{spec.Offset}.{soma.Name}")));
+                    // SANA-FE's input unit holds one train for all its neurons; a chip file of hardware-models/ has no
+                    // named units, so there each input neuron is a unit of its own and keeps its own train.
+                    string unitKey = generic ? $"{soma.Name}/{neurons[i]}" : soma.Name;
+                    if (!inputUnits.TryGetValue(unitKey, out var unit))
+                        inputUnits[unitKey] = unit = new InputUnit(new Random(Engine.Actor.DeriveSeed(seed, $"{Tile.Id}.{spec.Offset}.{unitKey}")));
                     foreach (var (key, value) in neuron.SomaAttributes)
                         if (!unit.Set(key, value, file))
                             throw new HardwareModelException(file, value.Line, key,

@@ -45,6 +45,11 @@ public abstract class NirDynamics
         _ => null,
     };
 
+    /// <summary>The per-step coefficients of a neuron node's update, for mapping it onto other hardware; null for nodes
+    /// without a membrane (Threshold, Delay).</summary>
+    public static NirStepCoefficients? Coefficients(NirNode node, int length, double dt, NirIntegration integration) =>
+        For(node, length, 1, dt, integration) is Membranes m ? m.StepCoefficients : null;
+
     /// <summary>Parameter <paramref name="i"/> of a per-neuron array, or its one value when the file gives a scalar.</summary>
     protected static double At(NirTensor t, int i) => t.Count == 1 ? t.Data[0] : t.Data[i];
 
@@ -121,6 +126,7 @@ public abstract class NirDynamics
 
         public override bool Spiking => spiking;
         public override ReadOnlySpan<double> Membrane => v.AsSpan(0, Length);
+        public NirStepCoefficients StepCoefficients => new(a, b, c, d, cuba ? e : null, cuba ? f : null, spiking ? threshold : null, reset);
 
         public override long Step(ReadOnlySpan<float> input, Span<float> output, int batch)
         {
@@ -222,3 +228,9 @@ public abstract class NirDynamics
         }
     }
 }
+
+/// <summary>One step of a neuron node, per neuron: v' = Decay·v + CurrentToV·I + InputGain·S + Constant and, for
+/// current-based nodes, I' = CurrentDecay·I + CurrentGain·S (S: the summed input of the step); a spike when
+/// v' &gt; Threshold (null: never), then v' = Reset.</summary>
+public sealed record NirStepCoefficients(double[] Decay, double[] CurrentToV, double[] InputGain, double[] Constant,
+    double[]? CurrentDecay, double[]? CurrentGain, double[]? Threshold, double[] Reset);

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Neuromorphic.Cli.Commands;
+using Neuromorphic.Hardware.Cores;
+
+namespace Neuromorphic.Cli.Simulation;
+
+/// <summary>
+/// Writes a network of a chip's own neurons, placed on its cores, for the core-by-core simulation: groups are added in
+/// order, each starting on a fresh core and filling cores in order up to their neuron capacity; synapses are added
+/// between global neuron numbers. Used for networks converted here (a trained SoftHebb network, a NIR graph).
+/// </summary>
+public sealed class ChipNetworkBuilder
+{
+    private readonly ChipArchitecture arch;
+    private readonly string what;
+    private readonly List<NeuronGroupSpec> groups = [];
+    private readonly List<int> order = [];
+    private int nextCore;
+
+    /// <param name="what">The network, as errors name it ("SoftHebb's network").</param>
+    public ChipNetworkBuilder(ChipArchitecture arch, string what, bool traceSpikes = false)
+    {
+        this.arch = arch;
+        this.what = what;
+        TraceSpikes = traceSpikes;
+        // A file with named units (SANA-FE's) needs the LIF soma named; a chip file of hardware-models/ picks it itself.
+        LifSoma = arch.GenericUnits ? null : arch.Cores[0].Somas.FirstOrDefault(u => u.Model == "leaky_integrate_fire")?.Name
+            ?? throw new UserErrorException($"{arch.Name} ({arch.SourceFile}) has no leaky_integrate_fire soma to run {what}'s neurons on.");
+    }
+
+    /// <summary>The name of the LIF soma unit neurons use (null on a chip file, which picks it itself).</summary>
+    public string? LifSoma { get; }
+    public bool TraceSpikes { get; }
+    public ConnectionList Connections { get; } = new();
+    public IReadOnlyList<NeuronGroupSpec> Groups => groups;
+
+    /// <summary>The global number of group <paramref name="group"/>'s first neuron.</summary>
+    public int First(int group) => groups[group].First;
+
+    /// <summary>Adds a group of <paramref name="count"/> neurons with the soma attributes <paramref name="attributes"/>
+    /// gives each (null: none) and returns its index.</summary>
+    public int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false)
+    {
+        int first = groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count;
+        var neurons = new NeuronSpec[count];
+        var cores = arch.Cores;
+        int placedOnCore = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (nextCore >= cores.Count)
+                throw new UserErrorException($"{arch.Name} has {cores.Count} cores; {what} needs more (its group '{name}' reached neuron {i:N0} of {count:N0}, one group per core range).");
+            var core = cores[nextCore];
+            var a = attributes(i) ?? Empty;
+            neurons[i] = new NeuronSpec(i, a, a, TraceSpikes, logPotential, LifSoma, null, null, new CorePlacement(core.TileId, core.Offset, 0), 0);
+            order.Add(first + i);
+            if (++placedOnCore == core.MaxNeurons)
+            {
+                nextCore++;
+                placedOnCore = 0;
+            }
+        }
+        if (placedOnCore > 0) nextCore++;
+        groups.Add(new NeuronGroupSpec(name, first, neurons, 0));
+        return groups.Count - 1;
+    }
+
+    /// <summary>The network, with <paramref name="replaced"/> groups in place of those built (same sizes and order);
+    /// <paramref name="source"/> stands where a file name would.</summary>
+    public SpikingNetworkSpec Build(string name, string source, IReadOnlyList<NeuronGroupSpec>? replaced = null) =>
+        new(name, replaced ?? groups.ToArray(), Connections, order, source);
+
+    private static readonly IReadOnlyDictionary<string, AttributeValue> Empty = new Dictionary<string, AttributeValue>();
+
+    public static Dictionary<string, AttributeValue> Attributes(params (string Name, object Value)[] values) =>
+        values.ToDictionary(v => v.Name, v => v.Value switch
+        {
+            double d => AttributeValue.Scalar(d.ToString("R", CultureInfo.InvariantCulture), 0),
+            bool[] train => AttributeValue.List(train.Select(s => AttributeValue.Scalar(s ? "1" : "0", 0)).ToArray(), 0),
+            _ => AttributeValue.Scalar((string)v.Value, 0),
+        });
+}

@@ -1,0 +1,237 @@
+using Neuromorphic.Cli.Commands;
+using Neuromorphic.Hardware.Cores;
+using Neuromorphic.Interop.Nir;
+
+namespace Neuromorphic.Cli.Simulation;
+
+/// <summary>
+/// A NIR graph written as a network of a chip's own neurons, placed on its cores, so the core-by-core simulation runs it
+/// as the chip would:
+/// <list type="bullet">
+/// <item>the Input node: one input neuron per element, replaying the run's spike train (graded input is refused: the
+/// chip's neurons send binary spikes);</item>
+/// <item>each neuron node (IF, LIF, LI, I, CubaLIF, CubaLI, Threshold): one LIF compartment per neuron, with the node's
+/// per-step decay at the chosen dt (<see cref="NirDynamics.Coefficients"/>) as the leak, the input gain folded into its
+/// synapses and the constant terms (v_leak, an Affine's bias) into its bias; current-based nodes use the compartment's
+/// input current with the node's synaptic decay, scaled so the steady state equals the graph's; non-spiking nodes
+/// never fire and their potentials are recorded;</item>
+/// <item>linear nodes between them (Affine, Linear, Scale, Conv, pooling, Flatten, summed fan-in) composed into
+/// synapses, one per (pre, post) pair.</item>
+/// </list>
+/// Potentials are scaled per neuron so its threshold is 4096 (the chip's 1/64 resolution then costs nothing). A chip
+/// delivers a spike to the next neurons one step later, so a node k neuron layers from the input runs k steps behind
+/// the graph run; <see cref="Depth"/> gives k for comparisons. Delay nodes are refused.
+/// </summary>
+public sealed class NirOnCores
+{
+    private const double Unit = 4096;
+    private const double Never = 1e30;
+
+    private NirOnCores(SpikingNetworkSpec network, IReadOnlyList<Population> populations)
+    {
+        Network = network;
+        Populations = populations;
+    }
+
+    public SpikingNetworkSpec Network { get; }
+    /// <summary>The neuron nodes, in the network's group order: node, first global neuron, scale of each potential.</summary>
+    public IReadOnlyList<Population> Populations { get; }
+
+    public sealed record Population(string Node, int First, int Count, double[] Scale, bool Spiking, int Depth);
+
+    public static NirOnCores Build(NirPlan plan, ChipArchitecture arch, double dt, NirIntegration integration, IReadOnlyList<float[]> stimulus, int steps)
+    {
+        var b = new ChipNetworkBuilder(arch, "the NIR graph", traceSpikes: true);
+        var nodes = plan.Nodes;
+        var group = new int[nodes.Count];
+        Array.Fill(group, -1);
+        var populations = new List<Population>();
+        var depth = new int[nodes.Count];
+        var incoming = new Incoming?[nodes.Count];
+        for (int n = 0; n < nodes.Count; n++)
+        {
+            var node = nodes[n];
+            if (node.Node is NirDelay) throw new UserErrorException($"node '{node.Name}' (Delay): delays are not mapped onto chips yet; run the graph with 'nir run'.");
+            depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + (IsNeuron(node) ? 1 : 0);
+            if (node.Node is NirInput)
+            {
+                var trains = Trains(node, stimulus, steps);
+                group[n] = b.AddGroup(node.Name, node.OutputLength, i => ChipNetworkBuilder.Attributes(("spikes", trains[i])));
+                populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, Ones(node.OutputLength), true, 0));
+                continue;
+            }
+            if (!IsNeuron(node)) continue;
+            var input = Gather(plan, n, incoming);
+            foreach (int source in input.Columns.Keys)
+                if (nodes[source].Node is not NirInput && !Spikes(nodes[source]))
+                    throw new UserErrorException($"node '{nodes[source].Name}' ({nodes[source].Node.Type}) sends graded values to '{node.Name}'; " +
+                        "a chip's neurons send binary spikes, so only spiking nodes may feed others there.");
+            var (attributes, scale, gain) = Neuron(node, input, dt, integration);
+            group[n] = b.AddGroup(node.Name, node.OutputLength, i => attributes[i], logPotential: !Spikes(node));
+            populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, scale, Spikes(node), depth[n]));
+            foreach (var (source, columns) in input.Columns)
+                for (int i = 0; i < columns.Length; i++)
+                    if (columns[i] is { } column)
+                        for (int e = 0; e < column.Rows.Length; e++)
+                        {
+                            int post = column.Rows[e];
+                            double w = column.Weights[e] * gain[post] * scale[post];
+                            if (w != 0) b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0);
+                        }
+        }
+        return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations);
+    }
+
+    static bool IsNeuron(NirPlanNode node) => node.Node is NirLIF or NirIF or NirLI or NirIntegrator or NirCubaLIF or NirCubaLI or NirThreshold;
+    static bool Spikes(NirPlanNode node) => node.Node is NirLIF or NirIF or NirCubaLIF or NirThreshold or NirInput;
+    static double[] Ones(int n) => Enumerable.Repeat(1.0, n).ToArray();
+
+    static bool[][] Trains(NirPlanNode input, IReadOnlyList<float[]> stimulus, int steps)
+    {
+        var trains = new bool[input.OutputLength][];
+        for (int i = 0; i < trains.Length; i++) trains[i] = new bool[steps];
+        for (int t = 0; t < steps; t++)
+            for (int i = 0; i < trains.Length; i++)
+            {
+                float x = stimulus[t][i];
+                if (x is not (0 or 1))
+                    throw new UserErrorException($"input step {t}, element {i} is {x}: a chip's input neurons send spikes (0 or 1), not graded values.");
+                trains[i][t] = x == 1;
+            }
+        return trains;
+    }
+
+    /// <summary>What flows into node <paramref name="n"/> in one step, from each spiking source node through the linear
+    /// nodes between: per source element, the targets and weights, and the constant part (biases).</summary>
+    sealed record Incoming(Dictionary<int, Column?[]> Columns, double[] Bias);
+
+    sealed record Column(int[] Rows, double[] Weights);
+
+    static Incoming Gather(NirPlan plan, int n, Incoming?[] memo)
+    {
+        var node = plan.Nodes[n];
+        var columns = new Dictionary<int, Column?[]>();
+        var bias = new double[node.InputLength];
+        foreach (int from in node.Forward.Concat(node.Recurrent))
+        {
+            var source = plan.Nodes[from];
+            if (IsNeuron(source) || source.Node is NirInput)
+            {
+                var identity = columns.TryGetValue(from, out var have) ? have : columns[from] = new Column?[source.OutputLength];
+                for (int i = 0; i < source.OutputLength; i++) identity[i] = Add(identity[i], new Column([i], [1.0]));
+                continue;
+            }
+            var through = memo[from] ??= Apply(plan, from, memo);
+            for (int k = 0; k < bias.Length; k++) bias[k] += through.Bias[k];
+            foreach (var (s, cols) in through.Columns)
+            {
+                var target = columns.TryGetValue(s, out var have) ? have : columns[s] = new Column?[cols.Length];
+                for (int i = 0; i < cols.Length; i++)
+                    if (cols[i] is { } col) target[i] = Add(target[i], col);
+            }
+        }
+        return new Incoming(columns, bias);
+    }
+
+    // A linear node applied to what flows into it. A cycle made only of linear nodes has no neuron to break it.
+    static Incoming Apply(NirPlan plan, int n, Incoming?[] memo)
+    {
+        var node = plan.Nodes[n];
+        if (!node.IsLinear) throw new UserErrorException($"node '{node.Name}' ({node.Node.Type}) cannot be placed on a chip.");
+        if (node.Recurrent.Any(r => !IsNeuron(plan.Nodes[r])))
+            throw new UserErrorException($"node '{node.Name}': a cycle of linear nodes only, with no neuron in it, cannot run on a chip.");
+        var input = Gather(plan, n, memo);
+        var map = NirLinearMap.For(node.Node, node.InputShape, node.OutputShape);
+        var bias = new float[node.OutputLength];
+        map.Apply(Array.ConvertAll(input.Bias, v => (float)v), bias);
+        var result = new Dictionary<int, Column?[]>();
+        var dense = new double[node.OutputLength];
+        var seen = new bool[node.OutputLength];
+        var touched = new List<int>();
+        foreach (var (source, cols) in input.Columns)
+        {
+            var mapped = new Column?[cols.Length];
+            for (int i = 0; i < cols.Length; i++)
+            {
+                if (cols[i] is not { } col) continue;
+                for (int e = 0; e < col.Rows.Length; e++)
+                {
+                    if (map.IsIdentity) { Touch(dense, seen, touched, col.Rows[e], col.Weights[e]); continue; }
+                    var (rows, weights) = map.Column(col.Rows[e]);
+                    for (int k = 0; k < rows.Length; k++) Touch(dense, seen, touched, rows.Span[k], col.Weights[e] * weights.Span[k]);
+                }
+                touched.Sort();
+                mapped[i] = new Column(touched.ToArray(), touched.Select(t => dense[t]).ToArray());
+                foreach (int t in touched) (dense[t], seen[t]) = (0, false);
+                touched.Clear();
+            }
+            result[source] = mapped;
+        }
+        return new Incoming(result, Array.ConvertAll(bias, v => (double)v));
+    }
+
+    static void Touch(double[] dense, bool[] seen, List<int> touched, int row, double w)
+    {
+        if (!seen[row]) { seen[row] = true; touched.Add(row); }
+        dense[row] += w;
+    }
+
+    /// <summary>Per neuron: its soma attributes on the chip, the scale of its potential, and the gain its incoming
+    /// weights take. Plain nodes: v' = a·v + c·(W·s + b) + d, so leak a, synapses c·W, bias c·b + d. Current-based
+    /// nodes: the compartment's current decays like the node's (e) and carries g = b·f + c·(1 − e) per input, which
+    /// gives the node's steady state; the bias carries the constant input likewise.</summary>
+    static (Dictionary<string, AttributeValue>[] Attributes, double[] Scale, double[] Gain) Neuron(NirPlanNode node, Incoming input, double dt, NirIntegration integration)
+    {
+        int n = node.OutputLength;
+        var attributes = new Dictionary<string, AttributeValue>[n];
+        var scale = new double[n];
+        var gain = new double[n];
+        var co = NirDynamics.Coefficients(node.Node, n, dt, integration);
+        var threshold = node.Node is NirThreshold t ? t.Threshold : null;
+        double largest = 0;
+        foreach (var cols in input.Columns.Values)
+            foreach (var col in cols)
+                if (col is not null) foreach (double w in col.Weights) largest = Math.Max(largest, Math.Abs(w));
+        for (int i = 0; i < n; i++)
+        {
+            double decay = 0, constant = 0, currentDecay = 0, theta;
+            double reset = co?.Reset[i] ?? 0;
+            if (co is null)
+            {
+                gain[i] = 1;
+                theta = threshold!.Data[threshold.Count == 1 ? 0 : i];
+            }
+            else
+            {
+                decay = co.Decay[i];
+                theta = co.Threshold?[i] ?? double.PositiveInfinity;
+                if (co.CurrentDecay is { } e)
+                {
+                    currentDecay = e[i];
+                    double f = co.CurrentGain![i], bI = co.CurrentToV[i], c = co.InputGain[i];
+                    gain[i] = bI * f + c * (1 - currentDecay);
+                    constant = (bI * f / (1 - currentDecay) + c) * input.Bias[i] + co.Constant[i];
+                }
+                else
+                {
+                    gain[i] = co.InputGain[i];
+                    constant = co.InputGain[i] * input.Bias[i] + co.Constant[i];
+                }
+            }
+            bool spiking = double.IsFinite(theta);
+            scale[i] = spiking ? Unit / (theta == 0 ? 1 : Math.Abs(theta)) : Unit / Math.Max(largest * Math.Abs(gain[i]), 1e-12);
+            attributes[i] = ChipNetworkBuilder.Attributes(("threshold", spiking ? theta * scale[i] : Never), ("reset", reset * scale[i]),
+                ("reset_mode", "hard"), ("leak_decay", decay), ("input_decay", currentDecay), ("bias", constant * scale[i]));
+        }
+        return (attributes, scale, gain);
+    }
+
+    static Column Add(Column? a, Column b)
+    {
+        if (a is null) return b;
+        var sum = new SortedDictionary<int, double>();
+        foreach (var c in new[] { a, b })
+            for (int e = 0; e < c.Rows.Length; e++) sum[c.Rows[e]] = sum.GetValueOrDefault(c.Rows[e]) + c.Weights[e];
+        return new Column(sum.Keys.ToArray(), sum.Values.ToArray());
+    }
+}
