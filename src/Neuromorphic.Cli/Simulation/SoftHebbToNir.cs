@@ -18,8 +18,10 @@ namespace Neuromorphic.Cli.Simulation;
 /// <item>time: NIR neurons are continuous (dv/dt = R·I). r = 1/dt on every IF and I node, so one step of dt under a
 /// held input adds the step's current once, as one step here does; dt is recorded (default 1 ms).</item>
 /// <item>reset: ours resets by subtraction, starts at Λ/2 and fires at v ≥ Λ; NIR's IF resets to v_reset, starts at
-/// 0 and fires at v &gt; v_threshold. Potentials are shifted by −Λ/2 (v_threshold = Λ/2, v_reset = −Λ/2): the start
-/// matches, but the overshoot past the threshold is lost at each spike.</item>
+/// 0 and fires at v &gt; v_threshold. Potentials are shifted by −Λ/2 (v_threshold = Λ/2, v_reset = −Λ/2), so the start
+/// matches, and a simulator that solves a step exactly under a held input, resetting at the crossing instant and
+/// integrating the rest of the step from v_reset, subtracts exactly Λ (while no neuron ends a step above threshold);
+/// one stepping by forward Euler loses the overshoot at each spike.</item>
 /// <item>padding: the presets pad by reflection; NIR's Conv2d pads with zeros, so neurons at the border get another
 /// current (the interior is exact).</item>
 /// <item>pooling: average pooling is AvgPool2d (the 1/k² share per spike); max pooling, which NIR lacks, is SumPool2d
@@ -136,7 +138,9 @@ public static class SoftHebbToNir
                         "x into an IF neuron with threshold 1, started at 1/2 and reset by subtraction, so it fires round(t·x) times in t steps.",
             ["reset"] = "The spiking layers fire at v >= Λ (lambda), reset by subtracting Λ, and start at Λ/2. NIR's IF fires at v > v_threshold, " +
                         "resets to v_reset and starts at 0, so potentials are shifted by -Λ/2: v_threshold = Λ/2, v_reset = -Λ/2. The start " +
-                        "matches; the overshoot past the threshold is kept by subtraction and lost by NIR's reset.",
+                        "matches. Solved exactly under an input held through the step, with the reset at the crossing instant and the rest " +
+                        "of the step integrated from v_reset, the reset subtracts exactly Λ (unless a neuron ends a step above threshold); " +
+                        "stepped by forward Euler, the overshoot past the threshold is lost at each spike.",
             ["padding"] = "The conv layers pad their input by reflection; NIR's Conv2d pads with zeros, so neurons within the padding of the " +
                           "border get another input current (and the bias, which folds the BatchNorm shift, is exact only in the interior).",
             ["pooling"] = "Average pooling is AvgPool2d (each spike adds 1/k² to its windows). Max pooling is SumPool2d then Threshold 0.5: " +
