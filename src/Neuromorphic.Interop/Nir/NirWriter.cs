@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using PureHDF;
 
 namespace Neuromorphic.Interop.Nir;
@@ -25,7 +26,15 @@ public static class NirWriter
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var file = new H5File { ["version"] = FormatVersion, ["node"] = Node(graph, "") };
-        WriteAtomically(path, stream => file.Write(stream));
+        string full = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(full) ?? ".";
+        // A mistyped output path is an error, not a new folder.
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{path}: the folder {folder} does not exist, so the NIR file cannot be written.");
+        if (Directory.Exists(full)) throw new IOException($"{path} is a folder; give the path of the NIR file to write.");
+        // PureHDF seeks back and reads what it wrote, which AtomicFile's write-only stream does not allow: it writes to memory first.
+        using var memory = new MemoryStream();
+        file.Write(memory);
+        AtomicFile.Write(full, stream => memory.WriteTo(stream));
     }
 
     static H5Group Node(NirNode node, string name)
@@ -156,34 +165,5 @@ public static class NirWriter
     {
         string where = node.Length == 0 ? "graph" : $"node '{node}'";
         return new ArgumentException($"NIR {where} field '{field}': expected {expected}.");
-    }
-
-    /// <summary>Writes to a fresh temporary file in the target's folder, flushes it to disk and renames it over the
-    /// target, so a reader never sees half a file and a failed write leaves the old one. (Interop does not reference
-    /// the engine's AtomicFile, which does the same.)</summary>
-    static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{path}: the folder {folder} does not exist, so the NIR file cannot be written.");
-        if (Directory.Exists(full)) throw new IOException($"{path} is a folder; give the path of the NIR file to write.");
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            // PureHDF seeks back to patch the file's header, so the stream is read-write.
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-            throw;
-        }
     }
 }
