@@ -3,6 +3,7 @@ using Neuromorphic.Cli.Simulation;
 using Neuromorphic.Interop.Nir;
 using Neuromorphic.Learning;
 using Neuromorphic.Spiking;
+using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Cli.Tests;
 
@@ -13,13 +14,16 @@ public sealed class SoftHebbToNirTests
 {
     static readonly float[] Scales = [0.75f, 1.25f];
 
-    static (SpikingSoftHebbNetwork Net, SoftHebbConv2d[] Convs, LinearReadout Readout) Network(bool fold = true)
+    /// <param name="pixels">When given, Λ is twice the largest activation on them instead of <see cref="Scales"/>: rates stay
+    /// below half a spike per step, so no step's input carries a membrane past its threshold and beyond.</param>
+    static (SpikingSoftHebbNetwork Net, SoftHebbConv2d[] Convs, LinearReadout Readout) Network(bool fold = true, int padding = 1, int side = 8,
+        string pool = "max_2_2_0", float[]? pixels = null)
     {
         var rng = new Random(7);
         SoftHebbConv2d[] convs =
         [
-            new(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "max_2_2_0"), rng),
-            new(new SoftHebbConv2dConfig(4, 6, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "avg_2_2_0"), rng),
+            new(new SoftHebbConv2dConfig(1, 4, 3, padding, 1f, 0.01f, 0.5f, 1f, Pool: pool), rng),
+            new(new SoftHebbConv2dConfig(4, 6, 3, padding, 1f, 0.01f, 0.5f, 1f, Pool: "avg_2_2_0"), rng),
         ];
         // BatchNorm statistics that are not the identity, so the fold shows in the weights and biases.
         foreach (var conv in convs)
@@ -28,9 +32,12 @@ public sealed class SoftHebbToNirTests
                 conv.Norm.RunningMean[c] = (float)(rng.NextDouble() - 0.5);
                 conv.Norm.RunningVar[c] = (float)(0.5 + rng.NextDouble());
             }
-        var readout = new LinearReadout(6 * 2 * 2, 3, 0f, rng);
-        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = fold, BatchSize = 1 };
-        return (SpikingSoftHebbNetwork.Build(convs, readout, 1, 8, 8, Scales, options), convs, readout);
+        int pooled = ((side + 2 * padding - 2) / 2 + 2 * padding - 2) / 2;
+        var readout = new LinearReadout(6 * pooled * pooled, 3, 0f, rng);
+        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = fold, BatchSize = 1, Percentile = 100 };
+        var scales = pixels is null ? Scales
+            : SpikingSoftHebbNetwork.Calibrate(convs, new Tensor(pixels.ToArray(), 1, 1, side, side), options).Select(l => 2 * l).ToArray();
+        return (SpikingSoftHebbNetwork.Build(convs, readout, 1, side, side, scales, options), convs, readout);
     }
 
     static NirGraph Export(double dt = SoftHebbToNir.DefaultDt)
@@ -129,6 +136,59 @@ public sealed class SoftHebbToNirTests
         var affine = Assert.IsType<NirAffine>(graph.Nodes["readout"]);
         Assert.Equal(readout.Weights[5] * Scales[1], affine.Weight.Data[5]);
         Assert.Equal(readout.Bias.Select(b => (double)b), affine.Bias.Data);
+    }
+
+    [Fact]
+    public async Task Solved_exactly_the_graph_spikes_as_the_software_network_does()
+    {
+        // No padding (NIR's zeros would differ from the reflection at the border), average pooling (no OR stand-in) and
+        // no neuron near one spike a step (where a membrane can end a step above threshold, and NIR's reset from there
+        // loses what subtraction keeps): what is left is the shifted reset, which an exact step that resets at the
+        // crossing instant makes a subtraction of Λ.
+        var rng = new Random(11);
+        var pixels = Enumerable.Range(0, 100).Select(_ => (float)rng.NextDouble()).ToArray();
+        var (net, convs, readout) = Network(padding: 0, side: 10, pool: "avg_2_2_0", pixels: pixels);
+        var graph = SoftHebbToNir.Convert(net, convs, readout);
+
+        const int steps = 40;
+        var membrane = Enumerable.Repeat(0.5f, pixels.Length).ToArray();
+        var stimulus = new List<float[]>();
+        net.Reset();
+        for (int t = 0; t < steps; t++)
+        {
+            var x = new float[pixels.Length];
+            SpikingInput.RegularStep(pixels, membrane, x);
+            stimulus.Add(x);
+            foreach (var layer in net.Layers)
+            {
+                var y = new float[layer.OutputLength];
+                layer.Step(x, 1, y);
+                x = y;
+            }
+            net.Readout.Step(x, 1);
+        }
+        var run = await NirRunner.RunAsync(NirPlan.Compile(graph, "softhebb"), new NirRunOptions(SoftHebbToNir.DefaultDt, steps), 1, stimulus);
+
+        for (int l = 0; l < net.Layers.Count; l++)
+        {
+            var layer = net.Layers[l];
+            var counts = new int[layer.Neurons];
+            foreach (var (_, neuron) in run.Raster[$"if{l + 1}"]) counts[neuron]++;
+            int exact = 0;
+            for (int i = 0; i < layer.Neurons; i++)
+            {
+                int k = i / (layer.ConvHeight * layer.ConvWidth), y = i / layer.ConvWidth % layer.ConvHeight, x = i % layer.ConvWidth;
+                int software = (int)layer.SpikeCount(0, k, y, x);
+                // Float (here) against double (there) can split a tie at the threshold: one spike apart at most.
+                Assert.True(Math.Abs(software - counts[i]) <= 1, $"layer {l + 1} neuron ({k}, {y}, {x}): {software} spikes here, {counts[i]} in NIR");
+                if (software == counts[i]) exact++;
+            }
+            Assert.True(exact >= layer.Neurons * 95 / 100, $"layer {l + 1}: {exact} of {layer.Neurons} neurons with the same count");
+        }
+        // The read-out's potentials: the same sums, in float here and double there.
+        var theirs = run.Outputs["output"][steps - 1];
+        for (int c = 0; c < readout.Classes; c++)
+            Assert.Equal(net.Readout.Potentials[c], theirs[c], 1e-3 * Math.Max(1, Math.Abs(theirs[c])));
     }
 
     [Fact]
