@@ -35,8 +35,11 @@ public static class RunDirectory
     [
         Neuromorphic.Learning.Pipeline.SoftHebbTrainer.PresetFile, RunInfoFile, MetricsFile, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.CheckpointFile,
         Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile, EvaluationFile, HardwareFile, RunPlots.SpikingFile, RunPlots.SpikingTracesFile,
-        RunReportWriter.ReportFile, "plots", ProvenanceFile,
+        RunReportWriter.ReportFile, "plots", ProvenanceFile, NirExportFile,
     ];
+
+    /// <summary>Where `nir export` writes a run's spiking network as a NIR graph unless told otherwise.</summary>
+    public const string NirExportFile = "model.nir";
 
     /// <summary>Refuses to start a run over another one unless resuming or overwriting, and a folder of other files
     /// in any case; --overwrite deletes the earlier run's files (with the temporary files of their atomic writes).</summary>

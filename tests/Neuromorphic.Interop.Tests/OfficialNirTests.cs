@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Neuromorphic.Interop.Nir;
 
@@ -33,21 +32,7 @@ public class OfficialNirTests
 
     static string Shared => Requires.SharedNir();
 
-    static string RunPython(string script, params string[] args)
-    {
-        string python = Requires.PythonNir();
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (string a in args) start.ArgumentList.Add(a);
-        start.Environment["PYTHONPATH"] = Path.Combine(Shared, "python");
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "python did not finish in 2 minutes");
-        Assert.True(process.ExitCode == 0, $"python failed: {stderr.Result}");
-        return stdout;
-    }
+    static string RunPython(string script, params string[] args) => OfficialNir.Run(script, args);
 
     // One node of every NIR type, a nested graph and a recurrent edge, written by the official package (gzip, as it does).
     const string EveryTypeScript = """

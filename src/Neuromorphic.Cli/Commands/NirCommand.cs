@@ -4,11 +4,11 @@ using Neuromorphic.Interop.Nir;
 
 namespace Neuromorphic.Cli.Commands;
 
-/// <summary>`nir show FILE` and `nir run FILE`: NIR graphs (the Neuromorphic Intermediate Representation, HDF5).</summary>
+/// <summary>`nir show FILE`, `nir run FILE` and `nir export`: NIR graphs (the Neuromorphic Intermediate Representation, HDF5).</summary>
 public sealed class NirCommand : ICliCommand
 {
     public string Name => "nir";
-    public string Summary => "show or run a NIR graph (Neuromorphic Intermediate Representation, .nir)";
+    public string Summary => "show, run or export NIR graphs (Neuromorphic Intermediate Representation, .nir)";
     public IReadOnlyList<CliVerb> Verbs { get; } =
     [
         new("nir show FILE",
@@ -28,22 +28,51 @@ public sealed class NirCommand : ICliCommand
             new CliOption("record", "NODE,...|all", "nodes whose membranes are recorded", DefaultNote: "populations of at most 256 neurons"),
             new CliOption("seed", "N", "seed of the Poisson input", Default: "1"),
             new CliOption("out", "DIR", "output folder", DefaultNote: "runs/nir-NAME")),
+        new("nir export",
+            "Writes a trained SoftHebb run in its spiking form as a NIR graph: per layer Conv2d (BatchNorm and the Triangle's\n" +
+            "inhibition folded in) and IF neurons, pooling (max as SumPool2d then Threshold 0.5, an OR of the window), the\n" +
+            "read-out as Affine into integrators. The graph's metadata says what NIR does not carry exactly (reflect padding,\n" +
+            "the input encoder); docs/nir.md has the details. Λ is calibrated on 100 training images of --data.",
+            CommonOptions.Run,
+            new CliOption("out", "FILE", "the .nir file to write", DefaultNote: "RUN_DIR/model.nir"),
+            new CliOption("dt", "SECONDS", "the time step the graph's neurons are written for (r = 1/dt)", Default: "0.001"),
+            CommonOptions.Data),
     ];
 
     public async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
         string verb = args.Positional.FirstOrDefault() ?? "";
+        if (verb == "export" && args.Positional.Count == 1) return Export(args);
         if (args.Positional.Count != 2 || verb is not ("show" or "run"))
-            throw new UserErrorException("usage: neuromorphic nir show FILE | nir run FILE --input ... --dt S (see 'neuromorphic nir --help').");
+            throw new UserErrorException("usage: neuromorphic nir show FILE | nir run FILE --input ... --dt S | nir export --run RUN_DIR (see 'neuromorphic nir --help').");
         string path = args.Positional[1];
         if (verb == "show")
         {
             args.ThrowOnUnknown(Name + " show");
+            var graph = NirReader.Read(path);
             Console.WriteLine(path);
-            Console.WriteLine(NirSummary.Format(NirReader.Read(path)));
+            Console.WriteLine(NirSummary.Format(graph));
             return 0;
         }
         return await RunGraphAsync(args, path, cancellationToken);
+    }
+
+    static int Export(CommandArguments args)
+    {
+        string run = args.String("run") ?? throw new UserErrorException("nir export needs --run RUN_DIR.");
+        string output = args.String("out") ?? Path.Combine(run, RunDirectory.NirExportFile);
+        double dt = Number(args, "dt", double.Epsilon, 1e6)!.Value;
+        string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
+        args.ThrowOnUnknown("nir export");
+        using var runLock = RunLock.Acquire(run, create: false);
+        var exported = SoftHebbToNir.FromRun(run, data, dt);
+        // The model's checksum travels with the graph, so a file found later can be traced to the model it came from.
+        var metadata = new Dictionary<string, string>(exported.Metadata) { ["model_sha256"] = RunDirectory.ModelChecksum(run) };
+        var graph = exported with { Metadata = metadata };
+        NirWriter.Write(graph, output);
+        Console.WriteLine(NirSummary.Format(graph));
+        Console.WriteLine($"wrote {Path.GetFullPath(output)}");
+        return 0;
     }
 
     static async Task<int> RunGraphAsync(CommandArguments args, string path, CancellationToken ct)
