@@ -1,5 +1,7 @@
 using System.Globalization;
 using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Datasets;
+using Neuromorphic.Spiking;
 using Neuromorphic.Interop.Nir;
 
 namespace Neuromorphic.Cli.Commands;
@@ -20,7 +22,11 @@ public sealed class NirCommand : ICliCommand
             "Runs a NIR graph on the engine, one actor per node, for --steps steps of --dt seconds (NIR neurons are\n" +
             "continuous-time; the step is chosen here). Recurrent edges carry the previous step. Writes spikes.csv,\n" +
             "membranes.csv and outputs.csv (sample 0), summary.txt, a raster per spiking node and membrane figures.",
-            new CliOption("input", "FILE|poisson:P", "a CSV with one row per step (the Input node's values), or Poisson spikes with probability P per step", DefaultNote: "required"),
+            new CliOption("input", "FILE|poisson:P", "a CSV with one row per step (the Input node's values), or Poisson spikes with probability P per step", DefaultNote: "required unless --images"),
+            new CliOption("images", "N", "instead of --input: the first N test images of --data, encoded as spikes; prints the accuracy the graph's Output gives (its largest value at the last step)",
+                DefaultNote: "none"),
+            CommonOptions.Data,
+            new CliOption("encoder", "regular|poisson", "with --images: pixel x as an integrate-and-fire input (rate x, deterministic) or Poisson spikes of probability x per step", Default: "regular"),
             new CliOption("input-columns", "C1,C2,...", "the CSV columns (0-based) that hold the input", DefaultNote: "every column"),
             new CliOption("dt", "SECONDS", "the time step", DefaultNote: "required"),
             new CliOption("steps", "N", "time steps to run", DefaultNote: "the input file's rows"),
@@ -78,14 +84,36 @@ public sealed class NirCommand : ICliCommand
     static async Task<int> RunGraphAsync(CommandArguments args, string path, CancellationToken ct)
     {
         var plan = NirPlan.Compile(NirReader.Read(path), path);
-        string input = args.String("input") ?? throw new UserErrorException("nir run needs --input FILE or --input poisson:P.");
+        int? images = args.Int("images", min: 1);
+        string? input = args.String("input");
+        if ((input is null) == (images is null)) throw new UserErrorException("nir run needs one input: --input FILE, --input poisson:P or --images N.");
         double dt = Number(args, "dt", double.Epsilon, 1e6) ?? throw new UserErrorException("nir run needs --dt SECONDS (NIR neurons are continuous-time).");
         int? steps = args.Int("steps", min: 1);
         var integration = Integration(args);
         long seed = args.Int("seed", min: 0)!.Value;
         string out_ = args.String("out") ?? Path.Combine("runs", "nir-" + Path.GetFileNameWithoutExtension(path));
         var record = Record(args.String("record"), plan);
-        var stimulus = Stimulus(plan, input, args.String("input-columns"), steps, seed);
+        string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
+        var encoding = args.String("encoder") switch
+        {
+            "regular" => SpikeInputEncoding.Regular,
+            "poisson" => SpikeInputEncoding.Poisson,
+            var other => throw new UserErrorException($"--encoder takes regular or poisson, not '{other}'."),
+        };
+        if (images is not null)
+        {
+            args.ThrowOnUnknown("nir run");
+            if (steps is null) throw new UserErrorException("--images needs --steps N (the steps each image is presented for).");
+            DatasetsCommand.RequireFolder(data);
+            var test = DatasetDirectory.Open(data, DatasetSplit.Test, images);
+            var options_ = new NirRunOptions(dt, steps.Value) { Integration = integration, RecordMembranes = record, Seed = seed };
+            var (first, correct) = await NirImages.ClassifyAsync(plan, options_, test, encoding, seed, ct);
+            Console.Write(NirRunFiles.Write(first, out_));
+            Console.WriteLine($"accuracy {100.0 * correct / test.Count:F2} % ({correct}/{test.Count} test images of {data}, {steps} steps, {args.String("encoder")} encoder)");
+            Console.WriteLine($"wrote {Path.GetFullPath(out_)} (sample 0 of the first batch)");
+            return 0;
+        }
+        var stimulus = Stimulus(plan, input!, args.String("input-columns"), steps, seed);
         args.ThrowOnUnknown("nir run");
         int length = steps ?? stimulus.Count;
         if (length > stimulus.Count) throw new UserErrorException($"--steps {length}: the input has {stimulus.Count} rows.");
