@@ -49,6 +49,11 @@ public sealed class NirOnCoresRun
     {
         long steps = Graph.Options.Steps;
         var text = new StringBuilder();
+        var sum = chip.Summary;
+        // The run is one presentation of the input: one inference, for the energy and latency a user compares.
+        text.AppendLine(CultureInfo.InvariantCulture, $"  one inference (the whole input, {steps} steps): energy {(sum.TotalEnergy + sum.StaticEnergy) * 1e6:F3} µJ " +
+            $"({sum.TotalEnergy * 1e6:F3} dynamic + {sum.StaticEnergy * 1e6:F3} static), latency {sum.SimulatedTime * 1e3:F4} ms, " +
+            $"{sum.SynapticEvents:N0} synaptic events, {sum.NeuronsFired:N0} spikes");
         text.AppendLine(CultureInfo.InvariantCulture, $"  spiking activity, graph run ({Graph.Options.Integration.ToString().ToLowerInvariant()}, dt {Graph.Options.Dt:G4} s) against the chip:");
         text.AppendLine("    node                 neurons   graph spikes   chip spikes   delay   same neuron and step");
         var byNeuron = chip.Spikes.ToLookup(s => s.Neuron, s => s.Step);
