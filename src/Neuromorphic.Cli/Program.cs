@@ -23,6 +23,7 @@ builder.Services.AddSingleton<ICliCommand, ReportCommand>();
 builder.Services.AddSingleton<ICliCommand, DemoCommand>();
 builder.Services.AddSingleton<ICliCommand, SpikingCommand>();
 builder.Services.AddSingleton<ICliCommand, NirCommand>();
+builder.Services.AddSingleton<ICliCommand, TuneCommand>();
 using var host = builder.Build();
 var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
 
