@@ -24,6 +24,7 @@ builder.Services.AddSingleton<ICliCommand, DemoCommand>();
 builder.Services.AddSingleton<ICliCommand, SpikingCommand>();
 builder.Services.AddSingleton<ICliCommand, NirCommand>();
 builder.Services.AddSingleton<ICliCommand, TuneCommand>();
+builder.Services.AddSingleton<ICliCommand, ClusterCommand>();
 using var host = builder.Build();
 var commands = host.Services.GetServices<ICliCommand>().OrderBy(c => c.Name).ToList();
 

@@ -20,7 +20,8 @@ public sealed class TuneCommand : ICliCommand
             new CliOption("space", "NAME|FILE", $"a built-in search space ({string.Join(", ", SearchSpace.BuiltIn)}) or a search space file (JSON)", DefaultNote: "required"),
             CommonOptions.Data,
             new CliOption("out", "DIR", "folder of the search", DefaultNote: "runs/tune-SPACE"),
-            new CliOption("parallel", "N", "trial runs trained at once", Default: "1"),
+            new CliOption("parallel", "N", "trial runs trained at once (with --cluster: handed to the cluster at once)", Default: "1"),
+            new CliOption("cluster", "HOST:PORT,...", "run the trials on an Orleans cluster through these gateways (see 'cluster silo')", DefaultNote: "none: in this process"),
             new CliOption("time-limit", "MINUTES", "start no trial run after this much time (running ones finish)", DefaultNote: "none"),
             new CliOption("final-seeds", "N", "seeds of the best configuration's final runs on the test set (0: none)", Default: "4"),
             new CliOption("final-limit-train", "N", "training images of the final runs", DefaultNote: "all"),
@@ -46,10 +47,23 @@ public sealed class TuneCommand : ICliCommand
             LimitTest = args.Int("limit-test", min: 1),
             ClassifierEpochs = args.Int("classifier-epochs", min: 1),
         };
+        string? cluster = args.String("cluster");
         args.ThrowOnUnknown(Name);
 
         string presetJson = PresetText(space);
-        var tuner = new Tuner(space, presetJson, options, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));
+        void Log(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+        using var client = cluster is null ? null : ClusterHosting.Client(cluster);
+        if (client is not null)
+        {
+            try { await client.StartAsync(cancellationToken); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new UserErrorException($"--cluster {cluster}: no silo answered ({e.Message.Split('\n')[0]}); start one with 'neuromorphic cluster silo'.", e);
+            }
+            Log($"connected to the cluster at {cluster}");
+        }
+        var runner = client is null ? null : new ClusterTrialRunner(ClusterHosting.Grains(client), Log);
+        var tuner = new Tuner(space, presetJson, options, Log, runner is null ? null : runner.RunAsync);
         var results = await tuner.SearchAsync(cancellationToken);
         var ranked = Tuner.Ranked(results).Where(r => r.Seeds.Count > 0).ToList();
         Console.WriteLine($"{results.Count} configurations; best first (validation accuracy, mean ± std over seeds):");

@@ -40,8 +40,10 @@ public sealed record TrialResult(TrialSpec Trial, IReadOnlyList<(int Seed, doubl
 /// there) is read, not trained again, and one that was interrupted resumes from its checkpoint, so a killed search
 /// continues where it stopped.
 /// </summary>
-public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions options, Action<string> log)
+public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions options, Action<string> log,
+    Func<TrialRequest, CancellationToken, Task<TrialOutcome>>? runTrial = null)
 {
+    private readonly Func<TrialRequest, CancellationToken, Task<TrialOutcome>> runTrial = runTrial ?? TrialExecution.RunAsync;
     public const string ResultsCsv = "results.csv";
     public const string BestPreset = "best-preset.json";
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -49,23 +51,12 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
     public async Task<IReadOnlyList<TrialResult>> SearchAsync(CancellationToken ct)
     {
         var basePreset = PresetPatch.Read(presetJson, $"{space.Source}: preset '{space.Preset}'");
-        var whole = DatasetDirectory.Open(options.Data, DatasetSplit.Train, null, basePreset.InputShape);
-        try
-        {
-            return await SearchAsync(whole, ct);
-        }
-        finally
-        {
-            (whole as IDisposable)?.Dispose();
-        }
-    }
-
-    async Task<IReadOnlyList<TrialResult>> SearchAsync(IImageSource whole, CancellationToken ct)
-    {
-        var (train, validation) = Split(whole);
-        int budget = Math.Min(space.LimitTrain ?? train.Count, train.Count);
+        // Only the split's size is needed here; the runs open the data themselves (in this process or on a silo).
+        int total = CountTraining(basePreset);
+        int held = (int)Math.Ceiling(space.Validation * total);
+        int budget = Math.Min(space.LimitTrain ?? total - held, total - held);
         log($"search: {space.Strategy.ToString().ToLowerInvariant()} over {string.Join(", ", space.Parameters.Select(p => p.Path))}; " +
-            $"{space.Seeds} seed(s) each; {train.Count:N0} training and {validation.Count:N0} validation images (seed {space.Seed}), up to {budget:N0} per run");
+            $"{space.Seeds} seed(s) each; {total - held:N0} training and {held:N0} validation images (seed {space.Seed}), up to {budget:N0} per run");
 
         var configs = SearchPlan.Configurations(space);
         var results = new List<TrialResult>();
@@ -73,7 +64,7 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
         int rungs = space.Strategy == SearchStrategy.Halving ? space.Rungs : 1;
         for (int rung = 0; rung < rungs && current.Count > 0; rung++)
         {
-            var rungResults = await RunRungAsync(current, train, validation, ct);
+            var rungResults = await RunRungAsync(current, ct);
             results.AddRange(rungResults);
             if (rung + 1 == rungs) break;
             var best = rungResults.Where(r => r.Seeds.Count > 0).OrderByDescending(r => r.Mean).Take(SearchPlan.Survivors(space, current.Count));
@@ -88,18 +79,14 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
         return results;
     }
 
-    (IImageSource Train, IImageSource Validation) Split(IImageSource whole)
+    int CountTraining(NetworkPreset preset)
     {
-        var order = Enumerable.Range(0, whole.Count).ToArray();
-        new Random(space.Seed).Shuffle(order);
-        int held = (int)Math.Ceiling(space.Validation * whole.Count);
-        if (held < 1 || held >= whole.Count)
-            throw new UserErrorException($"{space.Source}: $.validation: {space.Validation} of {whole.Count} training images leaves no validation or no training images.");
-        return (new SubsetImageSource(whole, order[held..], $"{whole.Name}, training part"),
-                new SubsetImageSource(whole, order[..held], $"{whole.Name}, validation part"));
+        var whole = DatasetDirectory.Open(options.Data, DatasetSplit.Train, null, preset.InputShape);
+        try { return whole.Count; }
+        finally { (whole as IDisposable)?.Dispose(); }
     }
 
-    async Task<List<TrialResult>> RunRungAsync(IReadOnlyList<TrialSpec> trials, IImageSource train, IImageSource validation, CancellationToken ct)
+    async Task<List<TrialResult>> RunRungAsync(IReadOnlyList<TrialSpec> trials, CancellationToken ct)
     {
         var accuracies = trials.ToDictionary(t => t.Id, _ => new List<(int, double)>());
         using var slots = new SemaphoreSlim(options.Parallel);
@@ -120,7 +107,7 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
                 {
                     try
                     {
-                        double accuracy = await RunTrialAsync(trialSeed, s, train, validation, ct);
+                        double accuracy = await RunTrialAsync(trialSeed, s, ct);
                         lock (accuracies) accuracies[trialSeed.Id].Add((s, accuracy));
                     }
                     finally { slots.Release(); }
@@ -131,33 +118,14 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
         return trials.Select(t => new TrialResult(t, accuracies[t.Id].OrderBy(a => a.Item1).ToList())).ToList();
     }
 
-    async Task<double> RunTrialAsync(TrialSpec trial, int seed, IImageSource train, IImageSource validation, CancellationToken ct)
+    async Task<double> RunTrialAsync(TrialSpec trial, int seed, CancellationToken ct)
     {
-        string dir = Path.Combine(options.Out, "trials", trial.Id, $"seed-{seed}");
-        if (RunDirectory.Read<TrainingResult>(dir, RunDirectory.MetricsFile) is { } done)
-        {
-            log($"{trial.Id} seed {seed}: validation {100 * done.TestAccuracy:F2} % (finished earlier)");
-            return done.TestAccuracy;
-        }
-        string json = PresetPatch.Apply(presetJson, trial.Values, $"{space.Source}: trial {trial.Id}");
-        var preset = PresetPatch.Read(json, $"{space.Source}: trial {trial.Id} ({trial.Describe()})");
-        Directory.CreateDirectory(dir);
-        using var runLock = RunLock.Acquire(dir);
-        bool resume = File.Exists(Path.Combine(dir, SoftHebbTrainer.CheckpointFile));
-        if (!resume) RunDirectory.Prepare(dir, resume: false, overwrite: true);
-        RunDirectory.WriteAtomically(Path.Combine(dir, SoftHebbTrainer.PresetFile), json);
-        RunDirectory.WriteJson(dir, RunDirectory.RunInfoFile, RunDirectory.Describe("tune", [space.Source, trial.Id, trial.Describe()], seed));
-        var part = trial.TrainImages < train.Count ? new SubsetImageSource(train, Enumerable.Range(0, trial.TrainImages).ToArray()) : train;
-        var o = new TrainingOptions
-        {
-            Preset = preset, DataDirectory = options.Data, RunDirectory = dir, Seed = seed, Resume = resume,
-            ClassifierEpochs = options.ClassifierEpochs,
-        };
-        var result = await new SoftHebbTrainer().RunAsync(o, new TrainingData(part, part, validation), ct);
-        RunDirectory.WriteDerived(dir, RunDirectory.MetricsFile, result);
-        log($"{trial.Id} seed {seed}: validation {100 * result.TestAccuracy:F2} % on {trial.TrainImages:N0} images ({trial.Describe()}) " +
-            $"[{result.WallSeconds:F0} s; {clock.Elapsed:hh\\:mm\\:ss} in all]");
-        return result.TestAccuracy;
+        var outcome = await runTrial(TrialRequest.For(space, presetJson, options, trial, seed), ct);
+        log(outcome.FinishedEarlier
+            ? $"{trial.Id} seed {seed}: validation {100 * outcome.Accuracy:F2} % (finished earlier)"
+            : $"{trial.Id} seed {seed}: validation {100 * outcome.Accuracy:F2} % on {trial.TrainImages:N0} images ({trial.Describe()}) " +
+              $"[{outcome.Seconds:F0} s on {outcome.RanOn}; {clock.Elapsed:hh\\:mm\\:ss} in all]");
+        return outcome.Accuracy;
     }
 
     /// <summary>results.csv (ranked by rung, then mean validation accuracy), the figure, and the best configuration as a preset.</summary>
