@@ -13,7 +13,8 @@ public sealed record TrialStatus([property: Id(0)] bool Started, [property: Id(1
 /// resumes from its last checkpoint.</summary>
 public interface ITrialGrain : IGrainWithStringKey
 {
-    Task StartAsync(TrialRequest request);
+    /// <summary>Starts the run here unless it is already running; returns the silo it runs on.</summary>
+    Task<string> StartAsync(TrialRequest request);
     /// <summary>The run's status; throws the run's error if it failed.</summary>
     Task<TrialStatus> PollAsync();
 }
@@ -23,10 +24,10 @@ public sealed class TrialGrain(IHostApplicationLifetime lifetime) : Grain, ITria
 {
     private Task<TrialOutcome>? run;
 
-    public Task StartAsync(TrialRequest request)
+    public Task<string> StartAsync(TrialRequest request)
     {
         run ??= Task.Run(() => TrialExecution.RunAsync(request, lifetime.ApplicationStopping));
-        return Task.CompletedTask;
+        return Task.FromResult(RuntimeIdentity);
     }
 
     public async Task<TrialStatus> PollAsync()
@@ -35,7 +36,8 @@ public sealed class TrialGrain(IHostApplicationLifetime lifetime) : Grain, ITria
         if (!run.IsCompleted) return new TrialStatus(true, null);
         try
         {
-            return new TrialStatus(true, await run);
+            // Name the silo, not the process: silos of a test cluster share one process.
+            return new TrialStatus(true, await run with { RanOn = RuntimeIdentity });
         }
         catch
         {
@@ -53,6 +55,9 @@ public sealed class TrialGrain(IHostApplicationLifetime lifetime) : Grain, ITria
 /// </summary>
 public sealed class ClusterTrialRunner(IGrainFactory grains, Action<string> log, int attempts = 20, TimeSpan? poll = null)
 {
+    /// <summary>Called with (run directory, silo) each time a run starts on a silo.</summary>
+    public Action<string, string>? Started { get; init; }
+
     private readonly TimeSpan poll = poll ?? TimeSpan.FromSeconds(1);
 
     public async Task<TrialOutcome> RunAsync(TrialRequest request, CancellationToken ct)
@@ -62,7 +67,8 @@ public sealed class ClusterTrialRunner(IGrainFactory grains, Action<string> log,
         {
             try
             {
-                await grain.StartAsync(request).WaitAsync(ct);
+                string silo = await grain.StartAsync(request).WaitAsync(ct);
+                Started?.Invoke(request.Directory, silo);
                 while (true)
                 {
                     await Task.Delay(poll, ct);
