@@ -59,22 +59,30 @@ public static class TrialExecution
         var preset = PresetPatch.Read(json, $"{r.SpaceSource}: trial {r.TrialId} ({string.Join(", ", values.Select(v => $"{v.Key}={v.Value.ToJsonString()}"))})");
         var (train, validation) = Splits.GetOrAdd((r.Data, r.Validation, r.SplitSeed, preset.Channels * 1_000_000 + preset.Height * 1000 + preset.Width),
             _ => new Lazy<(IImageSource, IImageSource)>(() => Split(r, preset))).Value;
-        System.IO.Directory.CreateDirectory(r.Directory);
-        using var runLock = RunLock.Acquire(r.Directory);
-        bool resume = File.Exists(Path.Combine(r.Directory, SoftHebbTrainer.CheckpointFile));
-        if (!resume) RunDirectory.Prepare(r.Directory, resume: false, overwrite: true);
-        RunDirectory.WriteAtomically(Path.Combine(r.Directory, SoftHebbTrainer.PresetFile), json);
-        RunDirectory.WriteJson(r.Directory, RunDirectory.RunInfoFile, RunDirectory.Describe("tune", [r.SpaceSource, r.TrialId], r.Seed));
         var part = r.TrainImages < train.Count ? new SubsetImageSource(train, Enumerable.Range(0, r.TrainImages).ToArray()) : train;
-        var options = new TrainingOptions
-        {
-            Preset = preset, DataDirectory = r.Data, RunDirectory = r.Directory, Seed = r.Seed, Resume = resume,
-            ClassifierEpochs = r.ClassifierEpochs,
-        };
+        var options = new TrainingOptions { Preset = preset, DataDirectory = r.Data, RunDirectory = r.Directory, Seed = r.Seed, ClassifierEpochs = r.ClassifierEpochs };
         var clock = Stopwatch.StartNew();
-        var result = await new SoftHebbTrainer().RunAsync(options, new TrainingData(part, part, validation), ct);
-        RunDirectory.WriteDerived(r.Directory, RunDirectory.MetricsFile, result);
+        var result = await TrainAsync(options, json, new TrainingData(part, part, validation), [r.SpaceSource, r.TrialId], ct);
         return new TrialOutcome(result.TestAccuracy, false, clock.Elapsed.TotalSeconds, ranOn);
+    }
+
+    /// <summary>A run of a search into its run directory: resumed from its checkpoint if it has one, otherwise started
+    /// afresh over whatever an earlier attempt left; the preset, run.json and at the end metrics.json written as `train`
+    /// writes them. <paramref name="data"/> null: the data directory's own splits.</summary>
+    public static async Task<TrainingResult> TrainAsync(TrainingOptions options, string presetJson, TrainingData? data, string[] describe, CancellationToken ct)
+    {
+        string dir = options.RunDirectory;
+        System.IO.Directory.CreateDirectory(dir);
+        using var runLock = RunLock.Acquire(dir);
+        bool resume = File.Exists(Path.Combine(dir, SoftHebbTrainer.CheckpointFile));
+        if (!resume) RunDirectory.Prepare(dir, resume: false, overwrite: true);
+        RunDirectory.WriteAtomically(Path.Combine(dir, SoftHebbTrainer.PresetFile), presetJson);
+        RunDirectory.WriteJson(dir, RunDirectory.RunInfoFile, RunDirectory.Describe("tune", describe, options.Seed));
+        var trainer = new SoftHebbTrainer();
+        var o = options with { Resume = resume };
+        var result = data is null ? await trainer.RunAsync(o, ct) : await trainer.RunAsync(o, data, ct);
+        RunDirectory.WriteDerived(dir, RunDirectory.MetricsFile, result);
+        return result;
     }
 
     /// <summary>The training set cut in two by one shuffle from the split seed: the validation part first, the rest for training.</summary>

@@ -165,21 +165,11 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
         for (int seed = 1; seed <= options.FinalSeeds; seed++)
         {
             string dir = Path.Combine(options.Out, "final", $"seed-{seed}");
-            if (RunDirectory.Read<TrainingResult>(dir, RunDirectory.MetricsFile) is not { } result)
+            var result = RunDirectory.Read<TrainingResult>(dir, RunDirectory.MetricsFile) ?? await TrialExecution.TrainAsync(new TrainingOptions
             {
-                Directory.CreateDirectory(dir);
-                using var runLock = RunLock.Acquire(dir);
-                bool resume = File.Exists(Path.Combine(dir, SoftHebbTrainer.CheckpointFile));
-                if (!resume) RunDirectory.Prepare(dir, resume: false, overwrite: true);
-                RunDirectory.WriteAtomically(Path.Combine(dir, SoftHebbTrainer.PresetFile), json);
-                RunDirectory.WriteJson(dir, RunDirectory.RunInfoFile, RunDirectory.Describe("tune", [space.Source, "final"], seed));
-                result = await new SoftHebbTrainer().RunAsync(new TrainingOptions
-                {
-                    Preset = preset, DataDirectory = options.Data, RunDirectory = dir, Seed = seed, Resume = resume,
-                    LimitTrain = options.FinalLimitTrain, LimitTest = options.LimitTest, ClassifierEpochs = options.ClassifierEpochs,
-                }, ct);
-                RunDirectory.WriteDerived(dir, RunDirectory.MetricsFile, result);
-            }
+                Preset = preset, DataDirectory = options.Data, RunDirectory = dir, Seed = seed,
+                LimitTrain = options.FinalLimitTrain, LimitTest = options.LimitTest, ClassifierEpochs = options.ClassifierEpochs,
+            }, json, null, [space.Source, "final"], ct);
             accuracies.Add(result.TestAccuracy);
             log($"final seed {seed}: test {100 * result.TestAccuracy:F2} % on {result.TestImages:N0} images");
         }
