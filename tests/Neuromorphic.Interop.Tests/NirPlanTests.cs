@@ -85,4 +85,31 @@ public class NirPlanTests
         Assert.Equal([0.5f + 4, 0.5f, 0.5f, 0.5f + 10 * 1], y);
         Assert.Equal(2, events);
     }
+
+    [Fact]
+    public async Task A_delay_line_too_long_to_hold_is_refused_before_it_is_allocated()
+    {
+        var graph = Graph([("in", new NirInput([1000])), ("d", new NirDelay(T([1000], 1000.0))), ("out", new NirOutput([1000]))],
+            ("in", "d"), ("d", "out"));
+        var plan = NirPlan.Compile(graph, "g.nir");
+
+        var e = await Assert.ThrowsAsync<NirFormatException>(() => NirRunner.RunAsync(plan, new NirRunOptions(1e-3, 1), 1, [new float[1000]]));
+
+        Assert.Contains("node 'd' (Delay)", e.Message);
+        Assert.Contains("more than the cap", e.Message);
+    }
+
+    [Fact]
+    public async Task A_delay_holds_each_input_for_its_own_number_of_steps()
+    {
+        var graph = Graph([("in", new NirInput([2])), ("d", new NirDelay(new NirTensor([0.0, 0.002], [2]))), ("out", new NirOutput([2]))],
+            ("in", "d"), ("d", "out"));
+        var input = Enumerable.Range(0, 5).Select(t => new float[] { t + 1, 10 * (t + 1) }).ToList();
+
+        var run = await NirRunner.RunAsync(NirPlan.Compile(graph, "g.nir"), new NirRunOptions(1e-3, 5), 1, input);
+
+        var outputs = run.Outputs["out"];
+        Assert.Equal([1f, 2, 3, 4, 5], outputs.Select(o => o[0]));          // no delay
+        Assert.Equal([0f, 0, 10, 20, 30], outputs.Select(o => o[1]));       // 2 ms = 2 steps of 1 ms
+    }
 }

@@ -194,6 +194,8 @@ public abstract class NirDynamics
     /// <summary>Delay: each input element comes out round(delay/dt) steps later (zeros before that).</summary>
     sealed class DelayLine : NirDynamics
     {
+        private const long MaxDelayValues = 64L << 20; // 256 MiB of float32
+
         private readonly int[] steps;
         private readonly float[] ring; // per sample and element, the last (max delay + 1) inputs
         private readonly int depth;
@@ -210,7 +212,11 @@ public abstract class NirDynamics
                 steps[i] = (int)Math.Round(ratio);
             }
             depth = (length == 0 ? 0 : steps.Max()) + 1;
-            ring = new float[checked(maxBatch * length * depth)];
+            long values = (long)maxBatch * length * depth;
+            if (values > MaxDelayValues)
+                throw new ArgumentException($"delays of up to {depth - 1:N0} steps over {length:N0} elements and {maxBatch} samples would hold " +
+                    $"{values:N0} values, more than the cap of {MaxDelayValues:N0}; use a larger dt or shorter delays.");
+            ring = new float[values];
         }
 
         public override bool Spiking => false;
