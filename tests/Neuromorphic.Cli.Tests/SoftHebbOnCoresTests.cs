@@ -12,6 +12,35 @@ namespace Neuromorphic.Cli.Tests;
 public sealed class SoftHebbOnCoresTests
 {
     [Fact]
+    public async Task A_chip_compiled_once_runs_a_second_image_exactly_as_a_chip_built_for_it()
+    {
+        var rng = new Random(5);
+        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng);
+        var readout = new LinearReadout(4 * 6 * 6, 3, 0f, rng);
+        var first = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var second = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(first.ToArray(), 1, 1, 6, 6), options), options);
+        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+        var chip = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true);
+        var run = new CoreSimulationOptions(16);
+
+        var compiled = CompiledChip.Build(arch, chip.ForImage(first));
+        var one = await compiled.RunAsync(chip.ForImage(first), run);
+        var reused = await compiled.RunAsync(chip.ForImage(second), run);
+        var fresh = await CoreSimulation.RunAsync(arch, chip.ForImage(second), run);
+
+        Assert.Equal(fresh.Summary, reused.Summary);
+        Assert.Equal(fresh.Steps, reused.Steps);
+        Assert.Equal(fresh.Spikes, reused.Spikes);
+        Assert.Equal(fresh.Potentials.Select(p => string.Join(',', p)), reused.Potentials.Select(p => string.Join(',', p)));
+        Assert.NotEqual(one.Spikes, reused.Spikes); // the second image is another input, not a replay of the first
+        var other = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true);
+        Assert.Throws<ArgumentException>(() => compiled.RunAsync(other.ForImage(second), run).GetAwaiter().GetResult());
+    }
+
+    [Fact]
     public async Task A_conv_layer_on_chip_cores_spikes_as_the_software_spiking_layer_does()
     {
         var rng = new Random(3);

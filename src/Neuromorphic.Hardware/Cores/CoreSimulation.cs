@@ -3,6 +3,29 @@ using Neuromorphic.Engine;
 
 namespace Neuromorphic.Hardware.Cores;
 
+/// <summary>A network compiled onto a chip once and run many times with other soma attributes (one test image after
+/// another, each from rest): compiling the synapse tables is most of a short run's time.</summary>
+public sealed class CompiledChip
+{
+    private readonly MappedChip chip;
+
+    private CompiledChip(MappedChip chip) => this.chip = chip;
+
+    public static CompiledChip Build(ChipArchitecture architecture, SpikingNetworkSpec network, int seed = 1) =>
+        new(MappedChip.Build(architecture, network, seed));
+
+    /// <summary>Runs <paramref name="network"/>: the network built, with other soma attributes, from its initial state.</summary>
+    public Task<CoreRunResult> RunAsync(SpikingNetworkSpec network, CoreSimulationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Steps < 1 || options.Steps > CoreSimulation.MaxSteps)
+            throw new ArgumentOutOfRangeException(nameof(options), $"steps must be 1 to {CoreSimulation.MaxSteps}; {options.Steps} was given");
+        long started = Stopwatch.GetTimestamp();
+        chip.Load(network, options.Seed);
+        return CoreSimulation.RunAsync(chip, options, started, cancellationToken);
+    }
+}
+
 /// <summary>How a core-by-core run goes: steps to simulate, the timing model, the seed of stochastic inputs, and
 /// optionally a writer for one line per message (messages.csv; large) and a progress callback (steps done).</summary>
 public sealed record CoreSimulationOptions(
@@ -32,6 +55,12 @@ public static class CoreSimulation
             throw new ArgumentOutOfRangeException(nameof(options), $"steps must be 1 to {MaxSteps}; {options.Steps} was given");
         long started = Stopwatch.GetTimestamp();
         var chip = MappedChip.Build(architecture, network, options.Seed);
+        return await RunAsync(chip, options, started, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task<CoreRunResult> RunAsync(MappedChip chip, CoreSimulationOptions options, long started, CancellationToken cancellationToken)
+    {
+        var architecture = chip.Architecture;
         long steps = options.Steps;
 
         var graph = new Network(new NoModeledLatency());

@@ -6,10 +6,27 @@ namespace Neuromorphic.Hardware.Cores;
 internal sealed class MappedChip
 {
     public required ChipArchitecture Architecture { get; init; }
-    public required SpikingNetworkSpec Network { get; init; }
+    public required SpikingNetworkSpec Network { get; set; }
     /// <summary>Cores that hold at least one neuron, in global core order.</summary>
     public required MappedCore[] Cores { get; init; }
     public required int TilesInUse { get; init; }
+
+    /// <summary>Puts <paramref name="net"/>'s neurons in their initial state: the same network as the one built (the same
+    /// connections, placement and units), with other soma attributes, such as one test image's input biases. The
+    /// tables are kept, so a run per image does not compile the network again.</summary>
+    public void Load(SpikingNetworkSpec net, int seed)
+    {
+        if (!ReferenceEquals(net.Connections, Network.Connections) || net.NeuronCount != Network.NeuronCount || !net.MappingOrder.SequenceEqual(Network.MappingOrder))
+            throw new ArgumentException("Only the network the chip was built for, with other soma attributes, can be loaded; build the chip again for another network.", nameof(net));
+        for (int n = 0; n < net.NeuronCount; n++)
+        {
+            NeuronSpec was = Network.Neuron(n), now = net.Neuron(n);
+            if (now.Placement != was.Placement || now.SomaUnit != was.SomaUnit || now.DendriteUnit != was.DendriteUnit || now.SynapseUnit != was.SynapseUnit)
+                throw new ArgumentException($"{net.NeuronName(n)} is placed or served differently from the chip as built; build the chip again.", nameof(net));
+        }
+        foreach (var core in Cores) core.LoadSomas(Architecture, net, seed);
+        Network = net;
+    }
 
     public static MappedChip Build(ChipArchitecture arch, SpikingNetworkSpec net, int seed)
     {
@@ -126,13 +143,22 @@ internal sealed class MappedCore
         Spec = spec;
         Tile = arch.Tiles[spec.TileId];
         Neurons = neurons;
-        string file = net.SourceFile;
         if (spec.Buffer != BufferPosition.BeforeSoma)
             throw new HardwareModelException(arch.SourceFile, spec.Line, "buffer_position",
                 $"core '{spec.Name}' puts its time-step buffer {spec.Buffer}; only 'soma' (outside the unit) is simulated yet, as Loihi and TrueNorth use");
         AxonIn = spec.AxonIn.Count > 0 ? spec.AxonIn[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
         AxonOut = spec.AxonOut.Count > 0 ? spec.AxonOut[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
 
+        LoadSomas(arch, net, seed);
+    }
+
+    /// <summary>Every neuron's soma state and costs, from the network's attributes (at build, and for each run of
+    /// <see cref="MappedChip.Load"/>).</summary>
+    internal void LoadSomas(ChipArchitecture arch, SpikingNetworkSpec net, int seed)
+    {
+        var spec = Spec;
+        var neurons = Neurons;
+        string file = net.SourceFile;
         int count = neurons.Length;
         Kind = new SomaKind[count];
         Lif = new LifCompartment[count];
@@ -144,6 +170,7 @@ internal sealed class MappedCore
         LogSpikes = new bool[count];
         LogPotential = new bool[count];
         var inputUnits = new Dictionary<string, InputUnit>(StringComparer.Ordinal);
+        double forced = 0;
         for (int i = 0; i < count; i++)
         {
             var neuron = net.Neuron(neurons[i]);
@@ -156,7 +183,7 @@ internal sealed class MappedCore
             if (dendrite.Model is not ("accumulator"))
                 throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
                     $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator' is");
-            if (dendrite.UpdateEveryTimestep) ForcedDendriteEnergy += dendrite.EnergyUpdate ?? 0;
+            if (dendrite.UpdateEveryTimestep) forced += dendrite.EnergyUpdate ?? 0;
             SomaEnergy[i] = soma.SomaEnergy ?? throw Missing(arch, soma, "energy_access_neuron, energy_update_neuron and energy_spike_out");
             SomaLatency[i] = soma.SomaLatency ?? throw Missing(arch, soma, "latency_access_neuron, latency_update_neuron and latency_spike_out");
             LogSpikes[i] = neuron.LogSpikes;
@@ -195,6 +222,7 @@ internal sealed class MappedCore
                         $"soma model '{soma.Model}' (unit '{soma.Name}', used by {name}) is not simulated yet; leaky_integrate_fire and input are");
             }
         }
+        ForcedDendriteEnergy = forced;
     }
 
     public CoreSpec Spec { get; }
@@ -203,17 +231,17 @@ internal sealed class MappedCore
     public int[] Neurons { get; }
     public AxonUnitSpec AxonIn { get; }
     public AxonUnitSpec AxonOut { get; }
-    public SomaKind[] Kind { get; }
-    public LifCompartment[] Lif { get; }
-    public InputUnit?[] InputOf { get; }
-    public SomaCosts[] SomaEnergy { get; }
-    public SomaCosts[] SomaLatency { get; }
-    public ProcessingUnitSpec[] SynapseUnit { get; }
-    public ProcessingUnitSpec[] DendriteUnit { get; }
-    public bool[] LogSpikes { get; }
-    public bool[] LogPotential { get; }
+    public SomaKind[] Kind { get; private set; } = null!;
+    public LifCompartment[] Lif { get; private set; } = null!;
+    public InputUnit?[] InputOf { get; private set; } = null!;
+    public SomaCosts[] SomaEnergy { get; private set; } = null!;
+    public SomaCosts[] SomaLatency { get; private set; } = null!;
+    public ProcessingUnitSpec[] SynapseUnit { get; private set; } = null!;
+    public ProcessingUnitSpec[] DendriteUnit { get; private set; } = null!;
+    public bool[] LogSpikes { get; private set; } = null!;
+    public bool[] LogPotential { get; private set; } = null!;
     /// <summary>Dendrite energy spent every step by units that update every step whatever their input.</summary>
-    public double ForcedDendriteEnergy { get; }
+    public double ForcedDendriteEnergy { get; private set; }
 
     // Output axons by local neuron (CSR): destination core (index among mapped cores) and axon there.
     public int[] OutStart { get; private set; } = [];
