@@ -20,3 +20,16 @@ public sealed record EvaluationResult(string Data, int Samples, double Accuracy,
 
 /// <summary>hardware.json: the run on each chip (`simulate`), from the chip file(s) in <see cref="Hardware"/>.</summary>
 public sealed record HardwareResults(string Hardware, string Data, Simulation.ChipOutcome[] Outcomes);
+
+/// <summary>A trained run on a chip core by core (`simulate --softhebb`), as written to its output folder
+/// (<see cref="FileName"/>): per read-out time, the accuracy on the chip and in software and the costs per inference.
+/// <see cref="ModelSha256"/> ties it to the model it came from, so the run's report can refuse a stale one.</summary>
+public sealed record CoresRunResult(string Chip, string Timing, string Data, int Images, int Neurons, int Synapses, int Cores,
+    double RateAccuracy, string ModelSha256, CoresRunRow[] ByT)
+{
+    public const string FileName = "softhebb-on-cores.json";
+}
+
+/// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>
+public sealed record CoresRunRow(int T, double ChipAccuracy, double SoftwareAccuracy, double EnergyJ, double SynapseJ, double SomaJ,
+    double NetworkJ, double StaticJ, double LatencyS, double SynapticEvents, double Spikes);

@@ -14,6 +14,7 @@ public static class RunReportWriter
     {
         var (title, summary, tables) = Tables(run);
         var figures = RunPlots.Make(run, RunPlots.Kinds).Select(p => ReportFigure.FromPlot(p.Caption, p.Model)).ToList();
+        figures.AddRange(CoreRuns(run).SelectMany(c => CoreFigures(c.Folder, c.Result)));
         return HtmlReport.Save(new ReportContent(title, summary, tables, figures), Path.Combine(run, ReportFile));
     });
 
@@ -58,9 +59,44 @@ public static class RunReportWriter
         }
         if (hardware is not null) tables.AddRange(ChipTables(hardware.Outcomes));
         if (RunDirectory.Read<SpikingRunResult>(run, RunPlots.SpikingFile) is { } spiking) tables.Add(SpikingTable(spiking));
+        foreach (var (_, cores) in CoreRuns(run))
+        {
+            if (cores.ModelSha256 != model)
+                throw new Commands.UserErrorException($"{run}: the core-by-core run on {cores.Chip} came from another model (sha256 {cores.ModelSha256[..12]}…); " +
+                    "run 'simulate --softhebb' again or remove its folder.");
+            tables.Add(CoresTable(cores));
+        }
 
         string title = metrics is not null ? $"Neuromorphic run: {metrics.Preset}" : "Neuromorphic run";
         return (title, summary, tables);
+    }
+
+    /// <summary>The core-by-core runs of this model (`simulate --softhebb`), in the run's cores-* folders.</summary>
+    static IEnumerable<(string Folder, CoresRunResult Result)> CoreRuns(string run) =>
+        Directory.EnumerateDirectories(run, "cores-*").Order(StringComparer.Ordinal)
+            .Select(d => (d, RunDirectory.Read<CoresRunResult>(d, CoresRunResult.FileName)))
+            .Where(p => p.Item2 is not null).Select(p => (p.d, p.Item2!));
+
+    static ReportTable CoresTable(CoresRunResult c) => new(
+        $"On {c.Chip} core by core ({c.Neurons:N0} neurons, {c.Synapses:N0} synapses on {c.Cores} cores, {c.Timing} timing; " +
+        $"{c.Images} test images, rate-based accuracy {Pct(c.RateAccuracy)}); costs per inference",
+        ["T", "accuracy on the chip", "software spiking", "energy", "synapse", "soma", "network", "static", "latency", "synaptic events", "spikes"],
+        c.ByT.Select(r => (IReadOnlyList<string>)
+        [
+            r.T.ToString(CultureInfo.InvariantCulture), Pct(r.ChipAccuracy), Pct(r.SoftwareAccuracy), SiUnits.Format(r.EnergyJ, "J"),
+            SiUnits.Format(r.SynapseJ, "J"), SiUnits.Format(r.SomaJ, "J"), SiUnits.Format(r.NetworkJ, "J"),
+            r.StaticJ > 0 ? SiUnits.Format(r.StaticJ, "J") : "-", SiUnits.Format(r.LatencyS, "s"), F(r.SynapticEvents, 0), F(r.Spikes, 0),
+        ]).ToList());
+
+    /// <summary>The core run's figures of image 0, as that run drew them (per-step energy and latency, per-core activity).</summary>
+    static IEnumerable<ReportFigure> CoreFigures(string folder, CoresRunResult c)
+    {
+        foreach (var (file, what) in new[] { ("energy-per-step", "energy per step"), ("latency-per-step", "latency per step"), ("core-activity", "activity per core") })
+        {
+            // The SVG the core run wrote: vector figures, and the run's own figures stay the report's PNGs.
+            string path = Path.Combine(folder, "plots", file + ".svg");
+            if (File.Exists(path)) yield return ReportFigure.FromSvg($"{c.Chip}, core by core, test image 0: {what}", File.ReadAllText(path));
+        }
     }
 
     /// <summary>Spiking inference: accuracy and spikes per image at each number of time steps.</summary>

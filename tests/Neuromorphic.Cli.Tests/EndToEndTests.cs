@@ -166,10 +166,27 @@ public class EndToEndTests(TinyRun run)
         string html = File.ReadAllText(run.ReportPath);
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Equal(RunPlots.Kinds.Length, CountOf(html, "<img src=\"data:image/png;base64,"));
-        Assert.DoesNotContain("http://", html);
-        Assert.DoesNotContain("https://", html);
+        // The core-by-core run's figures are inline SVG; their xmlns values are namespace names, never fetched.
+        string withoutNamespaces = System.Text.RegularExpressions.Regex.Replace(html, "\\sxmlns(:\\w+)?=\"[^\"]*\"", "");
+        Assert.DoesNotContain("http://", withoutNamespaces);
+        Assert.DoesNotContain("https://", withoutNamespaces);
         foreach (var text in new[] { "test accuracy", "Hebbian passes", "Read-out epochs", "Chips:", "Loihi" })
             Assert.Contains(text, html);
+    }
+
+    [Fact]
+    public void Report_includes_the_core_by_core_run_with_its_table_and_figures()
+    {
+        Succeeded(run.Cores, "simulate --softhebb");
+        Succeeded(run.Report, "report");
+        var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi"), CoresRunResult.FileName)!;
+        Assert.Equal([4, 8], cores.ByT.Select(r => r.T));
+        Assert.Equal(2, cores.Images);
+        Assert.Equal(RunDirectory.ModelChecksum(run.Run), cores.ModelSha256);
+        string html = File.ReadAllText(run.ReportPath);
+        Assert.Contains("On Loihi core by core", html);
+        Assert.Contains("Loihi, core by core, test image 0: energy per step", html);
+        Assert.Contains("Loihi, core by core, test image 0: activity per core", html);
     }
 
     [Fact]
@@ -189,6 +206,21 @@ public class EndToEndTests(TinyRun run)
         File.WriteAllBytes(Path.Combine(cifar, "test_batch.bin"), new byte[2 * 3073]);
         Cli.AssertUserError(Cli.Run("evaluate", "--run", run.Run, "--data", cifar), "1x28x28", "3x32x32");
         Cli.AssertUserError(Cli.Run("simulate", "--run", run.Run, "--data", cifar, "--hardware", "all"), "1x28x28", "3x32x32");
+    }
+
+    [Fact]
+    public void Report_refuses_a_core_by_core_run_of_another_model()
+    {
+        Succeeded(run.Cores, "simulate --softhebb");
+        using var tmp = new TempDir();
+        string copy = tmp.File("run");
+        Directory.CreateDirectory(Path.Combine(copy, "cores-loihi"));
+        foreach (var file in new[] { "model.ckpt", "preset.json", "metrics.json", "run.json" })
+            File.Copy(Path.Combine(run.Run, file), Path.Combine(copy, file));
+        var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi"), CoresRunResult.FileName)!;
+        RunDirectory.WriteJson(Path.Combine(copy, "cores-loihi"), CoresRunResult.FileName, cores with { ModelSha256 = new string('0', 64) });
+
+        Cli.AssertUserError(Cli.Run("report", "--run", copy), "core-by-core run on Loihi came from another model");
     }
 
     [Fact]

@@ -76,6 +76,12 @@ public static class SoftHebbOnCoresRun
                               $"{t.SynapseEnergy / n * 1e6:F3} µJ | {t.SomaEnergy / n * 1e6:F3} µJ | {t.NetworkEnergy / n * 1e6:F3} µJ | " +
                               $"{(staticJ > 0 ? $"{staticJ / n * 1e6:F3} µJ" : "-")} | {t.Latency / n * 1e6:F2} µs | {t.SynapticEvents / n:N0} | {t.Fired / n:N0} |");
         }
-        Console.WriteLine($"  wrote {output}: image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html");
+        var record = new CoresRunResult(arch.Name, timing.ToString().ToLowerInvariant(), data, n, neurons, synapses, cores, rate.Accuracy,
+            RunDirectory.ModelChecksum(run), steps.Select((t, k) => new CoresRunRow(t, (double)correct[k] / n, software.Accuracy[k],
+                totals[k].TotalEnergy / n, totals[k].SynapseEnergy / n, totals[k].SomaEnergy / n, totals[k].NetworkEnergy / n,
+                arch.StaticPowerW * totals[k].Latency / n, totals[k].Latency / n, (double)totals[k].SynapticEvents / n, (double)totals[k].Fired / n)).ToArray());
+        RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
+        Console.WriteLine($"  wrote {output}: {CoresRunResult.FileName}, image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html; " +
+                          $"'report --run {run}' includes it");
     }
 }
