@@ -117,7 +117,7 @@ public sealed class SimulateCommand : ICliCommand
         string output = args.String("out") ?? (trained is not null
             ? Path.Combine(trained, $"cores-{Path.GetFileNameWithoutExtension(arch)}")
             : Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn ?? nir)}-{Path.GetFileNameWithoutExtension(arch)}"));
-        var graph = nir is null ? null : NirOnCoresRun.ParseOptions(args, nir, steps);
+        var graph = nir is null ? null : NirOnCoresRun.ParseOptions(args, nir);
         bool messages = args.Flag("messages");
         bool export = args.Flag("export");
         int seed = args.Int("seed") ?? 1;

@@ -25,11 +25,10 @@ public sealed class NirOnCoresRun
     public NirRunResult Graph { get; }
     public NirOnCores Chip { get; }
 
-    public static NirGraphOptions ParseOptions(CommandArguments args, string file, int steps)
+    public static NirGraphOptions ParseOptions(CommandArguments args, string file)
     {
         string input = args.String("input") ?? throw new UserErrorException("simulate --nir needs --input FILE or --input poisson:P.");
         double dt = NirCommand.Number(args, "dt", double.Epsilon, 1e6) ?? throw new UserErrorException("simulate --nir needs --dt SECONDS.");
-        _ = steps;
         return new NirGraphOptions(file, input, args.String("input-columns"), dt, NirCommand.Integration(args), args.Int("seed") ?? 1);
     }
 
