@@ -18,19 +18,28 @@ public sealed class RunLock : IDisposable
 
     /// <summary>Locks the directory for the lifetime of the returned object; creates it when <paramref name="create"/>
     /// (a new run), else refuses one that does not exist (commands that read a finished run).</summary>
-    public static RunLock Acquire(string runDirectory, bool create = true)
+    /// <param name="wait">How long to wait for another holder to let go (a search's run whose silo is stopping) before refusing.</param>
+    public static RunLock Acquire(string runDirectory, bool create = true, TimeSpan wait = default)
     {
         if (!create && !Directory.Exists(runDirectory))
             throw new UserErrorException($"run directory '{runDirectory}' does not exist; train into it first (neuromorphic train --out DIR).");
         Directory.CreateDirectory(runDirectory);
         string path = Path.Combine(runDirectory, FileName);
-        try
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
         {
-            return new RunLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-        }
-        catch (IOException e)
-        {
-            throw new UserErrorException($"run directory '{runDirectory}' is in use by another neuromorphic process (it holds {path}); wait for it to finish or use another directory.", e);
+            try
+            {
+                return new RunLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+            catch (IOException e)
+            {
+                throw new UserErrorException($"run directory '{runDirectory}' is in use by another neuromorphic process (it holds {path}); wait for it to finish or use another directory.", e);
+            }
         }
     }
 

@@ -64,6 +64,16 @@ public sealed class CommandArguments
         return v;
     }
 
+    /// <summary>The option as a number in <paramref name="min"/>..<paramref name="max"/>, its declared default when absent, or null.</summary>
+    public double? Double(string name, double min, double max)
+    {
+        var s = String(name);
+        if (s is null) return null;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= min && v <= max))
+            throw new UserErrorException($"--{name} must be a number in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got '{s}'.");
+        return v;
+    }
+
     /// <summary>Fails on options nobody read (typos such as --lmit).</summary>
     public void ThrowOnUnknown(string command)
     {

@@ -67,7 +67,7 @@ public sealed class NirCommand : ICliCommand
     {
         string run = args.String("run") ?? throw new UserErrorException("nir export needs --run RUN_DIR.");
         string output = args.String("out") ?? Path.Combine(run, RunDirectory.NirExportFile);
-        double dt = Number(args, "dt", double.Epsilon, 1e6)!.Value;
+        double dt = args.Double("dt", double.Epsilon, 1e6)!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         args.ThrowOnUnknown("nir export");
         using var runLock = RunLock.Acquire(run, create: false);
@@ -87,7 +87,7 @@ public sealed class NirCommand : ICliCommand
         int? images = args.Int("images", min: 1);
         string? input = args.String("input");
         if ((input is null) == (images is null)) throw new UserErrorException("nir run needs one input: --input FILE, --input poisson:P or --images N.");
-        double dt = Number(args, "dt", double.Epsilon, 1e6) ?? throw new UserErrorException("nir run needs --dt SECONDS (NIR neurons are continuous-time).");
+        double dt = args.Double("dt", double.Epsilon, 1e6) ?? throw new UserErrorException("nir run needs --dt SECONDS (NIR neurons are continuous-time).");
         int? steps = args.Int("steps", min: 1);
         var integration = Integration(args);
         long seed = args.Int("seed", min: 0)!.Value;
@@ -156,14 +156,5 @@ public sealed class NirCommand : ICliCommand
             if (plan.Nodes.All(p => p.Name != n))
                 throw new UserErrorException($"--record {n}: the graph has no such node; it has {string.Join(", ", plan.Nodes.Select(p => p.Name))}.");
         return names;
-    }
-
-    internal static double? Number(CommandArguments args, string name, double min, double max)
-    {
-        string? s = args.String(name);
-        if (s is null) return null;
-        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= min && v <= max))
-            throw new UserErrorException($"--{name} must be a number in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got '{s}'.");
-        return v;
     }
 }

@@ -78,14 +78,6 @@ public sealed class SpikingCommand : ICliCommand
         return steps.Distinct().Order().ToArray();
     }
 
-    static double ParseDouble(CommandArguments args, string name, double min, double max)
-    {
-        string s = args.String(name)!;
-        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= min && v <= max))
-            throw new UserErrorException($"--{name} must be a number in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got '{s}'.");
-        return v;
-    }
-
     async Task<int> SoftHebbAsync(CommandArguments args, CancellationToken ct)
     {
         string run = args.String("run") ?? throw new UserErrorException("spiking softhebb needs --run RUN_DIR.");
@@ -115,7 +107,7 @@ public sealed class SpikingCommand : ICliCommand
                 "linear" => PowerApproximation.Linear,
                 string p => throw new UserErrorException($"--power must be rate-threshold or linear, got '{p}'."),
             },
-            Percentile = ParseDouble(args, "percentile", 1, 100),
+            Percentile = args.Double("percentile", 1, 100)!.Value,
             FoldInhibition = args.Flag("fold-inhibition"),
             LimitTest = args.Int("limit-test", min: 1),
             Batch = args.Int("batch", min: 1)!.Value,
@@ -196,7 +188,7 @@ public sealed class SpikingCommand : ICliCommand
 
     async Task<int> CubaAsync(CommandArguments args, CancellationToken ct)
     {
-        double seconds = ParseDouble(args, "seconds", 0.001, 1000);
+        double seconds = args.Double("seconds", 0.001, 1000)!.Value;
         string outDir = args.String("out")!;
         args.ThrowOnUnknown(Name + " cuba");
         var result = SpikingBenchmarks.RunCuba(seconds);

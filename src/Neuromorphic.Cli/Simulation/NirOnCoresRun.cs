@@ -28,7 +28,7 @@ public sealed class NirOnCoresRun
     public static NirGraphOptions ParseOptions(CommandArguments args, string file)
     {
         string input = args.String("input") ?? throw new UserErrorException("simulate --nir needs --input FILE or --input poisson:P.");
-        double dt = NirCommand.Number(args, "dt", double.Epsilon, 1e6) ?? throw new UserErrorException("simulate --nir needs --dt SECONDS.");
+        double dt = args.Double("dt", double.Epsilon, 1e6) ?? throw new UserErrorException("simulate --nir needs --dt SECONDS.");
         return new NirGraphOptions(file, input, args.String("input-columns"), dt, NirCommand.Integration(args), args.Int("seed") ?? 1);
     }
 

@@ -73,7 +73,8 @@ public static class TrialExecution
     {
         string dir = options.RunDirectory;
         System.IO.Directory.CreateDirectory(dir);
-        using var runLock = RunLock.Acquire(dir);
+        // A run whose silo is stopping lets go of its directory once it has written its checkpoint.
+        using var runLock = RunLock.Acquire(dir, wait: TimeSpan.FromMinutes(2));
         bool resume = File.Exists(Path.Combine(dir, SoftHebbTrainer.CheckpointFile));
         if (!resume) RunDirectory.Prepare(dir, resume: false, overwrite: true);
         RunDirectory.WriteAtomically(Path.Combine(dir, SoftHebbTrainer.PresetFile), presetJson);
@@ -85,13 +86,16 @@ public static class TrialExecution
         return result;
     }
 
+    /// <summary>How many of <paramref name="total"/> training images the validation part takes.</summary>
+    public static int HeldOut(double fraction, int total) => (int)Math.Ceiling(fraction * total);
+
     /// <summary>The training set cut in two by one shuffle from the split seed: the validation part first, the rest for training.</summary>
     static (IImageSource Train, IImageSource Validation) Split(TrialRequest r, Learning.NetworkPreset preset)
     {
         var whole = DatasetDirectory.Open(r.Data, DatasetSplit.Train, null, preset.InputShape);
         var order = Enumerable.Range(0, whole.Count).ToArray();
         new Random(r.SplitSeed).Shuffle(order);
-        int held = (int)Math.Ceiling(r.Validation * whole.Count);
+        int held = HeldOut(r.Validation, whole.Count);
         if (held < 1 || held >= whole.Count)
             throw new Commands.UserErrorException($"{r.SpaceSource}: $.validation: {r.Validation} of {whole.Count} training images leaves no validation or no training images.");
         return (new SubsetImageSource(whole, order[held..], $"{whole.Name}, training part"),

@@ -50,8 +50,7 @@ public sealed class TrialGrain(IHostApplicationLifetime lifetime) : Grain, ITria
 /// <summary>
 /// Runs trials on a cluster: each (configuration, seed) is a grain, started and then polled. When a poll fails (its silo
 /// is gone) or finds the grain without its run (it was activated afresh on another silo), the run is started again
-/// there and continues from its checkpoint. A run whose directory is still held by a stopping silo is retried after a
-/// pause.
+/// there and continues from its checkpoint (waiting, there, for a stopping silo to let go of the run's directory).
 /// </summary>
 public sealed class ClusterTrialRunner(IGrainFactory grains, Action<string> log, int attempts = 20, TimeSpan? poll = null)
 {
@@ -85,8 +84,7 @@ public sealed class ClusterTrialRunner(IGrainFactory grains, Action<string> log,
         }
     }
 
-    // A lost silo, a lost connection or a timed-out call; or the run's directory still locked by the silo that stopped.
+    // A lost silo, a lost connection, a timed-out call, or a run cancelled because its silo stopped.
     static bool Retryable(Exception e) =>
-        e is OrleansException or TimeoutException or OperationCanceledException { CancellationToken.IsCancellationRequested: false }
-        || e is Commands.UserErrorException { Message: var m } && m.Contains("is in use by another neuromorphic process", StringComparison.Ordinal);
+        e is OrleansException or TimeoutException or OperationCanceledException { CancellationToken.IsCancellationRequested: false };
 }

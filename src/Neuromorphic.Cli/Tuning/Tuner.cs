@@ -53,7 +53,7 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
         var basePreset = PresetPatch.Read(presetJson, $"{space.Source}: preset '{space.Preset}'");
         // Only the split's size is needed here; the runs open the data themselves (in this process or on a silo).
         int total = CountTraining(basePreset);
-        int held = (int)Math.Ceiling(space.Validation * total);
+        int held = TrialExecution.HeldOut(space.Validation, total);
         int budget = Math.Min(space.LimitTrain ?? total - held, total - held);
         log($"search: {space.Strategy.ToString().ToLowerInvariant()} over {string.Join(", ", space.Parameters.Select(p => p.Path))}; " +
             $"{space.Seeds} seed(s) each; {total - held:N0} training and {held:N0} validation images (seed {space.Seed}), up to {budget:N0} per run");

@@ -160,7 +160,12 @@ public static class NirRunner
                 if (Dynamics.Spiking)
                     for (int n = 0; n < Node.OutputLength; n++)
                         if (output[n] != 0) raster.Add((step, n));
-                MembraneTrace?[step] = Array.ConvertAll(Dynamics.Membrane.ToArray(), v => (float)v);
+                if (MembraneTrace is not null)
+                {
+                    var membrane = Dynamics.Membrane;
+                    var row = MembraneTrace[step] = new float[membrane.Length];
+                    for (int n = 0; n < row.Length; n++) row[n] = (float)membrane[n];
+                }
             }
             OutputTrace?[step] = output;
             SpikesPerStep[step] = spikes;
