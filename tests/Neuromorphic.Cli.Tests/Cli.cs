@@ -23,7 +23,7 @@ public static class Cli
     /// <summary>Exit code the in-process runner reports when the tool let an exception escape.</summary>
     public const int Crashed = -1000;
 
-    static readonly Assembly Tool = typeof(RepositoryPaths).Assembly;
+    static readonly Assembly Tool = typeof(Neuromorphic.Cli.Failures).Assembly;
     static readonly object Gate = new();
 
     public static string RepoRoot => RepositoryPaths.Root;

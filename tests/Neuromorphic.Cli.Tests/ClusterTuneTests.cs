@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Neuromorphic.Cli.Tuning;
+using Neuromorphic.Application.Tuning;
 using Neuromorphic.Learning;
 using Orleans.TestingHost;
 

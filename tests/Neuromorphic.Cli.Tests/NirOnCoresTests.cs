@@ -1,5 +1,5 @@
 using Neuromorphic.Cli.Commands;
-using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Application.Simulation;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Interop.Nir;

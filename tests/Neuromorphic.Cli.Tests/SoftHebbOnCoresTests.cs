@@ -1,4 +1,4 @@
-using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Application.Simulation;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Learning;

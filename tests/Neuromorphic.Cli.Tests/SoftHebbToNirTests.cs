@@ -1,4 +1,4 @@
-using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Application.Simulation;
 using Neuromorphic.Interop.Nir;
 using Neuromorphic.Learning;
 using Neuromorphic.Spiking;
@@ -234,7 +234,7 @@ public sealed class SoftHebbToNirTests
     public void A_folder_that_is_not_a_run_is_a_user_error()
     {
         using var tmp = new TempDir();
-        var error = Assert.Throws<Commands.UserErrorException>(() => SoftHebbToNir.FromRun(tmp.Path, RepositoryPaths.DefaultDataset));
+        var error = Assert.Throws<UserErrorException>(() => SoftHebbToNir.FromRun(tmp.Path, RepositoryPaths.DefaultDataset));
         Assert.Contains(tmp.Path, error.Message);
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Neuromorphic.Cli.Commands;
-using Neuromorphic.Cli.Tuning;
+using Neuromorphic.Application.Tuning;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Hosting;
-using Neuromorphic.Cli.Tuning;
+using Neuromorphic.Application.Tuning;
 
 namespace Neuromorphic.Cli.Commands;
 

@@ -30,13 +30,6 @@ public sealed class DatasetsCommand : ICliCommand
     ];
 
     /// <summary>Refuses a dataset folder that does not exist, saying how to download one (every command's --data).</summary>
-    internal static void RequireFolder(string dir)
-    {
-        if (!Directory.Exists(dir))
-            throw new UserErrorException($"dataset folder '{dir}' does not exist; to get one: neuromorphic datasets download mnist --to {dir} " +
-                                         $"(datasets: {string.Join(", ", DatasetCatalog.Names)}).");
-    }
-
     public Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken) =>
         args.Positional.Count > 0 && args.Positional[0] == "download" ? DownloadAsync(args, cancellationToken) : Task.FromResult(Info(args));
 
@@ -46,7 +39,7 @@ public sealed class DatasetsCommand : ICliCommand
         string dir = args.String("data") ?? RepositoryPaths.DefaultDataset;
         bool verify = args.Flag("verify");
         args.ThrowOnUnknown(Name);
-        RequireFolder(dir);
+        Evaluation.RequireDataFolder(dir);
         Console.WriteLine(DatasetDirectory.Describe(dir));
         if (!verify) return 0;
         var results = DatasetVerifier.Verify(dir);

@@ -1,3 +1,5 @@
+using Neuromorphic.Application;
+using Neuromorphic.Application.Simulation;
 using Neuromorphic.Hardware;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
@@ -29,26 +31,20 @@ public sealed class DemoCommand : ICliCommand
         string run = args.String("out") ?? Path.Combine(RepositoryPaths.Root, "runs", "demo");
         int seed = args.Int("seed")!.Value;
         args.ThrowOnUnknown(Name);
-        // The demo is run again and again: it starts afresh, clearing only the files of its earlier run.
-        using var runLock = RunLock.Acquire(run);
-        RunDirectory.Prepare(run, resume: false, overwrite: true);
         string data = RepositoryPaths.DefaultDataset;
         var preset = PresetLibrary.Load("mnist-small");
         var progress = new ConsoleProgress();
-        Directory.CreateDirectory(run);
-        RunDirectory.WriteAtomically(Path.Combine(run, SoftHebbTrainer.PresetFile), PresetLibrary.BuiltInJson("mnist-small"));
-        RunDirectory.WriteJson(run, RunDirectory.RunInfoFile, RunDirectory.Describe(Name, args.Raw, seed));
 
         Console.WriteLine($"1/5 training '{preset.Name}' on {data} (concurrent schedule, seed {seed})");
-        var result = await new SoftHebbTrainer(progress).RunAsync(new TrainingOptions
+        // The demo is run again and again: it starts afresh, clearing only the files of its earlier run.
+        var result = await Training.RunAsync(new TrainingOptions
         {
             Preset = preset, DataDirectory = data, RunDirectory = run, Seed = seed, Schedule = HebbianSchedule.Concurrent,
-        }, cancellationToken);
-        RunDirectory.WriteDerived(run, RunDirectory.MetricsFile, result);
+        }, PresetLibrary.BuiltInJson("mnist-small"), RunDirectory.Describe(Name, args.Raw, seed), RunStart.Overwrite, progress, cancellationToken);
         Console.WriteLine($"    test accuracy {100 * result.TestAccuracy:F2} % ({result.TestImages:N0} images)");
 
         Console.WriteLine("2/5 simulating on every chip in hardware-models/");
-        var outcomes = await SimulateCommand.SimulateAsync(run, "all", data, null, progress, cancellationToken);
+        var outcomes = await ChipCosting.RunAsync(run, "all", data, null, progress, cancellationToken);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
 
         Console.WriteLine("3/5 the trained network as spikes: accuracy versus time steps, spike raster, membrane traces");
@@ -57,6 +53,8 @@ public sealed class DemoCommand : ICliCommand
             new SpikingCommand().Verbs[0].Options));
         await SpikingCommand.RunSoftHebbAsync(run, spiking, cancellationToken);
 
+        // Each step above holds the run directory's lock while it writes; the last two take it here.
+        using var runLock = RunLock.Acquire(run, create: false);
         Console.WriteLine("4/5 plots");
         var plots = RunPlots.Save(run, RunPlots.Make(run, RunPlots.Kinds));
         Console.WriteLine("5/5 report");

@@ -1,4 +1,4 @@
-using Neuromorphic.Datasets;
+using Neuromorphic.Application;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 
@@ -22,45 +22,22 @@ public sealed class EvaluateCommand : ICliCommand
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);
-        using var runLock = RunLock.Acquire(run, create: false);
-        var model = LoadModel(run);
-        var test = OpenTest(data, limit, model.Preset);
-        var result = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: cancellationToken);
-        var interval = result.Interval;
+        var (result, classNames) = await Evaluation.RunAsync(run, data, limit, new ConsoleProgress(), cancellationToken);
+        var interval = new AccuracyInterval(result.AccuracyLow95, result.AccuracyHigh95, 0.95);
         Console.WriteLine($"accuracy {100 * result.Accuracy:F2} % ({interval}) on {result.Samples:N0} test images of {data}");
-        Console.WriteLine(ConfusionText(result.Confusion, test.ClassNames));
-        RunDirectory.WriteDerived(run, RunDirectory.EvaluationFile, new EvaluationResult(data, result.Samples, result.Accuracy, interval.Low, interval.High,
-            ToJagged(result.Confusion), result.Report.WallTime.TotalSeconds, result.Report.EngineOverheadFraction));
+        Console.WriteLine(ConfusionText(result.Confusion, classNames));
         return 0;
     }
 
-    internal static TrainedModel LoadModel(string run)
+    static string ConfusionText(long[][] m, IReadOnlyList<string> names)
     {
-        try { return TrainedModel.Load(run); }
-        catch (FileNotFoundException e) { throw new UserErrorException(e.Message, e); }
-    }
-
-    /// <summary>The test split, checked to fit the trained network's preset (image folders are resized to its input).</summary>
-    internal static IImageSource OpenTest(string data, int? limit, NetworkPreset preset)
-    {
-        DatasetsCommand.RequireFolder(data);
-        var test = DatasetDirectory.Open(data, DatasetSplit.Test, limit, preset.InputShape);
-        SoftHebbTrainer.CheckShapes(preset, test, labelled: true);
-        return test;
-    }
-
-    static long[][] ToJagged(long[,] m) =>
-        Enumerable.Range(0, m.GetLength(0)).Select(i => Enumerable.Range(0, m.GetLength(1)).Select(j => m[i, j]).ToArray()).ToArray();
-
-    static string ConfusionText(long[,] m, IReadOnlyList<string> names)
-    {
-        int k = m.GetLength(0);
+        int k = m.Length;
         var sb = new System.Text.StringBuilder("confusion (rows: true class, columns: predicted)\n");
         for (int i = 0; i < k; i++)
         {
             string name = i < names.Count ? names[i] : i.ToString();
             sb.Append(name.Length > 10 ? name[..10] : name.PadRight(10));
-            for (int j = 0; j < k; j++) sb.Append($" {m[i, j],5}");
+            for (int j = 0; j < k; j++) sb.Append($" {m[i][j],5}");
             sb.AppendLine();
         }
         return sb.ToString().TrimEnd();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Application.Simulation;
 using Neuromorphic.Datasets;
 using Neuromorphic.Spiking;
 using Neuromorphic.Interop.Nir;
@@ -104,7 +104,7 @@ public sealed class NirCommand : ICliCommand
         {
             args.ThrowOnUnknown("nir run");
             if (steps is null) throw new UserErrorException("--images needs --steps N (the steps each image is presented for).");
-            DatasetsCommand.RequireFolder(data);
+            Evaluation.RequireDataFolder(data);
             var test = DatasetDirectory.Open(data, DatasetSplit.Test, images);
             var options_ = new NirRunOptions(dt, steps.Value) { Integration = integration, RecordMembranes = record, Seed = seed };
             var (first, correct) = await NirImages.ClassifyAsync(plan, options_, test, encoding, seed, ct);
@@ -113,7 +113,7 @@ public sealed class NirCommand : ICliCommand
             Console.WriteLine($"wrote {Path.GetFullPath(out_)} (sample 0 of the first batch)");
             return 0;
         }
-        var stimulus = Stimulus(plan, input!, args.String("input-columns"), steps, seed);
+        var stimulus = NirInputs.Stimulus(plan, input!, args.String("input-columns"), steps, seed);
         args.ThrowOnUnknown("nir run");
         int length = steps ?? stimulus.Count;
         if (length > stimulus.Count) throw new UserErrorException($"--steps {length}: the input has {stimulus.Count} rows.");
@@ -131,21 +131,6 @@ public sealed class NirCommand : ICliCommand
         "euler" => NirIntegration.Euler,
         var other => throw new UserErrorException($"--integration takes exact or euler, not '{other}'."),
     };
-
-    internal static List<float[]> Stimulus(NirPlan plan, string input, string? columns, int? steps, long seed)
-    {
-        var node = plan.Inputs.FirstOrDefault() ?? throw new UserErrorException($"{plan.Source} has no Input node to drive.");
-        if (input.StartsWith("poisson:", StringComparison.Ordinal))
-        {
-            if (!double.TryParse(input["poisson:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
-                throw new UserErrorException($"--input {input}: poisson:P takes a spike probability per step in 0..1.");
-            if (steps is null) throw new UserErrorException("--input poisson:P needs --steps N.");
-            return NirStimulus.Poisson(node.OutputLength, steps.Value, p, seed);
-        }
-        int[]? chosen = columns?.Split(',').Select(c => int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0 ? v
-            : throw new UserErrorException($"--input-columns takes comma-separated column numbers from 0, not '{c}'.")).ToArray();
-        return NirStimulus.ReadCsv(input, node.OutputLength, chosen);
-    }
 
     static HashSet<string> Record(string? text, NirPlan plan)
     {

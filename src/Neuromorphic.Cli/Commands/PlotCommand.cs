@@ -19,7 +19,7 @@ public sealed class PlotCommand : ICliCommand
         string kind = args.String("kind")!;
         args.ThrowOnUnknown(Name);
         using var runLock = RunLock.Acquire(run, create: false);
-        EvaluateCommand.LoadModel(run);
+        Evaluation.LoadModel(run);
         var plots = RunPlots.Make(run, kind == "all" ? RunPlots.Kinds : [kind]);
         if (plots.Count == 0) throw new UserErrorException($"nothing to plot for '{kind}' in {run} (energy plots need 'neuromorphic simulate --run {run}' first).");
         foreach (var path in RunPlots.Save(run, plots)) Console.WriteLine(path);

@@ -1,4 +1,5 @@
-using Neuromorphic.Cli.Simulation;
+using Neuromorphic.Application;
+using Neuromorphic.Application.Simulation;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Learning;
@@ -63,29 +64,9 @@ public sealed class SimulateCommand : ICliCommand
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int? limit = args.Int("limit-test", min: 1);
         args.ThrowOnUnknown(Name);
-        using var runLock = RunLock.Acquire(run, create: false);
-        var outcomes = await SimulateAsync(run, hardware, data, limit, new ConsoleProgress(), cancellationToken);
+        var outcomes = await ChipCosting.RunAsync(run, hardware, data, limit, new ConsoleProgress(), cancellationToken);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
         return 0;
-    }
-
-    internal static async Task<IReadOnlyList<ChipOutcome>> SimulateAsync(string run, string hardware, string data, int? limit,
-        ConsoleProgress progress, CancellationToken ct)
-    {
-        var model = EvaluateCommand.LoadModel(run); // once for every chip
-        var catalog = LoadCatalog(hardware);
-        var test = EvaluateCommand.OpenTest(data, limit, model.Preset);
-        var outcomes = await ChipSimulation.RunAsync(model, catalog.Chips, test, progress, ct);
-        RunDirectory.WriteDerived(run, RunDirectory.HardwareFile, new HardwareResults(hardware, data, [.. outcomes]));
-        return outcomes;
-    }
-
-    static HardwareCatalog LoadCatalog(string hardware)
-    {
-        string path = hardware == "all" ? RepositoryPaths.HardwareModels : hardware;
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new UserErrorException($"hardware model '{path}' does not exist.");
-        try { return HardwareCatalog.Load(path); }
-        catch (HardwareModelException e) { throw new UserErrorException(e.Message, e); }
     }
 
     async Task<int> RunCoresAsync(CommandArguments args, CancellationToken cancellationToken)
@@ -117,7 +98,7 @@ public sealed class SimulateCommand : ICliCommand
         string output = args.String("out") ?? (trained is not null
             ? Path.Combine(trained, $"cores-{Path.GetFileNameWithoutExtension(arch)}")
             : Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn ?? nir)}-{Path.GetFileNameWithoutExtension(arch)}"));
-        var graph = nir is null ? null : NirOnCoresRun.ParseOptions(args, nir);
+        var graph = nir is null ? null : ParseGraphOptions(args, nir);
         bool messages = args.Flag("messages");
         bool export = args.Flag("export");
         int seed = args.Int("seed") ?? 1;
@@ -131,7 +112,12 @@ public sealed class SimulateCommand : ICliCommand
             : ChipModelArchitecture.From(ChipModelLoader.LoadFile(chipFile!));
         if (trained is not null)
         {
-            await SoftHebbOnCoresRun.RunAsync(trained, architecture, stepList, timing, images, data, output, seed, export, cancellationToken);
+            var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, stepList, timing, images, data, output, seed, export,
+                new ConsoleProgress(), cancellationToken);
+            PrintCoresRun(cores, architecture);
+            if (export) Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
+            Console.WriteLine($"  wrote {output}: {CoresRunResult.FileName}, image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html; " +
+                              $"'report --run {trained}' includes it");
             return 0;
         }
         NirOnCoresRun? graphRun = graph is null ? null : await NirOnCoresRun.PrepareAsync(graph, architecture, steps, cancellationToken);
@@ -140,7 +126,11 @@ public sealed class SimulateCommand : ICliCommand
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
         using var trace = messages ? new StreamWriter(Path.Combine(output, "messages.csv")) : null;
-        if (export) ExportSanafe(output, architecture, network);
+        if (export)
+        {
+            SanafeExport.Write(output, architecture, network);
+            Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
+        }
         progress.Begin($"{network.Name} on {architecture.Name}", steps, "steps");
         var result = await CoreSimulation.RunAsync(architecture, network,
             new CoreSimulationOptions(steps, timing, seed, trace, new Progress<long>(progress.Advance)), cancellationToken);
@@ -181,19 +171,23 @@ public sealed class SimulateCommand : ICliCommand
         return [.. values];
     }
 
-    /// <summary>Writes arch.yaml and snn.yaml: the chip and the mapped network in SANA-FE's formats.</summary>
-    internal static void ExportSanafe(string directory, ChipArchitecture architecture, SpikingNetworkSpec network)
+    static NirGraphOptions ParseGraphOptions(CommandArguments args, string file)
     {
-        Engine.AtomicFile.Write(Path.Combine(directory, "arch.yaml"), stream =>
-        {
-            using var w = new StreamWriter(stream, leaveOpen: true);
-            SanafeFileWriter.WriteArchitecture(architecture, w);
-        });
-        Engine.AtomicFile.Write(Path.Combine(directory, "snn.yaml"), stream =>
-        {
-            using var w = new StreamWriter(stream, leaveOpen: true);
-            SanafeFileWriter.WriteNetwork(network, architecture, w);
-        });
-        Console.WriteLine($"  exported {directory}/arch.yaml and snn.yaml (SANA-FE's formats)");
+        string input = args.String("input") ?? throw new UserErrorException("simulate --nir needs --input FILE or --input poisson:P.");
+        double dt = args.Double("dt", double.Epsilon, 1e6) ?? throw new UserErrorException("simulate --nir needs --dt SECONDS.");
+        return new NirGraphOptions(file, input, args.String("input-columns"), dt, NirCommand.Integration(args), args.Int("seed") ?? 1);
+    }
+
+    /// <summary>The table of `simulate --softhebb`: per read-out time, accuracy on the chip and in software, and the costs per inference.</summary>
+    static void PrintCoresRun(CoresRunResult r, ChipArchitecture arch)
+    {
+        Console.WriteLine($"{r.Neurons:N0} neurons, {r.Synapses:N0} synapses on {r.Cores} cores of {arch.Name}; " +
+                          $"{r.Timing} timing, {r.Images} test images; rate-based accuracy {100 * r.RateAccuracy:F2} %");
+        Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var t in r.ByT)
+            Console.WriteLine($"| {t.T} | {100 * t.ChipAccuracy:F2} % | {100 * t.SoftwareAccuracy:F2} % | {t.EnergyJ * 1e6:F3} µJ | " +
+                              $"{t.SynapseJ * 1e6:F3} µJ | {t.SomaJ * 1e6:F3} µJ | {t.NetworkJ * 1e6:F3} µJ | " +
+                              $"{(t.StaticJ > 0 ? $"{t.StaticJ * 1e6:F3} µJ" : "-")} | {t.LatencyS * 1e6:F2} µs | {t.SynapticEvents:N0} | {t.Spikes:N0} |");
     }
 }

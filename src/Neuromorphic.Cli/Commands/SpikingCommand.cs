@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neuromorphic.Application;
 using Neuromorphic.Datasets;
 using Neuromorphic.Engine;
 using Neuromorphic.Learning.Pipeline;
@@ -83,7 +84,6 @@ public sealed class SpikingCommand : ICliCommand
         string run = args.String("run") ?? throw new UserErrorException("spiking softhebb needs --run RUN_DIR.");
         var options = ParseSoftHebb(args);
         args.ThrowOnUnknown(Name + " softhebb");
-        using var runLock = RunLock.Acquire(run, create: false);
         await RunSoftHebbAsync(run, options, ct);
         return 0;
     }
@@ -123,66 +123,22 @@ public sealed class SpikingCommand : ICliCommand
         catch (FormatException e) { throw new UserErrorException("--raster: " + e.Message, e); }
     }
 
-    /// <summary>`spiking softhebb` (also the demo's spiking step): the trained network converted to spikes, its accuracy
-    /// at each T on the test split, and the raster and membranes of one test image's first layer under regular and
-    /// Poisson input coding. Writes spiking.json, spiking-traces.json and their plots into the run directory.</summary>
+    /// <summary>Runs `spiking softhebb` and prints its table: accuracy and activity per layer at each T.</summary>
     internal static async Task RunSoftHebbAsync(string run, SoftHebbSpikingOptions o, CancellationToken ct)
     {
-        var model = EvaluateCommand.LoadModel(run);
-        var test = EvaluateCommand.OpenTest(o.Data, o.LimitTest, model.Preset);
-        if (o.TraceImage >= test.Count) throw new UserErrorException($"--trace-image {o.TraceImage} is past the {test.Count} test images.");
-        var train = DatasetDirectory.Open(o.Data, DatasetSplit.Train, 100, model.Preset.InputShape);
-        var conversion = new SpikingConversionOptions { Power = o.Power, Percentile = o.Percentile, FoldInhibition = o.FoldInhibition, BatchSize = o.Batch };
-        SpikingSoftHebbNetwork network;
-        try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
-        catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
-
-        var rate = await Inference.EvaluateAsync(model, test, progress: new ConsoleProgress(), ct: ct);
-        Console.WriteLine($"rate-based accuracy {100 * rate.Accuracy:F2} % on {rate.Samples:N0} test images");
-
-        int[] steps = o.Steps;
-        var progress = new ConsoleProgress();
-        progress.Begin($"spiking inference ({o.Encoding}, T up to {steps[^1]})", test.Count, "images");
-        var result = await SpikingSoftHebb.EvaluateAsync(network, test, steps, o.Encoding, o.Seed, o.Threads, progress: d => progress.Advance(d), cancellationToken: ct);
-        progress.End($"{test.Count} images in {result.Wall.TotalSeconds:F1} s");
-
-        Console.WriteLine($"Λ per layer: {string.Join(", ", network.Layers.Select(l => l.Scale.ToString("G4", CultureInfo.InvariantCulture)))}; power: {o.Power}; encoder: {o.Encoding}");
-        var header = "| T | spiking acc (%) | rate acc (%) | Δ (pp) | " + string.Join(" | ", result.Layers.Select(l => $"{l.Name} spikes/img | {l.Name} syn acc/img")) + " | read-out acc/img |";
-        Console.WriteLine(header);
-        Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + 2 * result.Layers.Count)));
-        var rows = new List<SpikingAtT>();
-        int tMax = steps[^1];
-        for (int i = 0; i < steps.Length; i++)
+        var (r, written) = await SpikingInference.RunAsync(run, o, new ConsoleProgress(), ct);
+        Console.WriteLine($"rate-based accuracy {100 * r.RateAccuracy:F2} % on {r.Samples:N0} test images");
+        Console.WriteLine($"Λ per layer: {string.Join(", ", r.Layers.Select(l => l.Scale.ToString("G4", CultureInfo.InvariantCulture)))}; power: {o.Power}; encoder: {o.Encoding}");
+        Console.WriteLine("| T | spiking acc (%) | rate acc (%) | Δ (pp) | " + string.Join(" | ", r.Layers.Select(l => $"{l.Name} spikes/img | {l.Name} syn acc/img")) + " | read-out acc/img |");
+        Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + 2 * r.Layers.Length)));
+        int tMax = r.Steps[^1];
+        foreach (var row in r.ByT)
         {
-            int t = steps[i];
-            double acc = 100 * result.Accuracy[i];
-            var perLayer = result.Layers.Select(l => new SpikingLayerAtT(l.Name, l.SpikesPerImage(t, result.Samples), l.AccumulatesPerImage(t, result.Samples))).ToArray();
-            Console.WriteLine(FormattableString.Invariant($"| {t} | {acc:F2} | {100 * rate.Accuracy:F2} | {acc - 100 * rate.Accuracy:+0.00;-0.00;0.00} | ")
-                + string.Join(" | ", perLayer.Select(p => FormattableString.Invariant($"{p.SpikesPerImage:F0} | {p.SynapticAccumulatesPerImage:E3}")))
-                + FormattableString.Invariant($" | {(double)result.ReadoutAccumulates * t / tMax / Math.Max(1, result.Samples):E2} |"));
-            rows.Add(new SpikingAtT(t, result.Accuracy[i], perLayer));
+            double acc = 100 * row.Accuracy;
+            Console.WriteLine(FormattableString.Invariant($"| {row.T} | {acc:F2} | {100 * r.RateAccuracy:F2} | {acc - 100 * r.RateAccuracy:+0.00;-0.00;0.00} | ")
+                + string.Join(" | ", row.Layers.Select(p => FormattableString.Invariant($"{p.SpikesPerImage:F0} | {p.SynapticAccumulatesPerImage:E3}")))
+                + FormattableString.Invariant($" | {(double)r.ReadoutAccumulates * row.T / tMax / Math.Max(1, r.Samples):E2} |"));
         }
-
-        RunDirectory.WriteDerived(run, RunPlots.SpikingFile, new SpikingRunResult(o.Data, result.Samples, o.Encoding.ToString(), o.Power.ToString(),
-            o.Percentile, o.FoldInhibition, rate.Accuracy, result.Steps, result.Accuracy, [.. rows],
-            [.. result.Layers.Select(l => new SpikingLayerSummary(l.Name, l.Neurons, l.Scale, l.Power, l.Spikes, l.SynapticAccumulates, l.InhibitionAccumulates, l.OutputEvents))],
-            result.InputSpikes, result.ReadoutAccumulates, result.Wall.TotalSeconds));
-
-        // One image's first layer, as a reader can see it: a chosen subset of neurons under both input codings
-        // (regular coding fires populations in lock-step; Poisson coding shows the same rates without the comb).
-        SpikingTraces traces;
-        try
-        {
-            traces = await SpikingTraces.RecordAsync(network, test, o.TraceImage, layer: 0, steps: tMax,
-                [o.Encoding, o.Encoding == SpikeInputEncoding.Regular ? SpikeInputEncoding.Poisson : SpikeInputEncoding.Regular],
-                o.Raster, membranes: 3, o.Seed, ct);
-        }
-        catch (ArgumentOutOfRangeException e) when (o.Raster.Kind == RasterNeuronsKind.FeatureMap)
-        {
-            throw new UserErrorException("--raster: " + e.Message.Split(Environment.NewLine)[0], e);
-        }
-        RunDirectory.WriteDerived(run, RunPlots.SpikingTracesFile, traces);
-        var written = RunPlots.Save(run, RunPlots.Make(run, RunPlots.SpikingKinds));
         Console.WriteLine($"wrote {Path.Combine(run, RunPlots.SpikingFile)}, {Path.Combine(run, RunPlots.SpikingTracesFile)}, {string.Join(", ", written)}");
     }
 
@@ -245,7 +201,7 @@ public sealed class SpikingCommand : ICliCommand
         string outDir = args.String("out")!;
         int seed = args.Int("seed")!.Value;
         args.ThrowOnUnknown(Name + " wta");
-        DatasetsCommand.RequireFolder(data);
+        Evaluation.RequireDataFolder(data);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, samples);
         var test = DatasetDirectory.Open(data, DatasetSplit.Test, testCount);
         var config = new WtaConfig();
@@ -284,21 +240,4 @@ public sealed class SpikingCommand : ICliCommand
         Console.WriteLine(written.Count > 0 ? $"wrote {string.Join(", ", written)}" : "no output spikes to plot");
         return 0;
     }
-}
-
-/// <summary>The settings of spiking SoftHebb inference (`spiking softhebb`, and the demo's spiking step).</summary>
-internal sealed record SoftHebbSpikingOptions
-{
-    public required string Data { get; init; }
-    public required int[] Steps { get; init; }
-    public required SpikeInputEncoding Encoding { get; init; }
-    public required PowerApproximation Power { get; init; }
-    public required double Percentile { get; init; }
-    public required bool FoldInhibition { get; init; }
-    public required int? LimitTest { get; init; }
-    public required int Batch { get; init; }
-    public required int Threads { get; init; }
-    public required int Seed { get; init; }
-    public required RasterNeurons Raster { get; init; }
-    public required int TraceImage { get; init; }
 }

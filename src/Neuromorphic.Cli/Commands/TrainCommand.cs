@@ -1,4 +1,5 @@
 using Neuromorphic.Learning;
+using Neuromorphic.Application;
 using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Cli.Commands;
@@ -37,15 +38,10 @@ public sealed class TrainCommand : ICliCommand
         args.ThrowOnUnknown(Name);
         if (options.Resume && overwrite) throw new UserErrorException("--resume continues the run in RUN_DIR and --overwrite clears it: pass one of them.");
         var info = RunDirectory.Describe(Name, args.Raw, options.Seed);
-        using var runLock = RunLock.Acquire(options.RunDirectory);
-        RunDirectory.Prepare(options.RunDirectory, options.Resume, overwrite);
-        RunDirectory.WriteAtomically(Path.Combine(options.RunDirectory, SoftHebbTrainer.PresetFile), PresetText(args.String("preset")!));
-        RunDirectory.WriteJson(options.RunDirectory, RunDirectory.RunInfoFile, info);
         Console.WriteLine($"training preset '{preset.Name}' ({options.Schedule.ToString().ToLowerInvariant()}, seed {options.Seed}) on {options.DataDirectory} -> {options.RunDirectory}");
         Console.WriteLine($"GEMM back-end: {info.Gemm}");
-
-        var result = await new SoftHebbTrainer(new ConsoleProgress()).RunAsync(options, cancellationToken);
-        RunDirectory.WriteDerived(options.RunDirectory, RunDirectory.MetricsFile, result);
+        var start = options.Resume ? RunStart.Resume : overwrite ? RunStart.Overwrite : RunStart.Fresh;
+        var result = await Training.RunAsync(options, Training.PresetText(args.String("preset")!), info, start, new ConsoleProgress(), cancellationToken);
         Console.WriteLine($"test accuracy {100 * result.TestAccuracy:F2} % ({result.TestAccuracyInterval}) on {result.TestImages:N0} images; " +
                           $"wall {result.WallSeconds:F1} s; peak memory {result.PeakMemoryBytes / (1024.0 * 1024):F0} MiB");
         Console.WriteLine($"run directory: {options.RunDirectory}");
@@ -55,10 +51,10 @@ public sealed class TrainCommand : ICliCommand
     internal static TrainingOptions Parse(CommandArguments args, out NetworkPreset preset)
     {
         string presetName = args.String("preset") ?? throw new UserErrorException("train needs --preset NAME|FILE; built-in presets: " + string.Join(", ", PresetLibrary.Names));
-        preset = LoadPreset(presetName);
+        preset = Training.LoadPreset(presetName);
         int seed = args.Int("seed")!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
-        DatasetsCommand.RequireFolder(data);
+        Evaluation.RequireDataFolder(data);
         var schedule = args.String("schedule")! switch
         {
             "concurrent" => HebbianSchedule.Concurrent,
@@ -96,14 +92,4 @@ public sealed class TrainCommand : ICliCommand
             throw new UserErrorException($"--{option} takes a size from 1M to 1024T, such as 512M or 8G; got '{text}'.");
         return (long)(v * scale);
     }
-
-    internal static NetworkPreset LoadPreset(string nameOrPath)
-    {
-        try { return PresetLibrary.Load(nameOrPath); }
-        catch (PresetFormatException e) { throw new UserErrorException(e.Message, e); }
-        catch (FileNotFoundException e) { throw new UserErrorException(e.Message, e); }
-    }
-
-    static string PresetText(string nameOrPath) =>
-        File.Exists(nameOrPath) ? File.ReadAllText(nameOrPath) : PresetLibrary.BuiltInJson(nameOrPath);
 }

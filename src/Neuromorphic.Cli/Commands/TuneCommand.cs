@@ -1,5 +1,5 @@
 using System.Globalization;
-using Neuromorphic.Cli.Tuning;
+using Neuromorphic.Application.Tuning;
 using Neuromorphic.Learning;
 
 namespace Neuromorphic.Cli.Commands;
@@ -34,7 +34,7 @@ public sealed class TuneCommand : ICliCommand
         string spaceFile = args.String("space") ?? throw new UserErrorException("tune needs --space NAME|FILE (see docs/tuning.md).");
         var space = SearchSpace.Load(spaceFile);
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
-        DatasetsCommand.RequireFolder(data);
+        Evaluation.RequireDataFolder(data);
         string minutes = args.String("time-limit") ?? "";
         var options = new TuneOptions(data, args.String("out") ?? Path.Combine("runs", "tune-" + Path.GetFileNameWithoutExtension(spaceFile)))
         {

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Neuromorphic.Datasets;
 using Neuromorphic.Learning.Pipeline;
 
-namespace Neuromorphic.Cli.Tuning;
+namespace Neuromorphic.Application.Tuning;
 
 /// <summary>Everything one trial run needs, as plain values, so it can cross to another process (an Orleans silo).</summary>
 [GenerateSerializer, Immutable]
@@ -62,29 +62,16 @@ public static class TrialExecution
         var part = r.TrainImages < train.Count ? new SubsetImageSource(train, Enumerable.Range(0, r.TrainImages).ToArray()) : train;
         var options = new TrainingOptions { Preset = preset, DataDirectory = r.Data, RunDirectory = r.Directory, Seed = r.Seed, ClassifierEpochs = r.ClassifierEpochs };
         var clock = Stopwatch.StartNew();
-        var result = await TrainAsync(options, json, new TrainingData(part, part, validation), [r.SpaceSource, r.TrialId], ct);
+        var result = await SearchRunAsync(options, json, new TrainingData(part, part, validation), [r.SpaceSource, r.TrialId], ct);
         return new TrialOutcome(result.TestAccuracy, false, clock.Elapsed.TotalSeconds, ranOn);
     }
 
-    /// <summary>A run of a search into its run directory: resumed from its checkpoint if it has one, otherwise started
-    /// afresh over whatever an earlier attempt left; the preset, run.json and at the end metrics.json written as `train`
-    /// writes them. <paramref name="data"/> null: the data directory's own splits.</summary>
-    public static async Task<TrainingResult> TrainAsync(TrainingOptions options, string presetJson, TrainingData? data, string[] describe, CancellationToken ct)
-    {
-        string dir = options.RunDirectory;
-        System.IO.Directory.CreateDirectory(dir);
+    /// <summary>A run of a search: resumed from its checkpoint if it has one, otherwise started afresh over whatever an
+    /// earlier attempt left. <paramref name="data"/> null: the data directory's own splits.</summary>
+    public static Task<TrainingResult> SearchRunAsync(TrainingOptions options, string presetJson, TrainingData? data, string[] describe, CancellationToken ct) =>
         // A run whose silo is stopping lets go of its directory once it has written its checkpoint.
-        using var runLock = RunLock.Acquire(dir, wait: TimeSpan.FromMinutes(2));
-        bool resume = File.Exists(Path.Combine(dir, SoftHebbTrainer.CheckpointFile));
-        if (!resume) RunDirectory.Prepare(dir, resume: false, overwrite: true);
-        RunDirectory.WriteAtomically(Path.Combine(dir, SoftHebbTrainer.PresetFile), presetJson);
-        RunDirectory.WriteJson(dir, RunDirectory.RunInfoFile, RunDirectory.Describe("tune", describe, options.Seed));
-        var trainer = new SoftHebbTrainer();
-        var o = options with { Resume = resume };
-        var result = data is null ? await trainer.RunAsync(o, ct) : await trainer.RunAsync(o, data, ct);
-        RunDirectory.WriteDerived(dir, RunDirectory.MetricsFile, result);
-        return result;
-    }
+        Training.RunAsync(options, presetJson, RunDirectory.Describe("tune", describe, options.Seed), RunStart.ResumeIfInterrupted,
+            progress: null, ct, data, lockWait: TimeSpan.FromMinutes(2));
 
     /// <summary>How many of <paramref name="total"/> training images the validation part takes.</summary>
     public static int HeldOut(double fraction, int total) => (int)Math.Ceiling(fraction * total);
@@ -97,7 +84,7 @@ public static class TrialExecution
         new Random(r.SplitSeed).Shuffle(order);
         int held = HeldOut(r.Validation, whole.Count);
         if (held < 1 || held >= whole.Count)
-            throw new Commands.UserErrorException($"{r.SpaceSource}: $.validation: {r.Validation} of {whole.Count} training images leaves no validation or no training images.");
+            throw new UserErrorException($"{r.SpaceSource}: $.validation: {r.Validation} of {whole.Count} training images leaves no validation or no training images.");
         return (new SubsetImageSource(whole, order[held..], $"{whole.Name}, training part"),
                 new SubsetImageSource(whole, order[..held], $"{whole.Name}, validation part"));
     }

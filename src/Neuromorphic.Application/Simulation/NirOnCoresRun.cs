@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Interop.Nir;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>The settings of `simulate --nir`: the graph, its input, the time step and the integration.</summary>
 public sealed record NirGraphOptions(string File, string Input, string? Columns, double Dt, NirIntegration Integration, long Seed);
@@ -25,17 +24,10 @@ public sealed class NirOnCoresRun
     public NirRunResult Graph { get; }
     public NirOnCores Chip { get; }
 
-    public static NirGraphOptions ParseOptions(CommandArguments args, string file)
-    {
-        string input = args.String("input") ?? throw new UserErrorException("simulate --nir needs --input FILE or --input poisson:P.");
-        double dt = args.Double("dt", double.Epsilon, 1e6) ?? throw new UserErrorException("simulate --nir needs --dt SECONDS.");
-        return new NirGraphOptions(file, input, args.String("input-columns"), dt, NirCommand.Integration(args), args.Int("seed") ?? 1);
-    }
-
     public static async Task<NirOnCoresRun> PrepareAsync(NirGraphOptions o, ChipArchitecture arch, int steps, CancellationToken ct)
     {
         var plan = NirPlan.Compile(NirReader.Read(o.File), o.File);
-        var stimulus = NirCommand.Stimulus(plan, o.Input, o.Columns, steps, o.Seed);
+        var stimulus = NirInputs.Stimulus(plan, o.Input, o.Columns, steps, o.Seed);
         if (stimulus.Count < steps) throw new UserErrorException($"--steps {steps}: the input has {stimulus.Count} rows.");
         var options = new NirRunOptions(o.Dt, steps) { Integration = o.Integration, RecordMembranes = new HashSet<string>(), Seed = o.Seed };
         var graph = await NirRunner.RunAsync(plan, options, 1, stimulus, ct);

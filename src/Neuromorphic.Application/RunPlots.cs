@@ -6,7 +6,7 @@ using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
 
-namespace Neuromorphic.Cli;
+namespace Neuromorphic.Application;
 
 /// <summary>
 /// The plots of a run directory, made from its files (model.ckpt, metrics.json, hardware.json), so
@@ -125,7 +125,7 @@ public static class RunPlots
                     break;
                 }
                 case var k when !Kinds.Contains(k):
-                    throw new Commands.UserErrorException($"unknown plot kind '{k}'; kinds: {string.Join(", ", Kinds)}.");
+                    throw new UserErrorException($"unknown plot kind '{k}'; kinds: {string.Join(", ", Kinds)}.");
             }
         }
         return plots;

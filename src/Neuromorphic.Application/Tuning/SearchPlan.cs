@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Neuromorphic.Cli.Tuning;
+namespace Neuromorphic.Application.Tuning;
 
 /// <summary>One configuration of a search: its name, the rung (successive halving; 0 otherwise), the training images its
 /// runs see, and the preset fields it sets.</summary>

@@ -1,8 +1,7 @@
 using System.Globalization;
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Hardware.Cores;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>
 /// Writes a network of a chip's own neurons, placed on its cores, for the core-by-core simulation: groups are added in

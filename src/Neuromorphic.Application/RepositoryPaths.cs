@@ -1,4 +1,4 @@
-namespace Neuromorphic.Cli;
+namespace Neuromorphic.Application;
 
 /// <summary>Where the repository's own files are, found from the working directory or the tool's location.</summary>
 public static class RepositoryPaths

@@ -4,7 +4,7 @@ using Neuromorphic.Engine;
 using Neuromorphic.Interop.Nir;
 using Neuromorphic.Plotting;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>What `nir run` leaves in its folder: the spikes and membranes of sample 0 and the graph's outputs as CSV
 /// (one row per value, so they load straight into pandas or a spreadsheet), a per-node summary, a raster per spiking

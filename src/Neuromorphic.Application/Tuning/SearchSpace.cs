@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Learning;
 
-namespace Neuromorphic.Cli.Tuning;
+namespace Neuromorphic.Application.Tuning;
 
 /// <summary>How a search picks configurations: every combination, random draws, or random draws thinned by successive
 /// halving (each rung keeps the best 1/η on η times the training images).</summary>

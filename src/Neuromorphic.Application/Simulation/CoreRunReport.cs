@@ -3,7 +3,7 @@ using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Plotting;
 using OxyPlot;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>The figures and the HTML page of a core-by-core chip run: energy and latency per step, activity per core
 /// over the mesh, load per router, and the spike raster of the first steps.</summary>

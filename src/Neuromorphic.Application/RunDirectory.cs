@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Neuromorphic.Cli;
+namespace Neuromorphic.Application;
 
 /// <summary>
 /// The files of a run directory: preset.json (the exact preset used), run.json (command, seed, commit,
@@ -51,12 +51,12 @@ public static class RunDirectory
             || (name.StartsWith(f + ".") || name.StartsWith("." + f + ".")) && name.EndsWith(".tmp"));
         var ours = entries.Where(IsRunFile).ToList();
         if (entries.Count > 0 && ours.Count == 0)
-            throw new Commands.UserErrorException($"'{directory}' is not empty and holds no run (e.g. {entries.Order().First()}); give --out an empty or new directory.");
+            throw new UserErrorException($"'{directory}' is not empty and holds no run (e.g. {entries.Order().First()}); give --out an empty or new directory.");
         if (resume) return;
         // A run has started once it has a checkpoint; the JSON files of one that failed before are simply replaced.
         string? started = new[] { Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.CheckpointFile }.FirstOrDefault(ours.Contains);
         if (started is not null && !overwrite)
-            throw new Commands.UserErrorException($"'{directory}' already holds a run ({started}); pass --resume to continue it or --overwrite to start afresh.");
+            throw new UserErrorException($"'{directory}' already holds a run ({started}); pass --resume to continue it or --overwrite to start afresh.");
         if (!overwrite) return;
         foreach (string name in ours)
         {
@@ -83,19 +83,19 @@ public static class RunDirectory
         // ArgumentException: the plots refuse values no writer produces (NaN, negative counts, arrays of unequal length).
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or JsonException or ArgumentException)
         {
-            throw new Commands.UserErrorException(
+            throw new UserErrorException(
                 $"{directory}: its files do not hold what {what} needs ({e.Message}); rerun the command that wrote them.", e);
         }
     }
 
-    static Commands.UserErrorException Damaged(string path, JsonException e) =>
+    static UserErrorException Damaged(string path, JsonException e) =>
         new($"{path} is not a valid run file ({e.Message}); rerun the command that writes it.", e);
 
     /// <summary>The SHA-256 (hex) of the run's model.ckpt, which names the model that derived files were made from.</summary>
     public static string ModelChecksum(string run)
     {
         string path = Path.Combine(run, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile);
-        if (!File.Exists(path)) throw new Commands.UserErrorException($"{run} holds no trained model ({path} is missing); train it first.");
+        if (!File.Exists(path)) throw new UserErrorException($"{run} holds no trained model ({path} is missing); train it first.");
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
@@ -119,7 +119,7 @@ public static class RunDirectory
         if (provenance is null) return model;
         var stale = provenance.Where(p => p.Value != model && File.Exists(Path.Combine(run, p.Key))).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
         if (stale.Count > 0)
-            throw new Commands.UserErrorException(
+            throw new UserErrorException(
                 $"{run}: {string.Join(", ", stale)} {(stale.Count == 1 ? "was" : "were")} made from another model than its model.ckpt " +
                 $"(sha256 {model[..12]}); rerun the commands that write {(stale.Count == 1 ? "it" : "them")} (evaluate, simulate, spiking softhebb) or delete {(stale.Count == 1 ? "it" : "them")}.");
         return model;

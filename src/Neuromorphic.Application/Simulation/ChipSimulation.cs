@@ -3,7 +3,7 @@ using Neuromorphic.Hardware;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>
 /// A trained network on a chip: its layers described in the chip's terms, mapped onto cores, its weights

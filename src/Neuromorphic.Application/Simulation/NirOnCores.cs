@@ -1,8 +1,7 @@
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Interop.Nir;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>
 /// A NIR graph written as a network of a chip's own neurons, placed on its cores, so the core-by-core simulation runs it

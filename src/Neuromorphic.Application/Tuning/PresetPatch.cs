@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Learning;
 
-namespace Neuromorphic.Cli.Tuning;
+namespace Neuromorphic.Application.Tuning;
 
 /// <summary>Sets preset fields named by paths such as "layers[1].inverseTemperature" or "readout.epochs" in a preset's
 /// JSON, then reads the result as any preset is read, so every rule a preset obeys holds for every trial.</summary>

@@ -1,6 +1,5 @@
-using Neuromorphic.Cli.Commands;
 
-namespace Neuromorphic.Cli;
+namespace Neuromorphic.Application;
 
 /// <summary>
 /// An exclusive lock on a run directory while a process writes it: RUN_DIR/.lock opened with FileShare.None

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Plotting;
 
-namespace Neuromorphic.Cli;
+namespace Neuromorphic.Application;
 
 /// <summary>One self-contained HTML page for a run: its configuration, measured figures, chip table and plots.</summary>
 public static class RunReportWriter
@@ -62,7 +62,7 @@ public static class RunReportWriter
         foreach (var (_, cores) in CoreRuns(run))
         {
             if (cores.ModelSha256 != model)
-                throw new Commands.UserErrorException($"{run}: the core-by-core run on {cores.Chip} came from another model (sha256 {cores.ModelSha256[..12]}…); " +
+                throw new UserErrorException($"{run}: the core-by-core run on {cores.Chip} came from another model (sha256 {cores.ModelSha256[..12]}…); " +
                     "run 'simulate --softhebb' again or remove its folder.");
             tables.Add(CoresTable(cores));
         }

@@ -1,4 +1,4 @@
-namespace Neuromorphic.Cli;
+namespace Neuromorphic.Application;
 
 /// <summary>spiking.json: spiking SoftHebb inference of a run (`spiking softhebb`, the demo's spiking step).</summary>
 public sealed record SpikingRunResult(string Data, int Samples, string Encoder, string Power, double Percentile, bool FoldInhibition,

@@ -3,13 +3,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Datasets;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Plotting;
 
-namespace Neuromorphic.Cli.Tuning;
+namespace Neuromorphic.Application.Tuning;
 
 /// <summary>Where a search writes and what it may spend.</summary>
 public sealed record TuneOptions(string Data, string Out)
@@ -165,7 +164,7 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
         for (int seed = 1; seed <= options.FinalSeeds; seed++)
         {
             string dir = Path.Combine(options.Out, "final", $"seed-{seed}");
-            var result = RunDirectory.Read<TrainingResult>(dir, RunDirectory.MetricsFile) ?? await TrialExecution.TrainAsync(new TrainingOptions
+            var result = RunDirectory.Read<TrainingResult>(dir, RunDirectory.MetricsFile) ?? await TrialExecution.SearchRunAsync(new TrainingOptions
             {
                 Preset = preset, DataDirectory = options.Data, RunDirectory = dir, Seed = seed,
                 LimitTrain = options.FinalLimitTrain, LimitTest = options.LimitTest, ClassifierEpochs = options.ClassifierEpochs,

@@ -1,12 +1,11 @@
 using System.Globalization;
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Datasets;
 using Neuromorphic.Interop.Nir;
 using Neuromorphic.Learning;
 using Neuromorphic.Spiking;
 using Neuromorphic.Tensors;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>
 /// A trained SoftHebb network in its spiking form (<see cref="SpikingSoftHebbNetwork"/> with the linear power and the
@@ -40,8 +39,8 @@ public static class SoftHebbToNir
     /// the first 100 training images of <paramref name="data"/>), as a NIR graph.</summary>
     public static NirGraph FromRun(string run, string data, double dt = DefaultDt)
     {
-        var model = EvaluateCommand.LoadModel(run);
-        DatasetsCommand.RequireFolder(data);
+        var model = Evaluation.LoadModel(run);
+        Evaluation.RequireDataFolder(data);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
         var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1 };
         try

@@ -1,11 +1,10 @@
 using System.Globalization;
-using Neuromorphic.Cli.Commands;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Spiking;
 using Neuromorphic.Tensors;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>
 /// A trained SoftHebb network, converted to integrate-and-fire layers, written as a network of a chip's own neurons and

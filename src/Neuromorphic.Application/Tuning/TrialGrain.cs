@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
 
-namespace Neuromorphic.Cli.Tuning;
+namespace Neuromorphic.Application.Tuning;
 
 /// <summary>Where a trial grain stands: whether this activation has its run, and the outcome once it is done.</summary>
 [GenerateSerializer, Immutable]

@@ -3,7 +3,7 @@ using Neuromorphic.Engine;
 using Neuromorphic.Interop.Nir;
 using Neuromorphic.Spiking;
 
-namespace Neuromorphic.Cli.Simulation;
+namespace Neuromorphic.Application.Simulation;
 
 /// <summary>A NIR graph as a classifier: test images encoded as spikes (the encoders of the spiking SoftHebb path),
 /// run in batches, each image's class the index of the Output node's largest value at the last step.</summary>
@@ -17,11 +17,11 @@ public static class NirImages
     {
         var input = plan.Inputs.Single();
         if (input.OutputLength != test.Shape.PixelsPerImage)
-            throw new Commands.UserErrorException($"{plan.Source}: its Input node '{input.Name}' takes {NirShape.Text(input.OutputShape)}; " +
+            throw new UserErrorException($"{plan.Source}: its Input node '{input.Name}' takes {NirShape.Text(input.OutputShape)}; " +
                 $"{test.Name}'s images are {test.Shape.Channels}x{test.Shape.Height}x{test.Shape.Width}.");
-        var output = plan.Outputs.FirstOrDefault() ?? throw new Commands.UserErrorException($"{plan.Source} has no Output node to read a class from.");
+        var output = plan.Outputs.FirstOrDefault() ?? throw new UserErrorException($"{plan.Source} has no Output node to read a class from.");
         if (output.OutputLength < test.ClassCount)
-            throw new Commands.UserErrorException($"{plan.Source}: its Output '{output.Name}' has {output.OutputLength} values for {test.ClassCount} classes.");
+            throw new UserErrorException($"{plan.Source}: its Output '{output.Name}' has {output.OutputLength} values for {test.ClassCount} classes.");
         NirRunResult? first = null;
         int correct = 0, start = 0;
         var blocks = new List<float[]>();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 
-namespace Neuromorphic.Cli.Tuning;
+namespace Neuromorphic.Application.Tuning;
 
 /// <summary>Silos and clients of a tuning cluster. Development clustering on one machine (the first silo keeps the
 /// membership); docs/tuning.md says how to use a real membership provider across machines.</summary>
@@ -49,11 +49,11 @@ public static class ClusterHosting
     {
         int colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out int port) || port is < 1 or > 65535)
-            throw new Commands.UserErrorException($"--cluster takes HOST:PORT gateways (comma-separated), not '{text}'.");
+            throw new UserErrorException($"--cluster takes HOST:PORT gateways (comma-separated), not '{text}'.");
         string host = text[..colon];
         var address = host is "localhost" ? IPAddress.Loopback
             : IPAddress.TryParse(host, out var ip) ? ip
-            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new Commands.UserErrorException($"--cluster: '{host}' does not resolve to an address.");
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UserErrorException($"--cluster: '{host}' does not resolve to an address.");
         return new IPEndPoint(address, port);
     }
 

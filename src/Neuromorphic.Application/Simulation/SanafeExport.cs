@@ -1,0 +1,26 @@
+using Neuromorphic.Hardware.Cores;
+
+namespace Neuromorphic.Application.Simulation;
+
+/// <summary>`simulate --export`: the chip and the network mapped onto it as SANA-FE's files, so the same run can be
+/// checked in SANA-FE.</summary>
+public static class SanafeExport
+{
+    public const string ArchitectureFile = "arch.yaml";
+    public const string NetworkFile = "snn.yaml";
+
+    /// <summary>Writes <see cref="ArchitectureFile"/> and <see cref="NetworkFile"/> (one line a synapse) into <paramref name="directory"/>, atomically.</summary>
+    public static void Write(string directory, ChipArchitecture architecture, SpikingNetworkSpec network)
+    {
+        Engine.AtomicFile.Write(Path.Combine(directory, ArchitectureFile), stream =>
+        {
+            using var w = new StreamWriter(stream, leaveOpen: true);
+            SanafeFileWriter.WriteArchitecture(architecture, w);
+        });
+        Engine.AtomicFile.Write(Path.Combine(directory, NetworkFile), stream =>
+        {
+            using var w = new StreamWriter(stream, leaveOpen: true);
+            SanafeFileWriter.WriteNetwork(network, architecture, w);
+        });
+    }
+}
