@@ -196,7 +196,7 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         await Refused(o with { LimitTrain = 100 }, "--limit-train 200, this run asks for 100");
         await Refused(o with { LimitTrain = null }, "--limit-train 200, this run asks for all");
         await Refused(o with { ClassifierEpochs = 2 }, "--classifier-epochs 1, this run asks for 2");
-        var hotter = o.Preset.Layers[0] with { Conv = o.Preset.Layers[0].Conv! with { LearningRate = 0.5f } };
+        var hotter = new ConvLayerSpec(o.Preset.Layers[0].Conv! with { LearningRate = 0.5f });
         await Refused(o with { Preset = o.Preset with { Layers = [hotter, .. o.Preset.Layers.Skip(1)] } }, "--preset");
         // Other images with the same counts and shape (here the same 200 images in another order): other labels.
         var train = DatasetDirectory.Open(o.DataDirectory, DatasetSplit.Train, 200);

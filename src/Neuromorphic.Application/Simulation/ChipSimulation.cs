@@ -25,20 +25,15 @@ public static class ChipSimulation
             string name = NetworkBuilder.LayerName(i);
             var layer = model.Network.Layers[i];
             long zeros = CountZeros(layer.Weights.Span);
-            if (preset.Layers[i].Conv is { } conv)
-            {
-                // Neurons are the convolution's output units (before pooling, which the neuron's output stage does);
-                // the pooled outputs are what the layer sends, and what its NonZeroActivations count.
-                int ch = h + 2 * conv.Padding - conv.KernelSize + 1, cw = w + 2 * conv.Padding - conv.KernelSize + 1;
-                var (oc, oh, ow) = shapes[i];
-                layers.Add(LayerDescription.Conv(name, conv.OutChannels, ch, cw, (long)c * conv.KernelSize * conv.KernelSize, source)
-                    with { ZeroWeights = zeros, PooledOutputs = oc * oh * ow });
-            }
-            else
-            {
-                var linear = preset.Layers[i].Linear!;
-                layers.Add(LayerDescription.Dense(name, linear.OutFeatures, linear.InFeatures, source) with { ZeroWeights = zeros });
-            }
+            var (conv, _, hi, wi) = preset.Layers[i].AsConvolution(c, h, w);
+            // Neurons are the convolution's output units (before pooling, which the neuron's output stage does);
+            // the pooled outputs are what the layer sends, and what its NonZeroActivations count.
+            int ch = hi + 2 * conv.Padding - conv.KernelSize + 1, cw = wi + 2 * conv.Padding - conv.KernelSize + 1;
+            var (oc, oh, ow) = shapes[i];
+            // With one output position every neuron sees the whole input: a dense layer, no kernel to share.
+            layers.Add(ch * cw == 1 && conv.Pool is null
+                ? LayerDescription.Dense(name, conv.OutChannels, conv.FanIn, source) with { ZeroWeights = zeros }
+                : LayerDescription.Conv(name, conv.OutChannels, ch, cw, conv.FanIn, source) with { ZeroWeights = zeros, PooledOutputs = oc * oh * ow });
             (c, h, w) = shapes[i];
             source = name;
         }

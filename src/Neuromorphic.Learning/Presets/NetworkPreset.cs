@@ -1,13 +1,58 @@
 namespace Neuromorphic.Learning;
 
-/// <summary>One Hebbian layer of a preset: exactly one of the two configs is set.</summary>
-public sealed record HebbianLayerSpec(SoftHebbConv2dConfig? Conv, SoftHebbLinearConfig? Linear)
+/// <summary>
+/// One Hebbian layer of a preset. A layer kind is one subclass here (and its JSON record in <see cref="PresetJson"/>):
+/// it builds the layer and states its geometry as a convolution over its input, from which the shapes chain, the memory
+/// plan and the chip mapping follow without branching on the kind.
+/// </summary>
+public abstract record HebbianLayerSpec
 {
-    public string Kind => Conv is not null ? "conv" : "linear";
+    /// <summary>The preset file's <c>type</c>.</summary>
+    public abstract string Kind { get; }
 
     /// <summary>Builds the layer, drawing its initial weights from <paramref name="rng"/>.</summary>
-    public IHebbianLayer Create(Random rng) =>
-        Conv is not null ? new SoftHebbConv2d(Conv, rng) : new SoftHebbLinear(Linear!, rng);
+    public abstract IHebbianLayer Create(Random rng);
+
+    /// <summary>The layer as a convolution, and the image (C, H, W) it convolves, for an input of (c, h, w); throws
+    /// ArgumentException where the input does not fit the layer.</summary>
+    public abstract (SoftHebbConv2dConfig Conv, int C, int H, int W) AsConvolution(int c, int h, int w);
+
+    /// <summary>(C, H, W) after the layer (pooling included) for an input of (c, h, w).</summary>
+    public (int C, int H, int W) OutputShape(int c, int h, int w)
+    {
+        var (conv, ci, hi, wi) = AsConvolution(c, h, w);
+        return conv.OutputShape(ci, hi, wi);
+    }
+
+    /// <summary>The settings of a conv layer; null for another kind.</summary>
+    public SoftHebbConv2dConfig? Conv => (this as ConvLayerSpec)?.Config;
+
+    /// <summary>The settings of a linear layer; null for another kind.</summary>
+    public SoftHebbLinearConfig? Linear => (this as LinearLayerSpec)?.Config;
+}
+
+/// <summary>A SoftHebb convolution (<see cref="SoftHebbConv2d"/>), with its Triangle and pooling.</summary>
+public sealed record ConvLayerSpec(SoftHebbConv2dConfig Config) : HebbianLayerSpec
+{
+    public override string Kind => "conv";
+    public override IHebbianLayer Create(Random rng) => new SoftHebbConv2d(Config, rng);
+    public override (SoftHebbConv2dConfig Conv, int C, int H, int W) AsConvolution(int c, int h, int w) => (Config, c, h, w);
+}
+
+/// <summary>A SoftHebb fully connected layer (<see cref="SoftHebbLinear"/>) over the flattened input.</summary>
+public sealed record LinearLayerSpec(SoftHebbLinearConfig Config) : HebbianLayerSpec
+{
+    public override string Kind => "linear";
+    public override IHebbianLayer Create(Random rng) => new SoftHebbLinear(Config, rng);
+
+    /// <summary>A 1x1 convolution over a 1x1 image of the flattened input (only its geometry: the rule's settings are the linear layer's).</summary>
+    public override (SoftHebbConv2dConfig Conv, int C, int H, int W) AsConvolution(int c, int h, int w)
+    {
+        long features = (long)c * h * w;
+        if (features != Config.InFeatures)
+            throw new ArgumentException($"The linear layer expects {Config.InFeatures} input features but receives {c}x{h}x{w} = {features}.");
+        return (new SoftHebbConv2dConfig(Config.InFeatures, Config.OutFeatures, 1, 0, 1, 0, 0, 1), Config.InFeatures, 1, 1);
+    }
 }
 
 /// <summary>
@@ -42,18 +87,9 @@ public sealed record NetworkPreset(
     {
         var shapes = new List<(int, int, int)>();
         var (c, h, w) = (Channels, Height, Width);
-        for (int i = 0; i < Layers.Count; i++)
+        foreach (var layer in Layers)
         {
-            var layer = Layers[i];
-            if (layer.Conv is { } conv)
-                (c, h, w) = conv.OutputShape(c, h, w);
-            else
-            {
-                long features = (long)c * h * w;
-                if (features != layer.Linear!.InFeatures)
-                    throw new ArgumentException($"The linear layer expects {layer.Linear.InFeatures} input features but receives {c}x{h}x{w} = {features}.");
-                (c, h, w) = (layer.Linear.OutFeatures, 1, 1);
-            }
+            (c, h, w) = layer.OutputShape(c, h, w);
             shapes.Add((c, h, w));
         }
         return shapes;

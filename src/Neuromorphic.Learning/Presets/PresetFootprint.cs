@@ -84,8 +84,7 @@ public static class PresetFootprint
         {
             var spec = preset.Layers[i];
             // A linear layer runs as a 1x1 conv on 1x1 images of its flattened input.
-            var conv = spec.Conv ?? new SoftHebbConv2dConfig(spec.Linear!.InFeatures, spec.Linear.OutFeatures, 1, 0, 1, 0, 0, 1);
-            if (spec.Linear is not null) (c, h, w) = (spec.Linear.InFeatures, 1, 1);
+            (var conv, c, h, w) = spec.AsConvolution(c, h, w);
             var (k, oh, ow) = conv.OutputShape(c, h, w);
             long weights = (long)k * conv.FanIn;
             long layerState = F * (2 * weights + 2L * k + 2L * c); // W, ΔW, rates and norms, BN mean and variance

@@ -142,11 +142,11 @@ internal sealed record ConvLayerJson(string Rule, int InChannels, int OutChannel
             TrianglePower: errors.AtLeast(TrianglePower, 1e-6f, $"{path}.trianglePower"),
             Pool: Pool,
             Rule: rule);
-        return new(config with
+        return new ConvLayerSpec(config with
         {
             PreTriangle = PreTriangle ?? config.PreTriangle,
             InitRadius = errors.AtLeast(InitRadius, 1e-6f, $"{path}.initRadius") ?? config.InitRadius,
-        }, null);
+        });
     }
 }
 
@@ -164,7 +164,7 @@ internal sealed record LinearLayerJson(string Rule, int InFeatures, int OutFeatu
             Rule: rule,
             // Absent, the output temperature is none (plain SoftHebb output), not the engine record's default.
             OutputInverseTemperature: OutputInverseTemperature);
-        return new(null, config with
+        return new LinearLayerSpec(config with
         {
             LearningRatePower = LearningRatePower ?? config.LearningRatePower,
             InitRadius = errors.AtLeast(InitRadius, 1e-6f, $"{path}.initRadius") ?? config.InitRadius,
