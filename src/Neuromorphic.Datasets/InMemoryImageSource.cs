@@ -43,37 +43,12 @@ public sealed class InMemoryImageSource : IImageSource
         Count = pixels.Length / shape.PixelsPerImage;
         _pixels = pixels;
 
-        if (labels is not null)
-        {
-            if (classNames is null || classNames.Count == 0 || classNames.Count > 256)
-            {
-                throw new ArgumentException("Labelled sources need 1..256 class names.", nameof(classNames));
-            }
-
-            CheckLabels(labels, classNames.Count, Count, nameof(labels));
-            _labels = labels;
-            ClassNames = classNames.ToArray();
-        }
-        else
-        {
-            ClassNames = Array.Empty<string>();
-        }
-
-        if (coarseLabels is not null)
-        {
-            if (coarseClassNames is null || coarseClassNames.Count == 0 || coarseClassNames.Count > 256)
-            {
-                throw new ArgumentException("Coarse labels need 1..256 coarse class names.", nameof(coarseClassNames));
-            }
-
-            CheckLabels(coarseLabels, coarseClassNames.Count, Count, nameof(coarseLabels));
-            _coarseLabels = coarseLabels;
-            CoarseClassNames = coarseClassNames.ToArray();
-        }
-        else
-        {
-            CoarseClassNames = Array.Empty<string>();
-        }
+        ClassNames = CheckedClassNames(labels, classNames, Count, nameof(labels), nameof(classNames),
+            "Labelled sources need 1..256 class names.");
+        _labels = labels;
+        CoarseClassNames = CheckedClassNames(coarseLabels, coarseClassNames, Count, nameof(coarseLabels), nameof(coarseClassNames),
+            "Coarse labels need 1..256 coarse class names.");
+        _coarseLabels = coarseLabels;
 
         // Statistics are only needed by some callers; compute them once, on first use.
         _histograms = new Lazy<long[][]>(BuildHistograms, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -236,20 +211,35 @@ public sealed class InMemoryImageSource : IImageSource
         variance = Math.Max(0.0, (double)sumSquares / n - meanRaw * meanRaw) / (255.0 * 255.0);
     }
 
-    private static void CheckLabels(byte[] labels, int classCount, int count, string parameter)
+    /// <summary>A copy of the names of <paramref name="labels"/>' classes, after checking that there are 1..256 of them
+    /// and one label per image, each below the name count; empty when there are no labels.</summary>
+    private static string[] CheckedClassNames(byte[]? labels, IReadOnlyList<string>? classNames, int count,
+        string labelsParameter, string namesParameter, string missingNames)
     {
+        if (labels is null)
+        {
+            return [];
+        }
+
+        if (classNames is null || classNames.Count == 0 || classNames.Count > 256)
+        {
+            throw new ArgumentException(missingNames, namesParameter);
+        }
+
         if (labels.Length != count)
         {
-            throw new ArgumentException($"{labels.Length} labels for {count} images.", parameter);
+            throw new ArgumentException($"{labels.Length} labels for {count} images.", labelsParameter);
         }
 
         for (int i = 0; i < labels.Length; i++)
         {
-            if (labels[i] >= classCount)
+            if (labels[i] >= classNames.Count)
             {
                 throw new ArgumentException(
-                    $"Label {labels[i]} of image {i} is outside 0..{classCount - 1}.", parameter);
+                    $"Label {labels[i]} of image {i} is outside 0..{classNames.Count - 1}.", labelsParameter);
             }
         }
+
+        return classNames.ToArray();
     }
 }

@@ -8,24 +8,13 @@ public enum ChipLimit { Neurons, SynapseMemory, FanIn, WeightPrecision }
 /// <see cref="Available"/> are in the limit's unit: inputs, bits, weight bits), or every core is too small to hold
 /// enough neurons and the chip runs out of cores (<see cref="OutOfCores"/> true; the two are core counts and the
 /// limit says what fills each core). The message says by how much and what would fit.</summary>
-public sealed class MappingException : Exception
+public sealed class MappingException(string chip, string layer, ChipLimit limit, double required, double available, string message,
+    bool outOfCores = false) : Exception(message)
 {
-    public MappingException(string chip, string layer, ChipLimit limit, double required, double available, string message,
-        bool outOfCores = false)
-        : base(message)
-    {
-        Chip = chip;
-        Layer = layer;
-        Limit = limit;
-        Required = required;
-        Available = available;
-        OutOfCores = outOfCores;
-    }
-
-    public string Chip { get; }
-    public string Layer { get; }
-    public ChipLimit Limit { get; }
-    public double Required { get; }
-    public double Available { get; }
-    public bool OutOfCores { get; }
+    public string Chip { get; } = chip;
+    public string Layer { get; } = layer;
+    public ChipLimit Limit { get; } = limit;
+    public double Required { get; } = required;
+    public double Available { get; } = available;
+    public bool OutOfCores { get; } = outOfCores;
 }

@@ -42,14 +42,19 @@ public static class Units
     }
 
     /// <summary>Example unit shown in error messages.</summary>
-    public static string Example(Dimension d) => d switch
+    public static string Example(Dimension d) => Words(d).Example;
+
+    private static string Describe(Dimension d) => Words(d).Description;
+
+    /// <summary>What error messages call a dimension, and an example quantity of it.</summary>
+    private static (string Description, string Example) Words(Dimension d) => d switch
     {
-        Dimension.Energy => "23.6 pJ",
-        Dimension.Time => "3.5 ns",
-        Dimension.Power => "0.5 mW",
-        Dimension.Frequency => "1 GHz",
-        Dimension.Length => "14 nm",
-        _ => "128 KiB",
+        Dimension.Energy => ("an energy (J)", "23.6 pJ"),
+        Dimension.Time => ("a time (s)", "3.5 ns"),
+        Dimension.Power => ("a power (W)", "0.5 mW"),
+        Dimension.Frequency => ("a frequency (Hz)", "1 GHz"),
+        Dimension.Length => ("a length (m)", "14 nm"),
+        _ => ("a memory size (bit, B, KiB, ...)", "128 KiB"),
     };
 
     /// <summary>Parses "number unit" into the SI value (bits for memory). Returns false with a reason on failure.</summary>
@@ -101,16 +106,6 @@ public static class Units
         }
         return true;
     }
-
-    private static string Describe(Dimension d) => d switch
-    {
-        Dimension.Energy => "an energy (J)",
-        Dimension.Time => "a time (s)",
-        Dimension.Power => "a power (W)",
-        Dimension.Frequency => "a frequency (Hz)",
-        Dimension.Length => "a length (m)",
-        _ => "a memory size (bit, B, KiB, ...)",
-    };
 
     /// <summary>Formats an SI value with an engineering prefix, e.g. 2.36e-11 J → "23.6 pJ".</summary>
     public static string Format(double value, string unit)

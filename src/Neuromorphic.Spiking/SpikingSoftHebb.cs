@@ -93,27 +93,16 @@ public sealed class SpikingReadout
 }
 
 /// <summary>A trained SoftHebb network converted to rate-coded spiking layers plus the accumulating read-out.</summary>
-public sealed class SpikingSoftHebbNetwork
+public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, IReadOnlyList<SpikingConvLayer> layers,
+    SpikingReadout readout, SpikingConversionOptions options)
 {
-    public SpikingSoftHebbNetwork(int channels, int height, int width, IReadOnlyList<SpikingConvLayer> layers, SpikingReadout readout, SpikingConversionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(layers);
-        ArgumentNullException.ThrowIfNull(readout);
-        Channels = channels;
-        Height = height;
-        Width = width;
-        Layers = layers;
-        Readout = readout;
-        Options = options;
-    }
-
-    public int Channels { get; }
-    public int Height { get; }
-    public int Width { get; }
+    public int Channels { get; } = channels;
+    public int Height { get; } = height;
+    public int Width { get; } = width;
     public int InputLength => Channels * Height * Width;
-    public IReadOnlyList<SpikingConvLayer> Layers { get; }
-    public SpikingReadout Readout { get; }
-    public SpikingConversionOptions Options { get; }
+    public IReadOnlyList<SpikingConvLayer> Layers { get; } = layers ?? throw new ArgumentNullException(nameof(layers));
+    public SpikingReadout Readout { get; } = readout ?? throw new ArgumentNullException(nameof(readout));
+    public SpikingConversionOptions Options { get; } = options;
 
     /// <summary>Converts a trained run; calibration images come from <paramref name="calibration"/> (use the training split).</summary>
     public static SpikingSoftHebbNetwork Convert(TrainedModel model, IImageSource calibration, SpikingConversionOptions? options = null)

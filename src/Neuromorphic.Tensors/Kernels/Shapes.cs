@@ -23,6 +23,16 @@ static class Shapes
         return (t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]);
     }
 
+    /// <summary>Requires a 4-D NCHW input and an output of the same shape that is the input itself or a separate
+    /// buffer (<see cref="SameOrDisjoint"/>); returns the sizes. The checks of a kernel that maps x to y in place or not.</summary>
+    public static (int N, int C, int H, int W) NchwInOut(Tensor? x, string xName, Tensor? y, string yName)
+    {
+        var (n, c, h, w) = Nchw(x, xName);
+        Exactly(y, yName, n, c, h, w);
+        SameOrDisjoint(x!, xName, y!, yName);
+        return (n, c, h, w);
+    }
+
     /// <summary>Requires exactly the given shape.</summary>
     public static void Exactly(Tensor? t, string name, params int[] expected)
     {

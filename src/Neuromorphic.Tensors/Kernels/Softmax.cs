@@ -16,9 +16,7 @@ public static class Softmax
     /// <summary>Softmax over the channel axis of an NCHW tensor, independently at every (n, h, w).</summary>
     public static void OverChannels(Tensor u, float inverseTemperature, Tensor s)
     {
-        var (n, c, h, w) = Shapes.Nchw(u, nameof(u));
-        Shapes.Exactly(s, nameof(s), n, c, h, w);
-        Shapes.SameOrDisjoint(u, nameof(u), s, nameof(s));
+        var (n, c, h, w) = Shapes.NchwInOut(u, nameof(u), s, nameof(s));
         if (c == 0) return;
         int plane = h * w;
         float t = inverseTemperature;

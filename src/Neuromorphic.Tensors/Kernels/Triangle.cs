@@ -12,9 +12,7 @@ public static class Triangle
 {
     public static void Forward(Tensor u, float power, Tensor a)
     {
-        var (n, c, h, w) = Shapes.Nchw(u, nameof(u));
-        Shapes.Exactly(a, nameof(a), n, c, h, w);
-        Shapes.SameOrDisjoint(u, nameof(u), a, nameof(a));
+        var (n, c, h, w) = Shapes.NchwInOut(u, nameof(u), a, nameof(a));
         CheckPower(power);
         if (c == 0) return;
         int plane = h * w;
