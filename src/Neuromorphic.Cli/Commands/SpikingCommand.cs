@@ -147,48 +147,11 @@ public sealed class SpikingCommand : ICliCommand
         double seconds = args.Double("seconds", 0.001, 1000)!.Value;
         string outDir = args.String("out")!;
         args.ThrowOnUnknown(Name + " cuba");
-        var result = SpikingBenchmarks.RunCuba(seconds);
+        var (result, written) = await SpikingExperiments.CubaAsync(seconds, outDir, ct);
         Console.WriteLine(CubaResult.Header);
         Console.WriteLine(result);
         Console.WriteLine(FormattableString.Invariant(
             $"wall {result.RunWall.TotalSeconds:F4} s for {seconds} s biological; {result.Spikes:N0} spikes; mean {result.MeanRateHz:F2} Hz (E {result.ExcitatoryRateHz:F2}, I {result.InhibitoryRateHz:F2}); {result.SynapticEventsPerSecond:E3} synaptic events/s"));
-
-        // The plots come from traced re-runs with the same seed (the network is deterministic, so the same spikes).
-        var p = new CubaParameters();
-        var rasterTrace = new TraceRecorder();
-        // 400 neurons in the network's 4:1 proportion: E 0..319 and I 3200..3279, drawn as rows 0..319 and 320..399.
-        int ne = p.ExcitatoryCount;
-        var rasterNeurons = Enumerable.Range(0, 320).Concat(Enumerable.Range(ne, 80)).ToArray();
-        rasterTrace.Watch(new TraceSelection("cuba", Neurons: rasterNeurons, Capacity: 1 << 23));
-        var raster = CubaBenchmark.Build(seconds, trace: rasterTrace);
-        await raster.Network.RunAsync(1, ct);
-        var spikes = rasterTrace.For("cuba")!.Spikes.Select(s => (s.Sequence * p.DtMs, s.Neuron < ne ? s.Neuron : 320 + s.Neuron - ne)).ToList();
-        var vTrace = new TraceRecorder();
-        int[] watched = [0, 1, p.ExcitatoryCount];
-        vTrace.Watch(new TraceSelection("cuba", Neurons: watched, Capacity: 1 << 22));
-        var traced = CubaBenchmark.Build(seconds, trace: vTrace);
-        await traced.Network.RunAsync(1, ct);
-        var acts = vTrace.For("cuba")!.Activations;
-        var series = watched.Select(n =>
-        {
-            var a = acts.Where(r => r.Neuron == n).ToArray();
-            return ($"neuron {n} ({(n < p.ExcitatoryCount ? "E" : "I")})", a.Select(r => (r.SampleId + 1) * p.DtMs).ToArray(), a.Select(r => (double)r.Value).ToArray());
-        }).Where(s => s.Item2.Length > 0).ToList();
-
-        Directory.CreateDirectory(outDir);
-        var written = new List<string>();
-        if (spikes.Count > 0)
-            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "CUBA: 320 E (rows 0-319) and 80 I neurons (rows 320-399, neurons 3200-3279)", firstInhibitoryNeuron: 320,
-                populationSize: rasterNeurons.Length),
-                Path.Combine(outDir, "cuba-raster")));
-        if (series.Count > 0)
-            written.AddRange(PlotExport.Save(Plots.ActivityTraces(series, "Time (ms)", "Membrane potential (mV)", "CUBA membrane traces"),
-                Path.Combine(outDir, "cuba-membrane")));
-        RunDirectory.WriteJson(outDir, "cuba.json", new
-        {
-            seconds, WallSeconds = result.RunWall.TotalSeconds, HandlerSeconds = result.HandlerWall.TotalSeconds, result.Spikes, result.MeanRateHz,
-            result.ExcitatoryRateHz, result.InhibitoryRateHz, result.SynapticEvents, result.SynapticEventsPerSecond, result.Synapses, result.AnyNaN,
-        });
         Console.WriteLine($"wrote {string.Join(", ", written)}");
         return 0;
     }
@@ -201,42 +164,11 @@ public sealed class SpikingCommand : ICliCommand
         string outDir = args.String("out")!;
         int seed = args.Int("seed")!.Value;
         args.ThrowOnUnknown(Name + " wta");
-        Evaluation.RequireDataFolder(data);
-        var train = DatasetDirectory.Open(data, DatasetSplit.Train, samples);
-        var test = DatasetDirectory.Open(data, DatasetSplit.Test, testCount);
         var config = new WtaConfig();
-        var trainIdx = Enumerable.Range(0, train.Count).ToArray();
-        var testIdx = Enumerable.Range(0, test.Count).ToArray();
-        Console.WriteLine($"training the STDP WTA layer ({config.Inputs} -> {config.Neurons}, {config.PresentMs}+{config.RestMs} ms per sample, dt {config.DtMs} ms) on {train.Count} images ...");
-        var layer = new WtaLayer(config, seed);
-        var trainPhase = await WtaExperiment.PresentAsync("train", layer, train, trainIdx, plastic: true, seed, cancellationToken: ct);
-        var labelPhase = await WtaExperiment.PresentAsync("label", layer, train, trainIdx, plastic: false, seed, cancellationToken: ct);
-        var trace = new TraceRecorder();
-        trace.Watch(new TraceSelection("wta", Neurons: Enumerable.Range(0, config.Neurons).ToArray(), Capacity: 1 << 20));
-        long testStart = layer.Population.StepCount;
-        var testPhase = await WtaExperiment.PresentAsync("test", layer, test, testIdx, plastic: false, seed, trace, ct);
-        int classes = Math.Max(train.ClassCount, 1);
-        var assignments = WtaExperiment.AssignLabels(labelPhase.Counts, trainIdx.Select(train.GetLabel).ToArray(), classes);
-        int correct = 0;
-        for (int k = 0; k < testIdx.Length; k++)
-            if (WtaExperiment.Predict(testPhase.Counts[k], assignments, classes) == test.GetLabel(testIdx[k])) correct++;
-        double accuracy = testIdx.Length == 0 ? 0 : (double)correct / testIdx.Length;
+        Console.WriteLine($"training the STDP WTA layer ({config.Inputs} -> {config.Neurons}, {config.PresentMs}+{config.RestMs} ms per sample, dt {config.DtMs} ms) on up to {samples} images ...");
+        var (r, written) = await SpikingExperiments.WtaAsync(config, data, samples, testCount, seed, outDir, ct);
         Console.WriteLine(FormattableString.Invariant(
-            $"accuracy {100 * accuracy:F2} % on {test.Count} test images; training {trainPhase.SamplesPerSecond:F1} samples/s, labelling {labelPhase.SamplesPerSecond:F1}, test {testPhase.SamplesPerSecond:F1}; {trainPhase.OutputSpikes:N0} training spikes"));
-
-        Directory.CreateDirectory(outDir);
-        int stepsPerSample = config.Schedule.StepsPerSample;
-        var spikes = trace.For("wta")!.Spikes.Where(s => s.Sequence >= testStart && s.Sequence < testStart + stepsPerSample)
-            .Select(s => ((s.Sequence - testStart) * config.DtMs, s.Neuron)).ToList();
-        var written = new List<string>();
-        if (spikes.Count > 0)
-            written.AddRange(PlotExport.Save(Plots.SpikeRaster(spikes, "STDP WTA: output spikes for test image 0", markerSize: 2, populationSize: config.Neurons), Path.Combine(outDir, "wta-raster")));
-        RunDirectory.WriteJson(outDir, "wta.json", new
-        {
-            data, TrainSamples = train.Count, TestSamples = test.Count, Accuracy = accuracy,
-            TrainSamplesPerSecond = trainPhase.SamplesPerSecond, TestSamplesPerSecond = testPhase.SamplesPerSecond,
-            trainPhase.InputSpikes, trainPhase.OutputSpikes,
-        });
+            $"accuracy {100 * r.Accuracy:F2} % on {r.TestSamples} test images; training {r.TrainSamplesPerSecond:F1} samples/s, labelling {r.LabelSamplesPerSecond:F1}, test {r.TestSamplesPerSecond:F1}; {r.OutputSpikes:N0} training spikes"));
         Console.WriteLine(written.Count > 0 ? $"wrote {string.Join(", ", written)}" : "no output spikes to plot");
         return 0;
     }
