@@ -12,7 +12,7 @@ public sealed record EvaluationOutcome(EvaluationResult Result, IReadOnlyList<st
 /// use case of a trained run shares (the model once per command, the test split checked against its preset).</summary>
 public static class Evaluation
 {
-    public static async Task<EvaluationOutcome> RunAsync(string run, string data, int? limit, ITrainingProgress? progress, CancellationToken ct)
+    public static async Task<EvaluationOutcome> RunAsync(string run, string data, int? limit, IRunProgress? progress, CancellationToken ct)
     {
         using var runLock = RunLock.Acquire(run, create: false);
         var model = LoadModel(run);

@@ -29,7 +29,7 @@ public static class SpikingInference
     /// at each T on the test split, and the raster and membranes of one test image's first layer under regular and
     /// Poisson input coding. Writes spiking.json, spiking-traces.json and their plots into the run directory.</summary>
     public static async Task<(SpikingRunResult Result, IReadOnlyList<string> Written)> RunAsync(string run, SoftHebbSpikingOptions o,
-        ITrainingProgress? progress, CancellationToken ct)
+        IRunProgress? progress, CancellationToken ct)
     {
         progress ??= SilentProgress.Instance;
         using var runLock = RunLock.Acquire(run, create: false);

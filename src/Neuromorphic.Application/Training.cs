@@ -1,3 +1,4 @@
+using Neuromorphic.Datasets;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
 
@@ -24,7 +25,7 @@ public static class Training
     /// <param name="data">The images to train and test on; null: the data directory's own splits.</param>
     /// <param name="lockWait">How long to wait for another process to let go of the directory (a stopping silo).</param>
     public static async Task<TrainingResult> RunAsync(TrainingOptions options, string presetJson, RunInfo info, RunStart start,
-        ITrainingProgress? progress, CancellationToken ct, TrainingData? data = null, TimeSpan? lockWait = null)
+        IRunProgress? progress, CancellationToken ct, TrainingData? data = null, TimeSpan? lockWait = null)
     {
         string dir = options.RunDirectory;
         using var runLock = RunLock.Acquire(dir, wait: lockWait ?? default);

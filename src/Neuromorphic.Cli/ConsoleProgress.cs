@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Neuromorphic.Datasets.Download;
+using Neuromorphic.Datasets;
 using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Cli;
@@ -8,7 +8,7 @@ namespace Neuromorphic.Cli;
 /// Progress of long phases: a live bar with rate and time left on a terminal, plain log lines every
 /// few seconds when the output is a file or a CI log. Used for training and for dataset downloads.
 /// </summary>
-public sealed class ConsoleProgress : ITrainingProgress, IDownloadProgress
+public sealed class ConsoleProgress : IRunProgress
 {
     readonly bool _interactive = !Console.IsOutputRedirected;
     readonly TimeSpan _logEvery;

@@ -156,7 +156,7 @@ internal static class SyntheticDatasets
 }
 
 /// <summary>Records the phases a run announces (name, total, unit), for assertions on what the trainer did.</summary>
-internal sealed class RecordingProgress : ITrainingProgress
+internal sealed class RecordingProgress : IRunProgress
 {
     readonly List<(string Phase, long Total, string Unit)> _phases = [];
     readonly List<string> _log = [];
@@ -167,5 +167,5 @@ internal sealed class RecordingProgress : ITrainingProgress
     public void Begin(string phase, long total, string unit) { lock (_phases) _phases.Add((phase, total, unit)); }
     public void Advance(long done) { }
     public void End(string summary) { lock (_log) _log.Add(summary); }
-    void ITrainingProgress.Log(string line) { lock (_log) _log.Add(line); }
+    void IRunProgress.Log(string line) { lock (_log) _log.Add(line); }
 }

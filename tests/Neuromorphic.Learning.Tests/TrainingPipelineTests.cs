@@ -76,7 +76,7 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>Cancels the run once the Hebbian phase (or the read-out) has got past a point: a stand-in for kill -9
     /// that leaves only what the checkpoints wrote.</summary>
-    sealed class KillAt(string phasePrefix, long at, CancellationTokenSource cts) : ITrainingProgress
+    sealed class KillAt(string phasePrefix, long at, CancellationTokenSource cts) : IRunProgress
     {
         string _phase = "";
         public void Begin(string phase, long total, string unit) => _phase = phase;
@@ -249,7 +249,7 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         AssertSameModel(Model(o), Model(explicitSubset));
     }
 
-    sealed class PhaseLog(List<string> phases) : ITrainingProgress
+    sealed class PhaseLog(List<string> phases) : IRunProgress
     {
         public void Begin(string phase, long total, string unit) => phases.Add(phase);
         public void Advance(long done) { }

@@ -1,3 +1,4 @@
+using Neuromorphic.Datasets;
 using Neuromorphic.Hardware;
 using Neuromorphic.Learning.Pipeline;
 
@@ -9,7 +10,7 @@ public static class ChipCosting
 {
     /// <param name="hardware">A chip model file, a folder of them, or "all" for hardware-models/.</param>
     public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(string run, string hardware, string data, int? limit,
-        ITrainingProgress? progress, CancellationToken ct)
+        IRunProgress? progress, CancellationToken ct)
     {
         using var runLock = RunLock.Acquire(run, create: false);
         var model = Evaluation.LoadModel(run);

@@ -69,7 +69,7 @@ public static class ChipSimulation
     /// <summary>Runs the model on every chip; chips the network does not fit get a row saying why. The model is loaded
     /// once: each chip quantises the trained weights afresh, restored from a copy taken here.</summary>
     public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(TrainedModel model, IEnumerable<ChipModel> chips, IImageSource test,
-        ITrainingProgress progress, CancellationToken ct)
+        IRunProgress progress, CancellationToken ct)
     {
         var outcomes = new List<ChipOutcome>();
         var layers = Describe(model);

@@ -13,7 +13,7 @@ public static class SoftHebbOnCoresRun
     /// <param name="steps">The time steps at which to read the class, ascending; each image runs to the last.</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
     public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, int[] steps, TimingModel timing, int images, string data,
-        string output, int seed, bool export, ITrainingProgress? progress, CancellationToken ct)
+        string output, int seed, bool export, IRunProgress? progress, CancellationToken ct)
     {
         progress ??= SilentProgress.Instance;
         var model = Evaluation.LoadModel(run);

@@ -11,12 +11,12 @@ public sealed record DownloadReport(string Directory, int Downloaded, int Alread
 /// <see cref="StagingFolderName"/> first and appears under its final name only once verified (and, for archives,
 /// unpacked), so an interrupted run leaves nothing half-written where the readers look; running it again resumes.
 /// </summary>
-public sealed class DatasetDownloader(HttpClient http, IDownloadProgress? progress = null)
+public sealed class DatasetDownloader(HttpClient http, IRunProgress? progress = null)
 {
     /// <summary>The staging folder inside the target folder: partial downloads and unpacking happen here.</summary>
     public const string StagingFolderName = ".download";
 
-    private readonly IDownloadProgress _progress = progress ?? NoDownloadProgress.Instance;
+    private readonly IRunProgress _progress = progress ?? SilentProgress.Instance;
 
     /// <summary>How long a connection may stay silent mid-file before the attempt is given up (resumable).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -7,7 +7,7 @@ namespace Neuromorphic.Datasets.Download;
 /// Fetches one URL into a partial file, resuming what an earlier attempt left with an HTTP Range request.
 /// Streams through a fixed buffer and stops as soon as more bytes arrive than the catalog allows.
 /// </summary>
-internal sealed class ResumableFetcher(HttpClient http, IDownloadProgress progress, TimeSpan idleTimeout)
+internal sealed class ResumableFetcher(HttpClient http, IRunProgress progress, TimeSpan idleTimeout)
 {
     private const int BufferSize = 1 << 16;
 

@@ -9,7 +9,7 @@ public static class Inference
     public const int BatchSize = 50;
 
     public static async Task<InferenceResult> EvaluateAsync(TrainedModel model, IImageSource data, ICostModel? costModel = null,
-        ITrainingProgress? progress = null, TraceRecorder? trace = null, CancellationToken ct = default)
+        IRunProgress? progress = null, TraceRecorder? trace = null, CancellationToken ct = default)
     {
         progress ??= SilentProgress.Instance;
         int classes = model.Readout.Classes;

@@ -11,13 +11,13 @@ namespace Neuromorphic.Learning.Pipeline;
 /// resumes from the last one and ends with the same weights as an uninterrupted run. A cancelled run
 /// writes one more where it stops (the Hebbian phase at the next batch, the read-out at the epoch it was in).
 /// </summary>
-public sealed class SoftHebbTrainer(ITrainingProgress? progress = null)
+public sealed class SoftHebbTrainer(IRunProgress? progress = null)
 {
     public const string CheckpointFile = "checkpoint.ckpt";
     public const string ModelFile = "model.ckpt";
     public const string PresetFile = "preset.json";
 
-    readonly ITrainingProgress _progress = progress ?? SilentProgress.Instance;
+    readonly IRunProgress _progress = progress ?? SilentProgress.Instance;
 
     /// <summary>Trains on the dataset folder <see cref="TrainingOptions.DataDirectory"/> (STL-10: the Hebbian phase uses the unlabeled split).</summary>
     public async Task<TrainingResult> RunAsync(TrainingOptions o, CancellationToken ct = default)

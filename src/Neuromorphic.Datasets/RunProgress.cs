@@ -1,9 +1,10 @@
-namespace Neuromorphic.Learning.Pipeline;
+namespace Neuromorphic.Datasets;
 
-/// <summary>Where a long run reports how far it is. The CLI draws a bar on a terminal and writes log lines elsewhere.</summary>
-public interface ITrainingProgress
+/// <summary>Where a long run (a download, training, a simulation) reports how far it is. The CLI draws a bar on a
+/// terminal and writes log lines elsewhere.</summary>
+public interface IRunProgress
 {
-    /// <summary>A phase has begun; <paramref name="total"/> is in <paramref name="unit"/> (images, epochs).</summary>
+    /// <summary>A phase has begun; <paramref name="total"/> is in <paramref name="unit"/> (images, epochs, bytes).</summary>
     void Begin(string phase, long total, string unit);
     /// <summary><paramref name="done"/> of the current phase's total are finished.</summary>
     void Advance(long done);
@@ -11,7 +12,8 @@ public interface ITrainingProgress
     void Log(string line);
 }
 
-public sealed class SilentProgress : ITrainingProgress
+/// <summary>Reports nothing.</summary>
+public sealed class SilentProgress : IRunProgress
 {
     public static SilentProgress Instance { get; } = new();
     public void Begin(string phase, long total, string unit) { }
