@@ -58,27 +58,46 @@ public static class PlotExport
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckSize(width, height);
-        string raw;
-        using (var measurer = new SkiaRenderContext())
-        using (var stream = new MemoryStream())
+        return Tidy(OxySvg(model, width, height));
+    }
+
+    /// <summary>The SVG as OxyPlot writes it, before <see cref="Tidy"/>.</summary>
+    internal static string OxySvg(PlotModel model, int width, int height)
+    {
+        using var measurer = new SkiaRenderContext();
+        using var stream = new MemoryStream();
+        new OxyPlot.SvgExporter
         {
-            new OxyPlot.SvgExporter
-            {
-                Width = width,
-                Height = height,
-                TextMeasurer = measurer,
-                UseVerticalTextAlignmentWorkaround = true,
-            }.Export(model, stream);
-            raw = System.Text.Encoding.UTF8.GetString(stream.ToArray()).TrimStart('\uFEFF');
-        }
-        return Tidy(raw);
+            Width = width,
+            Height = height,
+            TextMeasurer = measurer,
+            UseVerticalTextAlignmentWorkaround = true,
+        }.Export(model, stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray()).TrimStart('\uFEFF');
     }
 
     /// <summary>
     /// Drops the DOCTYPE (it names an external DTD that XML readers refuse or fetch) and asks viewers not
     /// to smooth embedded bitmaps, so receptive-field pixels stay square when the SVG is scaled.
     /// </summary>
-    private static string Tidy(string svg)
+    internal static string Tidy(string svg)
+    {
+        // Without a bitmap only the DOCTYPE goes, cut out of the text: the XML round trip below gives the same bytes
+        // (OxyPlot already indents as XDocument.Save does) but took 0.5 s on a 65,000-spike raster.
+        if (!svg.Contains("<image", StringComparison.Ordinal)) return WithoutDoctype(svg);
+        return TidyAsXml(svg);
+    }
+
+    /// <summary>The text less its <c>&lt;!DOCTYPE ...&gt;</c>; its line is left empty, as XDocument.Save leaves it.</summary>
+    internal static string WithoutDoctype(string svg)
+    {
+        int start = svg.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
+        if (start < 0) return svg;
+        int end = svg.IndexOf('>', start); // OxyPlot's DOCTYPE has no internal subset, so its first '>' closes it
+        return end < 0 ? svg : svg.Remove(start, end + 1 - start);
+    }
+
+    internal static string TidyAsXml(string svg)
     {
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null };
         XDocument document;

@@ -50,6 +50,16 @@ public sealed class PlotRenderingTests
         Assert.True(document.Descendants().Count() > 20, "the SVG has almost no elements");
     }
 
+    [Theory]
+    [MemberData(nameof(Figures))]
+    public void Cutting_the_doctype_out_of_the_text_gives_the_xml_round_trips_bytes(string figure)
+    {
+        string raw = PlotExport.OxySvg(SampleFigures.Build(figure).Model, 900, 600);
+        Assert.Contains("<!DOCTYPE", raw);
+        Assert.Equal(PlotExport.TidyAsXml(raw), PlotExport.Tidy(raw));
+        Assert.DoesNotContain("<!DOCTYPE", PlotExport.WithoutDoctype(raw));
+    }
+
     [Fact]
     public void Receptive_field_svg_embeds_the_bitmap_unsmoothed()
     {

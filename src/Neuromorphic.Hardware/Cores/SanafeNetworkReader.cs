@@ -313,6 +313,7 @@ public static class SanafeNetworkReader
         {
             if (connections.Count + count > MaxConnections)
                 throw y.Error(key, field, $"the network would have more than {MaxConnections} connections (SanafeNetworkReader.MaxConnections)");
+            connections.Reserve((int)count);
         }
 
         private void Dense(Group src, Group dst, EdgeAttrs attrs, int line, YScalar key, string field)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Neuromorphic.Hardware.Cores;
 
@@ -6,15 +7,89 @@ namespace Neuromorphic.Hardware.Cores;
 /// the default format (%g, 6 significant digits) and the scientific one (%e, 6 decimals, two-digit exponent).</summary>
 internal static class SanafeText
 {
+    /// <summary>Room enough for any number <see cref="General(double, Span{byte})"/> writes ("-1.23457e-308").</summary>
+    public const int MaxGeneralBytes = 32;
+
     public static string General(double value)
     {
-        if (double.IsNaN(value)) return "nan";
-        if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
-        if (value == 0) return double.IsNegative(value) ? "-0" : "0";
-        if (value == Math.Floor(value) && Math.Abs(value) < 1e6) return ((long)value).ToString(CultureInfo.InvariantCulture);
+        Span<byte> text = stackalloc byte[MaxGeneralBytes];
+        return Encoding.ASCII.GetString(text[..General(value, text)]);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as %g does into <paramref name="utf8"/> (at least
+    /// <see cref="MaxGeneralBytes"/> long); returns the bytes written. No string is made: potentials.csv has millions.</summary>
+    public static int General(double value, Span<byte> utf8)
+    {
+        if (double.IsNaN(value)) return Copy("nan"u8, utf8);
+        if (double.IsInfinity(value)) return Copy(value > 0 ? "inf"u8 : "-inf"u8, utf8);
+        if (value == 0) return Copy(double.IsNegative(value) ? "-0"u8 : "0"u8, utf8);
+        int written;
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e6)
+        {
+            ((long)value).TryFormat(utf8, out written, default, CultureInfo.InvariantCulture);
+            return written;
+        }
+        if (FixedSixDigits(value, utf8) is var fixedLength and > 0) return fixedLength;
         // .NET's G6 follows %g's rules (fixed notation for exponents -4..5, trailing zeros dropped); only the
         // exponent's letter differs.
-        return value.ToString("G6", CultureInfo.InvariantCulture).Replace('E', 'e');
+        value.TryFormat(utf8, out written, "G6", CultureInfo.InvariantCulture);
+        int e = utf8[..written].IndexOf((byte)'E');
+        if (e >= 0) utf8[e] = (byte)'e';
+        return written;
+    }
+
+    private static readonly double[] PowersOfTen = [1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+    /// <summary>The same text as G6 for the common case, |value| in [1e-4, 1e6), where %g writes fixed notation, in a
+    /// tenth of G6's time: value times the power of ten that leaves six digits before the point, rounded to the nearest
+    /// whole number. That product is off by at most one rounding (1e-10 at 1e6), so wherever its fraction is not within
+    /// 1e-9 of one half, the rounding is the one G6 makes on the exact value. Elsewhere (a near tie, a carry into a
+    /// seventh digit, another range) returns 0 and G6 decides.</summary>
+    private static int FixedSixDigits(double value, Span<byte> utf8)
+    {
+        double magnitude = Math.Abs(value);
+        if (!(magnitude >= PowersOfTen[0] && magnitude < 1e6)) return 0;
+        int exponent = -4; // 10^exponent <= magnitude, roughly: the range check on the digits below settles it
+        while (magnitude >= PowersOfTen[exponent + 5]) exponent++;
+        double scaled = magnitude * PowersOfTen[9 - exponent]; // 10^(5 - exponent), exact for exponents -4..5
+        double floor = Math.Floor(scaled);
+        if (Math.Abs(scaled - floor - 0.5) < 1e-9) return 0;
+        long digits = (long)(scaled - floor < 0.5 ? floor : floor + 1);
+        if (digits is < 100_000 or >= 1_000_000) return 0;
+
+        Span<byte> six = stackalloc byte[6];
+        for (int i = 5; i >= 0; i--, digits /= 10) six[i] = (byte)('0' + digits % 10);
+        int significant = 6;
+        while (six[significant - 1] == '0') significant--; // %g drops trailing zeros
+        int n = 0;
+        if (value < 0) utf8[n++] = (byte)'-';
+        if (exponent >= 0)
+        {
+            six[..Math.Min(significant, exponent + 1)].CopyTo(utf8[n..]);
+            n += Math.Min(significant, exponent + 1);
+            for (int i = significant; i < exponent + 1; i++) utf8[n++] = (byte)'0';
+            if (significant > exponent + 1)
+            {
+                utf8[n++] = (byte)'.';
+                six[(exponent + 1)..significant].CopyTo(utf8[n..]);
+                n += significant - exponent - 1;
+            }
+        }
+        else
+        {
+            utf8[n++] = (byte)'0';
+            utf8[n++] = (byte)'.';
+            for (int i = -1; i > exponent; i--) utf8[n++] = (byte)'0';
+            six[..significant].CopyTo(utf8[n..]);
+            n += significant;
+        }
+        return n;
+    }
+
+    private static int Copy(ReadOnlySpan<byte> literal, Span<byte> utf8)
+    {
+        literal.CopyTo(utf8);
+        return literal.Length;
     }
 
     public static string Scientific(double value)

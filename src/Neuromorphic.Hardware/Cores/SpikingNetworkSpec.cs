@@ -76,15 +76,7 @@ public sealed class ConnectionList
 
     public void Add(int preNeuron, int postNeuron, double w, int lineNumber, int delaySteps = 0)
     {
-        if (Count == pre.Length)
-        {
-            int size = checked(pre.Length * 2);
-            Array.Resize(ref pre, size);
-            Array.Resize(ref post, size);
-            Array.Resize(ref weight, size);
-            Array.Resize(ref line, size);
-            if (delay is not null) Array.Resize(ref delay, size);
-        }
+        if (Count == pre.Length) Grow(checked(pre.Length * 2));
         if (delaySteps != 0 && delay is null) delay = new int[pre.Length];
         pre[Count] = preNeuron;
         post[Count] = postNeuron;
@@ -92,5 +84,22 @@ public sealed class ConnectionList
         line[Count] = lineNumber;
         delay?[Count] = delaySteps;
         Count++;
+    }
+
+    /// <summary>Makes room for <paramref name="more"/> connections at once: a hyperedge of a million connections
+    /// otherwise doubles the arrays twenty times, copying each (0.2 s of the DVS example's loading).</summary>
+    public void Reserve(int more)
+    {
+        int needed = checked(Count + more);
+        if (needed > pre.Length) Grow(Math.Max(needed, pre.Length * 2)); // a run of small reservations still doubles
+    }
+
+    private void Grow(int size)
+    {
+        Array.Resize(ref pre, size);
+        Array.Resize(ref post, size);
+        Array.Resize(ref weight, size);
+        Array.Resize(ref line, size);
+        if (delay is not null) Array.Resize(ref delay, size);
     }
 }
