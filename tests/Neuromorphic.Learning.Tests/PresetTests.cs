@@ -121,4 +121,13 @@ public class PresetTests
         e = Assert.Throws<PresetFormatException>(() => PresetLibrary.Parse(shifted.Replace("\"kind\": \"crop\", \"padding\": 2", "\"kind\": \"noise\""), "bad.json"));
         Assert.Equal("$.readout.augmentation.std", e.JsonPath);
     }
+
+    [Fact]
+    public void A_presets_identity_in_checkpoints_is_the_one_earlier_versions_wrote()
+    {
+        // The value in the checkpoints of mnist-small runs written before the layer kinds became subclasses: a change to
+        // how a preset serialises would make every earlier checkpoint refuse to resume ("--preset ... differs").
+        Assert.Equal("194d0b03ffe63885cc91d6ce79c86083f6244055e727abd12430d0aa614fc2e3",
+            Neuromorphic.Learning.Pipeline.SoftHebbTrainer.PresetSha256(PresetLibrary.Load("mnist-small")));
+    }
 }

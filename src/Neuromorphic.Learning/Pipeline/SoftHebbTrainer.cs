@@ -300,15 +300,18 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
     /// they change no weight).</summary>
     static RunIdentity Identify(TrainingOptions o, TrainingData data)
     {
-        // Name and description change nothing learnt; the rest of the preset is hashed as parsed, so layout does not count.
-        var content = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(o.Preset with { Name = "", Description = "" });
         ulong labels = 14695981039346656037UL; // FNV-1a over the training labels: tells MNIST from Fashion-MNIST
         for (int i = 0; i < data.Train.Count; i++) labels = (labels ^ (uint)data.Train.GetLabel(i)) * 1099511628211UL;
         string dataText = $"{data.Hebbian.Count} Hebbian / {data.Train.Count} training images of {data.Train.Shape}, " +
                           $"{data.Train.ClassCount} classes, labels {labels:x16}";
-        return new RunIdentity(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)),
+        return new RunIdentity(PresetSha256(o.Preset),
             o.Schedule.ToString().ToLowerInvariant(), o.LimitTrain, o.ClassifierEpochs ?? o.Preset.Readout.Epochs, dataText);
     }
+
+    /// <summary>The preset's identity in a checkpoint. Name and description change nothing learnt; the rest of the preset
+    /// is hashed as parsed, so layout does not count.</summary>
+    internal static string PresetSha256(NetworkPreset preset) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(preset with { Name = "", Description = "" })));
 
     CheckpointHeader Restore(TrainingOptions o, RunIdentity id, HebbianNetwork net, LinearReadout readout)
     {

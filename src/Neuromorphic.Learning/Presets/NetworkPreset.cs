@@ -7,6 +7,14 @@ namespace Neuromorphic.Learning;
 /// </summary>
 public abstract record HebbianLayerSpec
 {
+    // Conv, Linear, Kind in this order: a run's identity hashes the preset serialised, and this is the order the
+    // members had before the kinds became subclasses, so checkpoints written then still resume.
+    /// <summary>The settings of a conv layer; null for another kind.</summary>
+    public SoftHebbConv2dConfig? Conv => (this as ConvLayerSpec)?.Config;
+
+    /// <summary>The settings of a linear layer; null for another kind.</summary>
+    public SoftHebbLinearConfig? Linear => (this as LinearLayerSpec)?.Config;
+
     /// <summary>The preset file's <c>type</c>.</summary>
     public abstract string Kind { get; }
 
@@ -23,12 +31,6 @@ public abstract record HebbianLayerSpec
         var (conv, ci, hi, wi) = AsConvolution(c, h, w);
         return conv.OutputShape(ci, hi, wi);
     }
-
-    /// <summary>The settings of a conv layer; null for another kind.</summary>
-    public SoftHebbConv2dConfig? Conv => (this as ConvLayerSpec)?.Config;
-
-    /// <summary>The settings of a linear layer; null for another kind.</summary>
-    public SoftHebbLinearConfig? Linear => (this as LinearLayerSpec)?.Config;
 }
 
 /// <summary>A SoftHebb convolution (<see cref="SoftHebbConv2d"/>), with its Triangle and pooling.</summary>
