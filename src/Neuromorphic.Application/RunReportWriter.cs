@@ -118,7 +118,7 @@ public static class RunReportWriter
     /// </summary>
     static IEnumerable<ReportTable> ChipTables(IReadOnlyList<Simulation.ChipOutcome> outcomes)
     {
-        bool notes = outcomes.Any(o => o.Energy is null || o.Energy.Yardstick is not null);
+        bool notes = outcomes.Any(o => o.Energy is null || o.Energy.Caveats.Any());
         bool learning = outcomes.Any(o => o.Energy?.LearningJ > 0);
 
         var columns = new List<string> { "chip", "accuracy", "weight error", "energy", "latency", "inferences/s", "cores" };
@@ -137,7 +137,7 @@ public static class RunReportWriter
                 Si(e.TotalJ, "J"), Si(e.LatencyS, "s"), e.ThroughputPerS.ToString("N0", CultureInfo.InvariantCulture),
                 e.CoresUsed.ToString(CultureInfo.InvariantCulture),
             };
-            if (notes) row.Add(e.Yardstick ?? "");
+            if (notes) row.Add(string.Join(" ", e.Caveats));
             rows.Add(row);
         }
         yield return new ReportTable("Chips: accuracy after quantisation beside modeled energy and latency per inference " +

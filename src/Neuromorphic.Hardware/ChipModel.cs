@@ -57,7 +57,18 @@ public sealed record CoreLimits(
     bool WeightSharing,
     bool LearningSupported,
     string LearningKind,
-    FanInSplit FanInSplit = FanInSplit.None);
+    FanInSplit FanInSplit = FanInSplit.None,
+    AxonTypeWeights? AxonTypes = null);
+
+/// <summary>TrueNorth's weight scheme (<c>core_limits.axon_types</c>): a synapse stores one connectivity bit, and its
+/// weight is one of <see cref="Types"/> signed values of <see cref="WeightBits"/> bits that each neuron keeps, chosen
+/// by the type of the input's axon. A signed layer gives every input two axons, one typed for each sign, so each
+/// neuron sees its own +a, 0 or −b per input and a core takes half as many inputs as it has axons.</summary>
+public sealed record AxonTypeWeights(int Types, int WeightBits)
+{
+    /// <summary>Axons one input of a signed layer takes: one per sign.</summary>
+    public const int AxonsPerInput = 2;
+}
 
 /// <summary>The time-step model: <see cref="BarrierS"/> is added after each step's work (Barrier); a step never
 /// takes less than <see cref="TickS"/> (Tick).</summary>

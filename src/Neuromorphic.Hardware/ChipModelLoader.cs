@@ -84,7 +84,8 @@ public static class ChipModelLoader
             throw cores.Error("count",
                 $"{count} cores do not fit a {width} x {height} mesh with {perRouter} cores per router ({(long)perRouter * width * height} places)");
 
-        var lim = root.Map("core_limits", "neurons", "synapse_memory", "fan_in", "fan_out", "weight_bits", "weight_sharing", "learning", "fan_in_split");
+        var lim = root.Map("core_limits", "neurons", "synapse_memory", "fan_in", "fan_out", "weight_bits", "weight_sharing", "learning", "fan_in_split",
+            "axon_types");
         int neurons = (int)lim.Int("neurons", 1, 1_000_000_000);
         double synBits = lim.Quantity("synapse_memory", CoreMemoryRange);
         int fanIn = (int)lim.Int("fan_in", 1, 1_000_000_000);
@@ -99,6 +100,14 @@ public static class ChipModelLoader
                 ["relay"] = FanInSplit.Relay,
             })
             : FanInSplit.None;
+        AxonTypeWeights? axonTypes = null;
+        if (lim.Has("axon_types"))
+        {
+            var types = lim.Map("axon_types", "types", "weight_bits");
+            axonTypes = new AxonTypeWeights((int)types.Int("types", AxonTypeWeights.AxonsPerInput, 64), (int)types.Int("weight_bits", 2, 32));
+            if (weightBits != 1)
+                throw lim.Error("weight_bits", $"with axon_types a synapse stores one connectivity bit, so weight_bits must be 1, got {weightBits}");
+        }
         var learning = lim.Map("learning", "supported", "kind");
         bool learns = learning.Bool("supported");
         string kind = learns ? learning.Text("kind") : learning.OptionalText("kind") ?? "none";
@@ -131,7 +140,7 @@ public static class ChipModelLoader
 
         return new ChipModel(name, file, process, clock, staticPower, execution, messageBits,
             new MeshLayout(count, perRouter, width, height),
-            new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split),
+            new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split, axonTypes),
             energy, latency, new TimestepModel(sync, barrier, tick), memory);
     }
 

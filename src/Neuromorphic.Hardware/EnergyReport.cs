@@ -55,6 +55,13 @@ public sealed record EnergyReport(
     /// <summary>What the chip is, when it is a yardstick rather than a product; null otherwise.</summary>
     public string? Yardstick => Notes.FirstOrDefault(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal));
 
+    /// <summary>Starts the note of a chip whose figures leave out work it would need (TrueNorth's splitter neurons).</summary>
+    public const string LowerBoundPrefix = "lower bounds: ";
+
+    /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what a lower bound leaves out.</summary>
+    public IEnumerable<string> Caveats => Notes.Where(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal)
+                                                          || n.StartsWith(LowerBoundPrefix, StringComparison.Ordinal));
+
     /// <summary>From the engine's per-actor counters (actor name = layer name).</summary>
     public static EnergyReport FromCounters(Mapping mapping, IReadOnlyDictionary<string, ActorCounters> counters, long samples,
         CostOptions? options = null) =>

@@ -43,7 +43,7 @@ public static class HardwareTable
         foreach (var r in cells) Line(r);
         foreach (var f in failures) sb.AppendLine(f);
         foreach (var r in results)
-            if (r.Report?.Yardstick is { } what) sb.AppendLine($"{r.Chip}: {what}");
+            foreach (string what in r.Report?.Caveats ?? []) sb.AppendLine($"{r.Chip}: {what}");
         return sb.ToString();
     }
 }

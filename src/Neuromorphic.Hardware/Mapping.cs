@@ -228,6 +228,15 @@ public static class Mapper
         var plans = new List<Plan>();
         var notes = new List<string>();
         int maxCores = chip.Cores.Count;
+        if (lim.AxonTypes is not null)
+        {
+            // Typed axons: each input comes in on two axons, one per sign (AxonTypeWeights), each with a crossbar bit.
+            const int k = AxonTypeWeights.AxonsPerInput;
+            layers = layers.Select(l => l with { FanIn = k * l.FanIn, Synapses = k * l.Synapses }).ToList();
+            notes.Add(EnergyReport.LowerBoundPrefix + $"every input takes {k} axons, one per weight sign (a neuron weighs an input by " +
+                      "its axon's type), and a neuron's output reaches one axon, so each output used on several axons needs that " +
+                      "many splitter neurons, which are not modelled (the cores, energy and latency leave them out).");
+        }
 
         foreach (var layer in layers)
         {

@@ -60,6 +60,69 @@ public static class WeightQuantizer
             }
         }
 
+        return Measured(weights, bits, scale, levels, values);
+    }
+
+    /// <summary>Weights as a chip with typed axons holds them (<see cref="AxonTypeWeights"/>, TrueNorth): each row is one
+    /// neuron's weights, and each input reaches the neuron through its positive axon, its negative axon or not at all,
+    /// so the row becomes +a, −b or 0 with a and b the neuron's own values (<see cref="AxonTypeWeights.WeightBits"/>-bit
+    /// signed integers on one scale per neuron). For each sign, keeping the k largest magnitudes at their mean leaves the
+    /// squared error Σw² − S_k²/k (S_k their sum), so the k that maximises S_k²/k is the best such row; the two signs are
+    /// independent. <see cref="QuantizedWeights.Levels"/> are −1, 0, +1 (the axon used), <see cref="QuantizedWeights.Scale"/>
+    /// the largest value of any neuron.</summary>
+    public static QuantizedWeights QuantizeAxonTypes(ReadOnlySpan<float> weights, int rows, AxonTypeWeights axons)
+    {
+        if (rows < 1 || weights.Length % rows != 0)
+            throw new ArgumentException($"{weights.Length} weights do not make {rows} rows.", nameof(rows));
+        int width = weights.Length / rows;
+        var levels = new int[weights.Length];
+        var values = new float[weights.Length];
+        long qmax = (1L << (axons.WeightBits - 1)) - 1;
+        double largest = 0;
+        var magnitudes = new List<(double Magnitude, int Index)>(width);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = weights.Slice(r * width, width);
+            double plus = KeepLargest(row, +1, levels.AsSpan(r * width, width), magnitudes);
+            double minus = KeepLargest(row, -1, levels.AsSpan(r * width, width), magnitudes);
+            // The neuron's two values share its scale: the larger is exact, the other rounds to the nearest step.
+            double step = Math.Max(plus, minus) / qmax;
+            if (step > 0) (plus, minus) = (Math.Round(plus / step) * step, Math.Round(minus / step) * step);
+            largest = Math.Max(largest, Math.Max(plus, minus));
+            for (int i = 0; i < width; i++)
+            {
+                int l = levels[r * width + i];
+                values[r * width + i] = (float)(l > 0 ? plus : l < 0 ? -minus : 0);
+            }
+        }
+        return Measured(weights, 1, (float)largest, levels, values);
+    }
+
+    /// <summary>Marks the best k weights of one sign in <paramref name="levels"/> and returns their mean magnitude (0: none).</summary>
+    static double KeepLargest(ReadOnlySpan<float> row, int sign, Span<int> levels, List<(double Magnitude, int Index)> magnitudes)
+    {
+        magnitudes.Clear();
+        for (int i = 0; i < row.Length; i++)
+            if (row[i] * sign > 0) magnitudes.Add((row[i] * (double)sign, i));
+        magnitudes.Sort((a, b) => b.Magnitude.CompareTo(a.Magnitude));
+        double sum = 0, best = 0;
+        int keep = 0;
+        for (int k = 1; k <= magnitudes.Count; k++)
+        {
+            sum += magnitudes[k - 1].Magnitude;
+            if (sum * sum / k > best) (best, keep) = (sum * sum / k, k);
+        }
+        double kept = 0;
+        for (int k = 0; k < keep; k++)
+        {
+            levels[magnitudes[k].Index] = sign;
+            kept += magnitudes[k].Magnitude;
+        }
+        return keep == 0 ? 0 : kept / keep;
+    }
+
+    static QuantizedWeights Measured(ReadOnlySpan<float> weights, int bits, float scale, int[] levels, float[] values)
+    {
         double maxErr = 0, sq = 0, sqRef = 0;
         for (int i = 0; i < weights.Length; i++)
         {

@@ -166,17 +166,18 @@ public class FanInSplitTests
 
         // Read-out alone. Loihi: 6 slices of 4,096 leave no axon for partial sums on the root core, so S = 7 slices of
         // 3,511; roots (3,511 + 6) x 9 bit -> 33 per core, 1 core; 6 slice cores -> 7. Loihi 2 alike (8-bit) -> 7.
-        // TrueNorth (relay): 96 slices of 256 -> 96 cores + merge neurons with 96 partial-sum axons, 2 per core -> 5: 101.
+        // TrueNorth (relay, two typed axons per input): 49,152 axons in 192 slices of 256 -> 192 cores + merge neurons with
+        // 192 partial-sum axons, 1 per core -> 10: 202.
         Assert.Equal(7, Cores("Loihi", readout with { Source = null }));
         Assert.Equal(7, Cores("Loihi 2", readout with { Source = null }));
-        Assert.Equal(101, Cores("TrueNorth", readout with { Source = null }));
+        Assert.Equal(202, Cores("TrueNorth", readout with { Source = null }));
         Assert.Equal(2, Cores("SpiNNaker 2", readout with { Source = null }));        // 196,608 bit per neuron, 5 per core
         Assert.Equal(1, Cores("fp32 baseline (45 nm)", readout with { Source = null }));
         var loihi = Mapper.Map(catalog.Find("Loihi")!, [readout with { Source = null }]).Find("readout")!;
         Assert.Equal((7, 3511L, 60L), (loihi.Split!.Slices, loihi.Split.SliceFanIn, loihi.Split.PartialMessagesPerStep));
 
         // The whole pair: the conv layer alone is too big for Loihi (unrolled, 33 neurons per core -> 2,979 cores),
-        // Loihi 2 (1,756) and TrueNorth (14 slices of 247 x 384 cores + 5,462 merge cores); not a fan-in problem.
+        // Loihi 2 (1,756) and TrueNorth (27 slices of 256 axons x 384 cores = 10,368 of its 4,096); not a fan-in problem.
         Assert.Null(Cores("Loihi", conv, readout));
         Assert.Null(Cores("Loihi 2", conv, readout));
         Assert.Null(Cores("TrueNorth", conv, readout));

@@ -92,6 +92,8 @@ public class LoaderErrorTests
         Check(Fail(y), y, "barrier: 10 ns", "timestep.barrier", "only used with");
         y = TinyChip.Yaml.Replace("execution: event-driven", "execution: dense");
         Check(Fail(y), y, "energy:", "energy.dense_mac", "missing");
+        y = TinyChip.Yaml.Replace("  weight_sharing: false", "  weight_sharing: false\n  axon_types:\n    types: 4\n    weight_bits: 9");
+        Check(Fail(y), y, "weight_bits: 4", "core_limits.weight_bits", "connectivity bit, so weight_bits must be 1");
     }
 
     [Fact]

@@ -90,4 +90,20 @@ public class MappingLimitTests
         Assert.Equal(24, m.CoresUsed); // 24,576 neurons / 1024
         Assert.Contains("fits", m.Find("conv1")!.Explanation);
     }
+
+    [Fact]
+    public void Typed_axons_take_two_axons_per_input()
+    {
+        // Tiny with TrueNorth's scheme: 1-bit crossbar, fan-in 8 axons. Fan-in 4 takes all 8 axons (4 x 2 bits = 8 bits per
+        // neuron, 48-bit memory: 6 neurons by memory, 4 by the neuron limit); fan-in 5 would need 10 axons.
+        var chip = TinyChip.Load(TinyChip.Yaml.Replace("weight_bits: 4", "weight_bits: 1")
+            .Replace("  weight_sharing: false", "  weight_sharing: false\n  axon_types:\n    types: 4\n    weight_bits: 9"));
+        Assert.Equal(new AxonTypeWeights(4, 9), chip.Limits.AxonTypes);
+        var m = Mapper.Map(chip, [LayerDescription.Dense("d", 4, 4, null)]);
+        Assert.Equal(1.0, m.Find("d")!.Usage[0].FanInFraction);
+        Assert.Contains(m.Notes, n => n.Contains("2 axons") && n.Contains("splitter"));
+        var e = Fail(chip, LayerDescription.Dense("d", 4, 5, null));
+        Assert.Equal(ChipLimit.FanIn, e.Limit);
+        Assert.Equal((10.0, 8.0), (e.Required, e.Available));
+    }
 }

@@ -42,19 +42,25 @@ public static class ChipSimulation
         return layers;
     }
 
-    /// <summary>Quantises every weight array in place to <paramref name="bits"/> (32: left as float); returns the largest relative RMS error.</summary>
-    public static double Quantize(TrainedModel model, int bits)
+    /// <summary>Quantises every weight array in place to the chip's precision: <see cref="CoreLimits.WeightBits"/> per
+    /// weight (32: left as float), or per neuron through typed axons (<see cref="CoreLimits.AxonTypes"/>); returns the
+    /// largest relative RMS error.</summary>
+    public static double Quantize(TrainedModel model, CoreLimits limits)
     {
-        if (bits >= 32) return 0; // a float32 machine computes with the weights as trained
+        if (limits.AxonTypes is null && limits.WeightBits >= 32) return 0; // a float32 machine computes with the weights as trained
         double worst = 0;
-        foreach (var layer in model.Network.Layers) worst = Math.Max(worst, QuantizeInPlace(layer.Weights.Span, bits));
-        worst = Math.Max(worst, QuantizeInPlace(model.Readout.Weights, bits));
+        foreach (var layer in model.Network.Layers)
+            worst = Math.Max(worst, QuantizeInPlace(layer.Weights.Span, layer.Weights.Shape[0], limits));
+        worst = Math.Max(worst, QuantizeInPlace(model.Readout.Weights, model.Readout.Classes, limits));
         return worst;
     }
 
-    static double QuantizeInPlace(Span<float> weights, int bits)
+    /// <param name="rows">Neurons: each row of the array is one neuron's weights.</param>
+    static double QuantizeInPlace(Span<float> weights, int rows, CoreLimits limits)
     {
-        var q = WeightQuantizer.Quantize(weights, bits);
+        var q = limits.AxonTypes is { } axons
+            ? WeightQuantizer.QuantizeAxonTypes(weights, rows, axons)
+            : WeightQuantizer.Quantize(weights, limits.WeightBits);
         q.Values.CopyTo(weights);
         return q.RelativeRmsError;
     }
@@ -85,7 +91,7 @@ public static class ChipSimulation
             }
             for (int i = 0; i < model.Network.Layers.Count; i++) trained[i].CopyTo(model.Network.Layers[i].Weights.Span);
             trained[^1].CopyTo(model.Readout.Weights, 0);
-            double error = Quantize(model, chip.Limits.WeightBits);
+            double error = Quantize(model, chip.Limits);
             var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping), progress, ct: ct);
             var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples);
             outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe()));
