@@ -11,18 +11,25 @@ namespace Neuromorphic.Cli.Tests;
 /// the software spiking path (an independent implementation of the same integrate-and-fire dynamics).</summary>
 public sealed class SoftHebbOnCoresTests
 {
+    /// <summary>One 3x3 conv layer of 4 channels on 1x6x6 images and a 3-class read-out, drawn from <paramref name="rng"/>.</summary>
+    static (SoftHebbConv2d Conv, LinearReadout Readout) TinyLayer(Random rng) =>
+        (new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng), new LinearReadout(4 * 6 * 6, 3, 0f, rng));
+
+    static readonly SpikingConversionOptions Options = new() { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
+
+    static ChipArchitecture Loihi() => ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+
     [Fact]
     public async Task A_chip_compiled_once_runs_a_second_image_exactly_as_a_chip_built_for_it()
     {
         var rng = new Random(5);
-        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng);
-        var readout = new LinearReadout(4 * 6 * 6, 3, 0f, rng);
+        var (conv, readout) = TinyLayer(rng);
         var first = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
         var second = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
+        var options = Options;
         var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
             SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(first.ToArray(), 1, 1, 6, 6), options), options);
-        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+        var arch = Loihi();
         var chip = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true);
         var run = new CoreSimulationOptions(16);
 
@@ -44,13 +51,12 @@ public sealed class SoftHebbOnCoresTests
     public async Task A_conv_layer_on_chip_cores_spikes_as_the_software_spiking_layer_does()
     {
         var rng = new Random(3);
-        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng);
-        var readout = new LinearReadout(4 * 6 * 6, 3, 0f, rng);
+        var (conv, readout) = TinyLayer(rng);
         var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
+        var options = Options;
         var scales = SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), options);
         var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6, scales, options);
-        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+        var arch = Loihi();
         var chip = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true);
         const int steps = 24;
         var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(steps));
@@ -96,10 +102,10 @@ public sealed class SoftHebbOnCoresTests
         var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: pool), rng);
         var readout = new LinearReadout(4 * 3 * 3, 3, 0f, rng);
         var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
+        var options = Options;
         var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
             SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), options), options);
-        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+        var arch = Loihi();
         var spec = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true).ForImage(pixels);
         const int steps = 64;
         var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(steps));
