@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Neuromorphic.Engine;
+using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Application;
 
@@ -33,8 +36,8 @@ public static class RunDirectory
     /// spiking, plot, report); --overwrite removes these and nothing else.</summary>
     public static readonly string[] RunFiles =
     [
-        Neuromorphic.Learning.Pipeline.SoftHebbTrainer.PresetFile, RunInfoFile, MetricsFile, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.CheckpointFile,
-        Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile, EvaluationFile, HardwareFile, RunPlots.SpikingFile, RunPlots.SpikingTracesFile,
+        SoftHebbTrainer.PresetFile, RunInfoFile, MetricsFile, SoftHebbTrainer.CheckpointFile,
+        SoftHebbTrainer.ModelFile, EvaluationFile, HardwareFile, RunPlots.SpikingFile, RunPlots.SpikingTracesFile,
         RunReportWriter.ReportFile, "plots", ProvenanceFile, NirExportFile,
     ];
 
@@ -54,7 +57,7 @@ public static class RunDirectory
             throw new UserErrorException($"'{directory}' is not empty and holds no run (e.g. {entries.Order().First()}); give --out an empty or new directory.");
         if (resume) return;
         // A run has started once it has a checkpoint; the JSON files of one that failed before are simply replaced.
-        string? started = new[] { Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.CheckpointFile }.FirstOrDefault(ours.Contains);
+        string? started = new[] { SoftHebbTrainer.ModelFile, SoftHebbTrainer.CheckpointFile }.FirstOrDefault(ours.Contains);
         if (started is not null && !overwrite)
             throw new UserErrorException($"'{directory}' already holds a run ({started}); pass --resume to continue it or --overwrite to start afresh.");
         if (!overwrite) return;
@@ -73,6 +76,47 @@ public static class RunDirectory
         if (!File.Exists(path)) return null;
         try { return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new JsonException("the file holds null"); }
         catch (JsonException e) { throw Damaged(path, e); }
+    }
+
+    /// <summary>A run's metrics.json, or null when the run has none. Files written before each actor's work counts were
+    /// nested under "work" (until 2026-12-06; finished search trials among them) are read too.</summary>
+    public static TrainingResult? ReadMetrics(string directory)
+    {
+        string path = Path.Combine(directory, MetricsFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path)) ?? throw new JsonException("the file holds null");
+            NestWorkCounts(root);
+            return root.Deserialize<TrainingResult>(Json) ?? throw new JsonException("the file holds null");
+        }
+        catch (JsonException e) { throw Damaged(path, e); }
+    }
+
+    /// <summary>The JSON names of <see cref="WorkCounts"/>' fields, as this file's options write them.</summary>
+    static readonly string[] WorkCountNames = [.. typeof(WorkCounts).GetProperties().Where(p => p.GetMethod is { IsPublic: true })
+        .Select(p => Json.PropertyNamingPolicy!.ConvertName(p.Name))];
+
+    /// <summary>Moves an actor's work counts from beside its own counters (the earlier layout) under "work".</summary>
+    static void NestWorkCounts(JsonNode root)
+    {
+        if (root["hebbianPasses"] is not JsonArray passes) return;
+        foreach (var pass in passes)
+        {
+            if (pass?["actors"] is not JsonObject actors) continue;
+            foreach (var (_, actor) in actors)
+            {
+                if (actor is not JsonObject a || a.ContainsKey("work")) continue;
+                var work = new JsonObject();
+                foreach (string name in WorkCountNames)
+                    if (a.TryGetPropertyValue(name, out var value))
+                    {
+                        a.Remove(name);
+                        work[name] = value;
+                    }
+                a["work"] = work;
+            }
+        }
     }
 
     /// <summary>Reading the fields of run files that parse but do not hold what their writer writes (edited by hand,
@@ -94,7 +138,7 @@ public static class RunDirectory
     /// <summary>The SHA-256 (hex) of the run's model.ckpt, which names the model that derived files were made from.</summary>
     public static string ModelChecksum(string run)
     {
-        string path = Path.Combine(run, Neuromorphic.Learning.Pipeline.SoftHebbTrainer.ModelFile);
+        string path = Path.Combine(run, SoftHebbTrainer.ModelFile);
         if (!File.Exists(path)) throw new UserErrorException($"{run} holds no trained model ({path} is missing); train it first.");
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));

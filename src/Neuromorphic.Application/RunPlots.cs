@@ -41,7 +41,7 @@ public static class RunPlots
     {
         var plots = new List<(string, string, PlotModel)>();
         var trained = new Lazy<TrainedModel>(() => TrainedModel.Load(run)); // only the receptive fields need the weights
-        var metrics = RunDirectory.Read<TrainingResult>(run, RunDirectory.MetricsFile);
+        var metrics = RunDirectory.ReadMetrics(run);
         var hardware = RunDirectory.Read<HardwareResults>(run, RunDirectory.HardwareFile);
         var spiking = RunDirectory.Read<SpikingRunResult>(run, SpikingFile);
         var traces = RunDirectory.Read<SpikingTraces>(run, SpikingTracesFile);

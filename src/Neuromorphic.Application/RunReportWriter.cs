@@ -27,7 +27,7 @@ public static class RunReportWriter
         var summary = new List<KeyValuePair<string, string>>();
         var tables = new List<ReportTable>();
         var info = RunDirectory.Read<RunInfo>(run, RunDirectory.RunInfoFile);
-        var metrics = RunDirectory.Read<TrainingResult>(run, RunDirectory.MetricsFile);
+        var metrics = RunDirectory.ReadMetrics(run);
         var hardware = RunDirectory.Read<HardwareResults>(run, RunDirectory.HardwareFile);
         string model = RunDirectory.CheckDerived(run);
         if (info is not null)

@@ -1,17 +1,19 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 
 namespace Neuromorphic.Engine;
 
 /// <summary>The work an actor did for one block, reported through <see cref="ActorContext.Count"/>.
 /// Event-driven synaptic accumulates (one add per incoming spike per synapse) are kept apart from dense
-/// multiply-accumulates because neuromorphic chips pay very different energy for the two.</summary>
+/// multiply-accumulates because neuromorphic chips pay very different energy for the two. Read back from a run file,
+/// every count must be present: a missing one is a damaged file, not a zero.</summary>
 public readonly record struct WorkCounts(
-    long DenseMacs = 0,
-    long SynapticAccumulates = 0,
-    long NeuronUpdates = 0,
-    long WeightUpdates = 0,
-    long Spikes = 0,
-    long NonZeroActivations = 0)
+    [property: JsonRequired] long DenseMacs = 0,
+    [property: JsonRequired] long SynapticAccumulates = 0,
+    [property: JsonRequired] long NeuronUpdates = 0,
+    [property: JsonRequired] long WeightUpdates = 0,
+    [property: JsonRequired] long Spikes = 0,
+    [property: JsonRequired] long NonZeroActivations = 0)
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WorkCounts operator +(in WorkCounts a, in WorkCounts b) => new(

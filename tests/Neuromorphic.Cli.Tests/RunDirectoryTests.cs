@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Cli.Commands;
 
 namespace Neuromorphic.Cli.Tests;
@@ -49,6 +52,44 @@ public class RunDirectoryTests(ITestOutputHelper output)
         Assert.Equal([".lock", "thesis.tex"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         Cli.AssertUserError(Train(tmp.File("empty"), "--resume"), "--resume", "no checkpoint to resume from");
+    }
+
+    [Fact]
+    public void Metrics_in_the_earlier_flat_layout_read_back_the_same_and_a_missing_work_count_is_refused()
+    {
+        using var tmp = new TempDir();
+        string run = tmp.File("run");
+        Succeeded(Train(run));
+        string path = Path.Combine(run, RunDirectory.MetricsFile);
+        string written = File.ReadAllText(path);
+        var current = RunDirectory.ReadMetrics(run)!;
+        Assert.True(current.HebbianPasses[0].Actors["hebb0"].Work.DenseMacs > 0);
+
+        // The layout written until 2026-12-06: an actor's work counts beside its own counters, not under "work".
+        var flat = JsonNode.Parse(written)!;
+        foreach (var pass in flat["hebbianPasses"]!.AsArray())
+            foreach (var (_, actor) in pass!["actors"]!.AsObject())
+            {
+                var a = actor!.AsObject();
+                var work = a["work"]!.AsObject();
+                a.Remove("work");
+                foreach (var (name, value) in work.ToList())
+                {
+                    work.Remove(name);
+                    a[name] = value;
+                }
+            }
+        Assert.DoesNotContain("\"work\"", flat.ToJsonString());
+        File.WriteAllText(path, flat.ToJsonString());
+        Assert.Equal(JsonSerializer.Serialize(current, RunDirectory.Json), JsonSerializer.Serialize(RunDirectory.ReadMetrics(run), RunDirectory.Json));
+
+        // Either layout, a count left out is a damaged file, not a zero.
+        var damaged = JsonNode.Parse(written)!;
+        damaged["hebbianPasses"]![0]!["actors"]!["hebb0"]!["work"]!.AsObject().Remove("spikes");
+        File.WriteAllText(path, damaged.ToJsonString());
+        var e = Assert.Throws<UserErrorException>(() => RunDirectory.ReadMetrics(run));
+        Assert.Contains("spikes", e.Message);
+        Assert.Contains(path, e.Message);
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public class TuneTests
         var first = Cli.Run(command);
         Assert.True(first.ExitCode == 0, first.ToString());
         string trialDir = Path.Combine(tmp.Path, "search", "trials", "t000", "seed-1");
-        var metrics = RunDirectory.Read<TrainingResult>(trialDir, RunDirectory.MetricsFile)!;
+        var metrics = RunDirectory.ReadMetrics(trialDir)!;
         Assert.Equal(1200, metrics.TestImages);      // scored on the 20 % of the sample's 6,000 training images, not the test set
         Assert.Equal(120, metrics.TrainImages);
         var rows = File.ReadAllLines(Path.Combine(tmp.Path, "search", Tuner.ResultsCsv));

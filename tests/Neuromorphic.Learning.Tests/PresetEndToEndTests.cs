@@ -113,7 +113,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         var pass = Assert.Single(result.HebbianPasses);
         Assert.Equal(40, pass.Images);
         for (int i = 0; i < 3; i++)
-            Assert.True(pass.Actors[NetworkBuilder.LayerName(i)].WeightUpdates > 0, $"layer {i} did not learn");
+            Assert.True(pass.Actors[NetworkBuilder.LayerName(i)].Work.WeightUpdates > 0, $"layer {i} did not learn");
         var model = Model(o);
         Assert.Equal("done", model.Header.Phase);
         AssertModelShapes(preset, 100, model.Arrays);

@@ -116,7 +116,7 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         // Pass 1 runs only layer 0 (the stream stops at the learning layer); pass 2 runs both, and only layer 1 learns.
         Assert.Equal(["hebb0"], result.HebbianPasses[0].LayerHistory.Where(h => h.Value.Length > 0).Select(h => h.Key));
         Assert.Equal(["hebb1"], result.HebbianPasses[1].LayerHistory.Where(h => h.Value.Length > 0).Select(h => h.Key));
-        Assert.Equal(0, result.HebbianPasses[1].Actors["hebb0"].WeightUpdates);
+        Assert.Equal(0, result.HebbianPasses[1].Actors["hebb0"].Work.WeightUpdates);
         var model = Model(o);
         Assert.False(initial.Layers[1].Weights.Span.SequenceEqual(model["layer1.weight"]));
     }

@@ -52,7 +52,7 @@ public static class TrialExecution
     public static async Task<TrialOutcome> RunAsync(TrialRequest r, CancellationToken ct)
     {
         string ranOn = $"{Environment.MachineName}:{Environment.ProcessId}";
-        if (RunDirectory.Read<TrainingResult>(r.Directory, RunDirectory.MetricsFile) is { } done)
+        if (RunDirectory.ReadMetrics(r.Directory) is { } done)
             return new TrialOutcome(done.TestAccuracy, true, done.WallSeconds, ranOn);
         var values = r.Values();
         string json = PresetPatch.Apply(r.PresetJson, values, $"{r.SpaceSource}: trial {r.TrialId}");

@@ -164,7 +164,7 @@ public sealed class Tuner(SearchSpace space, string presetJson, TuneOptions opti
         for (int seed = 1; seed <= options.FinalSeeds; seed++)
         {
             string dir = Path.Combine(options.Out, "final", $"seed-{seed}");
-            var result = RunDirectory.Read<TrainingResult>(dir, RunDirectory.MetricsFile) ?? await TrialExecution.SearchRunAsync(new TrainingOptions
+            var result = RunDirectory.ReadMetrics(dir) ?? await TrialExecution.SearchRunAsync(new TrainingOptions
             {
                 Preset = preset, DataDirectory = options.Data, RunDirectory = dir, Seed = seed,
                 LimitTrain = options.FinalLimitTrain, LimitTest = options.LimitTest, ClassifierEpochs = options.ClassifierEpochs,

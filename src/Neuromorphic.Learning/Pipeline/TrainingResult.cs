@@ -34,11 +34,10 @@ public sealed record HebbianPassSummary(string Phase, long Images, double Second
 
 public sealed record ReadoutEpoch(int Epoch, float LearningRate, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy);
 
-/// <summary>An actor's counters in a serialisable form.</summary>
-public sealed record ActorSummary(long Blocks, long EventsIn, long EventsOut, long BytesIn, long BytesOut, long DenseMacs,
-    long SynapticAccumulates, long NeuronUpdates, long WeightUpdates, long Spikes, long NonZeroActivations,
+/// <summary>An actor's counters in a serialisable form; its work is the engine's own <see cref="WorkCounts"/>.</summary>
+public sealed record ActorSummary(long Blocks, long EventsIn, long EventsOut, long BytesIn, long BytesOut, WorkCounts Work,
     double BusyNs, double HandlerSeconds)
 {
-    public static ActorSummary From(ActorCounters c) => new(c.Blocks, c.EventsIn, c.EventsOut, c.BytesIn, c.BytesOut, c.Work.DenseMacs,
-        c.Work.SynapticAccumulates, c.Work.NeuronUpdates, c.Work.WeightUpdates, c.Work.Spikes, c.Work.NonZeroActivations, c.BusyNs, c.HandlerTime.TotalSeconds);
+    public static ActorSummary From(ActorCounters c) =>
+        new(c.Blocks, c.EventsIn, c.EventsOut, c.BytesIn, c.BytesOut, c.Work, c.BusyNs, c.HandlerTime.TotalSeconds);
 }
