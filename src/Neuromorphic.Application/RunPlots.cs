@@ -28,19 +28,22 @@ public static class RunPlots
     public const string SpikingTracesFile = "spiking-traces.json";
 
     /// <summary>Makes the plots of the given kinds that the run's files allow; returns (kind, caption, model).</summary>
+    /// <param name="model">The run's model when the caller has loaded it already; otherwise it is loaded only if a plot
+    /// needs its weights.</param>
     /// <param name="layOutLabels">Move overlapping point labels apart, which draws the plot once (false: the models
     /// alone, as a check of the run's files needs).</param>
-    public static List<(string Kind, string Caption, PlotModel Model)> Make(string run, IEnumerable<string> kinds, bool layOutLabels = true) =>
+    public static List<(string Kind, string Caption, PlotModel Model)> Make(string run, IEnumerable<string> kinds, TrainedModel? model = null,
+        bool layOutLabels = true) =>
         RunDirectory.Reading(run, "the plots", () =>
         {
             RunDirectory.CheckDerived(run);
-            return MakePlots(run, kinds, layOutLabels);
+            return MakePlots(run, kinds, model, layOutLabels);
         });
 
-    static List<(string Kind, string Caption, PlotModel Model)> MakePlots(string run, IEnumerable<string> kinds, bool layOutLabels)
+    static List<(string Kind, string Caption, PlotModel Model)> MakePlots(string run, IEnumerable<string> kinds, TrainedModel? loaded, bool layOutLabels)
     {
         var plots = new List<(string, string, PlotModel)>();
-        var trained = new Lazy<TrainedModel>(() => TrainedModel.Load(run)); // only the receptive fields need the weights
+        var trained = new Lazy<TrainedModel>(() => loaded ?? TrainedModel.Load(run)); // only the receptive fields need the weights
         var metrics = RunDirectory.ReadMetrics(run);
         var hardware = RunDirectory.Read<HardwareResults>(run, RunDirectory.HardwareFile);
         var spiking = RunDirectory.Read<SpikingRunResult>(run, SpikingFile);

@@ -10,10 +10,11 @@ public static class RunReportWriter
 {
     public const string ReportFile = "report.html";
 
-    public static string Write(string run) => RunDirectory.Reading(run, "the report", () =>
+    /// <param name="model">The run's model when the caller has loaded it already.</param>
+    public static string Write(string run, TrainedModel? model = null) => RunDirectory.Reading(run, "the report", () =>
     {
         var (title, summary, tables) = Tables(run);
-        var figures = RunPlots.Make(run, RunPlots.Kinds).Select(p => ReportFigure.FromPlot(p.Caption, p.Model)).ToList();
+        var figures = RunPlots.Make(run, RunPlots.Kinds, model).Select(p => ReportFigure.FromPlot(p.Caption, p.Model)).ToList();
         figures.AddRange(CoreRuns(run).SelectMany(c => CoreFigures(c.Folder, c.Result)));
         return HtmlReport.Save(new ReportContent(title, summary, tables, figures), Path.Combine(run, ReportFile));
     });

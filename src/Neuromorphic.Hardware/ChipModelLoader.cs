@@ -189,18 +189,11 @@ public static class ChipModelLoader
         private string Path(string key) => path.Length == 0 ? key : path + "." + key;
 
         public HardwareModelException Error(string key, string problem) =>
-            new(file, Find(key)?.Line ?? ownerLine, Path(key), problem);
+            new(file, map.Find(key)?.Line ?? ownerLine, Path(key), problem);
 
-        private YNode? Find(string key)
-        {
-            foreach (var (k, v) in map.Entries)
-                if (k.Value == key) return v;
-            return null;
-        }
+        public bool Has(string key) => map.Find(key) is not null;
 
-        public bool Has(string key) => Find(key) is not null;
-
-        private YNode Need(string key) => Find(key)
+        private YNode Need(string key) => map.Find(key)
             ?? throw new HardwareModelException(file, ownerLine, Path(key),
                 $"the required field '{key}' is missing from {(path.Length == 0 ? "the top level" : $"'{path}'")}");
 
@@ -290,7 +283,7 @@ public static class ChipModelLoader
 
         public void Forbid(string key, string why)
         {
-            if (Find(key) is { } node)
+            if (map.Find(key) is { } node)
                 throw new HardwareModelException(file, node.Line, Path(key), $"'{key}' {why}");
         }
     }

@@ -7,7 +7,16 @@ namespace Neuromorphic.Hardware;
 /// its position; anchors, aliases, tags and duplicate keys are refused, since the files read here never need them.</summary>
 internal abstract record YNode(int Line);
 internal sealed record YScalar(int Line, string Value, bool Quoted) : YNode(Line);
-internal sealed record YMap(int Line, IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries) : YNode(Line);
+internal sealed record YMap(int Line, IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries) : YNode(Line)
+{
+    /// <summary>The value of <paramref name="key"/>, or null when the mapping has no such key (keys are unique).</summary>
+    public YNode? Find(string key)
+    {
+        foreach (var (k, v) in Entries)
+            if (k.Value == key) return v;
+        return null;
+    }
+}
 internal sealed record YSeq(int Line, IReadOnlyList<YNode> Items) : YNode(Line);
 
 /// <summary>The bounds of one kind of file: how many nodes it may hold, how long a key may be, and the words the

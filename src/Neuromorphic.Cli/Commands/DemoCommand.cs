@@ -56,9 +56,10 @@ public sealed class DemoCommand : ICliCommand
         // Each step above holds the run directory's lock while it writes; the last two take it here.
         using var runLock = RunLock.Acquire(run, create: false);
         Console.WriteLine("4/5 plots");
-        var plots = RunPlots.Save(run, RunPlots.Make(run, RunPlots.Kinds));
+        var model = Evaluation.LoadModel(run);
+        var plots = RunPlots.Save(run, RunPlots.Make(run, RunPlots.Kinds, model));
         Console.WriteLine("5/5 report");
-        string report = RunReportWriter.Write(run);
+        string report = RunReportWriter.Write(run, model);
 
         Console.WriteLine();
         Console.WriteLine($"run directory: {run}");

@@ -19,8 +19,8 @@ public sealed class PlotCommand : ICliCommand
         string kind = args.String("kind")!;
         args.ThrowOnUnknown(Name);
         using var runLock = RunLock.Acquire(run, create: false);
-        Evaluation.LoadModel(run);
-        var plots = RunPlots.Make(run, kind == "all" ? RunPlots.Kinds : [kind]);
+        var model = Evaluation.LoadModel(run);
+        var plots = RunPlots.Make(run, kind == "all" ? RunPlots.Kinds : [kind], model);
         if (plots.Count == 0) throw new UserErrorException($"nothing to plot for '{kind}' in {run} (energy plots need 'neuromorphic simulate --run {run}' first).");
         foreach (var path in RunPlots.Save(run, plots)) Console.WriteLine(path);
         return Task.FromResult(0);

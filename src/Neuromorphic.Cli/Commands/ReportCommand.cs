@@ -16,8 +16,7 @@ public sealed class ReportCommand : ICliCommand
         string run = args.String("run") ?? throw new UserErrorException("report needs --run RUN_DIR.");
         args.ThrowOnUnknown(Name);
         using var runLock = RunLock.Acquire(run, create: false);
-        Evaluation.LoadModel(run);
-        Console.WriteLine(RunReportWriter.Write(run));
+        Console.WriteLine(RunReportWriter.Write(run, Evaluation.LoadModel(run)));
         return Task.FromResult(0);
     }
 }

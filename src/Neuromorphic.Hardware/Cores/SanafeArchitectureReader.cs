@@ -77,9 +77,9 @@ public static class SanafeArchitectureReader
         private SyncTable ReadSync(YMap attrs)
         {
             const string f = "architecture.sync_model";
-            var modelNode = SanafeYaml.Find(attrs, "sync_model");
+            var modelNode = attrs.Find("sync_model");
             string model = modelNode is null ? "fixed" : y.Text(modelNode, f);
-            var latency = SanafeYaml.Find(attrs, "latency_sync");
+            var latency = attrs.Find("latency_sync");
             const string lf = "architecture.latency_sync";
             switch (model)
             {
@@ -121,7 +121,7 @@ public static class SanafeArchitectureReader
             var hops = new HopCosts(
                 Hop("energy_north_hop"), Hop("latency_north_hop"), Hop("energy_east_hop"), Hop("latency_east_hop"),
                 Hop("energy_south_hop"), Hop("latency_south_hop"), Hop("energy_west_hop"), Hop("latency_west_hop"));
-            if (SanafeYaml.Find(attrs, "log_energy") is { } log) y.Bool(log, field + ".log_energy");
+            if (attrs.Find("log_energy") is { } log) y.Bool(log, field + ".log_energy");
 
             var cores = new List<CoreSpec>();
             foreach (var coreNode in SanafeYaml.ListOrSingle(y.Required(block, "core", field)))
@@ -160,7 +160,7 @@ public static class SanafeArchitectureReader
             string field = $"architecture.tile[{tile}].core[{offset}]";
             var attrs = y.Map(y.Required(block, "attributes", field), field + ".attributes");
             var posNode = y.Required(attrs, "buffer_position", field);
-            bool inside = SanafeYaml.Find(attrs, "buffer_inside_unit") is { } ins && y.Bool(ins, field + ".buffer_inside_unit");
+            bool inside = attrs.Find("buffer_inside_unit") is { } ins && y.Bool(ins, field + ".buffer_inside_unit");
             var buffer = (y.Text(posNode, field + ".buffer_position"), inside) switch
             {
                 ("dendrite", false) => BufferPosition.BeforeDendrite,
@@ -173,9 +173,9 @@ public static class SanafeArchitectureReader
                 var (p, _) => throw y.Error(posNode, field + ".buffer_position", $"expected dendrite, soma or axon_out, found '{p}'"),
             };
             int maxNeurons = y.Int(y.Required(attrs, "max_neurons_supported", field), field + ".max_neurons_supported", 0, int.MaxValue);
-            if (SanafeYaml.Find(attrs, "log_energy") is { } log) y.Bool(log, field + ".log_energy");
+            if (attrs.Find("log_energy") is { } log) y.Bool(log, field + ".log_energy");
             foreach (string section in Sections)
-                if (SanafeYaml.Find(block, section) is null)
+                if (block.Find(section) is null)
                     throw y.Error(block, field + "." + section,
                         $"the core has no {section} section; SANA-FE needs all five (axon_in, synapse, dendrite, soma, axon_out)");
 
@@ -189,7 +189,7 @@ public static class SanafeArchitectureReader
                 var list = new List<UnitBuilder>();
                 var inSection = new HashSet<UnitBuilder>();
                 int index = 0;
-                foreach (var unitNode in SanafeYaml.ListOrSingle(SanafeYaml.Find(block, section)!))
+                foreach (var unitNode in SanafeYaml.ListOrSingle(block.Find(section)!))
                 {
                     string uf = $"{field}.{section}[{index++}]";
                     var unit = y.Map(unitNode, uf);
@@ -223,7 +223,7 @@ public static class SanafeArchitectureReader
         {
             var result = new List<AxonUnitSpec>();
             int index = 0;
-            foreach (var unitNode in SanafeYaml.ListOrSingle(SanafeYaml.Find(block, section)!))
+            foreach (var unitNode in SanafeYaml.ListOrSingle(block.Find(section)!))
             {
                 string uf = $"{field}.{section}[{index++}]";
                 var unit = y.Map(unitNode, uf);

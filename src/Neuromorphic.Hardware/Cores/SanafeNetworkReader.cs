@@ -65,11 +65,11 @@ public static class SanafeNetworkReader
         {
             var root = y.Map(rootNode, "(document)");
             var network = y.Map(y.Required(root, "network", "(document)"), "network");
-            string name = SanafeYaml.Find(network, "name") is { } n ? y.Text(n, "network.name") : "";
+            string name = network.Find("name") is { } n ? y.Text(n, "network.name") : "";
             var groupList = y.Seq(y.Required(network, "groups", "network"), "network.groups");
             for (int g = 0; g < groupList.Items.Count; g++)
                 ReadGroup(groupList.Items[g], $"network.groups[{g}]");
-            if (SanafeYaml.Find(network, "edges") is { } edges && !SanafeYaml.IsEmpty(edges))
+            if (network.Find("edges") is { } edges && !SanafeYaml.IsEmpty(edges))
             {
                 var edgeList = y.Seq(edges, "network.edges");
                 for (int e = 0; e < edgeList.Items.Count; e++)
@@ -94,7 +94,7 @@ public static class SanafeNetworkReader
                     $"a group name must be non-empty without '.' or '->' (edges and mappings address neurons as group.offset), found '{name}'");
             if (byName.ContainsKey(name))
                 throw y.Error(nameNode, field + ".name", $"a group named '{name}' is already defined (on line {byName[name].Line})");
-            var defaults = SanafeYaml.Find(map, "attributes") is { } a
+            var defaults = map.Find("attributes") is { } a
                 ? Merge(Config.Empty, a, field + ".attributes")
                 : Config.Empty;
             var neuronsNode = y.Seq(y.Required(map, "neurons", field), field + ".neurons");
@@ -400,7 +400,7 @@ public static class SanafeNetworkReader
 
         private List<int> ReadMappings(YMap root)
         {
-            var node = SanafeYaml.Find(root, "mappings");
+            var node = root.Find("mappings");
             var order = new List<int>(neuronCount);
             var placed = new CorePlacement?[neuronCount];
             var units = new (string? Soma, string? Dendrite, string? Synapse)[neuronCount];

@@ -45,15 +45,8 @@ internal sealed partial class SanafeYaml(string file)
         _ => "a mapping",
     };
 
-    public static YNode? Find(YMap map, string key)
-    {
-        foreach (var (k, v) in map.Entries)
-            if (k.Value == key) return v;
-        return null;
-    }
-
     public YNode Required(YMap map, string key, string field) =>
-        Find(map, key) ?? throw Error(map, field + "." + key, $"the required key '{key}' is missing");
+        map.Find(key) ?? throw Error(map, field + "." + key, $"the required key '{key}' is missing");
 
     /// <summary>Blocks come as a list or, for a single block, as the mapping itself.</summary>
     public static IReadOnlyList<YNode> ListOrSingle(YNode node) => node is YSeq s ? s.Items : [node];
