@@ -2,18 +2,28 @@ using Neuromorphic.Engine;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Neuromorphic.Learning;
 
 /// <summary>Where a run stands, stored as the checkpoint's JSON header.</summary>
 /// <param name="Preset">Preset name or path (or its JSON text).</param>
 /// <param name="Seed">The run's seed (weights init and data order).</param>
-/// <param name="Phase">"hebbian", "readout" or "done".</param>
+/// <param name="Phase">Which phase the run resumes in; <see cref="TrainingPhase.Done"/> in a finished model.</param>
 /// <param name="Layer">Layer being trained in the Hebbian phase (−1 otherwise).</param>
 /// <param name="Epoch">Epoch within the phase (0-based).</param>
 /// <param name="Position">Images of the current epoch already consumed (the data-order position).</param>
 /// <param name="Run">What else the run's result depends on, checked by a resume; null in checkpoints written before it was recorded.</param>
-public sealed record CheckpointHeader(string Preset, int Seed, string Phase, int Layer, int Epoch, long Position, RunIdentity? Run = null);
+public sealed record CheckpointHeader(string Preset, int Seed, TrainingPhase Phase, int Layer, int Epoch, long Position, RunIdentity? Run = null);
+
+/// <summary>A training run's phases, in order. Written in the header as the words "hebbian", "readout", "done".</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TrainingPhase>))]
+public enum TrainingPhase
+{
+    [JsonStringEnumMemberName("hebbian")] Hebbian,
+    [JsonStringEnumMemberName("readout")] Readout,
+    [JsonStringEnumMemberName("done")] Done,
+}
 
 /// <summary>The arguments besides the seed that change a run's result: a resume must be given the same ones.</summary>
 /// <param name="PresetSha256">SHA-256 of the preset's content (name and description excluded: they change nothing).</param>

@@ -25,13 +25,17 @@ public sealed class HebbianNetwork
     public (int C, int H, int W) FeatureShape { get; }
     public int FeatureLength => FeatureShape.C * FeatureShape.H * FeatureShape.W;
 
+    /// <summary>The prefix of layer <paramref name="index"/>'s arrays in a checkpoint ("layer0.weight", ...): part of the
+    /// checkpoint format, so it stays apart from the layer's name in results (<c>NetworkBuilder.LayerName</c>).</summary>
+    public static string StatePrefix(int index) => $"layer{index}.";
+
     public void SaveState(IDictionary<string, float[]> state)
     {
-        for (int i = 0; i < Layers.Count; i++) Layers[i].SaveState(state, $"layer{i}.");
+        for (int i = 0; i < Layers.Count; i++) Layers[i].SaveState(state, StatePrefix(i));
     }
 
     public void LoadState(IReadOnlyDictionary<string, float[]> state)
     {
-        for (int i = 0; i < Layers.Count; i++) Layers[i].LoadState(state, $"layer{i}.");
+        for (int i = 0; i < Layers.Count; i++) Layers[i].LoadState(state, StatePrefix(i));
     }
 }

@@ -18,7 +18,7 @@ public sealed class CheckpointTests : IDisposable
         readout.SaveState(state, "readout.");
         state["special"] = [float.NaN, -0f, float.PositiveInfinity, float.Epsilon, 1e-40f];
         state["empty"] = [];
-        return new Checkpoint(new CheckpointHeader("mnist-small", 3, "readout", -1, 7, 1234), state);
+        return new Checkpoint(new CheckpointHeader("mnist-small", 3, TrainingPhase.Readout, -1, 7, 1234), state);
     }
 
     [Fact]
@@ -66,6 +66,25 @@ public sealed class CheckpointTests : IDisposable
         future[8] = 9;
         File.WriteAllBytes(path, future);
         Assert.Contains("version 9", Assert.Throws<CheckpointFormatException>(() => Checkpoint.Read(path)).Message);
+    }
+
+    [Fact]
+    public void The_phase_is_written_as_its_word_and_an_unknown_word_is_refused()
+    {
+        string path = Path.Combine(_dir, "phase.ckpt");
+        Sample().Write(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        int headerLength = BitConverter.ToInt32(bytes, 12);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 16, headerLength);
+        // The format every earlier checkpoint has: finished models and interrupted runs keep reading.
+        Assert.Contains("\"Phase\":\"readout\"", header);
+
+        byte[] unknown = System.Text.Encoding.UTF8.GetBytes(header.Replace("\"readout\"", "\"readoux\"", StringComparison.Ordinal));
+        unknown.CopyTo(bytes, 16);
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<CheckpointFormatException>(() => Checkpoint.Read(path));
+        Assert.Contains("JSON header", e.Message);
+        Assert.Contains(path, e.Message);
     }
 
     [Fact]

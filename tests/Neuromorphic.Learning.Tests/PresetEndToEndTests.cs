@@ -115,7 +115,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         for (int i = 0; i < 3; i++)
             Assert.True(pass.Actors[NetworkBuilder.LayerName(i)].Work.WeightUpdates > 0, $"layer {i} did not learn");
         var model = Model(o);
-        Assert.Equal("done", model.Header.Phase);
+        Assert.Equal(TrainingPhase.Done, model.Header.Phase);
         AssertModelShapes(preset, 100, model.Arrays);
         Assert.Equal(1536 * 384 * 3 * 3, model.Arrays["layer2.weight"].Length);
         Assert.Equal(100 * 24576, model.Arrays["readout.weight"].Length);
@@ -164,7 +164,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         var augmented = Assert.Single(progress.Phases, p => p.Phase.Contains("augmented"));
         Assert.Equal(("features (train, augmented, epoch 1)", (long)train), (augmented.Phase, augmented.Total));
 
-        Assert.Equal("done", model.Header.Phase);
+        Assert.Equal(TrainingPhase.Done, model.Header.Phase);
         AssertModelShapes(preset, 10, model.Arrays);
         var (c, h, w) = preset.FeatureShape;
         Assert.Equal((6144 / Stl10WidthDivisor, 6, 6), (c, h, w));
@@ -202,7 +202,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         var pass = Assert.Single(result.HebbianPasses);
         Assert.Equal(4, pass.Images);
         var model = Model(o);
-        Assert.Equal("done", model.Header.Phase);
+        Assert.Equal(TrainingPhase.Done, model.Header.Phase);
 
         // The Hebbian phase saw the augmented stream: the first layer's BN learnt from exactly one batch, the random
         // resized crops + flips of the shuffled images (reproduced here from the run's seeds), not the raw images.

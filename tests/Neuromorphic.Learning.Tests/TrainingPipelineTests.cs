@@ -170,8 +170,8 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
                 new SoftHebbTrainer(new KillAt(phase, cancelAt, cts)).RunAsync(cancelled, cts.Token));
         var header = Checkpoint.Read(Path.Combine(cancelled.RunDirectory, SoftHebbTrainer.CheckpointFile)).Header;
         output.WriteLine($"cancelled at {header}");
-        if (phase == "read-out") Assert.Equal(("readout", 2), (header.Phase, header.Epoch));
-        else Assert.True(header.Phase == "hebbian" && header.Position >= cancelAt, header.ToString());
+        if (phase == "read-out") Assert.Equal((TrainingPhase.Readout, 2), (header.Phase, header.Epoch));
+        else Assert.True(header.Phase == TrainingPhase.Hebbian && header.Position >= cancelAt, header.ToString());
 
         await new SoftHebbTrainer().RunAsync(cancelled with { Resume = true });
         AssertSameModel(Model(straight), Model(cancelled));
@@ -217,7 +217,7 @@ public class TrainingPipelineTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("no checkpoint to resume from", ex.Message);
 
         Directory.CreateDirectory(o.RunDirectory);
-        new Checkpoint(new CheckpointHeader(o.Preset.Name, 0, "readout", -1, 0, 0), new Dictionary<string, float[]>())
+        new Checkpoint(new CheckpointHeader(o.Preset.Name, 0, TrainingPhase.Readout, -1, 0, 0), new Dictionary<string, float[]>())
             .Write(Path.Combine(o.RunDirectory, SoftHebbTrainer.CheckpointFile));
         ex = await Assert.ThrowsAsync<ResumeMismatchException>(() => new SoftHebbTrainer().RunAsync(o));
         Assert.Contains("older version", ex.Message);

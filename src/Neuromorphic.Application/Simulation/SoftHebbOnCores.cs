@@ -1,6 +1,7 @@
 using System.Globalization;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
+using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Spiking;
 using Neuromorphic.Tensors;
 
@@ -56,7 +57,7 @@ public sealed class SoftHebbOnCores
             var perChannel = Enumerable.Range(0, layer.K).Select(k => ChipNetworkBuilder.Attributes(
                 ("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
             int plane = layer.ConvHeight * layer.ConvWidth;
-            int conv = b.AddGroup($"layer{l + 1}", layer.K * plane, n => perChannel[n / plane]);
+            int conv = b.AddGroup(NetworkBuilder.LayerName(l), layer.K * plane, n => perChannel[n / plane]);
             foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * scale, 0);
             previous = conv;
             if (layer.Pool is not { } pool) continue;
@@ -65,7 +66,7 @@ public sealed class SoftHebbOnCores
                 ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
                 : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
             double weight = max ? 64 : 64.0 / (pool.Kernel * pool.Kernel);
-            int pooled = b.AddGroup($"layer{l + 1}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes);
+            int pooled = b.AddGroup($"{NetworkBuilder.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes);
             for (int k = 0; k < layer.K; k++)
                 for (int oy = 0; oy < layer.OutHeight; oy++)
                     for (int ox = 0; ox < layer.OutWidth; ox++)

@@ -23,7 +23,7 @@ public static class NetworkBuilder
         var layers = new List<HebbianLayerActor>();
         for (int i = 0; i <= lastLayer; i++)
         {
-            var actor = network.Add(new HebbianLayerActor(LayerName(i), net.Layers[i], learns(i), shape, $"layer{i}.", snapshots));
+            var actor = network.Add(new HebbianLayerActor(LayerName(i), net.Layers[i], learns(i), shape, HebbianNetwork.StatePrefix(i), snapshots));
             network.Connect(upstream, 0, actor, 0);
             shape = net.Layers[i].OutputShape(shape);
             layers.Add(actor);
@@ -42,6 +42,6 @@ public static class NetworkBuilder
         return new Pass(network, layers, sink);
     }
 
-    /// <summary>Actor names double as layer names in hardware mappings and reports.</summary>
+    /// <summary>A layer's one name in results: its actor, its row in chip mappings and reports, its metrics.</summary>
     public static string LayerName(int index) => $"hebb{index}";
 }

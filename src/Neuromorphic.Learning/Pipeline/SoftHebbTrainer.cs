@@ -68,9 +68,9 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
         var clock = Stopwatch.StartNew();
 
         var id = Identify(o, data);
-        var start = o.Resume ? Restore(o, id, net, readout) : Header(o, id, "hebbian", 0, 0, 0);
+        var start = o.Resume ? Restore(o, id, net, readout) : Header(o, id, TrainingPhase.Hebbian, 0, 0, 0);
 
-        if (start.Phase == "hebbian")
+        if (start.Phase == TrainingPhase.Hebbian)
             await HebbianPhaseAsync(o, id, net, readout, hebbData, start, result, ct);
 
         // The frozen network's features, computed once and cached: the training set as it is, or K augmented
@@ -90,7 +90,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
         result.FeatureImagesPerSecond = (train.Count + test.Count) / extractClock.Elapsed.TotalSeconds;
 
         var readoutClock = Stopwatch.StartNew();
-        int firstEpoch = start.Phase == "readout" ? start.Epoch : 0;
+        int firstEpoch = start.Phase == TrainingPhase.Readout ? start.Epoch : 0;
         var testLabels = Labels(test);
         await TrainReadoutAsync(o, id, net, readout, train, trainFeatures, views, testFeatures, testLabels, firstEpoch, result, ct);
         result.ReadoutSeconds = readoutClock.Elapsed.TotalSeconds;
@@ -101,7 +101,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
         result.TestLoss = final.MeanLoss;
         result.WallSeconds = clock.Elapsed.TotalSeconds;
         result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
-        SaveCheckpoint(o, net, readout, Header(o, id, "done", -1, 0, 0), ModelFile);
+        SaveCheckpoint(o, net, readout, Header(o, id, TrainingPhase.Done, -1, 0, 0), ModelFile);
         return result;
     }
 
@@ -145,9 +145,9 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
                         if (kind != ControlKind.Flush) return;
                         // Every layer has passed the marker: their copies describe the same stream position.
                         var state = snapshots.Take(built!.Layers.Select(l => l.Name).ToArray());
-                        for (int i = lastLayer + 1; i < layers; i++) net.Layers[i].SaveState(state, $"layer{i}.");
+                        for (int i = lastLayer + 1; i < layers; i++) net.Layers[i].SaveState(state, HebbianNetwork.StatePrefix(i));
                         readout.SaveState(state, "readout.");
-                        new Checkpoint(Header(o, id, "hebbian", pass, epoch, images), state)
+                        new Checkpoint(Header(o, id, TrainingPhase.Hebbian, pass, epoch, images), state)
                             .Write(Path.Combine(o.RunDirectory, CheckpointFile));
                     },
                     snapshots: snapshots);
@@ -172,10 +172,10 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
 
                 // Next position: the start of the following epoch or pass.
                 var next = epoch + 1 < preset.Hebbian.Epochs
-                    ? Header(o, id, "hebbian", pass, epoch + 1, 0)
+                    ? Header(o, id, TrainingPhase.Hebbian, pass, epoch + 1, 0)
                     : pass + 1 < passes
-                        ? Header(o, id, "hebbian", pass + 1, 0, 0)
-                        : Header(o, id, "readout", -1, 0, 0);
+                        ? Header(o, id, TrainingPhase.Hebbian, pass + 1, 0, 0)
+                        : Header(o, id, TrainingPhase.Readout, -1, 0, 0);
                 SaveCheckpoint(o, net, readout, next, CheckpointFile);
                 ct.ThrowIfCancellationRequested();
             }
@@ -220,11 +220,11 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
         foreach (var layer in net.Layers) layer.Stages.Reset();
     }
 
-    /// <summary>Seconds per stage of each layer that ran, keyed "layer1", "layer2", ...</summary>
+    /// <summary>Seconds per stage of each layer that ran, keyed by the layer's name (hebb0, hebb1, ...).</summary>
     static Dictionary<string, IReadOnlyDictionary<string, double>> StageSeconds(HebbianNetwork net, int lastLayer)
     {
         var result = new Dictionary<string, IReadOnlyDictionary<string, double>>();
-        for (int i = 0; i <= lastLayer; i++) result[$"layer{i + 1}"] = net.Layers[i].Stages.Seconds();
+        for (int i = 0; i <= lastLayer; i++) result[NetworkBuilder.LayerName(i)] = net.Layers[i].Stages.Seconds();
         return result;
     }
 
@@ -265,7 +265,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // Nothing of this epoch has touched the read-out yet: it stands exactly after `epoch` epochs.
-                SaveCheckpoint(o, net, readout, Header(o, id, "readout", -1, epoch, 0), CheckpointFile);
+                SaveCheckpoint(o, net, readout, Header(o, id, TrainingPhase.Readout, -1, epoch, 0), CheckpointFile);
                 throw;
             }
             IFeatureSource epochFeatures = views == 0 ? trainFeatures
@@ -278,7 +278,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
             _progress.Log($"epoch {epoch + 1}/{epochs}: lr {readout.LearningRate:G3}, train loss {trainResult.MeanLoss:F4} acc {100 * trainResult.Accuracy:F2} %, test acc {100 * testResult.Accuracy:F2} %");
             if (sinceCheckpoint.Elapsed.TotalSeconds >= o.ReadoutCheckpointSeconds)
             {
-                SaveCheckpoint(o, net, readout, Header(o, id, "readout", -1, epoch + 1, 0), CheckpointFile);
+                SaveCheckpoint(o, net, readout, Header(o, id, TrainingPhase.Readout, -1, epoch + 1, 0), CheckpointFile);
                 sinceCheckpoint.Restart();
             }
         }
@@ -293,7 +293,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
         return spec.Augmentation.Kind == AugmentationKind.None ? 0 : Math.Min(spec.AugmentedViews ?? 0, o.ClassifierEpochs ?? spec.Epochs);
     }
 
-    static CheckpointHeader Header(TrainingOptions o, RunIdentity id, string phase, int layer, int epoch, long position) =>
+    static CheckpointHeader Header(TrainingOptions o, RunIdentity id, TrainingPhase phase, int layer, int epoch, long position) =>
         new(o.Preset.Name, o.Seed, phase, layer, epoch, position, id);
 
     /// <summary>What the run's result depends on besides the seed (not --limit-test, --checkpoint-every or --lockstep:
@@ -339,7 +339,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
         Same("--data", was.Data, id.Data, v => $"({v})");
         net.LoadState(checkpoint.Arrays);
         readout.LoadState(checkpoint.Arrays, "readout.");
-        _progress.Log($"resuming from {path}: phase {h.Phase}, layer {h.Layer}, epoch {h.Epoch}, position {h.Position}");
+        _progress.Log($"resuming from {path}: phase {h.Phase.ToString().ToLowerInvariant()}, layer {h.Layer}, epoch {h.Epoch}, position {h.Position}");
         return h;
     }
 

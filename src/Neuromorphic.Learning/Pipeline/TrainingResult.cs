@@ -26,7 +26,7 @@ public sealed class TrainingResult
 }
 
 /// <param name="CpuUtilisation">Process CPU time over wall time during the pass (2.0 = both cores busy).</param>
-/// <param name="LayerStageSeconds">Per layer ("layer1", ...), wall seconds per stage (batchnorm, conv, rule, ...).</param>
+/// <param name="LayerStageSeconds">Per layer (hebb0, ...), wall seconds per stage (batchnorm, conv, rule, ...).</param>
 public sealed record HebbianPassSummary(string Phase, long Images, double Seconds, double ImagesPerSecond,
     double EngineOverhead, double CpuUtilisation, double ModeledMakespanNs, IReadOnlyDictionary<string, ActorSummary> Actors,
     IReadOnlyDictionary<string, LayerProgressPoint[]> LayerHistory,
