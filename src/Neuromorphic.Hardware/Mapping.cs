@@ -616,9 +616,9 @@ public static class Mapper
             if (running > count) { (culprit, at) = (p.L.Name, $"the splitter cores of {p.L.Name}"); break; }
         }
         string all = string.Join("; ", plans.Select(p => $"{p.L.Name} {p.CoresNeeded}" + (splitters.TryGetValue(p.L.Name, out var s)
-            ? $" + {s.Fill.Count} splitter cores ({s.Outputs} outputs, {s.Neurons} copies)" : "")));
+            ? $" + {s.Fill.Count} splitter cores ({s.Outputs} outputs, {s.Neurons} copies, at most {s.MaxCopies} of one output)" : "")));
         throw new MappingException(chip.Name, culprit, ChipLimit.Neurons, total, count,
-            $"on {chip.Name} a neuron's spike reaches one axon, so each output that several axons use is copied by splitter neurons, " +
+            $"the splitter neurons do not fit: a neuron's spike reaches one axon on {chip.Name}, so each output that several axons use is copied by splitter neurons, " +
             $"one per copy, at most {chip.Limits.Neurons} on a splitter core. The layers take {layers} cores and their splitters {extra} more " +
             $"({all}); the network needs {total} cores in all, the chip has {count}: {total - count} cores short. It runs out at {at}.",
             outOfCores: true);
