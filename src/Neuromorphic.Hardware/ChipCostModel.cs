@@ -56,10 +56,23 @@ internal static class CostRules
         return (messages, (double)a.NeuronUpdates * extra, IdleNeuronUpdates(p.Layer, a, steps) * extra, messages, s.PartialHopsPerStep * steps);
     }
 
-    /// <summary>Per message: one local send per destination core plus the hops to reach them all;
-    /// a layer with no consumer on the chip sends once, locally, to the host interface.</summary>
+    /// <summary>The work of a layer's splitter neurons (zero without them), over <paramref name="steps"/> time steps: each of
+    /// the layer's <paramref name="messages"/> is copied <see cref="SplitterPlacement.CopiesPerOutput"/> times, each copy a
+    /// synaptic event, an active neuron update and a message over its share of <see cref="SplitterPlacement.MeanHopsOut"/>;
+    /// the other splitter neurons are updated idle every step.</summary>
+    public static (double Events, double Idle, double Hops) SplitterWork(LayerPlacement p, double messages, double steps)
+    {
+        if (p.Splitters is not { } s) return default;
+        double events = messages * s.CopiesPerOutput;
+        return (events, Math.Max(0, s.Neurons * steps - events), messages * s.MeanHopsOut);
+    }
+
+    /// <summary>Per message: one local send per destination core plus the hops to reach them all; with splitter
+    /// neurons, one send to the layer's splitter core (the copies are <see cref="SplitterWork"/>); a layer with no
+    /// consumer on the chip sends once, locally, to the host interface.</summary>
     public static (double LocalSends, double Hops, int MaxHops) Fanout(Mapping mapping, string layer)
     {
+        if (mapping.Find(layer)?.Splitters is { } splitters) return (1, splitters.MeanHopsIn, splitters.MaxHopsIn);
         double sends = 0, hops = 0;
         int maxHops = 0;
         foreach (var e in mapping.EdgesFrom(layer))
@@ -104,12 +117,31 @@ internal static class CostRules
         // The combine stage: each step the partial sums cross the mesh to the combining cores before the step closes.
         double combine = p.Split is { } sp ? steps * sp.MaxPartialHops * t.SpikeHop : 0;
         double busy = BusiestCoreSeconds(p, synapses, output, partials) + hopFill + combine;
-        return chip.Timestep.Sync switch
-        {
-            SyncModel.Barrier => busy + steps * chip.Timestep.BarrierS,
-            SyncModel.Tick => Math.Max(busy, steps * chip.Timestep.TickS),
-            _ => busy,
-        };
+        return CloseSteps(chip, busy, steps);
+    }
+
+    /// <summary>Work of <paramref name="busy"/> seconds over <paramref name="steps"/> time steps, with each step closed
+    /// by the chip's barrier or tick.</summary>
+    private static double CloseSteps(ChipModel chip, double busy, double steps) => chip.Timestep.Sync switch
+    {
+        SyncModel.Barrier => busy + steps * chip.Timestep.BarrierS,
+        SyncModel.Tick => Math.Max(busy, steps * chip.Timestep.TickS),
+        _ => busy,
+    };
+
+    /// <summary>Modeled seconds of a layer's splitter stage (0 without splitters): a stage of its own, one time step
+    /// after the layer. Its busiest core makes <see cref="SplitterPlacement.MaxNeuronsPerCore"/> of the copies (each a
+    /// synaptic event, a neuron update and a message), the farthest copy's hops are paid once per step, and the step
+    /// closes by barrier or tick.</summary>
+    public static double SplitterSeconds(Mapping mapping, LayerPlacement p, LayerActivity a, double steps)
+    {
+        if (p.Splitters is not { } s) return 0;
+        var chip = mapping.Chip;
+        var t = chip.Latency;
+        var (events, idle, _) = SplitterWork(p, Messages(chip, a), steps);
+        double work = events * (t.SynapticOp + t.NeuronActive + t.SpikeLocal) + idle * t.NeuronIdle;
+        double busy = work * s.MaxNeuronsPerCore / s.Neurons + (events > 0 ? steps * s.MaxHopsOut * t.SpikeHop : 0);
+        return CloseSteps(chip, busy, steps);
     }
 
     /// <summary>The seconds of the layer's most loaded core. The counters are per layer, so activity is taken as uniform

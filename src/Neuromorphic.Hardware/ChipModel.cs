@@ -58,7 +58,13 @@ public sealed record CoreLimits(
     bool LearningSupported,
     string LearningKind,
     FanInSplit FanInSplit = FanInSplit.None,
-    AxonTypeWeights? AxonTypes = null);
+    AxonTypeWeights? AxonTypes = null)
+{
+    /// <summary>True when a neuron's spike reaches one axon on one core, so an output that several axons use must be
+    /// copied by splitter neurons (<see cref="SplitterPlacement"/>). The chip files have no field of their own for it:
+    /// it goes with typed axons, whose one chip, TrueNorth, wires each neuron to one axon (Merolla 2014 sec. S1, S4).</summary>
+    public bool NeuronReachesOneAxon => AxonTypes is not null;
+}
 
 /// <summary>TrueNorth's weight scheme (<c>core_limits.axon_types</c>): a synapse stores one connectivity bit, and its
 /// weight is one of <see cref="Types"/> signed values of <see cref="WeightBits"/> bits that each neuron keeps, chosen

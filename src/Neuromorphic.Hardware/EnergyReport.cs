@@ -55,12 +55,12 @@ public sealed record EnergyReport(
     /// <summary>What the chip is, when it is a yardstick rather than a product; null otherwise.</summary>
     public string? Yardstick => Notes.FirstOrDefault(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal));
 
-    /// <summary>Starts the note of a chip whose figures leave out work it would need (TrueNorth's splitter neurons).</summary>
-    public const string LowerBoundPrefix = "lower bounds: ";
+    /// <summary>Starts the note that says what a chip's splitter neurons (TrueNorth's) add to its cores, energy and latency.</summary>
+    public const string SplittersPrefix = "splitter neurons: ";
 
-    /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what a lower bound leaves out.</summary>
+    /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what splitter neurons add.</summary>
     public IEnumerable<string> Caveats => Notes.Where(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal)
-                                                          || n.StartsWith(LowerBoundPrefix, StringComparison.Ordinal));
+                                                          || n.StartsWith(SplittersPrefix, StringComparison.Ordinal));
 
     /// <summary>From the engine's per-actor counters (actor name = layer name).</summary>
     public static EnergyReport FromCounters(Mapping mapping, IReadOnlyDictionary<string, ActorCounters> counters, long samples,
@@ -75,7 +75,9 @@ public sealed record EnergyReport(
     /// <summary>Costs <paramref name="activity"/> (totals over <paramref name="samples"/> samples) on the mapped chip.
     /// One time model: each layer's per-sample busy time (<see cref="LayerEnergy.BusyS"/>) gives the latency (longest
     /// path through the layers), the throughput (1 / the slowest layer: layers pipeline) and the static energy
-    /// (static power × that same period, 1 / throughput, the time the chip spends per inference when streaming).</summary>
+    /// (static power × that same period, 1 / throughput, the time the chip spends per inference when streaming). A layer's
+    /// splitter neurons (<see cref="SplitterPlacement"/>) are costed with it and are a pipeline stage of their own
+    /// between it and its consumers.</summary>
     public static EnergyReport Compute(Mapping mapping, IReadOnlyDictionary<string, LayerActivity> activity, long samples,
         CostOptions? options = null)
     {
@@ -103,6 +105,8 @@ public sealed record EnergyReport(
         bool training = mapping.Placements.Any(p => Of(p.Layer.Name).Work.WeightUpdates > 0);
         bool learns = chip.Limits.LearningSupported;
         var layers = new List<LayerEnergy>();
+        var splitterStage = new Dictionary<string, double>(StringComparer.Ordinal);
+        double splitterJ = 0;
         long totalWeightUpdates = 0;
         foreach (var p in mapping.Placements)
         {
@@ -113,12 +117,19 @@ public sealed record EnergyReport(
             var (macs, acs) = CostRules.SynapticOps(chip, w, density);
             var split = CostRules.SplitWork(p, w, steps);
             acs += split.Acs; // partial sums accumulated at the combining compartments
+            double messages = CostRules.Messages(chip, a);
+            var copies = CostRules.SplitterWork(p, messages, steps);
+            acs += copies.Events; // each copy is one crossbar event on its splitter core
             double synaptic = macs * (e.DenseMac ?? 0) + acs * e.SynapticOp;
-            double neuron = (w.NeuronUpdates + split.Active) * e.NeuronActive
-                            + (CostRules.IdleNeuronUpdates(l, w, steps) + split.Idle) * e.NeuronIdle;
+            double neuron = (w.NeuronUpdates + split.Active + copies.Events) * e.NeuronActive
+                            + (CostRules.IdleNeuronUpdates(l, w, steps) + split.Idle + copies.Idle) * e.NeuronIdle;
             var (sends, hops, _) = CostRules.Fanout(mapping, l.Name);
-            double routing = CostRules.Messages(chip, a) * (sends * e.SpikeLocal + hops * e.SpikeHop)
-                             + split.Messages * e.SpikeLocal + split.Hops * e.SpikeHop;
+            double routing = messages * (sends * e.SpikeLocal + hops * e.SpikeHop)
+                             + split.Messages * e.SpikeLocal + split.Hops * e.SpikeHop
+                             + copies.Events * e.SpikeLocal + copies.Hops * e.SpikeHop;
+            splitterJ += copies.Events * (e.SynapticOp + e.NeuronActive + e.SpikeLocal + (chip.Memory?.SramAccessJ ?? 0))
+                         + copies.Idle * e.NeuronIdle + copies.Hops * e.SpikeHop;
+            splitterStage[l.Name] = CostRules.SplitterSeconds(mapping, p, a, steps) / samples;
             double learning = learns ? w.WeightUpdates * e.WeightUpdate : 0;
             double memory = chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0;
             double busy = CostRules.BusySeconds(mapping, p, a, steps, density);
@@ -146,11 +157,12 @@ public sealed record EnergyReport(
         }
 
         // Critical path through the layer graph (pipeline latency) and the slowest stage (steady-state rate).
+        // A layer starts after its source and the source's splitter stage.
         var path = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (p, le) in mapping.Placements.Zip(layers))
-            path[p.Layer.Name] = le.BusyS + (p.Layer.Source is { } s && path.TryGetValue(s, out double before) ? before : 0);
+            path[p.Layer.Name] = le.BusyS + (p.Layer.Source is { } s && path.TryGetValue(s, out double before) ? before + splitterStage[s] : 0);
         double latency = path.Values.DefaultIfEmpty(0).Max();
-        double slowest = layers.Select(x => x.BusyS).DefaultIfEmpty(0).Max();
+        double slowest = layers.Select(x => x.BusyS).Concat(splitterStage.Values).DefaultIfEmpty(0).Max();
         if (!(slowest > 0))
             throw new ChipCostException($"{chip.Name}: no layer takes any time (every latency is 0 and no time step closes by barrier or tick), " +
                                         "so no latency or throughput can be given; give the chip a latency per operation or a time step.");
@@ -167,7 +179,15 @@ public sealed record EnergyReport(
             training && !learns ? null : layers.Sum(x => x.LearningJ),
             memoryJ, staticJ, latency, throughput, mapping.CoresUsed, training, learns, layers, metrics, notes);
         CostRules.Finite(report.TotalJ, chip, "total energy");
-        return report;
+        if (mapping.Placements.Where(p => p.Splitters is not null).ToList() is not { Count: > 0 } copied) return report;
+        double perSample = splitterJ / samples;
+        return report with
+        {
+            Notes = [.. notes, SplittersPrefix + $"{copied.Sum(p => p.Splitters!.Neurons)} neurons on {copied.Sum(p => p.Splitters!.Cores.Count)} " +
+                $"of the {mapping.CoresUsed} cores copy the outputs that several axons use ({string.Join(", ", copied.Select(p => p.Layer.Name))}); " +
+                $"the copies' synaptic events, neuron updates and messages take {Units.Format(perSample, "J")} per inference, " +
+                $"{100 * perSample / report.TotalJ:0.0} % of the total, and each splitter stage adds a time step to the latency."],
+        };
     }
 
     private static NeuroBenchMetrics Metrics(Mapping mapping, List<LayerEnergy> layers, Func<string, LayerActivity> of,

@@ -32,11 +32,36 @@ public sealed record SplitPlacement(
     public int ExtraCompartmentsPerNeuron => CompartmentsPerNeuron - 1;
 }
 
+/// <summary>The splitter neurons that copy a layer's outputs on a chip where a neuron's spike reaches one axon
+/// (<see cref="CoreLimits.NeuronReachesOneAxon"/>: TrueNorth, Merolla 2014 sec. S1, S4). Each output of the layer targets
+/// one axon of a splitter core; there one splitter neuron per copy (one crossbar bit, weight +1, threshold 1) sends the
+/// spike on to one axon of a consumer core, a time step later. An output's copies are
+/// <see cref="AxonTypeWeights.AxonsPerInput"/> (one per weight sign) on each consumer core it is delivered to (the cores
+/// <see cref="MappingEdge"/> charges). A splitter core takes at most the chip's neurons per core in copies and its axons
+/// in outputs, and an output's copies all sit on one core. Per output spike: one message to its splitter core
+/// (<see cref="MeanHopsIn"/> hops on average), then <see cref="CopiesPerOutput"/> synaptic events, neuron updates and
+/// messages crossing <see cref="MeanHopsOut"/> hops together.</summary>
+public sealed record SplitterPlacement(
+    int Outputs,
+    long Neurons,
+    int MaxCopies,
+    IReadOnlyList<int> Cores,
+    int MaxNeuronsPerCore,
+    double MeanHopsIn,
+    int MaxHopsIn,
+    double MeanHopsOut,
+    int MaxHopsOut)
+{
+    /// <summary>Copies (splitter neurons) per output of the layer, on average.</summary>
+    public double CopiesPerOutput => (double)Neurons / Outputs;
+}
+
 /// <summary>Where one layer went: a run of consecutive cores, how many of its neurons each core holds, and which
 /// per-core limit decided that number. For a split layer (<see cref="Split"/> not null) <see cref="NeuronsPerCore"/>,
 /// <see cref="BindingLimit"/> and <see cref="SynapseBitsPerNeuron"/> describe the cores of input slice 0 (for a
 /// dendritic split: the root compartments, partial-sum synapses included), and <see cref="Usage"/> lists every core
-/// of every slice and of the combining stage.</summary>
+/// of every slice and of the combining stage. <see cref="Splitters"/>, when not null, copies the layer's outputs on cores
+/// of their own, right after the layer's run.</summary>
 public sealed record LayerPlacement(
     LayerDescription Layer,
     IReadOnlyList<int> Cores,
@@ -49,7 +74,8 @@ public sealed record LayerPlacement(
     long SharedSynapseBitsPerCore,
     IReadOnlyList<CoreUse> Usage,
     string Explanation,
-    SplitPlacement? Split = null)
+    SplitPlacement? Split = null,
+    SplitterPlacement? Splitters = null)
 {
     /// <summary>Cores holding the neurons whose output leaves the layer.</summary>
     public IReadOnlyList<int> OutputCores => Split?.CombineCores ?? Cores;
@@ -79,13 +105,13 @@ public sealed class Mapping
         Placements = placements;
         Edges = edges;
         Notes = notes;
-        CoresUsed = placements.Sum(p => p.Cores.Count);
+        CoresUsed = placements.Sum(p => p.Cores.Count + (p.Splitters?.Cores.Count ?? 0));
     }
 
     public ChipModel Chip { get; }
     public IReadOnlyList<LayerPlacement> Placements { get; }
     public IReadOnlyList<MappingEdge> Edges { get; }
-    /// <summary>Things worth knowing that are not failures: unrolled convolutions, fan-out beyond the routing tables.</summary>
+    /// <summary>Things worth knowing that are not failures: unrolled convolutions, splitter neurons, fan-out beyond the routing tables.</summary>
     public IReadOnlyList<string> Notes { get; }
     public int CoresUsed { get; }
 
@@ -107,6 +133,8 @@ public sealed class Mapping
             sb.AppendLine(inv, $"    cores {p.Cores[0]}..{p.Cores[^1]}, {p.WeightBits}-bit weights, mean utilisation: neurons {n:P0}, synapse memory {m:P0}, fan-in {p.Usage.Max(u => u.FanInFraction):P0} (fullest core)");
             if (p.Split is { } s)
                 sb.AppendLine(inv, $"    fan-in split ({s.Mode.ToString().ToLowerInvariant()}): {s.Slices} slices of {s.SliceFanIn} inputs, {s.CompartmentsPerNeuron} compartments per neuron, combining cores {s.CombineCores[0]}..{s.CombineCores[^1]}, {s.PartialMessagesPerStep} partial-sum messages and {s.PartialHopsPerStep} hops per time step, farthest {s.MaxPartialHops}");
+            if (p.Splitters is { } sp)
+                sb.AppendLine(inv, $"    splitters: {sp.Neurons} neurons on cores {sp.Cores[0]}..{sp.Cores[^1]}, {sp.CopiesPerOutput:0.##} copies per output (most {sp.MaxCopies}), {sp.MeanHopsIn:0.##} hops to the splitter core and {sp.MeanHopsOut:0.##} for an output's copies, farthest {sp.MaxHopsIn} and {sp.MaxHopsOut}");
         }
         foreach (var e in Edges)
             sb.AppendLine(inv, $"  {e.From} -> {e.To}: {e.ProducerCores} x {e.ConsumerCores} cores, {e.TotalHops} hops over all core pairs, {e.DestinationsPerMessage:0.##} destination cores and {e.MeanHopsPerMessage:0.##} hops per message, farthest {e.MaxHops}");
@@ -233,9 +261,8 @@ public static class Mapper
             // Typed axons: each input comes in on two axons, one per sign (AxonTypeWeights), each with a crossbar bit.
             const int k = AxonTypeWeights.AxonsPerInput;
             layers = layers.Select(l => l with { FanIn = k * l.FanIn, Synapses = k * l.Synapses }).ToList();
-            notes.Add(EnergyReport.LowerBoundPrefix + $"every input takes {k} axons, one per weight sign (a neuron weighs an input by " +
-                      "its axon's type), and a neuron's output reaches one axon, so each output used on several axons needs that " +
-                      "many splitter neurons, which are not modelled (the cores, energy and latency leave them out).");
+            notes.Add($"every input takes {k} axons, one per weight sign (a neuron weighs an input by its axon's type): fan-in " +
+                      "and crossbar bits count both.");
         }
 
         foreach (var layer in layers)
@@ -404,7 +431,11 @@ public static class Mapper
                 $"the {left} cores left after the layers before it hold {held} of its {culprit.L.Neurons} neurons.", outOfCores: true);
         }
 
+        var splitterPlans = PlanSplitters(chip, plans);
+        CheckSplitterCores(chip, plans, splitterPlans);
+
         var placements = new List<LayerPlacement>();
+        var splitterCores = new Dictionary<string, int[]>(StringComparer.Ordinal);
         int next = 0;
         foreach (var p in plans)
         {
@@ -453,6 +484,12 @@ public static class Mapper
             }
             placements.Add(new LayerPlacement(p.L, coreList, p.PerCore, p.Binding, p.Bits, p.Unrolled, p.Stored, p.PerNeuron,
                 p.Shared, usage, $"{why}, the chip has {chip.Cores.Count}: fits", split));
+            // A layer's splitter cores follow its own run, between it and its consumers.
+            if (splitterPlans.TryGetValue(p.L.Name, out var sp))
+            {
+                splitterCores[p.L.Name] = Enumerable.Range(next, sp.Fill.Count).ToArray();
+                next += sp.Fill.Count;
+            }
         }
 
         var edges = new List<MappingEdge>();
@@ -473,14 +510,159 @@ public static class Mapper
             edges.Add(new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, inputs.Count, totalHops, maxHops,
                 consumer.Split?.Slices ?? 1));
         }
+        for (int i = 0; i < placements.Count; i++)
+        {
+            if (!splitterPlans.TryGetValue(placements[i].Layer.Name, out var sp)) continue;
+            placements[i] = placements[i] with { Splitters = PlaceSplitters(chip, placements[i], placements, sp, splitterCores[sp.Layer]) };
+            notes.Add(SplitterNote(chip, placements[i], placements));
+        }
         foreach (var producer in placements)
         {
             int destinations = edges.Where(e => e.From == producer.Layer.Name).Sum(e => e.ConsumerCores);
-            if (destinations > lim.FanOut)
+            // Where a neuron reaches one axon, the splitter neurons deliver each output: no core sends to more than its neurons.
+            if (destinations > lim.FanOut && !lim.NeuronReachesOneAxon)
                 notes.Add($"{producer.Layer.Name}: each of its cores sends to {destinations} cores, more than the {lim.FanOut} " +
                           $"core-to-core fan-out {chip.Name} allows; relay cores or splitter neurons would be needed (not modelled).");
         }
         return new Mapping(chip, placements, edges, notes);
+    }
+
+    /// <summary>One producer's splitter cores before placement: the splitter core (0-based) that copies each output, and
+    /// the copies each core makes.</summary>
+    private sealed record SplitterPlan(string Layer, int Outputs, long Neurons, int MaxCopies, int[] CoreOf, List<int> Fill);
+
+    /// <summary>The input slice of a consumer that axon <paramref name="j"/> of producer output <paramref name="o"/> (of
+    /// <paramref name="outputs"/>) arrives on. A dense consumer's inputs are the producer's outputs in order, on axons
+    /// k·o .. k·o + k − 1, so this is exact for it; which inputs a convolution's neurons use is not known here, so its
+    /// inputs are spread evenly over its slices, one slice each, as <see cref="MappingEdge"/> delivers them.</summary>
+    private static int SliceOf(LayerDescription consumer, int slices, long sliceFanIn, int outputs, int o, int j, int k) =>
+        slices <= 1 ? 0
+        : !consumer.Convolutional && consumer.FanIn == (long)k * outputs ? (int)Math.Min(slices - 1, ((long)k * o + j) / sliceFanIn)
+        : (int)((long)o * slices / outputs);
+
+    /// <summary>Splitter cores of every layer with a consumer on a chip whose neuron reaches one axon (none elsewhere).
+    /// Outputs are packed in order: a splitter core takes an output's copies while its neurons and axons last.</summary>
+    private static Dictionary<string, SplitterPlan> PlanSplitters(ChipModel chip, List<Plan> plans)
+    {
+        var result = new Dictionary<string, SplitterPlan>(StringComparer.Ordinal);
+        var lim = chip.Limits;
+        if (!lim.NeuronReachesOneAxon) return result;
+        // Such a chip has typed axons: two axons per input on every core that takes it, so each output with a consumer
+        // on the chip has at least two copies. An output for the host leaves the chip once.
+        const int k = AxonTypeWeights.AxonsPerInput;
+        foreach (var p in plans)
+        {
+            var consumers = plans.Where(c => c.L.Source == p.L.Name).ToList();
+            if (consumers.Count == 0) continue;
+            int outputs = p.L.OutputNeurons;
+            var coreOf = new int[outputs];
+            var fill = new List<int>();
+            int axons = 0, maxCopies = 0;
+            long neurons = 0;
+            for (int o = 0; o < outputs; o++)
+            {
+                long copies = consumers.Sum(c => CopiesFor(c, outputs, o, k));
+                if (copies > lim.Neurons) throw TooManyCopies(chip, p, consumers, o, copies, k);
+                if (fill.Count == 0 || fill[^1] + copies > lim.Neurons || axons == lim.FanIn)
+                {
+                    fill.Add(0);
+                    axons = 0;
+                }
+                fill[^1] += (int)copies;
+                axons++;
+                coreOf[o] = fill.Count - 1;
+                neurons += copies;
+                maxCopies = Math.Max(maxCopies, (int)copies);
+            }
+            result[p.L.Name] = new SplitterPlan(p.L.Name, outputs, neurons, maxCopies, coreOf, fill);
+        }
+        return result;
+    }
+
+    /// <summary>Axons of <paramref name="consumer"/> that producer output <paramref name="o"/> reaches: k on each core of
+    /// the slice each of its k axons belongs to (a plan's group s holds slice s).</summary>
+    private static long CopiesFor(Plan consumer, int outputs, int o, int k)
+    {
+        long copies = 0;
+        for (int j = 0; j < k; j++)
+            copies += consumer.Groups[SliceOf(consumer.L, consumer.Slices, consumer.SliceFanIn, outputs, o, j, k)].Cores;
+        return copies;
+    }
+
+    private static MappingException TooManyCopies(ChipModel chip, Plan p, List<Plan> consumers, int o, long copies, int k)
+    {
+        int limit = chip.Limits.Neurons;
+        string parts = string.Join(", ", consumers.Select(c => $"{CopiesFor(c, p.L.OutputNeurons, o, k)} on {c.L.Name}'s cores"));
+        return new MappingException(chip.Name, p.L.Name, ChipLimit.Neurons, copies, limit,
+            $"layer {p.L.Name}: output {o} is needed on {copies} axons ({parts}: {k} per core that takes it, one per weight sign). " +
+            $"On {chip.Name} a neuron's spike reaches one axon, so splitter neurons copy it, one per copy, all on one splitter core " +
+            $"of {limit} neurons: {copies - limit} copies short. A tree of splitter cores is not modelled; the network fits when " +
+            $"each output reaches at most {limit / k} consumer cores.");
+    }
+
+    /// <summary>Fails when the layers fit but their splitter cores do not.</summary>
+    private static void CheckSplitterCores(ChipModel chip, List<Plan> plans, Dictionary<string, SplitterPlan> splitters)
+    {
+        int count = chip.Cores.Count;
+        long layers = plans.Sum(p => p.CoresNeeded), extra = splitters.Values.Sum(s => (long)s.Fill.Count), total = layers + extra;
+        if (total <= count) return;
+        long running = 0;
+        var (culprit, at) = (plans[^1].L.Name, "");
+        foreach (var p in plans)
+        {
+            running += p.CoresNeeded;
+            if (running > count) { (culprit, at) = (p.L.Name, $"layer {p.L.Name}"); break; }
+            running += splitters.TryGetValue(p.L.Name, out var sp) ? sp.Fill.Count : 0;
+            if (running > count) { (culprit, at) = (p.L.Name, $"the splitter cores of {p.L.Name}"); break; }
+        }
+        string all = string.Join("; ", plans.Select(p => $"{p.L.Name} {p.CoresNeeded}" + (splitters.TryGetValue(p.L.Name, out var s)
+            ? $" + {s.Fill.Count} splitter cores ({s.Outputs} outputs, {s.Neurons} copies, at most {s.MaxCopies} of one output)" : "")));
+        throw new MappingException(chip.Name, culprit, ChipLimit.Neurons, total, count,
+            $"the splitter neurons do not fit: a neuron's spike reaches one axon on {chip.Name}, so each output that several axons use is copied by splitter neurons, " +
+            $"one per copy, at most {chip.Limits.Neurons} on a splitter core. The layers take {layers} cores and their splitters {extra} more " +
+            $"({all}); the network needs {total} cores in all, the chip has {count}: {total - count} cores short. It runs out at {at}.",
+            outOfCores: true);
+    }
+
+    /// <summary>The hops of a placed layer's splitters: output o leaves the output core holding neuron o x neurons /
+    /// outputs (a pooled output taken at its pool's place in neuron order) for its splitter core, whose copies go to
+    /// every core of the consumer slice each axon belongs to.</summary>
+    private static SplitterPlacement PlaceSplitters(ChipModel chip, LayerPlacement p, List<LayerPlacement> placements, SplitterPlan sp, int[] cores)
+    {
+        const int k = AxonTypeWeights.AxonsPerInput;
+        var consumers = placements.Where(c => c.Layer.Source == p.Layer.Name).ToList();
+        var held = p.Usage.ToDictionary(u => u.Core, u => u.Neurons);
+        var neuronCore = CoreOfNeuron(p.OutputCores, p.OutputCores.Select(c => held[c]).ToArray(), p.Layer.Neurons);
+        long hopsIn = 0, hopsOut = 0;
+        int maxIn = 0, maxOut = 0;
+        for (int o = 0; o < sp.Outputs; o++)
+        {
+            int splitter = cores[sp.CoreOf[o]];
+            int h = chip.Cores.Hops(neuronCore[(int)((long)o * p.Layer.Neurons / sp.Outputs)], splitter);
+            hopsIn += h;
+            maxIn = Math.Max(maxIn, h);
+            foreach (var c in consumers)
+                for (int j = 0; j < k; j++)
+                    foreach (int d in c.Split is { } s ? s.SliceCores[SliceOf(c.Layer, s.Slices, s.SliceFanIn, sp.Outputs, o, j, k)] : c.Cores)
+                    {
+                        h = chip.Cores.Hops(splitter, d);
+                        hopsOut += h;
+                        maxOut = Math.Max(maxOut, h);
+                    }
+        }
+        return new SplitterPlacement(sp.Outputs, sp.Neurons, sp.MaxCopies, cores, sp.Fill.Max(),
+            (double)hopsIn / sp.Outputs, maxIn, (double)hopsOut / sp.Outputs, maxOut);
+    }
+
+    private static string SplitterNote(ChipModel chip, LayerPlacement p, List<LayerPlacement> placements)
+    {
+        var s = p.Splitters!;
+        var inv = CultureInfo.InvariantCulture;
+        string consumers = string.Join(" and ", placements.Where(c => c.Layer.Source == p.Layer.Name).Select(c => c.Layer.Name));
+        return string.Create(inv, $"{p.Layer.Name}: on {chip.Name} a neuron's spike reaches one axon, so its {s.Outputs} outputs, each needed on " +
+            $"{s.CopiesPerOutput:0.##} axons on average ({AxonTypeWeights.AxonsPerInput} per input, one per weight sign, on each core of " +
+            $"{consumers} that takes it; most {s.MaxCopies}), are copied by {s.Neurons} splitter neurons on {s.Cores.Count} splitter cores " +
+            $"({s.Cores[0]}..{s.Cores[^1]}); the copies arrive one time step later.");
     }
 
     /// <summary>The core of each neuron of a group, neurons taken in order.</summary>

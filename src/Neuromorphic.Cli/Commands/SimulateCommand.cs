@@ -107,9 +107,9 @@ public sealed class SimulateCommand : ICliCommand
 
         var progress = new ConsoleProgress();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var architecture = archFile is not null
-            ? SanafeArchitectureReader.LoadFile(archFile)
-            : ChipModelArchitecture.From(ChipModelLoader.LoadFile(chipFile!));
+        var chipModel = archFile is null ? ChipModelLoader.LoadFile(chipFile!) : null;
+        var architecture = chipModel is null ? SanafeArchitectureReader.LoadFile(archFile!) : ChipModelArchitecture.From(chipModel);
+        if (chipModel is not null && ChipModelArchitecture.Unmodelled(chipModel) is { } unmodelled) Console.WriteLine($"  note: {unmodelled}");
         if (trained is not null)
         {
             var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, stepList, timing, images, data, output, seed, export,

@@ -8,6 +8,18 @@ namespace Neuromorphic.Hardware.Cores;
 /// a tick the shortest step, and the static power is charged over the simulated time.</summary>
 public static class ChipModelArchitecture
 {
+    /// <summary>What this path leaves out of <paramref name="chip"/> that the layer-by-layer mapping (<see cref="Mapper"/>)
+    /// models, or null. Core by core, a neuron sends one message to each core its synapses are on, so the splitter
+    /// neurons of a chip whose neuron reaches one axon are not built, and weights are not typed by axon.</summary>
+    public static string? Unmodelled(ChipModel chip)
+    {
+        ArgumentNullException.ThrowIfNull(chip);
+        return chip.Limits.NeuronReachesOneAxon
+            ? $"core by core, each {chip.Name} neuron sends one message to every core its synapses are on and weighs its inputs as " +
+              "given: the chip's splitter neurons and typed axons are not modelled here (simulate --run maps and costs them)."
+            : null;
+    }
+
     public static ChipArchitecture From(ChipModel chip)
     {
         ArgumentNullException.ThrowIfNull(chip);
