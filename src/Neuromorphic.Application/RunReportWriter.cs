@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Neuromorphic.Hardware;
 using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Plotting;
 
@@ -158,6 +159,16 @@ public static class RunReportWriter
         }
         if (split.Count > 0)
             yield return new ReportTable("Modeled energy per inference by category (the parts add up to the total)", parts, split);
+
+        if (!outcomes.Any(o => o.Training is not null)) yield break;
+        var training = new List<IReadOnlyList<string>>();
+        foreach (var o in outcomes.Where(o => o.Energy is not null))
+            training.Add(o.Training is { } t
+                ? [o.Chip, Si(t.TotalJ, "J"), Si(t.LearningJ ?? 0, "J"), Si(t.LatencyS, "s"), t.ThroughputPerS.ToString("N0", CultureInfo.InvariantCulture),
+                    t.TrainingNote?[EnergyReport.TrainingPrefix.Length..] ?? ""]
+                : [o.Chip, o.Energy!.LearningSupported ? "-" : "not supported", "", "", "", ""]);
+        yield return new ReportTable("Training on chip: the Hebbian phase's energy and time per training image, on chips that learn on chip",
+            ["chip", "energy / image", "of which weight updates", "time / image", "images/s", "how"], training);
     }
 
     // Number and unit are joined by a no-break space, so a narrow table column never splits "66.5" from "µJ".

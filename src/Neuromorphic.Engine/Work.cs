@@ -13,8 +13,13 @@ public readonly record struct WorkCounts(
     [property: JsonRequired] long NeuronUpdates = 0,
     [property: JsonRequired] long WeightUpdates = 0,
     [property: JsonRequired] long Spikes = 0,
-    [property: JsonRequired] long NonZeroActivations = 0)
+    [property: JsonRequired] long NonZeroActivations = 0,
+    long LearningMacs = 0)
 {
+    // LearningMacs: of DenseMacs, those the plasticity update did. A chip's learning engine does that work (its cost per
+    // weight update covers it), so it is kept apart; not required when read back, since files from before it was
+    // counted hold no such field, and 0 is what their inference passes did.
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WorkCounts operator +(in WorkCounts a, in WorkCounts b) => new(
         a.DenseMacs + b.DenseMacs,
@@ -22,10 +27,11 @@ public readonly record struct WorkCounts(
         a.NeuronUpdates + b.NeuronUpdates,
         a.WeightUpdates + b.WeightUpdates,
         a.Spikes + b.Spikes,
-        a.NonZeroActivations + b.NonZeroActivations);
+        a.NonZeroActivations + b.NonZeroActivations,
+        a.LearningMacs + b.LearningMacs);
 
     /// <summary>True when no work of any kind was counted.</summary>
-    internal bool IsNone => (DenseMacs | SynapticAccumulates | NeuronUpdates | WeightUpdates | Spikes | NonZeroActivations) == 0;
+    internal bool IsNone => (DenseMacs | SynapticAccumulates | NeuronUpdates | WeightUpdates | Spikes | NonZeroActivations | LearningMacs) == 0;
 }
 
 /// <summary>Turns the work of one block into modeled latency. The hardware model plugs chips in here.</summary>

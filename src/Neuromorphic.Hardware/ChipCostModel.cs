@@ -26,11 +26,12 @@ public sealed record CostOptions
 internal static class CostRules
 {
     /// <summary>Synaptic operations the chip performs. Event-driven chips work per non-zero input: reported
-    /// accumulates, plus, for dense work, the MACs scaled by the input density (= non-zero inputs × fan-out).
-    /// Dense chips perform every MAC.</summary>
+    /// accumulates, plus, for the forward dense work, the MACs scaled by the input density (= non-zero inputs × fan-out);
+    /// their learning engine computes a weight's update as part of its cost per update, so the update's MACs are not
+    /// synaptic operations there. Dense chips perform every MAC, the update's included.</summary>
     public static (double Macs, double Acs) SynapticOps(ChipModel chip, in WorkCounts a, double inputDensity) =>
         chip.Execution == ExecutionStyle.EventDriven
-            ? (0, a.SynapticAccumulates + a.DenseMacs * Math.Clamp(inputDensity, 0, 1))
+            ? (0, a.SynapticAccumulates + (a.DenseMacs - a.LearningMacs) * Math.Clamp(inputDensity, 0, 1))
             : (a.DenseMacs, a.SynapticAccumulates);
 
     /// <summary>Messages the layer sends: spikes when it spikes, else one graded event per non-zero activation on an
@@ -92,6 +93,12 @@ internal static class CostRules
             ? value
             : throw new ChipCostException($"{chip.Name}: the modeled {what} is not a finite number ({value}); check the chip's costs and the run's counters.");
 
+    /// <summary>Synapses a layer's learning writes on the chip. The engine counts the weights the rule updates, once per
+    /// batch; a chip storing a convolution unrolled holds a copy of each kernel per output position, and keeping the copies
+    /// equal, as the shared-kernel rule needs, takes a write to every copy.</summary>
+    public static double WeightWrites(LayerPlacement p, in WorkCounts w) =>
+        p.UnrolledConvolution && w.WeightUpdates > 0 ? w.WeightUpdates * ((double)p.StoredConnections / p.Layer.Synapses) : w.WeightUpdates;
+
     /// <summary>Modeled seconds a layer takes for <paramref name="a"/> over <paramref name="steps"/> time steps. Its
     /// cores run in parallel, so the layer takes as long as its busiest core (<see cref="BusiestCoreSeconds"/>); then
     /// the hop latency of the farthest destination is paid once per step, for a split layer the farthest partial
@@ -103,7 +110,7 @@ internal static class CostRules
         var w = a.Work;
         var (macs, acs) = SynapticOps(chip, w, inputDensity);
         var split = SplitWork(p, w, steps);
-        double learn = chip.Limits.LearningSupported ? w.WeightUpdates * t.WeightUpdate : 0;
+        double learn = chip.Limits.LearningSupported ? WeightWrites(p, w) * t.WeightUpdate : 0;
         var (sends, _, maxHops) = Fanout(mapping, p.Layer.Name);
         double messages = Messages(chip, a);
         // Work by where it runs: synaptic work and weight updates where the synapses are; the output neurons' updates,

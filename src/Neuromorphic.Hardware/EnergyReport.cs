@@ -58,6 +58,12 @@ public sealed record EnergyReport(
     /// <summary>Starts the note that says what a chip's splitter neurons (TrueNorth's) add to its cores, energy and latency.</summary>
     public const string SplittersPrefix = "splitter neurons: ";
 
+    /// <summary>Starts the note of a training report that says how its training images were learnt.</summary>
+    public const string TrainingPrefix = "training: ";
+
+    /// <summary>The note of a training report that says how its images were learnt; null in an inference report.</summary>
+    public string? TrainingNote => Notes.FirstOrDefault(n => n.StartsWith(TrainingPrefix, StringComparison.Ordinal));
+
     /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what splitter neurons add.</summary>
     public IEnumerable<string> Caveats => Notes.Where(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal)
                                                           || n.StartsWith(SplittersPrefix, StringComparison.Ordinal));
@@ -130,7 +136,7 @@ public sealed record EnergyReport(
             splitterJ += copies.Events * (e.SynapticOp + e.NeuronActive + e.SpikeLocal + (chip.Memory?.SramAccessJ ?? 0))
                          + copies.Idle * e.NeuronIdle + copies.Hops * e.SpikeHop;
             splitterStage[l.Name] = CostRules.SplitterSeconds(mapping, p, a, steps) / samples;
-            double learning = learns ? w.WeightUpdates * e.WeightUpdate : 0;
+            double learning = learns ? CostRules.WeightWrites(p, w) * e.WeightUpdate : 0;
             double memory = chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0;
             double busy = CostRules.BusySeconds(mapping, p, a, steps, density);
             totalWeightUpdates += w.WeightUpdates;

@@ -12,6 +12,9 @@ namespace Neuromorphic.Application.Simulation;
 /// </summary>
 public static class ChipSimulation
 {
+    /// <summary>The read-out's layer name, as the engine's read-out actor is named.</summary>
+    public const string ReadoutName = "readout";
+
     /// <summary>The network's layers as the mapper sees them; names are the engine actors' names.</summary>
     public static IReadOnlyList<LayerDescription> Describe(TrainedModel model)
     {
@@ -37,7 +40,7 @@ public static class ChipSimulation
             (c, h, w) = shapes[i];
             source = name;
         }
-        layers.Add(LayerDescription.Dense("readout", model.Readout.Classes, model.Readout.Features, source)
+        layers.Add(LayerDescription.Dense(ReadoutName, model.Readout.Classes, model.Readout.Features, source)
             with { ZeroWeights = CountZeros(model.Readout.Weights) });
         return layers;
     }
@@ -72,10 +75,32 @@ public static class ChipSimulation
         return zeros;
     }
 
+    /// <summary>The Hebbian phase on the chip, one image at a time: the Hebbian layers alone are mapped (the read-out is
+    /// trained off-chip), and the engine's counters of <see cref="OnlineLearning"/> are costed per training image.</summary>
+    static async Task<EnergyReport> TrainingCostAsync(TrainedModel model, ChipModel chip, IReadOnlyList<LayerDescription> layers,
+        IImageSource train, IRunProgress progress, CancellationToken ct)
+    {
+        var hebbian = Mapper.Map(chip, [.. layers.Where(l => l.Name != ReadoutName)]);
+        var report = await OnlineLearning.RunAsync(model, train, new ChipCostModel(hebbian), progress, ct);
+        var energy = EnergyReport.FromRun(hebbian, report, train.Count);
+        return energy with { Notes = [.. energy.Notes, TrainingNote(hebbian)] };
+    }
+
+    /// <summary>What a training image's figures hold, and where an unrolled convolution multiplies the writes.</summary>
+    static string TrainingNote(Mapping hebbian)
+    {
+        var unrolled = hebbian.Placements.Where(p => p.UnrolledConvolution)
+            .Select(p => $"{p.Layer.Name} {(double)p.StoredConnections / p.Layer.Synapses:0.#}x").ToList();
+        return EnergyReport.TrainingPrefix + "per image of the Hebbian phase, learnt one at a time (batch 1) with every Hebbian layer learning; the read-out " +
+               "is trained off-chip" + (unrolled.Count == 0 ? "." : $"; kernels stored unrolled are written in every copy ({string.Join(", ", unrolled)} the kernel's weights).");
+    }
+
     /// <summary>Runs the model on every chip; chips the network does not fit get a row saying why. The model is loaded
     /// once: each chip quantises the trained weights afresh, restored from a copy taken here.</summary>
+    /// <param name="train">Training images to cost the Hebbian phase on chips with on-chip learning (<see cref="OnlineLearning"/>),
+    /// or null for inference alone.</param>
     public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(TrainedModel model, IEnumerable<ChipModel> chips, IImageSource test,
-        IRunProgress progress, CancellationToken ct)
+        IRunProgress progress, CancellationToken ct, IImageSource? train = null)
     {
         var outcomes = new List<ChipOutcome>();
         var layers = Describe(model);
@@ -94,14 +119,18 @@ public static class ChipSimulation
             double error = Quantize(model, chip.Limits);
             var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping), progress, ct: ct);
             var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples);
-            outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe()));
+            var training = train is not null && chip.Limits.LearningSupported ? await TrainingCostAsync(model, chip, layers, train, progress, ct) : null;
+            outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe(), training));
         }
         return outcomes;
     }
 }
 
-/// <summary>One chip's result: accuracy after quantisation (null when it does not fit), its energy report, or the reason it does not fit.</summary>
-public sealed record ChipOutcome(string Chip, double? Accuracy, double? QuantizationRelativeRmsError, EnergyReport? Energy, string? Failure, string? Mapping)
+/// <summary>One chip's result: accuracy after quantisation (null when it does not fit), its energy report per inference,
+/// or the reason it does not fit; <see cref="Training"/>: its energy report per training image of the Hebbian phase, where
+/// the chip learns on chip and training images were given.</summary>
+public sealed record ChipOutcome(string Chip, double? Accuracy, double? QuantizationRelativeRmsError, EnergyReport? Energy, string? Failure, string? Mapping,
+    EnergyReport? Training = null)
 {
-    public HardwareResult ToRow() => new(Chip, Accuracy is { } a ? $"{100 * a:F2} %" : "-", Energy, Failure);
+    public HardwareResult ToRow() => new(Chip, Accuracy is { } a ? $"{100 * a:F2} %" : "-", Energy, Failure, Training);
 }

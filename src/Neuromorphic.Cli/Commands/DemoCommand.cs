@@ -44,7 +44,7 @@ public sealed class DemoCommand : ICliCommand
         Console.WriteLine($"    test accuracy {100 * result.TestAccuracy:F2} % ({result.TestImages:N0} images)");
 
         Console.WriteLine("2/5 simulating on every chip in hardware-models/");
-        var outcomes = await ChipCosting.RunAsync(run, "all", data, null, progress, cancellationToken);
+        var outcomes = await ChipCosting.RunAsync(run, "all", data, null, ChipCosting.DefaultTrainImages, progress, cancellationToken);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
 
         Console.WriteLine("3/5 the trained network as spikes: accuracy versus time steps, spike raster, membrane traces");

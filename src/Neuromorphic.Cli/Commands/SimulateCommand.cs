@@ -20,7 +20,9 @@ public sealed class SimulateCommand : ICliCommand
             CommonOptions.Run,
             new CliOption("hardware", "FILE|all", "a chip model file (YAML, see docs/hardware-model-format.md) or 'all' for every file in hardware-models/",
                 Default: "all"),
-            CommonOptions.Data, CommonOptions.LimitTest),
+            CommonOptions.Data, CommonOptions.LimitTest,
+            new CliOption("train-images", "N", "on chips with on-chip learning, the Hebbian phase's energy and time per training image, " +
+                "from the first N training images learnt one at a time; 0: inference only", Default: $"{ChipCosting.DefaultTrainImages}")),
         new("simulate", "Simulates a network mapped onto a chip core by core, from SANA-FE's architecture and network files: every\n" +
                         "core an actor that owns its neurons and synapses, every spike message timed on the mesh, energy counted\n" +
                         "where it is spent. Prints the run summary and writes run_summary.yaml, perf.csv, spikes.csv and\n" +
@@ -63,8 +65,9 @@ public sealed class SimulateCommand : ICliCommand
         string hardware = args.String("hardware")!;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int? limit = args.Int("limit-test", min: 1);
+        int trainImages = args.Int("train-images", min: 0)!.Value;
         args.ThrowOnUnknown(Name);
-        var outcomes = await ChipCosting.RunAsync(run, hardware, data, limit, new ConsoleProgress(), cancellationToken);
+        var outcomes = await ChipCosting.RunAsync(run, hardware, data, limit, trainImages, new ConsoleProgress(), cancellationToken);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
         return 0;
     }

@@ -1,3 +1,4 @@
+using Neuromorphic.Engine;
 using Neuromorphic.Tensors;
 
 namespace Neuromorphic.Learning;
@@ -15,8 +16,11 @@ public interface IHebbianLayer
     HebbianPlasticity Plasticity { get; }
     /// <summary>What the last learning step did (default before the first one).</summary>
     HebbianUpdateStats LastUpdateStats { get; }
-    /// <summary>Work done by the last <see cref="Forward"/>.</summary>
-    LayerWork LastWork { get; }
+    /// <summary>Work done by the last <see cref="Forward"/>: DenseMacs are forward + update MACs (N·K·H'·W'·C·k·k, then
+    /// the YX correlation K·Ckk·N·H'W', YU N·K·H'W' and ΔW, scale, update 3·K·Ckk when learning), of which LearningMacs the
+    /// update; NeuronUpdates the pre-activations computed, N·K·H'·W'; WeightUpdates the weights written, K·Ckk when
+    /// learning; NonZeroActivations the non-zero values of the output.</summary>
+    WorkCounts LastWork { get; }
     /// <summary>Wall time per stage, summed over calls (reset by whoever reports it).</summary>
     StageTimes Stages { get; }
 

@@ -42,7 +42,7 @@ public sealed class SoftHebbConv2d : IHebbianLayer
     public AdaptiveLearningRate Rates { get; }
     public HebbianPlasticity Plasticity { get; }
     public HebbianUpdateStats LastUpdateStats { get; private set; }
-    public LayerWork LastWork { get; private set; }
+    public WorkCounts LastWork { get; private set; }
     public StageTimes Stages { get; } = new();
     /// <summary>The BN-normalised input of the last call.</summary>
     public Tensor? NormalizedInput => _xNormT;
@@ -108,11 +108,12 @@ public sealed class SoftHebbConv2d : IHebbianLayer
         long weights = k * fanIn;
         long forwardMacs = positions * fanIn;
         long updateMacs = learn ? positions * fanIn + positions + 3 * weights : 0;
-        LastWork = new LayerWork(new WorkCounts(
+        LastWork = new WorkCounts(
             DenseMacs: forwardMacs + updateMacs,
             NeuronUpdates: positions,
             WeightUpdates: learn ? weights : 0,
-            NonZeroActivations: LayerState.CountNonZero(output.Span)), updateMacs);
+            NonZeroActivations: LayerState.CountNonZero(output.Span),
+            LearningMacs: updateMacs);
         return output;
     }
 

@@ -64,7 +64,7 @@ public sealed class SoftHebbLinear : IHebbianLayer
     public AdaptiveLearningRate Rates { get; }
     public HebbianPlasticity Plasticity { get; }
     public HebbianUpdateStats LastUpdateStats { get; private set; }
-    public LayerWork LastWork { get; private set; }
+    public WorkCounts LastWork { get; private set; }
     public StageTimes Stages { get; } = new();
     /// <summary>u = W x of the last call, (N, K, 1, 1).</summary>
     public Tensor? PreActivation => _uT;
@@ -110,8 +110,8 @@ public sealed class SoftHebbLinear : IHebbianLayer
         long positions = (long)n * k, fanIn = Config.InFeatures, weights = k * fanIn;
         long forwardMacs = positions * fanIn;
         long updateMacs = learn ? positions * fanIn + positions + 3 * weights : 0;
-        LastWork = new LayerWork(new WorkCounts(DenseMacs: forwardMacs + updateMacs, NeuronUpdates: positions,
-            WeightUpdates: learn ? weights : 0, NonZeroActivations: LayerState.CountNonZero(output.Span)), updateMacs);
+        LastWork = new WorkCounts(DenseMacs: forwardMacs + updateMacs, NeuronUpdates: positions,
+            WeightUpdates: learn ? weights : 0, NonZeroActivations: LayerState.CountNonZero(output.Span), LearningMacs: updateMacs);
         return output;
     }
 

@@ -39,7 +39,7 @@ public sealed class HebbianLayerActor : Actor
         var block = (DenseBlock)joined[0].Payload;
         bool learn = _learns && PlasticityEnabled;
         var y = _layer.Forward(new Tensor(block.Data, block.Shape), learn);
-        ctx.Count(_layer.LastWork.Work);
+        ctx.Count(_layer.LastWork);
         // Payloads are shared downstream and immutable once sent: the layer's buffer is copied out.
         ctx.Emit(0, new DenseBlock(y.Span.ToArray(), (int[])y.Shape.Clone(), block.SampleIds));
         _blocks++;
