@@ -101,6 +101,35 @@ public class WorkedExampleTests
     }
 
     [Fact]
+    public void Loihi_training_per_image_is_the_documents()
+    {
+        // The document's section "Training on Loihi": the Hebbian layers alone, 100 images learnt one at a time.
+        var hebbian = Network[..2];
+        const long images = 100;
+        var counts = new Dictionary<string, LayerActivity>
+        {
+            ["hebb0"] = new(new WorkCounts(DenseMacs: images * (627_200 + 654_688), NeuronUpdates: images * 25_088, WeightUpdates: images * 800,
+                NonZeroActivations: 358_575, LearningMacs: images * 654_688)),
+            ["hebb1"] = new(new WorkCounts(DenseMacs: images * (7_225_344 + 7_361_024), NeuronUpdates: images * 25_088, WeightUpdates: images * 36_864,
+                NonZeroActivations: 424_297, LearningMacs: images * 7_361_024)),
+        };
+        var m = Mapper.Map(Catalog.Find("Loihi")!, hebbian);
+        Assert.Equal(88, m.CoresUsed);
+        var r = EnergyReport.Compute(m, counts, images);
+        Near(14.80192, r.Layers[0].SynapticJ, Micro, 5);
+        Near(97.486502, r.Layers[1].SynapticJ, Micro, 6);
+        Printed("4.064 µJ", r.NeuronJ, "J");
+        Near(3.329799, r.Layers[0].RoutingJ, Micro, 6);
+        Near(7.213, r.Layers[1].RoutingJ, Nano, 3);
+        Near(942.30528, r.LearningJ!.Value, Micro, 5);
+        Near(274.232, r.Layers[0].BusyS, Micro, 3);
+        Near(946.567, r.Layers[1].BusyS, Micro, 3);
+        Printed("1.221 ms", r.LatencyS, "s");
+        Near(98.443, r.StaticJ, Micro, 3);
+        Printed("1.16 mJ", r.TotalJ, "J");
+    }
+
+    [Fact]
     public void Fp32_baseline_energy_is_the_documents()
     {
         var r = Cost("fp32 baseline (45 nm)", nonZero0: 3_711_082, nonZero1: 4_227_422);
