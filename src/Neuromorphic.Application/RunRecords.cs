@@ -24,8 +24,12 @@ public sealed record HardwareResults(string Hardware, string Data, Simulation.Ch
 /// <summary>A trained run on a chip core by core (`simulate --softhebb`), as written to its output folder
 /// (<see cref="FileName"/>): per read-out time, the accuracy on the chip and in software and the costs per inference.
 /// <see cref="ModelSha256"/> ties it to the model it came from, so the run's report can refuse a stale one.</summary>
+/// <param name="RateAccuracy">The rate-based network with the weights as trained.</param>
+/// <param name="WeightError">The relative RMS change that quantising to the chip's weight precision made to the weights
+/// (both spiking runs use the quantised weights); null when the weights stayed as trained (a SANA-FE architecture, or
+/// a file written before chip precision was applied on this path).</param>
 public sealed record CoresRunResult(string Chip, string Timing, string Data, int Images, int Neurons, int Synapses, int Cores,
-    double RateAccuracy, string ModelSha256, CoresRunRow[] ByT)
+    double RateAccuracy, string ModelSha256, CoresRunRow[] ByT, double? WeightError = null)
 {
     public const string FileName = "softhebb-on-cores.json";
 }

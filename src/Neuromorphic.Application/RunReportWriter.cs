@@ -81,7 +81,9 @@ public static class RunReportWriter
 
     static ReportTable CoresTable(CoresRunResult c) => new(
         $"On {c.Chip} core by core ({c.Neurons:N0} neurons, {c.Synapses:N0} synapses on {c.Cores} cores, {c.Timing} timing; " +
-        $"{c.Images} test images, rate-based accuracy {Pct(c.RateAccuracy)}); costs per inference",
+        $"{c.Images} test images, rate-based accuracy {Pct(c.RateAccuracy)} with the weights as trained; " +
+        (c.WeightError is { } e ? $"spiking runs with the chip's weights, relative RMS change {Pct(e)}" : "spiking runs with the weights as trained") +
+        "); costs per inference",
         ["T", "accuracy on the chip", "software spiking", "energy", "synapse", "soma", "network", "static", "latency", "synaptic events", "spikes"],
         c.ByT.Select(r => (IReadOnlyList<string>)
         [

@@ -112,6 +112,7 @@ public class EndToEndTests(TinyRun run)
         Assert.Contains("accuracy on the chip", run.Cores.Out);
         Assert.Contains("software spiking", run.Cores.Out);
         Assert.Matches(@"on \d+ cores of Loihi", run.Cores.Out);
+        Assert.Matches(@"weights quantised to Loihi's precision \(relative RMS change [0-9.]+ %\)", run.Cores.Out);
         // One row per read-out time, each with a dynamic and a static energy (Loihi's file has a static power).
         Assert.Matches(@"\| 4 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|.*\| [0-9.]+ µJ \| [0-9.]+ µs \|", run.Cores.Out);
         Assert.Matches(@"\| 8 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|", run.Cores.Out);
@@ -183,7 +184,13 @@ public class EndToEndTests(TinyRun run)
         Assert.Equal([4, 8], cores.ByT.Select(r => r.T));
         Assert.Equal(2, cores.Images);
         Assert.Equal(RunDirectory.ModelChecksum(run.Run), cores.ModelSha256);
+        // The chip's 8-bit weights, as `simulate --run` quantises them for the same chip.
+        Succeeded(run.Simulate, "simulate --run");
+        var loihi = RunDirectory.Read<HardwareResults>(run.Run, RunDirectory.HardwareFile)!.Outcomes.Single(o => o.Chip == "Loihi");
+        Assert.True(cores.WeightError > 0);
+        Assert.Equal(loihi.QuantizationRelativeRmsError, cores.WeightError);
         string html = File.ReadAllText(run.ReportPath);
+        Assert.Contains("spiking runs with the chip&#39;s weights, relative RMS change", html);
         Assert.Contains("On Loihi core by core", html);
         Assert.Contains("Loihi, core by core, test image 0: energy per step", html);
         Assert.Contains("Loihi, core by core, test image 0: activity per core", html);

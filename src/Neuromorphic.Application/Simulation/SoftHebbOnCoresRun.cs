@@ -7,17 +7,22 @@ namespace Neuromorphic.Application.Simulation;
 
 /// <summary>`simulate --softhebb RUN_DIR --arch|--hardware FILE --steps T`: a trained SoftHebb network run on a chip core by
 /// core, one test image after another (each from rest, T steps), with the accuracy that execution gives beside the
-/// same converted network run in software (exact max pooling) and the rate-based network.</summary>
+/// same converted network run in software (exact max pooling) and the rate-based network as trained. A chip file of
+/// hardware-models/ gives its weight precision, and the weights are quantised to it before conversion (both spiking
+/// runs then use the chip's weights); a SANA-FE architecture gives none, and the weights stay as trained.</summary>
 public static class SoftHebbOnCoresRun
 {
     /// <param name="steps">The time steps at which to read the class, ascending; each image runs to the last.</param>
+    /// <param name="precision">The chip's weight precision (<see cref="Hardware.ChipModel.Limits"/>), or null to keep the trained weights.</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
-    public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, int[] steps, TimingModel timing, int images, string data,
-        string output, int seed, bool export, IRunProgress? progress, CancellationToken ct)
+    public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.CoreLimits? precision, int[] steps, TimingModel timing,
+        int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct)
     {
         progress ??= SilentProgress.Instance;
         var model = Evaluation.LoadModel(run);
         var test = Evaluation.OpenTest(data, images, model.Preset);
+        var rate = await Inference.EvaluateAsync(model, test, ct: ct);
+        double? weightError = precision is null ? null : ChipSimulation.Quantize(model, precision);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
         var conversion = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1 };
         SpikingSoftHebbNetwork network;
@@ -62,12 +67,11 @@ public static class SoftHebbOnCoresRun
         progress.End($"{test.Count} images");
 
         var software = await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct);
-        var rate = await Inference.EvaluateAsync(model, test, ct: ct);
         int n = test.Count;
         var record = new CoresRunResult(arch.Name, timing.ToString().ToLowerInvariant(), data, n, neurons, synapses, cores, rate.Accuracy,
             RunDirectory.ModelChecksum(run), steps.Select((t, k) => new CoresRunRow(t, (double)correct[k] / n, software.Accuracy[k],
                 totals[k].TotalEnergy / n, totals[k].SynapseEnergy / n, totals[k].SomaEnergy / n, totals[k].NetworkEnergy / n,
-                arch.StaticPowerW * totals[k].Latency / n, totals[k].Latency / n, (double)totals[k].SynapticEvents / n, (double)totals[k].Fired / n)).ToArray());
+                arch.StaticPowerW * totals[k].Latency / n, totals[k].Latency / n, (double)totals[k].SynapticEvents / n, (double)totals[k].Fired / n)).ToArray(), weightError);
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;
     }

@@ -115,7 +115,7 @@ public sealed class SimulateCommand : ICliCommand
         if (chipModel is not null && ChipModelArchitecture.Unmodelled(chipModel) is { } unmodelled) Console.WriteLine($"  note: {unmodelled}");
         if (trained is not null)
         {
-            var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, stepList, timing, images, data, output, seed, export,
+            var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel?.Limits, stepList, timing, images, data, output, seed, export,
                 new ConsoleProgress(), cancellationToken);
             PrintCoresRun(cores, architecture);
             if (export) Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
@@ -185,7 +185,10 @@ public sealed class SimulateCommand : ICliCommand
     static void PrintCoresRun(CoresRunResult r, ChipArchitecture arch)
     {
         Console.WriteLine($"{r.Neurons:N0} neurons, {r.Synapses:N0} synapses on {r.Cores} cores of {arch.Name}; " +
-                          $"{r.Timing} timing, {r.Images} test images; rate-based accuracy {100 * r.RateAccuracy:F2} %");
+                          $"{r.Timing} timing, {r.Images} test images; rate-based accuracy {100 * r.RateAccuracy:F2} % (weights as trained)");
+        Console.WriteLine(r.WeightError is { } e
+            ? $"weights quantised to {arch.Name}'s precision (relative RMS change {100 * e:F2} %) for both spiking runs"
+            : "weights as trained (the architecture file gives no weight precision)");
         Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var t in r.ByT)
