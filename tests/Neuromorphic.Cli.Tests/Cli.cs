@@ -28,6 +28,13 @@ public static class Cli
 
     public static string RepoRoot => RepositoryPaths.Root;
 
+    /// <summary>Trains the smallest real run (mnist-small on 100 sample images, one read-out epoch) into <paramref name="run"/>.</summary>
+    public static void TrainTiny(string run)
+    {
+        var r = Run("train", "--preset", "mnist-small", "--limit-train", "100", "--limit-test", "50", "--classifier-epochs", "1", "--out", run);
+        Assert.True(r.ExitCode == 0, r.ToString());
+    }
+
     public static CliResult Run(params string[] args)
     {
         var entry = Tool.EntryPoint ?? throw new InvalidOperationException("neuromorphic.dll has no entry point.");

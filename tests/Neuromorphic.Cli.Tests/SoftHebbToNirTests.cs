@@ -214,8 +214,7 @@ public sealed class SoftHebbToNirTests
     {
         using var tmp = new TempDir();
         string run = tmp.File("run");
-        var train = Cli.Run("train", "--preset", "mnist-small", "--limit-train", "100", "--limit-test", "50", "--classifier-epochs", "1", "--out", run);
-        Assert.True(train.ExitCode == 0, train.ToString());
+        Cli.TrainTiny(run);
 
         string path = tmp.File("softhebb.nir");
         NirWriter.Write(SoftHebbToNir.FromRun(run, RepositoryPaths.DefaultDataset), path);
