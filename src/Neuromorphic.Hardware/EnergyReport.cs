@@ -64,9 +64,14 @@ public sealed record EnergyReport(
     /// <summary>The note of a training report that says how its images were learnt; null in an inference report.</summary>
     public string? TrainingNote => Notes.FirstOrDefault(n => n.StartsWith(TrainingPrefix, StringComparison.Ordinal));
 
-    /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what splitter neurons add.</summary>
+    /// <summary>Starts the note that says a layer's placement asks more of its cores than the chip gives (more input axons).</summary>
+    public const string PlacementPrefix = "placement: ";
+
+    /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what splitter neurons add,
+    /// where the placement the figures assume exceeds a core.</summary>
     public IEnumerable<string> Caveats => Notes.Where(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal)
-                                                          || n.StartsWith(SplittersPrefix, StringComparison.Ordinal));
+                                                          || n.StartsWith(SplittersPrefix, StringComparison.Ordinal)
+                                                          || n.StartsWith(PlacementPrefix, StringComparison.Ordinal));
 
     /// <summary>From the engine's per-actor counters (actor name = layer name).</summary>
     public static EnergyReport FromCounters(Mapping mapping, IReadOnlyDictionary<string, ActorCounters> counters, long samples,

@@ -516,6 +516,8 @@ public static class Mapper
             placements[i] = placements[i] with { Splitters = PlaceSplitters(chip, placements[i], placements, sp, splitterCores[sp.Layer]) };
             notes.Add(SplitterNote(chip, placements[i], placements));
         }
+        foreach (var consumer in placements)
+            if (WholePlaneInputs(chip, consumer, byName) is { } note) notes.Add(note);
         foreach (var producer in placements)
         {
             int destinations = edges.Where(e => e.From == producer.Layer.Name).Sum(e => e.ConsumerCores);
@@ -525,6 +527,25 @@ public static class Mapper
                           $"core-to-core fan-out {chip.Name} allows; relay cores or splitter neurons would be needed (not modelled).");
         }
         return new Mapping(chip, placements, edges, notes);
+    }
+
+    /// <summary>A note when an unrolled convolution's cores each need more input axons than the chip has. Its neurons are
+    /// placed channel after channel, so a core holding whole planes of output positions uses every input of the layer
+    /// below. The mapping checks fan-in per neuron and charges each message to every core of the layer (consistent with
+    /// that placement); a placement by tiles of positions would need fewer axons and destinations, but is not modelled.</summary>
+    private static string? WholePlaneInputs(ChipModel chip, LayerPlacement consumer, Dictionary<string, LayerPlacement> byName)
+    {
+        var l = consumer.Layer;
+        if (!consumer.UnrolledConvolution || consumer.Split is not null || l.Source is not { } src || !byName.TryGetValue(src, out var producer))
+            return null;
+        long plane = l.Neurons / Math.Max(1, l.Synapses / l.FanIn);
+        long axons = (long)producer.Layer.OutputNeurons * (chip.Limits.AxonTypes is null ? 1 : AxonTypeWeights.AxonsPerInput);
+        if (consumer.NeuronsPerCore < plane || axons <= chip.Limits.FanIn) return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{EnergyReport.PlacementPrefix}{l.Name}'s unrolled neurons are placed channel after channel, {consumer.NeuronsPerCore} to a core, so each core holds whole " +
+            $"planes of {plane} positions and takes every one of {producer.Layer.Name}'s {producer.Layer.OutputNeurons} outputs: {axons} input axons " +
+            $"per core against {chip.Name}'s {chip.Limits.FanIn}. The mapping checks fan-in per neuron ({l.FanIn}) and delivers each message to " +
+            $"every core of {l.Name}; a placement by tiles of positions (not modelled) would need fewer axons and destination cores.");
     }
 
     /// <summary>One producer's splitter cores before placement: the splitter core (0-based) that copies each output, and

@@ -89,6 +89,23 @@ public class TinyNetworkTests
     }
 
     [Fact]
+    public void An_unrolled_convolution_whose_cores_take_every_input_beyond_the_axons_is_noted()
+    {
+        // a: 10 outputs, 1 input each (4 bit a neuron, 4 a core): cores 0..2. c: 1 channel of 2 x 2 positions, kernel of
+        // 2 (8 bit a neuron): its 4 neurons on core 3, a whole plane, so core 3 takes all 10 of a's outputs: 10 axons > 8.
+        LayerDescription[] net = [LayerDescription.Dense("a", 10, 1, "input"), LayerDescription.Conv("c", 1, 2, 2, 2, "a")];
+        var m = Mapper.Map(TinyChip.Load(), net);
+        Assert.Equal([3], m.Find("c")!.Cores);
+        string note = Assert.Single(m.Notes, n => n.StartsWith("placement: c's unrolled neurons"));
+        Assert.Contains("planes of 4 positions", note);
+        Assert.Contains("every one of a's 10 outputs: 10 input axons per core against Tiny's 8", note);
+
+        // 8 outputs fit the 8 axons: no note.
+        var fits = Mapper.Map(TinyChip.Load(), [LayerDescription.Dense("a", 8, 1, "input"), LayerDescription.Conv("c", 1, 2, 2, 2, "a")]);
+        Assert.DoesNotContain(fits.Notes, n => n.Contains("input axons per core"));
+    }
+
+    [Fact]
     public void Block_latency_follows_the_same_rules()
     {
         var model = new ChipCostModel(Mapper.Map(TinyChip.Load(), Net),

@@ -57,6 +57,8 @@ public class WorkedExampleTests
         Assert.Equal((63.0, 234.72, 8), (e01.DestinationsPerMessage, Math.Round(e01.MeanHopsPerMessage, 2), e01.MaxHops));
         var e12 = m.EdgesFrom("hebb1").Single();
         Assert.Equal((1.0, 444L, 7), (e12.DestinationsPerMessage, e12.TotalHops, e12.MaxHops));
+        // The document's caveat: hebb1's cores each take all 6,272 of hebb0's outputs, more than Loihi's 4,096 axons.
+        Assert.Contains(m.Notes, n => n.StartsWith(EnergyReport.PlacementPrefix + "hebb1's") && n.Contains("6272 input axons per core against Loihi's 4096"));
     }
 
     [Fact]
