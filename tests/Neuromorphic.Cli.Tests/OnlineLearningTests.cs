@@ -46,7 +46,8 @@ public sealed class OnlineLearningTests
             var s = Cli.Run("simulate", "--run", run, "--hardware", Path.IsPathRooted(chip) ? chip : Path.Combine(Cli.RepoRoot, "hardware-models", chip),
                 "--limit-test", "20", "--train-images", "5");
             Assert.True(s.ExitCode == 0, s.ToString());
-            string row = s.Out.Split('\n').Single(l => l.StartsWith("Loihi ") || l.StartsWith("Fixed Loihi"));
+            // The chip's row, not the notes under the table ("Loihi: ...").
+            string row = s.Out.Split('\n').Single(l => l.StartsWith("Loihi  ") || l.StartsWith("Fixed Loihi  "));
             Assert.Contains(expected, row);
         }
         var saved = RunDirectory.Read<HardwareResults>(run, RunDirectory.HardwareFile)!;
