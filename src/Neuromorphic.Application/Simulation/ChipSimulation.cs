@@ -12,9 +12,6 @@ namespace Neuromorphic.Application.Simulation;
 /// </summary>
 public static class ChipSimulation
 {
-    /// <summary>The read-out's layer name, as the engine's read-out actor is named.</summary>
-    public const string ReadoutName = "readout";
-
     /// <summary>The network's layers as the mapper sees them; names are the engine actors' names.</summary>
     public static IReadOnlyList<LayerDescription> Describe(TrainedModel model)
     {
@@ -40,7 +37,7 @@ public static class ChipSimulation
             (c, h, w) = shapes[i];
             source = name;
         }
-        layers.Add(LayerDescription.Dense(ReadoutName, model.Readout.Classes, model.Readout.Features, source)
+        layers.Add(LayerDescription.Dense(NetworkBuilder.ReadoutName, model.Readout.Classes, model.Readout.Features, source)
             with { ZeroWeights = CountZeros(model.Readout.Weights) });
         return layers;
     }
@@ -80,7 +77,7 @@ public static class ChipSimulation
     static async Task<EnergyReport> TrainingCostAsync(TrainedModel model, ChipModel chip, IReadOnlyList<LayerDescription> layers,
         IImageSource train, IRunProgress progress, CancellationToken ct)
     {
-        var hebbian = Mapper.Map(chip, [.. layers.Where(l => l.Name != ReadoutName)]);
+        var hebbian = Mapper.Map(chip, [.. layers.Where(l => l.Name != NetworkBuilder.ReadoutName)]);
         var report = await OnlineLearning.RunAsync(model, train, new ChipCostModel(hebbian), progress, ct);
         var energy = EnergyReport.FromRun(hebbian, report, train.Count);
         return energy with { Notes = [.. energy.Notes, TrainingNote(hebbian)] };

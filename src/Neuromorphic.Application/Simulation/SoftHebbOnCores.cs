@@ -79,7 +79,7 @@ public sealed class SoftHebbOnCores
         var bias = readout.Bias.ToArray();
         int classes = readout.Classes;
         var classAttributes = Enumerable.Range(0, classes).Select(c => ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
-        int outGroup = b.AddGroup("readout", classes, c => classAttributes[c], logPotential: true);
+        int outGroup = b.AddGroup(NetworkBuilder.ReadoutName, classes, c => classAttributes[c], logPotential: true);
         var weights = readout.Weights.ToArray();
         float amplitude = net.Layers[^1].Scale;
         for (int c = 0; c < classes; c++)

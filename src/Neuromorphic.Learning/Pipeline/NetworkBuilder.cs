@@ -31,7 +31,7 @@ public static class NetworkBuilder
         }
         if (readout is not null)
         {
-            var head = network.Add(new ReadoutActor("readout", readout, shape));
+            var head = network.Add(new ReadoutActor(ReadoutName, readout, shape));
             network.Connect(upstream, 0, head, 0);
             upstream = head;
             shape = [readout.Classes];
@@ -41,6 +41,9 @@ public static class NetworkBuilder
         network.Validate();
         return new Pass(network, layers, sink);
     }
+
+    /// <summary>The read-out's name in results: its actor and its row in chip mappings.</summary>
+    public const string ReadoutName = "readout";
 
     /// <summary>A layer's one name in results: its actor, its row in chip mappings and reports, its metrics.</summary>
     public static string LayerName(int index) => $"hebb{index}";
