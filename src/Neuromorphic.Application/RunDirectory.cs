@@ -70,28 +70,25 @@ public static class RunDirectory
     }
 
     /// <summary>A run file read into its record, or null when the run has none.</summary>
-    public static T? Read<T>(string directory, string file) where T : class
+    /// <param name="upgrade">Brings a file of an earlier layout to the current one before it is read, or null.</param>
+    public static T? Read<T>(string directory, string file, Action<JsonNode>? upgrade = null) where T : class
     {
         string path = Path.Combine(directory, file);
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new JsonException("the file holds null"); }
+        try
+        {
+            string text = File.ReadAllText(path);
+            if (upgrade is null) return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("the file holds null");
+            var root = JsonNode.Parse(text) ?? throw new JsonException("the file holds null");
+            upgrade(root);
+            return root.Deserialize<T>(Json) ?? throw new JsonException("the file holds null");
+        }
         catch (JsonException e) { throw Damaged(path, e); }
     }
 
     /// <summary>A run's metrics.json, or null when the run has none. Files written before each actor's work counts were
     /// nested under "work" (until 2026-12-06; finished search trials among them) are read too.</summary>
-    public static TrainingResult? ReadMetrics(string directory)
-    {
-        string path = Path.Combine(directory, MetricsFile);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            var root = JsonNode.Parse(File.ReadAllText(path)) ?? throw new JsonException("the file holds null");
-            NestWorkCounts(root);
-            return root.Deserialize<TrainingResult>(Json) ?? throw new JsonException("the file holds null");
-        }
-        catch (JsonException e) { throw Damaged(path, e); }
-    }
+    public static TrainingResult? ReadMetrics(string directory) => Read<TrainingResult>(directory, MetricsFile, NestWorkCounts);
 
     /// <summary>The JSON names of <see cref="WorkCounts"/>' fields, as this file's options write them.</summary>
     static readonly string[] WorkCountNames = [.. typeof(WorkCounts).GetProperties().Where(p => p.GetMethod is { IsPublic: true })

@@ -96,8 +96,7 @@ internal static class CostRules
     /// <summary>Synapses a layer's learning writes on the chip. The engine counts the weights the rule updates, once per
     /// batch; a chip storing a convolution unrolled holds a copy of each kernel per output position, and keeping the copies
     /// equal, as the shared-kernel rule needs, takes a write to every copy.</summary>
-    public static double WeightWrites(LayerPlacement p, in WorkCounts w) =>
-        p.UnrolledConvolution && w.WeightUpdates > 0 ? w.WeightUpdates * ((double)p.StoredConnections / p.Layer.Synapses) : w.WeightUpdates;
+    public static double WeightWrites(LayerPlacement p, in WorkCounts w) => w.WeightUpdates * p.CopiesPerWeight;
 
     /// <summary>Modeled seconds a layer takes for <paramref name="a"/> over <paramref name="steps"/> time steps. Its
     /// cores run in parallel, so the layer takes as long as its busiest core (<see cref="BusiestCoreSeconds"/>); then

@@ -129,27 +129,29 @@ public sealed record EnergyReport(
             var split = CostRules.SplitWork(p, w, steps);
             acs += split.Acs; // partial sums accumulated at the combining compartments
             double messages = CostRules.Messages(chip, a);
+            // Splitter neurons: each copy is one crossbar event on its splitter core, a neuron update and a message.
             var copies = CostRules.SplitterWork(p, messages, steps);
-            acs += copies.Events; // each copy is one crossbar event on its splitter core
-            double synaptic = macs * (e.DenseMac ?? 0) + acs * e.SynapticOp;
-            double neuron = (w.NeuronUpdates + split.Active + copies.Events) * e.NeuronActive
-                            + (CostRules.IdleNeuronUpdates(l, w, steps) + split.Idle + copies.Idle) * e.NeuronIdle;
+            double copySynaptic = copies.Events * e.SynapticOp;
+            double copyNeuron = copies.Events * e.NeuronActive + copies.Idle * e.NeuronIdle;
+            double copyRouting = copies.Events * e.SpikeLocal + copies.Hops * e.SpikeHop;
+            double copyMemory = chip.Memory is { } cm ? copies.Events * cm.SramAccessJ : 0;
+            splitterJ += copySynaptic + copyNeuron + copyRouting + copyMemory;
+            double synaptic = macs * (e.DenseMac ?? 0) + acs * e.SynapticOp + copySynaptic;
+            double neuron = (w.NeuronUpdates + split.Active) * e.NeuronActive
+                            + (CostRules.IdleNeuronUpdates(l, w, steps) + split.Idle) * e.NeuronIdle + copyNeuron;
             var (sends, hops, _) = CostRules.Fanout(mapping, l.Name);
             double routing = messages * (sends * e.SpikeLocal + hops * e.SpikeHop)
-                             + split.Messages * e.SpikeLocal + split.Hops * e.SpikeHop
-                             + copies.Events * e.SpikeLocal + copies.Hops * e.SpikeHop;
-            splitterJ += copies.Events * (e.SynapticOp + e.NeuronActive + e.SpikeLocal + (chip.Memory?.SramAccessJ ?? 0))
-                         + copies.Idle * e.NeuronIdle + copies.Hops * e.SpikeHop;
+                             + split.Messages * e.SpikeLocal + split.Hops * e.SpikeHop + copyRouting;
             splitterStage[l.Name] = CostRules.SplitterSeconds(mapping, p, a, steps) / samples;
             double learning = learns ? CostRules.WeightWrites(p, w) * e.WeightUpdate : 0;
-            double memory = chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0;
+            double memory = (chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0) + copyMemory;
             double busy = CostRules.BusySeconds(mapping, p, a, steps, density);
             totalWeightUpdates += w.WeightUpdates;
             string of = $" of layer {l.Name}";
             layers.Add(new LayerEnergy(l.Name, CostRules.Finite(synaptic / samples, chip, "synaptic energy" + of),
                 CostRules.Finite(neuron / samples, chip, "neuron energy" + of), CostRules.Finite(routing / samples, chip, "routing energy" + of),
                 CostRules.Finite(learning / samples, chip, "learning energy" + of), CostRules.Finite(memory / samples, chip, "memory energy" + of),
-                CostRules.Finite(busy / samples, chip, "busy time" + of), density, macs / samples, acs / samples));
+                CostRules.Finite(busy / samples, chip, "busy time" + of), density, macs / samples, (acs + copies.Events) / samples));
         }
 
         if (chip.Execution == ExecutionStyle.Dense)

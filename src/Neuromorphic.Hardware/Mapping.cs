@@ -82,6 +82,10 @@ public sealed record LayerPlacement(
 
     /// <summary>Cores that receive the layer's inputs (every slice's cores for a split layer).</summary>
     public IReadOnlyList<int> InputCores => Split is { } s ? s.SliceCores.SelectMany(c => c).ToArray() : Cores;
+
+    /// <summary>Copies of each of the layer's weights the chip stores: one per output position for a convolution stored
+    /// unrolled, else 1.</summary>
+    public double CopiesPerWeight => UnrolledConvolution ? (double)StoredConnections / Layer.Synapses : 1;
 }
 
 /// <summary>Traffic between two mapped layers. <see cref="TotalHops"/> sums the Manhattan distance over every

@@ -87,7 +87,7 @@ public static class ChipSimulation
     static string TrainingNote(Mapping hebbian)
     {
         var unrolled = hebbian.Placements.Where(p => p.UnrolledConvolution)
-            .Select(p => $"{p.Layer.Name} {(double)p.StoredConnections / p.Layer.Synapses:0.#}x").ToList();
+            .Select(p => $"{p.Layer.Name} {p.CopiesPerWeight:0.#}x").ToList();
         return EnergyReport.TrainingPrefix + "per image of the Hebbian phase, learnt one at a time (batch 1) with every Hebbian layer learning; the read-out " +
                "is trained off-chip" + (unrolled.Count == 0 ? "." : $"; kernels stored unrolled are written in every copy ({string.Join(", ", unrolled)} the kernel's weights).");
     }
