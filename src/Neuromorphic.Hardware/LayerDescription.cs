@@ -8,7 +8,9 @@ namespace Neuromorphic.Hardware;
 /// the host/encoder). <paramref name="WeightBits"/> is the precision the layer insists on (null: any, its weights
 /// are quantised to the chip's precision). <paramref name="ZeroWeights"/> counts stored weights equal to zero
 /// (NeuroBench connection sparsity). <paramref name="PooledOutputs"/> is the number of outputs the layer sends when
-/// its output stage pools (a conv layer with 2x2 pooling: Neurons / 4); null: every neuron sends its own output.</summary>
+/// its output stage pools (a conv layer with 2x2 pooling: Neurons / 4); null: every neuron sends its own output.
+/// <paramref name="Geometry"/>, for a convolution, is its shape: a chip that stores it unrolled places it by tiles of
+/// output positions (<see cref="ConvTiles"/>); null: its neurons are placed in order, channel after channel.</summary>
 public sealed record LayerDescription(
     string Name,
     int Neurons,
@@ -19,7 +21,8 @@ public sealed record LayerDescription(
     string? Source,
     int? WeightBits = null,
     long ZeroWeights = 0,
-    int? PooledOutputs = null)
+    int? PooledOutputs = null,
+    ConvGeometry? Geometry = null)
 {
     /// <summary>The outputs that carry the layer's <c>NonZeroActivations</c> downstream: the pooled outputs when the
     /// layer pools, else its neurons. Activation density is non-zero outputs over this count.</summary>

@@ -61,7 +61,8 @@ public sealed record SplitterPlacement(
 /// <see cref="BindingLimit"/> and <see cref="SynapseBitsPerNeuron"/> describe the cores of input slice 0 (for a
 /// dendritic split: the root compartments, partial-sum synapses included), and <see cref="Usage"/> lists every core
 /// of every slice and of the combining stage. <see cref="Splitters"/>, when not null, copies the layer's outputs on cores
-/// of their own, right after the layer's run.</summary>
+/// of their own, right after the layer's run. <see cref="Tiles"/>, when not null, says which neurons each core of a
+/// convolution placed by tiles holds (every slice laid out alike), and so which inputs each core reads.</summary>
 public sealed record LayerPlacement(
     LayerDescription Layer,
     IReadOnlyList<int> Cores,
@@ -75,7 +76,8 @@ public sealed record LayerPlacement(
     IReadOnlyList<CoreUse> Usage,
     string Explanation,
     SplitPlacement? Split = null,
-    SplitterPlacement? Splitters = null)
+    SplitterPlacement? Splitters = null,
+    ConvTiles? Tiles = null)
 {
     /// <summary>Cores holding the neurons whose output leaves the layer.</summary>
     public IReadOnlyList<int> OutputCores => Split?.CombineCores ?? Cores;
@@ -88,16 +90,21 @@ public sealed record LayerPlacement(
     public double CopiesPerWeight => UnrolledConvolution ? (double)StoredConnections / Layer.Synapses : 1;
 }
 
-/// <summary>Traffic between two mapped layers. <see cref="TotalHops"/> sums the Manhattan distance over every
-/// (producer output core, consumer input core) pair. A message leaving a producer core goes to every input core of
-/// the consumer, or, when the consumer's fan-in is split into <see cref="Slices"/> slices, to the cores of the one
-/// slice that input belongs to (slices taken as equally likely); so it is handed to
-/// <see cref="DestinationsPerMessage"/> cores and travels <see cref="MeanHopsPerMessage"/> hops in all on average.</summary>
-public sealed record MappingEdge(string From, string To, int ProducerCores, int ConsumerCores, long TotalHops, int MaxHops, int Slices = 1)
+/// <summary>Traffic between two mapped layers. Where the consumer is placed by tiles, each of the producer's
+/// <see cref="Messages"/> outputs is counted on its own: it goes from its sender's core to the cores that read it,
+/// <see cref="Deliveries"/> destinations and <see cref="TotalHops"/> hops over all outputs. Otherwise
+/// <see cref="TotalHops"/> sums the Manhattan distance over every (producer output core, consumer input core) pair: a
+/// message leaving a producer core goes to every input core of the consumer, or, when the consumer's fan-in is split
+/// into <see cref="Slices"/> slices, to the cores of the one slice that input belongs to (slices taken as equally
+/// likely). Either way a message is handed to <see cref="DestinationsPerMessage"/> cores and travels
+/// <see cref="MeanHopsPerMessage"/> hops in all on average.</summary>
+public sealed record MappingEdge(string From, string To, int ProducerCores, int ConsumerCores, long TotalHops, int MaxHops, int Slices = 1,
+    long Messages = 0, long Deliveries = 0)
 {
-    public double MeanHopsPerMessage => ProducerCores == 0 ? 0 : (double)TotalHops / ProducerCores / Math.Max(1, Slices);
+    public double MeanHopsPerMessage => Messages > 0 ? (double)TotalHops / Messages
+        : ProducerCores == 0 ? 0 : (double)TotalHops / ProducerCores / Math.Max(1, Slices);
 
-    public double DestinationsPerMessage => (double)ConsumerCores / Math.Max(1, Slices);
+    public double DestinationsPerMessage => Messages > 0 ? (double)Deliveries / Messages : (double)ConsumerCores / Math.Max(1, Slices);
 }
 
 /// <summary>The result of placing a network on a chip.</summary>
@@ -137,6 +144,8 @@ public sealed class Mapping
             sb.AppendLine(inv, $"    cores {p.Cores[0]}..{p.Cores[^1]}, {p.WeightBits}-bit weights, mean utilisation: neurons {n:P0}, synapse memory {m:P0}, fan-in {p.Usage.Max(u => u.FanInFraction):P0} (fullest core)");
             if (p.Split is { } s)
                 sb.AppendLine(inv, $"    fan-in split ({s.Mode.ToString().ToLowerInvariant()}): {s.Slices} slices of {s.SliceFanIn} inputs, {s.CompartmentsPerNeuron} compartments per neuron, combining cores {s.CombineCores[0]}..{s.CombineCores[^1]}, {s.PartialMessagesPerStep} partial-sum messages and {s.PartialHopsPerStep} hops per time step, farthest {s.MaxPartialHops}");
+            if (p.Tiles is { } t)
+                sb.AppendLine(inv, $"    tiles: {t.ChannelsPerCore} channels x {t.TileHeight}x{t.TileWidth} positions per core, {t.CoresPerSlice} cores{(t.Slices > 1 ? $" in each of {t.Slices} slices" : "")}, {t.MeanReaders:0.##} cores read each input");
             if (p.Splitters is { } sp)
                 sb.AppendLine(inv, $"    splitters: {sp.Neurons} neurons on cores {sp.Cores[0]}..{sp.Cores[^1]}, {sp.CopiesPerOutput:0.##} copies per output (most {sp.MaxCopies}), {sp.MeanHopsIn:0.##} hops to the splitter core and {sp.MeanHopsOut:0.##} for an output's copies, farthest {sp.MaxHopsIn} and {sp.MaxHopsOut}");
         }
@@ -165,11 +174,13 @@ public static class Mapper
         public long Cores { get; set; }
         /// <summary>Input axons a core holding n of these neurons uses.</summary>
         public required Func<int, long> AxonsUsed { get; init; }
+        /// <summary>Input axons of each core, where they depend on the core (tiles of a convolution), not just on n.</summary>
+        public List<long>? Axons { get; init; }
         public long PerNeuronBits { get; init; }
     }
 
     private sealed record Plan(LayerDescription L, List<Group> Groups, int Bits, bool Unrolled, long Stored, long PerNeuron,
-        long Shared, long CoresNeeded, string Why, FanInSplit Mode, int Slices, long SliceFanIn)
+        long Shared, long CoresNeeded, string Why, FanInSplit Mode, int Slices, long SliceFanIn, ConvTiles? Tiles)
     {
         public int PerCore => Groups[0].PerCore;
         public ChipLimit Binding => Groups[0].Binding;
@@ -230,6 +241,82 @@ public static class Mapper
         }
         g.Cores = g.Fill.Count <= maxCores ? g.Fill.Count : estimate;
         return g;
+    }
+
+    /// <summary>The shape of <paramref name="layer"/> when it can be placed by tiles: a convolution whose fan-in is its
+    /// kernel over every input channel (times the axons per input of typed axons). Fails on a shape that does not
+    /// describe the layer.</summary>
+    private static ConvGeometry? TileShape(LayerDescription layer, LayerDescription? source)
+    {
+        if (layer.Geometry is not { } g) return null;
+        if (g.Mismatch(layer.Neurons, layer.OutputNeurons) is { } bad)
+            throw new ArgumentException($"Layer '{layer.Name}': its convolution shape gives {bad}.", nameof(layer));
+        if (source is not null && source.OutputNeurons != g.Inputs)
+            throw new ArgumentException($"Layer '{layer.Name}': its convolution reads {g.InChannels} x {g.InHeight} x {g.InWidth} = {g.Inputs} inputs, " +
+                                        $"but {source.Name} sends {source.OutputNeurons}.", nameof(layer));
+        long perInput = (long)g.InChannels * g.Kernel * g.Kernel;
+        if (layer.FanIn % perInput != 0)
+            throw new ArgumentException($"Layer '{layer.Name}': fan-in {layer.FanIn} is not a multiple of its kernel's {perInput} inputs.", nameof(layer));
+        return g;
+    }
+
+    /// <summary>The tiling of an unrolled convolution, with the input slices it is cut into when its fan-in is split
+    /// (<paramref name="mode"/>), chosen for the fewest cores in all: the slices', a relay's merge cores, and on a chip
+    /// whose neuron reaches one axon the splitter cores its inputs' copies take; then the fewest cores reading each
+    /// input. Null when no cut into whole input channels fits a core.</summary>
+    private static ConvTiles? PlanTiles(ChipModel chip, LayerDescription layer, ConvGeometry g, FanInSplit mode, int bits)
+    {
+        var lim = chip.Limits;
+        int k = (int)(layer.FanIn / ((long)g.InChannels * g.Kernel * g.Kernel));
+        Func<double, long>? copyCores = lim.NeuronReachesOneAxon ? readers => (long)Math.Ceiling(g.Inputs * readers * k / lim.Neurons) : null;
+        ConvTiles? best = null;
+        (long Cores, double Readers) bestScore = (long.MaxValue, double.MaxValue);
+        foreach (var (slices, channels) in ConvTiles.ChannelSlices(g, k, lim.FanIn, mode))
+        {
+            int partials = mode == FanInSplit.Dendritic ? slices - 1 : 0;
+            long rootBits = ((long)channels * g.Kernel * g.Kernel * k + partials) * bits;
+            if (rootBits > lim.SynapseMemoryBits) continue;
+            int cap = (int)Math.Min(lim.Neurons, lim.SynapseMemoryBits / rootBits);
+            if (ConvTiles.Choose(g, k, slices, channels, cap, lim.FanIn, partials, copyCores) is not { } choice) continue;
+            long merge = mode == FanInSplit.Relay ? (layer.Neurons + Math.Min(lim.Neurons, lim.FanIn / slices) - 1) / Math.Min(lim.Neurons, lim.FanIn / slices) : 0;
+            var score = (choice.Cores + merge, choice.Tiles.MeanReaders);
+            if (score.CompareTo(bestScore) < 0) (best, bestScore) = (choice.Tiles, score);
+        }
+        return best;
+    }
+
+    /// <summary>Slice <paramref name="slice"/> of a convolution placed by <paramref name="tiles"/>: its cores' neurons,
+    /// synapse bits (<paramref name="bitsPerNeuron"/> each) and input axons (their tile's inputs, plus
+    /// <paramref name="extraAxonsPerNeuron"/> per neuron: a dendritic root's partial sums).</summary>
+    private static Group TileGroup(ConvTiles tiles, int slice, FanInSplit mode, long bitsPerNeuron, ChipLimit binding,
+        int extraAxonsPerNeuron)
+    {
+        string role = mode == FanInSplit.None ? "whole" : slice == 0 && mode == FanInSplit.Dendritic ? "slice 0 (root)" : "slice";
+        var axons = new List<long>(tiles.CoresPerSlice);
+        var g = new Group
+        {
+            Role = role, AxonsUsed = _ => 0, Axons = axons, PerNeuronBits = bitsPerNeuron, Binding = binding,
+            PerCore = tiles.ChannelsPerCore * tiles.TileHeight * tiles.TileWidth, Cores = tiles.CoresPerSlice, ByMemory = long.MaxValue,
+        };
+        for (int core = 0; core < tiles.CoresPerSlice; core++)
+        {
+            int n = tiles.NeuronsOn(core);
+            g.Fill.Add(n);
+            g.Bits.Add(n * bitsPerNeuron);
+            axons.Add(tiles.AxonsOn(core, slice) + (long)extraAxonsPerNeuron * n);
+        }
+        return g;
+    }
+
+    private static string TilesText(ConvTiles t, List<Group> groups, int fanIn)
+    {
+        var g = t.Geometry;
+        long most = groups.Where(x => x.Axons is not null).SelectMany(x => x.Axons!).Max();
+        string split = t.Slices > 1 ? $", {t.InputChannelsPerSlice} input channels to a slice" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"; placed by tiles: {t.ChannelsPerCore} of {g.OutChannels} channels x {t.TileHeight}x{t.TileWidth} of {g.OutHeight}x{g.OutWidth} " +
+            $"positions per core, {t.CoresPerSlice} cores{(t.Slices > 1 ? " per slice" : "")}{split}, each reading at most {most} of its {fanIn} input " +
+            $"axons; an input reaches {t.MeanReaders:0.##} of them on average");
     }
 
     /// <summary>The number of input slices and their width, or null when no split fits. Slices are equal
@@ -307,6 +394,11 @@ public static class Mapper
 
             bool unrolled = layer.Convolutional && !lim.WeightSharing;
             bool sharedKernels = layer.Convolutional && lim.WeightSharing;
+            // An unrolled convolution with a known shape is placed by tiles, its fan-in split by whole input channels.
+            var shape = unrolled ? TileShape(layer, plans.FirstOrDefault(q => q.L.Name == layer.Source)?.L) : null;
+            var tiles = shape is { } geo ? PlanTiles(chip, layer, geo, mode, bits) : null;
+            if (tiles is { } tl)
+                (slices, width) = (tl.Slices, (long)tl.InputChannelsPerSlice * tl.Geometry.Kernel * tl.Geometry.Kernel * tl.AxonsPerInput);
             long stored = unrolled ? layer.ConnectionsPerSample : layer.Synapses;
             // Shared kernels: a core keeps the kernel of each output channel it holds (FanIn weights per channel),
             // so cores are filled channel by channel. Otherwise every neuron brings its own synapses.
@@ -341,9 +433,18 @@ public static class Mapper
                     lim.SynapseMemoryBits, maxCores);
             }
 
-            if (mode == FanInSplit.None)
+            if (tiles is { } t0)
+            {
+                // Every slice is laid out alike; a dendritic root (slice 0) also keeps a partial-sum synapse and axon per other slice.
+                int partialsAtRoot = mode == FanInSplit.Dendritic ? slices - 1 : 0;
+                long rootBits = perNeuron + (long)partialsAtRoot * bits;
+                var binding = lim.SynapseMemoryBits / rootBits < lim.Neurons ? ChipLimit.SynapseMemory : ChipLimit.Neurons;
+                for (int sl = 0; sl < slices; sl++)
+                    groups.Add(TileGroup(t0, sl, mode, sl == 0 ? rootBits : perNeuron, binding, sl == 0 ? partialsAtRoot : 0));
+            }
+            if (tiles is null && mode == FanInSplit.None)
                 groups.Add(Slice("whole", perNeuron, lim.Neurons, ChipLimit.Neurons, _ => layer.FanIn));
-            else
+            else if (tiles is null)
             {
                 int partials = mode == FanInSplit.Dendritic ? slices - 1 : slices;
                 long w = width;
@@ -358,18 +459,18 @@ public static class Mapper
                 }
                 var leaf = Slice("slice", perNeuron, lim.Neurons, ChipLimit.Neurons, _ => w);
                 for (int s = groups.Count; s < slices; s++) groups.Add(leaf);
-                if (mode == FanInSplit.Relay)
-                {
-                    long mergeBits = (long)slices * bits;
-                    if (mergeBits > lim.SynapseMemoryBits)
-                        throw new MappingException(chip.Name, layer.Name, ChipLimit.SynapseMemory, mergeBits, lim.SynapseMemoryBits,
-                            $"{head}; split into {slices} slices, one merge neuron's {slices} partial-sum synapses take {Units.FormatBits(mergeBits)} " +
-                            $"but {chip.Name}'s synapse memory is {Units.FormatBits(lim.SynapseMemoryBits)} per core.");
-                    long axonCap = lim.FanIn / slices;
-                    groups.Add(FillGroup("merge", n => (long)slices * n, layer.Neurons, mergeBits, 1, 0, 0,
-                        (int)Math.Min(lim.Neurons, axonCap), axonCap < lim.Neurons ? ChipLimit.FanIn : ChipLimit.Neurons,
-                        lim.SynapseMemoryBits, maxCores));
-                }
+            }
+            if (mode == FanInSplit.Relay)
+            {
+                long mergeBits = (long)slices * bits;
+                if (mergeBits > lim.SynapseMemoryBits)
+                    throw new MappingException(chip.Name, layer.Name, ChipLimit.SynapseMemory, mergeBits, lim.SynapseMemoryBits,
+                        $"{head}; split into {slices} slices, one merge neuron's {slices} partial-sum synapses take {Units.FormatBits(mergeBits)} " +
+                        $"but {chip.Name}'s synapse memory is {Units.FormatBits(lim.SynapseMemoryBits)} per core.");
+                long axonCap = lim.FanIn / slices;
+                groups.Add(FillGroup("merge", n => (long)slices * n, layer.Neurons, mergeBits, 1, 0, 0,
+                    (int)Math.Min(lim.Neurons, axonCap), axonCap < lim.Neurons ? ChipLimit.FanIn : ChipLimit.Neurons,
+                    lim.SynapseMemoryBits, maxCores));
             }
 
             long cores = groups.Sum(g => g.Cores);
@@ -406,10 +507,12 @@ public static class Mapper
             }
             if (sharedKernels)
                 why += $" (kernels shared: {channels} channels of {perChannel} neurons)";
+            if (tiles is { } t)
+                why += TilesText(t, groups, lim.FanIn);
             if (unrolled)
                 notes.Add($"{layer.Name}: {chip.Name} has no convolutional weight sharing, so synapse memory holds the " +
                           $"{layer.ConnectionsPerSample} unrolled connections instead of {layer.Synapses} shared weights.");
-            plans.Add(new Plan(layer, groups, bits, unrolled, stored, groups[0].PerNeuronBits, shared, cores, why, mode, slices, width));
+            plans.Add(new Plan(layer, groups, bits, unrolled, stored, groups[0].PerNeuronBits, shared, cores, why, mode, slices, width, tiles));
         }
 
         long total = plans.Sum(p => p.CoresNeeded);
@@ -453,7 +556,7 @@ public static class Mapper
                 {
                     list[i] = next;
                     usage.Add(new CoreUse(next, g.Fill[i], g.Bits[i], (double)g.Fill[i] / lim.Neurons,
-                        (double)g.Bits[i] / lim.SynapseMemoryBits, (double)g.AxonsUsed(g.Fill[i]) / lim.FanIn));
+                        (double)g.Bits[i] / lim.SynapseMemoryBits, (double)(g.Axons?[i] ?? g.AxonsUsed(g.Fill[i])) / lim.FanIn));
                     next++;
                 }
                 groupCores.Add(list);
@@ -487,7 +590,7 @@ public static class Mapper
                           $"{split.ExtraCompartmentsPerNeuron} extra compartment updates per neuron and a combine stage each time step.");
             }
             placements.Add(new LayerPlacement(p.L, coreList, p.PerCore, p.Binding, p.Bits, p.Unrolled, p.Stored, p.PerNeuron,
-                p.Shared, usage, $"{why}, the chip has {chip.Cores.Count}: fits", split));
+                p.Shared, usage, $"{why}, the chip has {chip.Cores.Count}: fits", split, Tiles: p.Tiles));
             // A layer's splitter cores follow its own run, between it and its consumers.
             if (splitterPlans.TryGetValue(p.L.Name, out var sp))
             {
@@ -501,6 +604,11 @@ public static class Mapper
         foreach (var consumer in placements)
         {
             if (consumer.Layer.Source is not { } src || !byName.TryGetValue(src, out var producer)) continue;
+            if (consumer.Tiles is { } tiles)
+            {
+                edges.Add(TiledEdge(chip, producer, consumer, tiles));
+                continue;
+            }
             long totalHops = 0;
             int maxHops = 0;
             var inputs = consumer.InputCores;
@@ -536,11 +644,12 @@ public static class Mapper
     /// <summary>A note when an unrolled convolution's cores each need more input axons than the chip has. Its neurons are
     /// placed channel after channel, so a core holding whole planes of output positions uses every input of the layer
     /// below. The mapping checks fan-in per neuron and charges each message to every core of the layer (consistent with
-    /// that placement); a placement by tiles of positions would need fewer axons and destinations, but is not modelled.</summary>
+    /// that placement). A convolution described with its shape is placed by tiles instead, its axons counted per core.</summary>
     private static string? WholePlaneInputs(ChipModel chip, LayerPlacement consumer, Dictionary<string, LayerPlacement> byName)
     {
         var l = consumer.Layer;
-        if (!consumer.UnrolledConvolution || consumer.Split is not null || l.Source is not { } src || !byName.TryGetValue(src, out var producer))
+        if (!consumer.UnrolledConvolution || consumer.Tiles is not null || consumer.Split is not null || l.Source is not { } src
+            || !byName.TryGetValue(src, out var producer))
             return null;
         long plane = l.Neurons / Math.Max(1, l.Synapses / l.FanIn);
         long axons = (long)producer.Layer.OutputNeurons * (chip.Limits.AxonTypes is null ? 1 : AxonTypeWeights.AxonsPerInput);
@@ -549,7 +658,7 @@ public static class Mapper
             $"{EnergyReport.PlacementPrefix}{l.Name}'s unrolled neurons are placed channel after channel, {consumer.NeuronsPerCore} to a core, so each core holds whole " +
             $"planes of {plane} positions and takes every one of {producer.Layer.Name}'s {producer.Layer.OutputNeurons} outputs: {axons} input axons " +
             $"per core against {chip.Name}'s {chip.Limits.FanIn}. The mapping checks fan-in per neuron ({l.FanIn}) and delivers each message to " +
-            $"every core of {l.Name}; a placement by tiles of positions (not modelled) would need fewer axons and destination cores.");
+            $"every core of {l.Name}. Described with its convolution's shape, the layer would be placed by tiles of positions, its axons counted per core.");
     }
 
     /// <summary>One producer's splitter cores before placement: the splitter core (0-based) that copies each output, and
@@ -608,6 +717,11 @@ public static class Mapper
     /// the slice each of its k axons belongs to (a plan's group s holds slice s).</summary>
     private static long CopiesFor(Plan consumer, int outputs, int o, int k)
     {
+        if (consumer.Tiles is { } t)
+        {
+            var (_, y, x) = t.Input(o);
+            return (long)k * t.Readers(y, x).Count();
+        }
         long copies = 0;
         for (int j = 0; j < k; j++)
             copies += consumer.Groups[SliceOf(consumer.L, consumer.Slices, consumer.SliceFanIn, outputs, o, j, k)].Cores;
@@ -656,19 +770,18 @@ public static class Mapper
     {
         const int k = AxonTypeWeights.AxonsPerInput;
         var consumers = placements.Where(c => c.Layer.Source == p.Layer.Name).ToList();
-        var held = p.Usage.ToDictionary(u => u.Core, u => u.Neurons);
-        var neuronCore = CoreOfNeuron(p.OutputCores, p.OutputCores.Select(c => held[c]).ToArray(), p.Layer.Neurons);
+        var sender = SenderCores(p);
         long hopsIn = 0, hopsOut = 0;
         int maxIn = 0, maxOut = 0;
         for (int o = 0; o < sp.Outputs; o++)
         {
             int splitter = cores[sp.CoreOf[o]];
-            int h = chip.Cores.Hops(neuronCore[(int)((long)o * p.Layer.Neurons / sp.Outputs)], splitter);
+            int h = chip.Cores.Hops(sender[o], splitter);
             hopsIn += h;
             maxIn = Math.Max(maxIn, h);
             foreach (var c in consumers)
                 for (int j = 0; j < k; j++)
-                    foreach (int d in c.Split is { } s ? s.SliceCores[SliceOf(c.Layer, s.Slices, s.SliceFanIn, sp.Outputs, o, j, k)] : c.Cores)
+                    foreach (int d in Receivers(c, sp.Outputs, o, j, k))
                     {
                         h = chip.Cores.Hops(splitter, d);
                         hopsOut += h;
@@ -688,6 +801,55 @@ public static class Mapper
             $"{s.CopiesPerOutput:0.##} axons on average ({AxonTypeWeights.AxonsPerInput} per input, one per weight sign, on each core of " +
             $"{consumers} that takes it; most {s.MaxCopies}), are copied by {s.Neurons} splitter neurons on {s.Cores.Count} splitter cores " +
             $"({s.Cores[0]}..{s.Cores[^1]}); the copies arrive one time step later.");
+    }
+
+    /// <summary>The cores of <paramref name="consumer"/> that axon <paramref name="j"/> (of <paramref name="k"/>) of
+    /// producer output <paramref name="o"/> (of <paramref name="outputs"/>) arrives on: the cores whose tiles read it,
+    /// else every core of its slice.</summary>
+    private static IEnumerable<int> Receivers(LayerPlacement consumer, int outputs, int o, int j, int k)
+    {
+        if (consumer.Tiles is { } t)
+        {
+            var (channel, y, x) = t.Input(o);
+            var cores = consumer.Split is { } s ? s.SliceCores[t.SliceOf(channel)] : consumer.Cores;
+            return t.Readers(y, x).Select(i => cores[i]);
+        }
+        return consumer.Split is { } split ? split.SliceCores[SliceOf(consumer.Layer, split.Slices, split.SliceFanIn, outputs, o, j, k)] : consumer.Cores;
+    }
+
+    /// <summary>The core each output of <paramref name="p"/> leaves from: for a convolution placed by tiles, the core of
+    /// the neuron at its pooling window's place; otherwise output o is taken at neuron o x neurons / outputs in
+    /// placement order (a pooled output at its pool's place in neuron order).</summary>
+    private static int[] SenderCores(LayerPlacement p)
+    {
+        var held = p.Usage.ToDictionary(u => u.Core, u => u.Neurons);
+        var neuronCore = CoreOfNeuron(p.OutputCores, p.OutputCores.Select(c => held[c]).ToArray(), p.Layer.Neurons);
+        int outputs = p.Layer.OutputNeurons;
+        var of = new int[outputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            of[o] = neuronCore[p.Tiles is { } t ? t.SenderIndex(o) : (int)((long)o * p.Layer.Neurons / outputs)];
+        }
+        return of;
+    }
+
+    /// <summary>The edge into a convolution placed by tiles, output by output: each goes from its sender's core to the
+    /// cores whose tiles read it (one message per destination core, as <see cref="CostRules.Fanout"/> charges).</summary>
+    private static MappingEdge TiledEdge(ChipModel chip, LayerPlacement producer, LayerPlacement consumer, ConvTiles tiles)
+    {
+        var sender = SenderCores(producer);
+        long hops = 0, deliveries = 0;
+        int maxHops = 0;
+        for (int o = 0; o < sender.Length; o++)
+            foreach (int d in Receivers(consumer, sender.Length, o, 0, 1))
+            {
+                int h = chip.Cores.Hops(sender[o], d);
+                hops += h;
+                maxHops = Math.Max(maxHops, h);
+                deliveries++;
+            }
+        return new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, consumer.InputCores.Count, hops, maxHops,
+            tiles.Slices, sender.Length, deliveries);
     }
 
     /// <summary>The core of each neuron of a group, neurons taken in order.</summary>

@@ -33,7 +33,11 @@ public static class ChipSimulation
             // With one output position every neuron sees the whole input: a dense layer, no kernel to share.
             layers.Add(ch * cw == 1 && conv.Pool is null
                 ? LayerDescription.Dense(name, conv.OutChannels, conv.FanIn, source) with { ZeroWeights = zeros }
-                : LayerDescription.Conv(name, conv.OutChannels, ch, cw, conv.FanIn, source) with { ZeroWeights = zeros, PooledOutputs = oc * oh * ow });
+                : LayerDescription.Conv(name, conv.OutChannels, ch, cw, conv.FanIn, source) with
+                {
+                    ZeroWeights = zeros, PooledOutputs = oc * oh * ow,
+                    Geometry = new ConvGeometry(conv.InChannels, hi, wi, conv.KernelSize, 1, conv.Padding, conv.OutChannels, oh, ow),
+                });
             (c, h, w) = shapes[i];
             source = name;
         }

@@ -1,0 +1,138 @@
+using Neuromorphic.Engine;
+using Neuromorphic.Hardware;
+
+namespace Neuromorphic.Hardware.Tests;
+
+/// <summary>An unrolled convolution placed by tiles of output positions, on a chip small enough to count every core's
+/// inputs, every destination and every hop by hand.</summary>
+public class ConvTilingTests
+{
+    // Tiny grown to 8 cores on a 4 x 2 mesh, one per router, numbered row by row:
+    //   core 0 (0,0)  core 1 (1,0)  core 2 (2,0)  core 3 (3,0)
+    //   core 4 (0,1)  core 5 (1,1)  core 6 (2,1)  core 7 (3,1)
+    // 40 neurons and 40 input axons per core, 4 Kibit of synapse memory, 4-bit weights, no weight sharing.
+    private static ChipModel Chip() => TinyChip.Load(TinyChip.Yaml
+        .Replace("count: 4", "count: 8").Replace("mesh_width: 2", "mesh_width: 4")
+        .Replace("neurons: 4", "neurons: 40").Replace("synapse_memory: 48 bit", "synapse_memory: 4 Kibit")
+        .Replace("fan_in: 8", "fan_in: 40"));
+
+    // "in": 72 neurons sending 2 channels x 6 x 6 (40 per core: cores 0 and 1).
+    // "conv": 3x3 kernel, padding 1, 2 -> 4 channels on 6 x 6: 144 neurons of fan-in 18 (72 bit each).
+    private static readonly ConvGeometry Shape = new(2, 6, 6, 3, 1, 1, 4, 6, 6);
+
+    private static LayerDescription[] Net(bool withShape) =>
+    [
+        LayerDescription.Dense("in", 72, 1, null),
+        LayerDescription.Conv("conv", 4, 6, 6, 18, "in") with { Geometry = withShape ? Shape : null },
+    ];
+
+    [Fact]
+    public void Reads_clip_the_receptive_field_to_the_input()
+    {
+        // 14 x 14 input, 3x3 kernel, padding 1: output rows 0..6 read rows -1..7, clipped to 0..7; rows 7..13 read 6..14 -> 6..13.
+        var g = new ConvGeometry(32, 14, 14, 3, 1, 1, 128, 7, 7);
+        Assert.Equal((0, 7), g.Reads(0, 7, 14));
+        Assert.Equal((6, 13), g.Reads(7, 14, 14));
+        Assert.Equal((14, 14), (g.OutHeight, g.OutWidth));
+    }
+
+    [Fact]
+    public void The_tiling_with_fewest_cores_is_chosen_and_each_core_reads_only_its_tile()
+    {
+        // Whole planes would read both channels' 36 positions: 72 axons > 40. A core holds at most 40 neurons, so with
+        // all 4 channels a tile has at most 10 positions. Rows read by a tile of height t (cut from row 0):
+        // t = 1: 3, 2: 4, 3: 4, 4: 5, 5: 6, 6: 6; a tile reading r rows and c columns takes 2 x r x c axons.
+        // Only a 3x3 tile gives 4 cores (4 channels x 9 = 36 neurons, 2 x 4 x 4 = 32 axons); every other fitting tile
+        // needs 6 or more.
+        var m = Mapper.Map(Chip(), Net(withShape: true));
+        var conv = m.Find("conv")!;
+        var t = conv.Tiles!;
+        Assert.Equal((4, 3, 3, 4), (t.ChannelsPerCore, t.TileHeight, t.TileWidth, t.CoresPerSlice));
+        Assert.Equal([2, 3, 4, 5], conv.Cores);
+        Assert.All(conv.Usage, u => Assert.Equal((36, 36 * 72L, 0.8), (u.Neurons, u.SynapseBits, u.FanInFraction)));
+        Assert.DoesNotContain(m.Notes, n => n.StartsWith(EnergyReport.PlacementPrefix, StringComparison.Ordinal));
+        Assert.Contains("tiles: 4 channels x 3x3 positions per core, 4 cores, 1.78 cores read each input", m.Describe());
+    }
+
+    [Fact]
+    public void Each_output_goes_to_the_cores_whose_tiles_read_it()
+    {
+        // Tile rows 0..2 read input rows 0..3 and rows 3..5 read 2..5 (columns alike): an input on row or column 2 or 3
+        // is read by both tiles of that axis. Each input is read by 4 x 4 / 36 x 4 = 1.78 cores on average: 128
+        // deliveries for the 72 outputs.
+        // Hops: conv's tiles (row, column) are cores 2 (0,0), 3 (0,1), 4 (1,0), 5 (1,1). Channel 0 (outputs 0..35)
+        // leaves core 0: 2, 3, 1, 2 hops to them, each tile reached from 4 x 4 positions: 16 x 8 = 128. Channel 1
+        // leaves core 1 (1, 2, 2, 1 hops: 16 x 6 = 96), except positions 0..3 (row 0, columns 0..3), neurons 36..39 on
+        // core 0: they reach tile (0,0), (0,0), both, both: 14 hops from core 0 instead of 8 from core 1. 128 + 102 = 230.
+        var m = Mapper.Map(Chip(), Net(withShape: true));
+        var e = m.EdgesFrom("in").Single();
+        Assert.Equal((72L, 128L, 230L, 3), (e.Messages, e.Deliveries, e.TotalHops, e.MaxHops));
+        Assert.Equal(128.0 / 72, e.DestinationsPerMessage, 12);
+        Assert.Equal(230.0 / 72, e.MeanHopsPerMessage, 12);
+
+        // One sample, every output sent once: 128 local sends x 3 pJ + 230 hops x 7 pJ.
+        var activity = new Dictionary<string, LayerActivity>
+        {
+            ["in"] = new(new WorkCounts(DenseMacs: 72, NeuronUpdates: 72, NonZeroActivations: 72)),
+            ["conv"] = new(new WorkCounts(DenseMacs: 2592, NeuronUpdates: 144, NonZeroActivations: 0)),
+        };
+        var r = EnergyReport.Compute(m, activity, samples: 1);
+        Assert.Equal((128 * 3 + 230 * 7) * 1e-12, r.Layers[0].RoutingJ, 1e-18);
+    }
+
+    [Fact]
+    public void Without_its_shape_the_layer_is_placed_channel_after_channel_with_the_caveat()
+    {
+        // 40 neurons to a core hold whole 36-position planes, so each core takes all 72 inputs (> 40 axons).
+        var m = Mapper.Map(Chip(), Net(withShape: false));
+        Assert.Null(m.Find("conv")!.Tiles);
+        Assert.Equal(4, m.Find("conv")!.Cores.Count);
+        Assert.Equal((4.0, 0L), (m.EdgesFrom("in").Single().DestinationsPerMessage, m.EdgesFrom("in").Single().Messages));
+        Assert.Contains(m.Notes, n => n.StartsWith(EnergyReport.PlacementPrefix + "conv's") && n.Contains("72 input axons per core against Tiny's 40"));
+    }
+
+    [Fact]
+    public void Placement_order_numbers_every_neuron_once_on_its_own_core()
+    {
+        // Edge tiles and a short last channel group: 5 channels of 7 x 5, tiles 3x2, 2 channels a core.
+        var t = new ConvTiles(new ConvGeometry(1, 7, 5, 1, 1, 0, 5, 7, 5), 1, 1, 1, 2, 3, 2);
+        Assert.Equal(3 * 3 * 3, t.CoresPerSlice);
+        var fill = Enumerable.Range(0, t.CoresPerSlice).Select(t.NeuronsOn).ToArray();
+        Assert.Equal(5 * 7 * 5, fill.Sum());
+        var coreOfIndex = fill.SelectMany((n, core) => Enumerable.Repeat(core, n)).ToArray();
+        var seen = new HashSet<int>();
+        for (int c = 0; c < 5; c++)
+            for (int y = 0; y < 7; y++)
+                for (int x = 0; x < 5; x++)
+                {
+                    int i = t.PlacementIndex(c, y, x);
+                    Assert.True(seen.Add(i), $"index {i} given twice");
+                    Assert.Equal(t.CoreOf(c, y, x), coreOfIndex[i]);
+                }
+    }
+
+    [Fact]
+    public void Fan_in_is_split_by_whole_input_channels()
+    {
+        // TrueNorth's hebb1: 32 input channels, 3x3 kernel, 2 axons per input, 256 axons per core. 16 channels take
+        // 288 axons; 11 take 198 (3 slices), 8 take 144 (4 slices). A dendritic root with 200 axons also takes the
+        // other slices' partial sums: 3 slices of 11 channels use 198 + 2 = 200.
+        var g = new ConvGeometry(32, 14, 14, 3, 1, 1, 128, 7, 7);
+        Assert.Equal([(3, 11), (4, 8)], ConvTiles.ChannelSlices(g, 2, 256, FanInSplit.Relay).Take(2));
+        Assert.Equal((3, 11), ConvTiles.ChannelSlices(g, 2, 200, FanInSplit.Dendritic).First());
+        Assert.Equal([(1, 32)], ConvTiles.ChannelSlices(g, 2, 1000, FanInSplit.None));
+    }
+
+    [Fact]
+    public void A_shape_that_does_not_describe_the_layer_is_refused()
+    {
+        var wrong = Net(withShape: true);
+        wrong[1] = wrong[1] with { Geometry = Shape with { OutChannels = 5 } };
+        var ex = Assert.Throws<ArgumentException>(() => Mapper.Map(Chip(), wrong));
+        Assert.Contains("Layer 'conv'", ex.Message);
+        Assert.Contains("not the layer's 144 neurons", ex.Message);
+        wrong[1] = wrong[1] with { Geometry = Shape with { InChannels = 3, OutChannels = 4 } };
+        ex = Assert.Throws<ArgumentException>(() => Mapper.Map(Chip(), wrong));
+        Assert.Contains("reads 3 x 6 x 6 = 108 inputs, but in sends 72", ex.Message);
+    }
+}
