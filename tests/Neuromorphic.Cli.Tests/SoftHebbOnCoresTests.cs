@@ -93,6 +93,38 @@ public sealed class SoftHebbOnCoresTests
         Assert.True(exact >= chipCounts.Length * 3 / 4, $"{exact} of {chipCounts.Length} neurons with the same count");
     }
 
+    [Fact]
+    public async Task A_conv_layer_placed_by_the_mappers_tiles_keeps_them_and_spikes_as_when_filled_in_order()
+    {
+        var rng = new Random(3);
+        var (conv, readout) = TinyLayer(rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        var arch = Loihi();
+        // 4 channels on 6 x 6 positions, tiles of 3 x 3 positions, 2 channels a core: 2 channel groups x 4 tiles = 8 cores,
+        // 18 neurons each, after the input group's core 0. Cores go tile by tile, channel group by group within a tile.
+        var tiles = new ConvTiles(new ConvGeometry(1, 6, 6, 3, 1, 1, 4, 6, 6), 1, 1, 1, 2, 3, 3);
+        var filled = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true).ForImage(pixels);
+        var tiled = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true, tiles: [tiles]).ForImage(pixels);
+
+        int CoreOf(NeuronSpec n) => arch.Cores.Single(c => c.TileId == n.Placement!.Tile && c.Offset == n.Placement.CoreOffset).Id;
+        var layer = tiled.Groups[1].Neurons;
+        Assert.Equal(6, CoreOf(layer[(3 * 6 + 4) * 6 + 1])); // channel 3 (group 1) at (4, 1): tile (1, 0) = tile 2 -> 1 + 2 x 2 + 1
+        Assert.Equal(1, CoreOf(layer[0]));
+        Assert.All(layer.GroupBy(CoreOf), g => Assert.Equal(18, g.Count()));
+        Assert.Equal(Enumerable.Range(1, 8), layer.Select(CoreOf).Distinct().Order());
+        Assert.Equal([1], filled.Groups[1].Neurons.Select(CoreOf).Distinct());
+
+        // Where a neuron sits changes the messages' routes, not what the network computes.
+        var options = new CoreSimulationOptions(16);
+        var a = await CoreSimulation.RunAsync(arch, filled, options);
+        var b = await CoreSimulation.RunAsync(arch, tiled, options);
+        Assert.True(a.Spikes.Count > 50, $"only {a.Spikes.Count} spikes: the check says nothing");
+        Assert.Equal(a.Spikes, b.Spikes);
+        Assert.NotEqual(a.Summary.NetworkEnergy, b.Summary.NetworkEnergy);
+    }
+
     [Theory]
     [InlineData("avg_2_2_0")]
     [InlineData("max_2_2_0")]

@@ -5,7 +5,8 @@ namespace Neuromorphic.Application.Simulation;
 
 /// <summary>
 /// Writes a network of a chip's own neurons, placed on its cores, for the core-by-core simulation: groups are added in
-/// order, each starting on a fresh core and filling cores in order up to their neuron capacity; synapses are added
+/// order, each starting on a fresh core and filling cores in order up to their neuron capacity (or placed core by core
+/// as a chip's mapper placed them, see <see cref="AddGroup"/>); synapses are added
 /// between global neuron numbers. Used for networks converted here (a trained SoftHebb network, a NIR graph).
 /// </summary>
 public sealed class ChipNetworkBuilder
@@ -37,28 +38,49 @@ public sealed class ChipNetworkBuilder
     public int First(int group) => groups[group].First;
 
     /// <summary>Adds a group of <paramref name="count"/> neurons with the soma attributes <paramref name="attributes"/>
-    /// gives each (null: none) and returns its index.</summary>
-    public int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false)
+    /// gives each (null: none) and returns its index. With <paramref name="placement"/> the group takes that many cores
+    /// and neuron i goes on its core CoreOf(i) (0-based in the group's range), as a chip's mapper placed it; without,
+    /// its neurons fill cores in order.</summary>
+    public int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false,
+        (int Cores, Func<int, int> CoreOf)? placement = null)
     {
         int first = groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count;
         var neurons = new NeuronSpec[count];
         var cores = arch.Cores;
-        int placedOnCore = 0;
-        for (int i = 0; i < count; i++)
+        void Place(int i, int core)
         {
-            if (nextCore >= cores.Count)
+            if (core >= cores.Count)
                 throw new UserErrorException($"{arch.Name} has {cores.Count} cores; {what} needs more (its group '{name}' reached neuron {i:N0} of {count:N0}, one group per core range).");
-            var core = cores[nextCore];
             var a = attributes(i) ?? Empty;
-            neurons[i] = new NeuronSpec(i, a, a, TraceSpikes, logPotential, LifSoma, null, null, new CorePlacement(core.TileId, core.Offset, 0), 0);
+            neurons[i] = new NeuronSpec(i, a, a, TraceSpikes, logPotential, LifSoma, null, null, new CorePlacement(cores[core].TileId, cores[core].Offset, 0), 0);
             order.Add(first + i);
-            if (++placedOnCore == core.MaxNeurons)
-            {
-                nextCore++;
-                placedOnCore = 0;
-            }
         }
-        if (placedOnCore > 0) nextCore++;
+        if (placement is { } p)
+        {
+            var held = new int[p.Cores];
+            for (int i = 0; i < count; i++)
+            {
+                int c = p.CoreOf(i);
+                Place(i, nextCore + c);
+                if (++held[c] > cores[nextCore + c].MaxNeurons)
+                    throw new InvalidOperationException($"Group '{name}': its placement puts more than {cores[nextCore + c].MaxNeurons} neurons on core {nextCore + c}.");
+            }
+            nextCore += p.Cores;
+        }
+        else
+        {
+            int placedOnCore = 0;
+            for (int i = 0; i < count; i++)
+            {
+                Place(i, nextCore);
+                if (++placedOnCore == cores[nextCore].MaxNeurons)
+                {
+                    nextCore++;
+                    placedOnCore = 0;
+                }
+            }
+            if (placedOnCore > 0) nextCore++;
+        }
         groups.Add(new NeuronGroupSpec(name, first, neurons, 0));
         return groups.Count - 1;
     }

@@ -20,7 +20,10 @@ namespace Neuromorphic.Application.Simulation;
 /// largest potential after the last step.</item>
 /// </list>
 /// Potentials are scaled so that a layer's threshold is 4096: the chip's 1/64 resolution then costs nothing.
-/// Each group starts on a fresh core and fills cores in order up to their neuron capacity.
+/// Each group starts on a fresh core and fills cores in order up to their neuron capacity, except a conv layer that a
+/// chip file's mapper places by tiles of output positions (<see cref="ChipSimulation.TilesOn"/>): its cores then hold
+/// the mapper's tiles, so each core takes only the inputs under its tile, and synapse memory bounds its neurons as in
+/// `simulate --run`.
 /// </summary>
 public sealed class SoftHebbOnCores
 {
@@ -37,7 +40,9 @@ public sealed class SoftHebbOnCores
 
     /// <summary>Builds the network; <see cref="ForImage"/> then gives the spec for one image.</summary>
     /// <param name="traceSpikes">Mark every neuron for spike tracing (log_spikes), for checks; off for long runs.</param>
-    public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false)
+    /// <param name="tiles">Per Hebbian layer, the tiles the chip's mapper placed it by (null entries, or null: fill cores in order).</param>
+    public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
+        IReadOnlyList<ConvTiles?>? tiles = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
@@ -57,7 +62,11 @@ public sealed class SoftHebbOnCores
             var perChannel = Enumerable.Range(0, layer.K).Select(k => ChipNetworkBuilder.Attributes(
                 ("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
             int plane = layer.ConvHeight * layer.ConvWidth;
-            int conv = b.AddGroup(NetworkBuilder.LayerName(l), layer.K * plane, n => perChannel[n / plane]);
+            var t = tiles is not null && l < tiles.Count ? tiles[l] : null;
+            var placement = t is not null && (t.Geometry.OutChannels, t.Geometry.OutHeight, t.Geometry.OutWidth) == (layer.K, layer.ConvHeight, layer.ConvWidth)
+                ? (t.CoresPerSlice, n => t.CoreOf(n / plane, n % plane / layer.ConvWidth, n % layer.ConvWidth))
+                : ((int, Func<int, int>)?)null;
+            int conv = b.AddGroup(NetworkBuilder.LayerName(l), layer.K * plane, n => perChannel[n / plane], placement: placement);
             foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * scale, 0);
             previous = conv;
             if (layer.Pool is not { } pool) continue;

@@ -9,26 +9,28 @@ namespace Neuromorphic.Application.Simulation;
 /// core, one test image after another (each from rest, T steps), with the accuracy that execution gives beside the
 /// same converted network run in software (exact max pooling) and the rate-based network as trained. A chip file of
 /// hardware-models/ gives its weight precision, and the weights are quantised to it before conversion (both spiking
-/// runs then use the chip's weights); a SANA-FE architecture gives none, and the weights stay as trained.</summary>
+/// runs then use the chip's weights), and its mapper's tiles for the convolutions it stores unrolled; a SANA-FE
+/// architecture gives neither, and the weights stay as trained.</summary>
 public static class SoftHebbOnCoresRun
 {
     /// <param name="steps">The time steps at which to read the class, ascending; each image runs to the last.</param>
-    /// <param name="precision">The chip's weight precision (<see cref="Hardware.ChipModel.Limits"/>), or null to keep the trained weights.</param>
+    /// <param name="chip">The chip file <paramref name="arch"/> was made from (its weight precision and mapping), or null for a SANA-FE architecture.</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
-    public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.CoreLimits? precision, int[] steps, TimingModel timing,
+    public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.ChipModel? chip, int[] steps, TimingModel timing,
         int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct)
     {
         progress ??= SilentProgress.Instance;
         var model = Evaluation.LoadModel(run);
         var test = Evaluation.OpenTest(data, images, model.Preset);
         var rate = await Inference.EvaluateAsync(model, test, ct: ct);
-        double? weightError = precision is null ? null : ChipSimulation.Quantize(model, precision);
+        double? weightError = chip is null ? null : ChipSimulation.Quantize(model, chip.Limits);
+        var tiles = chip is null ? null : ChipSimulation.TilesOn(chip, model);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
         var conversion = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1 };
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
-        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch);
+        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles);
 
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);

@@ -115,7 +115,7 @@ public sealed class SimulateCommand : ICliCommand
         if (chipModel is not null && ChipModelArchitecture.Unmodelled(chipModel) is { } unmodelled) Console.WriteLine($"  note: {unmodelled}");
         if (trained is not null)
         {
-            var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel?.Limits, stepList, timing, images, data, output, seed, export,
+            var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel, stepList, timing, images, data, output, seed, export,
                 new ConsoleProgress(), cancellationToken);
             PrintCoresRun(cores, architecture);
             if (export) Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
