@@ -150,7 +150,14 @@ public sealed class Mapping
                 sb.AppendLine(inv, $"    splitters: {sp.Neurons} neurons on cores {sp.Cores[0]}..{sp.Cores[^1]}, {sp.CopiesPerOutput:0.##} copies per output (most {sp.MaxCopies}), {sp.MeanHopsIn:0.##} hops to the splitter core and {sp.MeanHopsOut:0.##} for an output's copies, farthest {sp.MaxHopsIn} and {sp.MaxHopsOut}");
         }
         foreach (var e in Edges)
-            sb.AppendLine(inv, $"  {e.From} -> {e.To}: {e.ProducerCores} x {e.ConsumerCores} cores, {e.TotalHops} hops over all core pairs, {e.DestinationsPerMessage:0.##} destination cores and {e.MeanHopsPerMessage:0.##} hops per message, farthest {e.MaxHops}");
+        {
+            string counted = e.Messages > 0
+                ? $"{e.Messages} outputs delivered to {e.Deliveries} cores in all over {e.TotalHops} hops"
+                : $"{e.TotalHops} hops over all core pairs";
+            // With splitters an output travels to its splitter core and its copies on: the splitters line gives those hops.
+            string via = Find(e.From)?.Splitters is not null ? " (direct; charged through the splitter cores instead)" : "";
+            sb.AppendLine(inv, $"  {e.From} -> {e.To}: {e.ProducerCores} x {e.ConsumerCores} cores, {counted}, {e.DestinationsPerMessage:0.##} destination cores and {e.MeanHopsPerMessage:0.##} hops per message, farthest {e.MaxHops}{via}");
+        }
         foreach (var note in Notes) sb.AppendLine(inv, $"  note: {note}");
         return sb.ToString();
     }
