@@ -18,6 +18,11 @@ public sealed record ConvGeometry(int InChannels, int InHeight, int InWidth, int
     public (int First, int Last) Reads(int from, int to, int size) =>
         (Math.Max(0, from * Stride - Padding), Math.Min(size - 1, (to - 1) * Stride - Padding + Kernel - 1));
 
+    /// <summary>Whether a tile's reads are exactly a rectangle of inputs, as <see cref="Reads"/> counts them: every input
+    /// row between a tile's first and last is read (the stride does not skip rows) and every padded row falls outside
+    /// the input. Other shapes are placed channel after channel.</summary>
+    public bool ReadsRectangles => Stride <= Kernel && Padding < Kernel;
+
     /// <summary>Why this shape cannot describe a layer of <paramref name="neurons"/> neurons sending
     /// <paramref name="outputs"/> outputs, or null when it can.</summary>
     public string? Mismatch(int neurons, int outputs)
@@ -90,6 +95,11 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
         }
     }
 
+    /// <summary>The most cores reading one input: every channel group of the most tiles covering one input row and
+    /// one input column.</summary>
+    public int MaxReaders => ChannelGroups * MostCovering(TileHeight, Geometry.OutHeight, Geometry.InHeight)
+                                           * MostCovering(TileWidth, Geometry.OutWidth, Geometry.InWidth);
+
     /// <summary>Cores reading one input, averaged over the input positions.</summary>
     public double MeanReaders => ChannelGroups * Covering(TileHeight, Geometry.OutHeight, Geometry.InHeight)
                                                 * Covering(TileWidth, Geometry.OutWidth, Geometry.InWidth);
@@ -133,11 +143,13 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
     /// <summary>The tiling with the fewest cores, then the fewest cores reading each input (less routing), and the
     /// cores it takes over all <paramref name="slices"/>. A core holds at most <paramref name="neuronCap"/> neurons, and
     /// its input axons (its tile's inputs, plus <paramref name="extraAxonsPerNeuron"/> per neuron held: a dendritic
-    /// root's partial sums) stay within <paramref name="fanIn"/>. <paramref name="copyCores"/>, when given, adds the
-    /// cores that copying each input to its readers takes (splitter neurons), given the mean readers of an input.
-    /// Null when not even one position fits.</summary>
+    /// root's partial sums) stay within <paramref name="fanIn"/>. Where each input is copied to its readers by splitter
+    /// neurons (<paramref name="splitters"/>: the neurons of one splitter core, and the cores copying takes for a mean
+    /// number of readers), an input's copies (<paramref name="axonsPerInput"/> per reader) must fit one splitter core,
+    /// and the splitter cores count with the layer's. The channels are then spread evenly over the channel groups (the
+    /// same cores and readers, a lighter busiest core). Null when not even one position fits.</summary>
     public static (ConvTiles Tiles, long Cores)? Choose(ConvGeometry g, int axonsPerInput, int slices, int channelsPerSlice, int neuronCap,
-        long fanIn, int extraAxonsPerNeuron, Func<double, long>? copyCores = null)
+        long fanIn, int extraAxonsPerNeuron, (int Neurons, Func<double, long> Cores)? splitters = null)
     {
         (ConvTiles Tiles, long Cores)? best = null;
         double bestReaders = double.MaxValue;
@@ -156,12 +168,16 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
                 var tiles = new ConvTiles(g, axonsPerInput, slices, channelsPerSlice, channels, th, tw);
                 long cores = (long)tiles.CoresPerSlice * slices;
                 double readers = tiles.MeanReaders;
-                if (copyCores is not null) cores += copyCores(readers);
+                if (splitters is { } sp)
+                {
+                    if ((long)tiles.MaxReaders * axonsPerInput > sp.Neurons) continue;
+                    cores += sp.Cores(readers);
+                }
                 if (best is not { } b || cores < b.Cores || (cores == b.Cores && readers < bestReaders))
                     (best, bestReaders) = ((tiles, cores), readers);
             }
         }
-        return best;
+        return best is { } found ? (found.Tiles with { ChannelsPerCore = Ceil(g.OutChannels, found.Tiles.ChannelGroups) }, found.Cores) : null;
     }
 
     /// <summary>The ways a convolution's fan-in can be cut into slices of whole input channels, fewest slices first:
@@ -214,6 +230,18 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
             read += b - a + 1;
         }
         return (double)read / inputs;
+    }
+
+    /// <summary>The most tiles reading one input row when <paramref name="outputs"/> rows are cut into tiles of <paramref name="tile"/>.</summary>
+    private int MostCovering(int tile, int outputs, int inputs)
+    {
+        var count = new int[inputs];
+        for (int from = 0; from < outputs; from += tile)
+        {
+            var (a, b) = Geometry.Reads(from, Math.Min(outputs, from + tile), inputs);
+            for (int r = a; r <= b; r++) count[r]++;
+        }
+        return count.Max();
     }
 
     /// <summary>Items of part <paramref name="index"/> when <paramref name="total"/> items are cut into parts of <paramref name="size"/>.</summary>

@@ -97,10 +97,13 @@ public sealed record LayerPlacement(
 /// message leaving a producer core goes to every input core of the consumer, or, when the consumer's fan-in is split
 /// into <see cref="Slices"/> slices, to the cores of the one slice that input belongs to (slices taken as equally
 /// likely). Either way a message is handed to <see cref="DestinationsPerMessage"/> cores and travels
-/// <see cref="MeanHopsPerMessage"/> hops in all on average.</summary>
+/// <see cref="MeanHopsPerMessage"/> hops in all on average. <see cref="MostDestinationsPerCore"/> is the most consumer
+/// cores one producer core sends to (its core-to-core fan-out).</summary>
 public sealed record MappingEdge(string From, string To, int ProducerCores, int ConsumerCores, long TotalHops, int MaxHops, int Slices = 1,
-    long Messages = 0, long Deliveries = 0)
+    long Messages = 0, long Deliveries = 0, int? MostDestinations = null)
 {
+    public int MostDestinationsPerCore => MostDestinations ?? ConsumerCores;
+
     public double MeanHopsPerMessage => Messages > 0 ? (double)TotalHops / Messages
         : ProducerCores == 0 ? 0 : (double)TotalHops / ProducerCores / Math.Max(1, Slices);
 
@@ -179,10 +182,8 @@ public static class Mapper
         public List<int> Fill { get; } = [];
         public List<long> Bits { get; } = [];
         public long Cores { get; set; }
-        /// <summary>Input axons a core holding n of these neurons uses.</summary>
-        public required Func<int, long> AxonsUsed { get; init; }
-        /// <summary>Input axons of each core, where they depend on the core (tiles of a convolution), not just on n.</summary>
-        public List<long>? Axons { get; init; }
+        /// <summary>Input axons core i of the group uses, holding n neurons.</summary>
+        public required Func<int, int, long> AxonsUsed { get; init; }
         public long PerNeuronBits { get; init; }
     }
 
@@ -200,7 +201,7 @@ public static class Mapper
     private static Group FillGroup(string role, Func<int, long> axons, long neurons, long perNeuronBits, long channels,
         long perChannel, long kernelBits, int cap, ChipLimit capBinding, long mem, int maxCores)
     {
-        var g = new Group { Role = role, AxonsUsed = axons, PerNeuronBits = perNeuronBits };
+        var g = new Group { Role = role, AxonsUsed = (_, n) => axons(n), PerNeuronBits = perNeuronBits };
         long estimate;
         if (kernelBits == 0)
         {
@@ -250,6 +251,32 @@ public static class Mapper
         return g;
     }
 
+    /// <summary>The order in which a layer's cores (group, index in the group) take the consecutive cores of its run.
+    /// Group after group; but a split layer placed by tiles goes tile by tile: each tile's core of every slice, then the
+    /// merge cores (relay) holding that tile's neurons, so a neuron's partial sums cross a few cores, not the whole run.</summary>
+    private static IEnumerable<(int Group, int Index)> CoreOrder(Plan p)
+    {
+        if (p.Tiles is null || p.Slices == 1)
+        {
+            for (int g = 0; g < p.Groups.Count; g++)
+                for (int i = 0; i < p.Groups[g].Fill.Count; i++) yield return (g, i);
+            yield break;
+        }
+        var merge = p.Mode == FanInSplit.Relay ? p.Groups[^1] : null;
+        int mergeIndex = 0;
+        long mergeFirst = 0, tileEnd = 0; // neurons before merge core mergeIndex, and up to the current tile's end
+        for (int t = 0; t < p.Tiles.CoresPerSlice; t++)
+        {
+            for (int s = 0; s < p.Slices; s++) yield return (s, t);
+            tileEnd += p.Groups[0].Fill[t];
+            for (; merge is not null && mergeIndex < merge.Fill.Count && mergeFirst < tileEnd; mergeIndex++)
+            {
+                yield return (p.Groups.Count - 1, mergeIndex);
+                mergeFirst += merge.Fill[mergeIndex];
+            }
+        }
+    }
+
     /// <summary>The shape of <paramref name="layer"/> when it can be placed by tiles: a convolution whose fan-in is its
     /// kernel over every input channel (times the axons per input of typed axons). Fails on a shape that does not
     /// describe the layer.</summary>
@@ -261,6 +288,7 @@ public static class Mapper
         if (source is not null && source.OutputNeurons != g.Inputs)
             throw new ArgumentException($"Layer '{layer.Name}': its convolution reads {g.InChannels} x {g.InHeight} x {g.InWidth} = {g.Inputs} inputs, " +
                                         $"but {source.Name} sends {source.OutputNeurons}.", nameof(layer));
+        if (!g.ReadsRectangles) return null;
         long perInput = (long)g.InChannels * g.Kernel * g.Kernel;
         if (layer.FanIn % perInput != 0)
             throw new ArgumentException($"Layer '{layer.Name}': fan-in {layer.FanIn} is not a multiple of its kernel's {perInput} inputs.", nameof(layer));
@@ -270,47 +298,63 @@ public static class Mapper
     /// <summary>The tiling of an unrolled convolution, with the input slices it is cut into when its fan-in is split
     /// (<paramref name="mode"/>), chosen for the fewest cores in all: the slices', a relay's merge cores, and on a chip
     /// whose neuron reaches one axon the splitter cores its inputs' copies take; then the fewest cores reading each
-    /// input. Null when no cut into whole input channels fits a core.</summary>
+    /// input. Of cuts that take as many cores, the one with the fewest slices: fewer partial sums and compartments to
+    /// update every step. Null when no cut into whole input channels fits a core.</summary>
     private static ConvTiles? PlanTiles(ChipModel chip, LayerDescription layer, ConvGeometry g, FanInSplit mode, int bits)
     {
         var lim = chip.Limits;
         int k = (int)(layer.FanIn / ((long)g.InChannels * g.Kernel * g.Kernel));
-        Func<double, long>? copyCores = lim.NeuronReachesOneAxon ? readers => (long)Math.Ceiling(g.Inputs * readers * k / lim.Neurons) : null;
+        (int, Func<double, long>)? splitters = lim.NeuronReachesOneAxon
+            ? (lim.Neurons, readers => (long)Math.Ceiling(g.Inputs * readers * k / lim.Neurons))
+            : null;
         ConvTiles? best = null;
-        (long Cores, double Readers) bestScore = (long.MaxValue, double.MaxValue);
+        long bestCores = long.MaxValue;
         foreach (var (slices, channels) in ConvTiles.ChannelSlices(g, k, lim.FanIn, mode))
         {
             int partials = mode == FanInSplit.Dendritic ? slices - 1 : 0;
             long rootBits = ((long)channels * g.Kernel * g.Kernel * k + partials) * bits;
             if (rootBits > lim.SynapseMemoryBits) continue;
             int cap = (int)Math.Min(lim.Neurons, lim.SynapseMemoryBits / rootBits);
-            if (ConvTiles.Choose(g, k, slices, channels, cap, lim.FanIn, partials, copyCores) is not { } choice) continue;
-            long merge = mode == FanInSplit.Relay ? (layer.Neurons + Math.Min(lim.Neurons, lim.FanIn / slices) - 1) / Math.Min(lim.Neurons, lim.FanIn / slices) : 0;
-            var score = (choice.Cores + merge, choice.Tiles.MeanReaders);
-            if (score.CompareTo(bestScore) < 0) (best, bestScore) = (choice.Tiles, score);
+            if (ConvTiles.Choose(g, k, slices, channels, cap, lim.FanIn, partials, splitters) is not { } choice) continue;
+            long merge = 0;
+            if (mode == FanInSplit.Relay)
+            {
+                long perCore = MergeNeuronsPerCore(lim, slices, bits);
+                if (perCore < 1) continue;
+                merge = (layer.Neurons + perCore - 1) / perCore;
+            }
+            if (choice.Cores + merge < bestCores) (best, bestCores) = (choice.Tiles, choice.Cores + merge);
         }
         return best;
     }
 
+    /// <summary>Merge neurons a core holds when a relay split cuts the fan-in into <paramref name="slices"/>: each takes
+    /// one partial sum per slice on its own axons and synapses (0: one merge neuron does not fit a core).</summary>
+    private static long MergeNeuronsPerCore(CoreLimits lim, int slices, int bits) =>
+        Math.Min(Math.Min(lim.Neurons, lim.FanIn / slices), lim.SynapseMemoryBits / ((long)slices * bits));
+
     /// <summary>Slice <paramref name="slice"/> of a convolution placed by <paramref name="tiles"/>: its cores' neurons,
     /// synapse bits (<paramref name="bitsPerNeuron"/> each) and input axons (their tile's inputs, plus
     /// <paramref name="extraAxonsPerNeuron"/> per neuron: a dendritic root's partial sums).</summary>
-    private static Group TileGroup(ConvTiles tiles, int slice, FanInSplit mode, long bitsPerNeuron, ChipLimit binding,
+    private static Group TileGroup(ConvTiles tiles, int slice, FanInSplit mode, long bitsPerNeuron, CoreLimits lim,
         int extraAxonsPerNeuron)
     {
         string role = mode == FanInSplit.None ? "whole" : slice == 0 && mode == FanInSplit.Dendritic ? "slice 0 (root)" : "slice";
-        var axons = new List<long>(tiles.CoresPerSlice);
+        var axons = new long[tiles.CoresPerSlice];
+        for (int core = 0; core < axons.Length; core++)
+            axons[core] = tiles.AxonsOn(core, slice) + (long)extraAxonsPerNeuron * tiles.NeuronsOn(core);
+        long byMemory = lim.SynapseMemoryBits / bitsPerNeuron;
         var g = new Group
         {
-            Role = role, AxonsUsed = _ => 0, Axons = axons, PerNeuronBits = bitsPerNeuron, Binding = binding,
-            PerCore = tiles.ChannelsPerCore * tiles.TileHeight * tiles.TileWidth, Cores = tiles.CoresPerSlice, ByMemory = long.MaxValue,
+            Role = role, AxonsUsed = (i, _) => axons[i], PerNeuronBits = bitsPerNeuron, ByMemory = byMemory,
+            Binding = byMemory < lim.Neurons ? ChipLimit.SynapseMemory : ChipLimit.Neurons,
+            PerCore = tiles.ChannelsPerCore * tiles.TileHeight * tiles.TileWidth, Cores = tiles.CoresPerSlice,
         };
-        for (int core = 0; core < tiles.CoresPerSlice; core++)
+        for (int core = 0; core < axons.Length; core++)
         {
             int n = tiles.NeuronsOn(core);
             g.Fill.Add(n);
             g.Bits.Add(n * bitsPerNeuron);
-            axons.Add(tiles.AxonsOn(core, slice) + (long)extraAxonsPerNeuron * n);
         }
         return g;
     }
@@ -318,11 +362,11 @@ public static class Mapper
     private static string TilesText(ConvTiles t, List<Group> groups, int fanIn)
     {
         var g = t.Geometry;
-        long most = groups.Where(x => x.Axons is not null).SelectMany(x => x.Axons!).Max();
+        long most = groups.Take(t.Slices).Max(x => Enumerable.Range(0, x.Fill.Count).Max(i => x.AxonsUsed(i, x.Fill[i])));
         string split = t.Slices > 1 ? $", {t.InputChannelsPerSlice} input channels to a slice" : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"; placed by tiles: {t.ChannelsPerCore} of {g.OutChannels} channels x {t.TileHeight}x{t.TileWidth} of {g.OutHeight}x{g.OutWidth} " +
-            $"positions per core, {t.CoresPerSlice} cores{(t.Slices > 1 ? " per slice" : "")}{split}, each reading at most {most} of its {fanIn} input " +
+            $"positions per core ({t.ChannelsPerCore * t.TileHeight * t.TileWidth} neurons), {t.CoresPerSlice} cores{(t.Slices > 1 ? " per slice" : "")}{split}, each reading at most {most} of its {fanIn} input " +
             $"axons; an input reaches {t.MeanReaders:0.##} of them on average");
     }
 
@@ -354,10 +398,12 @@ public static class Mapper
         var plans = new List<Plan>();
         var notes = new List<string>();
         int maxCores = chip.Cores.Count;
+        int axonsPerInput = 1;
         if (lim.AxonTypes is not null)
         {
             // Typed axons: each input comes in on two axons, one per sign (AxonTypeWeights), each with a crossbar bit.
             const int k = AxonTypeWeights.AxonsPerInput;
+            axonsPerInput = k;
             layers = layers.Select(l => l with { FanIn = k * l.FanIn, Synapses = k * l.Synapses }).ToList();
             notes.Add($"every input takes {k} axons, one per weight sign (a neuron weighs an input by its axon's type): fan-in " +
                       "and crossbar bits count both.");
@@ -406,7 +452,8 @@ public static class Mapper
             var tiles = shape is { } geo ? PlanTiles(chip, layer, geo, mode, bits) : null;
             if (tiles is { } tl)
                 (slices, width) = (tl.Slices, (long)tl.InputChannelsPerSlice * tl.Geometry.Kernel * tl.Geometry.Kernel * tl.AxonsPerInput);
-            long stored = unrolled ? layer.ConnectionsPerSample : layer.Synapses;
+            // Typed axons doubled fan-in and synapses above; an unrolled layer's connections count both axons too.
+            long stored = unrolled ? layer.ConnectionsPerSample * axonsPerInput : layer.Synapses;
             // Shared kernels: a core keeps the kernel of each output channel it holds (FanIn weights per channel),
             // so cores are filled channel by channel. Otherwise every neuron brings its own synapses.
             long channels = sharedKernels ? Math.Max(1, layer.Synapses / layer.FanIn) : 1;
@@ -445,9 +492,8 @@ public static class Mapper
                 // Every slice is laid out alike; a dendritic root (slice 0) also keeps a partial-sum synapse and axon per other slice.
                 int partialsAtRoot = mode == FanInSplit.Dendritic ? slices - 1 : 0;
                 long rootBits = perNeuron + (long)partialsAtRoot * bits;
-                var binding = lim.SynapseMemoryBits / rootBits < lim.Neurons ? ChipLimit.SynapseMemory : ChipLimit.Neurons;
                 for (int sl = 0; sl < slices; sl++)
-                    groups.Add(TileGroup(t0, sl, mode, sl == 0 ? rootBits : perNeuron, binding, sl == 0 ? partialsAtRoot : 0));
+                    groups.Add(TileGroup(t0, sl, mode, sl == 0 ? rootBits : perNeuron, lim, sl == 0 ? partialsAtRoot : 0));
             }
             if (tiles is null && mode == FanInSplit.None)
                 groups.Add(Slice("whole", perNeuron, lim.Neurons, ChipLimit.Neurons, _ => layer.FanIn));
@@ -487,7 +533,7 @@ public static class Mapper
             {
                 var g = groups[0];
                 string limitText = g.Binding == ChipLimit.SynapseMemory
-                    ? $"but synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} per core holds {g.PerCore} neurons of this layer"
+                    ? $"but synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} per core holds {g.ByMemory} neurons of this layer"
                     : $"and {lim.Neurons} neurons per core" +
                       (g.ByMemory == long.MaxValue ? "" : $" (synapse memory {Units.FormatBits(lim.SynapseMemoryBits)} would hold {g.ByMemory.ToString(inv)})");
                 why = $"{head}; {chip.Name} allows fan-in {lim.FanIn} per core (ok) {limitText}; needs {cores} cores";
@@ -518,7 +564,7 @@ public static class Mapper
                 why += TilesText(t, groups, lim.FanIn);
             if (unrolled)
                 notes.Add($"{layer.Name}: {chip.Name} has no convolutional weight sharing, so synapse memory holds the " +
-                          $"{layer.ConnectionsPerSample} unrolled connections instead of {layer.Synapses} shared weights.");
+                          $"{stored} unrolled connections instead of {layer.Synapses} shared weights.");
             plans.Add(new Plan(layer, groups, bits, unrolled, stored, groups[0].PerNeuronBits, shared, cores, why, mode, slices, width, tiles));
         }
 
@@ -555,18 +601,14 @@ public static class Mapper
         {
             var coreList = Enumerable.Range(next, (int)p.CoresNeeded).ToArray();
             var usage = new List<CoreUse>();
-            var groupCores = new List<int[]>();
-            foreach (var g in p.Groups)
+            var groupCores = p.Groups.Select(g => new int[g.Fill.Count]).ToList();
+            foreach (var (gi, i) in CoreOrder(p))
             {
-                var list = new int[g.Fill.Count];
-                for (int i = 0; i < g.Fill.Count; i++)
-                {
-                    list[i] = next;
-                    usage.Add(new CoreUse(next, g.Fill[i], g.Bits[i], (double)g.Fill[i] / lim.Neurons,
-                        (double)g.Bits[i] / lim.SynapseMemoryBits, (double)(g.Axons?[i] ?? g.AxonsUsed(g.Fill[i])) / lim.FanIn));
-                    next++;
-                }
-                groupCores.Add(list);
+                var g = p.Groups[gi];
+                groupCores[gi][i] = next;
+                usage.Add(new CoreUse(next, g.Fill[i], g.Bits[i], (double)g.Fill[i] / lim.Neurons,
+                    (double)g.Bits[i] / lim.SynapseMemoryBits, (double)g.AxonsUsed(i, g.Fill[i]) / lim.FanIn));
+                next++;
             }
             SplitPlacement? split = null;
             string why = p.Why;
@@ -639,7 +681,7 @@ public static class Mapper
             if (WholePlaneInputs(chip, consumer, byName) is { } note) notes.Add(note);
         foreach (var producer in placements)
         {
-            int destinations = edges.Where(e => e.From == producer.Layer.Name).Sum(e => e.ConsumerCores);
+            int destinations = edges.Where(e => e.From == producer.Layer.Name).Sum(e => e.MostDestinationsPerCore);
             // Where a neuron reaches one axon, the splitter neurons deliver each output: no core sends to more than its neurons.
             if (destinations > lim.FanOut && !lim.NeuronReachesOneAxon)
                 notes.Add($"{producer.Layer.Name}: each of its cores sends to {destinations} cores, more than the {lim.FanOut} " +
@@ -845,6 +887,7 @@ public static class Mapper
     private static MappingEdge TiledEdge(ChipModel chip, LayerPlacement producer, LayerPlacement consumer, ConvTiles tiles)
     {
         var sender = SenderCores(producer);
+        var reached = new Dictionary<int, HashSet<int>>();
         long hops = 0, deliveries = 0;
         int maxHops = 0;
         for (int o = 0; o < sender.Length; o++)
@@ -854,9 +897,11 @@ public static class Mapper
                 hops += h;
                 maxHops = Math.Max(maxHops, h);
                 deliveries++;
+                if (!reached.TryGetValue(sender[o], out var set)) reached[sender[o]] = set = [];
+                set.Add(d);
             }
         return new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, consumer.InputCores.Count, hops, maxHops,
-            tiles.Slices, sender.Length, deliveries);
+            tiles.Slices, sender.Length, deliveries, reached.Values.Select(r => r.Count).DefaultIfEmpty(0).Max());
     }
 
     /// <summary>The core of each neuron of a group, neurons taken in order.</summary>

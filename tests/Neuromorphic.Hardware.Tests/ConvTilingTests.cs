@@ -67,6 +67,7 @@ public class ConvTilingTests
         var m = Mapper.Map(Chip(), Net(withShape: true));
         var e = m.EdgesFrom("in").Single();
         Assert.Equal((72L, 128L, 230L, 3), (e.Messages, e.Deliveries, e.TotalHops, e.MaxHops));
+        Assert.Equal(4, e.MostDestinationsPerCore); // each of in's cores sends to all four tiles
         Assert.Equal(128.0 / 72, e.DestinationsPerMessage, 12);
         Assert.Equal(230.0 / 72, e.MeanHopsPerMessage, 12);
 
@@ -89,6 +90,63 @@ public class ConvTilingTests
         Assert.Equal(4, m.Find("conv")!.Cores.Count);
         Assert.Equal((4.0, 0L), (m.EdgesFrom("in").Single().DestinationsPerMessage, m.EdgesFrom("in").Single().Messages));
         Assert.Contains(m.Notes, n => n.StartsWith(EnergyReport.PlacementPrefix + "conv's") && n.Contains("72 input axons per core against Tiny's 40"));
+    }
+
+    [Fact]
+    public void A_split_layer_placed_by_tiles_keeps_each_tiles_slices_and_merge_neurons_together()
+    {
+        // Tiny on a 4 x 4 mesh (16 cores, core i at (i % 4, i / 4)), 4 neurons and 2 axons a core, relay splits.
+        // "c": a 1x1 convolution, 4 -> 2 channels on 2 x 2: 8 neurons of fan-in 4 > 2. Cut into 2 slices of 2 input
+        // channels (2 axons; 4 slices would need merge neurons of 4 axons). A 1x2 tile would read 2 x 2 = 4 axons, so
+        // tiles are single positions with both channels: 4 cores a slice. Merge neurons take 2 partial sums on 2 axons:
+        // 1 a core, 8 cores. Tile by tile, core t of slice 0, of slice 1, then the merge cores of its 2 neurons: tile t
+        // is mesh row t. A neuron's partial sums come from x = 0 and 1 to its merge core at x = 2 or 3: 2 + 1 hops for
+        // the tile's first neuron, 3 + 2 for its second; 8 a tile, 32 in all over 16 messages, farthest 3.
+        var chip = TinyChip.Load(TinyChip.Yaml
+            .Replace("count: 4", "count: 16").Replace("mesh_width: 2", "mesh_width: 4").Replace("mesh_height: 2", "mesh_height: 4")
+            .Replace("  fan_in: 8\n", "  fan_in: 2\n  fan_in_split: relay\n"));
+        var layer = LayerDescription.Conv("c", 2, 2, 2, 4, null) with { Geometry = new ConvGeometry(4, 2, 2, 1, 1, 0, 2, 2, 2) };
+        var c = Mapper.Map(chip, [layer]).Find("c")!;
+        var (t, split) = (c.Tiles!, c.Split!);
+        Assert.Equal((2, 2, 1, 1, 1, 4), (t.Slices, t.InputChannelsPerSlice, t.TileHeight, t.TileWidth, t.ChannelGroups, t.CoresPerSlice));
+        Assert.Equal([0, 4, 8, 12], split.SliceCores[0]);
+        Assert.Equal([1, 5, 9, 13], split.SliceCores[1]);
+        Assert.Equal([2, 3, 6, 7, 10, 11, 14, 15], split.CombineCores);
+        Assert.Equal((16L, 32L, 3), (split.PartialMessagesPerStep, split.PartialHopsPerStep, split.MaxPartialHops));
+    }
+
+    [Fact]
+    public void With_splitters_an_inputs_copies_fit_one_splitter_core()
+    {
+        // TrueNorth's wiring (typed axons: 2 axons per input; a spike reaches one axon, so splitter neurons copy it) on
+        // 64 cores of 28 neurons and 78 axons. "conv": 5x5 kernel, padding 2, 1 -> 12 channels on 5 x 5, fed by "in".
+        // Tilings that spread an input over many cores (12 channels x 1x2 positions: an input under 5 tile rows x 3 tile
+        // columns, 15 cores, 30 copies) would need more copies of one input than a splitter core has neurons; the
+        // mapper keeps to tilings where the worst input's copies fit (channel after channel, it took 22).
+        var chip = TinyChip.Load(TinyChip.Yaml
+            .Replace("count: 4", "count: 64").Replace("mesh_width: 2", "mesh_width: 8").Replace("mesh_height: 2", "mesh_height: 8")
+            .Replace("neurons: 4", "neurons: 28").Replace("synapse_memory: 48 bit", "synapse_memory: 4 Kibit")
+            .Replace("fan_in: 8", "fan_in: 78")
+            .Replace("weight_bits: 4", "weight_bits: 1\n  axon_types:\n    types: 4\n    weight_bits: 9"));
+        LayerDescription[] net =
+        [
+            LayerDescription.Dense("in", 25, 1, null),
+            LayerDescription.Conv("conv", 12, 5, 5, 25, "in") with { Geometry = new ConvGeometry(1, 5, 5, 5, 1, 2, 12, 5, 5) },
+        ];
+        var m = Mapper.Map(chip, net);
+        var t = m.Find("conv")!.Tiles!;
+        var splitters = m.Find("in")!.Splitters!;
+        Assert.Equal(t.MaxReaders * 2, splitters.MaxCopies);
+        Assert.InRange(splitters.MaxCopies, 1, 28);
+    }
+
+    [Fact]
+    public void A_shape_whose_reads_are_not_rectangles_is_placed_channel_after_channel()
+    {
+        // A 1x1 kernel at stride 2 skips every other input row and column: a tile's reads are not a rectangle.
+        var layer = LayerDescription.Conv("s2", 4, 3, 3, 2, null) with { Geometry = new ConvGeometry(2, 6, 6, 1, 2, 0, 4, 3, 3) };
+        Assert.False(layer.Geometry!.ReadsRectangles);
+        Assert.Null(Mapper.Map(Chip(), [layer]).Find("s2")!.Tiles);
     }
 
     [Fact]

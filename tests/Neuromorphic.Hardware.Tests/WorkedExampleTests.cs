@@ -74,6 +74,26 @@ public class WorkedExampleTests
     }
 
     [Fact]
+    public void TrueNorth_mapping_is_the_documents()
+    {
+        var m = Mapper.Map(Catalog.Find("TrueNorth")!, Network);
+        Assert.Equal(1246, m.CoresUsed);
+        var (h0, h1, ro) = (m.Find("hebb0")!, m.Find("hebb1")!, m.Find("readout")!);
+        Assert.Equal((32, 2, 4, 98), (h0.Tiles!.ChannelsPerCore, h0.Tiles.TileHeight, h0.Tiles.TileWidth, h0.Cores.Count));
+        Assert.Equal((4, 8, 128, 1, 2, 98), (h1.Tiles!.Slices, h1.Tiles.InputChannelsPerSlice, h1.Tiles.ChannelsPerCore,
+            h1.Tiles.TileHeight, h1.Tiles.TileWidth, h1.Tiles.CoresPerSlice));
+        Assert.Equal((784, 392), (h1.Cores.Count, h1.Split!.CombineCores.Count));
+        // Tile by tile: a tile's core of each slice, then the 4 merge cores of its 256 neurons.
+        Assert.Equal([362, 363, 364, 365], h1.Split.SliceCores.Select(c => c[0]));
+        Assert.Equal([366, 367, 368, 369], h1.Split.CombineCores.Take(4));
+        Assert.Equal((100_352L, 739_328L), (h1.Split.PartialMessagesPerStep, h1.Split.PartialHopsPerStep));
+        Assert.Equal((51, 49), (ro.Cores.Count, ro.Split!.Slices));
+        Assert.Equal((66_560L, 264, 12), (h0.Splitters!.Neurons, h0.Splitters.Cores.Count, h0.Splitters.MaxCopies));
+        Assert.Equal(10.61, Math.Round(h0.Splitters.CopiesPerOutput, 2));
+        Assert.Equal((12_544L, 49, 2), (h1.Splitters!.Neurons, h1.Splitters.Cores.Count, h1.Splitters.MaxCopies));
+    }
+
+    [Fact]
     public void Loihi_energy_is_the_documents()
     {
         var r = Cost("Loihi", nonZero0: 3_712_030, nonZero1: 4_227_657);

@@ -46,14 +46,16 @@ public static class ChipSimulation
         return layers;
     }
 
-    /// <summary>Per Hebbian layer, the tiles <paramref name="chip"/>'s mapper places it by (null for a layer it does not
-    /// place by tiles); null when the network does not fit the chip.</summary>
+    /// <summary>Per Hebbian layer, the tiles <paramref name="chip"/>'s mapper places it by: null for a layer it does not
+    /// place by tiles, or whose fan-in it splits (the core-by-core path runs whole neurons, not their compartments);
+    /// null when the network does not fit the chip.</summary>
     public static IReadOnlyList<ConvTiles?>? TilesOn(ChipModel chip, TrainedModel model)
     {
         Mapping mapping;
         try { mapping = Mapper.Map(chip, Describe(model)); }
         catch (MappingException) { return null; }
-        return Enumerable.Range(0, model.Preset.Layers.Count).Select(i => mapping.Find(NetworkBuilder.LayerName(i))?.Tiles).ToArray();
+        return Enumerable.Range(0, model.Preset.Layers.Count)
+            .Select(i => mapping.Find(NetworkBuilder.LayerName(i))?.Tiles is { Slices: 1 } t ? t : null).ToArray();
     }
 
     /// <summary>Quantises every weight array in place to the chip's precision: <see cref="CoreLimits.WeightBits"/> per

@@ -23,7 +23,8 @@ namespace Neuromorphic.Application.Simulation;
 /// Each group starts on a fresh core and fills cores in order up to their neuron capacity, except a conv layer that a
 /// chip file's mapper places by tiles of output positions (<see cref="ChipSimulation.TilesOn"/>): its cores then hold
 /// the mapper's tiles, so each core takes only the inputs under its tile, and synapse memory bounds its neurons as in
-/// `simulate --run`.
+/// `simulate --run`. A layer whose fan-in the mapper splits over cores fills cores in order: this path runs whole
+/// neurons, not their compartments.
 /// </summary>
 public sealed class SoftHebbOnCores
 {
