@@ -125,6 +125,29 @@ public sealed class SoftHebbOnCoresTests
         Assert.NotEqual(a.Summary.NetworkEnergy, b.Summary.NetworkEnergy);
     }
 
+    [Fact]
+    public void The_mappers_tiles_reach_the_core_by_core_path_for_layers_it_does_not_split()
+    {
+        using var tmp = new TempDir();
+        string run = tmp.File("run");
+        Cli.TrainTiny(run);
+        var model = Learning.Pipeline.TrainedModel.Load(run);
+        ChipModel Chip(string file) => ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", file));
+
+        // mnist-small on Loihi (docs/chip-energy-worked-example.md): hebb0 32 channels x 4x7 positions a core,
+        // hebb1 8 channels x 7x7.
+        var loihi = ChipSimulation.TilesOn(Chip("loihi.yaml"), model)!;
+        Assert.Equal(2, loihi.Count);
+        Assert.Equal((32, 4, 7), (loihi[0]!.ChannelsPerCore, loihi[0]!.TileHeight, loihi[0]!.TileWidth));
+        Assert.Equal((8, 7, 7), (loihi[1]!.ChannelsPerCore, loihi[1]!.TileHeight, loihi[1]!.TileWidth));
+        // On TrueNorth hebb1's fan-in is split into 4 slices: the core-by-core path runs whole neurons, so no tiles.
+        var trueNorth = ChipSimulation.TilesOn(Chip("truenorth.yaml"), model)!;
+        Assert.Equal((32, 2, 4), (trueNorth[0]!.ChannelsPerCore, trueNorth[0]!.TileHeight, trueNorth[0]!.TileWidth));
+        Assert.Null(trueNorth[1]);
+        // SpiNNaker 2 shares kernels: nothing is tiled.
+        Assert.All(ChipSimulation.TilesOn(Chip("spinnaker2.yaml"), model)!, Assert.Null);
+    }
+
     [Theory]
     [InlineData("avg_2_2_0")]
     [InlineData("max_2_2_0")]
