@@ -150,6 +150,46 @@ public class ConvTilingTests
     }
 
     [Fact]
+    public void Axons_readers_and_the_mean_agree_with_a_brute_force_count_of_receptive_fields()
+    {
+        // Random shapes and tilings; each core's inputs and each input's readers counted by walking every output
+        // neuron's kernel window (zero padding falls outside), independently of Reads and Readers.
+        var rng = new Random(7);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int k = rng.Next(1, 5), stride = rng.Next(1, k + 1), pad = rng.Next(0, k);
+            int h = rng.Next(k, 10), w = rng.Next(k, 10), inC = rng.Next(1, 4), outC = rng.Next(1, 5);
+            var g = new ConvGeometry(inC, h, w, k, stride, pad, outC, 1, 1);
+            if (g.OutHeight < 1 || g.OutWidth < 1) continue;
+            var t = new ConvTiles(g, 1, 1, inC, rng.Next(1, outC + 1), rng.Next(1, g.OutHeight + 1), rng.Next(1, g.OutWidth + 1));
+            var read = new HashSet<(int, int)>[t.CoresPerSlice];
+            for (int i = 0; i < read.Length; i++) read[i] = [];
+            for (int c = 0; c < outC; c++)
+                for (int y = 0; y < g.OutHeight; y++)
+                    for (int x = 0; x < g.OutWidth; x++)
+                        for (int dy = 0; dy < k; dy++)
+                            for (int dx = 0; dx < k; dx++)
+                            {
+                                int iy = y * stride - pad + dy, ix = x * stride - pad + dx;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) read[t.CoreOf(c, y, x)].Add((iy, ix));
+                            }
+            string shape = $"{g} tiles {t.ChannelsPerCore} x {t.TileHeight}x{t.TileWidth}";
+            for (int i = 0; i < read.Length; i++)
+                Assert.True((long)inC * read[i].Count == t.AxonsOn(i, 0), $"{shape}: core {i} reads {read[i].Count} positions, AxonsOn says {t.AxonsOn(i, 0)}");
+            long deliveries = 0;
+            for (int iy = 0; iy < h; iy++)
+                for (int ix = 0; ix < w; ix++)
+                {
+                    var expected = Enumerable.Range(0, read.Length).Where(i => read[i].Contains((iy, ix))).ToArray();
+                    Assert.True(expected.SequenceEqual(t.Readers(iy, ix).Order()), $"{shape}: readers of ({iy}, {ix})");
+                    deliveries += expected.Length;
+                    Assert.InRange(expected.Length, 0, t.MaxReaders);
+                }
+            Assert.Equal((double)deliveries / (h * w), t.MeanReaders, 9);
+        }
+    }
+
+    [Fact]
     public void Placement_order_numbers_every_neuron_once_on_its_own_core()
     {
         // Edge tiles and a short last channel group: 5 channels of 7 x 5, tiles 3x2, 2 channels a core.
