@@ -101,5 +101,9 @@ public sealed record ChipModel(
     TimestepModel Timestep,
     MemoryModel? Memory)
 {
+    /// <summary>True when the chip's messages are 1-bit spikes (<c>chip.spikes: binary</c>: Loihi, TrueNorth), false when
+    /// they may carry a graded payload or the file does not say.</summary>
+    public bool BinarySpikes { get; init; }
+
     public override string ToString() => Name;
 }

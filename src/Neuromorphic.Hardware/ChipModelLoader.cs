@@ -63,7 +63,7 @@ public static class ChipModelLoader
         if (format != FormatVersion)
             throw root.Error("format", $"this reader understands format {FormatVersion}, the file says {format}");
 
-        var chip = root.Map("chip", "name", "process", "clock", "static_power", "execution", "message_bits");
+        var chip = root.Map("chip", "name", "process", "clock", "static_power", "execution", "message_bits", "spikes");
         string name = chip.Text("name");
         double process = chip.Quantity("process", ProcessRange);
         double? clock = chip.IsWord("clock", "none") ? null : chip.Quantity("clock", ClockRange);
@@ -74,6 +74,13 @@ public static class ChipModelLoader
             ["dense"] = ExecutionStyle.Dense,
         });
         int messageBits = (int)chip.Int("message_bits", 1, 1 << 20);
+        bool binarySpikes = false;
+        if (chip.Has("spikes"))
+        {
+            if (execution == ExecutionStyle.Dense)
+                throw chip.Error("spikes", "a dense chip sends words of message_bits, not spikes: remove 'spikes' or make execution event-driven");
+            binarySpikes = chip.Choice("spikes", new Dictionary<string, bool> { ["binary"] = true, ["graded"] = false });
+        }
 
         var cores = root.Map("cores", "count", "per_router", "mesh_width", "mesh_height");
         int count = (int)cores.Int("count", 1, 10_000_000);
@@ -141,7 +148,7 @@ public static class ChipModelLoader
         return new ChipModel(name, file, process, clock, staticPower, execution, messageBits,
             new MeshLayout(count, perRouter, width, height),
             new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split, axonTypes),
-            energy, latency, new TimestepModel(sync, barrier, tick), memory);
+            energy, latency, new TimestepModel(sync, barrier, tick), memory) { BinarySpikes = binarySpikes };
     }
 
     private static readonly string[] CostKeys =

@@ -67,9 +67,13 @@ public sealed record EnergyReport(
     /// <summary>Starts the note that says a layer's placement asks more of its cores than the chip gives (more input axons).</summary>
     public const string PlacementPrefix = "placement: ";
 
-    /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what splitter neurons add,
-    /// where the placement the figures assume exceeds a core.</summary>
+    /// <summary>Starts the note that says what a chip whose spikes are binary does with a network's graded activations.</summary>
+    public const string BinarySpikesPrefix = "binary spikes: ";
+
+    /// <summary>The notes a table of chips must print beside the figures: what a yardstick is, what binary spikes mean
+    /// for the figures, what splitter neurons add, where the placement the figures assume exceeds a core.</summary>
     public IEnumerable<string> Caveats => Notes.Where(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal)
+                                                          || n.StartsWith(BinarySpikesPrefix, StringComparison.Ordinal)
                                                           || n.StartsWith(SplittersPrefix, StringComparison.Ordinal)
                                                           || n.StartsWith(PlacementPrefix, StringComparison.Ordinal));
 
@@ -157,6 +161,10 @@ public sealed record EnergyReport(
         if (chip.Execution == ExecutionStyle.Dense)
             notes.Add(YardstickPrefix + "ideal arithmetic and memory-access energies from its file, no instruction or control overhead" +
                       (chip.StaticPowerW == 0 ? ", no static power" : ""));
+        if (chip.BinarySpikes && chip.Execution == ExecutionStyle.EventDriven)
+            notes.Add(BinarySpikesPrefix + "its spikes carry no value, so these figures count one spike per non-zero activation " +
+                      "and take the accuracy of the activations as computed; rate-coded over T time steps, as the chip would run the " +
+                      "network, a neuron fires up to T times per image (the core-by-core simulation runs that).");
         if (training && !learns)
             notes.Add($"{chip.Name} has no on-chip learning: {(double)totalWeightUpdates / samples:0} weight updates per sample are not costed.");
 

@@ -81,6 +81,8 @@ public class LoaderErrorTests
         Check(Fail(y), y, "execution: quantum", "chip.execution", "expected one of");
         y = TinyChip.Yaml.Replace("neurons: 4", "neurons: four");
         Check(Fail(y), y, "neurons: four", "core_limits.neurons", "whole number");
+        y = TinyChip.Yaml.Replace("message_bits: 32", "message_bits: 32\n  spikes: ternary");
+        Check(Fail(y), y, "spikes: ternary", "chip.spikes", "expected one of");
     }
 
     [Fact]
@@ -92,6 +94,8 @@ public class LoaderErrorTests
         Check(Fail(y), y, "barrier: 10 ns", "timestep.barrier", "only used with");
         y = TinyChip.Yaml.Replace("execution: event-driven", "execution: dense");
         Check(Fail(y), y, "energy:", "energy.dense_mac", "missing");
+        y = TinyChip.Yaml.Replace("execution: event-driven", "execution: dense\n  spikes: binary");
+        Check(Fail(y), y, "spikes: binary", "chip.spikes", "a dense chip sends words");
         y = TinyChip.Yaml.Replace("  weight_sharing: false", "  weight_sharing: false\n  axon_types:\n    types: 4\n    weight_bits: 9");
         Check(Fail(y), y, "weight_bits: 4", "core_limits.weight_bits", "connectivity bit, so weight_bits must be 1");
     }

@@ -26,6 +26,20 @@ public class TinyNetworkTests
     private const double Pico = 1e-12, Nano = 1e-9;
 
     [Fact]
+    public void A_chip_with_binary_spikes_says_what_its_figures_count_and_one_with_graded_spikes_does_not()
+    {
+        EnergyReport Report(string spikes) =>
+            EnergyReport.Compute(Mapper.Map(TinyChip.Load(TinyChip.Yaml.Replace("message_bits: 32", $"message_bits: 32\n  spikes: {spikes}")), Net),
+                Activity, samples: 2);
+        var binary = Report("binary");
+        Assert.True(binary.Notes.Count(n => n.StartsWith(EnergyReport.BinarySpikesPrefix, StringComparison.Ordinal)) == 1);
+        Assert.Contains(binary.Caveats, n => n.Contains("rate-coded over T time steps"));
+        var graded = Report("graded");
+        Assert.DoesNotContain(graded.Notes, n => n.StartsWith(EnergyReport.BinarySpikesPrefix, StringComparison.Ordinal));
+        Assert.Equal(graded.TotalJ, binary.TotalJ); // a note, not another cost
+    }
+
+    [Fact]
     public void Mapping_is_as_computed_by_hand()
     {
         var m = Mapper.Map(TinyChip.Load(), Net);

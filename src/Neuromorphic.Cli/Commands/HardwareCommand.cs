@@ -161,7 +161,7 @@ public sealed class HardwareCommand : ICliCommand
         Row("clock", c.ClockHz is { } hz ? Units.Format(hz, "Hz") : "none (asynchronous)");
         Row("static power", Units.Format(c.StaticPowerW, "W"));
         Row("execution", c.Execution == ExecutionStyle.Dense ? "dense (pays per MAC)" : "event-driven (pays per input event)");
-        Row("message", $"{Count(c.MessageBits)} bit");
+        Row("message", $"{Count(c.MessageBits)} bit" + (c.BinarySpikes ? ", binary spikes (a spike carries no value)" : ""));
 
         Section("cores");
         Row("count", Count(c.Cores.Count));
