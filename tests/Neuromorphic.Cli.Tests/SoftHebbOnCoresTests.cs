@@ -126,7 +126,7 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
-    public void The_mappers_tiles_reach_the_core_by_core_path_for_layers_it_does_not_split()
+    public void The_mappers_tiles_reach_the_core_by_core_path_for_layers_it_does_not_split_and_on_TrueNorth_for_all()
     {
         using var tmp = new TempDir();
         string run = tmp.File("run");
@@ -140,10 +140,11 @@ public sealed class SoftHebbOnCoresTests
         Assert.Equal(2, loihi.Count);
         Assert.Equal((32, 4, 7), (loihi[0]!.ChannelsPerCore, loihi[0]!.TileHeight, loihi[0]!.TileWidth));
         Assert.Equal((8, 7, 7), (loihi[1]!.ChannelsPerCore, loihi[1]!.TileHeight, loihi[1]!.TileWidth));
-        // On TrueNorth hebb1's fan-in is split into 4 slices: the core-by-core path runs whole neurons, so no tiles.
+        // On TrueNorth hebb1's fan-in is split into 4 slices; the core-by-core path runs whole neurons, and there keeps
+        // the slices' tiles (128 channels x 1x2 positions a core) so that hebb0's splitters fit the chip.
         var trueNorth = ChipSimulation.TilesOn(Chip("truenorth.yaml"), model)!;
         Assert.Equal((32, 2, 4), (trueNorth[0]!.ChannelsPerCore, trueNorth[0]!.TileHeight, trueNorth[0]!.TileWidth));
-        Assert.Null(trueNorth[1]);
+        Assert.Equal((4, 128, 1, 2), (trueNorth[1]!.Slices, trueNorth[1]!.ChannelsPerCore, trueNorth[1]!.TileHeight, trueNorth[1]!.TileWidth));
         // SpiNNaker 2 shares kernels: nothing is tiled.
         Assert.All(ChipSimulation.TilesOn(Chip("spinnaker2.yaml"), model)!, Assert.Null);
     }
