@@ -151,13 +151,14 @@ public class SplitterTests
     }
 
     [Fact]
-    public void The_core_by_core_path_builds_splitters_but_not_typed_weights()
+    public void The_core_by_core_path_builds_splitters_but_counts_no_axons()
     {
         string note = ChipModelArchitecture.Unmodelled(North())!;
         Assert.Contains("a network converted here (--softhebb, --nir) gets Tiny's splitter neurons, which copy each output needed on several cores " +
             "or with both weight signs", note);
         Assert.Contains("a --snn network runs as written", note);
-        Assert.Contains("the typed axons' per-neuron weights and a core's axon limit are not modelled here", note);
+        Assert.Contains("each synapse keeps the weight it is given", note);
+        Assert.Contains("a core's axons are not counted against its limit here", note);
         Assert.Null(ChipModelArchitecture.Unmodelled(TinyChip.Load()));
         Assert.Equal(new SplitterLimits(8, 8), ChipModelArchitecture.From(North()).Splitters);
         Assert.Null(ChipModelArchitecture.From(TinyChip.Load()).Splitters);
