@@ -126,7 +126,7 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
-    public void The_mappers_tiles_reach_the_core_by_core_path_for_layers_it_does_not_split()
+    public void The_mappers_tiles_reach_the_core_by_core_path_for_layers_it_does_not_split_and_on_TrueNorth_for_all()
     {
         using var tmp = new TempDir();
         string run = tmp.File("run");
@@ -140,12 +140,46 @@ public sealed class SoftHebbOnCoresTests
         Assert.Equal(2, loihi.Count);
         Assert.Equal((32, 4, 7), (loihi[0]!.ChannelsPerCore, loihi[0]!.TileHeight, loihi[0]!.TileWidth));
         Assert.Equal((8, 7, 7), (loihi[1]!.ChannelsPerCore, loihi[1]!.TileHeight, loihi[1]!.TileWidth));
-        // On TrueNorth hebb1's fan-in is split into 4 slices: the core-by-core path runs whole neurons, so no tiles.
+        // On TrueNorth hebb1's fan-in is split into 4 slices; the core-by-core path runs whole neurons, and there keeps
+        // the slices' tiles (128 channels x 1x2 positions a core) so that hebb0's splitters fit the chip.
         var trueNorth = ChipSimulation.TilesOn(Chip("truenorth.yaml"), model)!;
         Assert.Equal((32, 2, 4), (trueNorth[0]!.ChannelsPerCore, trueNorth[0]!.TileHeight, trueNorth[0]!.TileWidth));
-        Assert.Null(trueNorth[1]);
+        Assert.Equal((4, 128, 1, 2), (trueNorth[1]!.Slices, trueNorth[1]!.ChannelsPerCore, trueNorth[1]!.TileHeight, trueNorth[1]!.TileWidth));
         // SpiNNaker 2 shares kernels: nothing is tiled.
         Assert.All(ChipSimulation.TilesOn(Chip("spinnaker2.yaml"), model)!, Assert.Null);
+    }
+
+    [Fact]
+    public async Task On_TrueNorth_the_layers_get_splitter_groups_and_every_neuron_reaches_one_axon()
+    {
+        var rng = new Random(3);
+        var (conv, readout) = TinyLayer(rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml")));
+        var chip = SoftHebbOnCores.Build(net, readout, arch);
+        var spec = chip.ForImage(pixels);
+
+        // input (36 neurons, core 0), its splitters (core 1), hebb0 (144, core 2), its splitters (core 3), the read-out
+        // (core 4): the conv and read-out weights have both signs, so most input and conv neurons need a copy per sign.
+        Assert.Equal(["input", Learning.Pipeline.NetworkBuilder.LayerName(0), Learning.Pipeline.NetworkBuilder.ReadoutName, "input_splitters", Learning.Pipeline.NetworkBuilder.LayerName(0) + "_splitters"],
+            spec.Groups.Select(g => g.Name));
+        int CoreOf(NeuronSpec n) => arch.Cores.Single(c => c.TileId == n.Placement!.Tile && c.Offset == n.Placement.CoreOffset).Id;
+        Assert.Equal([[0], [2], [4], [1], [3]], spec.Groups.Select(g => g.Neurons.Select(CoreOf).Distinct().ToArray()));
+        Assert.Equal(chip.ReadoutFirst, spec.Groups[2].First); // the network's own numbers stay
+
+        // Every neuron now reaches one (core, weight sign) target: a chip whose neuron reaches one axon can wire it.
+        var coreOf = spec.Groups.SelectMany(g => g.Neurons.Select(CoreOf)).ToArray();
+        var c = spec.Connections;
+        var targets = Enumerable.Range(0, c.Count).GroupBy(i => c.Pre[i], i => (coreOf[c.Post[i]], c.Weight[i] < 0));
+        Assert.All(targets, t => Assert.Single(t.Distinct()));
+        Assert.All(Enumerable.Range(0, c.Count).Where(i => c.Post[i] >= spec.Groups[3].First), i => Assert.Equal(1.0, c.Weight[i]));
+
+        // It runs, and the same image built again gives the same network (the splitters are worked out once).
+        Assert.Same(spec.Connections, chip.ForImage(pixels).Connections);
+        var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(8));
+        Assert.True(run.Summary.NeuronsFired > 0);
     }
 
     [Theory]

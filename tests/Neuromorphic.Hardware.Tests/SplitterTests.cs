@@ -151,9 +151,16 @@ public class SplitterTests
     }
 
     [Fact]
-    public void The_core_by_core_path_says_it_builds_no_splitters()
+    public void The_core_by_core_path_builds_splitters_but_counts_no_axons()
     {
-        Assert.Contains("splitter neurons and typed axons are not modelled here", ChipModelArchitecture.Unmodelled(North())!);
+        string note = ChipModelArchitecture.Unmodelled(North())!;
+        Assert.Contains("a network converted here (--softhebb, --nir) gets Tiny's splitter neurons, which copy each output needed on several cores " +
+            "or with both weight signs", note);
+        Assert.Contains("a --snn network runs as written", note);
+        Assert.Contains("each synapse keeps the weight it is given", note);
+        Assert.Contains("a core's axons are not counted against its limit here", note);
         Assert.Null(ChipModelArchitecture.Unmodelled(TinyChip.Load()));
+        Assert.Equal(new SplitterLimits(8, 8), ChipModelArchitecture.From(North()).Splitters);
+        Assert.Null(ChipModelArchitecture.From(TinyChip.Load()).Splitters);
     }
 }

@@ -7,7 +7,10 @@ namespace Neuromorphic.Application.Simulation;
 /// Writes a network of a chip's own neurons, placed on its cores, for the core-by-core simulation: groups are added in
 /// order, each starting on a fresh core and filling cores in order up to their neuron capacity (or placed core by core
 /// as a chip's mapper placed them, see <see cref="AddGroup"/>); synapses are added
-/// between global neuron numbers. Used for networks converted here (a trained SoftHebb network, a NIR graph).
+/// between global neuron numbers. Used for networks converted here (a trained SoftHebb network, a NIR graph). On a chip
+/// whose neuron reaches one axon (<see cref="ChipArchitecture.Splitters"/>: TrueNorth), <see cref="Build"/> adds the
+/// splitter neurons that copy outputs needed on several axons (<see cref="SplitterNeurons"/>) and moves the groups'
+/// cores to make room for theirs.
 /// </summary>
 public sealed class ChipNetworkBuilder
 {
@@ -15,7 +18,10 @@ public sealed class ChipNetworkBuilder
     private readonly string what;
     private readonly List<NeuronGroupSpec> groups = [];
     private readonly List<int> order = [];
+    private readonly List<int> groupEnds = []; // the core after each group's last
+    private readonly List<int> coreOf = []; // each neuron's core, as built
     private int nextCore;
+    private (int Connections, int Groups, SplitterNeurons Splitters, NeuronGroupSpec[] Moved)? split;
 
     /// <param name="what">The network, as errors name it ("SoftHebb's network").</param>
     public ChipNetworkBuilder(ChipArchitecture arch, string what, bool traceSpikes = false)
@@ -47,6 +53,7 @@ public sealed class ChipNetworkBuilder
         int first = groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count;
         var neurons = new NeuronSpec[count];
         var cores = arch.Cores;
+        coreOf.AddRange(Enumerable.Repeat(-1, count));
         void Place(int i, int core)
         {
             if (core >= cores.Count)
@@ -54,6 +61,7 @@ public sealed class ChipNetworkBuilder
             var a = attributes(i) ?? Empty;
             neurons[i] = new NeuronSpec(i, a, a, TraceSpikes, logPotential, LifSoma, null, null, new CorePlacement(cores[core].TileId, cores[core].Offset, 0), 0);
             order.Add(first + i);
+            coreOf[first + i] = core;
         }
         if (placement is { } p)
         {
@@ -82,13 +90,29 @@ public sealed class ChipNetworkBuilder
             if (placedOnCore > 0) nextCore++;
         }
         groups.Add(new NeuronGroupSpec(name, first, neurons, 0));
+        groupEnds.Add(nextCore);
         return groups.Count - 1;
     }
 
-    /// <summary>The network, with <paramref name="replaced"/> groups in place of those built (same sizes and order);
-    /// <paramref name="source"/> stands where a file name would.</summary>
-    public SpikingNetworkSpec Build(string name, string source, IReadOnlyList<NeuronGroupSpec>? replaced = null) =>
-        new(name, replaced ?? groups.ToArray(), Connections, order, source);
+    /// <summary>The network, with <paramref name="replaced"/> groups in place of those built (same sizes, order and
+    /// placement); <paramref name="source"/> stands where a file name would. On a chip whose neuron reaches one axon it
+    /// has splitter neurons (groups after the network's own); they are worked out once, so each network built with the
+    /// same connections shares them (a chip compiled once runs every image).</summary>
+    public SpikingNetworkSpec Build(string name, string source, IReadOnlyList<NeuronGroupSpec>? replaced = null)
+    {
+        var given = replaced ?? groups;
+        if (arch.Splitters is not { } limits) return new(name, given.ToArray(), Connections, order, source);
+        if (split is not { } s || s.Connections != Connections.Count || s.Groups != groups.Count)
+        {
+            var splitters = SplitterNeurons.Build(arch, limits, what, groups, groupEnds, coreOf, Connections, order, LifSoma, TraceSpikes);
+            split = s = (Connections.Count, groups.Count, splitters, groups.Select(g => splitters.Move(arch, g, coreOf)).ToArray());
+        }
+        var all = new NeuronGroupSpec[given.Count + s.Splitters.SplitterGroups.Length];
+        for (int g = 0; g < given.Count; g++)
+            all[g] = ReferenceEquals(given[g], groups[g]) ? s.Moved[g] : s.Splitters.Move(arch, given[g], coreOf);
+        s.Splitters.SplitterGroups.CopyTo(all, given.Count);
+        return new(name, all, s.Splitters.Connections, s.Splitters.Order, source);
+    }
 
     private static readonly IReadOnlyDictionary<string, AttributeValue> Empty = new Dictionary<string, AttributeValue>();
 

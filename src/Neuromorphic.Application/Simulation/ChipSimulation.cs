@@ -48,14 +48,17 @@ public static class ChipSimulation
 
     /// <summary>Per Hebbian layer, the tiles <paramref name="chip"/>'s mapper places it by: null for a layer it does not
     /// place by tiles, or whose fan-in it splits (the core-by-core path runs whole neurons, not their compartments);
-    /// null when the network does not fit the chip.</summary>
+    /// null when the network does not fit the chip. On a chip whose neuron reaches one axon (TrueNorth) a split layer
+    /// keeps the tiles of its slices, whole neurons on each core where a slice's core holds their parts: filled in order
+    /// instead, each input would be read by every channel's cores, and the splitter neurons that copy it there (see
+    /// <see cref="SplitterNeurons"/>) would take more cores than the chip has.</summary>
     public static IReadOnlyList<ConvTiles?>? TilesOn(ChipModel chip, TrainedModel model)
     {
         Mapping mapping;
         try { mapping = Mapper.Map(chip, Describe(model)); }
         catch (MappingException) { return null; }
         return Enumerable.Range(0, model.Preset.Layers.Count)
-            .Select(i => mapping.Find(NetworkBuilder.LayerName(i))?.Tiles is { Slices: 1 } t ? t : null).ToArray();
+            .Select(i => mapping.Find(NetworkBuilder.LayerName(i))?.Tiles is { } t && (t.Slices == 1 || chip.Limits.NeuronReachesOneAxon) ? t : null).ToArray();
     }
 
     /// <summary>Quantises every weight array in place to the chip's precision: <see cref="CoreLimits.WeightBits"/> per

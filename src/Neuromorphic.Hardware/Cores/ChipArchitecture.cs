@@ -29,7 +29,17 @@ public sealed record ChipArchitecture(
 
     /// <summary>The shortest a step may take (s): a chip on a fixed tick (TrueNorth, SpiNNaker) waits for it. 0: none.</summary>
     public double MinimumStepS { get; init; }
+
+    /// <summary>Set when a neuron's spike reaches one axon (a chip file whose limits say
+    /// <see cref="CoreLimits.NeuronReachesOneAxon"/>: TrueNorth): a network built for it copies an output that several
+    /// cores or both weight signs need with splitter neurons on cores of their own. Null: a neuron sends one message to
+    /// each core its synapses are on (SANA-FE's files, every other chip file).</summary>
+    public SplitterLimits? Splitters { get; init; }
 }
+
+/// <summary>What one splitter core holds on a chip whose neuron reaches one axon: at most <paramref name="Neurons"/>
+/// splitter neurons (copies) and <paramref name="Sources"/> neurons they copy (one axon each).</summary>
+public sealed record SplitterLimits(int Neurons, int Sources);
 
 /// <summary>The end-of-step barrier: a fixed delay, or a delay looked up by the number of tiles in use (the value
 /// of the largest key not above that number; below the smallest key, the first value).</summary>

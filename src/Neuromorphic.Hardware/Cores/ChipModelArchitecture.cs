@@ -9,14 +9,18 @@ namespace Neuromorphic.Hardware.Cores;
 public static class ChipModelArchitecture
 {
     /// <summary>What this path leaves out of <paramref name="chip"/> that the layer-by-layer mapping (<see cref="Mapper"/>)
-    /// models, or null. Core by core, a neuron sends one message to each core its synapses are on, so the splitter
-    /// neurons of a chip whose neuron reaches one axon are not built, and weights are not typed by axon.</summary>
+    /// models, or null. Core by core, a network converted for a chip whose neuron reaches one axon gets its splitter
+    /// neurons (one per destination core and weight sign, <see cref="ChipArchitecture.Splitters"/>; a network read from
+    /// SANA-FE's files runs as written), but each synapse keeps the weight it is given (not forced to one of the neuron's
+    /// weights per axon type), and a core's axons are not counted.</summary>
     public static string? Unmodelled(ChipModel chip)
     {
         ArgumentNullException.ThrowIfNull(chip);
         return chip.Limits.NeuronReachesOneAxon
-            ? $"core by core, each {chip.Name} neuron sends one message to every core its synapses are on and weighs its inputs as " +
-              "given: the chip's splitter neurons and typed axons are not modelled here (simulate --run maps and costs them)."
+            ? $"core by core, a network converted here (--softhebb, --nir) gets {chip.Name}'s splitter neurons, which copy each output needed on " +
+              "several cores or with both weight signs (one per core and sign, a time step later; a --snn network runs as written); each synapse " +
+              "keeps the weight it is given (--softhebb quantises its weights to the typed axons' per-neuron values first, a NIR graph's are not), " +
+              "and a core's axons are not counted against its limit here (simulate --run counts them)."
             : null;
     }
 
@@ -61,6 +65,7 @@ public static class ChipModelArchitecture
             StaticPowerW = chip.StaticPowerW,
             GenericUnits = true,
             MinimumStepS = chip.Timestep.Sync == SyncModel.Tick ? chip.Timestep.TickS : 0,
+            Splitters = chip.Limits.NeuronReachesOneAxon ? new SplitterLimits(chip.Limits.Neurons, chip.Limits.FanIn) : null,
         };
     }
 }
