@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Neuromorphic.Hardware;
 
@@ -156,23 +157,33 @@ public static partial class Mapper
     }
 
     /// <summary>The edge into a convolution placed by tiles, output by output: each goes from its sender's core to the
-    /// cores whose tiles read it (one message per destination core, as <see cref="CostRules.Fanout"/> charges).</summary>
+    /// cores whose tiles read it (one message per destination core, as <see cref="CostRules.Fanout"/> charges). Outputs
+    /// that leave one core for the same input position and slice reach the same cores, so they are counted together.</summary>
     private static MappingEdge TiledEdge(ChipModel chip, LayerPlacement producer, LayerPlacement consumer, ConvTiles tiles)
     {
         var sender = SenderCores(producer);
+        var alike = new Dictionary<(int Sender, int Slice, int Y, int X), long>();
+        for (int o = 0; o < sender.Length; o++)
+        {
+            var (channel, y, x) = tiles.Input(o);
+            CollectionsMarshal.GetValueRefOrAddDefault(alike, (sender[o], tiles.SliceOf(channel), y, x), out _)++;
+        }
         var reached = new Dictionary<int, HashSet<int>>();
         long hops = 0, deliveries = 0;
         int maxHops = 0;
-        for (int o = 0; o < sender.Length; o++)
-            foreach (int d in Receivers(consumer, sender.Length, o, 0, 1))
+        foreach (var ((from, slice, y, x), outputs) in alike)
+        {
+            var cores = consumer.Split is { } s ? s.SliceCores[slice] : consumer.Cores;
+            if (!reached.TryGetValue(from, out var set)) reached[from] = set = [];
+            foreach (int i in tiles.Readers(y, x))
             {
-                int h = chip.Cores.Hops(sender[o], d);
-                hops += h;
+                int h = chip.Cores.Hops(from, cores[i]);
+                hops += h * outputs;
                 maxHops = Math.Max(maxHops, h);
-                deliveries++;
-                if (!reached.TryGetValue(sender[o], out var set)) reached[sender[o]] = set = [];
-                set.Add(d);
+                deliveries += outputs;
+                set.Add(cores[i]);
             }
+        }
         return new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, consumer.InputCores.Count, hops, maxHops,
             tiles.Slices, sender.Length, deliveries, reached.Values.Select(r => r.Count).DefaultIfEmpty(0).Max());
     }
