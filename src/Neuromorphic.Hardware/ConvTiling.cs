@@ -18,6 +18,20 @@ public sealed record ConvGeometry(int InChannels, int InHeight, int InWidth, int
     public (int First, int Last) Reads(int from, int to, int size) =>
         (Math.Max(0, from * Stride - Padding), Math.Min(size - 1, (to - 1) * Stride - Padding + Kernel - 1));
 
+    /// <summary>The input rows (<paramref name="rows"/>) or columns each tile reads when the output rows or columns are
+    /// cut into tiles of <paramref name="tile"/>, tile by tile.</summary>
+    public (int First, int Last)[] TileReads(int tile, bool rows)
+    {
+        int outputs = rows ? OutHeight : OutWidth, inputs = rows ? InHeight : InWidth;
+        var reads = new (int, int)[(outputs + tile - 1) / tile];
+        for (int t = 0; t < reads.Length; t++) reads[t] = Reads(t * tile, Math.Min(outputs, (t + 1) * tile), inputs);
+        return reads;
+    }
+
+    /// <summary>Axons a neuron's inputs take when it reads <paramref name="channels"/> input channels under its kernel,
+    /// <paramref name="axonsPerInput"/> each: its fan-in, or a slice's.</summary>
+    public long FanInOf(int channels, int axonsPerInput) => (long)channels * Kernel * Kernel * axonsPerInput;
+
     /// <summary>Whether a tile's reads are exactly a rectangle of inputs, as <see cref="Reads"/> counts them: every input
     /// row between a tile's first and last is read (the stride does not skip rows) and every padded row falls outside
     /// the input. Other shapes are placed channel after channel.</summary>
@@ -67,11 +81,13 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
     public long AxonsOn(int core, int slice)
     {
         var (_, ty, tx) = Position(core);
-        var g = Geometry;
-        var (r0, r1) = g.Reads(ty * TileHeight, Math.Min(g.OutHeight, (ty + 1) * TileHeight), g.InHeight);
-        var (c0, c1) = g.Reads(tx * TileWidth, Math.Min(g.OutWidth, (tx + 1) * TileWidth), g.InWidth);
-        return (long)Part(slice, InputChannelsPerSlice, g.InChannels) * (r1 - r0 + 1) * (c1 - c0 + 1) * AxonsPerInput;
+        var (r0, r1) = RowReads[ty];
+        var (c0, c1) = ColumnReads[tx];
+        return (long)Part(slice, InputChannelsPerSlice, Geometry.InChannels) * (r1 - r0 + 1) * (c1 - c0 + 1) * AxonsPerInput;
     }
+
+    /// <summary>Axons a neuron of one slice takes: its fan-in when the layer is not split.</summary>
+    public long SliceFanIn => Geometry.FanInOf(InputChannelsPerSlice, AxonsPerInput);
 
     /// <summary>The slice input channel <paramref name="channel"/> belongs to.</summary>
     public int SliceOf(int channel) => channel / InputChannelsPerSlice;
@@ -80,15 +96,13 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
     /// whose receptive field covers it.</summary>
     public IEnumerable<int> Readers(int y, int x)
     {
-        var g = Geometry;
-        for (int ty = 0; ty < TilesDown; ty++)
+        var (rows, columns) = (RowReads, ColumnReads);
+        for (int ty = 0; ty < rows.Length; ty++)
         {
-            var (r0, r1) = g.Reads(ty * TileHeight, Math.Min(g.OutHeight, (ty + 1) * TileHeight), g.InHeight);
-            if (y < r0 || y > r1) continue;
-            for (int tx = 0; tx < TilesAcross; tx++)
+            if (y < rows[ty].First || y > rows[ty].Last) continue;
+            for (int tx = 0; tx < columns.Length; tx++)
             {
-                var (c0, c1) = g.Reads(tx * TileWidth, Math.Min(g.OutWidth, (tx + 1) * TileWidth), g.InWidth);
-                if (x < c0 || x > c1) continue;
+                if (x < columns[tx].First || x > columns[tx].Last) continue;
                 for (int group = 0; group < ChannelGroups; group++)
                     yield return (ty * TilesAcross + tx) * ChannelGroups + group;
             }
@@ -97,12 +111,13 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
 
     /// <summary>The most cores reading one input: every channel group of the most tiles covering one input row and
     /// one input column.</summary>
-    public int MaxReaders => ChannelGroups * MostCovering(TileHeight, Geometry.OutHeight, Geometry.InHeight)
-                                           * MostCovering(TileWidth, Geometry.OutWidth, Geometry.InWidth);
+    public int MaxReaders => ChannelGroups * MostCovering(RowReads, Geometry.InHeight) * MostCovering(ColumnReads, Geometry.InWidth);
 
     /// <summary>Cores reading one input, averaged over the input positions.</summary>
-    public double MeanReaders => ChannelGroups * Covering(TileHeight, Geometry.OutHeight, Geometry.InHeight)
-                                                * Covering(TileWidth, Geometry.OutWidth, Geometry.InWidth);
+    public double MeanReaders => ChannelGroups * Covering(RowReads, Geometry.InHeight) * Covering(ColumnReads, Geometry.InWidth);
+
+    private (int First, int Last)[] RowReads => Geometry.TileReads(TileHeight, rows: true);
+    private (int First, int Last)[] ColumnReads => Geometry.TileReads(TileWidth, rows: false);
 
     /// <summary>The output neuron that sends pooled output <paramref name="output"/> (channel-major): the neuron at its
     /// pooling window's place on the output plane. Windows that straddle two cores are sent from that one core.</summary>
@@ -156,10 +171,10 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
         long channelAxons = (long)Math.Min(channelsPerSlice, g.InChannels) * axonsPerInput;
         for (int th = 1; th <= g.OutHeight; th++)
         {
-            long rows = MaxRead(th, g.OutHeight, g.InHeight, g);
+            long rows = MostRead(g.TileReads(th, rows: true));
             for (int tw = 1; tw <= g.OutWidth; tw++)
             {
-                long axons = channelAxons * rows * MaxRead(tw, g.OutWidth, g.InWidth, g);
+                long axons = channelAxons * rows * MostRead(g.TileReads(tw, rows: false));
                 if (axons > fanIn) continue;
                 int positions = th * tw;
                 long byAxons = extraAxonsPerNeuron == 0 ? long.MaxValue : (fanIn - axons) / ((long)extraAxonsPerNeuron * positions);
@@ -191,12 +206,11 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
             yield return (1, g.InChannels);
             yield break;
         }
-        long perChannel = (long)g.Kernel * g.Kernel * axonsPerInput;
         for (int s = 2; s <= g.InChannels; s++)
         {
             int channels = Ceil(g.InChannels, s);
             if (Ceil(g.InChannels, channels) != s) continue; // the same cut as a smaller s
-            long width = channels * perChannel;
+            long width = g.FanInOf(channels, axonsPerInput);
             if (mode == FanInSplit.Dendritic ? width + (s - 1) <= fanIn : width <= fanIn && s <= fanIn)
                 yield return (s, channels);
         }
@@ -208,39 +222,20 @@ public sealed record ConvTiles(ConvGeometry Geometry, int AxonsPerInput, int Sli
         return (core % ChannelGroups, tile / TilesAcross, tile % TilesAcross);
     }
 
-    /// <summary>Rows read by the tallest tile when <paramref name="outputs"/> rows are cut into tiles of <paramref name="tile"/>.</summary>
-    private static long MaxRead(int tile, int outputs, int inputs, ConvGeometry g)
-    {
-        long most = 0;
-        for (int from = 0; from < outputs; from += tile)
-        {
-            var (a, b) = g.Reads(from, Math.Min(outputs, from + tile), inputs);
-            most = Math.Max(most, b - a + 1);
-        }
-        return most;
-    }
+    /// <summary>Rows (or columns) read by the tile that reads the most.</summary>
+    private static long MostRead((int First, int Last)[] reads) => reads.Max(r => r.Last - r.First + 1);
 
-    /// <summary>Tiles reading one input row, averaged over the input rows: the rows each tile reads, summed, over the input rows.</summary>
-    private double Covering(int tile, int outputs, int inputs)
-    {
-        long read = 0;
-        for (int from = 0; from < outputs; from += tile)
-        {
-            var (a, b) = Geometry.Reads(from, Math.Min(outputs, from + tile), inputs);
-            read += b - a + 1;
-        }
-        return (double)read / inputs;
-    }
+    /// <summary>Tiles reading one input row, averaged over the <paramref name="inputs"/> rows: the rows each tile reads,
+    /// summed, over the input rows.</summary>
+    private static double Covering((int First, int Last)[] reads, int inputs) =>
+        (double)reads.Sum(r => (long)(r.Last - r.First + 1)) / inputs;
 
-    /// <summary>The most tiles reading one input row when <paramref name="outputs"/> rows are cut into tiles of <paramref name="tile"/>.</summary>
-    private int MostCovering(int tile, int outputs, int inputs)
+    /// <summary>The most tiles reading one of the <paramref name="inputs"/> rows.</summary>
+    private static int MostCovering((int First, int Last)[] reads, int inputs)
     {
         var count = new int[inputs];
-        for (int from = 0; from < outputs; from += tile)
-        {
-            var (a, b) = Geometry.Reads(from, Math.Min(outputs, from + tile), inputs);
+        foreach (var (a, b) in reads)
             for (int r = a; r <= b; r++) count[r]++;
-        }
         return count.Max();
     }
 

@@ -68,7 +68,7 @@ public static partial class Mapper
         foreach (var (slices, channels) in ConvTiles.ChannelSlices(g, k, lim.FanIn, mode))
         {
             int partials = mode == FanInSplit.Dendritic ? slices - 1 : 0;
-            long rootBits = ((long)channels * g.Kernel * g.Kernel * k + partials) * bits;
+            long rootBits = (g.FanInOf(channels, k) + partials) * bits;
             if (rootBits > lim.SynapseMemoryBits) continue;
             int cap = (int)Math.Min(lim.Neurons, lim.SynapseMemoryBits / rootBits);
             if (ConvTiles.Choose(g, k, slices, channels, cap, lim.FanIn, partials, splitters) is not { } choice) continue;
@@ -96,17 +96,14 @@ public static partial class Mapper
         int extraAxonsPerNeuron)
     {
         string role = mode == FanInSplit.None ? "whole" : slice == 0 && mode == FanInSplit.Dendritic ? "slice 0 (root)" : "slice";
-        var axons = new long[tiles.CoresPerSlice];
-        for (int core = 0; core < axons.Length; core++)
-            axons[core] = tiles.AxonsOn(core, slice) + (long)extraAxonsPerNeuron * tiles.NeuronsOn(core);
         long byMemory = lim.SynapseMemoryBits / bitsPerNeuron;
         var g = new Group
         {
-            Role = role, AxonsUsed = (i, _) => axons[i], PerNeuronBits = bitsPerNeuron, ByMemory = byMemory,
-            Binding = byMemory < lim.Neurons ? ChipLimit.SynapseMemory : ChipLimit.Neurons,
+            Role = role, AxonsUsed = (i, n) => tiles.AxonsOn(i, slice) + (long)extraAxonsPerNeuron * n, PerNeuronBits = bitsPerNeuron,
+            ByMemory = byMemory, Binding = byMemory < lim.Neurons ? ChipLimit.SynapseMemory : ChipLimit.Neurons,
             PerCore = tiles.ChannelsPerCore * tiles.TileHeight * tiles.TileWidth, Cores = tiles.CoresPerSlice,
         };
-        for (int core = 0; core < axons.Length; core++)
+        for (int core = 0; core < tiles.CoresPerSlice; core++)
         {
             int n = tiles.NeuronsOn(core);
             g.Fill.Add(n);
@@ -134,11 +131,14 @@ public static partial class Mapper
         if (consumer.Tiles is { } t)
         {
             var (channel, y, x) = t.Input(o);
-            var cores = consumer.Split is { } s ? s.SliceCores[t.SliceOf(channel)] : consumer.Cores;
+            var cores = SliceCores(consumer, t.SliceOf(channel));
             return t.Readers(y, x).Select(i => cores[i]);
         }
         return consumer.Split is { } split ? split.SliceCores[SliceOf(consumer.Layer, split.Slices, split.SliceFanIn, outputs, o, j, k)] : consumer.Cores;
     }
+
+    /// <summary>The cores of input slice <paramref name="slice"/> of a layer (all its cores when it is not split).</summary>
+    private static IReadOnlyList<int> SliceCores(LayerPlacement p, int slice) => p.Split is { } s ? s.SliceCores[slice] : p.Cores;
 
     /// <summary>The core each output of <paramref name="p"/> leaves from: for a convolution placed by tiles, the core of
     /// the neuron at its pooling window's place; otherwise output o is taken at neuron o x neurons / outputs in
@@ -173,7 +173,7 @@ public static partial class Mapper
         int maxHops = 0;
         foreach (var ((from, slice, y, x), outputs) in alike)
         {
-            var cores = consumer.Split is { } s ? s.SliceCores[slice] : consumer.Cores;
+            var cores = SliceCores(consumer, slice);
             if (!reached.TryGetValue(from, out var set)) reached[from] = set = [];
             foreach (int i in tiles.Readers(y, x))
             {

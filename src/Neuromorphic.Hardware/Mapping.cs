@@ -332,7 +332,7 @@ public static partial class Mapper
             var shape = unrolled ? TileShape(layer, plans.FirstOrDefault(q => q.L.Name == layer.Source)?.L) : null;
             var tiles = shape is { } geo ? PlanTiles(chip, layer, geo, mode, bits) : null;
             if (tiles is { } tl)
-                (slices, width) = (tl.Slices, (long)tl.InputChannelsPerSlice * tl.Geometry.Kernel * tl.Geometry.Kernel * tl.AxonsPerInput);
+                (slices, width) = (tl.Slices, tl.SliceFanIn);
             // Typed axons doubled fan-in and synapses above; an unrolled layer's connections count both axons too.
             long stored = unrolled ? layer.ConnectionsPerSample * axonsPerInput : layer.Synapses;
             // Shared kernels: a core keeps the kernel of each output channel it holds (FanIn weights per channel),
@@ -376,9 +376,9 @@ public static partial class Mapper
                 for (int sl = 0; sl < slices; sl++)
                     groups.Add(TileGroup(t0, sl, mode, sl == 0 ? rootBits : perNeuron, lim, sl == 0 ? partialsAtRoot : 0));
             }
-            if (tiles is null && mode == FanInSplit.None)
+            else if (mode == FanInSplit.None)
                 groups.Add(Slice("whole", perNeuron, lim.Neurons, ChipLimit.Neurons, _ => layer.FanIn));
-            else if (tiles is null)
+            else
             {
                 int partials = mode == FanInSplit.Dendritic ? slices - 1 : slices;
                 long w = width;
