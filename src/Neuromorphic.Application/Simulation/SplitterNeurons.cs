@@ -39,12 +39,7 @@ internal sealed class SplitterNeurons
         IReadOnlyList<int> groupEnds, IReadOnlyList<int> coreOf, ConnectionList conns, IReadOnlyList<int> order, string? somaUnit, bool trace)
     {
         int n = coreOf.Count;
-        var byPre = new int[n + 1];
-        foreach (int p in conns.Pre) byPre[p + 1]++;
-        for (int i = 0; i < n; i++) byPre[i + 1] += byPre[i];
-        var bySource = new int[conns.Count];
-        var fill = byPre[..n];
-        for (int c = 0; c < conns.Count; c++) bySource[fill[conns.Pre[c]]++] = c;
+        var (byPre, bySource) = conns.ByPre(n);
 
         // Each neuron's targets, (core, negative) sorted; a connection's splitter, by its target's index.
         var splitterOf = new int[conns.Count];

@@ -48,12 +48,7 @@ internal sealed class MappedChip
 
         // Each pre-synaptic neuron's connections, in the order the file created them.
         var conns = net.Connections;
-        var byPre = new int[n + 1];
-        foreach (int p in conns.Pre) byPre[p + 1]++;
-        for (int i = 0; i < n; i++) byPre[i + 1] += byPre[i];
-        var order = new int[conns.Count];
-        var fill = byPre[..n];
-        for (int c = 0; c < conns.Count; c++) order[fill[conns.Pre[c]]++] = c;
+        var (byPre, order) = conns.ByPre(n);
 
         var coreIndex = Enumerable.Repeat(-1, arch.Cores.Count).ToArray();
         var used = new List<MappedCore>();

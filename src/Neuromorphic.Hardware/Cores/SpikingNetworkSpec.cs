@@ -86,6 +86,19 @@ public sealed class ConnectionList
         Count++;
     }
 
+    /// <summary>The connections grouped by pre-synaptic neuron, each neuron's in the order they were added: neuron i's are
+    /// Order[Start[i]] .. Order[Start[i + 1] - 1] (connection indices), for neurons 0 .. <paramref name="neurons"/> - 1.</summary>
+    public (int[] Start, int[] Order) ByPre(int neurons)
+    {
+        var start = new int[neurons + 1];
+        foreach (int p in Pre) start[p + 1]++;
+        for (int i = 0; i < neurons; i++) start[i + 1] += start[i];
+        var order = new int[Count];
+        var fill = start[..neurons];
+        for (int c = 0; c < Count; c++) order[fill[pre[c]]++] = c;
+        return (start, order);
+    }
+
     /// <summary>Makes room for <paramref name="more"/> connections at once: a hyperedge of a million connections
     /// otherwise doubles the arrays twenty times, copying each (0.2 s of the DVS example's loading).</summary>
     public void Reserve(int more)
