@@ -15,6 +15,18 @@ public sealed class SoftHebbOnCoresTests
     static (SoftHebbConv2d Conv, LinearReadout Readout) TinyLayer(Random rng) =>
         (new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng), new LinearReadout(4 * 6 * 6, 3, 0f, rng));
 
+    /// <summary>The tiny layer drawn from seed 3, an image drawn after it, and the layer converted with its thresholds
+    /// calibrated on that image.</summary>
+    static (SpikingSoftHebbNetwork Net, LinearReadout Readout, float[] Pixels) TinyConverted()
+    {
+        var rng = new Random(3);
+        var (conv, readout) = TinyLayer(rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        return (net, readout, pixels);
+    }
+
     static readonly SpikingConversionOptions Options = new() { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
 
     static ChipArchitecture Loihi() => ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
@@ -96,11 +108,7 @@ public sealed class SoftHebbOnCoresTests
     [Fact]
     public async Task A_conv_layer_placed_by_the_mappers_tiles_keeps_them_and_spikes_as_when_filled_in_order()
     {
-        var rng = new Random(3);
-        var (conv, readout) = TinyLayer(rng);
-        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
-            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        var (net, readout, pixels) = TinyConverted();
         var arch = Loihi();
         // 4 channels on 6 x 6 positions, tiles of 3 x 3 positions, 2 channels a core: 2 channel groups x 4 tiles = 8 cores,
         // 18 neurons each, after the input group's core 0. Cores go tile by tile, channel group by group within a tile.
@@ -152,11 +160,7 @@ public sealed class SoftHebbOnCoresTests
     [Fact]
     public async Task On_TrueNorth_the_layers_get_splitter_groups_and_every_neuron_reaches_one_axon()
     {
-        var rng = new Random(3);
-        var (conv, readout) = TinyLayer(rng);
-        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
-            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        var (net, readout, pixels) = TinyConverted();
         var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml")));
         var chip = SoftHebbOnCores.Build(net, readout, arch);
         var spec = chip.ForImage(pixels);
