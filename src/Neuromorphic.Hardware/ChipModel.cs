@@ -105,5 +105,9 @@ public sealed record ChipModel(
     /// they may carry a graded payload or the file does not say.</summary>
     public bool BinarySpikes { get; init; }
 
+    /// <summary>True when the file says <c>chip.spikes: graded</c> (Loihi 2): a spike may carry a value of up to
+    /// <see cref="MessageBits"/> bits.</summary>
+    public bool GradedSpikes { get; init; }
+
     public override string ToString() => Name;
 }

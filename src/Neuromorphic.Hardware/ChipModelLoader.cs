@@ -74,12 +74,13 @@ public static class ChipModelLoader
             ["dense"] = ExecutionStyle.Dense,
         });
         int messageBits = (int)chip.Int("message_bits", 1, 1 << 20);
-        bool binarySpikes = false;
+        bool binarySpikes = false, gradedSpikes = false;
         if (chip.Has("spikes"))
         {
             if (execution == ExecutionStyle.Dense)
                 throw chip.Error("spikes", "a dense chip sends words of message_bits, not spikes: remove 'spikes' or make execution event-driven");
             binarySpikes = chip.Choice("spikes", new Dictionary<string, bool> { ["binary"] = true, ["graded"] = false });
+            gradedSpikes = !binarySpikes;
         }
 
         var cores = root.Map("cores", "count", "per_router", "mesh_width", "mesh_height");
@@ -148,7 +149,7 @@ public static class ChipModelLoader
         return new ChipModel(name, file, process, clock, staticPower, execution, messageBits,
             new MeshLayout(count, perRouter, width, height),
             new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split, axonTypes),
-            energy, latency, new TimestepModel(sync, barrier, tick), memory) { BinarySpikes = binarySpikes };
+            energy, latency, new TimestepModel(sync, barrier, tick), memory) { BinarySpikes = binarySpikes, GradedSpikes = gradedSpikes };
     }
 
     private static readonly string[] CostKeys =

@@ -35,6 +35,11 @@ public sealed record ChipArchitecture(
     /// cores or both weight signs need with splitter neurons on cores of their own. Null: a neuron sends one message to
     /// each core its synapses are on (SANA-FE's files, every other chip file).</summary>
     public SplitterLimits? Splitters { get; init; }
+
+    /// <summary>The bits of a graded spike's payload on a chip whose spikes carry a value (a chip file's
+    /// <c>chip.spikes: graded</c>, its <c>message_bits</c>: Loihi 2); 0 where spikes are binary (SANA-FE's files,
+    /// Loihi, TrueNorth). Only there may a neuron send its value (<c>graded</c>) or take the largest input (<c>input_max</c>).</summary>
+    public int GradedPayloadBits { get; init; }
 }
 
 /// <summary>What one splitter core holds on a chip whose neuron reaches one axon: at most <paramref name="Neurons"/>

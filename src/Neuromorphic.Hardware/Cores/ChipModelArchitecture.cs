@@ -66,6 +66,7 @@ public static class ChipModelArchitecture
             GenericUnits = true,
             MinimumStepS = chip.Timestep.Sync == SyncModel.Tick ? chip.Timestep.TickS : 0,
             Splitters = chip.Limits.NeuronReachesOneAxon ? new SplitterLimits(chip.Limits.Neurons, chip.Limits.FanIn) : null,
+            GradedPayloadBits = chip.GradedSpikes ? chip.MessageBits : 0,
         };
     }
 }

@@ -16,6 +16,7 @@ internal sealed class CoreActor : Actor
     private readonly (long Hops, double Energy)[] hopsFrom; // per input port: route cost from that sender
     private readonly int[] destPort; // mapped core index → output port
     private readonly List<int>[] outgoing;
+    private readonly List<double>[]? outgoingPayloads; // on a core with graded neurons: each message's value
     private readonly List<SentMessage> sent = [];
     private readonly List<int> spikes = [];
     private readonly int loggedPotentials;
@@ -35,6 +36,7 @@ internal sealed class CoreActor : Actor
         destPort = Enumerable.Repeat(-1, mappedCount).ToArray();
         for (int p = 0; p < core.DestCores.Length; p++) destPort[core.DestCores[p]] = p + 1;
         outgoing = core.DestCores.Select(_ => new List<int>()).ToArray();
+        outgoingPayloads = core.AnyGraded ? core.DestCores.Select(_ => new List<double>()).ToArray() : null;
         loggedPotentials = core.LogPotential.Count(x => x);
     }
 
@@ -62,14 +64,19 @@ internal sealed class CoreActor : Actor
                 messagesIn += batch.Count;
                 hops += hopsFrom[p].Hops * batch.Count;
                 networkIn += (hopsFrom[p].Energy + core.AxonIn.Energy) * batch.Count;
+                var payloads = batch.Payloads;
                 for (int m = 0; m < batch.Count; m++)
                 {
                     int axon = batch.Axons[m];
                     int end = core.InStart[axon + 1];
+                    double payload = payloads is null ? 1.0 : payloads[m];
                     for (int s = core.InStart[axon]; s < end; s++)
                     {
                         int post = core.SynPost[s];
-                        current[post] += core.SynWeight[s];
+                        double w = core.SynWeight[s] * payload;
+                        // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
+                        if (core.AnyInputMax && core.Lif[post].InputMax) current[post] = hasInput[post] ? Math.Max(current[post], w) : w;
+                        else current[post] += w;
                         hasInput[post] = true;
                     }
                     synaptic += end - core.InStart[axon];
@@ -96,6 +103,7 @@ internal sealed class CoreActor : Actor
         long updated = 0, fired = 0;
         double somaEnergy = 0, outEnergy = 0, pending = 0; // pending: work since the last message left
         foreach (var list in outgoing) list.Clear();
+        if (outgoingPayloads is not null) foreach (var list in outgoingPayloads) list.Clear();
         int count = core.Neurons.Length;
         for (int i = 0; i < count; i++)
         {
@@ -120,10 +128,12 @@ internal sealed class CoreActor : Actor
                 somaEnergy += energy.SpikeOut;
                 pending += latency.SpikeOut;
                 if (core.LogSpikes[i]) spikes.Add(core.Neurons[i]);
+                double payload = core.Kind[i] == SomaKind.LeakyIntegrateFire && core.Lif[i].Graded ? core.Lif[i].Payload : 1.0;
                 for (int a = core.OutStart[i]; a < core.OutStart[i + 1]; a++)
                 {
                     int dest = core.OutDestCore[a];
                     outgoing[destPort[dest] - 1].Add(core.OutDestAxon[a]);
+                    outgoingPayloads?[destPort[dest] - 1].Add(payload);
                     sent.Add(new SentMessage(core.Neurons[i], dest, pending + core.AxonOut.Latency, core.OutProcessingDelay[a], core.OutSynapses[a]));
                     pending = 0;
                     outEnergy += core.AxonOut.Energy;
@@ -135,7 +145,8 @@ internal sealed class CoreActor : Actor
         var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);
         sent.CopyTo(sentArray);
         for (int p = 0; p < outgoing.Length; p++)
-            ctx.Emit(p + 1, outgoing[p].Count == 0 ? SpikeMessages.None : new SpikeMessages(outgoing[p].ToArray(), outgoing[p].Count));
+            ctx.Emit(p + 1, outgoing[p].Count == 0 ? SpikeMessages.None
+                : new SpikeMessages(outgoing[p].ToArray(), outgoing[p].Count, outgoingPayloads?[p].ToArray()));
         long messagesSent = sent.Count - (pending != 0 ? 1 : 0);
         return new CoreReport
         {

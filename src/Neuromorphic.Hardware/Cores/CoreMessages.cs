@@ -10,12 +10,13 @@ internal sealed record StepTick(long Block, bool DrainOnly) : DataPayload
 }
 
 /// <summary>The spike messages one core sends another in one step: the input axon each one targets at the
-/// destination, in the order the sender's neurons fired.</summary>
-internal sealed record SpikeMessages(int[] Axons, int Count) : DataPayload
+/// destination, in the order the sender's neurons fired, and on a chip with graded spikes each one's payload (null:
+/// binary spikes, each worth 1).</summary>
+internal sealed record SpikeMessages(int[] Axons, int Count, double[]? Payloads = null) : DataPayload
 {
     public static readonly SpikeMessages None = new([], 0);
-    /// <summary>An axon address per message (4 bytes), as a chip's packet carries.</summary>
-    public override long SizeInBytes() => 4L * Count;
+    /// <summary>An axon address per message (4 bytes), as a chip's packet carries, and a payload where there is one.</summary>
+    public override long SizeInBytes() => (Payloads is null ? 4L : 12L) * Count;
 }
 
 /// <summary>What a core tells the mesh about one block: the costs of the messages it received (step b) and of the

@@ -197,7 +197,12 @@ internal sealed class MappedCore
                         if (!lif.Set(key, value, file))
                             throw new HardwareModelException(file, value.Line, key,
                                 $"the leaky_integrate_fire soma of {name} has no attribute '{key}'; it takes threshold, reset, reset_mode, " +
-                                "reverse_threshold, reverse_reset, reverse_reset_mode, leak_decay, input_decay, bias, refractory_delay, force_update, potential");
+                                "reverse_threshold, reverse_reset, reverse_reset_mode, leak_decay, input_decay, bias, refractory_delay, force_update, potential" +
+                                (arch.GradedPayloadBits > 0 ? ", graded, input_max" : ""));
+                    if ((lif.Graded || lif.InputMax) && arch.GradedPayloadBits == 0)
+                        throw new HardwareModelException(file, neuron.Line, lif.Graded ? "graded" : "input_max",
+                            $"{name} asks for a graded spike or the largest input, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
+                    lif.PayloadLimit = Math.ScaleB(1.0, Math.Min(arch.GradedPayloadBits, 53) - 1) - 1;
                     Lif[i] = lif;
                     break;
                 case "input":
@@ -221,6 +226,8 @@ internal sealed class MappedCore
             }
         }
         ForcedDendriteEnergy = forced;
+        AnyGraded = Lif.Any(l => l.Graded);
+        AnyInputMax = Lif.Any(l => l.InputMax);
     }
 
     public CoreSpec Spec { get; }
@@ -238,6 +245,9 @@ internal sealed class MappedCore
     public ProcessingUnitSpec[] DendriteUnit { get; private set; } = null!;
     public bool[] LogSpikes { get; private set; } = null!;
     public bool[] LogPotential { get; private set; } = null!;
+    /// <summary>Whether some neuron here sends graded spikes, or takes the largest input rather than the sum.</summary>
+    public bool AnyGraded { get; private set; }
+    public bool AnyInputMax { get; private set; }
     /// <summary>Dendrite energy spent every step by units that update every step whatever their input.</summary>
     public double ForcedDendriteEnergy { get; private set; }
 

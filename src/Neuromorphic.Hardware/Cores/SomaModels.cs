@@ -26,14 +26,19 @@ internal enum SomaStatus : byte
 
 /// <summary>The state and parameters of one Loihi-style LIF compartment. Each step: leak (not on the first step),
 /// potential truncated to 1/64 (Loihi's fixed-point resolution), then, outside the refractory period, bias and
-/// input current added and a spike when the potential is strictly above threshold.</summary>
+/// input current added and a spike when the potential is strictly above threshold. On a chip with graded spikes
+/// (Loihi 2) a <see cref="Graded"/> compartment's spike carries its potential at firing, rounded to a whole payload
+/// within the chip's payload bits; an <see cref="InputMax"/> one takes the largest weighted input of the step
+/// instead of their sum (a pooling neuron's maximum, which Loihi 2's programmable neurons can compute).</summary>
 internal struct LifCompartment
 {
     public double Potential, InputCurrent, Bias, Threshold, Reset, ReverseThreshold, ReverseReset, LeakDecay, InputDecay;
     public int RefractoryDelay, RefractoryCount;
     public ResetMode ResetMode, ReverseResetMode;
-    public bool ForceUpdate;
+    public bool ForceUpdate, Graded, InputMax;
     public long StepsSimulated;
+    /// <summary>The value of the last spike of a graded compartment; the largest payload magnitude it may send.</summary>
+    public double Payload, PayloadLimit;
 
     public static LifCompartment Default => new() { LeakDecay = 1, ResetMode = ResetMode.Hard, ReverseResetMode = ResetMode.None };
 
@@ -63,6 +68,7 @@ internal struct LifCompartment
         bool fired = false;
         if (Potential > Threshold)
         {
+            if (Graded) Payload = Math.Clamp(Math.Round(Potential), -PayloadLimit, PayloadLimit);
             if (ResetMode == ResetMode.Hard) Potential = Reset;
             else if (ResetMode == ResetMode.Soft) Potential -= Threshold;
             RefractoryCount = RefractoryDelay;
@@ -92,6 +98,8 @@ internal struct LifCompartment
             case "input_decay": InputDecay = value.AsDouble(file, name); return true;
             case "bias": Bias = value.AsDouble(file, name); return true;
             case "force_update" or "force_update_every_timestep": ForceUpdate = value.AsBool(file, name); return true;
+            case "graded": Graded = value.AsBool(file, name); return true;
+            case "input_max": InputMax = value.AsBool(file, name); return true;
             case "refractory_delay": RefractoryDelay = value.AsInt(file, name); return true;
             case "potential": Potential = value.AsDouble(file, name); return true;
             case "log_u": return true; // the input-current trace (neurons.csv) is not written
