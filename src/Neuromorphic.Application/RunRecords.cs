@@ -32,6 +32,16 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     double RateAccuracy, string ModelSha256, CoresRunRow[] ByT, double? WeightError = null)
 {
     public const string FileName = "softhebb-on-cores.json";
+    public const string BinarySpikes = "binary", GradedSpikes = "graded";
+
+    /// <summary>How neurons spoke: <see cref="BinarySpikes"/> (rate-coded over T steps) or <see cref="GradedSpikes"/>
+    /// (each neuron's value once a step, pipelined: one row, T = the network's depth, energy per inference one pipeline
+    /// step, latency the T steps from an image's arrival to its class, software accuracy with rates in place of spikes).</summary>
+    public string Spikes { get; init; } = BinarySpikes;
+    /// <summary>With graded spikes, the payload's bits; 0 otherwise.</summary>
+    public int PayloadBits { get; init; }
+    /// <summary>With graded spikes, the pipeline's step (s): one image enters each step, so 1/StepS images a second.</summary>
+    public double? StepS { get; init; }
 }
 
 /// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>

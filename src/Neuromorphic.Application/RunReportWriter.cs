@@ -79,18 +79,25 @@ public static class RunReportWriter
             .Select(d => (d, RunDirectory.Read<CoresRunResult>(d, CoresRunResult.FileName)))
             .Where(p => p.Item2 is not null).Select(p => (p.d, p.Item2!));
 
-    static ReportTable CoresTable(CoresRunResult c) => new(
+    static ReportTable CoresTable(CoresRunResult c)
+    {
+        bool graded = c.Spikes == CoresRunResult.GradedSpikes;
+        return new(
         $"On {c.Chip} core by core ({c.Neurons:N0} neurons, {c.Synapses:N0} synapses on {c.Cores} cores, {c.Timing} timing; " +
         $"{c.Images} test images, rate-based accuracy {Pct(c.RateAccuracy)} with the weights as trained; " +
         (c.WeightError is { } e ? $"spiking runs with the chip's weights, relative RMS change {Pct(e)}" : "spiking runs with the weights as trained") +
+        (graded ? $"; graded spikes of {c.PayloadBits} bits, images pipelined one a step ({SiUnits.Format(c.StepS ?? 0, "s")} a step): " +
+                  "an inference costs one step of the full pipeline and takes T steps" : "") +
         "); costs per inference",
-        ["T", "accuracy on the chip", "software spiking", "energy", "synapse", "soma", "network", "static", "latency", "synaptic events", "spikes"],
+        ["T", "accuracy on the chip", graded ? "software, rates in place of spikes" : "software spiking", "energy", "synapse", "soma", "network", "static",
+            "latency", "synaptic events", graded ? "values sent" : "spikes"],
         c.ByT.Select(r => (IReadOnlyList<string>)
         [
             r.T.ToString(CultureInfo.InvariantCulture), Pct(r.ChipAccuracy), Pct(r.SoftwareAccuracy), SiUnits.Format(r.EnergyJ, "J"),
             SiUnits.Format(r.SynapseJ, "J"), SiUnits.Format(r.SomaJ, "J"), SiUnits.Format(r.NetworkJ, "J"),
             r.StaticJ > 0 ? SiUnits.Format(r.StaticJ, "J") : "-", SiUnits.Format(r.LatencyS, "s"), F(r.SynapticEvents, 0), F(r.Spikes, 0),
         ]).ToList());
+    }
 
     /// <summary>The core run's figures of image 0, as that run drew them (per-step energy and latency, per-core activity).</summary>
     static IEnumerable<ReportFigure> CoreFigures(string folder, CoresRunResult c)

@@ -279,6 +279,33 @@ public sealed class SpikingConvLayer
             for (int k = 0; k < K; k++) destination[k * positions + p] = cur[p * K + k];
     }
 
+    /// <summary>The layer with rates in place of spikes, for one image: each neuron's rate g(current)/Λ (the rate its
+    /// spikes approach as T grows; g = ReLU(·)^P), pooled exactly (the window's largest, or its sum × 1/k²), as
+    /// OutputLength values channels-first. A chip whose spikes carry a value computes this in one step per layer.</summary>
+    public float[] Rates(ReadOnlySpan<float> input)
+    {
+        var cur = new float[neurons];
+        InputCurrent(input, cur);
+        for (int i = 0; i < cur.Length; i++) cur[i] = MathF.Pow(Math.Max(cur[i], 0f), Power) / Scale;
+        if (Pool is not { } pool) return cur;
+        var pooled = new float[outLength];
+        int plane = OutHeight * OutWidth;
+        float share = 1f / (pool.Kernel * pool.Kernel);
+        for (int k = 0; k < K; k++)
+            for (int y = 0; y < ConvHeight; y++)
+                for (int x = 0; x < ConvWidth; x++)
+                {
+                    float r = cur[k * positions + y * ConvWidth + x];
+                    for (int py = poolRows[y].From; py <= poolRows[y].To; py++)
+                        for (int px = poolCols[x].From; px <= poolCols[x].To; px++)
+                        {
+                            ref float o = ref pooled[k * plane + py * OutWidth + px];
+                            o = pool.Type == PoolType.Max ? Math.Max(o, r) : o + share * r;
+                        }
+                }
+        return pooled;
+    }
+
     /// <summary>One time step for <paramref name="batch"/> images: <paramref name="input"/> holds batch × InputLength
     /// event values (spikes, or fractional events from average pooling), <paramref name="output"/> receives batch ×
     /// OutputLength output events and must be zero on entry.</summary>

@@ -203,6 +203,21 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
         foreach (var l in Layers) l.Reset();
         Readout.Reset();
     }
+
+    /// <summary>The read-out's potentials for one image (pixels in 0..1) with every layer's rates in place of its spikes
+    /// (<see cref="SpikingConvLayer.Rates"/>): bias + Σ W·Λ·rate, what a chip with graded spikes computes once the
+    /// image has passed every layer. Clears the read-out.</summary>
+    public float[] RatePotentials(ReadOnlySpan<float> pixels)
+    {
+        if (pixels.Length != InputLength) throw new ArgumentException($"{pixels.Length} pixels for {InputLength} inputs.", nameof(pixels));
+        float[] x = pixels.ToArray();
+        foreach (var layer in Layers) x = layer.Rates(x);
+        Readout.Reset();
+        Readout.Step(x, 1);
+        var potentials = Readout.Potentials[..Readout.Classes].ToArray();
+        Readout.Reset();
+        return potentials;
+    }
 }
 
 /// <summary>Counter-based uniform random numbers (SplitMix64 of a key): the same (seed, sample, pixel, step) always

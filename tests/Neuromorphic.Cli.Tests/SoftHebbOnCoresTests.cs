@@ -230,4 +230,36 @@ public sealed class SoftHebbOnCoresTests
                 Assert.True(chip[i] >= software[i] - 2, $"pooled neuron {i}: {chip[i]} on the chip, {software[i]} in software");
         }
     }
+
+    [Fact]
+    public async Task With_graded_spikes_the_chip_computes_the_networks_rates_in_one_step_per_group()
+    {
+        // Two conv layers (max then average pooling) and the read-out, on Loihi 2, whose spikes carry a value.
+        var rng = new Random(7);
+        var conv1 = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "max_2_2_0"), rng);
+        var conv2 = new SoftHebbConv2d(new SoftHebbConv2dConfig(4, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "avg_2_1_0"), rng);
+        var readout = new LinearReadout(4 * 2 * 2, 3, 0f, rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var net = SpikingSoftHebbNetwork.Build([conv1, conv2], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv1, conv2], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml")));
+        var chip = SoftHebbOnCores.Build(net, readout, arch, graded: true);
+        // input, hebb0, its max pooling, hebb1, its average pooling, the read-out: the answer at step 6.
+        Assert.Equal(6, chip.Depth);
+        var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(chip.Depth + 2));
+
+        // The software reference: every layer's rates g(current)/Λ, pooled exactly, into the read-out (Spiking's own code).
+        var expected = net.RatePotentials(pixels);
+        double largest = expected.Max(Math.Abs);
+        Assert.True(expected.Max() - expected.Min() > 0.05 * largest, "the classes' potentials hardly differ: the check says nothing");
+        for (int step = chip.Depth - 1; step < run.Potentials.Count; step++) // the answer holds while the image is held
+            for (int c = 0; c < 3; c++)
+                Assert.True(Math.Abs(run.Potentials[step][c] - expected[c]) <= 2e-3 * largest,
+                    $"step {step + 1}, class {c}: {run.Potentials[step][c]} on the chip, {expected[c]} in software");
+        // A step earlier the image has not yet passed every layer: the read-out holds something else.
+        Assert.False(run.Potentials[chip.Depth - 2].SequenceEqual(run.Potentials[chip.Depth - 1]));
+
+        // A binary-spike chip refuses the graded network.
+        Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(net, readout, Loihi(), graded: true));
+    }
 }

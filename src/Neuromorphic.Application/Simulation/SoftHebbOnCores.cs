@@ -34,24 +34,40 @@ public sealed class SoftHebbOnCores
     private readonly ChipNetworkBuilder b;
     private int inputPixels;
 
-    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes) => b = new ChipNetworkBuilder(arch, "SoftHebb's network", traceSpikes);
+    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded)
+    {
+        b = new ChipNetworkBuilder(arch, "SoftHebb's network", traceSpikes);
+        Graded = graded;
+    }
 
     public int InputNeurons => inputPixels;
     public int ReadoutFirst { get; private set; }
     public int Classes { get; private set; }
 
+    /// <summary>Built with graded spikes (<see cref="Build"/>): each step every layer sends its value once.</summary>
+    public bool Graded { get; }
+
+    /// <summary>With graded spikes, the step at which the read-out holds an image's answer: a group passes its values
+    /// on one step after it takes them, so the read-out, the last of the groups, has them at step (groups).</summary>
+    public int Depth => b.Groups.Count;
+
     /// <summary>Builds the network; <see cref="ForImage"/> then gives the spec for one image.</summary>
     /// <param name="traceSpikes">Mark every neuron for spike tracing (log_spikes), for checks; off for long runs.</param>
     /// <param name="tiles">Per Hebbian layer, the tiles the chip's mapper placed it by (null entries, or null: fill cores in order).</param>
+    /// <param name="graded">Send values, not spikes (a chip whose spikes carry a payload, Loihi 2): each neuron
+    /// computes g(current) of its step's input and sends it (<see cref="GradedNeuron"/>); max pooling takes the
+    /// largest input, average pooling the sum × 1/k²; the read-out's potential is its step's input.</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
-        IReadOnlyList<ConvTiles?>? tiles = null)
+        IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
         ArgumentNullException.ThrowIfNull(arch);
         if (net.Options.Power != PowerApproximation.Linear || !net.Options.FoldInhibition)
             throw new ArgumentException("A chip runs plain integrate-and-fire neurons: convert with the linear power and the inhibition folded.", nameof(net));
-        var converted = new SoftHebbOnCores(arch, traceSpikes);
+        if (graded && arch.GradedPayloadBits == 0)
+            throw new UserErrorException($"{arch.Name}'s spikes are binary; graded spikes need a chip file that says 'chip.spikes: graded' (Loihi 2).");
+        var converted = new SoftHebbOnCores(arch, traceSpikes, graded);
         var b = converted.b;
         int inputs = net.InputLength;
         converted.inputPixels = inputs;
@@ -61,22 +77,25 @@ public sealed class SoftHebbOnCores
         {
             var layer = net.Layers[l];
             double scale = Unit / layer.Scale; // potentials in units where the threshold is 4096
-            var perChannel = Enumerable.Range(0, layer.K).Select(k => ChipNetworkBuilder.Attributes(
-                ("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
+            // Graded: a value of 4096 stands for a rate of one spike a step, so an input worth p adds w·scale·p/4096.
+            double inputWeight = graded ? scale / Unit : scale;
+            var perChannel = Enumerable.Range(0, layer.K).Select(k => graded
+                ? GradedNeuron(("bias", layer.BiasCurrent(k) * scale))
+                : ChipNetworkBuilder.Attributes(("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
             int plane = layer.ConvHeight * layer.ConvWidth;
             var t = tiles is not null && l < tiles.Count ? tiles[l] : null;
             var placement = t is not null && (t.Geometry.OutChannels, t.Geometry.OutHeight, t.Geometry.OutWidth) == (layer.K, layer.ConvHeight, layer.ConvWidth)
                 ? (t.CoresPerSlice, n => t.CoreOf(n / plane, n % plane / layer.ConvWidth, n % layer.ConvWidth))
                 : ((int, Func<int, int>)?)null;
             int conv = b.AddGroup(NetworkBuilder.LayerName(l), layer.K * plane, n => perChannel[n / plane], placement: placement);
-            foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * scale, 0);
+            foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * inputWeight, 0);
             previous = conv;
             if (layer.Pool is not { } pool) continue;
             bool max = pool.Type == PoolType.Max;
-            var poolAttributes = max
-                ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
+            var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
+                : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
                 : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
-            double weight = max ? 64 : 64.0 / (pool.Kernel * pool.Kernel);
+            double weight = (max ? 64 : 64.0 / (pool.Kernel * pool.Kernel)) / (graded ? 64 : 1);
             int pooled = b.AddGroup($"{NetworkBuilder.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes);
             for (int k = 0; k < layer.K; k++)
                 for (int oy = 0; oy < layer.OutHeight; oy++)
@@ -89,10 +108,13 @@ public sealed class SoftHebbOnCores
         }
         var bias = readout.Bias.ToArray();
         int classes = readout.Classes;
-        var classAttributes = Enumerable.Range(0, classes).Select(c => ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
+        // Graded: the potential is the step's input alone (no leak carried over), so it holds the image's answer.
+        var classAttributes = Enumerable.Range(0, classes).Select(c => graded
+            ? ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]), ("leak_decay", 0.0))
+            : ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
         int outGroup = b.AddGroup(NetworkBuilder.ReadoutName, classes, c => classAttributes[c], logPotential: true);
         var weights = readout.Weights.ToArray();
-        float amplitude = net.Layers[^1].Scale;
+        double amplitude = net.Layers[^1].Scale / (graded ? Unit : 1);
         for (int c = 0; c < classes; c++)
             for (int f = 0; f < readout.Features; f++)
                 if (weights[c * readout.Features + f] != 0)
@@ -102,6 +124,12 @@ public sealed class SoftHebbOnCores
         return converted;
     }
 
+    /// <summary>A neuron that sends a value: each step it starts from nothing (no leak carried over), adds its bias
+    /// and the step's input, and when that is above half a unit sends it, rounded (g = ReLU, at a resolution of 1/4096 of
+    /// one spike a step).</summary>
+    static Dictionary<string, AttributeValue> GradedNeuron(params (string Name, object Value)[] more) =>
+        ChipNetworkBuilder.Attributes([("graded", "true"), ("threshold", 0.5), ("leak_decay", 0.0), ("reset_mode", "hard"), .. more]);
+
     /// <summary>The network with the input neurons biased by <paramref name="pixels"/> (values in 0..1, one per input).</summary>
     public SpikingNetworkSpec ForImage(ReadOnlySpan<float> pixels)
     {
@@ -110,9 +138,11 @@ public sealed class SoftHebbOnCores
         var neurons = new NeuronSpec[inputs.Neurons.Count];
         for (int i = 0; i < neurons.Length; i++)
         {
-            // Fires when its membrane reaches 4096 (one threshold, minus the chip's resolution, as the encoder's ≥ 1).
-            var attributes = ChipNetworkBuilder.Attributes(("threshold", Unit - 1.0 / 64), ("reset_mode", "soft"), ("potential", Unit / 2),
-                ("bias", Math.Clamp(pixels[i], 0f, 1f) * Unit));
+            // Fires when its membrane reaches 4096 (one threshold, minus the chip's resolution, as the encoder's ≥ 1);
+            // graded, it sends the pixel itself every step (4096 for 1).
+            double drive = Math.Clamp(pixels[i], 0f, 1f) * Unit;
+            var attributes = Graded ? GradedNeuron(("bias", drive))
+                : ChipNetworkBuilder.Attributes(("threshold", Unit - 1.0 / 64), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", drive));
             neurons[i] = inputs.Neurons[i] with { SomaAttributes = attributes, DendriteAttributes = attributes };
         }
         var all = b.Groups.ToArray();

@@ -10,15 +10,26 @@ namespace Neuromorphic.Application.Simulation;
 /// same converted network run in software (exact max pooling) and the rate-based network as trained. A chip file of
 /// hardware-models/ gives its weight precision, and the weights are quantised to it before conversion (both spiking
 /// runs then use the chip's weights), and its mapper's tiles for the convolutions it stores unrolled; a SANA-FE
-/// architecture gives neither, and the weights stay as trained.</summary>
+/// architecture gives neither, and the weights stay as trained.
+/// On a chip whose spikes carry a value (Loihi 2) the network can run with graded spikes instead: each neuron sends its
+/// value once a step, the image is held at the input, and the read-out has the answer after one step per group
+/// (<see cref="SoftHebbOnCores.Depth"/>). A stream of images runs through the layers as a pipeline, one image a step, so
+/// an inference costs one step of the full pipeline (the last step of the run, when every layer works on the image)
+/// and takes Depth steps from its arrival to its class. Its software reference is the same network with rates in
+/// place of spikes (<see cref="SpikingSoftHebbNetwork.RatePotentials"/>).</summary>
 public static class SoftHebbOnCoresRun
 {
-    /// <param name="steps">The time steps at which to read the class, ascending; each image runs to the last.</param>
+    /// <param name="steps">The time steps at which to read the class, ascending; each image runs to the last. Empty with <paramref name="graded"/>.</param>
     /// <param name="chip">The chip file <paramref name="arch"/> was made from (its weight precision and mapping), or null for a SANA-FE architecture.</param>
+    /// <param name="graded">Run with graded spikes (a chip whose spikes carry a value), one row at T = the network's depth.</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
     public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.ChipModel? chip, int[] steps, TimingModel timing,
-        int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct)
+        int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct, bool graded = false)
     {
+        if (graded && export)
+            throw new UserErrorException("SANA-FE's files have no graded spikes, so a graded run cannot be exported; export the binary run (--spikes binary).");
+        if (graded != (steps.Length == 0))
+            throw new ArgumentException(graded ? "A graded run takes no read-out times: the class is read after one step per group." : "Give the read-out times.", nameof(steps));
         progress ??= SilentProgress.Instance;
         var model = Evaluation.LoadModel(run);
         var test = Evaluation.OpenTest(data, images, model.Preset);
@@ -30,12 +41,13 @@ public static class SoftHebbOnCoresRun
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
-        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles);
+        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded);
+        if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
         int length = steps[^1];
-        progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image", test.Count, "images");
+        progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image{(graded ? ", graded spikes" : "")}", test.Count, "images");
         var pixels = new float[chipNetwork.InputNeurons];
         // Compiled once: each image changes only the input neurons' biases.
         test.CopyBatch([0], pixels);
@@ -43,7 +55,8 @@ public static class SoftHebbOnCoresRun
         // Per read-out time T: correct answers, and the run's first T steps summed over the images.
         var correct = new int[steps.Length];
         var totals = steps.Select(t => StepPerf.Zero(t)).ToArray();
-        int cores = 0, neurons = 0, synapses = 0;
+        double gradedLatency = 0; // graded: the steps from an image's arrival to its class, summed over the images
+        int cores = 0, neurons = 0, synapses = 0, softwareCorrect = 0;
         for (int i = 0; i < test.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -53,8 +66,14 @@ public static class SoftHebbOnCoresRun
             for (int k = 0; k < steps.Length; k++)
             {
                 if (chipNetwork.Classify(result, steps[k]) == test.GetLabel(i)) correct[k]++;
-                foreach (var step in result.Steps.Take(steps[k])) totals[k] += step;
+                if (graded)
+                {
+                    totals[k] += result.Steps[steps[k] - 1]; // the pipeline's full step: every layer on this image
+                    gradedLatency += result.Steps.Take(steps[k]).Sum(s => s.Latency);
+                }
+                else foreach (var step in result.Steps.Take(steps[k])) totals[k] += step;
             }
+            if (graded && ArgMax(network.RatePotentials(pixels)) == test.GetLabel(i)) softwareCorrect++;
             cores = result.Cores.Count;
             if (i == 0)
             {
@@ -68,13 +87,29 @@ public static class SoftHebbOnCoresRun
         }
         progress.End($"{test.Count} images");
 
-        var software = await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct);
         int n = test.Count;
+        var softwareAccuracy = graded ? [(double)softwareCorrect / n]
+            : (await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
+        // Static energy over the time an inference holds the chip: its steps, or with graded spikes one pipeline step.
         var record = new CoresRunResult(arch.Name, timing.ToString().ToLowerInvariant(), data, n, neurons, synapses, cores, rate.Accuracy,
-            RunDirectory.ModelChecksum(run), steps.Select((t, k) => new CoresRunRow(t, (double)correct[k] / n, software.Accuracy[k],
+            RunDirectory.ModelChecksum(run), steps.Select((t, k) => new CoresRunRow(t, (double)correct[k] / n, softwareAccuracy[k],
                 totals[k].TotalEnergy / n, totals[k].SynapseEnergy / n, totals[k].SomaEnergy / n, totals[k].NetworkEnergy / n,
-                arch.StaticPowerW * totals[k].Latency / n, totals[k].Latency / n, (double)totals[k].SynapticEvents / n, (double)totals[k].Fired / n)).ToArray(), weightError);
+                arch.StaticPowerW * totals[k].Latency / n, (graded ? gradedLatency : totals[k].Latency) / n, (double)totals[k].SynapticEvents / n,
+                (double)totals[k].Fired / n)).ToArray(), weightError)
+        {
+            Spikes = graded ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes,
+            PayloadBits = graded ? arch.GradedPayloadBits : 0,
+            StepS = graded ? totals[0].Latency / n : null,
+        };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;
+    }
+
+    static int ArgMax(float[] values)
+    {
+        int best = 0;
+        for (int c = 1; c < values.Length; c++)
+            if (values[c] > values[best]) best = c;
+        return best;
     }
 }

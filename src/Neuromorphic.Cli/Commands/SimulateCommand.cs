@@ -44,7 +44,10 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("images", "N", "with --softhebb: the first N test images, each a run of --steps steps on the chip", Default: "20"),
             CommonOptions.Data,
             new CliOption("steps", "N|T1,T2,...", "time steps to simulate; with --softhebb, per test image, and a list gives the accuracy and " +
-                "costs at each T of one run", DefaultNote: "required"),
+                "costs at each T of one run", DefaultNote: "required, except with --softhebb and graded spikes"),
+            new CliOption("spikes", "binary|graded", "with --softhebb: rate-coded binary spikes over --steps, or graded spikes (each neuron's value " +
+                "once a step, images pipelined, the class after one step per layer) on a chip file that says 'chip.spikes: graded'",
+                DefaultNote: "the chip's: graded on Loihi 2, binary elsewhere"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
                 Default: "detailed"),
             new CliOption("out", "DIR", "folder for the output files", DefaultNote: "runs/NETWORK-ARCH from the two file names"),
@@ -89,9 +92,18 @@ public sealed class SimulateCommand : ICliCommand
                 "so a graph's input cannot be replayed element by element there.");
         int images = args.Int("images", min: 1)!.Value;
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
-        int[] stepList = ParseSteps(args.String("steps") ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn."));
+        string? spikes = args.String("spikes");
+        if (spikes is not null && trained is null) throw new UserErrorException("--spikes goes with --softhebb.");
+        if (spikes is not (null or CoresRunResult.BinarySpikes or CoresRunResult.GradedSpikes))
+            throw new UserErrorException($"--spikes must be binary or graded, got '{spikes}'.");
+        var chipModel = archFile is null ? ChipModelLoader.LoadFile(chipFile!) : null;
+        bool graded = trained is not null && (spikes ?? (chipModel?.GradedSpikes == true ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes)) == CoresRunResult.GradedSpikes;
+        if (graded && args.String("steps") is not null)
+            throw new UserErrorException($"with graded spikes{(spikes is null ? $" ({chipModel!.Name}'s own)" : "")} the class is read after one step per layer, " +
+                "so --steps is not used; for rate-coded binary spikes over --steps, add --spikes binary.");
+        int[] stepList = graded ? [] : ParseSteps(args.String("steps") ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn."));
         if (stepList.Length > 1 && trained is null) throw new UserErrorException("a list of --steps needs --softhebb; with --snn give one number.");
-        int steps = stepList[^1];
+        int steps = graded ? 0 : stepList[^1];
         var timing = args.String("timing") switch
         {
             "detailed" => TimingModel.Detailed,
@@ -110,13 +122,12 @@ public sealed class SimulateCommand : ICliCommand
 
         var progress = new ConsoleProgress();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var chipModel = archFile is null ? ChipModelLoader.LoadFile(chipFile!) : null;
         var architecture = chipModel is null ? SanafeArchitectureReader.LoadFile(archFile!) : ChipModelArchitecture.From(chipModel);
         if (chipModel is not null && ChipModelArchitecture.Unmodelled(chipModel) is { } unmodelled) Console.WriteLine($"  note: {unmodelled}");
         if (trained is not null)
         {
             var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel, stepList, timing, images, data, output, seed, export,
-                new ConsoleProgress(), cancellationToken);
+                new ConsoleProgress(), cancellationToken, graded);
             PrintCoresRun(cores, architecture);
             if (export) Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
             Console.WriteLine($"  wrote {output}: {CoresRunResult.FileName}, image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html; " +
@@ -189,7 +200,14 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine(r.WeightError is { } e
             ? $"weights quantised to {arch.Name}'s precision (relative RMS change {100 * e:F2} %) for both spiking runs"
             : "weights as trained (the architecture file gives no weight precision)");
-        Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
+        if (r.Spikes == CoresRunResult.GradedSpikes)
+        {
+            Console.WriteLine($"graded spikes ({r.PayloadBits}-bit payloads): each neuron sends its value once a step and images stream through the layers, " +
+                              $"one a step ({r.StepS * 1e6:F3} µs a step, {1 / r.StepS:N0} images/s); an inference costs one step of the full pipeline " +
+                              $"and takes T = {r.ByT[0].T} steps from its arrival to its class");
+            Console.WriteLine("| T | accuracy on the chip | software, rates in place of spikes | energy / inference | synapse | soma | network | static | latency | synaptic events | values sent |");
+        }
+        else Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var t in r.ByT)
             Console.WriteLine($"| {t.T} | {100 * t.ChipAccuracy:F2} % | {100 * t.SoftwareAccuracy:F2} % | {t.EnergyJ * 1e6:F3} µJ | " +
