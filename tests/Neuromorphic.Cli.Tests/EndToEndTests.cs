@@ -16,6 +16,7 @@ public sealed class TinyRun : IDisposable
     public CliResult Evaluate { get; }
     public CliResult Simulate { get; }
     public CliResult Cores { get; }
+    public CliResult GradedCores { get; }
     public CliResult Spiking { get; }
     public CliResult Plot { get; }
     public CliResult Report { get; }
@@ -31,6 +32,7 @@ public sealed class TinyRun : IDisposable
         Simulate = Cli.Run("simulate", "--run", Run, "--hardware", "all", "--limit-test", "50");
         Cores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
             "--steps", "4,8", "--images", "2");
+        GradedCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"), "--images", "2");
         Spiking = Cli.Run("spiking", "softhebb", "--run", Run, "--limit-test", "50", "--steps", "4,8", "--raster", "by-rate:50");
         Plot = Cli.Run("plot", "--run", Run);
         Report = Cli.Run("report", "--run", Run);
@@ -118,6 +120,29 @@ public class EndToEndTests(TinyRun run)
         Assert.Matches(@"\| 8 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|", run.Cores.Out);
         foreach (var file in new[] { "run_summary.yaml", "perf.csv", "report.html", "plots/core-activity.png" })
             Assert.True(File.Exists(Path.Combine(run.Run, "cores-loihi", file)), $"{file} is missing");
+    }
+
+    [Fact]
+    public void On_a_graded_spike_chip_the_network_runs_with_graded_spikes_pipelined_and_the_report_says_so()
+    {
+        Succeeded(run.GradedCores, "simulate --softhebb on Loihi 2");
+        Assert.Contains("graded spikes (32-bit payloads)", run.GradedCores.Out);
+        Assert.Contains("software, rates in place of spikes", run.GradedCores.Out);
+        // One row at T = 6: input, hebb0, its max pooling, hebb1, its average pooling, the read-out.
+        Assert.Matches(@"\| 6 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|.*\| [0-9.]+ µs \|", run.GradedCores.Out);
+        var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi2"), CoresRunResult.FileName)!;
+        Assert.Equal((CoresRunResult.GradedSpikes, 32), (cores.Spikes, cores.PayloadBits));
+        Assert.True(cores.StepS > 0 && cores.ByT.Single().LatencyS > cores.StepS, "an inference takes several pipeline steps");
+        Succeeded(run.Report, "report");
+        Assert.Contains("graded spikes of 32 bits, images pipelined one a step", File.ReadAllText(run.ReportPath));
+
+        // --steps is for binary spikes; a binary chip has no graded spikes; SANA-FE's files have none to export.
+        string loihi2 = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--steps", "8"), "--spikes binary");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--images", "1", "--export"), "graded", "export");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
+            "--spikes", "graded", "--images", "1"), "binary");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--spikes", "loud"), "binary or graded");
     }
 
     [Fact]
