@@ -40,6 +40,9 @@ public sealed class ChipNetworkBuilder
     public ConnectionList Connections { get; } = new();
     public IReadOnlyList<NeuronGroupSpec> Groups => groups;
 
+    /// <summary>Set when a group did not fit: the chip ran out of cores.</summary>
+    public bool Full { get; private set; }
+
     /// <summary>The global number of group <paramref name="group"/>'s first neuron.</summary>
     public int First(int group) => groups[group].First;
 
@@ -57,7 +60,10 @@ public sealed class ChipNetworkBuilder
         void Place(int i, int core)
         {
             if (core >= cores.Count)
+            {
+                Full = true;
                 throw new UserErrorException($"{arch.Name} has {cores.Count} cores; {what} needs more (its group '{name}' reached neuron {i:N0} of {count:N0}, one group per core range).");
+            }
             var a = attributes(i) ?? Empty;
             neurons[i] = new NeuronSpec(i, a, a, TraceSpikes, logPotential, LifSoma, null, null, new CorePlacement(cores[core].TileId, cores[core].Offset, 0), 0);
             order.Add(first + i);

@@ -67,10 +67,30 @@ public sealed class SoftHebbOnCores
             throw new ArgumentException("A chip runs plain integrate-and-fire neurons: convert with the linear power and the inhibition folded.", nameof(net));
         if (graded && arch.GradedPayloadBits == 0)
             throw new UserErrorException($"{arch.Name}'s spikes are binary; graded spikes need a chip file that says 'chip.spikes: graded' (Loihi 2).");
-        var converted = new SoftHebbOnCores(arch, traceSpikes, graded);
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, poolOnTiles: false)!;
+    }
+
+    /// <summary>True when each tiled layer's pooling sits on its convolution's tiles, one core for each of its cores; false
+    /// when the pooling groups fill cores in order (the chip had too few cores for the other).</summary>
+    public bool PoolingOnTiles { get; private set; }
+
+    // Null when the pooling was to follow the tiles and the chip ran out of cores.
+    static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
+        IReadOnlyList<ConvTiles?>? tiles, bool graded, bool poolOnTiles)
+    {
+        var converted = new SoftHebbOnCores(arch, traceSpikes, graded) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
+        try { converted.Add(net, readout, tiles); }
+        catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
+        return converted;
+    }
+
+    void Add(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, IReadOnlyList<ConvTiles?>? tiles)
+    {
+        bool graded = Graded;
         int inputs = net.InputLength;
-        converted.inputPixels = inputs;
+        inputPixels = inputs;
         int input = b.AddGroup("input", inputs, _ => null);
         int previous = input;
         for (int l = 0; l < net.Layers.Count; l++)
@@ -96,7 +116,14 @@ public sealed class SoftHebbOnCores
                 : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
                 : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
             double weight = (max ? 64 : 64.0 / (pool.Kernel * pool.Kernel)) / (graded ? 64 : 1);
-            int pooled = b.AddGroup($"{NetworkBuilder.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes);
+            // A tiled layer's pooling sits on as many cores, each pooled neuron with the tile of its window's first
+            // position: on one core, every pooled value of the layer would pass through it.
+            int pooledPlane = layer.OutHeight * layer.OutWidth;
+            int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
+            var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
+                : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
+            int pooled = b.AddGroup($"{NetworkBuilder.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes,
+                placement: poolPlacement);
             for (int k = 0; k < layer.K; k++)
                 for (int oy = 0; oy < layer.OutHeight; oy++)
                     for (int ox = 0; ox < layer.OutWidth; ox++)
@@ -119,9 +146,8 @@ public sealed class SoftHebbOnCores
             for (int f = 0; f < readout.Features; f++)
                 if (weights[c * readout.Features + f] != 0)
                     b.Connections.Add(b.First(previous) + f, b.First(outGroup) + c, weights[c * readout.Features + f] * amplitude, 0);
-        converted.ReadoutFirst = b.First(outGroup);
-        converted.Classes = classes;
-        return converted;
+        ReadoutFirst = b.First(outGroup);
+        Classes = classes;
     }
 
     /// <summary>A neuron that sends a value: each step it starts from nothing (no leak carried over), adds its bias
