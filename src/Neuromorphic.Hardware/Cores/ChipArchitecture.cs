@@ -35,6 +35,11 @@ public sealed record ChipArchitecture(
     /// cores or both weight signs need with splitter neurons on cores of their own. Null: a neuron sends one message to
     /// each core its synapses are on (SANA-FE's files, every other chip file).</summary>
     public SplitterLimits? Splitters { get; init; }
+
+    /// <summary>True for free-running time steps (a chip file's <c>sync: none</c>, or <c>simulate --sync free</c>): no
+    /// global barrier, each core starts its next step as soon as it and the cores that send to it are done; the
+    /// <see cref="Sync"/> delay and <see cref="MinimumStepS"/> then do not apply (docs/chip-simulation.md).</summary>
+    public bool FreeRunning { get; init; }
 }
 
 /// <summary>What one splitter core holds on a chip whose neuron reaches one axon: at most <paramref name="Neurons"/>
