@@ -65,8 +65,8 @@ public static class ChipModelArchitecture
             StaticPowerW = chip.StaticPowerW,
             GenericUnits = true,
             MinimumStepS = chip.Timestep.Sync == SyncModel.Tick ? chip.Timestep.TickS : 0,
-            Splitters = chip.Limits.NeuronReachesOneAxon ? new SplitterLimits(chip.Limits.Neurons, chip.Limits.FanIn) : null,
             FreeRunning = chip.Timestep.Sync == SyncModel.None,
+            Splitters = chip.Limits.NeuronReachesOneAxon ? new SplitterLimits(chip.Limits.Neurons, chip.Limits.FanIn) : null,
         };
     }
 }
