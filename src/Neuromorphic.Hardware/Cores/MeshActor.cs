@@ -15,7 +15,7 @@ internal sealed class MeshActor : Actor
     private readonly TimingModel timing;
     private readonly long steps;
     private readonly double barrier;
-    private readonly (int Sender, double Notice)[][]? notices; // free-running: per core, who may send to it, and how far
+    private readonly (int Sender, double Notice)[][]? notices; // free-running: per core, the cores that may send to it, and their notice's latency
     private double frontier; // free-running: when the last core finished the previous step
     private readonly TextWriter? messageTrace;
     private readonly IProgress<long>? progress;
