@@ -34,6 +34,7 @@ public static class CoreRunReport
                 new("cores used", $"{run.Cores.Count} of {arch.Cores.Count}"),
                 new("steps", s.Steps.ToString("N0", CultureInfo.InvariantCulture)),
                 new("timing model", timing),
+                new("time steps", arch.FreeRunning ? "free-running" : "barrier"),
                 new("commit", commit),
             ],
             [

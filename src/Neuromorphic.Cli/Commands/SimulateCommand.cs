@@ -50,6 +50,9 @@ public sealed class SimulateCommand : ICliCommand
                 DefaultNote: "the chip's: graded on Loihi 2, binary elsewhere"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
                 Default: "detailed"),
+            new CliOption("sync", "barrier|free", "time steps: all cores wait at a global barrier after each (at the chip's sync cost), or free-running: " +
+                "a core starts its next step once it and the cores that send to it are done (docs/chip-simulation.md)",
+                DefaultNote: "the chip's own"),
             new CliOption("out", "DIR", "folder for the output files", DefaultNote: "runs/NETWORK-ARCH from the two file names"),
             new CliOption("messages", null, "also write messages.csv, one line per message with its delays (about 120 bytes a message)"),
             new CliOption("export", null, "also write the chip and the mapped network as SANA-FE files (arch.yaml, snn.yaml; one line a synapse), " +
@@ -110,6 +113,13 @@ public sealed class SimulateCommand : ICliCommand
             "simple" => TimingModel.Simple,
             var other => throw new UserErrorException($"--timing must be simple or detailed, got '{other}'."),
         };
+        bool? freeRunning = args.String("sync") switch
+        {
+            null => null,
+            "barrier" => false,
+            "free" => true,
+            var other => throw new UserErrorException($"--sync must be barrier or free, got '{other}'."),
+        };
         string output = args.String("out") ?? (trained is not null
             ? Path.Combine(trained, $"cores-{Path.GetFileNameWithoutExtension(arch)}")
             : Path.Combine("runs", $"{Path.GetFileNameWithoutExtension(snn ?? nir)}-{Path.GetFileNameWithoutExtension(arch)}"));
@@ -123,6 +133,8 @@ public sealed class SimulateCommand : ICliCommand
         var progress = new ConsoleProgress();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var architecture = chipModel is null ? SanafeArchitectureReader.LoadFile(archFile!) : ChipModelArchitecture.From(chipModel);
+        // On the architecture rather than the run's options, so that every path below (SoftHebb's images included) sees it.
+        if (freeRunning is { } free) architecture = architecture with { FreeRunning = free };
         if (chipModel is not null && ChipModelArchitecture.Unmodelled(chipModel) is { } unmodelled) Console.WriteLine($"  note: {unmodelled}");
         if (trained is not null)
         {
@@ -156,7 +168,7 @@ public sealed class SimulateCommand : ICliCommand
         var s = result.Summary;
         double wall = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"{network.NeuronCount:N0} neurons, {network.Connections.Count:N0} synapses on {result.Cores.Count} cores " +
-                          $"of {architecture.Name}; {timing.ToString().ToLowerInvariant()} timing");
+                          $"of {architecture.Name}; {timing.ToString().ToLowerInvariant()} timing{FreeNote(architecture)}");
         Console.WriteLine($"  synaptic events {s.SynapticEvents:N0}, messages {s.Messages:N0}, neurons updated {s.NeuronsUpdated:N0}, fired {s.NeuronsFired:N0}");
         Console.WriteLine($"  energy {s.TotalEnergy * 1e6:F3} µJ (synapse {s.SynapseEnergy * 1e6:F3}, dendrite {s.DendriteEnergy * 1e6:F3}, " +
                           $"soma {s.SomaEnergy * 1e6:F3}, network {s.NetworkEnergy * 1e6:F3})");
@@ -170,6 +182,8 @@ public sealed class SimulateCommand : ICliCommand
         if (graphRun is not null) Console.Write(graphRun.Compare(result));
         return 0;
     }
+
+    static string FreeNote(ChipArchitecture arch) => arch.FreeRunning ? ", free-running steps" : "";
 
     /// <summary>"32" or "8,16,32": whole numbers from 1 up, ascending.</summary>
     static int[] ParseSteps(string text)
@@ -196,7 +210,7 @@ public sealed class SimulateCommand : ICliCommand
     static void PrintCoresRun(CoresRunResult r, ChipArchitecture arch)
     {
         Console.WriteLine($"{r.Neurons:N0} neurons, {r.Synapses:N0} synapses on {r.Cores} cores of {arch.Name}; " +
-                          $"{r.Timing} timing, {r.Images} test images; rate-based accuracy {100 * r.RateAccuracy:F2} % (weights as trained)");
+                          $"{r.Timing} timing{FreeNote(arch)}, {r.Images} test images; rate-based accuracy {100 * r.RateAccuracy:F2} % (weights as trained)");
         Console.WriteLine(r.WeightError is { } e
             ? $"weights quantised to {arch.Name}'s precision (relative RMS change {100 * e:F2} %) for both spiking runs"
             : "weights as trained (the architecture file gives no weight precision)");

@@ -30,6 +30,11 @@ public sealed record ChipArchitecture(
     /// <summary>The shortest a step may take (s): a chip on a fixed tick (TrueNorth, SpiNNaker) waits for it. 0: none.</summary>
     public double MinimumStepS { get; init; }
 
+    /// <summary>True for free-running time steps (a chip file's <c>sync: none</c>, or <c>simulate --sync free</c>): no
+    /// global barrier, each core starts its next step as soon as it and the cores that send to it are done; the
+    /// <see cref="Sync"/> delay and <see cref="MinimumStepS"/> then do not apply (docs/chip-simulation.md).</summary>
+    public bool FreeRunning { get; init; }
+
     /// <summary>Set when a neuron's spike reaches one axon (a chip file whose limits say
     /// <see cref="CoreLimits.NeuronReachesOneAxon"/>: TrueNorth): a network built for it copies an output that several
     /// cores or both weight signs need with splitter neurons on cores of their own. Null: a neuron sends one message to

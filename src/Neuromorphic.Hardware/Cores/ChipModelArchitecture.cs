@@ -5,7 +5,7 @@ namespace Neuromorphic.Hardware.Cores;
 /// describe: a synaptic event costs <c>synaptic_op</c>; every neuron costs <c>neuron_idle</c> each step, and
 /// <c>neuron_active</c> in all when it is updated (so the update adds active − idle); a message costs
 /// <c>spike_local</c> to send and <c>spike_hop</c> per hop in every direction. The barrier becomes a fixed sync delay,
-/// a tick the shortest step, and the static power is charged over the simulated time.</summary>
+/// a tick the shortest step, <c>sync: none</c> free-running steps, and the static power is charged over the simulated time.</summary>
 public static class ChipModelArchitecture
 {
     /// <summary>What this path leaves out of <paramref name="chip"/> that the layer-by-layer mapping (<see cref="Mapper"/>)
@@ -65,6 +65,7 @@ public static class ChipModelArchitecture
             StaticPowerW = chip.StaticPowerW,
             GenericUnits = true,
             MinimumStepS = chip.Timestep.Sync == SyncModel.Tick ? chip.Timestep.TickS : 0,
+            FreeRunning = chip.Timestep.Sync == SyncModel.None,
             Splitters = chip.Limits.NeuronReachesOneAxon ? new SplitterLimits(chip.Limits.Neurons, chip.Limits.FanIn) : null,
             GradedPayloadBits = chip.GradedSpikes ? chip.MessageBits : 0,
         };

@@ -6,14 +6,17 @@ namespace Neuromorphic.Hardware.Cores;
 
 /// <summary>The chip's network-on-chip and its step accounting, as an actor fed by every core. Each block it takes
 /// the cores' reports, times the messages they sent on the mesh (<see cref="MeshTiming"/>) plus the end-of-step
-/// barrier, and closes the step: one <see cref="StepPerf"/> row, the traced spikes and potentials, and (when asked)
-/// one messages.csv line per message.</summary>
+/// barrier, or, free-running, from each core's own start (<see cref="ChipArchitecture.FreeRunning"/>), and closes the
+/// step: one <see cref="StepPerf"/> row, the traced spikes and potentials, and (when asked) one messages.csv line per
+/// message.</summary>
 internal sealed class MeshActor : Actor
 {
     private readonly MappedChip chip;
     private readonly TimingModel timing;
     private readonly long steps;
     private readonly double barrier;
+    private readonly (int Sender, double Notice)[][]? notices; // free-running: per core, the cores that may send to it, and their notice's latency
+    private double frontier; // free-running: when the last core finished the previous step
     private readonly TextWriter? messageTrace;
     private readonly IProgress<long>? progress;
     private readonly MeshTiming mesh;
@@ -37,6 +40,13 @@ internal sealed class MeshActor : Actor
         this.progress = progress;
         barrier = chip.Architecture.Sync.DelayFor(chip.TilesInUse);
         mesh = new MeshTiming(chip);
+        if (chip.Architecture.FreeRunning)
+        {
+            var senders = chip.Cores.Select(_ => new List<(int, double)>()).ToArray();
+            for (int s = 0; s < chip.Cores.Length; s++)
+                foreach (int d in chip.Cores[s].DestCores) senders[d].Add((s, MeshTiming.MinHop(chip.Cores[s].Tile, chip.Cores[d].Tile)));
+            notices = senders.Select(l => l.ToArray()).ToArray();
+        }
         var net = chip.Network;
         rank = new int[net.NeuronCount];
         int r = 0;
@@ -142,8 +152,7 @@ internal sealed class MeshActor : Actor
                 var dest = chip.Cores[m.DestCore].Tile;
                 m.Hops = Math.Abs(src.Tile.X - dest.X) + Math.Abs(src.Tile.Y - dest.Y);
                 CountRoute(src.Tile, dest);
-                m.MinHop = Math.Abs(src.Tile.X - dest.X) * (src.Tile.X < dest.X ? src.Tile.Hops.LatencyEast : src.Tile.Hops.LatencyWest)
-                    + Math.Abs(src.Tile.Y - dest.Y) * (src.Tile.Y < dest.Y ? src.Tile.Hops.LatencyNorth : src.Tile.Hops.LatencySouth);
+                m.MinHop = MeshTiming.MinHop(src.Tile, dest);
             }
         }
         start[reports.Length] = k2;
@@ -152,9 +161,27 @@ internal sealed class MeshActor : Actor
             if (rep.Sent.Length > 0) ArrayPool<SentMessage>.Shared.Return(rep.Sent);
             if (rep.Potentials.Length > 0) ArrayPool<double>.Shared.Return(rep.Potentials);
         }
-        double latency = Math.Max(mesh.Schedule(timing, timed, start) + barrier, chip.Architecture.MinimumStepS);
+        double end = mesh.Schedule(timing, timed, start);
+        double latency = notices is null ? Math.Max(end + barrier, chip.Architecture.MinimumStepS) : Advance(end);
         if (messageTrace is not null) TraceMessages(step, timed.AsSpan(0, total));
         return perf with { Latency = latency };
+    }
+
+    /// <summary>Free-running: the step's latency is how far the frontier (the latest core's end) moved. Each core starts
+    /// its next step once it has finished this one and has heard from every core that may send to it that it is done:
+    /// a sender's last message, or an end token, leaves at its send end and takes one minimum-hop route (its only cost;
+    /// docs/chip-simulation.md). Barrier and tick do not apply.</summary>
+    private double Advance(double end)
+    {
+        for (int c = 0; c < notices!.Length; c++)
+        {
+            double start = mesh.End[c];
+            foreach (var (sender, notice) in notices[c]) start = Math.Max(start, mesh.SendEnd[sender] + notice);
+            mesh.Start[c] = start;
+        }
+        double latency = end - frontier;
+        frontier = end;
+        return latency;
     }
 
     private void CountRoute(TileSpec from, TileSpec to)

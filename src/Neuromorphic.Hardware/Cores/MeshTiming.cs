@@ -10,7 +10,8 @@ public enum TimingModel
     Detailed,
 }
 
-/// <summary>One message of one step as the mesh times it. Times are seconds from the start of the step.</summary>
+/// <summary>One message of one step as the mesh times it. Times are seconds from the start of the step (with a barrier)
+/// or from the start of the run (free-running).</summary>
 internal struct TimedMessage
 {
     public long Id; // -1 for a placeholder (work after a core's last message)
@@ -47,72 +48,95 @@ internal sealed class MeshTiming
         density = new double[arch.Width * arch.Height * linksPerRouter];
         finishedReceiving = new double[cores];
         inFlight = Enumerable.Range(0, cores).Select(_ => new Queue<int>()).ToArray();
+        Start = new double[cores];
+        SendEnd = new double[cores];
+        End = new double[cores];
     }
 
-    /// <summary>Times one step. <paramref name="messages"/> holds every core's messages, cores in order, each core's
-    /// in send order; <paramref name="coreStart"/>[c]..[c+1] is core c's range. Returns the step's latency without
-    /// the barrier.</summary>
-    public double Schedule(TimingModel model, TimedMessage[] messages, int[] coreStart) =>
-        model == TimingModel.Simple ? Simple(messages, coreStart) : Detailed(messages, coreStart);
+    /// <summary>Per core, when it starts the step's neuron phase: set by the caller, all zero with a barrier.</summary>
+    public double[] Start { get; }
 
-    private double Simple(TimedMessage[] messages, int[] coreStart)
+    /// <summary>Per core, filled by <see cref="Schedule"/>: when its neuron work and its last send end.</summary>
+    public double[] SendEnd { get; }
+
+    /// <summary>Per core, filled by <see cref="Schedule"/>: when it has also processed every message it received.</summary>
+    public double[] End { get; }
+
+    /// <summary>The shortest a message from <paramref name="from"/> to <paramref name="to"/> can take: X hops at the
+    /// source tile's east/west latency, Y hops at its north/south latency.</summary>
+    public static double MinHop(TileSpec from, TileSpec to) =>
+        Math.Abs(from.X - to.X) * (from.X < to.X ? from.Hops.LatencyEast : from.Hops.LatencyWest)
+        + Math.Abs(from.Y - to.Y) * (from.Y < to.Y ? from.Hops.LatencyNorth : from.Hops.LatencySouth);
+
+    /// <summary>Times one step. <paramref name="messages"/> holds every core's messages, cores in order, each core's
+    /// in send order; <paramref name="coreStart"/>[c]..[c+1] is core c's range. Core c sends from
+    /// <see cref="Start"/>[c] on and processes what it receives no earlier. Fills <see cref="SendEnd"/> and
+    /// <see cref="End"/>; returns the latest end (with all starts zero, the step's latency without the barrier).</summary>
+    public double Schedule(TimingModel model, TimedMessage[] messages, int[] coreStart)
     {
-        var sending = new double[cores];
-        var receiving = new double[cores];
+        if (model == TimingModel.Simple) Simple(messages, coreStart);
+        else Detailed(messages, coreStart);
+        return cores == 0 ? 0 : End.Max();
+    }
+
+    // Each core's sends one after another, and its receptions one after another, both from its start; when a message
+    // arrives is not considered.
+    private void Simple(TimedMessage[] messages, int[] coreStart)
+    {
+        Array.Copy(Start, SendEnd, cores);
+        Array.Copy(Start, End, cores); // the receiving sums, until the last line
         for (int c = 0; c < cores; c++)
         {
             for (int i = coreStart[c]; i < coreStart[c + 1]; i++)
             {
                 ref var m = ref messages[i];
-                sending[c] += m.Generation;
-                if (!m.IsPlaceholder) receiving[m.DestCore] += m.Processing;
+                SendEnd[c] += m.Generation;
+                if (!m.IsPlaceholder) End[m.DestCore] += m.Processing;
                 m.Blocking = 0;
                 m.Network = m.MinHop;
             }
         }
-        return Math.Max(cores == 0 ? 0 : receiving.Max(), cores == 0 ? 0 : sending.Max());
+        for (int c = 0; c < cores; c++) End[c] = Math.Max(End[c], SendEnd[c]);
     }
 
-    private double Detailed(TimedMessage[] messages, int[] coreStart)
+    private void Detailed(TimedMessage[] messages, int[] coreStart)
     {
         Array.Clear(density);
-        Array.Clear(finishedReceiving);
+        Array.Copy(Start, finishedReceiving, cores);
         foreach (var q in inFlight) q.Clear();
         meanReceiveDelay = 0;
         messagesInNoc = 0;
         earliestFront = double.PositiveInfinity;
         heap.Clear();
         var next = new int[cores];
-        double last = 0;
         for (int c = 0; c < cores; c++)
         {
             next[c] = coreStart[c];
             if (next[c] == coreStart[c + 1]) continue;
             int first = next[c]++;
-            messages[first].Sent = messages[first].Generation;
+            messages[first].Sent = Start[c] + messages[first].Generation;
             Push(messages, first);
         }
         while (heap.Count > 0)
         {
             int i = Pop(messages);
             ref var m = ref messages[i];
-            last = Math.Max(last, m.Sent);
             Retire(messages, m.Sent);
-            if (!m.IsPlaceholder)
-            {
-                Send(messages, i);
-                last = Math.Max(last, m.Processed);
-            }
+            if (!m.IsPlaceholder) Send(messages, i);
             int c = m.SrcCore;
             if (next[c] < coreStart[c + 1])
             {
                 int j = next[c]++;
                 messages[j].Sent = m.Sent + messages[j].Generation;
                 Push(messages, j);
-                last = Math.Max(last, messages[j].Sent);
             }
         }
-        return last;
+        // A core's sends leave in order, so its last entry (after any blocking) is its last send.
+        for (int c = 0; c < cores; c++)
+        {
+            SendEnd[c] = coreStart[c] == coreStart[c + 1] ? Start[c] : messages[coreStart[c + 1] - 1].Sent;
+            End[c] = Math.Max(SendEnd[c], finishedReceiving[c]);
+        }
     }
 
     private void Send(TimedMessage[] messages, int i)
