@@ -23,9 +23,11 @@ namespace Neuromorphic.Application.Simulation;
 /// Each group starts on a fresh core and fills cores in order up to their neuron capacity, except a conv layer that a
 /// chip file's mapper places by tiles of output positions (<see cref="ChipSimulation.TilesOn"/>): its cores then hold
 /// the mapper's tiles, so each core takes only the inputs under its tile, and synapse memory bounds its neurons as in
-/// `simulate --run`. A layer whose fan-in the mapper splits over cores fills cores in order (this path runs whole
-/// neurons, not their compartments), except on a chip whose neuron reaches one axon, where it keeps its slices' tiles
-/// so that its inputs' splitter neurons fit (<see cref="ChipSimulation.TilesOn"/>).
+/// `simulate --run`; its pooling then takes as many cores, each pooled neuron with its window's first position, where
+/// the chip has the cores (<see cref="PoolingOnTiles"/>). A layer whose fan-in the mapper splits over cores fills cores
+/// in order (this path runs whole neurons, not their compartments), except on a chip whose neuron reaches one axon,
+/// where it keeps its slices' tiles so that its inputs' splitter neurons fit (<see cref="ChipSimulation.TilesOn"/>).
+/// On a chip whose spikes carry a value the network can instead send values (<c>graded</c>, see <see cref="Build"/>).
 /// </summary>
 public sealed class SoftHebbOnCores
 {
