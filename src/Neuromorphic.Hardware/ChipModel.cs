@@ -21,7 +21,9 @@ public sealed record OperationCosts(
 
 /// <summary>Cores and how they sit on the network-on-chip mesh: <see cref="CoresPerRouter"/> cores share one router
 /// (Loihi: 4 per tile), routers form a <see cref="Width"/> × <see cref="Height"/> mesh.</summary>
-public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int Height)
+/// <param name="LinkBuffer">Messages a mesh link's buffer holds (the core-by-core detailed timing blocks a sender when
+/// a route holds more); 1 unless the file says.</param>
+public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int Height, int LinkBuffer = 1)
 {
     /// <summary>Mesh coordinates of a core: cores are numbered router by router, routers row by row.</summary>
     public (int X, int Y) Position(int core)

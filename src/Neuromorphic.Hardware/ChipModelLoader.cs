@@ -83,11 +83,12 @@ public static class ChipModelLoader
             gradedSpikes = !binarySpikes;
         }
 
-        var cores = root.Map("cores", "count", "per_router", "mesh_width", "mesh_height");
+        var cores = root.Map("cores", "count", "per_router", "mesh_width", "mesh_height", "link_buffer");
         int count = (int)cores.Int("count", 1, 10_000_000);
         int perRouter = (int)cores.Int("per_router", 1, 1_000_000);
         int width = (int)cores.Int("mesh_width", 1, 100_000);
         int height = (int)cores.Int("mesh_height", 1, 100_000);
+        int linkBuffer = cores.Has("link_buffer") ? (int)cores.Int("link_buffer", 1, 1_000_000) : 1;
         if ((long)perRouter * width * height < count)
             throw cores.Error("count",
                 $"{count} cores do not fit a {width} x {height} mesh with {perRouter} cores per router ({(long)perRouter * width * height} places)");
@@ -147,7 +148,7 @@ public static class ChipModelLoader
         }
 
         return new ChipModel(name, file, process, clock, staticPower, execution, messageBits,
-            new MeshLayout(count, perRouter, width, height),
+            new MeshLayout(count, perRouter, width, height, linkBuffer),
             new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split, axonTypes),
             energy, latency, new TimestepModel(sync, barrier, tick), memory) { BinarySpikes = binarySpikes, GradedSpikes = gradedSpikes };
     }

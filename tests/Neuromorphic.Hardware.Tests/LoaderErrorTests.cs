@@ -32,6 +32,16 @@ public class LoaderErrorTests
     }
 
     [Fact]
+    public void Link_buffer_is_optional_and_a_whole_number_from_one()
+    {
+        Assert.Equal(1, TinyChip.Load().Cores.LinkBuffer);
+        string ok = TinyChip.Yaml.Replace("mesh_width: 2", "mesh_width: 2\n  link_buffer: 16");
+        Assert.Equal(16, ChipModelLoader.Parse(ok, "ok.yaml").Cores.LinkBuffer);
+        string y = TinyChip.Yaml.Replace("mesh_width: 2", "mesh_width: 2\n  link_buffer: 0");
+        Check(Fail(y), y, "link_buffer: 0", "cores.link_buffer", "1");
+    }
+
+    [Fact]
     public void Wrong_unit()
     {
         string y = TinyChip.Yaml.Replace("synaptic_op: 2 pJ", "synaptic_op: 2 ns");

@@ -60,7 +60,7 @@ public static class ChipModelArchitecture
             tiles.Add(new TileSpec(t, $"tile[{t}]", t / layout.Height, t % layout.Height, hops, cores, 0));
         }
         var sync = chip.Timestep.Sync == SyncModel.Barrier ? SyncTable.Fixed(chip.Timestep.BarrierS) : SyncTable.Fixed(0);
-        return new ChipArchitecture(chip.Name, layout.Width, layout.Height, 1, sync, tiles, chip.SourceFile)
+        return new ChipArchitecture(chip.Name, layout.Width, layout.Height, layout.LinkBuffer, sync, tiles, chip.SourceFile)
         {
             StaticPowerW = chip.StaticPowerW,
             GenericUnits = true,
