@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Neuromorphic.Datasets;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Learning.Pipeline;
@@ -73,7 +74,7 @@ public static class SoftHebbOnCoresRun
                 }
                 else foreach (var step in result.Steps.Take(steps[k])) totals[k] += step;
             }
-            if (graded && ArgMax(network.RatePotentials(pixels)) == test.GetLabel(i)) softwareCorrect++;
+            if (graded && TensorPrimitives.IndexOfMax<float>(network.RatePotentials(pixels)) == test.GetLabel(i)) softwareCorrect++;
             cores = result.Cores.Count;
             if (i == 0)
             {
@@ -103,13 +104,5 @@ public static class SoftHebbOnCoresRun
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;
-    }
-
-    static int ArgMax(float[] values)
-    {
-        int best = 0;
-        for (int c = 1; c < values.Length; c++)
-            if (values[c] > values[best]) best = c;
-        return best;
     }
 }
