@@ -46,7 +46,7 @@ public class HardwareCommandTests
         foreach (var expected in new[]
         {
             "14 nm", "none (asynchronous)", "104 mW", "event-driven", "32 bit",   // chip
-            "8 x 4 routers, 4 cores per router",                                 // mesh
+            "8 x 4 routers, 4 cores per router", "links buffer 16 messages",     // mesh
             "1,024", "128 KiB", "1,048,576 bit", "4,096 input axons", "dendritic", "9 bit", // core limits
             "23.6 pJ", "81 pJ", "52 pJ", "120 pJ", "1.7 pJ", "3.5 pJ",            // energy
             "3.5 ns", "8.4 ns", "5.3 ns", "6.1 ns", "2.1 ns",                     // latency

@@ -161,12 +161,14 @@ public sealed class HardwareCommand : ICliCommand
         Row("clock", c.ClockHz is { } hz ? Units.Format(hz, "Hz") : "none (asynchronous)");
         Row("static power", Units.Format(c.StaticPowerW, "W"));
         Row("execution", c.Execution == ExecutionStyle.Dense ? "dense (pays per MAC)" : "event-driven (pays per input event)");
-        Row("message", $"{Count(c.MessageBits)} bit" + (c.BinarySpikes ? ", binary spikes (a spike carries no value)" : ""));
+        Row("message", $"{Count(c.MessageBits)} bit" + (c.BinarySpikes ? ", binary spikes (a spike carries no value)"
+            : c.GradedSpikes ? ", graded spikes (a spike carries a value of up to that many bits)" : ""));
 
         Section("cores");
         Row("count", Count(c.Cores.Count));
         Row("mesh", $"{Count(c.Cores.Width)} x {Count(c.Cores.Height)} routers, {Count(c.Cores.CoresPerRouter)} core{(c.Cores.CoresPerRouter == 1 ? "" : "s")} per router " +
-                    $"({Count((long)c.Cores.Width * c.Cores.Height * c.Cores.CoresPerRouter)} places)");
+                    $"({Count((long)c.Cores.Width * c.Cores.Height * c.Cores.CoresPerRouter)} places), links buffer {Count(c.Cores.LinkBuffer)} " +
+                    $"message{(c.Cores.LinkBuffer == 1 ? "" : "s")}");
 
         var l = c.Limits;
         Section("core limits (per core)");
