@@ -79,4 +79,45 @@ public class NirOnCoresTests
         Assert.Contains("'lif'", e.Message);
         Assert.Contains("graded", e.Message);
     }
+
+    [Fact]
+    public void On_TrueNorth_each_neurons_synapses_take_its_two_values_per_axon_type()
+    {
+        // 4 inputs into 2 LIF neurons through an Affine whose rows mix signs and magnitudes.
+        NirTensor T(params double[] v) => new(v, [v.Length]);
+        var graph = new NirGraph(new Dictionary<string, NirNode>
+        {
+            ["in"] = new NirInput([4]),
+            ["a"] = new NirAffine(new NirTensor([0.9, 0.5, -0.4, 0.05, -0.7, -0.6, 0.3, 0.2], [2, 4]), T(0, 0)),
+            ["lif"] = new NirLIF(T(0.01, 0.01), T(1, 1), T(0, 0), T(0.1, 0.1), T(0, 0)),
+            ["out"] = new NirOutput([2]),
+        }, [("in", "a"), ("a", "lif"), ("lif", "out")], new Dictionary<string, string>());
+        var plan = NirPlan.Compile(graph, "test.nir");
+        var north = ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml"));
+        var stimulus = new[] { new float[] { 1, 1, 1, 1 } };
+
+        var forced = NirOnCores.Build(plan, ChipModelArchitecture.From(north), 1e-3, NirIntegration.Exact, stimulus, 1, north.Limits.AxonTypes);
+        var free = NirOnCores.Build(plan, Chip("loihi.yaml"), 1e-3, NirIntegration.Exact, stimulus, 1);
+
+        // Row 0 (0.9, 0.5, -0.4, 0.05), scaled alike: of the positives, keeping k largest at their mean leaves Σw² − S²/k,
+        // best at k = 2 (S²/k = 0.98 against 0.81 and 0.7008), so 0.9 and 0.5 both become 0.7 and 0.05 is dropped; the
+        // one negative stays. Row 1 (-0.7, -0.6, 0.3, 0.2): negatives k = 2 (0.845 > 0.49) at -0.65, positives k = 2
+        // (0.125 > 0.09) at 0.25. Then each neuron's two values round to its 8-bit scale (TrueNorth's file: 9-bit signed, steps of 0.7/255 and 0.65/255).
+        // On TrueNorth the inputs reach the LIF neurons through their splitter neurons, each copy with the synapse's weight.
+        var lif = forced.Populations.Single(p => p.Node == "lif");
+        double[] Incoming(NirOnCores n, int neuron)
+        {
+            var c = n.Network.Connections;
+            return Enumerable.Range(0, c.Count).Where(i => c.Post[i] == lif.First + neuron).Select(i => c.Weight[i] / lif.Scale[neuron]).Order().ToArray();
+        }
+        double gain = Incoming(free, 0)[^1] / 0.9; // the LIF's input gain at dt, folded into every weight
+        Assert.Equal([-0.4, 0.7, 0.7], Incoming(forced, 0).Select(v => Math.Round(v / gain, 2)));
+        Assert.Equal([-0.65, -0.65, 0.25, 0.25], Incoming(forced, 1).Select(v => Math.Round(v / gain, 2)));
+        Assert.Equal(2, Incoming(forced, 0).Distinct().Count()); // exactly two values per neuron, one per axon type
+        Assert.Equal(2, Incoming(forced, 1).Distinct().Count());
+        Assert.True(forced.WeightError > 0.1, $"relative RMS change {forced.WeightError}");
+        // A chip without typed axons keeps the composed weights.
+        Assert.Null(free.WeightError);
+        Assert.Equal([-0.4, 0.05, 0.5, 0.9], Incoming(free, 0).Select(v => Math.Round(v / gain, 2)));
+    }
 }

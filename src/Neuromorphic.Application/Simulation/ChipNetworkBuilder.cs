@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 
 namespace Neuromorphic.Application.Simulation;
@@ -37,7 +38,7 @@ public sealed class ChipNetworkBuilder
     /// <summary>The name of the LIF soma unit neurons use (null on a chip file, which picks it itself).</summary>
     public string? LifSoma { get; }
     public bool TraceSpikes { get; }
-    public ConnectionList Connections { get; } = new();
+    public ConnectionList Connections { get; private set; } = new();
     public IReadOnlyList<NeuronGroupSpec> Groups => groups;
 
     /// <summary>Set when a group did not fit: the chip ran out of cores.</summary>
@@ -118,6 +119,35 @@ public sealed class ChipNetworkBuilder
             all[g] = ReferenceEquals(given[g], groups[g]) ? s.Moved[g] : s.Splitters.Move(arch, given[g], coreOf);
         s.Splitters.SplitterGroups.CopyTo(all, given.Count);
         return new(name, all, s.Splitters.Connections, s.Splitters.Order, source);
+    }
+
+    /// <summary>Forces each neuron's incoming weights to what a chip with typed axons holds (TrueNorth): +a through its
+    /// positive axon, −b through its negative one, or no synapse (<see cref="WeightQuantizer.QuantizeAxonTypes"/>, the
+    /// rule `simulate --run` applies to a layer's rows). Returns the relative RMS change of all the weights.</summary>
+    public double ForceAxonTypeWeights(AxonTypeWeights axons)
+    {
+        var c = Connections;
+        var byPost = new List<int>?[groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count];
+        for (int i = 0; i < c.Count; i++) (byPost[c.Post[i]] ??= []).Add(i);
+        var values = new double[c.Count];
+        double changed = 0, total = 0;
+        foreach (var incoming in byPost)
+        {
+            if (incoming is null) continue;
+            var row = incoming.Select(i => (float)c.Weight[i]).ToArray();
+            var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons);
+            for (int k = 0; k < row.Length; k++)
+            {
+                values[incoming[k]] = q.Values[k];
+                changed += Math.Pow(row[k] - q.Values[k], 2);
+                total += (double)row[k] * row[k];
+            }
+        }
+        var forced = new ConnectionList();
+        for (int i = 0; i < c.Count; i++)
+            if (values[i] != 0) forced.Add(c.Pre[i], c.Post[i], values[i], c.Line[i], c.Delay.IsEmpty ? 0 : c.Delay[i]);
+        Connections = forced;
+        return total == 0 ? 0 : Math.Sqrt(changed / total);
     }
 
     private static readonly IReadOnlyDictionary<string, AttributeValue> Empty = new Dictionary<string, AttributeValue>();

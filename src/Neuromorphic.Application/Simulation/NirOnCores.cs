@@ -26,19 +26,25 @@ public sealed class NirOnCores
     private const double Unit = 4096;
     private const double Never = 1e30;
 
-    private NirOnCores(SpikingNetworkSpec network, IReadOnlyList<Population> populations)
+    private NirOnCores(SpikingNetworkSpec network, IReadOnlyList<Population> populations, double? weightError)
     {
         Network = network;
         Populations = populations;
+        WeightError = weightError;
     }
 
     public SpikingNetworkSpec Network { get; }
+    /// <summary>On a chip with typed axons (TrueNorth), the relative RMS change that forcing each neuron's weights to its
+    /// per-axon-type values made; null elsewhere.</summary>
+    public double? WeightError { get; }
     /// <summary>The neuron nodes, in the network's group order: node, first global neuron, scale of each potential.</summary>
     public IReadOnlyList<Population> Populations { get; }
 
     public sealed record Population(string Node, int First, int Count, double[] Scale, bool Spiking, int Depth);
 
-    public static NirOnCores Build(NirPlan plan, ChipArchitecture arch, double dt, NirIntegration integration, IReadOnlyList<float[]> stimulus, int steps)
+    /// <param name="axonTypes">The chip's typed axons (a chip file's <c>core_limits.axon_types</c>: TrueNorth), or null.</param>
+    public static NirOnCores Build(NirPlan plan, ChipArchitecture arch, double dt, NirIntegration integration, IReadOnlyList<float[]> stimulus, int steps,
+        Hardware.AxonTypeWeights? axonTypes = null)
     {
         var b = new ChipNetworkBuilder(arch, "the NIR graph", traceSpikes: true);
         var nodes = plan.Nodes;
@@ -78,7 +84,8 @@ public sealed class NirOnCores
                             if (w != 0) b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0);
                         }
         }
-        return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations);
+        double? weightError = axonTypes is null ? null : b.ForceAxonTypeWeights(axonTypes);
+        return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError);
     }
 
     static bool IsNeuron(NirPlanNode node) => node.Node is NirLIF or NirIF or NirLI or NirIntegrator or NirCubaLIF or NirCubaLI or NirThreshold;

@@ -24,14 +24,16 @@ public sealed class NirOnCoresRun
     public NirRunResult Graph { get; }
     public NirOnCores Chip { get; }
 
-    public static async Task<NirOnCoresRun> PrepareAsync(NirGraphOptions o, ChipArchitecture arch, int steps, CancellationToken ct)
+    /// <param name="axonTypes">The chip's typed axons (TrueNorth), to which the synapses' weights are forced, or null.</param>
+    public static async Task<NirOnCoresRun> PrepareAsync(NirGraphOptions o, ChipArchitecture arch, int steps, CancellationToken ct,
+        Hardware.AxonTypeWeights? axonTypes = null)
     {
         var plan = NirPlan.Compile(NirReader.Read(o.File), o.File);
         var stimulus = NirInputs.Stimulus(plan, o.Input, o.Columns, steps, o.Seed);
         if (stimulus.Count < steps) throw new UserErrorException($"--steps {steps}: the input has {stimulus.Count} rows.");
         var options = new NirRunOptions(o.Dt, steps) { Integration = o.Integration, RecordMembranes = new HashSet<string>(), Seed = o.Seed };
         var graph = await NirRunner.RunAsync(plan, options, 1, stimulus, ct);
-        return new NirOnCoresRun(graph, NirOnCores.Build(plan, arch, o.Dt, o.Integration, stimulus, steps));
+        return new NirOnCoresRun(graph, NirOnCores.Build(plan, arch, o.Dt, o.Integration, stimulus, steps, axonTypes));
     }
 
     /// <summary>Per node: spikes in the graph run and on the chip, and how many of the graph's spikes the chip fired
@@ -45,6 +47,8 @@ public sealed class NirOnCoresRun
         text.AppendLine(CultureInfo.InvariantCulture, $"  one inference (the whole input, {steps} steps): energy {(sum.TotalEnergy + sum.StaticEnergy) * 1e6:F3} µJ " +
             $"({sum.TotalEnergy * 1e6:F3} dynamic + {sum.StaticEnergy * 1e6:F3} static), latency {sum.SimulatedTime * 1e3:F4} ms, " +
             $"{sum.SynapticEvents:N0} synaptic events, {sum.NeuronsFired:N0} spikes");
+        if (Chip.WeightError is { } e)
+            text.AppendLine(CultureInfo.InvariantCulture, $"  weights forced to the chip's per-neuron values per axon type: relative RMS change {100 * e:F2} %");
         text.AppendLine(CultureInfo.InvariantCulture, $"  spiking activity, graph run ({Graph.Options.Integration.ToString().ToLowerInvariant()}, dt {Graph.Options.Dt:G4} s) against the chip:");
         text.AppendLine("    node                 neurons   graph spikes   chip spikes   delay   same neuron and step");
         var byNeuron = chip.Spikes.ToLookup(s => s.Neuron, s => s.Step);

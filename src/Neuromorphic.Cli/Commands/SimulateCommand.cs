@@ -146,7 +146,8 @@ public sealed class SimulateCommand : ICliCommand
                               $"'report --run {trained}' includes it");
             return 0;
         }
-        NirOnCoresRun? graphRun = graph is null ? null : await NirOnCoresRun.PrepareAsync(graph, architecture, steps, cancellationToken);
+        NirOnCoresRun? graphRun = graph is null ? null : await NirOnCoresRun.PrepareAsync(graph, architecture, steps, cancellationToken,
+            chipModel?.Limits.AxonTypes);
         var network = graphRun?.Chip.Network ?? SanafeNetworkReader.LoadFile(snn!, architecture);
         var loaded = clock.Elapsed;
         Directory.CreateDirectory(output);

@@ -10,17 +10,17 @@ public static class ChipModelArchitecture
 {
     /// <summary>What this path leaves out of <paramref name="chip"/> that the layer-by-layer mapping (<see cref="Mapper"/>)
     /// models, or null. Core by core, a network converted for a chip whose neuron reaches one axon gets its splitter
-    /// neurons (one per destination core and weight sign, <see cref="ChipArchitecture.Splitters"/>; a network read from
-    /// SANA-FE's files runs as written), but each synapse keeps the weight it is given (not forced to one of the neuron's
-    /// weights per axon type), and a core's axons are not counted.</summary>
+    /// neurons (one per destination core and weight sign, <see cref="ChipArchitecture.Splitters"/>) and its weights forced
+    /// to each neuron's values per axon type (a network read from SANA-FE's files runs as written), but a core's axons
+    /// are not counted.</summary>
     public static string? Unmodelled(ChipModel chip)
     {
         ArgumentNullException.ThrowIfNull(chip);
         return chip.Limits.NeuronReachesOneAxon
             ? $"core by core, a network converted here (--softhebb, --nir) gets {chip.Name}'s splitter neurons, which copy each output needed on " +
-              "several cores or with both weight signs (one per core and sign, a time step later; a --snn network runs as written); each synapse " +
-              "keeps the weight it is given (--softhebb quantises its weights to the typed axons' per-neuron values first, a NIR graph's are not), " +
-              "and a core's axons are not counted against its limit here (simulate --run counts them)."
+              "several cores or with both weight signs (one per core and sign, a time step later), and its weights forced to each neuron's value " +
+              "for the typed axon a synapse arrives on (a --snn network runs as written); a core's axons are not counted against its limit here " +
+              "(simulate --run counts them)."
             : null;
     }
 
