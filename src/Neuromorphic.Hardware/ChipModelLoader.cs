@@ -81,6 +81,8 @@ public static class ChipModelLoader
                 throw chip.Error("spikes", "a dense chip sends words of message_bits, not spikes: remove 'spikes' or make execution event-driven");
             binarySpikes = chip.Choice("spikes", new Dictionary<string, bool> { ["binary"] = true, ["graded"] = false });
             gradedSpikes = !binarySpikes;
+            if (gradedSpikes && messageBits < 2)
+                throw chip.Error("spikes", $"a graded spike's payload is signed, so it needs message_bits of 2 or more, not {messageBits}");
         }
 
         var cores = root.Map("cores", "count", "per_router", "mesh_width", "mesh_height", "link_buffer");

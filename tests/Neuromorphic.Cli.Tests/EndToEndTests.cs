@@ -143,6 +143,8 @@ public class EndToEndTests(TinyRun run)
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
             "--spikes", "graded", "--images", "1"), "binary");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--spikes", "loud"), "binary or graded");
+        // SANA-FE's files have no free-running steps either.
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--sync", "free", "--export"), "--sync barrier");
     }
 
     [Fact]

@@ -259,7 +259,19 @@ public sealed class SoftHebbOnCoresTests
         // A step earlier the image has not yet passed every layer: the read-out holds something else.
         Assert.False(run.Potentials[chip.Depth - 2].SequenceEqual(run.Potentials[chip.Depth - 1]));
 
-        // A binary-spike chip refuses the graded network.
+        // A binary-spike chip refuses the graded network, and so does one whose splitter neurons would relay spikes, not values.
         Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(net, readout, Loihi(), graded: true));
+        var north = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml")));
+        var e = Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(net, readout, north with { GradedPayloadBits = 32 }, graded: true));
+        Assert.Contains("splitter", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_placement_fits_only_where_no_core_gets_more_neurons_than_it_holds()
+    {
+        var b = new ChipNetworkBuilder(Loihi(), "a test network"); // 1,024 neurons a core
+        Assert.True(b.Fits(2048, (2, n => n / 1024)));
+        Assert.False(b.Fits(2048, (2, n => n < 1025 ? 0 : 1))); // 1,025 on the first core
+        Assert.False(b.Fits(10, (129, n => n))); // more cores than the chip has
     }
 }

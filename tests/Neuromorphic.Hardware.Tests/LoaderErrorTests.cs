@@ -42,6 +42,13 @@ public class LoaderErrorTests
     }
 
     [Fact]
+    public void Graded_spikes_need_a_signed_payload()
+    {
+        string y = TinyChip.Yaml.Replace("message_bits: 32", "message_bits: 1\n  spikes: graded");
+        Check(Fail(y), y, "spikes: graded", "chip.spikes", "2 or more");
+    }
+
+    [Fact]
     public void Wrong_unit()
     {
         string y = TinyChip.Yaml.Replace("synaptic_op: 2 pJ", "synaptic_op: 2 ns");

@@ -41,8 +41,20 @@ public sealed class ChipNetworkBuilder
     public ConnectionList Connections { get; private set; } = new();
     public IReadOnlyList<NeuronGroupSpec> Groups => groups;
 
-    /// <summary>Set when a group did not fit: the chip ran out of cores.</summary>
+    /// <summary>Set when a group or the splitter neurons did not fit the chip's cores.</summary>
     public bool Full { get; private set; }
+
+    /// <summary>Whether a group of <paramref name="count"/> neurons placed by <paramref name="placement"/> (as
+    /// <see cref="AddGroup"/> takes it) fits the next cores: enough of them, none given more neurons than it holds.</summary>
+    public bool Fits(int count, (int Cores, Func<int, int> CoreOf) placement)
+    {
+        var cores = arch.Cores;
+        if (nextCore + placement.Cores > cores.Count) return false;
+        var held = new int[placement.Cores];
+        for (int i = 0; i < count; i++)
+            if (++held[placement.CoreOf(i)] > cores[nextCore + placement.CoreOf(i)].MaxNeurons) return false;
+        return true;
+    }
 
     /// <summary>The global number of group <paramref name="group"/>'s first neuron.</summary>
     public int First(int group) => groups[group].First;
@@ -111,7 +123,13 @@ public sealed class ChipNetworkBuilder
         if (arch.Splitters is not { } limits) return new(name, given.ToArray(), Connections, order, source);
         if (split is not { } s || s.Connections != Connections.Count || s.Groups != groups.Count)
         {
-            var splitters = SplitterNeurons.Build(arch, limits, what, groups, groupEnds, coreOf, Connections, order, LifSoma, TraceSpikes);
+            SplitterNeurons splitters;
+            try { splitters = SplitterNeurons.Build(arch, limits, what, groups, groupEnds, coreOf, Connections, order, LifSoma, TraceSpikes); }
+            catch (UserErrorException)
+            {
+                Full = true; // the splitters did not fit the chip's cores
+                throw;
+            }
             split = s = (Connections.Count, groups.Count, splitters, groups.Select(g => splitters.Move(arch, g, coreOf)).ToArray());
         }
         var all = new NeuronGroupSpec[given.Count + s.Splitters.SplitterGroups.Length];

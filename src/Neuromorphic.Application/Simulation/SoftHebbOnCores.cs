@@ -69,12 +69,16 @@ public sealed class SoftHebbOnCores
             throw new ArgumentException("A chip runs plain integrate-and-fire neurons: convert with the linear power and the inhibition folded.", nameof(net));
         if (graded && arch.GradedPayloadBits == 0)
             throw new UserErrorException($"{arch.Name}'s spikes are binary; graded spikes need a chip file that says 'chip.spikes: graded' (Loihi 2).");
+        if (graded && arch.Splitters is not null)
+            throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
+                "graded spikes through splitters are not simulated (use --spikes binary).");
         return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, poolOnTiles: true))
             ?? Convert(net, readout, arch, traceSpikes, tiles, graded, poolOnTiles: false)!;
     }
 
-    /// <summary>True when each tiled layer's pooling sits on its convolution's tiles, one core for each of its cores; false
-    /// when the pooling groups fill cores in order (the chip had too few cores for the other).</summary>
+    /// <summary>True when a tiled layer's pooling sits on its convolution's tiles, one core for each of its cores, wherever
+    /// those cores hold it; false when every pooling group fills cores in order (the chip, splitter cores included, had
+    /// too few cores for the other).</summary>
     public bool PoolingOnTiles { get; private set; }
 
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
@@ -83,7 +87,11 @@ public sealed class SoftHebbOnCores
     {
         var converted = new SoftHebbOnCores(arch, traceSpikes, graded) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
-        try { converted.Add(net, readout, tiles); }
+        try
+        {
+            converted.Add(net, readout, tiles);
+            if (arch.Splitters is not null) b.Build("softhebb", "(trained run)"); // the splitters too must fit (kept for ForImage)
+        }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
         return converted;
     }
@@ -124,6 +132,8 @@ public sealed class SoftHebbOnCores
             int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
             var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
                 : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
+            // Windows that start in the padding share the first tile's core, which may then hold too many.
+            if (poolPlacement is { } pp && !b.Fits(layer.OutputLength, pp)) poolPlacement = null;
             int pooled = b.AddGroup($"{NetworkBuilder.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes,
                 placement: poolPlacement);
             for (int k = 0; k < layer.K; k++)

@@ -135,6 +135,8 @@ public sealed class SimulateCommand : ICliCommand
         var architecture = chipModel is null ? SanafeArchitectureReader.LoadFile(archFile!) : ChipModelArchitecture.From(chipModel);
         // On the architecture rather than the run's options, so that every path below (SoftHebb's images included) sees it.
         if (freeRunning is { } free) architecture = architecture with { FreeRunning = free };
+        if (architecture.FreeRunning && export)
+            throw new UserErrorException("SANA-FE's files have no free-running steps, so this run cannot be exported as it runs; export it with --sync barrier.");
         if (chipModel is not null && ChipModelArchitecture.Unmodelled(chipModel) is { } unmodelled) Console.WriteLine($"  note: {unmodelled}");
         if (trained is not null)
         {
