@@ -182,6 +182,22 @@ public sealed class SoftHebbOnCoresTests
 
         // It runs, and the same image built again gives the same network (the splitters are worked out once).
         Assert.Same(spec.Connections, chip.ForImage(pixels).Connections);
+        Assert.Null(chip.ForcedWeightError);
+
+        // With TrueNorth's typed axons each conv neuron's synapses take its two values, +a and −b; without, many.
+        var north = ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml"));
+        var forced = SoftHebbOnCores.Build(net, readout, arch, axonTypes: north.Limits.AxonTypes);
+        int ValuesPerNeuron(SoftHebbOnCores n)
+        {
+            var built = n.ForImage(pixels);
+            var hebb0 = built.Groups[1];
+            var k = built.Connections;
+            return Enumerable.Range(0, k.Count).Where(i => k.Post[i] >= hebb0.First && k.Post[i] < hebb0.First + hebb0.Neurons.Count)
+                .GroupBy(i => k.Post[i], i => k.Weight[i]).Max(g => g.Distinct().Count());
+        }
+        Assert.Equal(2, ValuesPerNeuron(forced));
+        Assert.True(ValuesPerNeuron(chip) > 2);
+        Assert.True(forced.ForcedWeightError > 0);
         var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(8));
         Assert.True(run.Summary.NeuronsFired > 0);
     }

@@ -157,7 +157,7 @@ public class SplitterTests
         Assert.Contains("a network converted here (--softhebb, --nir) gets Tiny's splitter neurons, which copy each output needed on several cores " +
             "or with both weight signs", note);
         Assert.Contains("a --snn network runs as written", note);
-        Assert.Contains("--nir forces each neuron's synapses to its value per typed axon, but --softhebb's are quantised that way before conversion", note);
+        Assert.Contains("its synapses forced to each neuron's value per typed axon (--softhebb's with BatchNorm and the inhibition folded in", note);
         Assert.Contains("a core's axons are not counted against its limit here", note);
         Assert.Null(ChipModelArchitecture.Unmodelled(TinyChip.Load()));
         Assert.Equal(new SplitterLimits(8, 8), ChipModelArchitecture.From(North()).Splitters);

@@ -59,8 +59,10 @@ public sealed class SoftHebbOnCores
     /// <param name="graded">Send values, not spikes (a chip whose spikes carry a payload, Loihi 2): each neuron
     /// computes g(current) of its step's input and sends it (<see cref="GradedNeuron"/>); max pooling takes the
     /// largest input, average pooling the sum × 1/k²; the read-out's potential is its step's input.</param>
+    /// <param name="axonTypes">The chip's typed axons (TrueNorth): every neuron's synapses, the conversion's folds in them, are
+    /// forced to its values per axon type (<see cref="ChipNetworkBuilder.ForceAxonTypeWeights"/>), as the chip holds them.</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
-        IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false)
+        IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
@@ -72,9 +74,12 @@ public sealed class SoftHebbOnCores
         if (graded && arch.Splitters is not null)
             throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
                 "graded spikes through splitters are not simulated (use --spikes binary).");
-        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, poolOnTiles: true))
-            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, poolOnTiles: false)!;
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, poolOnTiles: false)!;
     }
+
+    /// <summary>With typed axons, the relative RMS change that forcing the synapses to each neuron's values made; null otherwise.</summary>
+    public double? ForcedWeightError { get; private set; }
 
     /// <summary>True when a tiled layer's pooling sits on its convolution's tiles, one core for each of its cores, wherever
     /// those cores hold it; false when every pooling group fills cores in order (the chip, splitter cores included, had
@@ -83,13 +88,14 @@ public sealed class SoftHebbOnCores
 
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
     static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
-        IReadOnlyList<ConvTiles?>? tiles, bool graded, bool poolOnTiles)
+        IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, bool poolOnTiles)
     {
         var converted = new SoftHebbOnCores(arch, traceSpikes, graded) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
         try
         {
             converted.Add(net, readout, tiles);
+            if (axonTypes is not null) converted.ForcedWeightError = b.ForceAxonTypeWeights(axonTypes); // before the splitters: they copy by sign
             if (arch.Splitters is not null) b.Build("softhebb", "(trained run)"); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }

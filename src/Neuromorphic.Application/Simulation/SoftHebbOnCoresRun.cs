@@ -42,7 +42,7 @@ public static class SoftHebbOnCoresRun
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
-        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded);
+        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes);
         if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
@@ -101,6 +101,7 @@ public static class SoftHebbOnCoresRun
             Spikes = graded ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes,
             PayloadBits = graded ? arch.GradedPayloadBits : 0,
             StepS = graded ? totals[0].Latency / n : null,
+            ForcedWeightError = chipNetwork.ForcedWeightError,
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;

@@ -217,6 +217,9 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine(r.WeightError is { } e
             ? $"weights quantised to {arch.Name}'s precision (relative RMS change {100 * e:F2} %) for both spiking runs"
             : "weights as trained (the architecture file gives no weight precision)");
+        if (r.ForcedWeightError is { } forced)
+            Console.WriteLine($"the converted synapses (BatchNorm and the inhibition folded in) forced to each neuron's values per axon type: " +
+                              $"relative RMS change {100 * forced:F2} %");
         if (r.Spikes == CoresRunResult.GradedSpikes)
         {
             Console.WriteLine($"graded spikes ({r.PayloadBits}-bit payloads): each neuron sends its value once a step and images stream through the layers, " +
