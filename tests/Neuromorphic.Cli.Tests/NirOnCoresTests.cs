@@ -57,27 +57,57 @@ public class NirOnCoresTests
         }
     }
 
-    [Fact]
-    public async Task A_graded_value_sent_between_nodes_is_refused_with_the_nodes_named()
+    /// <summary>Input → Affine → 2 LI neurons (non-spiking) → Affine → 1 LIF: the LI nodes send graded values.</summary>
+    static NirPlan LiIntoLif()
     {
         NirTensor T(params double[] v) => new(v, [v.Length]);
-        NirTensor W(double v) => new([v], [1, 1]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
-            ["a"] = new NirAffine(W(1), T(0)),
-            ["li"] = new NirLI(T(0.01), T(1), T(0)),
-            ["b"] = new NirAffine(W(1), T(0)),
+            ["a"] = new NirAffine(new NirTensor([1.0, 0.5], [2, 1]), T(0, 0)),
+            ["li"] = new NirLI(T(0.01, 0.02), T(1, 1), T(0, 0)),
+            ["b"] = new NirAffine(new NirTensor([1.0, -0.3], [1, 2]), T(0)),
             ["lif"] = new NirLIF(T(0.01), T(1), T(0), T(0.1), T(0)),
             ["out"] = new NirOutput([1]),
         }, [("in", "a"), ("a", "li"), ("li", "b"), ("b", "lif"), ("lif", "out")], new Dictionary<string, string>());
-        var plan = NirPlan.Compile(graph, "test.nir");
+        return NirPlan.Compile(graph, "test.nir");
+    }
 
-        var e = Assert.Throws<UserErrorException>(() => NirOnCores.Build(plan, Chip("loihi.yaml"), 1e-3, NirIntegration.Exact, [new float[] { 1 }], 1));
+    [Fact]
+    public void A_graded_value_sent_between_nodes_is_refused_on_a_binary_chip_with_the_nodes_named()
+    {
+        var e = Assert.Throws<UserErrorException>(() => NirOnCores.Build(LiIntoLif(), Chip("loihi.yaml"), 1e-3, NirIntegration.Exact, [new float[] { 1 }], 1));
 
         Assert.Contains("'li'", e.Message);
         Assert.Contains("'lif'", e.Message);
         Assert.Contains("graded", e.Message);
+    }
+
+    [Fact]
+    public async Task On_Loihi_2_a_non_spiking_node_sends_its_value_and_the_next_layer_fires_as_in_the_graph()
+    {
+        var plan = LiIntoLif();
+        const int steps = 300;
+        var rng = new Random(3);
+        var stimulus = Enumerable.Range(0, steps).Select(_ => new float[] { rng.NextDouble() < 0.3 ? 1 : 0 }).ToList();
+        var graph = await NirRunner.RunAsync(plan, new NirRunOptions(1e-3, steps) { Integration = NirIntegration.Euler, RecordMembranes = new HashSet<string>() },
+            1, stimulus, CancellationToken.None);
+        var arch = Chip("loihi2.yaml");
+        var chip = NirOnCores.Build(plan, arch, 1e-3, NirIntegration.Euler, stimulus, steps);
+        var run = await CoreSimulation.RunAsync(arch, chip.Network, new CoreSimulationOptions(steps));
+
+        // The LIF neuron is two neuron layers from the input: on the chip it fires two steps after the graph (and the
+        // chip counts steps from 1). Its input is the LI values, rounded to the chip's payloads.
+        var lif = chip.Populations.Single(p => p.Node == "lif");
+        var li = chip.Populations.Single(p => p.Node == "li");
+        var fired = run.Spikes.Where(s => s.Neuron == lif.First).Select(s => s.Step - 1 - lif.Depth).ToHashSet();
+        var expected = graph.Raster["lif"].Where(s => s.Step < steps - lif.Depth).Select(s => (long)s.Step).ToList();
+        Assert.True(expected.Count > 10, $"only {expected.Count} spikes in the graph run: the check says nothing");
+        Assert.True(expected.Count(fired.Contains) >= expected.Count * 9 / 10, $"{expected.Count(fired.Contains)} of {expected.Count} graph spikes on the chip");
+        Assert.InRange(fired.Count(t => t < steps - lif.Depth), expected.Count - 2, expected.Count + 2);
+        // The LI neurons sent values (graded messages to the LIF's core), not one spike now and then.
+        Assert.True(run.Spikes.Count(s => s.Neuron >= li.First && s.Neuron < li.First + li.Count) > steps,
+            "the LI neurons should send a value nearly every step");
     }
 
     [Fact]

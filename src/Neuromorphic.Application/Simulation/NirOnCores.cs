@@ -9,6 +9,8 @@ namespace Neuromorphic.Application.Simulation;
 /// <list type="bullet">
 /// <item>the Input node: one input neuron per element, replaying the run's spike train (graded input is refused: the
 /// chip's neurons send binary spikes);</item>
+/// <item>a non-spiking node (LI, I, CubaLI) that feeds other neurons: on a chip whose spikes carry a value (Loihi 2) its
+/// neurons send their potential each step (graded, rounded, never reset); a binary chip refuses it;</item>
 /// <item>each neuron node (IF, LIF, LI, I, CubaLIF, CubaLI, Threshold): one LIF compartment per neuron, with the node's
 /// per-step decay at the chosen dt (<see cref="NirDynamics.Coefficients"/>) as the leak, the input gain folded into its
 /// synapses and the constant terms (v_leak, an Affine's bias) into its bias; current-based nodes use the compartment's
@@ -53,6 +55,20 @@ public sealed class NirOnCores
         var populations = new List<Population>();
         var depth = new int[nodes.Count];
         var incoming = new Incoming?[nodes.Count];
+        // Non-spiking neuron nodes that feed other neurons: a chip whose spikes carry a value (Loihi 2) sends theirs each
+        // step, in units of the sender's potential scale; a binary chip cannot.
+        var gradedSenders = new HashSet<int>();
+        for (int n = 0; n < nodes.Count; n++)
+            if (IsNeuron(nodes[n]))
+                foreach (int source in Gather(plan, n, incoming).Columns.Keys)
+                    if (nodes[source].Node is not NirInput && !Spikes(nodes[source]))
+                    {
+                        if (arch.GradedPayloadBits == 0)
+                            throw new UserErrorException($"node '{nodes[source].Name}' ({nodes[source].Node.Type}) sends graded values to '{nodes[n].Name}'; " +
+                                $"{arch.Name}'s neurons send binary spikes, so only spiking nodes may feed others there (a chip with graded spikes, Loihi 2, takes it).");
+                        gradedSenders.Add(source);
+                    }
+        var scales = new double[]?[nodes.Count];
         for (int n = 0; n < nodes.Count; n++)
         {
             var node = nodes[n];
@@ -67,11 +83,12 @@ public sealed class NirOnCores
             }
             if (!IsNeuron(node)) continue;
             var input = Gather(plan, n, incoming);
-            foreach (int source in input.Columns.Keys)
-                if (nodes[source].Node is not NirInput && !Spikes(nodes[source]))
-                    throw new UserErrorException($"node '{nodes[source].Name}' ({nodes[source].Node.Type}) sends graded values to '{node.Name}'; " +
-                        "a chip's neurons send binary spikes, so only spiking nodes may feed others there.");
             var (attributes, scale, gain) = Neuron(node, input, dt, integration);
+            scales[n] = scale;
+            if (gradedSenders.Contains(n)) // sends its potential, rounded, every step it is not zero; never resets
+                foreach (var a in attributes)
+                    foreach (var (key, value) in ChipNetworkBuilder.Attributes(("graded", "true"), ("threshold", -Never), ("reset_mode", "none")))
+                        a[key] = value;
             group[n] = b.AddGroup(node.Name, node.OutputLength, i => attributes[i], logPotential: !Spikes(node));
             populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, scale, Spikes(node), depth[n]));
             foreach (var (source, columns) in input.Columns)
@@ -81,6 +98,7 @@ public sealed class NirOnCores
                         {
                             int post = column.Rows[e];
                             double w = column.Weights[e] * gain[post] * scale[post];
+                            if (gradedSenders.Contains(source)) w /= scales[source]![i]; // a value arrives in its sender's potential units
                             if (w != 0) b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0);
                         }
         }

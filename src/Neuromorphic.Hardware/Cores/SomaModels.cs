@@ -28,7 +28,7 @@ internal enum SomaStatus : byte
 /// potential truncated to 1/64 (Loihi's fixed-point resolution), then, outside the refractory period, bias and
 /// input current added and a spike when the potential is strictly above threshold. On a chip with graded spikes
 /// (Loihi 2) a <see cref="Graded"/> compartment's spike carries its potential at firing, rounded to a whole payload
-/// within the chip's payload bits; an <see cref="InputMax"/> one takes the largest weighted input of the step
+/// within the chip's payload bits (a payload of 0 is not sent); an <see cref="InputMax"/> one takes the largest weighted input of the step
 /// instead of their sum (a pooling neuron's maximum, which Loihi 2's programmable neurons can compute).</summary>
 internal struct LifCompartment
 {
@@ -65,14 +65,17 @@ internal struct LifCompartment
 
     private bool ThresholdAndReset()
     {
-        bool fired = false;
-        if (Potential > Threshold)
+        bool fires = Potential > Threshold;
+        if (fires && Graded)
         {
-            if (Graded) Payload = Math.Clamp(Math.Round(Potential), -PayloadLimit, PayloadLimit);
+            Payload = Math.Clamp(Math.Round(Potential), -PayloadLimit, PayloadLimit);
+            fires = Payload != 0; // a value of nothing is not sent
+        }
+        if (fires)
+        {
             if (ResetMode == ResetMode.Hard) Potential = Reset;
             else if (ResetMode == ResetMode.Soft) Potential -= Threshold;
             RefractoryCount = RefractoryDelay;
-            fired = true;
         }
         if (Potential < ReverseThreshold)
         {
@@ -80,7 +83,7 @@ internal struct LifCompartment
             else if (ReverseResetMode == ResetMode.Hard) Potential = ReverseReset;
             else if (ReverseResetMode == ResetMode.Saturate) Potential = ReverseThreshold;
         }
-        return fired;
+        return fires;
     }
 
     /// <summary>Sets one attribute from a network file; false when the LIF model has no such attribute.</summary>
