@@ -42,8 +42,9 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     public int PayloadBits { get; init; }
     /// <summary>With graded spikes, the pipeline's step (s): one image enters each step, so 1/StepS images a second.</summary>
     public double? StepS { get; init; }
-    /// <summary>On a chip with typed axons (TrueNorth), the relative RMS change that forcing the converted network's
-    /// synapses (BatchNorm and the inhibition folded in) to each neuron's values per axon type made; null elsewhere.</summary>
+    /// <summary>On a chip with typed axons (TrueNorth), the largest relative RMS change that forcing the converted network's
+    /// synapses (BatchNorm and the inhibition folded in) to each neuron's values per axon type made to one group's
+    /// (layer's) synapses; null elsewhere.</summary>
     public double? ForcedWeightError { get; init; }
 }
 

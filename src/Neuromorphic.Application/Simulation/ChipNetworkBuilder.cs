@@ -141,31 +141,34 @@ public sealed class ChipNetworkBuilder
 
     /// <summary>Forces each neuron's incoming weights to what a chip with typed axons holds (TrueNorth): +a through its
     /// positive axon, −b through its negative one, or no synapse (<see cref="WeightQuantizer.QuantizeAxonTypes"/>, the
-    /// rule `simulate --run` applies to a layer's rows). Returns the relative RMS change of all the weights.</summary>
+    /// rule `simulate --run` applies to a layer's rows). Returns the largest relative RMS change of one group's incoming
+    /// weights (groups' weights are in units of their own, as `simulate --run` reports its worst layer).</summary>
     public double ForceAxonTypeWeights(AxonTypeWeights axons)
     {
         var c = Connections;
-        var byPost = new List<int>?[groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count];
+        var groupOf = groups.SelectMany((g, index) => Enumerable.Repeat(index, g.Neurons.Count)).ToArray();
+        var byPost = new List<int>?[groupOf.Length];
         for (int i = 0; i < c.Count; i++) (byPost[c.Post[i]] ??= []).Add(i);
         var values = new double[c.Count];
-        double changed = 0, total = 0;
-        foreach (var incoming in byPost)
+        var changed = new double[groups.Count];
+        var total = new double[groups.Count];
+        for (int post = 0; post < byPost.Length; post++)
         {
-            if (incoming is null) continue;
+            if (byPost[post] is not { } incoming) continue;
             var row = incoming.Select(i => (float)c.Weight[i]).ToArray();
             var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons);
             for (int k = 0; k < row.Length; k++)
             {
                 values[incoming[k]] = q.Values[k];
-                changed += Math.Pow(row[k] - q.Values[k], 2);
-                total += (double)row[k] * row[k];
+                changed[groupOf[post]] += Math.Pow(row[k] - q.Values[k], 2);
+                total[groupOf[post]] += (double)row[k] * row[k];
             }
         }
         var forced = new ConnectionList();
         for (int i = 0; i < c.Count; i++)
             if (values[i] != 0) forced.Add(c.Pre[i], c.Post[i], values[i], c.Line[i], c.Delay.IsEmpty ? 0 : c.Delay[i]);
         Connections = forced;
-        return total == 0 ? 0 : Math.Sqrt(changed / total);
+        return Enumerable.Range(0, groups.Count).Select(g => total[g] == 0 ? 0 : Math.Sqrt(changed[g] / total[g])).DefaultIfEmpty(0).Max();
     }
 
     private static readonly IReadOnlyDictionary<string, AttributeValue> Empty = new Dictionary<string, AttributeValue>();

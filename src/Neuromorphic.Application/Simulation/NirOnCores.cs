@@ -7,8 +7,8 @@ namespace Neuromorphic.Application.Simulation;
 /// A NIR graph written as a network of a chip's own neurons, placed on its cores, so the core-by-core simulation runs it
 /// as the chip would:
 /// <list type="bullet">
-/// <item>the Input node: one input neuron per element, replaying the run's spike train (graded input is refused: the
-/// chip's neurons send binary spikes);</item>
+/// <item>the Input node: one input neuron per element, replaying the run's spike train (graded input is refused: an
+/// input neuron replays spikes);</item>
 /// <item>a non-spiking node (LI, I, CubaLI) that feeds other neurons: on a chip whose spikes carry a value (Loihi 2) its
 /// neurons send their potential each step (graded, rounded, never reset); a binary chip refuses it;</item>
 /// <item>each neuron node (IF, LIF, LI, I, CubaLIF, CubaLI, Threshold): one LIF compartment per neuron, with the node's
@@ -36,8 +36,8 @@ public sealed class NirOnCores
     }
 
     public SpikingNetworkSpec Network { get; }
-    /// <summary>On a chip with typed axons (TrueNorth), the relative RMS change that forcing each neuron's weights to its
-    /// per-axon-type values made; null elsewhere.</summary>
+    /// <summary>On a chip with typed axons (TrueNorth), the largest relative RMS change that forcing each neuron's weights to
+    /// its per-axon-type values made to one node's synapses; null elsewhere.</summary>
     public double? WeightError { get; }
     /// <summary>The neuron nodes, in the network's group order: node, first global neuron, scale of each potential.</summary>
     public IReadOnlyList<Population> Populations { get; }
@@ -58,6 +58,8 @@ public sealed class NirOnCores
         // Non-spiking neuron nodes that feed other neurons: a chip whose spikes carry a value (Loihi 2) sends theirs each
         // step, in units of the sender's potential scale; a binary chip cannot.
         var gradedSenders = new HashSet<int>();
+        foreach (var node in nodes)
+            if (node.Node is NirDelay) throw new UserErrorException($"node '{node.Name}' (Delay): delays are not mapped onto chips yet; run the graph with 'nir run'.");
         for (int n = 0; n < nodes.Count; n++)
             if (IsNeuron(nodes[n]))
                 foreach (int source in Gather(plan, n, incoming).Columns.Keys)
@@ -69,10 +71,10 @@ public sealed class NirOnCores
                         gradedSenders.Add(source);
                     }
         var scales = new double[]?[nodes.Count];
+        var synapses = new List<(int Node, Incoming Input, double[] Gain)>();
         for (int n = 0; n < nodes.Count; n++)
         {
             var node = nodes[n];
-            if (node.Node is NirDelay) throw new UserErrorException($"node '{node.Name}' (Delay): delays are not mapped onto chips yet; run the graph with 'nir run'.");
             depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + (IsNeuron(node) ? 1 : 0);
             if (node.Node is NirInput)
             {
@@ -83,7 +85,7 @@ public sealed class NirOnCores
             }
             if (!IsNeuron(node)) continue;
             var input = Gather(plan, n, incoming);
-            var (attributes, scale, gain) = Neuron(node, input, dt, integration);
+            var (attributes, scale, gain) = Neuron(node, input, dt, integration, gradedSenders.Contains(n));
             scales[n] = scale;
             if (gradedSenders.Contains(n)) // sends its potential, rounded, every step it is not zero; never resets
                 foreach (var a in attributes)
@@ -91,17 +93,20 @@ public sealed class NirOnCores
                         a[key] = value;
             group[n] = b.AddGroup(node.Name, node.OutputLength, i => attributes[i], logPotential: !Spikes(node));
             populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, scale, Spikes(node), depth[n]));
+            synapses.Add((n, input, gain));
+        }
+        // Synapses once every group exists: a feedback edge may come from a node built after its target.
+        foreach (var (n, input, gain) in synapses)
             foreach (var (source, columns) in input.Columns)
                 for (int i = 0; i < columns.Length; i++)
                     if (columns[i] is { } column)
                         for (int e = 0; e < column.Rows.Length; e++)
                         {
                             int post = column.Rows[e];
-                            double w = column.Weights[e] * gain[post] * scale[post];
+                            double w = column.Weights[e] * gain[post] * scales[n]![post];
                             if (gradedSenders.Contains(source)) w /= scales[source]![i]; // a value arrives in its sender's potential units
                             if (w != 0) b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0);
                         }
-        }
         double? weightError = axonTypes is null ? null : b.ForceAxonTypeWeights(axonTypes);
         return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError);
     }
@@ -204,7 +209,10 @@ public sealed class NirOnCores
     /// weights take. Plain nodes: v' = a·v + c·(W·s + b) + d, so leak a, synapses c·W, bias c·b + d. Current-based
     /// nodes: the compartment's current decays like the node's (e) and carries g = b·f + c·(1 − e) per input, which
     /// gives the node's steady state; the bias carries the constant input likewise.</summary>
-    static (Dictionary<string, AttributeValue>[] Attributes, double[] Scale, double[] Gain) Neuron(NirPlanNode node, Incoming input, double dt, NirIntegration integration)
+    /// <param name="sendsValues">The node sends its potential as graded spikes: its scale then also covers its constant
+    /// drive (bias, v_leak), so that a node driven mostly by it neither overflows the payload nor rounds to nothing.</param>
+    static (Dictionary<string, AttributeValue>[] Attributes, double[] Scale, double[] Gain) Neuron(NirPlanNode node, Incoming input, double dt,
+        NirIntegration integration, bool sendsValues)
     {
         int n = node.OutputLength;
         var attributes = new Dictionary<string, AttributeValue>[n];
@@ -243,7 +251,8 @@ public sealed class NirOnCores
                 }
             }
             bool spiking = double.IsFinite(theta);
-            scale[i] = spiking ? Unit / (theta == 0 ? 1 : Math.Abs(theta)) : Unit / Math.Max(largest * Math.Abs(gain[i]), 1e-12);
+            scale[i] = spiking ? Unit / (theta == 0 ? 1 : Math.Abs(theta))
+                : Unit / Math.Max(Math.Max(largest * Math.Abs(gain[i]), sendsValues ? Math.Abs(constant) : 0), 1e-12);
             attributes[i] = ChipNetworkBuilder.Attributes(("threshold", spiking ? theta * scale[i] : Never), ("reset", reset * scale[i]),
                 ("reset_mode", "hard"), ("leak_decay", decay), ("input_decay", currentDecay), ("bias", constant * scale[i]));
         }

@@ -48,7 +48,7 @@ public sealed class NirOnCoresRun
             $"({sum.TotalEnergy * 1e6:F3} dynamic + {sum.StaticEnergy * 1e6:F3} static), latency {sum.SimulatedTime * 1e3:F4} ms, " +
             $"{sum.SynapticEvents:N0} synaptic events, {sum.NeuronsFired:N0} spikes");
         if (Chip.WeightError is { } e)
-            text.AppendLine(CultureInfo.InvariantCulture, $"  weights forced to the chip's per-neuron values per axon type: relative RMS change {100 * e:F2} %");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  weights forced to the chip's per-neuron values per axon type: relative RMS change {100 * e:F2} % (the most-changed node)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  spiking activity, graph run ({Graph.Options.Integration.ToString().ToLowerInvariant()}, dt {Graph.Options.Dt:G4} s) against the chip:");
         text.AppendLine("    node                 neurons   graph spikes   chip spikes   delay   same neuron and step");
         var byNeuron = chip.Spikes.ToLookup(s => s.Neuron, s => s.Step);

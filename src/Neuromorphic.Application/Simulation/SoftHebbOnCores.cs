@@ -78,7 +78,8 @@ public sealed class SoftHebbOnCores
             ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, poolOnTiles: false)!;
     }
 
-    /// <summary>With typed axons, the relative RMS change that forcing the synapses to each neuron's values made; null otherwise.</summary>
+    /// <summary>With typed axons, the largest relative RMS change that forcing the synapses to each neuron's values made to
+    /// one group's; null otherwise.</summary>
     public double? ForcedWeightError { get; private set; }
 
     /// <summary>True when a tiled layer's pooling sits on its convolution's tiles, one core for each of its cores, wherever

@@ -10,7 +10,8 @@ namespace Neuromorphic.Application.Simulation;
 /// core, one test image after another (each from rest, T steps), with the accuracy that execution gives beside the
 /// same converted network run in software (exact max pooling) and the rate-based network as trained. A chip file of
 /// hardware-models/ gives its weight precision, and the weights are quantised to it before conversion (both spiking
-/// runs then use the chip's weights), and its mapper's tiles for the convolutions it stores unrolled; a SANA-FE
+/// runs then use the chip's weights; on a chip with typed axons the chip's converted synapses are then forced to each
+/// neuron's values per axon type, the software run's are not), and its mapper's tiles for the convolutions it stores unrolled; a SANA-FE
 /// architecture gives neither, and the weights stay as trained.
 /// On a chip whose spikes carry a value (Loihi 2) the network can run with graded spikes instead: each neuron sends its
 /// value once a step, the image is held at the input, and the read-out has the answer after one step per group

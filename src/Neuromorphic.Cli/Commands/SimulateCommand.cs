@@ -219,7 +219,7 @@ public sealed class SimulateCommand : ICliCommand
             : "weights as trained (the architecture file gives no weight precision)");
         if (r.ForcedWeightError is { } forced)
             Console.WriteLine($"the converted synapses (BatchNorm and the inhibition folded in) forced to each neuron's values per axon type: " +
-                              $"relative RMS change {100 * forced:F2} %");
+                              $"relative RMS change {100 * forced:F2} % (the most-changed layer)");
         if (r.Spikes == CoresRunResult.GradedSpikes)
         {
             Console.WriteLine($"graded spikes ({r.PayloadBits}-bit payloads): each neuron sends its value once a step and images stream through the layers, " +
