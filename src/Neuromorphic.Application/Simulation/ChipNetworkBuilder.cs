@@ -46,14 +46,19 @@ public sealed class ChipNetworkBuilder
 
     /// <summary>Whether a group of <paramref name="count"/> neurons placed by <paramref name="placement"/> (as
     /// <see cref="AddGroup"/> takes it) fits the next cores: enough of them, none given more neurons than it holds.</summary>
-    public bool Fits(int count, (int Cores, Func<int, int> CoreOf) placement)
+    public bool Fits(int count, (int Cores, Func<int, int> CoreOf) placement) =>
+        nextCore + placement.Cores <= arch.Cores.Count && OverfullCore(count, placement) < 0;
+
+    // The first of the next cores that the placement gives more neurons than it holds, or -1.
+    private int OverfullCore(int count, (int Cores, Func<int, int> CoreOf) placement)
     {
-        var cores = arch.Cores;
-        if (nextCore + placement.Cores > cores.Count) return false;
         var held = new int[placement.Cores];
         for (int i = 0; i < count; i++)
-            if (++held[placement.CoreOf(i)] > cores[nextCore + placement.CoreOf(i)].MaxNeurons) return false;
-        return true;
+        {
+            int c = placement.CoreOf(i);
+            if (++held[c] > arch.Cores[nextCore + c].MaxNeurons) return nextCore + c;
+        }
+        return -1;
     }
 
     /// <summary>The global number of group <paramref name="group"/>'s first neuron.</summary>
@@ -84,14 +89,9 @@ public sealed class ChipNetworkBuilder
         }
         if (placement is { } p)
         {
-            var held = new int[p.Cores];
-            for (int i = 0; i < count; i++)
-            {
-                int c = p.CoreOf(i);
-                Place(i, nextCore + c);
-                if (++held[c] > cores[nextCore + c].MaxNeurons)
-                    throw new InvalidOperationException($"Group '{name}': its placement puts more than {cores[nextCore + c].MaxNeurons} neurons on core {nextCore + c}.");
-            }
+            for (int i = 0; i < count; i++) Place(i, nextCore + p.CoreOf(i));
+            if (OverfullCore(count, p) is var over and >= 0)
+                throw new InvalidOperationException($"Group '{name}': its placement puts more than {cores[over].MaxNeurons} neurons on core {over}.");
             nextCore += p.Cores;
         }
         else
@@ -146,24 +146,25 @@ public sealed class ChipNetworkBuilder
     public double ForceAxonTypeWeights(AxonTypeWeights axons)
     {
         var c = Connections;
-        var groupOf = groups.SelectMany((g, index) => Enumerable.Repeat(index, g.Neurons.Count)).ToArray();
-        var byPost = new List<int>?[groupOf.Length];
-        for (int i = 0; i < c.Count; i++) (byPost[c.Post[i]] ??= []).Add(i);
         var values = new double[c.Count];
         var changed = new double[groups.Count];
         var total = new double[groups.Count];
-        for (int post = 0; post < byPost.Length; post++)
-        {
-            if (byPost[post] is not { } incoming) continue;
-            var row = incoming.Select(i => (float)c.Weight[i]).ToArray();
-            var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons);
-            for (int k = 0; k < row.Length; k++)
+        var (start, byPost) = c.ByPost(coreOf.Count);
+        for (int g = 0; g < groups.Count; g++)
+            for (int post = groups[g].First; post < groups[g].First + groups[g].Neurons.Count; post++)
             {
-                values[incoming[k]] = q.Values[k];
-                changed[groupOf[post]] += Math.Pow(row[k] - q.Values[k], 2);
-                total[groupOf[post]] += (double)row[k] * row[k];
+                if (start[post] == start[post + 1]) continue;
+                var incoming = byPost.AsSpan(start[post], start[post + 1] - start[post]);
+                var row = new float[incoming.Length];
+                for (int k = 0; k < row.Length; k++) row[k] = (float)c.Weight[incoming[k]];
+                var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons);
+                for (int k = 0; k < row.Length; k++)
+                {
+                    values[incoming[k]] = q.Values[k];
+                    changed[g] += Math.Pow(row[k] - q.Values[k], 2);
+                    total[g] += (double)row[k] * row[k];
+                }
             }
-        }
         var forced = new ConnectionList();
         for (int i = 0; i < c.Count; i++)
             if (values[i] != 0) forced.Add(c.Pre[i], c.Post[i], values[i], c.Line[i], c.Delay.IsEmpty ? 0 : c.Delay[i]);

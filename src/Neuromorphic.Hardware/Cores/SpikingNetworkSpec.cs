@@ -88,14 +88,20 @@ public sealed class ConnectionList
 
     /// <summary>The connections grouped by pre-synaptic neuron, each neuron's in the order they were added: neuron i's are
     /// Order[Start[i]] .. Order[Start[i + 1] - 1] (connection indices), for neurons 0 .. <paramref name="neurons"/> - 1.</summary>
-    public (int[] Start, int[] Order) ByPre(int neurons)
+    public (int[] Start, int[] Order) ByPre(int neurons) => GroupedBy(Pre, neurons);
+
+    /// <summary>The connections grouped by post-synaptic neuron, as <see cref="ByPre"/> groups them by pre-synaptic one.</summary>
+    public (int[] Start, int[] Order) ByPost(int neurons) => GroupedBy(Post, neurons);
+
+    // A counting sort of the connection indices by neuron, stable.
+    private (int[] Start, int[] Order) GroupedBy(ReadOnlySpan<int> neuronOf, int neurons)
     {
         var start = new int[neurons + 1];
-        foreach (int p in Pre) start[p + 1]++;
+        foreach (int p in neuronOf) start[p + 1]++;
         for (int i = 0; i < neurons; i++) start[i + 1] += start[i];
         var order = new int[Count];
         var fill = start[..neurons];
-        for (int c = 0; c < Count; c++) order[fill[pre[c]]++] = c;
+        for (int c = 0; c < Count; c++) order[fill[neuronOf[c]]++] = c;
         return (start, order);
     }
 
