@@ -55,6 +55,7 @@ internal sealed class CoreActor : Actor
         var tick = (StepTick)joined[0].Payload;
         long messagesIn = 0, synaptic = 0, hops = 0;
         double synapseEnergy = 0, dendriteEnergy = 0, networkIn = 0;
+        bool anyInputMax = core.AnyInputMax; // a per-neuron flag to look up only where some neuron has it
         if (tick.Block > 0)
         {
             for (int p = 1; p < joined.Length; p++)
@@ -75,7 +76,7 @@ internal sealed class CoreActor : Actor
                         int post = core.SynPost[s];
                         double w = core.SynWeight[s] * payload;
                         // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
-                        if (core.AnyInputMax && core.Lif[post].InputMax) current[post] = hasInput[post] ? Math.Max(current[post], w) : w;
+                        if (anyInputMax && core.Lif[post].InputMax) current[post] = hasInput[post] ? Math.Max(current[post], w) : w;
                         else current[post] += w;
                         hasInput[post] = true;
                     }

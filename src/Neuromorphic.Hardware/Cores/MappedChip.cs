@@ -169,6 +169,7 @@ internal sealed class MappedCore
         LogPotential = new bool[count];
         var inputUnits = new Dictionary<string, InputUnit>(StringComparer.Ordinal);
         double forced = 0;
+        double payloadLimit = Math.ScaleB(1.0, Math.Min(arch.GradedPayloadBits, 53) - 1) - 1; // a signed payload's largest magnitude
         for (int i = 0; i < count; i++)
         {
             var neuron = net.Neuron(neurons[i]);
@@ -202,7 +203,7 @@ internal sealed class MappedCore
                     if ((lif.Graded || lif.InputMax) && arch.GradedPayloadBits == 0)
                         throw new HardwareModelException(file, neuron.Line, lif.Graded ? "graded" : "input_max",
                             $"{name} asks for a graded spike or the largest input, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
-                    lif.PayloadLimit = Math.ScaleB(1.0, Math.Min(arch.GradedPayloadBits, 53) - 1) - 1;
+                    lif.PayloadLimit = payloadLimit;
                     Lif[i] = lif;
                     break;
                 case "input":
