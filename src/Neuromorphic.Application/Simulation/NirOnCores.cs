@@ -60,9 +60,10 @@ public sealed class NirOnCores
         var gradedSenders = new HashSet<int>();
         foreach (var node in nodes)
             if (node.Node is NirDelay) throw new UserErrorException($"node '{node.Name}' (Delay): delays are not mapped onto chips yet; run the graph with 'nir run'.");
+        var inputs = new Incoming?[nodes.Count]; // what flows into each neuron node
         for (int n = 0; n < nodes.Count; n++)
             if (IsNeuron(nodes[n]))
-                foreach (int source in Gather(plan, n, incoming).Columns.Keys)
+                foreach (int source in (inputs[n] = Gather(plan, n, incoming)).Columns.Keys)
                     if (nodes[source].Node is not NirInput && !Spikes(nodes[source]))
                     {
                         if (arch.GradedPayloadBits == 0)
@@ -84,10 +85,11 @@ public sealed class NirOnCores
                 continue;
             }
             if (!IsNeuron(node)) continue;
-            var input = Gather(plan, n, incoming);
-            var (attributes, scale, gain) = Neuron(node, input, dt, integration, gradedSenders.Contains(n));
+            var input = inputs[n]!;
+            bool sendsValues = gradedSenders.Contains(n);
+            var (attributes, scale, gain) = Neuron(node, input, dt, integration, sendsValues);
             scales[n] = scale;
-            if (gradedSenders.Contains(n)) // sends its potential, rounded, every step it is not zero; never resets
+            if (sendsValues) // sends its potential, rounded, every step it is not zero; never resets
                 foreach (var a in attributes)
                     foreach (var (key, value) in ChipNetworkBuilder.Attributes(("graded", "true"), ("threshold", -Never), ("reset_mode", "none")))
                         a[key] = value;
