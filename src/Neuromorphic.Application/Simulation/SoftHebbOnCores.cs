@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Learning.Pipeline;
@@ -33,6 +34,7 @@ public sealed class SoftHebbOnCores
 {
     private const double Unit = 4096; // threshold of every layer after scaling
     private const double Never = 1e30; // threshold of the read-out accumulators
+    private const string NetworkName = "softhebb", Source = "(trained run)"; // the built network's name, and what stands for its file
     private readonly ChipNetworkBuilder b;
     private int inputPixels;
 
@@ -97,7 +99,7 @@ public sealed class SoftHebbOnCores
         {
             converted.Add(net, readout, tiles);
             if (axonTypes is not null) converted.ForcedWeightError = b.ForceAxonTypeWeights(axonTypes); // before the splitters: they copy by sign
-            if (arch.Splitters is not null) b.Build("softhebb", "(trained run)"); // the splitters too must fit (kept for ForImage)
+            if (arch.Splitters is not null) b.Build(NetworkName, Source); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
         return converted;
@@ -192,18 +194,11 @@ public sealed class SoftHebbOnCores
         }
         var all = b.Groups.ToArray();
         all[0] = inputs with { Neurons = neurons };
-        return b.Build("softhebb", "(trained run)", all);
+        return b.Build(NetworkName, Source, all);
     }
 
     /// <summary>The class the read-out potentials pick after <paramref name="steps"/> steps of a run (the largest; the
     /// first on a tie).</summary>
-    public int Classify(CoreRunResult run, int steps)
-    {
-        var last = run.Potentials[steps - 1];
-        int best = 0;
-        // The read-out is the only traced group, so its potentials are the row, class by class.
-        for (int c = 1; c < Classes; c++)
-            if (last[c] > last[best]) best = c;
-        return best;
-    }
+    // The read-out is the only traced group, so its potentials are the row, class by class.
+    public int Classify(CoreRunResult run, int steps) => TensorPrimitives.IndexOfMax<double>(run.Potentials[steps - 1].AsSpan(0, Classes));
 }
