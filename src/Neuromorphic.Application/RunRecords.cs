@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Neuromorphic.Application;
 
 /// <summary>spiking.json: spiking SoftHebb inference of a run (`spiking softhebb`, the demo's spiking step).</summary>
@@ -38,6 +40,7 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     /// (each neuron's value once a step, pipelined: one row, T = the network's depth, energy per inference one pipeline
     /// step, latency the T steps from an image's arrival to its class, software accuracy with rates in place of spikes).</summary>
     public string Spikes { get; init; } = BinarySpikes;
+    [JsonIgnore] public bool Graded => Spikes == GradedSpikes;
     /// <summary>With graded spikes, the payload's bits; 0 otherwise.</summary>
     public int PayloadBits { get; init; }
     /// <summary>With graded spikes, the pipeline's step (s): one image enters each step, so 1/StepS images a second.</summary>

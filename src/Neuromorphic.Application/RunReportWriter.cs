@@ -81,7 +81,7 @@ public static class RunReportWriter
 
     static ReportTable CoresTable(CoresRunResult c)
     {
-        bool graded = c.Spikes == CoresRunResult.GradedSpikes;
+        bool graded = c.Graded;
         return new(
         $"On {c.Chip} core by core ({c.Neurons:N0} neurons, {c.Synapses:N0} synapses on {c.Cores} cores, {c.Timing} timing; " +
         $"{c.Images} test images, rate-based accuracy {Pct(c.RateAccuracy)} with the weights as trained; " +

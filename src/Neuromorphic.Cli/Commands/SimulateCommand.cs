@@ -100,7 +100,7 @@ public sealed class SimulateCommand : ICliCommand
         if (spikes is not (null or CoresRunResult.BinarySpikes or CoresRunResult.GradedSpikes))
             throw new UserErrorException($"--spikes must be binary or graded, got '{spikes}'.");
         var chipModel = archFile is null ? ChipModelLoader.LoadFile(chipFile!) : null;
-        bool graded = trained is not null && (spikes ?? (chipModel?.GradedSpikes == true ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes)) == CoresRunResult.GradedSpikes;
+        bool graded = trained is not null && (spikes is null ? chipModel?.GradedSpikes == true : spikes == CoresRunResult.GradedSpikes);
         if (graded && args.String("steps") is not null)
             throw new UserErrorException($"with graded spikes{(spikes is null ? $" ({chipModel!.Name}'s own)" : "")} the class is read after one step per layer, " +
                 "so --steps is not used; for rate-coded binary spikes over --steps, add --spikes binary.");
@@ -220,7 +220,7 @@ public sealed class SimulateCommand : ICliCommand
         if (r.ForcedWeightError is { } forced)
             Console.WriteLine($"the converted synapses (BatchNorm and the inhibition folded in) forced to each neuron's values per axon type: " +
                               $"relative RMS change {100 * forced:F2} % (the most-changed layer)");
-        if (r.Spikes == CoresRunResult.GradedSpikes)
+        if (r.Graded)
         {
             Console.WriteLine($"graded spikes ({r.PayloadBits}-bit payloads): each neuron sends its value once a step and images stream through the layers, " +
                               $"one a step ({r.StepS * 1e6:F3} µs a step, {1 / r.StepS:N0} images/s); an inference costs one step of the full pipeline " +
