@@ -177,7 +177,7 @@ public static class HebbianBenchmark
     static double RunPass(HebbianNetwork net, int images, int batch, int lastLayer, Func<int, bool> learns, string what, bool quiet = false, FeatureCacheWriter? writer = null)
     {
         var preset = net.Preset;
-        var built = NetworkBuilder.Build(net, BatchStream.ToAsync(SyntheticStream(preset, images, batch)), lastLayer, learns, onData: e =>
+        var built = FloatBlocks.Build(net, BatchStream.ToAsync(SyntheticStream(preset, images, batch)), lastLayer, learns, onData: e =>
         {
             if (writer is not null && e.Payload is DenseBlock block) writer.Post((int)block.SampleIds[0], block.Data);
         });

@@ -4,7 +4,7 @@ namespace Neuromorphic.Learning;
 
 /// <summary>
 /// The Hebbian layers of a preset with their state, built from one seed. It does not run anything:
-/// every pass over data goes through the engine (see Pipeline/NetworkBuilder), where each layer is an actor.
+/// every pass over data goes through the engine (see Pipeline/FloatBlocks), where each layer is an actor.
 /// </summary>
 public sealed class HebbianNetwork
 {
@@ -26,7 +26,7 @@ public sealed class HebbianNetwork
     public int FeatureLength => FeatureShape.C * FeatureShape.H * FeatureShape.W;
 
     /// <summary>The prefix of layer <paramref name="index"/>'s arrays in a checkpoint ("layer0.weight", ...): part of the
-    /// checkpoint format, so it stays apart from the layer's name in results (<c>NetworkBuilder.LayerName</c>).</summary>
+    /// checkpoint format, so it stays apart from the layer's name in results (<c>SoftHebbGraph.LayerName</c>).</summary>
     public static string StatePrefix(int index) => $"layer{index}.";
 
     public void SaveState(IDictionary<string, float[]> state)

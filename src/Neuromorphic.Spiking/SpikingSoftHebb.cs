@@ -104,6 +104,10 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
     public SpikingReadout Readout { get; } = readout ?? throw new ArgumentNullException(nameof(readout));
     public SpikingConversionOptions Options { get; } = options;
 
+    /// <summary>The network it was converted from, as every run describes it: its layers run here as spiking ones.</summary>
+    public ProcessGraph Description { get; } = SoftHebbGraph.Describe([channels, height, width],
+        layers.Select(l => new[] { l.K, l.OutHeight, l.OutWidth }).ToList(), readout.Classes);
+
     /// <summary>Converts a trained run; calibration images come from <paramref name="calibration"/> (use the training split).</summary>
     public static SpikingSoftHebbNetwork Convert(TrainedModel model, IImageSource calibration, SpikingConversionOptions? options = null)
     {
@@ -412,9 +416,6 @@ public sealed record SpikingEvaluation(int Samples, int[] Steps, double[] Accura
 /// the potentials at each checkpoint T.</summary>
 public static class SpikingSoftHebb
 {
-    public const string InputName = "spike-input";
-    public static string LayerName(int index) => $"spiking{index}";
-    public const string ReadoutName = "spiking-readout";
 
     public static async Task<SpikingEvaluation> EvaluateAsync(SpikingSoftHebbNetwork network, IImageSource data, IReadOnlyList<int> steps,
         SpikeInputEncoding encoding = SpikeInputEncoding.Regular, long seed = 1, int maxParallelism = 1, TraceRecorder? trace = null,
@@ -433,27 +434,27 @@ public static class SpikingSoftHebb
         var correct = new long[checkpoints.Length];
         var predictions = new int[data.Count];
         int t = 0, done = 0;
-        var net = new Network(costModel, trace);
         long inputSpikes = 0;
         var items = SpikingInput.Encode(data, network.Options.BatchSize, tMax, encoding, seed).Select(p =>
         {
             if (p is DenseBlock b) foreach (float v in b.Data) if (v != 0) inputSpikes++;
             return p;
         });
-        Actor previous = net.Add(new SourceActor(InputName, items));
-        var actors = new List<SpikingConvActor>();
-        for (int l = 0; l < network.Layers.Count; l++)
+        var net = network.Description.Build(process => process switch
         {
-            var a = net.Add(new SpikingConvActor(LayerName(l), network.Layers[l], maxParallelism));
-            net.Connect(previous, 0, a, 0);
-            actors.Add(a);
-            previous = a;
-        }
-        var readout = net.Add(new SpikingReadoutActor(ReadoutName, network.Readout));
-        net.Connect(previous, 0, readout, 0);
-        var sink = net.Add(new SinkActor("spiking-predictions", ev =>
+            InputProcess p => new SourceActor(p.Name, items),
+            HebbianLayerProcess p => new SpikingConvActor(p.Name, network.Layers[p.Index], maxParallelism),
+            ReadoutProcess p => new SpikingReadoutActor(p.Name, network.Readout),
+            OutputProcess p => new SinkActor(p.Name, ev => Predict((DenseBlock)ev.Payload), kind =>
+            {
+                if (kind == ControlKind.Flush) t = 0;
+            }),
+            _ => throw new NotSupportedException($"{process} has no spiking model."),
+        }, costModel, trace);
+        var actors = net.Actors.OfType<SpikingConvActor>().ToList();
+
+        void Predict(DenseBlock block)
         {
-            var block = (DenseBlock)ev.Payload;
             t++;
             int ci = Array.IndexOf(checkpoints, t);
             if (ci < 0) return;
@@ -467,11 +468,7 @@ public static class SpikingSoftHebb
                 if (t == tMax) predictions[id] = best;
             }
             if (t == tMax) progress?.Invoke(done += block.BatchSize);
-        }, kind =>
-        {
-            if (kind == ControlKind.Flush) t = 0;
-        }));
-        net.Connect(readout, 0, sink, 0);
+        }
 
         long start = Stopwatch.GetTimestamp();
         var report = await net.RunAsync(seed, cancellationToken).ConfigureAwait(false);
@@ -486,7 +483,7 @@ public static class SpikingSoftHebb
         }
         int n = Math.Max(1, data.Count);
         return new SpikingEvaluation(data.Count, checkpoints, correct.Select(c => (double)c / n).ToArray(), encoding, stats,
-            report.Actors[ReadoutName].Work.SynapticAccumulates, inputSpikes, report, wall, predictions);
+            report.Actors[SoftHebbGraph.ReadoutName].Work.SynapticAccumulates, inputSpikes, report, wall, predictions);
     }
 
     public static SpikingEvaluation Evaluate(SpikingSoftHebbNetwork network, IImageSource data, IReadOnlyList<int> steps,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Neuromorphic.Datasets;
 using Neuromorphic.Engine;
+using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Spiking;
 
@@ -105,7 +106,7 @@ public sealed record SpikingTraces(int Layer, int TestImage, int Label, int Step
         var one = new SubsetImageSource(test, [image]);
         var conv = network.Layers[layer];
         int positions = conv.ConvHeight * conv.ConvWidth;
-        string actor = SpikingSoftHebb.LayerName(layer);
+        string actor = SoftHebbGraph.LayerName(layer);
 
         async Task<ActorTrace> Run(SpikeInputEncoding encoding, int[]? neurons)
         {

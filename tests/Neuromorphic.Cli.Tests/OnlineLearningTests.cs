@@ -23,7 +23,7 @@ public sealed class OnlineLearningTests
         for (int i = 0; i < model.Network.Layers.Count; i++)
         {
             var layer = model.Network.Layers[i];
-            var counters = report.Actors[NetworkBuilder.LayerName(i)];
+            var counters = report.Actors[SoftHebbGraph.LayerName(i)];
             Assert.Equal(7, counters.Blocks); // batch 1
             Assert.Equal(7L * layer.Weights.Length, counters.Work.WeightUpdates);
             Assert.True(counters.Work.LearningMacs > 0 && counters.Work.LearningMacs < counters.Work.DenseMacs);

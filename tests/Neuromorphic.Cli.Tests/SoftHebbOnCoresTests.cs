@@ -167,7 +167,7 @@ public sealed class SoftHebbOnCoresTests
 
         // input (36 neurons, core 0), its splitters (core 1), hebb0 (144, core 2), its splitters (core 3), the read-out
         // (core 4): the conv and read-out weights have both signs, so most input and conv neurons need a copy per sign.
-        Assert.Equal(["input", Learning.Pipeline.NetworkBuilder.LayerName(0), Learning.Pipeline.NetworkBuilder.ReadoutName, "input_splitters", Learning.Pipeline.NetworkBuilder.LayerName(0) + "_splitters"],
+        Assert.Equal(["input", Learning.Pipeline.SoftHebbGraph.LayerName(0), Learning.Pipeline.SoftHebbGraph.ReadoutName, "input_splitters", Learning.Pipeline.SoftHebbGraph.LayerName(0) + "_splitters"],
             spec.Groups.Select(g => g.Name));
         int CoreOf(NeuronSpec n) => arch.Cores.Single(c => c.TileId == n.Placement!.Tile && c.Offset == n.Placement.CoreOffset).Id;
         Assert.Equal([[0], [2], [4], [1], [3]], spec.Groups.Select(g => g.Neurons.Select(CoreOf).Distinct().ToArray()));

@@ -113,7 +113,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         var pass = Assert.Single(result.HebbianPasses);
         Assert.Equal(40, pass.Images);
         for (int i = 0; i < 3; i++)
-            Assert.True(pass.Actors[NetworkBuilder.LayerName(i)].Work.WeightUpdates > 0, $"layer {i} did not learn");
+            Assert.True(pass.Actors[SoftHebbGraph.LayerName(i)].Work.WeightUpdates > 0, $"layer {i} did not learn");
         var model = Model(o);
         Assert.Equal(TrainingPhase.Done, model.Header.Phase);
         AssertModelShapes(preset, 100, model.Arrays);
@@ -251,7 +251,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         for (int i = 0; i < input.Length; i++) input[i] = rng.NextSingle();
         var outputs = new List<DenseBlock>();
         var stream = BatchStream.ToAsync([new DenseBlock(input, [batch, preset.Channels, preset.Height, preset.Width], [10, 11])]);
-        var built = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => true, onData: e => outputs.Add((DenseBlock)e.Payload));
+        var built = FloatBlocks.Build(net, stream, net.Layers.Count - 1, _ => true, onData: e => outputs.Add((DenseBlock)e.Payload));
         Assert.Equal(preset.Layers.Count, built.Layers.Count);
 
         var report = await built.Network.RunAsync(seed: 9);
@@ -264,7 +264,7 @@ public class PresetEndToEndTests(ITestOutputHelper output) : IDisposable
         var shapes = preset.LayerOutputShapes();
         for (int i = 0; i < net.Layers.Count; i++)
         {
-            string layer = NetworkBuilder.LayerName(i);
+            string layer = SoftHebbGraph.LayerName(i);
             Assert.Equal(1, report.Actors[layer].Blocks);
             Assert.True(report.Actors[layer].Work.WeightUpdates > 0, $"{layer} did not learn");
             var step = Assert.Single(built.Layers[i].History);

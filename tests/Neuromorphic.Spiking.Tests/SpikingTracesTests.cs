@@ -1,6 +1,7 @@
 using Neuromorphic.Datasets;
 using Neuromorphic.Engine;
 using Neuromorphic.Learning;
+using Neuromorphic.Learning.Pipeline;
 
 namespace Neuromorphic.Spiking.Tests;
 
@@ -32,10 +33,10 @@ public class SpikingTracesTests
     private static async Task<List<(int Step, int Neuron)>> DirectSpikes(SpikingSoftHebbNetwork net, IImageSource test, SpikeInputEncoding encoding)
     {
         var recorder = new TraceRecorder();
-        recorder.Watch(new TraceSelection(SpikingSoftHebb.LayerName(0), Capacity: 1 << 20));
+        recorder.Watch(new TraceSelection(SoftHebbGraph.LayerName(0), Capacity: 1 << 20));
         await SpikingSoftHebb.EvaluateAsync(net, new SubsetImageSource(test, [Image]), [Steps], encoding, seed: 1, trace: recorder,
             cancellationToken: TestContext.Current.CancellationToken);
-        var trace = recorder.For(SpikingSoftHebb.LayerName(0))!;
+        var trace = recorder.For(SoftHebbGraph.LayerName(0))!;
         Assert.Equal(0, trace.DroppedSpikes);
         return trace.Spikes.Select(s => ((int)s.Sequence + 1, s.Neuron)).ToList();
     }

@@ -22,7 +22,7 @@ public static class ChipSimulation
         var shapes = preset.LayerOutputShapes();
         for (int i = 0; i < preset.Layers.Count; i++)
         {
-            string name = NetworkBuilder.LayerName(i);
+            string name = SoftHebbGraph.LayerName(i);
             var layer = model.Network.Layers[i];
             long zeros = CountZeros(layer.Weights.Span);
             var (conv, _, hi, wi) = preset.Layers[i].AsConvolution(c, h, w);
@@ -41,7 +41,7 @@ public static class ChipSimulation
             (c, h, w) = shapes[i];
             source = name;
         }
-        layers.Add(LayerDescription.Dense(NetworkBuilder.ReadoutName, model.Readout.Classes, model.Readout.Features, source)
+        layers.Add(LayerDescription.Dense(SoftHebbGraph.ReadoutName, model.Readout.Classes, model.Readout.Features, source)
             with { ZeroWeights = CountZeros(model.Readout.Weights) });
         return layers;
     }
@@ -58,7 +58,7 @@ public static class ChipSimulation
         try { mapping = Mapper.Map(chip, Describe(model)); }
         catch (MappingException) { return null; }
         return Enumerable.Range(0, model.Preset.Layers.Count)
-            .Select(i => mapping.Find(NetworkBuilder.LayerName(i))?.Tiles is { } t && (t.Slices == 1 || chip.Limits.NeuronReachesOneAxon) ? t : null).ToArray();
+            .Select(i => mapping.Find(SoftHebbGraph.LayerName(i))?.Tiles is { } t && (t.Slices == 1 || chip.Limits.NeuronReachesOneAxon) ? t : null).ToArray();
     }
 
     /// <summary>Quantises every weight array in place to the chip's precision: <see cref="CoreLimits.WeightBits"/> per
@@ -96,7 +96,7 @@ public static class ChipSimulation
     static async Task<EnergyReport> TrainingCostAsync(TrainedModel model, ChipModel chip, IReadOnlyList<LayerDescription> layers,
         IImageSource train, IRunProgress progress, CancellationToken ct)
     {
-        var hebbian = Mapper.Map(chip, [.. layers.Where(l => l.Name != NetworkBuilder.ReadoutName)]);
+        var hebbian = Mapper.Map(chip, [.. layers.Where(l => l.Name != SoftHebbGraph.ReadoutName)]);
         var report = await OnlineLearning.RunAsync(model, train, new ChipCostModel(hebbian), progress, ct);
         var energy = EnergyReport.FromRun(hebbian, report, train.Count);
         return energy with { Notes = [.. energy.Notes, TrainingNote(hebbian)] };

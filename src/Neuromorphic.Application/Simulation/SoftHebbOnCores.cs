@@ -126,7 +126,7 @@ public sealed class SoftHebbOnCores
             var placement = t is not null && (t.Geometry.OutChannels, t.Geometry.OutHeight, t.Geometry.OutWidth) == (layer.K, layer.ConvHeight, layer.ConvWidth)
                 ? (t.CoresPerSlice, n => t.CoreOf(n / plane, n % plane / layer.ConvWidth, n % layer.ConvWidth))
                 : ((int, Func<int, int>)?)null;
-            int conv = b.AddGroup(NetworkBuilder.LayerName(l), layer.K * plane, n => perChannel[n / plane], placement: placement);
+            int conv = b.AddGroup(SoftHebbGraph.LayerName(l), layer.K * plane, n => perChannel[n / plane], placement: placement);
             foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * inputWeight, 0);
             previous = conv;
             if (layer.Pool is not { } pool) continue;
@@ -143,7 +143,7 @@ public sealed class SoftHebbOnCores
                 : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
             // Windows that start in the padding share the first tile's core, which may then hold too many.
             if (poolPlacement is { } pp && !b.Fits(layer.OutputLength, pp)) poolPlacement = null;
-            int pooled = b.AddGroup($"{NetworkBuilder.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes,
+            int pooled = b.AddGroup($"{SoftHebbGraph.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes,
                 placement: poolPlacement);
             for (int k = 0; k < layer.K; k++)
                 for (int oy = 0; oy < layer.OutHeight; oy++)
@@ -160,7 +160,7 @@ public sealed class SoftHebbOnCores
         var classAttributes = Enumerable.Range(0, classes).Select(c => graded
             ? ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]), ("leak_decay", 0.0))
             : ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
-        int outGroup = b.AddGroup(NetworkBuilder.ReadoutName, classes, c => classAttributes[c], logPotential: true);
+        int outGroup = b.AddGroup(SoftHebbGraph.ReadoutName, classes, c => classAttributes[c], logPotential: true);
         var weights = readout.Weights.ToArray();
         double amplitude = net.Layers[^1].Scale / (graded ? Unit : 1);
         for (int c = 0; c < classes; c++)

@@ -16,7 +16,7 @@ public static class Inference
         var confusion = new long[classes, classes];
         long done = 0, correct = 0;
         var stream = BatchStream.ToAsync(BatchStream.Create(data, BatchStream.Order(data.Count, shuffle: false, 0, "", 0), BatchSize));
-        var pass = NetworkBuilder.Build(model.Network, stream, model.Network.Layers.Count - 1, _ => false, readout: model.Readout,
+        var pass = FloatBlocks.Build(model.Network, stream, model.Network.Layers.Count - 1, _ => false, readout: model.Readout,
             costModel: costModel, trace: trace, onData: e =>
             {
                 var block = (DenseBlock)e.Payload;

@@ -24,7 +24,7 @@ public static class OnlineLearning
         {
             long done = 0;
             var stream = BatchStream.ToAsync(BatchStream.Create(data, BatchStream.Order(data.Count, shuffle: false, 0, "", 0), batchSize: 1));
-            var pass = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => true, costModel: costModel,
+            var pass = FloatBlocks.Build(net, stream, net.Layers.Count - 1, _ => true, costModel: costModel,
                 onData: e => progress.Advance(done += ((DenseBlock)e.Payload).BatchSize));
             progress.Begin($"online learning on {data.Name}", data.Count, "images");
             var report = await pass.Network.RunAsync(model.Header.Seed, ct);

@@ -133,8 +133,8 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
                 _progress.Begin(phase, data.Count, "images");
                 long images = (long)startBatch * batchSize;
                 var snapshots = new SnapshotCollector();
-                NetworkBuilder.Pass? built = null;
-                built = NetworkBuilder.Build(net, stream, lastLayer, learns,
+                FloatBlocks.Pass? built = null;
+                built = FloatBlocks.Build(net, stream, lastLayer, learns,
                     onData: e =>
                     {
                         _progress.Advance(images += ((DenseBlock)e.Payload).BatchSize);
@@ -191,7 +191,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
         _progress.Begin(phase, data.Count, "images");
         long done = 0;
         var writer = new FeatureCacheWriter(cache);
-        var built = NetworkBuilder.Build(net, stream, net.Layers.Count - 1, _ => false, onData: e =>
+        var built = FloatBlocks.Build(net, stream, net.Layers.Count - 1, _ => false, onData: e =>
         {
             var block = (DenseBlock)e.Payload;
             // Identity order: sample ids are consecutive, so a batch is a run of rows.
@@ -224,7 +224,7 @@ public sealed class SoftHebbTrainer(IRunProgress? progress = null)
     static Dictionary<string, IReadOnlyDictionary<string, double>> StageSeconds(HebbianNetwork net, int lastLayer)
     {
         var result = new Dictionary<string, IReadOnlyDictionary<string, double>>();
-        for (int i = 0; i <= lastLayer; i++) result[NetworkBuilder.LayerName(i)] = net.Layers[i].Stages.Seconds();
+        for (int i = 0; i <= lastLayer; i++) result[SoftHebbGraph.LayerName(i)] = net.Layers[i].Stages.Seconds();
         return result;
     }
 
