@@ -38,7 +38,6 @@ public sealed class ProcessGraph
     private readonly List<ProcessNode> processes = [];
     private readonly List<Edge> edges = [];
     private readonly List<(ProcessNode, int)> outputs = [];
-    private readonly HashSet<string> names = [];
 
     /// <summary>The processes in the order added; the descriptions here add them upstream first.</summary>
     public IReadOnlyList<ProcessNode> Processes => processes;
@@ -47,7 +46,7 @@ public sealed class ProcessGraph
     public T Add<T>(T process) where T : ProcessNode
     {
         ArgumentNullException.ThrowIfNull(process);
-        if (!names.Add(process.Name)) throw new ArgumentException($"A process named '{process.Name}' is already in the graph.", nameof(process));
+        if (processes.Contains(process)) throw new ArgumentException($"{process} was already added.", nameof(process));
         processes.Add(process);
         return process;
     }

@@ -86,13 +86,19 @@ public static class CubaBenchmark
             rng.Next(), p.DelaySteps, firstSource: ne, sourceLength: n - ne, allowAutapses: p.AllowAutapses);
 
         long steps = (long)Math.Round(seconds * 1000 / p.DtMs);
-        var net = new Network(costModel, trace);
-        var clock = net.Add(new SourceActor("clock", SpikeStreams.Clock(steps)));
-        var actor = net.Add(new PopulationActor("cuba", population,
-            [new PopulationInput("clock"), new PopulationInput("recurrent", exc, inh)], mailboxCapacity: 1024));
-        net.Connect(clock, 0, actor, 0);
-        net.ConnectRecurrent(actor, 0, actor, 1, PopulationActor.EmptyPacket);
-        return new CubaModel(net, actor, population, p, steps, exc, inh);
+        // A clock ticks the population, whose spikes come back to it one step later through its recurrent synapses.
+        var description = new ProcessGraph();
+        var clock = description.Add(new InputProcess("clock"));
+        var cuba = description.Add(new PopulationProcess("cuba", n, ["clock", "recurrent"]));
+        description.Connect(clock, 0, cuba, 0);
+        description.ConnectRecurrent(cuba, 0, cuba, 1, PopulationActor.EmptyPacket);
+        var net = description.Build(process => process switch
+        {
+            InputProcess q => new SourceActor(q.Name, SpikeStreams.Clock(steps)),
+            PopulationProcess q => new PopulationActor(q.Name, population, [new PopulationInput("clock"), new PopulationInput("recurrent", exc, inh)], mailboxCapacity: 1024),
+            _ => throw new NotSupportedException($"{process} is not part of the CUBA network."),
+        }, costModel, trace);
+        return new CubaModel(net, net.Actors.OfType<PopulationActor>().Single(), population, p, steps, exc, inh);
     }
 
     public static async Task<CubaResult> RunAsync(double seconds, int seed = 1, CubaParameters? parameters = null, CancellationToken cancellationToken = default)

@@ -32,14 +32,21 @@ public static class WtaExperiment
         IEnumerable<Payload> items = Images(source, indices);
         items = plastic ? items : items.Prepend(new Control(ControlKind.PlasticityOff));
         var counts = new List<float[]>(indices.Count);
-        var net = new Network(trace: trace);
-        var src = net.Add(new SourceActor("images", items));
-        // The encoder runs inside the layer's actor: one message per sample, the same spikes as per-step packets.
-        var wta = net.Add(new WtaSampleActor("wta", layer, encoder));
-        var sink = net.Add(new SinkActor("counts", ev => counts.Add(((DenseBlock)ev.Payload).Data)));
-        net.Connect(src, 0, wta, 0);
-        net.MarkOutput(wta, 0);
-        net.Connect(wta, 1, sink, 0);
+        var description = new ProcessGraph();
+        var images = description.Add(new InputProcess("images"));
+        var wta = description.Add(new WtaProcess("wta"));
+        var sink = description.Add(new OutputProcess("counts"));
+        description.Connect(images, 0, wta, 0);
+        description.MarkOutput(wta, 0);
+        description.Connect(wta, 1, sink, 0);
+        var net = description.Build(process => process switch
+        {
+            InputProcess p => new SourceActor(p.Name, items),
+            // The encoder runs inside the layer's actor: one message per sample, the same spikes as per-step packets.
+            WtaProcess p => new WtaSampleActor(p.Name, layer, encoder),
+            OutputProcess p => new SinkActor(p.Name, ev => counts.Add(((DenseBlock)ev.Payload).Data)),
+            _ => throw new NotSupportedException($"{process} is not part of the WTA experiment."),
+        }, trace: trace);
         long start = Stopwatch.GetTimestamp();
         var report = await net.RunAsync(seed, cancellationToken).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start);

@@ -276,6 +276,9 @@ public sealed class WtaLayerActor : Actor
     }
 }
 
+/// <summary>The STDP winner-take-all layer as a process: images in; its spikes and each image's spike counts out.</summary>
+public sealed class WtaProcess(string name) : ProcessNode(name, [new PortSpec("images")], [new PortSpec("spikes"), new PortSpec("counts")]);
+
 /// <summary>The WTA layer with its input encoder inside the actor: input port "images" takes one DenseBlock per
 /// sample (one or more images, pixels in [0,1]); for each image the actor runs the encoder's whole presentation
 /// (present + rest steps) through <see cref="WtaLayer.Step"/> and ends the sample, so a sample is one engine message

@@ -2,6 +2,7 @@ using Neuromorphic.Application.Simulation;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Learning;
+using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Spiking;
 using Neuromorphic.Tensors;
 
@@ -30,6 +31,26 @@ public sealed class SoftHebbOnCoresTests
     static readonly SpikingConversionOptions Options = new() { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
 
     static ChipArchitecture Loihi() => ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+
+    [Fact]
+    public void The_chip_maps_the_description_the_trained_layers_give()
+    {
+        var rng = new Random(3);
+        var (conv, readout) = TinyLayer(rng);
+        var (net, _, pixels) = TinyConverted();
+        static IEnumerable<string> Ports(Engine.ProcessGraph g) => g.Processes.Select(p =>
+            $"{p.Name} {string.Join(';', p.Inputs.Select(i => string.Join('x', i.SampleShape ?? [])))} -> {string.Join(';', p.Outputs.Select(o => string.Join('x', o.SampleShape ?? [])))}");
+
+        var trained = SoftHebbGraph.Describe([conv], [1, 6, 6], readout.Classes);
+        var spec = SoftHebbOnCores.Build(net, readout, Loihi()).ForImage(pixels);
+
+        // The float blocks' description (from the trained layers) is the one the converted network carries ...
+        Assert.Equal(["input  -> 1x6x6", "hebb0 1x6x6 -> 4x6x6", "readout 4x6x6 -> 3", "output 3 -> "], Ports(trained));
+        Assert.Equal(Ports(trained), Ports(net.Description));
+        // ... and the chip holds one group of neurons for each of its processes but the output, in its order.
+        Assert.Equal(["input", "hebb0", "readout"], spec.Groups.Select(g => g.Name));
+        Assert.Equal([36, 4 * 36, 3], spec.Groups.Select(g => g.Neurons.Count));
+    }
 
     [Fact]
     public async Task A_chip_compiled_once_runs_a_second_image_exactly_as_a_chip_built_for_it()

@@ -1,4 +1,5 @@
 using Neuromorphic.Datasets;
+using Neuromorphic.Engine;
 using Neuromorphic.Hardware;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
@@ -12,37 +13,41 @@ namespace Neuromorphic.Application.Simulation;
 /// </summary>
 public static class ChipSimulation
 {
-    /// <summary>The network's layers as the mapper sees them; names are the engine actors' names.</summary>
+    /// <summary>The network's processes as the mapper sees them (its description's layers and read-out); names are the
+    /// engine actors' names.</summary>
     public static IReadOnlyList<LayerDescription> Describe(TrainedModel model)
     {
         var preset = model.Preset;
+        var description = SoftHebbGraph.Describe(model.Network.Layers, [preset.Channels, preset.Height, preset.Width], model.Readout.Classes);
         var layers = new List<LayerDescription>();
-        var (c, h, w) = (preset.Channels, preset.Height, preset.Width);
         string? source = null;
-        var shapes = preset.LayerOutputShapes();
-        for (int i = 0; i < preset.Layers.Count; i++)
+        foreach (var process in description.Processes)
         {
-            string name = SoftHebbGraph.LayerName(i);
-            var layer = model.Network.Layers[i];
-            long zeros = CountZeros(layer.Weights.Span);
-            var (conv, _, hi, wi) = preset.Layers[i].AsConvolution(c, h, w);
-            // Neurons are the convolution's output units (before pooling, which the neuron's output stage does);
-            // the pooled outputs are what the layer sends, and what its NonZeroActivations count.
-            int ch = hi + 2 * conv.Padding - conv.KernelSize + 1, cw = wi + 2 * conv.Padding - conv.KernelSize + 1;
-            var (oc, oh, ow) = shapes[i];
-            // With one output position every neuron sees the whole input: a dense layer, no kernel to share.
-            layers.Add(ch * cw == 1 && conv.Pool is null
-                ? LayerDescription.Dense(name, conv.OutChannels, conv.FanIn, source) with { ZeroWeights = zeros }
-                : LayerDescription.Conv(name, conv.OutChannels, ch, cw, conv.FanIn, source) with
-                {
-                    ZeroWeights = zeros, PooledOutputs = oc * oh * ow,
-                    Geometry = new ConvGeometry(conv.InChannels, hi, wi, conv.KernelSize, 1, conv.Padding, conv.OutChannels, oh, ow),
-                });
-            (c, h, w) = shapes[i];
-            source = name;
+            switch (process)
+            {
+                case HebbianLayerProcess p:
+                    var (conv, _, hi, wi) = preset.Layers[p.Index].AsConvolution(p.InputShape[0], p.InputShape[1], p.InputShape[2]);
+                    long zeros = CountZeros(model.Network.Layers[p.Index].Weights.Span);
+                    // Neurons are the convolution's output units (before pooling, which the neuron's output stage does);
+                    // the pooled outputs are what the layer sends, and what its NonZeroActivations count.
+                    int ch = hi + 2 * conv.Padding - conv.KernelSize + 1, cw = wi + 2 * conv.Padding - conv.KernelSize + 1;
+                    var (oc, oh, ow) = (p.OutputShape[0], p.OutputShape[1], p.OutputShape[2]);
+                    // With one output position every neuron sees the whole input: a dense layer, no kernel to share.
+                    layers.Add(ch * cw == 1 && conv.Pool is null
+                        ? LayerDescription.Dense(p.Name, conv.OutChannels, conv.FanIn, source) with { ZeroWeights = zeros }
+                        : LayerDescription.Conv(p.Name, conv.OutChannels, ch, cw, conv.FanIn, source) with
+                        {
+                            ZeroWeights = zeros, PooledOutputs = oc * oh * ow,
+                            Geometry = new ConvGeometry(conv.InChannels, hi, wi, conv.KernelSize, 1, conv.Padding, conv.OutChannels, oh, ow),
+                        });
+                    break;
+                case ReadoutProcess p:
+                    layers.Add(LayerDescription.Dense(p.Name, p.Classes, model.Readout.Features, source) with { ZeroWeights = CountZeros(model.Readout.Weights) });
+                    break;
+                default: continue; // the input and the output hold no neurons
+            }
+            source = process.Name;
         }
-        layers.Add(LayerDescription.Dense(SoftHebbGraph.ReadoutName, model.Readout.Classes, model.Readout.Features, source)
-            with { ZeroWeights = CountZeros(model.Readout.Weights) });
         return layers;
     }
 

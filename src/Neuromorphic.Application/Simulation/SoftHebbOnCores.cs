@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
+using Neuromorphic.Engine;
 using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Spiking;
 using Neuromorphic.Tensors;
@@ -105,70 +106,83 @@ public sealed class SoftHebbOnCores
         return converted;
     }
 
+    // The chip's model of each process of the network's description, upstream first: the input's neurons, each layer's
+    // neurons (and its pooling's), the read-out's accumulators, whose potentials are the output.
     void Add(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, IReadOnlyList<ConvTiles?>? tiles)
     {
+        int previous = -1;
+        foreach (var process in net.Description.Processes)
+            previous = process switch
+            {
+                InputProcess p => b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
+                HebbianLayerProcess p => AddLayer(p.Name, net.Layers[p.Index], tiles is not null && p.Index < tiles.Count ? tiles[p.Index] : null, previous),
+                ReadoutProcess p => AddReadout(p.Name, readout, net.Layers[^1].Scale, previous),
+                OutputProcess => previous,
+                _ => throw new NotSupportedException($"{process} has no model on a chip's cores."),
+            };
+    }
+
+    // A conv layer's IF neurons, and its pooling's; returns the group that sends the layer's output.
+    int AddLayer(string name, SpikingConvLayer layer, ConvTiles? t, int previous)
+    {
         bool graded = Graded;
-        int inputs = net.InputLength;
-        inputPixels = inputs;
-        int input = b.AddGroup("input", inputs, _ => null);
-        int previous = input;
-        for (int l = 0; l < net.Layers.Count; l++)
-        {
-            var layer = net.Layers[l];
-            double scale = Unit / layer.Scale; // potentials in units where the threshold is 4096
-            // Graded: a value of 4096 stands for a rate of one spike a step, so an input worth p adds w·scale·p/4096.
-            double inputWeight = graded ? scale / Unit : scale;
-            var perChannel = Enumerable.Range(0, layer.K).Select(k => graded
-                ? GradedNeuron(("bias", layer.BiasCurrent(k) * scale))
-                : ChipNetworkBuilder.Attributes(("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
-            int plane = layer.ConvHeight * layer.ConvWidth;
-            var t = tiles is not null && l < tiles.Count ? tiles[l] : null;
-            var placement = t is not null && (t.Geometry.OutChannels, t.Geometry.OutHeight, t.Geometry.OutWidth) == (layer.K, layer.ConvHeight, layer.ConvWidth)
-                ? (t.CoresPerSlice, n => t.CoreOf(n / plane, n % plane / layer.ConvWidth, n % layer.ConvWidth))
-                : ((int, Func<int, int>)?)null;
-            int conv = b.AddGroup(SoftHebbGraph.LayerName(l), layer.K * plane, n => perChannel[n / plane], placement: placement);
-            foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * inputWeight, 0);
-            previous = conv;
-            if (layer.Pool is not { } pool) continue;
-            bool max = pool.Type == PoolType.Max;
-            var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
-                : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
-                : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
-            double weight = (max ? 64 : 64.0 / (pool.Kernel * pool.Kernel)) / (graded ? 64 : 1);
-            // A tiled layer's pooling sits on as many cores, each pooled neuron with the tile of its window's first
-            // position: on one core, every pooled value of the layer would pass through it.
-            int pooledPlane = layer.OutHeight * layer.OutWidth;
-            int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
-            var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
-                : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
-            // Windows that start in the padding share the first tile's core, which may then hold too many.
-            if (poolPlacement is { } pp && !b.Fits(layer.OutputLength, pp)) poolPlacement = null;
-            int pooled = b.AddGroup($"{SoftHebbGraph.LayerName(l)}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes,
-                placement: poolPlacement);
-            for (int k = 0; k < layer.K; k++)
-                for (int oy = 0; oy < layer.OutHeight; oy++)
-                    for (int ox = 0; ox < layer.OutWidth; ox++)
-                        for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
-                            for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
-                                b.Connections.Add(b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x,
-                                    b.First(pooled) + (k * layer.OutHeight + oy) * layer.OutWidth + ox, weight, 0);
-            previous = pooled;
-        }
+        double scale = Unit / layer.Scale; // potentials in units where the threshold is 4096
+        // Graded: a value of 4096 stands for a rate of one spike a step, so an input worth p adds w·scale·p/4096.
+        double inputWeight = graded ? scale / Unit : scale;
+        var perChannel = Enumerable.Range(0, layer.K).Select(k => graded
+            ? GradedNeuron(("bias", layer.BiasCurrent(k) * scale))
+            : ChipNetworkBuilder.Attributes(("threshold", Unit), ("reset_mode", "soft"), ("potential", Unit / 2), ("bias", layer.BiasCurrent(k) * scale))).ToArray();
+        int plane = layer.ConvHeight * layer.ConvWidth;
+        var placement = t is not null && (t.Geometry.OutChannels, t.Geometry.OutHeight, t.Geometry.OutWidth) == (layer.K, layer.ConvHeight, layer.ConvWidth)
+            ? (t.CoresPerSlice, n => t.CoreOf(n / plane, n % plane / layer.ConvWidth, n % layer.ConvWidth))
+            : ((int, Func<int, int>)?)null;
+        int conv = b.AddGroup(name, layer.K * plane, n => perChannel[n / plane], placement: placement);
+        foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * inputWeight, 0);
+        if (layer.Pool is not { } pool) return conv;
+        bool max = pool.Type == PoolType.Max;
+        var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
+            : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
+            : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
+        double weight = (max ? 64 : 64.0 / (pool.Kernel * pool.Kernel)) / (graded ? 64 : 1);
+        // A tiled layer's pooling sits on as many cores, each pooled neuron with the tile of its window's first
+        // position: on one core, every pooled value of the layer would pass through it.
+        int pooledPlane = layer.OutHeight * layer.OutWidth;
+        int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
+        var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
+            : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
+        // Windows that start in the padding share the first tile's core, which may then hold too many.
+        if (poolPlacement is { } pp && !b.Fits(layer.OutputLength, pp)) poolPlacement = null;
+        int pooled = b.AddGroup($"{name}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes, placement: poolPlacement);
+        for (int k = 0; k < layer.K; k++)
+            for (int oy = 0; oy < layer.OutHeight; oy++)
+                for (int ox = 0; ox < layer.OutWidth; ox++)
+                    for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
+                        for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
+                            b.Connections.Add(b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x,
+                                b.First(pooled) + (k * layer.OutHeight + oy) * layer.OutWidth + ox, weight, 0);
+        return pooled;
+    }
+
+    // One non-firing accumulator per class, fed by the last layer's output (whose spikes stand for its Λ).
+    int AddReadout(string name, Learning.LinearReadout readout, float lastScale, int previous)
+    {
+        bool graded = Graded;
         var bias = readout.Bias.ToArray();
         int classes = readout.Classes;
         // Graded: the potential is the step's input alone (no leak carried over), so it holds the image's answer.
         var classAttributes = Enumerable.Range(0, classes).Select(c => graded
             ? ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]), ("leak_decay", 0.0))
             : ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
-        int outGroup = b.AddGroup(SoftHebbGraph.ReadoutName, classes, c => classAttributes[c], logPotential: true);
+        int outGroup = b.AddGroup(name, classes, c => classAttributes[c], logPotential: true);
         var weights = readout.Weights.ToArray();
-        double amplitude = net.Layers[^1].Scale / (graded ? Unit : 1);
+        double amplitude = lastScale / (graded ? Unit : 1);
         for (int c = 0; c < classes; c++)
             for (int f = 0; f < readout.Features; f++)
                 if (weights[c * readout.Features + f] != 0)
                     b.Connections.Add(b.First(previous) + f, b.First(outGroup) + c, weights[c * readout.Features + f] * amplitude, 0);
         ReadoutFirst = b.First(outGroup);
         Classes = classes;
+        return outGroup;
     }
 
     /// <summary>A neuron that sends a value: each step it starts from nothing (no leak carried over), adds its bias

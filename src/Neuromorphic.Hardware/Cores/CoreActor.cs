@@ -24,11 +24,9 @@ internal sealed class CoreActor : Actor
     /// <summary>Ticks and reports are small: a deep mailbox lets the clock run ahead without a wake-up per step.</summary>
     internal const int Mailbox = 64;
 
-    public CoreActor(MappedCore core, IReadOnlyList<MappedCore> senders, int mappedCount)
-        : base($"core {core.Tile.Id}.{core.Spec.Offset}",
-            [new PortSpec("step"), .. senders.Select(s => new PortSpec($"from {s.Tile.Id}.{s.Spec.Offset}"))],
-            [new PortSpec("mesh"), .. core.DestCores.Select(d => new PortSpec($"to core #{d}"))], Mailbox)
+    public CoreActor(CoreProcess process, int mappedCount) : base(process.Name, process.Inputs, process.Outputs, Mailbox)
     {
+        var (core, senders) = (process.Core, process.Senders);
         this.core = core;
         current = new double[core.Neurons.Length];
         hasInput = new bool[core.Neurons.Length];

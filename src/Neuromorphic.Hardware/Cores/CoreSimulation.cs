@@ -26,6 +26,19 @@ public sealed class CompiledChip
     }
 }
 
+/// <summary>A mapped core: the step's tick and one input per core that sends to it; its report to the mesh and one output
+/// per core it sends to.</summary>
+internal sealed class CoreProcess(MappedCore core, IReadOnlyList<MappedCore> senders) : ProcessNode($"core {core.Tile.Id}.{core.Spec.Offset}",
+    [new PortSpec("step"), .. senders.Select(s => new PortSpec($"from {s.Tile.Id}.{s.Spec.Offset}"))],
+    [new PortSpec("mesh"), .. core.DestCores.Select(d => new PortSpec($"to core #{d}"))])
+{
+    public MappedCore Core => core;
+    public IReadOnlyList<MappedCore> Senders => senders;
+}
+
+/// <summary>The network-on-chip: one input per mapped core, whose reports time each step.</summary>
+internal sealed class MeshProcess(MappedChip chip) : ProcessNode("mesh", chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(), []);
+
 /// <summary>How a core-by-core run goes: steps to simulate, the timing model, the seed of stochastic inputs, and
 /// optionally a writer for one line per message (messages.csv; large) and a progress callback (steps done).</summary>
 public sealed record CoreSimulationOptions(
@@ -63,24 +76,17 @@ public static class CoreSimulation
         var architecture = chip.Architecture;
         long steps = options.Steps;
 
-        var graph = new Network(new NoModeledLatency());
-        var clock = graph.Add(new SourceActor("clock", Ticks(steps)));
-        var senders = chip.Cores.Select(_ => new List<int>()).ToArray();
-        for (int c = 0; c < chip.Cores.Length; c++)
-            foreach (int d in chip.Cores[c].DestCores) senders[d].Add(c);
-        var cores = chip.Cores.Select((core, c) => graph.Add(new CoreActor(core, senders[c].Select(s => chip.Cores[s]).ToArray(), chip.Cores.Length))).ToArray();
-        var mesh = graph.Add(new MeshActor(chip, options.Timing, steps, options.MessageTrace, options.Progress));
-        for (int c = 0; c < cores.Length; c++)
+        MeshActor? mesh = null;
+        var graph = Describe(chip).Build(process => process switch
         {
-            graph.Connect(clock, 0, cores[c], 0);
-            graph.Connect(cores[c], 0, mesh, c);
-            var dests = chip.Cores[c].DestCores;
-            for (int p = 0; p < dests.Length; p++)
-                graph.ConnectRecurrent(cores[c], p + 1, cores[dests[p]], senders[dests[p]].IndexOf(c) + 1, SpikeMessages.None);
-        }
+            InputProcess p => new SourceActor(p.Name, Ticks(steps)),
+            CoreProcess p => new CoreActor(p, chip.Cores.Length),
+            MeshProcess p => mesh = new MeshActor(p, chip, options.Timing, steps, options.MessageTrace, options.Progress),
+            _ => throw new NotSupportedException($"{process} is not part of a chip."),
+        }, new NoModeledLatency());
         await graph.RunAsync(options.Seed, cancellationToken).ConfigureAwait(false);
 
-        var perf = mesh.Perf;
+        var perf = mesh!.Perf;
         var summary = new CoreRunSummary(
             perf.Count,
             perf.Sum(s => s.SynapticEvents),
@@ -95,6 +101,28 @@ public static class CoreSimulation
             architecture.StaticPowerW * perf.Sum(s => s.Latency));
         return new CoreRunResult(summary, perf, mesh.Spikes, mesh.PotentialNeurons, mesh.Potentials, mesh.Activity(), mesh.Routers(),
             Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>The chip as a process graph: a clock ticks every core; each core sends its messages to the cores it
+    /// reaches over recurrent edges (a message of step t is taken in at step t + 1) and reports each step to the mesh.</summary>
+    internal static ProcessGraph Describe(MappedChip chip)
+    {
+        var graph = new ProcessGraph();
+        var clock = graph.Add(new InputProcess("clock"));
+        var senders = chip.Cores.Select(_ => new List<int>()).ToArray();
+        for (int c = 0; c < chip.Cores.Length; c++)
+            foreach (int d in chip.Cores[c].DestCores) senders[d].Add(c);
+        var cores = chip.Cores.Select((core, c) => graph.Add(new CoreProcess(core, senders[c].Select(s => chip.Cores[s]).ToArray()))).ToArray();
+        var mesh = graph.Add(new MeshProcess(chip));
+        for (int c = 0; c < cores.Length; c++)
+        {
+            graph.Connect(clock, 0, cores[c], 0);
+            graph.Connect(cores[c], 0, mesh, c);
+            var dests = chip.Cores[c].DestCores;
+            for (int p = 0; p < dests.Length; p++)
+                graph.ConnectRecurrent(cores[c], p + 1, cores[dests[p]], senders[dests[p]].IndexOf(c) + 1, SpikeMessages.None);
+        }
+        return graph;
     }
 
     private static IEnumerable<Payload> Ticks(long steps)

@@ -30,8 +30,8 @@ internal sealed class MeshActor : Actor
     private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
     private long nextMessageId;
 
-    public MeshActor(MappedChip chip, TimingModel timing, long steps, TextWriter? messageTrace, IProgress<long>? progress)
-        : base("mesh", chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(), [], CoreActor.Mailbox)
+    public MeshActor(MeshProcess process, MappedChip chip, TimingModel timing, long steps, TextWriter? messageTrace, IProgress<long>? progress)
+        : base(process.Name, process.Inputs, [], CoreActor.Mailbox)
     {
         this.chip = chip;
         this.timing = timing;

@@ -63,33 +63,15 @@ public static class NirRunner
         if (recorded > options.MaxRecordedValues)
             throw new ArgumentException($"recording membranes and outputs would keep {recorded:N0} values, more than the cap of {options.MaxRecordedValues:N0}; record fewer nodes or run fewer steps.", nameof(options));
 
-        var network = new Network();
-        var actors = new NodeActor[plan.Nodes.Count];
-        for (int i = 0; i < plan.Nodes.Count; i++)
-        {
-            var node = plan.Nodes[i];
-            actors[i] = network.Add(new NodeActor(node, options, batch, Records(options, node)));
-        }
         var ids = Enumerable.Range(0, batch).Select(s => (long)s).ToArray();
-        var source = network.Add(new SourceActor("stimulus",
-            stimulus.Take(options.Steps).Select(x => (Payload)new DenseBlock(x, [batch, .. inputs[0].OutputShape], ids))));
-        network.Connect(source, 0, actors[plan.IndexOf(inputs[0].Name)], 0);
-        var consumed = new bool[plan.Nodes.Count];
-        for (int i = 0; i < plan.Nodes.Count; i++)
+        var network = Describe(plan, batch, ids).Build(process => process switch
         {
-            var node = plan.Nodes[i];
-            int port = node.Node is NirInput ? 1 : 0;
-            foreach (int from in node.Forward) { network.Connect(actors[from], 0, actors[i], port++); consumed[from] = true; }
-            foreach (int from in node.Recurrent)
-            {
-                var zeros = new DenseBlock(new float[batch * plan.Nodes[from].OutputLength], [batch, .. plan.Nodes[from].OutputShape], ids);
-                network.ConnectRecurrent(actors[from], 0, actors[i], port++, zeros);
-                consumed[from] = true;
-            }
-        }
-        for (int i = 0; i < plan.Nodes.Count; i++)
-            if (!consumed[i]) network.MarkOutput(actors[i], 0);
-
+            InputProcess p => new SourceActor(p.Name,
+                stimulus.Take(options.Steps).Select(x => (Payload)new DenseBlock(x, [batch, .. inputs[0].OutputShape], ids))),
+            NirNodeProcess p => new NodeActor(p, options, batch, Records(options, p.Node)),
+            _ => throw new NotSupportedException($"{process} is not part of a NIR graph."),
+        });
+        var actors = network.Actors.OfType<NodeActor>().ToArray();
         var report = await network.RunAsync(options.Seed, cancellationToken).ConfigureAwait(false);
         return new NirRunResult(plan, options, batch,
             actors.ToDictionary(a => a.Node.Name, a => a.SpikesPerStep),
@@ -97,6 +79,39 @@ public static class NirRunner
             actors.Where(a => a.MembraneTrace is not null).ToDictionary(a => a.Node.Name, a => a.MembraneTrace!),
             actors.Where(a => a.Node.Node is NirOutput).ToDictionary(a => a.Node.Name, a => a.OutputTrace!),
             actors.Sum(a => a.SynapticEvents), report);
+    }
+
+    /// <summary>The plan as a process graph: the stimulus drives the Input node, each node takes its forward inputs then
+    /// its recurrent ones (zeros at step 0), and an output no node consumes is the graph's.</summary>
+    static ProcessGraph Describe(NirPlan plan, int batch, long[] ids)
+    {
+        var graph = new ProcessGraph();
+        var stimulus = graph.Add(new InputProcess("stimulus"));
+        var nodes = plan.Nodes.Select(n => graph.Add(new NirNodeProcess(n))).ToArray();
+        graph.Connect(stimulus, 0, nodes[plan.IndexOf(plan.Inputs.Single().Name)], 0);
+        var consumed = new bool[plan.Nodes.Count];
+        for (int i = 0; i < plan.Nodes.Count; i++)
+        {
+            var node = plan.Nodes[i];
+            int port = node.Node is NirInput ? 1 : 0;
+            foreach (int from in node.Forward) { graph.Connect(nodes[from], 0, nodes[i], port++); consumed[from] = true; }
+            foreach (int from in node.Recurrent)
+            {
+                var zeros = new DenseBlock(new float[batch * plan.Nodes[from].OutputLength], [batch, .. plan.Nodes[from].OutputShape], ids);
+                graph.ConnectRecurrent(nodes[from], 0, nodes[i], port++, zeros);
+                consumed[from] = true;
+            }
+        }
+        for (int i = 0; i < plan.Nodes.Count; i++)
+            if (!consumed[i]) graph.MarkOutput(nodes[i], 0);
+        return graph;
+    }
+
+    /// <summary>A node of the plan: one input port per incoming edge (the Input node's first is the stimulus), one output.</summary>
+    sealed class NirNodeProcess(NirPlanNode node) : ProcessNode(node.Name,
+        PortSpec.Numbered("in", Math.Max(1, node.Forward.Length + node.Recurrent.Length)), PortSpec.Numbered("out", 1))
+    {
+        public NirPlanNode Node => node;
     }
 
     static bool Records(NirRunOptions options, NirPlanNode node) =>
@@ -112,9 +127,10 @@ public static class NirRunner
         private readonly List<(int, int)> raster = [];
         private int step;
 
-        public NodeActor(NirPlanNode node, NirRunOptions options, int batch, bool recordMembrane)
-            : base(node.Name, PortSpec.Numbered("in", Math.Max(1, node.Forward.Length + node.Recurrent.Length)), PortSpec.Numbered("out", 1))
+        public NodeActor(NirNodeProcess process, NirRunOptions options, int batch, bool recordMembrane)
+            : base(process.Name, process.Inputs, process.Outputs)
         {
+            var node = process.Node;
             Node = node;
             this.batch = batch;
             map = node.IsLinear ? NirLinearMap.For(node.Node, node.InputShape, node.OutputShape) : null;
