@@ -47,13 +47,50 @@ public class NirOnCoresTests
         // Euler stepping resets at the step's end, as the chip's neurons do, so the IF layers must agree spike for spike.
         var (run, result) = await Simulate(Graph("cnn_sinabs.nir"), "poisson:0.2", null, 1, 30, NirIntegration.Euler, chip);
 
-        foreach (var p in run.Chip.Populations.Where(p => p.Depth > 0))
+        foreach (var p in run.Chip.Populations.Where(p => !p.Input))
         {
             var graph = run.Graph.Raster[p.Node].Where(s => s.Step < 30 - p.Depth).Select(s => ((long)s.Step, s.Neuron)).ToHashSet();
             var ours = result.Spikes.Where(s => s.Neuron >= p.First && s.Neuron < p.First + p.Count && s.Step - 1 - p.Depth >= 0)
                 .Select(s => (s.Step - 1 - p.Depth, s.Neuron - p.First)).ToHashSet();
             Assert.True(graph.Count > 0, $"node {p.Node} should fire");
             Assert.True(graph.SetEquals(ours), $"node {p.Node}: {graph.Count} graph spikes, {ours.Count} on the chip, {graph.Intersect(ours).Count()} shared");
+        }
+    }
+
+    [Fact]
+    public async Task Current_based_layers_fire_on_the_chip_at_the_graphs_steps_under_euler_stepping()
+    {
+        // in → Affine → CubaLIF → Affine → CubaLIF. Stepped by Euler, a CubaLIF's membrane moves with the current of the
+        // step before, a step that the chip's delivery of each spike stands in for: no layer adds a step.
+        NirTensor T(params double[] v) => new(v, [v.Length]);
+        NirCubaLIF Cuba() => new(T(0.01), T(0.005), T(1), T(0), T(0.1), T(0), T(1));
+        var graph = new NirGraph(new Dictionary<string, NirNode>
+        {
+            ["in"] = new NirInput([1]),
+            ["a"] = new NirAffine(new NirTensor([1.0], [1, 1]), T(0)),
+            ["first"] = Cuba(),
+            ["b"] = new NirAffine(new NirTensor([3.0], [1, 1]), T(0)),
+            ["second"] = Cuba(),
+            ["out"] = new NirOutput([1]),
+        }, [("in", "a"), ("a", "first"), ("first", "b"), ("b", "second"), ("second", "out")], new Dictionary<string, string>());
+        var plan = NirPlan.Compile(graph, "test.nir");
+        const int steps = 400;
+        var rng = new Random(3);
+        var stimulus = Enumerable.Range(0, steps).Select(_ => new float[] { rng.NextDouble() < 0.3 ? 1 : 0 }).ToList();
+        var run = await NirRunner.RunAsync(plan, new NirRunOptions(1e-3, steps) { Integration = NirIntegration.Euler, RecordMembranes = new HashSet<string>() },
+            1, stimulus, CancellationToken.None);
+        var arch = Chip("loihi.yaml");
+        var chip = NirOnCores.Build(plan, arch, 1e-3, NirIntegration.Euler, stimulus, steps);
+        var result = await CoreSimulation.RunAsync(arch, chip.Network, new CoreSimulationOptions(steps));
+
+        foreach (var name in new[] { "first", "second" })
+        {
+            var p = chip.Populations.Single(x => x.Node == name);
+            Assert.Equal(0, p.Depth);
+            var expected = run.Raster[name].Select(s => (long)s.Step).ToHashSet();
+            var fired = result.Spikes.Where(s => s.Neuron == p.First).Select(s => s.Step - 1 - p.Depth).ToHashSet(); // the chip counts steps from 1
+            Assert.True(expected.Count > 50, $"{name}: only {expected.Count} spikes in the graph run");
+            Assert.True(expected.SetEquals(fired), $"{name}: {expected.Count} graph spikes, {fired.Count} on the chip, {expected.Intersect(fired).Count()} at the same step");
         }
     }
 

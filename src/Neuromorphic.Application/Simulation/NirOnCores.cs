@@ -21,7 +21,8 @@ namespace Neuromorphic.Application.Simulation;
 /// </list>
 /// Potentials are scaled per neuron so its threshold is 4096 (the chip's 1/64 resolution then costs nothing). A chip
 /// delivers a spike to the next neurons one step later, so a node k neuron layers from the input runs k steps behind
-/// the graph run; <see cref="Depth"/> gives k for comparisons. Delay nodes are refused.
+/// the graph run, current-based layers (CubaLIF, CubaLI) excepted, whose current lags its input a step in the graph run
+/// too; <see cref="Population.Depth"/> gives the steps for comparisons. Delay nodes are refused.
 /// </summary>
 public sealed class NirOnCores
 {
@@ -42,7 +43,9 @@ public sealed class NirOnCores
     /// <summary>The neuron nodes, in the network's group order: node, first global neuron, scale of each potential.</summary>
     public IReadOnlyList<Population> Populations { get; }
 
-    public sealed record Population(string Node, int First, int Count, double[] Scale, bool Spiking, int Depth);
+    /// <param name="Depth">Steps the chip's spikes run behind the graph run's (see <see cref="Lag"/>).</param>
+    /// <param name="Input">The graph's Input node: its spikes are the stimulus, the same in both runs.</param>
+    public sealed record Population(string Node, int First, int Count, double[] Scale, bool Spiking, int Depth, bool Input = false);
 
     /// <param name="axonTypes">The chip's typed axons (a chip file's <c>core_limits.axon_types</c>: TrueNorth), or null.</param>
     public static NirOnCores Build(NirPlan plan, ChipArchitecture arch, double dt, NirIntegration integration, IReadOnlyList<float[]> stimulus, int steps,
@@ -76,12 +79,12 @@ public sealed class NirOnCores
         for (int n = 0; n < nodes.Count; n++)
         {
             var node = nodes[n];
-            depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + (IsNeuron(node) ? 1 : 0);
+            depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + Lag(node);
             if (node.Node is NirInput)
             {
                 var trains = Trains(node, stimulus, steps);
                 group[n] = b.AddGroup(node.Name, node.OutputLength, i => ChipNetworkBuilder.Attributes(("spikes", trains[i])));
-                populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, Ones(node.OutputLength), true, 0));
+                populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, Ones(node.OutputLength), true, 0, Input: true));
                 continue;
             }
             if (!IsNeuron(node)) continue;
@@ -112,6 +115,13 @@ public sealed class NirOnCores
         double? weightError = axonTypes is null ? null : b.ForceAxonTypeWeights(axonTypes);
         return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError);
     }
+
+    // Steps the chip adds to a node's spikes against the graph run's: a spike reaches the next neurons a step later. A
+    // current-based node's current already takes its input a step late in the graph run (stepped by Euler, its membrane
+    // moves with the current of the step before), and the chip's compartment takes the delivered spike into its current
+    // and membrane in one step: no step is added. (Stepped exactly, the graph's membrane moves within the step and the
+    // chip's compartment only approximates it; its spikes then match in count, not step.)
+    static int Lag(NirPlanNode node) => !IsNeuron(node) ? 0 : node.Node is NirCubaLIF or NirCubaLI ? 0 : 1;
 
     static bool IsNeuron(NirPlanNode node) => node.Node is NirLIF or NirIF or NirLI or NirIntegrator or NirCubaLIF or NirCubaLI or NirThreshold;
     static bool Spikes(NirPlanNode node) => node.Node is NirLIF or NirIF or NirCubaLIF or NirThreshold or NirInput;

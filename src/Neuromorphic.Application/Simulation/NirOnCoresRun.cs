@@ -37,7 +37,8 @@ public sealed class NirOnCoresRun
     }
 
     /// <summary>Per node: spikes in the graph run and on the chip, and how many of the graph's spikes the chip fired
-    /// on the same neuron at the same step once its pipeline delay (one step per neuron layer) is taken off.</summary>
+    /// on the same neuron at the same step once its pipeline delay (one step per neuron layer, current-based ones excepted)
+    /// is taken off.</summary>
     public string Compare(CoreRunResult chip)
     {
         long steps = Graph.Options.Steps;
@@ -54,7 +55,7 @@ public sealed class NirOnCoresRun
         var byNeuron = chip.Spikes.ToLookup(s => s.Neuron, s => s.Step);
         foreach (var p in Chip.Populations)
         {
-            if (!p.Spiking || p.Depth == 0) continue;
+            if (!p.Spiking || p.Input) continue;
             var ours = new HashSet<(int, long)>();
             for (int i = 0; i < p.Count; i++)
                 foreach (long t in byNeuron[p.First + i]) ours.Add((i, t - 1 - p.Depth)); // the chip counts steps from 1
