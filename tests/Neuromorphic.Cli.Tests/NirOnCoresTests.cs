@@ -57,6 +57,24 @@ public class NirOnCoresTests
         }
     }
 
+    /// <summary>A random spike train (30 % of steps) for one input neuron.</summary>
+    static List<float[]> RandomSpikes(int steps)
+    {
+        var rng = new Random(3);
+        return Enumerable.Range(0, steps).Select(_ => new float[] { rng.NextDouble() < 0.3 ? 1 : 0 }).ToList();
+    }
+
+    /// <summary><paramref name="plan"/> stepped by Euler at 1 ms, in the graph run and on <paramref name="chipFile"/>.</summary>
+    static async Task<(NirRunResult Graph, NirOnCores Chip, CoreRunResult Run)> RunBoth(NirPlan plan, string chipFile, IReadOnlyList<float[]> stimulus)
+    {
+        int steps = stimulus.Count;
+        var graph = await NirRunner.RunAsync(plan, new NirRunOptions(1e-3, steps) { Integration = NirIntegration.Euler, RecordMembranes = new HashSet<string>() },
+            1, stimulus, CancellationToken.None);
+        var arch = Chip(chipFile);
+        var chip = NirOnCores.Build(plan, arch, 1e-3, NirIntegration.Euler, stimulus, steps);
+        return (graph, chip, await CoreSimulation.RunAsync(arch, chip.Network, new CoreSimulationOptions(steps)));
+    }
+
     [Fact]
     public async Task Current_based_layers_fire_on_the_chip_at_the_graphs_steps_under_euler_stepping()
     {
@@ -73,15 +91,7 @@ public class NirOnCoresTests
             ["second"] = Cuba(),
             ["out"] = new NirOutput([1]),
         }, [("in", "a"), ("a", "first"), ("first", "b"), ("b", "second"), ("second", "out")], new Dictionary<string, string>());
-        var plan = NirPlan.Compile(graph, "test.nir");
-        const int steps = 400;
-        var rng = new Random(3);
-        var stimulus = Enumerable.Range(0, steps).Select(_ => new float[] { rng.NextDouble() < 0.3 ? 1 : 0 }).ToList();
-        var run = await NirRunner.RunAsync(plan, new NirRunOptions(1e-3, steps) { Integration = NirIntegration.Euler, RecordMembranes = new HashSet<string>() },
-            1, stimulus, CancellationToken.None);
-        var arch = Chip("loihi.yaml");
-        var chip = NirOnCores.Build(plan, arch, 1e-3, NirIntegration.Euler, stimulus, steps);
-        var result = await CoreSimulation.RunAsync(arch, chip.Network, new CoreSimulationOptions(steps));
+        var (run, chip, result) = await RunBoth(NirPlan.Compile(graph, "test.nir"), "loihi.yaml", RandomSpikes(400));
 
         foreach (var name in new[] { "first", "second" })
         {
@@ -123,15 +133,8 @@ public class NirOnCoresTests
     [Fact]
     public async Task On_Loihi_2_a_non_spiking_node_sends_its_value_and_the_next_layer_fires_as_in_the_graph()
     {
-        var plan = LiIntoLif();
         const int steps = 300;
-        var rng = new Random(3);
-        var stimulus = Enumerable.Range(0, steps).Select(_ => new float[] { rng.NextDouble() < 0.3 ? 1 : 0 }).ToList();
-        var graph = await NirRunner.RunAsync(plan, new NirRunOptions(1e-3, steps) { Integration = NirIntegration.Euler, RecordMembranes = new HashSet<string>() },
-            1, stimulus, CancellationToken.None);
-        var arch = Chip("loihi2.yaml");
-        var chip = NirOnCores.Build(plan, arch, 1e-3, NirIntegration.Euler, stimulus, steps);
-        var run = await CoreSimulation.RunAsync(arch, chip.Network, new CoreSimulationOptions(steps));
+        var (graph, chip, run) = await RunBoth(LiIntoLif(), "loihi2.yaml", RandomSpikes(steps));
 
         // The LIF neuron is two neuron layers from the input: on the chip it fires two steps after the graph (and the
         // chip counts steps from 1). Its input is the LI values, rounded to the chip's payloads.
@@ -204,14 +207,8 @@ public class NirOnCoresTests
             ["back"] = new NirAffine(new NirTensor([-0.05], [1, 1]), T(0)),
             ["out"] = new NirOutput([1]),
         }, [("in", "a"), ("a", "li"), ("li", "b"), ("b", "lif"), ("lif", "out"), ("lif", "back"), ("back", "li")], new Dictionary<string, string>());
-        var plan = NirPlan.Compile(graph, "test.nir");
         const int steps = 300;
-        var stimulus = Enumerable.Range(0, steps).Select(_ => new float[] { 0 }).ToList();
-        var run = await NirRunner.RunAsync(plan, new NirRunOptions(1e-3, steps) { Integration = NirIntegration.Euler, RecordMembranes = new HashSet<string>() },
-            1, stimulus, CancellationToken.None);
-        var arch = Chip("loihi2.yaml");
-        var chip = NirOnCores.Build(plan, arch, 1e-3, NirIntegration.Euler, stimulus, steps);
-        var result = await CoreSimulation.RunAsync(arch, chip.Network, new CoreSimulationOptions(steps));
+        var (run, chip, result) = await RunBoth(NirPlan.Compile(graph, "test.nir"), "loihi2.yaml", Enumerable.Range(0, steps).Select(_ => new float[] { 0 }).ToList());
 
         var lif = chip.Populations.Single(p => p.Node == "lif");
         var expected = run.Raster["lif"].Where(s => s.Step < steps - lif.Depth).Select(s => (long)s.Step).ToList();
