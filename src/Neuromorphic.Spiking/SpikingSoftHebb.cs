@@ -411,12 +411,12 @@ public sealed record SpikingLayerStats(string Name, int Neurons, float Scale, fl
 public sealed record SpikingEvaluation(int Samples, int[] Steps, double[] Accuracy, SpikeInputEncoding Encoding,
     IReadOnlyList<SpikingLayerStats> Layers, long ReadoutAccumulates, long InputSpikes, RunReport Report, TimeSpan Wall, int[] Predictions);
 
-/// <summary>Spiking inference of a converted SoftHebb network through the engine: input encoder (SourceActor) →
-/// one <see cref="SpikingConvActor"/> per layer → <see cref="SpikingReadoutActor"/> → a sink that takes the argmax of
-/// the potentials at each checkpoint T.</summary>
+/// <summary>Spiking inference of a converted SoftHebb network through the engine, its description
+/// (<see cref="SpikingSoftHebbNetwork.Description"/>) run by spiking models: input encoder (SourceActor) → one
+/// <see cref="SpikingConvActor"/> per layer → <see cref="SpikingReadoutActor"/> → a sink that takes the argmax of the
+/// potentials at each checkpoint T.</summary>
 public static class SpikingSoftHebb
 {
-
     public static async Task<SpikingEvaluation> EvaluateAsync(SpikingSoftHebbNetwork network, IImageSource data, IReadOnlyList<int> steps,
         SpikeInputEncoding encoding = SpikeInputEncoding.Regular, long seed = 1, int maxParallelism = 1, TraceRecorder? trace = null,
         ICostModel? costModel = null, Action<int>? progress = null, CancellationToken cancellationToken = default)
