@@ -1,7 +1,9 @@
 using System.Globalization;
 using Neuromorphic.Datasets;
+using Neuromorphic.Engine;
 using Neuromorphic.Interop.Nir;
 using Neuromorphic.Learning;
+using Neuromorphic.Learning.Pipeline;
 using Neuromorphic.Spiking;
 using Neuromorphic.Tensors;
 
@@ -9,7 +11,8 @@ namespace Neuromorphic.Application.Simulation;
 
 /// <summary>
 /// A trained SoftHebb network in its spiking form (<see cref="SpikingSoftHebbNetwork"/> with the linear power and the
-/// inhibition folded, as <see cref="SoftHebbOnCores"/> takes it) as a NIR graph:
+/// inhibition folded, as <see cref="SoftHebbOnCores"/> takes it) as a NIR graph, written process by process from the
+/// network's description (<see cref="SpikingSoftHebbNetwork.Description"/>):
 /// Input (C, H, W) → per layer Conv2d (BatchNorm, input amplitude and the Triangle's channel-mean inhibition folded into
 /// the weights; bias = the layer's bias current) → IF → pooling → … → Flatten → Affine (the read-out) → I → Output.
 /// What NIR's semantics do not carry exactly (also written into the graph's metadata):
@@ -62,27 +65,36 @@ public static class SoftHebbToNir
         if (convs.Count != net.Layers.Count) throw new ArgumentException($"{convs.Count} conv layers for a network of {net.Layers.Count}.", nameof(convs));
         var nodes = new Dictionary<string, NirNode>();
         var edges = new List<(string, string)>();
-        string previous = "input";
-        nodes[previous] = new NirInput([net.Channels, net.Height, net.Width]);
+        string? previous = null;
         void Add(string name, NirNode node)
         {
             nodes.Add(name, node);
-            edges.Add((previous, name));
+            if (previous is not null) edges.Add((previous, name));
             previous = name;
         }
 
-        for (int l = 0; l < net.Layers.Count; l++)
+        // Each process of the network's description, upstream first, as NIR nodes.
+        foreach (var process in net.Description.Processes)
+            switch (process)
+            {
+                case InputProcess: Add("input", new NirInput([net.Channels, net.Height, net.Width])); break;
+                case HebbianLayerProcess p: AddLayer(net.Layers[p.Index], convs[p.Index], p.Index + 1); break;
+                case ReadoutProcess: AddReadout(); break;
+                case OutputProcess: Add("output", new NirOutput([readout.Classes])); break;
+                default: throw new NotSupportedException($"{process} has no NIR nodes.");
+            }
+        return new NirGraph(nodes, edges, Metadata(net, dt));
+
+        void AddLayer(SpikingConvLayer layer, SoftHebbConv2d conv, int n)
         {
-            var layer = net.Layers[l];
-            int n = l + 1;
             if (layer.Power != 1f || !layer.FoldInhibition)
                 throw new ArgumentException($"Layer {n}: NIR's IF neuron is a plain integrate-and-fire neuron; convert with the linear power and the inhibition folded.", nameof(net));
             int pad = (layer.ConvHeight - layer.InHeight + layer.Kernel - 1) / 2;
-            Add($"conv{n}", new NirConv2d([layer.InHeight, layer.InWidth], FoldedWeights(layer, convs[l], n), [1, 1], [pad, pad], null, [1, 1], 1,
+            Add($"conv{n}", new NirConv2d([layer.InHeight, layer.InWidth], FoldedWeights(layer, conv, n), [1, 1], [pad, pad], null, [1, 1], 1,
                 Vector(Enumerable.Range(0, layer.K).Select(k => (double)layer.BiasCurrent(k)))));
             int[] neurons = [layer.K, layer.ConvHeight, layer.ConvWidth];
             Add($"if{n}", new NirIF(Filled(neurons, 1 / dt), Filled(neurons, layer.Scale / 2.0), Filled(neurons, -layer.Scale / 2.0)));
-            if (layer.Pool is not { } pool) continue;
+            if (layer.Pool is not { } pool) return;
             int[] k = [pool.Kernel, pool.Kernel], s = [pool.Stride, pool.Stride], p = [pool.Padding, pool.Padding];
             if (pool.Type == PoolType.Avg) Add($"avgpool{n}", new NirAvgPool2d(k, s, p));
             else
@@ -92,16 +104,17 @@ public static class SoftHebbToNir
             }
         }
 
-        var last = net.Layers[^1];
-        if (readout.Features != last.OutputLength || readout.Classes != net.Readout.Classes)
-            throw new ArgumentException($"The read-out takes {readout.Features} features to {readout.Classes} classes; the network gives {last.OutputLength} to {net.Readout.Classes}.", nameof(readout));
-        Add("flatten", new NirFlatten(0, -1, [last.K, last.OutHeight, last.OutWidth]));
-        // One event of the last layer stands for Λ: the same float product as SpikingReadout's.
-        var weights = readout.Weights.Select(w => (double)(w * last.Scale)).ToArray();
-        Add("readout", new NirAffine(new NirTensor(weights, [readout.Classes, readout.Features]), Vector(readout.Bias.Select(b => (double)b))));
-        Add("potentials", new NirIntegrator(Filled([readout.Classes], 1 / dt)));
-        Add("output", new NirOutput([readout.Classes]));
-        return new NirGraph(nodes, edges, Metadata(net, dt));
+        void AddReadout()
+        {
+            var last = net.Layers[^1];
+            if (readout.Features != last.OutputLength || readout.Classes != net.Readout.Classes)
+                throw new ArgumentException($"The read-out takes {readout.Features} features to {readout.Classes} classes; the network gives {last.OutputLength} to {net.Readout.Classes}.", nameof(readout));
+            Add("flatten", new NirFlatten(0, -1, [last.K, last.OutHeight, last.OutWidth]));
+            // One event of the last layer stands for Λ: the same float product as SpikingReadout's.
+            var weights = readout.Weights.Select(w => (double)(w * last.Scale)).ToArray();
+            Add("readout", new NirAffine(new NirTensor(weights, [readout.Classes, readout.Features]), Vector(readout.Bias.Select(b => (double)b))));
+            Add("potentials", new NirIntegrator(Filled([readout.Classes], 1 / dt)));
+        }
     }
 
     /// <summary>Layer <paramref name="n"/>'s weights as NIR's (K, C, k, k), exactly as the spiking layer folds them: a copy
