@@ -104,6 +104,69 @@ public class NirOnCoresTests
         }
     }
 
+    /// <summary>Input of 2 values → Affine → 1 LIF.</summary>
+    static NirPlan ValuesIntoLif()
+    {
+        NirTensor T(params double[] v) => new(v, [v.Length]);
+        var graph = new NirGraph(new Dictionary<string, NirNode>
+        {
+            ["in"] = new NirInput([2]),
+            ["a"] = new NirAffine(new NirTensor([1.0, -0.4], [1, 2]), T(0)),
+            ["lif"] = new NirLIF(T(0.01), T(1), T(0), T(0.1), T(0)),
+            ["out"] = new NirOutput([1]),
+        }, [("in", "a"), ("a", "lif"), ("lif", "out")], new Dictionary<string, string>());
+        return NirPlan.Compile(graph, "test.nir");
+    }
+
+    [Fact]
+    public async Task On_Loihi_2_an_input_of_values_is_sent_as_graded_spikes_and_the_next_layer_fires_as_in_the_graph()
+    {
+        const int steps = 300;
+        var rng = new Random(5);
+        var stimulus = Enumerable.Range(0, steps).Select(_ => new[] { (float)rng.NextDouble(), (float)rng.NextDouble() * 0.5f }).ToList();
+        var (graph, chip, run) = await RunBoth(ValuesIntoLif(), "loihi2.yaml", stimulus);
+
+        var input = chip.Populations.Single(p => p.Input);
+        var lif = chip.Populations.Single(p => p.Node == "lif");
+        var fired = run.Spikes.Where(s => s.Neuron == lif.First).Select(s => s.Step - 1 - lif.Depth).ToHashSet(); // the chip counts steps from 1
+        var expected = graph.Raster["lif"].Where(s => s.Step < steps - lif.Depth).Select(s => (long)s.Step).ToList();
+        Assert.True(expected.Count > 10, $"only {expected.Count} spikes in the graph run: the check says nothing");
+        Assert.True(expected.Count(fired.Contains) >= expected.Count * 9 / 10, $"{expected.Count(fired.Contains)} of {expected.Count} graph spikes on the chip");
+        Assert.InRange(fired.Count(t => t < steps - lif.Depth), expected.Count - 2, expected.Count + 2);
+        // The input neurons sent a value every step (none is zero), in units where the largest is 4096.
+        Assert.Equal(2 * steps, run.Spikes.Count(s => s.Neuron >= input.First && s.Neuron < input.First + input.Count));
+        Assert.Equal(4096 / stimulus.Max(x => x.Max()), input.Scale[0], 3);
+    }
+
+    [Fact]
+    public void A_network_that_sends_values_is_not_exported_as_sanafe_files()
+    {
+        var stimulus = new List<float[]> { new float[] { 1, 0 }, new float[] { 0.25f, 1 } };
+        var chip = NirOnCores.Build(ValuesIntoLif(), Chip("loihi2.yaml"), 1e-3, NirIntegration.Euler, stimulus, 2);
+        var spikesOnly = NirOnCores.Build(ValuesIntoLif(), Chip("loihi2.yaml"), 1e-3, NirIntegration.Euler, [[1, 0], [0, 1]], 2);
+        var folder = Directory.CreateTempSubdirectory("nir-export").FullName;
+        try
+        {
+            var e = Assert.Throws<UserErrorException>(() => SanafeExport.Write(folder, Chip("loihi2.yaml"), chip.Network));
+            Assert.Contains("group 'in'", e.Message);
+            Assert.False(File.Exists(Path.Combine(folder, SanafeExport.NetworkFile)));
+            SanafeExport.Write(folder, Chip("loihi2.yaml"), spikesOnly.Network); // spikes only: written
+            Assert.True(File.Exists(Path.Combine(folder, SanafeExport.NetworkFile)));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void An_input_of_values_is_refused_on_a_binary_chip_naming_the_step_and_element()
+    {
+        var stimulus = new List<float[]> { new float[] { 1, 0 }, new float[] { 0.25f, 1 } };
+
+        var e = Assert.Throws<UserErrorException>(() => NirOnCores.Build(ValuesIntoLif(), Chip("loihi.yaml"), 1e-3, NirIntegration.Euler, stimulus, 2));
+
+        Assert.Contains("input step 1, element 0 is 0.25", e.Message);
+        Assert.Contains("Loihi 2", e.Message);
+    }
+
     /// <summary>Input → Affine → 2 LI neurons (non-spiking) → Affine → 1 LIF: the LI nodes send graded values.</summary>
     static NirPlan LiIntoLif()
     {

@@ -179,6 +179,7 @@ public sealed class ChipNetworkBuilder
         {
             double d => AttributeValue.Scalar(d.ToString("R", CultureInfo.InvariantCulture), 0),
             bool[] train => AttributeValue.List(train.Select(s => AttributeValue.Scalar(s ? "1" : "0", 0)).ToArray(), 0),
+            double[] values => AttributeValue.List(values.Select(x => AttributeValue.Scalar(x.ToString("R", CultureInfo.InvariantCulture), 0)).ToArray(), 0),
             _ => AttributeValue.Scalar((string)v.Value, 0),
         });
 }

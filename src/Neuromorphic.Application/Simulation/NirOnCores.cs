@@ -7,8 +7,9 @@ namespace Neuromorphic.Application.Simulation;
 /// A NIR graph written as a network of a chip's own neurons, placed on its cores, so the core-by-core simulation runs it
 /// as the chip would:
 /// <list type="bullet">
-/// <item>the Input node: one input neuron per element, replaying the run's spike train (graded input is refused: an
-/// input neuron replays spikes);</item>
+/// <item>the Input node: one input neuron per element, replaying the run's spike train; values other than 0 and 1 are
+/// sent as graded spikes on a chip whose spikes carry a value (Loihi 2), scaled so the largest is 4096, and refused
+/// on a binary one;</item>
 /// <item>a non-spiking node (LI, I, CubaLI) that feeds other neurons: on a chip whose spikes carry a value (Loihi 2) its
 /// neurons send their potential each step (graded, rounded, never reset); a binary chip refuses it;</item>
 /// <item>each neuron node (IF, LIF, LI, I, CubaLIF, CubaLI, Threshold): one LIF compartment per neuron, with the node's
@@ -82,9 +83,11 @@ public sealed class NirOnCores
             depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + Lag(node);
             if (node.Node is NirInput)
             {
-                var trains = Trains(node, stimulus, steps);
-                group[n] = b.AddGroup(node.Name, node.OutputLength, i => ChipNetworkBuilder.Attributes(("spikes", trains[i])));
-                populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, Ones(node.OutputLength), true, 0, Input: true));
+                var (trains, valueScale) = InputNeurons(node, stimulus, steps, arch);
+                if (valueScale != 1) gradedSenders.Add(n);
+                group[n] = b.AddGroup(node.Name, node.OutputLength, i => trains[i]);
+                populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, scales[n] = Enumerable.Repeat(valueScale, node.OutputLength).ToArray(),
+                    valueScale == 1, 0, Input: true));
                 continue;
             }
             if (!IsNeuron(node)) continue;
@@ -125,21 +128,44 @@ public sealed class NirOnCores
 
     static bool IsNeuron(NirPlanNode node) => node.Node is NirLIF or NirIF or NirLI or NirIntegrator or NirCubaLIF or NirCubaLI or NirThreshold;
     static bool Spikes(NirPlanNode node) => node.Node is NirLIF or NirIF or NirCubaLIF or NirThreshold or NirInput;
-    static double[] Ones(int n) => Enumerable.Repeat(1.0, n).ToArray();
 
-    static bool[][] Trains(NirPlanNode input, IReadOnlyList<float[]> stimulus, int steps)
+    /// <summary>The Input node's neurons: each replays its element's spike train; or, when the stimulus holds other values
+    /// than 0 and 1 and the chip's spikes carry a value (Loihi 2), sends each step's value as a graded spike, scaled so the
+    /// largest magnitude is 4096 (returned; the receiving synapses divide by it). A binary chip refuses values.</summary>
+    static (Dictionary<string, AttributeValue>[] Attributes, double Scale) InputNeurons(NirPlanNode input, IReadOnlyList<float[]> stimulus, int steps,
+        ChipArchitecture arch)
     {
-        var trains = new bool[input.OutputLength][];
-        for (int i = 0; i < trains.Length; i++) trains[i] = new bool[steps];
+        int length = input.OutputLength;
+        double largest = 0;
+        (int Step, int Element, float Value)? graded = null;
         for (int t = 0; t < steps; t++)
-            for (int i = 0; i < trains.Length; i++)
+            for (int i = 0; i < length; i++)
             {
                 float x = stimulus[t][i];
-                if (x is not (0 or 1))
-                    throw new UserErrorException($"input step {t}, element {i} is {x}: a chip's input neurons send spikes (0 or 1), not graded values.");
-                trains[i][t] = x == 1;
+                largest = Math.Max(largest, Math.Abs(x));
+                if (graded is null && x is not (0 or 1)) graded = (t, i, x);
             }
-        return trains;
+        if (graded is { } g && arch.GradedPayloadBits == 0)
+            throw new UserErrorException($"input step {g.Step}, element {g.Element} is {g.Value}: {arch.Name}'s input neurons send spikes (0 or 1), " +
+                "not values (a chip with graded spikes, Loihi 2, takes them).");
+        double scale = graded is null ? 1 : Unit / largest;
+        var attributes = new Dictionary<string, AttributeValue>[length];
+        for (int i = 0; i < length; i++)
+        {
+            if (graded is null)
+            {
+                var train = new bool[steps];
+                for (int t = 0; t < steps; t++) train[t] = stimulus[t][i] == 1;
+                attributes[i] = ChipNetworkBuilder.Attributes(("spikes", train));
+            }
+            else
+            {
+                var values = new double[steps];
+                for (int t = 0; t < steps; t++) values[t] = stimulus[t][i] * scale;
+                attributes[i] = ChipNetworkBuilder.Attributes(("values", values));
+            }
+        }
+        return (attributes, scale);
     }
 
     /// <summary>What flows into node <paramref name="n"/> in one step, from each spiking source node through the linear

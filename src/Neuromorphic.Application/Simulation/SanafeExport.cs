@@ -12,6 +12,11 @@ public static class SanafeExport
     /// <summary>Writes <see cref="ArchitectureFile"/> and <see cref="NetworkFile"/> (one line a synapse) into <paramref name="directory"/>, atomically.</summary>
     public static void Write(string directory, ChipArchitecture architecture, SpikingNetworkSpec network)
     {
+        // SANA-FE's neurons send binary spikes: a value sent or a largest input taken would be another network there.
+        var graded = network.Groups.FirstOrDefault(g => g.Neurons.Any(n => n.SomaAttributes.Keys.Any(k => k is "graded" or "input_max" or "values")));
+        if (graded is not null)
+            throw new UserErrorException($"SANA-FE's files have no graded spikes, and group '{graded.Name}' of {network.Name} sends or takes values: " +
+                "this network cannot be exported as it runs.");
         Engine.AtomicFile.Write(Path.Combine(directory, ArchitectureFile), stream =>
         {
             using var w = new StreamWriter(stream, leaveOpen: true);

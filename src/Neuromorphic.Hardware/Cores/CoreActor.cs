@@ -127,7 +127,8 @@ internal sealed class CoreActor : Actor
                 somaEnergy += energy.SpikeOut;
                 pending += latency.SpikeOut;
                 if (core.LogSpikes[i]) spikes.Add(core.Neurons[i]);
-                double payload = core.Kind[i] == SomaKind.LeakyIntegrateFire && core.Lif[i].Graded ? core.Lif[i].Payload : 1.0;
+                double payload = core.Kind[i] == SomaKind.LeakyIntegrateFire ? (core.Lif[i].Graded ? core.Lif[i].Payload : 1.0)
+                    : core.InputOf[i]!.Payload; // 1 unless it sends values
                 for (int a = core.OutStart[i]; a < core.OutStart[i + 1]; a++)
                 {
                     int dest = core.OutDestCore[a];

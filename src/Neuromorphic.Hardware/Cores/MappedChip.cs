@@ -216,7 +216,13 @@ internal sealed class MappedCore
                     foreach (var (key, value) in neuron.SomaAttributes)
                         if (!unit.Set(key, value, file))
                             throw new HardwareModelException(file, value.Line, key,
-                                $"the input soma of {name} has no attribute '{key}'; it takes spikes, poisson, rate");
+                                $"the input soma of {name} has no attribute '{key}'; it takes spikes, poisson, rate" + (arch.GradedPayloadBits > 0 ? ", values" : ""));
+                    if (unit.Graded && arch.GradedPayloadBits == 0)
+                        throw new HardwareModelException(file, neuron.Line, "values",
+                            $"{name} sends values, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
+                    if (unit.Graded && (unit.Train.Length > 0 || unit.Poisson > 0 || unit.Rate > 0))
+                        throw new HardwareModelException(file, neuron.Line, "values", $"{name} sends values; it takes no spikes, poisson or rate beside them");
+                    unit.PayloadLimit = payloadLimit;
                     if (unit.Rate < 0 || unit.Rate > 1)
                         throw new HardwareModelException(file, neuron.Line, "rate", $"rate {unit.Rate} of {name} is outside 0..1 spikes per step");
                     InputOf[i] = unit;
@@ -227,7 +233,7 @@ internal sealed class MappedCore
             }
         }
         ForcedDendriteEnergy = forced;
-        AnyGraded = Lif.Any(l => l.Graded);
+        AnyGraded = Lif.Any(l => l.Graded) || InputOf.Any(u => u is { Graded: true });
         AnyInputMax = Lif.Any(l => l.InputMax);
     }
 
@@ -329,7 +335,7 @@ internal sealed class MappedCore
 
     private static ProcessingUnitSpec GenericSoma(CoreSpec core, NeuronSpec neuron)
     {
-        bool stimulus = neuron.SomaAttributes.Keys.Any(k => k is "spikes" or "poisson" or "rate");
+        bool stimulus = neuron.SomaAttributes.Keys.Any(k => k is "spikes" or "values" or "poisson" or "rate");
         return core.Somas.FirstOrDefault(u => u.Model == (stimulus ? "input" : "leaky_integrate_fire")) ?? core.Somas[0];
     }
 

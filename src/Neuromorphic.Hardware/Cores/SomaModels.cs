@@ -120,16 +120,27 @@ internal struct LifCompartment
     };
 }
 
-/// <summary>A stimulus unit: a spike train given step by step, a Poisson probability per step, or a regular rate.
+/// <summary>A stimulus unit: a spike train given step by step, a Poisson probability per step, or a regular rate; on a
+/// chip whose spikes carry a value, a train of values (each step's value, rounded, sent when it is not zero).
 /// As in SANA-FE, the state belongs to the unit, not the neuron: neurons sharing one input unit share one train.</summary>
 internal sealed class InputUnit(Random random)
 {
     public bool[] Train = [];
+    public double[] Values = [];
     public int Cursor;
     public double Poisson, Rate;
+    public double Payload = 1, PayloadLimit;
+
+    /// <summary>Sends values (graded spikes), not spikes.</summary>
+    public bool Graded => Values.Length > 0;
 
     public SomaStatus Update(long step)
     {
+        if (Graded)
+        {
+            Payload = Cursor < Values.Length ? Math.Clamp(Math.Round(Values[Cursor++]), -PayloadLimit, PayloadLimit) : 0;
+            return Payload != 0 ? SomaStatus.Fired : SomaStatus.Idle; // a value of nothing is not sent
+        }
         bool spike = false;
         if (Cursor < Train.Length) spike = Train[Cursor++];
         if (Poisson > random.NextDouble()) spike = true;
@@ -145,6 +156,12 @@ internal sealed class InputUnit(Random random)
                 var items = value.AsList(file, name);
                 Train = new bool[items.Count];
                 for (int i = 0; i < items.Count; i++) Train[i] = items[i].AsDouble(file, name) != 0;
+                Cursor = 0;
+                return true;
+            case "values":
+                var values = value.AsList(file, name);
+                Values = new double[values.Count];
+                for (int i = 0; i < values.Count; i++) Values[i] = values[i].AsDouble(file, name);
                 Cursor = 0;
                 return true;
             case "poisson": Poisson = value.AsDouble(file, name); return true;

@@ -23,6 +23,8 @@ public sealed class GradedSpikeTests
                   synapse: [{name: syn, attributes: {model: current_based, energy_process_spike: 1.0e-12, latency_process_spike: 1.0e-9}}]
                   dendrite: [{name: dend, attributes: {model: accumulator, energy_update: 0.0, latency_update: 0.0}}]
                   soma: [{name: lif, attributes: {model: leaky_integrate_fire, energy_access_neuron: 0.0, latency_access_neuron: 0.0,
+                           energy_update_neuron: 0.0, latency_update_neuron: 0.0, energy_spike_out: 0.0, latency_spike_out: 0.0}},
+                         {name: stim, attributes: {model: input, energy_access_neuron: 0.0, latency_access_neuron: 0.0,
                            energy_update_neuron: 0.0, latency_update_neuron: 0.0, energy_spike_out: 0.0, latency_spike_out: 0.0}}]
                   axon_out: [{name: out, attributes: {energy_message_out: 1.0e-12, latency_message_out: 1.0e-9}}]
         """;
@@ -93,6 +95,44 @@ public sealed class GradedSpikeTests
     {
         var e = await Assert.ThrowsAsync<HardwareModelException>(() => Run(payloadBits: 0));
         Assert.Contains("graded", e.Message, StringComparison.Ordinal);
+        Assert.Contains("binary", e.Message, StringComparison.Ordinal);
+    }
+
+    // An input neuron sending a value each step (2.4, 0, -3.6, 7, then nothing) to a reader that keeps only its step's input.
+    private const string ValuesNet = """
+        network:
+          name: values
+          groups:
+            - name: in
+              attributes: [soma_hw_name: stim]
+              neurons: [0: [values: [2.4, 0, -3.6, 7]]]
+            - name: sum
+              attributes: [leak_decay: 0.0, threshold: 1.0e9, log_potential: true]
+              neurons: [0]
+          edges:
+            - in.0 -> sum.0: [weight: 0.5]
+        mappings:
+          - in: [core: '0.0']
+          - sum: [core: '0.1']
+        """;
+
+    [Theory]
+    [InlineData(32, "-2", "3.5")] // -4 and 7 are sent whole: 0.5 x -4, 0.5 x 7
+    [InlineData(3, "-1.5", "1.5")] // 3-bit payloads: -4 is clipped to -3 and 7 to 3
+    public async Task An_input_neuron_sends_each_steps_value_rounded_and_nothing_for_a_zero(int bits, string fourth, string last)
+    {
+        var (run, net) = await Run(bits, ValuesNet, steps: 5);
+        // Step 1 sends round(2.4) = 2, step 2 nothing (0), step 3 round(-3.6) = -4, step 4 7; each arrives a step later
+        // and the reader keeps 0.5 x payload.
+        Assert.Equal($"timestep,neuron sum.0,\n1,0,\n2,1,\n3,0,\n4,{fourth},\n5,{last},\n", SanafeOutputWriter.Potentials(run, net));
+        Assert.Equal([1L, 0, 1, 1, 0], run.Steps.Select(s => s.Messages));
+    }
+
+    [Fact]
+    public async Task A_binary_spike_chip_refuses_an_input_of_values_naming_the_attribute()
+    {
+        var e = await Assert.ThrowsAsync<HardwareModelException>(() => Run(payloadBits: 0, ValuesNet));
+        Assert.Contains("values", e.Message, StringComparison.Ordinal);
         Assert.Contains("binary", e.Message, StringComparison.Ordinal);
     }
 
