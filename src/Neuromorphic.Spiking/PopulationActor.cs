@@ -3,9 +3,6 @@ using Neuromorphic.Engine;
 
 namespace Neuromorphic.Spiking;
 
-/// <summary>One input port of a <see cref="PopulationActor"/>: the projections that the port's spike packets drive
-/// (none for a pure clock/tick port). Several projections may share a port, e.g. the excitatory and inhibitory
-/// synapses of one recurrent population.</summary>
 /// <summary>A population of spiking neurons (LIF, CUBA) as a process: one input port per named input, its spikes out.</summary>
 public sealed class PopulationProcess(string name, int size, IReadOnlyList<string> inputs)
     : ProcessNode(name, inputs.Select(i => new PortSpec(i)).ToArray(), [new PortSpec("spikes")])
@@ -13,6 +10,9 @@ public sealed class PopulationProcess(string name, int size, IReadOnlyList<strin
     public int Size => size;
 }
 
+/// <summary>One input port of a <see cref="PopulationActor"/>: the projections that the port's spike packets drive
+/// (none for a pure clock/tick port). Several projections may share a port, e.g. the excitatory and inhibitory
+/// synapses of one recurrent population.</summary>
 public sealed record PopulationInput(string Name, IReadOnlyList<Projection> Projections)
 {
     public PopulationInput(string name, params Projection[] projections) : this(name, (IReadOnlyList<Projection>)projections) { }

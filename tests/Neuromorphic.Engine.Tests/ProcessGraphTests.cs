@@ -49,7 +49,7 @@ public class ProcessGraphTests
     }
 
     [Fact]
-    public void Actors_take_the_processes_names_and_edges()
+    public void Actors_take_the_processes_names_in_their_order()
     {
         var network = Description().Build(process => process switch
         {

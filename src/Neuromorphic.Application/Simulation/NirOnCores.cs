@@ -123,7 +123,9 @@ public sealed class NirOnCores
     // current-based node's current already takes its input a step late in the graph run (stepped by Euler, its membrane
     // moves with the current of the step before), and the chip's compartment takes the delivered spike into its current
     // and membrane in one step: no step is added. (Stepped exactly, the graph's membrane moves within the step and the
-    // chip's compartment only approximates it; its spikes then match in count, not step.)
+    // chip's compartment only approximates it; its spikes then match in count, not step. A recurrent edge into such a
+    // node reaches the next step in the graph run, and its membrane a step later: on the chip that feedback is a step
+    // early against this rule, which is one delay per node.)
     static int Lag(NirPlanNode node) => !IsNeuron(node) ? 0 : node.Node is NirCubaLIF or NirCubaLI ? 0 : 1;
 
     static bool IsNeuron(NirPlanNode node) => node.Node is NirLIF or NirIF or NirLI or NirIntegrator or NirCubaLIF or NirCubaLI or NirThreshold;
