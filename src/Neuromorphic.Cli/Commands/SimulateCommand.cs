@@ -36,7 +36,8 @@ public sealed class SimulateCommand : ICliCommand
                 DefaultNote: "none"),
             new CliOption("nir", "FILE", "instead of --snn: a NIR graph (.nir), run first as the graph says, then as the chip's neurons on its cores; " +
                 "needs --hardware, --input and --dt", DefaultNote: "none"),
-            new CliOption("input", "FILE|poisson:P", "with --nir: a CSV with one row per step (the Input node's spikes), or Poisson spikes with probability P per step",
+            new CliOption("input", "FILE|poisson:P", "with --nir: a CSV with one row per step (the Input node's spikes; other values than 0 and 1 are sent as graded spikes on a " +
+                "chip whose spikes carry a value), or Poisson spikes with probability P per step",
                 DefaultNote: "required with --nir"),
             new CliOption("input-columns", "C1,C2,...", "with --nir: the CSV columns (0-based) that hold the input", DefaultNote: "every column"),
             new CliOption("dt", "SECONDS", "with --nir: the time step the graph's continuous-time neurons are stepped by", DefaultNote: "required with --nir"),
