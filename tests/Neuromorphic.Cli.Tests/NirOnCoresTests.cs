@@ -152,8 +152,36 @@ public class NirOnCoresTests
             Assert.False(File.Exists(Path.Combine(folder, SanafeExport.NetworkFile)));
             SanafeExport.Write(folder, Chip("loihi2.yaml"), spikesOnly.Network); // spikes only: written
             Assert.True(File.Exists(Path.Combine(folder, SanafeExport.NetworkFile)));
+            // An attribute that says no ('graded: false') is no value sent.
+            var off = spikesOnly.Network with
+            {
+                Groups = [.. spikesOnly.Network.Groups.Select(g => g with { Neurons = [.. g.Neurons.Select(n => n with
+                {
+                    SomaAttributes = new Dictionary<string, AttributeValue>(n.SomaAttributes) { ["graded"] = AttributeValue.Scalar("false", 0) },
+                })] })],
+            };
+            SanafeExport.Write(folder, Chip("loihi2.yaml"), off);
         }
         finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Theory]
+    [InlineData(1e6)]
+    [InlineData(1e-4)]
+    public async Task On_Loihi_2_values_of_any_magnitude_into_non_spiking_neurons_keep_their_precision(double k)
+    {
+        // The same graph at every k: values k·U(0, 1) into the LI neurons through weights divided by k. Their potentials,
+        // sent on as values, must be scaled by what arrives (k), not by the weights alone, or they clip or round away.
+        const int steps = 300;
+        var rng = new Random(3);
+        var stimulus = Enumerable.Range(0, steps).Select(_ => new[] { (float)(k * rng.NextDouble()) }).ToList();
+        var (graph, chip, run) = await RunBoth(LiIntoLif(1 / k), "loihi2.yaml", stimulus);
+
+        var lif = chip.Populations.Single(p => p.Node == "lif");
+        var fired = run.Spikes.Where(s => s.Neuron == lif.First).Select(s => s.Step - 1 - lif.Depth).ToHashSet();
+        var expected = graph.Raster["lif"].Where(s => s.Step < steps - lif.Depth).Select(s => (long)s.Step).ToList();
+        Assert.True(expected.Count > 10, $"only {expected.Count} spikes in the graph run: the check says nothing");
+        Assert.True(expected.Count(fired.Contains) >= expected.Count * 9 / 10, $"{expected.Count(fired.Contains)} of {expected.Count} graph spikes on the chip");
     }
 
     [Fact]
@@ -168,13 +196,14 @@ public class NirOnCoresTests
     }
 
     /// <summary>Input → Affine → 2 LI neurons (non-spiking) → Affine → 1 LIF: the LI nodes send graded values.</summary>
-    static NirPlan LiIntoLif()
+    /// <param name="inputWeight">Scales the input's weights into the LI neurons.</param>
+    static NirPlan LiIntoLif(double inputWeight = 1)
     {
         NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
-            ["a"] = new NirAffine(new NirTensor([1.0, 0.5], [2, 1]), T(0, 0)),
+            ["a"] = new NirAffine(new NirTensor([1.0 * inputWeight, 0.5 * inputWeight], [2, 1]), T(0, 0)),
             ["li"] = new NirLI(T(0.01, 0.02), T(1, 1), T(0, 0)),
             ["b"] = new NirAffine(new NirTensor([1.0, -0.3], [1, 2]), T(0)),
             ["lif"] = new NirLIF(T(0.01), T(1), T(0), T(0.1), T(0)),

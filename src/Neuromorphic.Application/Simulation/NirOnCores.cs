@@ -83,17 +83,20 @@ public sealed class NirOnCores
             depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + Lag(node);
             if (node.Node is NirInput)
             {
-                var (trains, valueScale) = InputNeurons(node, stimulus, steps, arch);
-                if (valueScale != 1) gradedSenders.Add(n);
+                var (trains, valueScale, values) = InputNeurons(node, stimulus, steps, arch);
+                if (values) gradedSenders.Add(n);
                 group[n] = b.AddGroup(node.Name, node.OutputLength, i => trains[i]);
                 populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, scales[n] = Enumerable.Repeat(valueScale, node.OutputLength).ToArray(),
-                    valueScale == 1, 0, Input: true));
+                    !values, 0, Input: true));
                 continue;
             }
             if (!IsNeuron(node)) continue;
             var input = inputs[n]!;
             bool sendsValues = gradedSenders.Contains(n);
-            var (attributes, scale, gain) = Neuron(node, input, dt, integration, sendsValues);
+            // An input of values arrives in units of its largest magnitude; a spike, or a value in its sender's potential
+            // units, is worth about 1.
+            var (attributes, scale, gain) = Neuron(node, input, dt, integration, sendsValues,
+                source => nodes[source].Node is NirInput && gradedSenders.Contains(source) ? Unit / scales[source]![0] : 1);
             scales[n] = scale;
             if (sendsValues) // sends its potential, rounded, every step it is not zero; never resets
                 foreach (var a in attributes)
@@ -134,7 +137,7 @@ public sealed class NirOnCores
     /// <summary>The Input node's neurons: each replays its element's spike train; or, when the stimulus holds other values
     /// than 0 and 1 and the chip's spikes carry a value (Loihi 2), sends each step's value as a graded spike, scaled so the
     /// largest magnitude is 4096 (returned; the receiving synapses divide by it). A binary chip refuses values.</summary>
-    static (Dictionary<string, AttributeValue>[] Attributes, double Scale) InputNeurons(NirPlanNode input, IReadOnlyList<float[]> stimulus, int steps,
+    static (Dictionary<string, AttributeValue>[] Attributes, double Scale, bool Values) InputNeurons(NirPlanNode input, IReadOnlyList<float[]> stimulus, int steps,
         ChipArchitecture arch)
     {
         int length = input.OutputLength;
@@ -167,7 +170,7 @@ public sealed class NirOnCores
                 attributes[i] = ChipNetworkBuilder.Attributes(("values", values));
             }
         }
-        return (attributes, scale);
+        return (attributes, scale, graded is not null);
     }
 
     /// <summary>What flows into node <paramref name="n"/> in one step, from each spiking source node through the linear
@@ -251,8 +254,9 @@ public sealed class NirOnCores
     /// gives the node's steady state; the bias carries the constant input likewise.</summary>
     /// <param name="sendsValues">The node sends its potential as graded spikes: its scale then also covers its constant
     /// drive (bias, v_leak), so that a node driven mostly by it neither overflows the payload nor rounds to nothing.</param>
+    /// <param name="magnitude">The largest value a source node sends (1 for spikes), for the scale of a node that does not fire.</param>
     static (Dictionary<string, AttributeValue>[] Attributes, double[] Scale, double[] Gain) Neuron(NirPlanNode node, Incoming input, double dt,
-        NirIntegration integration, bool sendsValues)
+        NirIntegration integration, bool sendsValues, Func<int, double> magnitude)
     {
         int n = node.OutputLength;
         var attributes = new Dictionary<string, AttributeValue>[n];
@@ -261,9 +265,12 @@ public sealed class NirOnCores
         var co = NirDynamics.Coefficients(node.Node, n, dt, integration);
         var threshold = node.Node is NirThreshold t ? t.Threshold : null;
         double largest = 0;
-        foreach (var cols in input.Columns.Values)
+        foreach (var (source, cols) in input.Columns)
+        {
+            double m = magnitude(source);
             foreach (var col in cols)
-                if (col is not null) foreach (double w in col.Weights) largest = Math.Max(largest, Math.Abs(w));
+                if (col is not null) foreach (double w in col.Weights) largest = Math.Max(largest, Math.Abs(w) * m);
+        }
         for (int i = 0; i < n; i++)
         {
             double decay = 0, constant = 0, currentDecay = 0, theta;

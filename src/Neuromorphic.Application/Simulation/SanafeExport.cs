@@ -9,11 +9,19 @@ public static class SanafeExport
     public const string ArchitectureFile = "arch.yaml";
     public const string NetworkFile = "snn.yaml";
 
+    // 'graded: true', 'input_max: true', or a non-empty 'values' train, as the core-by-core path reads them.
+    static bool SendsOrTakesValues(string key, AttributeValue value) => key switch
+    {
+        "graded" or "input_max" => value.Text?.ToLowerInvariant() is "true" or "1",
+        "values" => value.Items is { Count: > 0 },
+        _ => false,
+    };
+
     /// <summary>Writes <see cref="ArchitectureFile"/> and <see cref="NetworkFile"/> (one line a synapse) into <paramref name="directory"/>, atomically.</summary>
     public static void Write(string directory, ChipArchitecture architecture, SpikingNetworkSpec network)
     {
         // SANA-FE's neurons send binary spikes: a value sent or a largest input taken would be another network there.
-        var graded = network.Groups.FirstOrDefault(g => g.Neurons.Any(n => n.SomaAttributes.Keys.Any(k => k is "graded" or "input_max" or "values")));
+        var graded = network.Groups.FirstOrDefault(g => g.Neurons.Any(n => n.SomaAttributes.Any(a => SendsOrTakesValues(a.Key, a.Value))));
         if (graded is not null)
             throw new UserErrorException($"SANA-FE's files have no graded spikes, and group '{graded.Name}' of {network.Name} sends or takes values: " +
                 "this network cannot be exported as it runs.");

@@ -6,9 +6,10 @@ namespace Neuromorphic.Hardware.Cores;
 /// <see cref="HardwareModelException"/> naming file, line and a field such as <c>network.edges[2].weight</c>.</summary>
 public static class SanafeNetworkReader
 {
-    /// <summary>Largest network file read (1 GiB): SANA-FE's DVS example is 0.7 MB; files that list every connection
-    /// singly run larger: the demo's trained SoftHebb network exported here (8.0 M synapses, a line each) is 560 MB.</summary>
-    public const long MaxFileBytes = 1L << 30;
+    /// <summary>Largest network file read (1 GiB less 64 bytes, within the longest .NET string): SANA-FE's DVS example is
+    /// 0.7 MB; files that list every connection singly run larger: the demo's trained SoftHebb network exported here
+    /// (8.0 M synapses, a line each) is 560 MB.</summary>
+    public const long MaxFileBytes = (1L << 30) - 64;
 
     /// <summary>Most YAML nodes in one network file: a singly listed connection costs about four.</summary>
     public const int MaxNodes = 50_000_000;
