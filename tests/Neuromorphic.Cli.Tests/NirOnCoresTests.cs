@@ -185,6 +185,13 @@ public class NirOnCoresTests
     }
 
     [Fact]
+    public void An_export_says_when_the_chip_waits_for_a_tick_that_sanafe_files_cannot_carry()
+    {
+        Assert.Null(SanafeExport.NotCarried(Chip("loihi.yaml")));
+        Assert.Contains("1 ms tick", SanafeExport.NotCarried(Chip("truenorth.yaml")));
+    }
+
+    [Fact]
     public void An_input_of_values_is_refused_on_a_binary_chip_naming_the_step_and_element()
     {
         var stimulus = new List<float[]> { new float[] { 1, 0 }, new float[] { 0.25f, 1 } };

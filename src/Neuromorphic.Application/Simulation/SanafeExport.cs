@@ -9,6 +9,13 @@ public static class SanafeExport
     public const string ArchitectureFile = "arch.yaml";
     public const string NetworkFile = "snn.yaml";
 
+    /// <summary>What of <paramref name="arch"/> SANA-FE's architecture files cannot say, so SANA-FE runs the exported files
+    /// without it; null when they say all of it.</summary>
+    public static string? NotCarried(ChipArchitecture arch) => arch.MinimumStepS > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{arch.Name} waits for a {arch.MinimumStepS * 1e3:G4} ms tick each step; SANA-FE's files have no minimum step, so SANA-FE times the exported steps without it (counts and energies are unaffected)")
+        : null;
+
     // 'graded: true', 'input_max: true', or a non-empty 'values' train, as the core-by-core path reads them.
     static bool SendsOrTakesValues(string key, AttributeValue value) => key switch
     {

@@ -144,7 +144,7 @@ public sealed class SimulateCommand : ICliCommand
             var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel, stepList, timing, images, data, output, seed, export,
                 new ConsoleProgress(), cancellationToken, graded);
             PrintCoresRun(cores, architecture);
-            if (export) Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
+            if (export) PrintExported(output, architecture);
             Console.WriteLine($"  wrote {output}: {CoresRunResult.FileName}, image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html; " +
                               $"'report --run {trained}' includes it");
             return 0;
@@ -159,7 +159,7 @@ public sealed class SimulateCommand : ICliCommand
         if (export)
         {
             SanafeExport.Write(output, architecture, network);
-            Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
+            PrintExported(output, architecture);
         }
         progress.Begin($"{network.Name} on {architecture.Name}", steps, "steps");
         var result = await CoreSimulation.RunAsync(architecture, network,
@@ -211,6 +211,12 @@ public sealed class SimulateCommand : ICliCommand
     }
 
     /// <summary>The table of `simulate --softhebb`: per read-out time, accuracy on the chip and in software, and the costs per inference.</summary>
+    static void PrintExported(string output, ChipArchitecture arch)
+    {
+        Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
+        if (SanafeExport.NotCarried(arch) is { } note) Console.WriteLine($"  note: {note}");
+    }
+
     static void PrintCoresRun(CoresRunResult r, ChipArchitecture arch)
     {
         Console.WriteLine($"{r.Neurons:N0} neurons, {r.Synapses:N0} synapses on {r.Cores} cores of {arch.Name}; " +

@@ -24,7 +24,7 @@ public sealed record ChipArchitecture(
 
     /// <summary>True when the cores have one unit per role under generic names (a chip file of hardware-models/): a
     /// network's unit names, written for another architecture, are then ignored, and each neuron gets the soma its
-    /// attributes call for (a stimulus input when it has spikes, poisson or rate; otherwise the LIF).</summary>
+    /// attributes call for (a stimulus input when it has spikes, values, poisson or rate; otherwise the LIF).</summary>
     public bool GenericUnits { get; init; }
 
     /// <summary>The shortest a step may take (s): a chip on a fixed tick (TrueNorth, SpiNNaker) waits for it. 0: none.</summary>
