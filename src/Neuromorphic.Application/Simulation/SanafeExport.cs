@@ -9,12 +9,23 @@ public static class SanafeExport
     public const string ArchitectureFile = "arch.yaml";
     public const string NetworkFile = "snn.yaml";
 
-    /// <summary>What of <paramref name="arch"/> SANA-FE's architecture files cannot say, so SANA-FE runs the exported files
-    /// without it; null when they say all of it.</summary>
-    public static string? NotCarried(ChipArchitecture arch) => arch.MinimumStepS > 0
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{arch.Name} waits for a {arch.MinimumStepS * 1e3:G4} ms tick each step; SANA-FE's files have no minimum step, so SANA-FE times the exported steps without it (counts and energies are unaffected)")
-        : null;
+    /// <summary>Most neurons one core's units hold in SANA-FE's built-in models (its <c>loihi_max_compartments</c>); SANA-FE
+    /// stops with an out-of-range error on a core that holds more.</summary>
+    public const int SanafeMaxNeuronsPerCore = 1024;
+
+    /// <summary>What of <paramref name="arch"/> SANA-FE cannot run as it is here, said before the files are used; null when
+    /// nothing.</summary>
+    public static string? NotCarried(ChipArchitecture arch)
+    {
+        var notes = new List<string>();
+        if (arch.MinimumStepS > 0)
+            notes.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{arch.Name} waits for a {arch.MinimumStepS * 1e3:G4} ms tick each step; SANA-FE's files have no minimum step, so SANA-FE times the exported steps without it (counts and energies are unaffected)"));
+        int most = arch.Tiles.SelectMany(t => t.Cores).Max(c => c.MaxNeurons);
+        if (most > SanafeMaxNeuronsPerCore)
+            notes.Add($"{arch.Name}'s cores hold up to {most} neurons; SANA-FE's built-in models hold {SanafeMaxNeuronsPerCore} a core and stop on a core that holds more");
+        return notes.Count == 0 ? null : string.Join("; ", notes);
+    }
 
     // 'graded: true', 'input_max: true', or a non-empty 'values' train, as the core-by-core path reads them.
     static bool SendsOrTakesValues(string key, AttributeValue value) => key switch
