@@ -32,21 +32,21 @@ public sealed class OutputProcess(string name, int[]? sampleShape = null) : Proc
 /// blocks or a chip's cores, describes its network here and hands the description to it.</summary>
 public sealed class ProcessGraph
 {
-    /// <summary>An edge; <paramref name="Initial"/> is set on a recurrent edge (what step 0 sees), null on a forward one.</summary>
-    public sealed record Edge(ProcessNode From, int OutputPort, ProcessNode To, int InputPort, DataPayload? Initial);
+    // An edge; Initial is set on a recurrent edge (what step 0 sees), null on a forward one.
+    private sealed record Edge(ProcessNode From, int OutputPort, ProcessNode To, int InputPort, DataPayload? Initial);
 
     private readonly List<ProcessNode> processes = [];
+    private readonly HashSet<ProcessNode> added = []; // the same processes, for membership checks per edge
     private readonly List<Edge> edges = [];
     private readonly List<(ProcessNode, int)> outputs = [];
 
     /// <summary>The processes in the order added; the descriptions here add them upstream first.</summary>
     public IReadOnlyList<ProcessNode> Processes => processes;
-    public IReadOnlyList<Edge> Edges => edges;
 
     public T Add<T>(T process) where T : ProcessNode
     {
         ArgumentNullException.ThrowIfNull(process);
-        if (processes.Contains(process)) throw new ArgumentException($"{process} was already added.", nameof(process));
+        if (!added.Add(process)) throw new ArgumentException($"{process} was already added.", nameof(process));
         processes.Add(process);
         return process;
     }
@@ -78,7 +78,7 @@ public sealed class ProcessGraph
     private void CheckPort(ProcessNode process, int port, int count, string kind)
     {
         ArgumentNullException.ThrowIfNull(process);
-        if (!processes.Contains(process)) throw new InvalidOperationException($"{process} is not part of this graph; Add it first.");
+        if (!added.Contains(process)) throw new InvalidOperationException($"{process} is not part of this graph; Add it first.");
         if ((uint)port >= (uint)count)
             throw new ArgumentOutOfRangeException(nameof(port), $"{process} has {count} {kind} ports; {kind} port {port} does not exist.");
     }
