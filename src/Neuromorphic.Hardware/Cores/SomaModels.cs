@@ -68,7 +68,7 @@ internal struct LifCompartment
         bool fires = Potential > Threshold;
         if (fires && Graded)
         {
-            Payload = Math.Clamp(Math.Round(Potential), -PayloadLimit, PayloadLimit);
+            Payload = GradedPayload.Of(Potential, PayloadLimit);
             fires = Payload != 0; // a value of nothing is not sent
         }
         if (fires)
@@ -120,6 +120,14 @@ internal struct LifCompartment
     };
 }
 
+/// <summary>What a graded spike carries.</summary>
+internal static class GradedPayload
+{
+    /// <summary><paramref name="value"/> rounded to a whole payload, within the chip's payload bits (<paramref name="limit"/>,
+    /// the signed payload's largest magnitude).</summary>
+    public static double Of(double value, double limit) => Math.Clamp(Math.Round(value), -limit, limit);
+}
+
 /// <summary>A stimulus unit: a spike train given step by step, a Poisson probability per step, or a regular rate; on a
 /// chip whose spikes carry a value, a train of values (each step's value, rounded, sent when it is not zero).
 /// As in SANA-FE, the state belongs to the unit, not the neuron: neurons sharing one input unit share one train.</summary>
@@ -138,7 +146,7 @@ internal sealed class InputUnit(Random random)
     {
         if (Graded)
         {
-            Payload = Cursor < Values.Length ? Math.Clamp(Math.Round(Values[Cursor++]), -PayloadLimit, PayloadLimit) : 0;
+            Payload = Cursor < Values.Length ? GradedPayload.Of(Values[Cursor++], PayloadLimit) : 0;
             return Payload != 0 ? SomaStatus.Fired : SomaStatus.Idle; // a value of nothing is not sent
         }
         bool spike = false;
