@@ -210,13 +210,14 @@ public sealed class SimulateCommand : ICliCommand
         return new NirGraphOptions(file, input, args.String("input-columns"), dt, NirCommand.Integration(args), args.Int("seed") ?? 1);
     }
 
-    /// <summary>The table of `simulate --softhebb`: per read-out time, accuracy on the chip and in software, and the costs per inference.</summary>
+    /// <summary>Where the SANA-FE files went, and what of the chip they cannot carry.</summary>
     static void PrintExported(string output, ChipArchitecture arch)
     {
         Console.WriteLine($"  exported {output}/{SanafeExport.ArchitectureFile} and {SanafeExport.NetworkFile} (SANA-FE's formats)");
         if (SanafeExport.NotCarried(arch) is { } note) Console.WriteLine($"  note: {note}");
     }
 
+    /// <summary>The table of `simulate --softhebb`: per read-out time, accuracy on the chip and in software, and the costs per inference.</summary>
     static void PrintCoresRun(CoresRunResult r, ChipArchitecture arch)
     {
         Console.WriteLine($"{r.Neurons:N0} neurons, {r.Synapses:N0} synapses on {r.Cores} cores of {arch.Name}; " +
