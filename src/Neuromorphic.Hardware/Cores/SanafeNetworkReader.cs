@@ -11,7 +11,8 @@ public static class SanafeNetworkReader
     /// (8.0 M synapses, a line each) is 560 MB.</summary>
     public const long MaxFileBytes = (1L << 30) - 64;
 
-    /// <summary>Most YAML nodes in one network file: a singly listed connection costs about four.</summary>
+    /// <summary>Most YAML nodes held at once while a network file is read: groups and edges are read as they come and not
+    /// held (<see cref="MaxConnections"/> bounds the edges), so this bounds the rest (mappings, names, attributes).</summary>
     public const int MaxNodes = 50_000_000;
 
     /// <summary>Most neurons in one network (16 Mi), checked before any group is allocated.</summary>
@@ -23,17 +24,26 @@ public static class SanafeNetworkReader
     private static readonly YamlLimits Limits = new("SANA-FE network file", MaxNodes, 10_000,
         $"the limit is SanafeNetworkReader.MaxNodes ({MaxNodes})");
 
-    public static SpikingNetworkSpec LoadFile(string path, ChipArchitecture arch) =>
-        Parse(BoundedTextFile.Read(path, MaxFileBytes, "SANA-FE network file"), path, arch);
+    public static SpikingNetworkSpec LoadFile(string path, ChipArchitecture arch)
+    {
+        using var text = BoundedTextFile.Open(path, MaxFileBytes, "SANA-FE network file");
+        return Parse(text, path, arch);
+    }
 
     /// <summary>Parses a network file's text; <paramref name="file"/> is only used in messages, <paramref name="arch"/>
     /// resolves the mappings' cores and unit names.</summary>
     public static SpikingNetworkSpec Parse(string text, string file, ChipArchitecture arch)
     {
-        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(text);
         if (text.Length > MaxFileBytes)
             throw new HardwareModelException(file, 0, "(file)", $"the text is {text.Length} characters; network files are at most {MaxFileBytes} bytes");
-        return SanafeYaml.Guard(file, () => new Reader(new SanafeYaml(file), arch).Read(YamlTree.Parse(text, file, Limits)));
+        return Parse(new StringReader(text), file, arch);
+    }
+
+    private static SpikingNetworkSpec Parse(TextReader text, string file, ChipArchitecture arch)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        return SanafeYaml.Guard(file, () => new Reader(new SanafeYaml(file), arch).Read(text));
     }
 
     /// <summary>A neuron's settings while the group's defaults and its own entry are merged.</summary>
@@ -62,27 +72,41 @@ public static class SanafeNetworkReader
         private readonly HashSet<(int Core, string Kind, string Name)> knownUnits = [];
         private int neuronCount;
 
-        public SpikingNetworkSpec Read(YNode rootNode)
+        /// <summary>Reads the file's groups and edges as the parser reaches them, and keeps neither as nodes: an edge
+        /// is a connection as soon as its groups are known (edges listed before the groups wait for them).</summary>
+        public SpikingNetworkSpec Read(TextReader text)
         {
+            var early = new List<(int Index, YNode Item)>();
+            var rootNode = YamlTree.Parse(text, y.File, Limits, [
+                new StreamedList("network.groups", (g, item) =>
+                {
+                    ReadGroup(item, $"network.groups[{g}]");
+                    return false;
+                }),
+                new StreamedList("network.edges", (e, item) =>
+                {
+                    if (groups.Count == 0) early.Add((e, item));
+                    else ReadEdges(e, item);
+                    return false;
+                }),
+            ]);
             var root = y.Map(rootNode, "(document)");
             var network = y.Map(y.Required(root, "network", "(document)"), "network");
             string name = network.Find("name") is { } n ? y.Text(n, "network.name") : "";
-            var groupList = y.Seq(y.Required(network, "groups", "network"), "network.groups");
-            for (int g = 0; g < groupList.Items.Count; g++)
-                ReadGroup(groupList.Items[g], $"network.groups[{g}]");
+            y.Seq(y.Required(network, "groups", "network"), "network.groups");
             if (network.Find("edges") is { } edges && !SanafeYaml.IsEmpty(edges))
-            {
-                var edgeList = y.Seq(edges, "network.edges");
-                for (int e = 0; e < edgeList.Items.Count; e++)
-                {
-                    var item = y.Map(edgeList.Items[e], $"network.edges[{e}]");
-                    foreach (var (key, value) in item.Entries)
-                        ReadEdge(key, value, $"network.edges[{e}]");
-                }
-            }
+                y.Seq(edges, "network.edges");
+            foreach (var (e, item) in early) ReadEdges(e, item);
             var order = ReadMappings(root);
             var specs = groups.Select(g => new NeuronGroupSpec(g.Name, g.First, g.Neurons, g.Line)).ToArray();
             return new SpikingNetworkSpec(name, specs, connections, order, y.File);
+        }
+
+        private void ReadEdges(int index, YNode item)
+        {
+            string field = $"network.edges[{index}]";
+            foreach (var (key, value) in y.Map(item, field).Entries)
+                ReadEdge(key, value, field);
         }
 
         private void ReadGroup(YNode node, string field)

@@ -56,10 +56,10 @@ internal sealed partial class SanafeYaml(string file)
 
     /// <summary>Attributes as SANA-FE accepts them: a mapping, a list of one-key mappings (<c>[a: 1, b: 2]</c>), or
     /// nothing at all.</summary>
-    public List<KeyValuePair<YScalar, YNode>> Attributes(YNode node, string field)
+    public IReadOnlyList<KeyValuePair<YScalar, YNode>> Attributes(YNode node, string field)
     {
         if (IsEmpty(node)) return [];
-        if (node is YMap m) return [.. m.Entries];
+        if (node is YMap m) return m.Entries;
         if (node is not YSeq s)
             throw Error(node, field, $"expected attributes (a mapping or a list of 'key: value' items), found {Describe(node)}");
         var list = new List<KeyValuePair<YScalar, YNode>>(s.Items.Count);
