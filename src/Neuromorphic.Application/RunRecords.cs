@@ -49,6 +49,9 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     /// synapses (BatchNorm and the inhibition folded in) to each neuron's values per axon type made to one group's
     /// (layer's) synapses; null elsewhere.</summary>
     public double? ForcedWeightError { get; init; }
+    /// <summary>Why the network does not fit the chip's cores as mapped (<see cref="Hardware.Cores.AxonLimit"/>: cores
+    /// taking more input axons than a core has); null when it fits or the chip sets no limit.</summary>
+    public string? DoesNotFit { get; init; }
 }
 
 /// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>

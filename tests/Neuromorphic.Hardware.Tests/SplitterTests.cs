@@ -151,14 +151,15 @@ public class SplitterTests
     }
 
     [Fact]
-    public void The_core_by_core_path_builds_splitters_but_counts_no_axons()
+    public void The_core_by_core_path_builds_splitters_and_takes_the_axon_limit_from_fan_in()
     {
         string note = ChipModelArchitecture.Unmodelled(North())!;
         Assert.Contains("a network converted here (--softhebb, --nir) gets Tiny's splitter neurons, which copy each output needed on several cores " +
             "or with both weight signs", note);
         Assert.Contains("a --snn network runs as written", note);
         Assert.Contains("its synapses forced to each neuron's value per typed axon (--softhebb's with BatchNorm and the inhibition folded in", note);
-        Assert.Contains("a core's axons are not counted against its limit here", note);
+        Assert.DoesNotContain("not counted", note);
+        Assert.Equal(North().Limits.FanIn, ChipModelArchitecture.From(North()).AxonsPerCore);
         Assert.Null(ChipModelArchitecture.Unmodelled(TinyChip.Load()));
         Assert.Equal(new SplitterLimits(8, 8), ChipModelArchitecture.From(North()).Splitters);
         Assert.Null(ChipModelArchitecture.From(TinyChip.Load()).Splitters);

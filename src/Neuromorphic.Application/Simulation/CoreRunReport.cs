@@ -32,6 +32,9 @@ public static class CoreRunReport
                 new("network", net.SourceFile),
                 new("neurons, synapses", $"{net.NeuronCount:N0}, {net.Connections.Count:N0}"),
                 new("cores used", $"{run.Cores.Count} of {arch.Cores.Count}"),
+                new("input axons on one core", $"up to {run.Cores.Select(c => c.AxonsIn).DefaultIfEmpty(0).Max():N0}" +
+                    (arch.AxonsPerCore is { } axons ? $" (a core has {axons:N0})" : "")),
+                .. AxonLimit.Exceeded(arch, net, run.Cores) is { } fit ? [new("does not fit", fit)] : Array.Empty<KeyValuePair<string, string>>(),
                 new("steps", s.Steps.ToString("N0", CultureInfo.InvariantCulture)),
                 new("timing model", timing),
                 new("time steps", arch.FreeRunning ? "free-running" : "barrier"),

@@ -59,6 +59,7 @@ public static class SoftHebbOnCoresRun
         var totals = steps.Select(t => StepPerf.Zero(t)).ToArray();
         double gradedLatency = 0; // graded: the steps from an image's arrival to its class, summed over the images
         int cores = 0, neurons = 0, synapses = 0, softwareCorrect = 0;
+        string? doesNotFit = null;
         for (int i = 0; i < test.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -80,6 +81,7 @@ public static class SoftHebbOnCoresRun
             if (i == 0)
             {
                 (neurons, synapses) = (spec.NeuronCount, spec.Connections.Count);
+                doesNotFit = AxonLimit.Exceeded(arch, spec, result.Cores);
                 if (export) SanafeExport.Write(output, arch, spec);
                 string commit = RunDirectory.GitCommit();
                 SanafeOutputWriter.Write(output, result, spec, commit);
@@ -103,6 +105,7 @@ public static class SoftHebbOnCoresRun
             PayloadBits = graded ? arch.GradedPayloadBits : 0,
             StepS = graded ? totals[0].Latency / n : null,
             ForcedWeightError = chipNetwork.ForcedWeightError,
+            DoesNotFit = doesNotFit,
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;

@@ -183,6 +183,7 @@ public sealed class SimulateCommand : ICliCommand
                           $"({s.SynapticEvents / Math.Max(result.WallTime.TotalSeconds, 1e-9) / 1e6:F1} M synaptic events/s)");
         Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}, plots/");
         Console.WriteLine($"  report: {report}");
+        if (AxonLimit.Exceeded(architecture, network, result.Cores) is { } fit) Console.WriteLine($"  note: {fit}");
         if (graphRun is not null) Console.Write(graphRun.Compare(result));
         return 0;
     }
@@ -228,6 +229,7 @@ public sealed class SimulateCommand : ICliCommand
         if (r.ForcedWeightError is { } forced)
             Console.WriteLine($"the converted synapses (BatchNorm and the inhibition folded in) forced to each neuron's values per axon type: " +
                               $"relative RMS change {100 * forced:F2} % (the most-changed layer)");
+        if (r.DoesNotFit is { } fit) Console.WriteLine($"note: {fit}");
         if (r.Graded)
         {
             Console.WriteLine($"graded spikes ({r.PayloadBits}-bit payloads): each neuron sends its value once a step and images stream through the layers, " +

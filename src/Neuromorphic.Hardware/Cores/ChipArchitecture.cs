@@ -45,6 +45,11 @@ public sealed record ChipArchitecture(
     /// <c>chip.spikes: graded</c>, its <c>message_bits</c>: Loihi 2); 0 where spikes are binary (SANA-FE's files,
     /// Loihi, TrueNorth). Only there may a neuron send its value (<c>graded</c>) or take the largest input (<c>input_max</c>).</summary>
     public int GradedPayloadBits { get; init; }
+
+    /// <summary>The input axons a core accepts (a chip file's <c>core_limits.fan_in</c>): one for each neuron whose spikes
+    /// reach the core. Null where the file sets none (SANA-FE's). A run checks its cores against it
+    /// (<see cref="AxonLimit"/>).</summary>
+    public int? AxonsPerCore { get; init; }
 }
 
 /// <summary>What one splitter core holds on a chip whose neuron reaches one axon: at most <paramref name="Neurons"/>

@@ -19,8 +19,7 @@ public static class ChipModelArchitecture
         return chip.Limits.NeuronReachesOneAxon
             ? $"core by core, a network converted here (--softhebb, --nir) gets {chip.Name}'s splitter neurons, which copy each output needed on " +
               "several cores or with both weight signs (one per core and sign, a time step later), and its synapses forced to each neuron's value " +
-              "per typed axon (--softhebb's with BatchNorm and the inhibition folded in; a --snn network runs as written); a core's axons are not " +
-              "counted against its limit here (simulate --run counts them)."
+              "per typed axon (--softhebb's with BatchNorm and the inhibition folded in; a --snn network runs as written)."
             : null;
     }
 
@@ -68,6 +67,7 @@ public static class ChipModelArchitecture
             FreeRunning = chip.Timestep.Sync == SyncModel.None,
             Splitters = chip.Limits.NeuronReachesOneAxon ? new SplitterLimits(chip.Limits.Neurons, chip.Limits.FanIn) : null,
             GradedPayloadBits = chip.GradedSpikes ? chip.MessageBits : 0,
+            AxonsPerCore = chip.Limits.FanIn,
         };
     }
 }

@@ -27,8 +27,10 @@ public sealed record CoreRunSummary(
     public double AveragePower => SimulatedTime > 0 ? TotalEnergy / SimulatedTime : 0;
 }
 
-/// <summary>What one core did over the run, for per-core activity maps.</summary>
-public sealed record CoreActivity(int Tile, int CoreOffset, int X, int Y, int Neurons, long Fired, long MessagesIn, long SynapticEvents, double Energy);
+/// <summary>What one core did over the run, for per-core activity maps. <paramref name="AxonsIn"/>: the neurons whose
+/// spikes reach it, one input axon each.</summary>
+public sealed record CoreActivity(int Tile, int CoreOffset, int X, int Y, int Neurons, long Fired, long MessagesIn, long SynapticEvents, double Energy,
+    int AxonsIn);
 
 /// <summary>How many messages passed through the router of the tile at mesh position (X, Y).</summary>
 public sealed record RouterLoad(int X, int Y, long Messages);

@@ -72,7 +72,8 @@ internal sealed class MeshActor : Actor
     public List<double[]> Potentials { get; } = [];
 
     public IReadOnlyList<CoreActivity> Activity() => chip.Cores.Select((c, i) => new CoreActivity(
-        c.Tile.Id, c.Spec.Offset, c.Tile.X, c.Tile.Y, c.Neurons.Length, coreFired[i], coreMessagesIn[i], coreSynaptic[i], coreEnergy[i])).ToArray();
+        c.Tile.Id, c.Spec.Offset, c.Tile.X, c.Tile.Y, c.Neurons.Length, coreFired[i], coreMessagesIn[i], coreSynaptic[i], coreEnergy[i],
+        c.InStart.Length - 1)).ToArray();
 
     /// <summary>Messages that passed through each router (X-then-Y routes, both ends included), by tile position.</summary>
     public IReadOnlyList<RouterLoad> Routers()

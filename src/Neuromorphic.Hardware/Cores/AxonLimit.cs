@@ -1,0 +1,30 @@
+namespace Neuromorphic.Hardware.Cores;
+
+/// <summary>Whether a mapped network's cores stay within the input axons a core accepts
+/// (<see cref="ChipArchitecture.AxonsPerCore"/>). Core by core, a core takes one axon for each neuron whose spikes reach
+/// it, and nothing here splits a core's inputs over several cores (the layer-level model's fan-in split does), so a
+/// network can need more axons than a chip's core has: the run goes on, and says so.</summary>
+public static class AxonLimit
+{
+    /// <summary>Null when every core fits (or the chip sets no limit); otherwise one sentence naming, group by group, the
+    /// cores over the limit and the most axons one of them takes. A core is named by the group of its first neuron.</summary>
+    public static string? Exceeded(ChipArchitecture arch, SpikingNetworkSpec network, IReadOnlyList<CoreActivity> cores)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(cores);
+        if (arch.AxonsPerCore is not { } limit) return null;
+        var over = cores.Where(c => c.AxonsIn > limit).ToArray();
+        if (over.Length == 0) return null;
+
+        var groupOf = new Dictionary<(int Tile, int Core), string>();
+        foreach (var group in network.Groups)
+            foreach (var neuron in group.Neurons)
+                if (neuron.Placement is { } p) groupOf.TryAdd((p.Tile, p.CoreOffset), group.Name);
+        var byGroup = over.GroupBy(c => groupOf.GetValueOrDefault((c.Tile, c.CoreOffset), "?"))
+            .Select(g => $"{g.Key}'s {g.Count():N0} (up to {g.Max(c => c.AxonsIn):N0})");
+        return $"the network does not fit {arch.Name} as mapped: {over.Length:N0} of its {cores.Count:N0} cores take more input axons " +
+               $"than a core has ({limit:N0}, the chip file's fan_in): {string.Join(", ", byGroup)}. Core by core, a core's inputs are not " +
+               "split over several cores, so these figures are for cores with that many axons.";
+    }
+}
