@@ -311,4 +311,21 @@ public sealed class SoftHebbOnCoresTests
         Assert.False(b.Fits(2048, (2, n => n < 1025 ? 0 : 1))); // 1,025 on the first core
         Assert.False(b.Fits(10, (129, n => n))); // more cores than the chip has
     }
+
+    [Fact]
+    public void Cores_filled_in_order_close_before_their_input_axons_pass_the_chips()
+    {
+        // A chip of 1,024 neurons and 4 input axons a core. Sources by neuron: 0: {0, 1}; 1: {1, 2}; 2: {3, 4}, which
+        // would make five with the first two; 3: {10..15}, six alone, so it takes a core of its own; 4: {15}, already
+        // there. Expected cores, counted from the group's first: 0, 0, 1, 2, 2.
+        var b = new ChipNetworkBuilder(Loihi() with { AxonsPerCore = 4 }, "a test network");
+        int[][] sources = [[0, 1], [1, 2], [3, 4], [10, 11, 12, 13, 14, 15], [15]];
+        int group = b.AddGroup("g", 5, _ => null, sourcesOf: n => sources[n]);
+        var cores = b.Groups[group].Neurons.Select(n => n.Placement!.CoreOffset).ToArray();
+        Assert.Equal([0, 0, 1, 2, 2], cores.Select(c => c - cores[0]));
+
+        Assert.True(b.AxonsFit(3, (2, n => n == 2 ? 1 : 0), n => sources[n]));
+        Assert.False(b.AxonsFit(3, (1, _ => 0), n => sources[n])); // {0..4} on one core
+        Assert.True(new ChipNetworkBuilder(Loihi(), "a test network").AxonsFit(3, (1, _ => 0), n => sources[n])); // 4,096 axons
+    }
 }

@@ -49,6 +49,21 @@ public sealed class ChipNetworkBuilder
     public bool Fits(int count, (int Cores, Func<int, int> CoreOf) placement) =>
         nextCore + placement.Cores <= arch.Cores.Count && OverfullCore(count, placement) < 0;
 
+    /// <summary>Whether no core of <paramref name="placement"/> would take more input axons than the chip's
+    /// (<see cref="ChipArchitecture.AxonsPerCore"/>), each neuron taking <paramref name="sourcesOf"/>'s distinct sources.</summary>
+    public bool AxonsFit(int count, (int Cores, Func<int, int> CoreOf) placement, Func<int, IEnumerable<int>> sourcesOf)
+    {
+        if (arch.AxonsPerCore is not { } limit) return true;
+        var axons = new HashSet<int>[placement.Cores];
+        for (int i = 0; i < count; i++)
+        {
+            var set = axons[placement.CoreOf(i)] ??= [];
+            set.UnionWith(sourcesOf(i));
+            if (set.Count > limit) return false;
+        }
+        return true;
+    }
+
     // The first of the next cores that the placement gives more neurons than it holds, or -1.
     private int OverfullCore(int count, (int Cores, Func<int, int> CoreOf) placement)
     {
@@ -67,9 +82,12 @@ public sealed class ChipNetworkBuilder
     /// <summary>Adds a group of <paramref name="count"/> neurons with the soma attributes <paramref name="attributes"/>
     /// gives each (null: none) and returns its index. With <paramref name="placement"/> the group takes that many cores
     /// and neuron i goes on its core CoreOf(i) (0-based in the group's range), as a chip's mapper placed it; without,
-    /// its neurons fill cores in order.</summary>
+    /// its neurons fill cores in order, and where <paramref name="sourcesOf"/> gives each neuron's distinct sources
+    /// (global neuron numbers), a core also closes before its input axons would pass the chip's
+    /// (<see cref="ChipArchitecture.AxonsPerCore"/>); a neuron whose own sources pass it still takes a core, and one that
+    /// adds no axon stays.</summary>
     public int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false,
-        (int Cores, Func<int, int> CoreOf)? placement = null)
+        (int Cores, Func<int, int> CoreOf)? placement = null, Func<int, IEnumerable<int>>? sourcesOf = null)
     {
         int first = groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count;
         var neurons = new NeuronSpec[count];
@@ -97,13 +115,27 @@ public sealed class ChipNetworkBuilder
         else
         {
             int placedOnCore = 0;
+            var axons = sourcesOf is not null && arch.AxonsPerCore is { } ? new HashSet<int>() : null;
             for (int i = 0; i < count; i++)
             {
+                if (axons is not null)
+                {
+                    var sources = sourcesOf!(i);
+                    int fresh = sources.Count(s => !axons.Contains(s));
+                    if (placedOnCore > 0 && fresh > 0 && axons.Count + fresh > arch.AxonsPerCore)
+                    {
+                        nextCore++;
+                        placedOnCore = 0;
+                        axons.Clear();
+                    }
+                    axons.UnionWith(sources);
+                }
                 Place(i, nextCore);
                 if (++placedOnCore == cores[nextCore].MaxNeurons)
                 {
                     nextCore++;
                     placedOnCore = 0;
+                    axons?.Clear();
                 }
             }
             if (placedOnCore > 0) nextCore++;

@@ -150,16 +150,21 @@ public sealed class SoftHebbOnCores
         int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
         var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
             : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
-        // Windows that start in the padding share the first tile's core, which may then hold too many.
-        if (poolPlacement is { } pp && !b.Fits(layer.OutputLength, pp)) poolPlacement = null;
-        int pooled = b.AddGroup($"{name}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes, placement: poolPlacement);
-        for (int k = 0; k < layer.K; k++)
-            for (int oy = 0; oy < layer.OutHeight; oy++)
-                for (int ox = 0; ox < layer.OutWidth; ox++)
-                    for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
-                        for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
-                            b.Connections.Add(b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x,
-                                b.First(pooled) + (k * layer.OutHeight + oy) * layer.OutWidth + ox, weight, 0);
+        // Pooled neuron n's window: the convolution's neurons it reads, in its channel.
+        IEnumerable<int> Window(int n)
+        {
+            int k = n / pooledPlane, oy = n % pooledPlane / layer.OutWidth, ox = n % layer.OutWidth;
+            for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
+                for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
+                    yield return b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x;
+        }
+        // Windows that start in the padding share the first tile's core, which may then hold too many; and a tile's
+        // pooled neurons read a wider patch than the tile, which may take more axons than a core has.
+        if (poolPlacement is { } pp && (!b.Fits(layer.OutputLength, pp) || !b.AxonsFit(layer.OutputLength, pp, Window))) poolPlacement = null;
+        int pooled = b.AddGroup($"{name}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes, placement: poolPlacement,
+            sourcesOf: Window);
+        for (int n = 0; n < layer.OutputLength; n++)
+            foreach (int source in Window(n)) b.Connections.Add(source, b.First(pooled) + n, weight, 0);
         return pooled;
     }
 

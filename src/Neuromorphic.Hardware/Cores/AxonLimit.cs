@@ -23,7 +23,7 @@ public static class AxonLimit
                 if (neuron.Placement is { } p) groupOf.TryAdd((p.Tile, p.CoreOffset), group.Name);
         var byGroup = over.GroupBy(c => groupOf.GetValueOrDefault((c.Tile, c.CoreOffset), "?"))
             .Select(g => $"{g.Key}'s {g.Count():N0} (up to {g.Max(c => c.AxonsIn):N0})");
-        return $"the network does not fit {arch.Name} as mapped: {over.Length:N0} of its {cores.Count:N0} cores take more input axons " +
+        return $"the network does not fit {arch.Name} as mapped: {over.Length:N0} of its {cores.Count:N0} cores {(over.Length == 1 ? "takes" : "take")} more input axons " +
                $"than a core has ({limit:N0}, the chip file's fan_in): {string.Join(", ", byGroup)}. Core by core, a core's inputs are not " +
                "split over several cores, so these figures are for cores with that many axons.";
     }
