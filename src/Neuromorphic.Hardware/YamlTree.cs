@@ -181,7 +181,7 @@ internal static class YamlTree
         /// still lead to a streamed list; null past that.</summary>
         private string? Below(string? path, string key)
         {
-            if (path is null) return null;
+            if (path is null || key.Contains('.', StringComparison.Ordinal)) return null; // a dotted key is not two keys
             string below = path.Length == 0 ? key : path + "." + key;
             foreach (var list in streamed)
                 if (list.Path == below || list.Path.StartsWith(below + ".", StringComparison.Ordinal)) return below;

@@ -70,6 +70,19 @@ public class StreamedReadingTests
         Assert.Empty(items.Items);
         var e = Assert.Throws<HardwareModelException>(() => YamlTree.Parse(yaml, "t.yaml", limits));
         Assert.Contains("more than 50 YAML nodes", e.Message);
+        // Items the reader keeps (edges that wait for their groups) count as held nodes.
+        e = Assert.Throws<HardwareModelException>(() =>
+            YamlTree.Parse(new StringReader(yaml), "t.yaml", limits, [new StreamedList("net.items", (_, _) => true)]));
+        Assert.Contains("more than 50 YAML nodes", e.Message);
+    }
+
+    [Fact]
+    public void A_root_key_with_dots_is_not_taken_for_the_path_it_spells()
+    {
+        // SANA-FE's reader ignores root keys it does not know; one spelled "network.groups" is one of those.
+        var arch = SanafeTiny.LoadArch();
+        string extra = SanafeTiny.Net + "\nnetwork.groups: [{name: extra, neurons: [0]}]\nnetwork.edges: [{a.0 -> b.0: {weight: 5}}]\n";
+        SanafeTiny.AssertEqual(SanafeNetworkReader.Parse(SanafeTiny.Net, "tiny.yaml", arch), SanafeNetworkReader.Parse(extra, "extra.yaml", arch));
     }
 
     [Fact]

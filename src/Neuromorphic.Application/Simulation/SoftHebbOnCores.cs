@@ -26,7 +26,9 @@ namespace Neuromorphic.Application.Simulation;
 /// chip file's mapper places by tiles of output positions (<see cref="ChipSimulation.TilesOn"/>): its cores then hold
 /// the mapper's tiles, so each core takes only the inputs under its tile, and synapse memory bounds its neurons as in
 /// `simulate --run`; its pooling then takes as many cores, each pooled neuron with its window's first position, where
-/// the chip has the cores (<see cref="PoolingOnTiles"/>). A layer whose fan-in the mapper splits over cores fills cores
+/// the chip has the cores (<see cref="PoolingOnTiles"/>) and every such core can take the patch its pooled neurons read
+/// within the chip's input axons. A pooling group that fills cores in order closes a core before a window would pass
+/// those axons (<see cref="ChipNetworkBuilder.AddGroup"/>). A layer whose fan-in the mapper splits over cores fills cores
 /// in order (this path runs whole neurons, not their compartments), except on a chip whose neuron reaches one axon,
 /// where it keeps its slices' tiles so that its inputs' splitter neurons fit (<see cref="ChipSimulation.TilesOn"/>).
 /// On a chip whose spikes carry a value the network can instead send values (<c>graded</c>, see <see cref="Build"/>).
@@ -85,9 +87,9 @@ public sealed class SoftHebbOnCores
     /// one group's; null otherwise.</summary>
     public double? ForcedWeightError { get; private set; }
 
-    /// <summary>True when a tiled layer's pooling sits on its convolution's tiles, one core for each of its cores, wherever
-    /// those cores hold it; false when every pooling group fills cores in order (the chip, splitter cores included, had
-    /// too few cores for the other).</summary>
+    /// <summary>True when a tiled layer's pooling may sit on its convolution's tiles, one core for each of its cores (it
+    /// does where the cores hold its neurons and the input axons of its patches); false when every pooling group fills
+    /// cores in order (the chip, splitter cores included, had too few cores for the other).</summary>
     public bool PoolingOnTiles { get; private set; }
 
     // Null when the pooling was to follow the tiles and the chip ran out of cores.

@@ -73,20 +73,21 @@ public static class SanafeNetworkReader
         private int neuronCount;
 
         /// <summary>Reads the file's groups and edges as the parser reaches them, and keeps neither as nodes: an edge
-        /// is a connection as soon as its groups are known (edges listed before the groups wait for them).</summary>
+        /// is a connection as soon as its groups are known. Edges listed before the groups are kept as nodes (counted
+        /// against the node limit) and read once the groups are known.</summary>
         public SpikingNetworkSpec Read(TextReader text)
         {
-            var early = new List<(int Index, YNode Item)>();
             var rootNode = YamlTree.Parse(text, y.File, Limits, [
                 new StreamedList("network.groups", (g, item) =>
                 {
                     ReadGroup(item, $"network.groups[{g}]");
                     return false;
                 }),
+                // The groups list is one value, so an edge after any group comes after all of them.
                 new StreamedList("network.edges", (e, item) =>
                 {
-                    if (groups.Count == 0) early.Add((e, item));
-                    else ReadEdges(e, item);
+                    if (groups.Count == 0) return true;
+                    ReadEdges(e, item);
                     return false;
                 }),
             ]);
@@ -95,8 +96,10 @@ public static class SanafeNetworkReader
             string name = network.Find("name") is { } n ? y.Text(n, "network.name") : "";
             y.Seq(y.Required(network, "groups", "network"), "network.groups");
             if (network.Find("edges") is { } edges && !SanafeYaml.IsEmpty(edges))
-                y.Seq(edges, "network.edges");
-            foreach (var (e, item) in early) ReadEdges(e, item);
+            {
+                var kept = y.Seq(edges, "network.edges").Items; // every edge when they came before the groups, else none
+                for (int e = 0; e < kept.Count; e++) ReadEdges(e, kept[e]);
+            }
             var order = ReadMappings(root);
             var specs = groups.Select(g => new NeuronGroupSpec(g.Name, g.First, g.Neurons, g.Line)).ToArray();
             return new SpikingNetworkSpec(name, specs, connections, order, y.File);
