@@ -49,8 +49,8 @@ internal static class YamlTree
     /// <paramref name="streamed"/> lists over as they come.</summary>
     public static YNode Parse(TextReader reader, string file, YamlLimits limits, IReadOnlyList<StreamedList>? streamed = null)
     {
-        var read = new NodeReader(new Parser(reader), file, limits, streamed ?? []);
-        var parser = read.Parser;
+        var parser = new Parser(reader);
+        var read = new NodeReader(parser, file, limits, streamed ?? []);
         try
         {
             parser.MoveNext();
@@ -98,11 +98,8 @@ internal static class YamlTree
     /// <summary>Builds nodes from the parser's events, remembering the line of the last event for messages.</summary>
     private sealed class NodeReader(Parser parser, string file, YamlLimits limits, IReadOnlyList<StreamedList> streamed)
     {
-        // A mapping's keys are checked for repeats by scanning the keys so far up to this many, then by a set.
-        private const int KeysScanned = 16;
         private int nodes;
 
-        public Parser Parser => parser;
         public int LastLine { get; private set; } = 1;
 
         public void Expect<T>() where T : ParsingEvent
@@ -153,7 +150,7 @@ internal static class YamlTree
                 case MappingStart:
                 {
                     var entries = new List<KeyValuePair<YScalar, YNode>>();
-                    Dictionary<string, int>? seen = null;
+                    var seen = new Dictionary<string, int>(StringComparer.Ordinal);
                     parser.MoveNext();
                     while (parser.Current is not MappingEnd)
                     {
@@ -163,9 +160,10 @@ internal static class YamlTree
                         if (k.Value.Length > limits.MaxKeyLength)
                             throw new HardwareModelException(file, k.Line, "(syntax)",
                                 $"a key of {k.Value.Length} characters; field names are short words (at most {limits.MaxKeyLength} characters)");
-                        if (FirstLine(entries, ref seen, k) is int first)
+                        if (seen.TryGetValue(k.Value, out int first))
                             throw new HardwareModelException(file, k.Line, k.Value,
                                 $"the key '{k.Value}' appears twice in one mapping (first on line {first})");
+                        seen[k.Value] = k.Line;
                         YNode value = Node(depth + 1, Below(path, k.Value));
                         entries.Add(new(k, value));
                     }
@@ -192,26 +190,6 @@ internal static class YamlTree
         {
             foreach (var list in streamed)
                 if (list.Path == path) return list.Take;
-            return null;
-        }
-
-        /// <summary>The line where <paramref name="key"/> already appears among <paramref name="entries"/>, or null (and
-        /// the key recorded).</summary>
-        private static int? FirstLine(List<KeyValuePair<YScalar, YNode>> entries, ref Dictionary<string, int>? seen, YScalar key)
-        {
-            if (seen is null && entries.Count < KeysScanned)
-            {
-                foreach (var (k, _) in entries)
-                    if (k.Value == key.Value) return k.Line;
-                return null;
-            }
-            if (seen is null)
-            {
-                seen = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var (k, _) in entries) seen[k.Value] = k.Line;
-            }
-            if (seen.TryGetValue(key.Value, out int first)) return first;
-            seen[key.Value] = key.Line;
             return null;
         }
     }
