@@ -84,7 +84,8 @@ public sealed class ProcessGraph
     }
 
     /// <summary>The engine graph of this description: each process run by the actor <paramref name="model"/> gives it,
-    /// which must keep its name and its ports (their number, and their shapes where both declare one), then validated.</summary>
+    /// which must keep its name and its ports (their number, and their shapes where both declare one); the network
+    /// validates itself when it runs.</summary>
     public Network Build(Func<ProcessNode, Actor> model, ICostModel? costModel = null, TraceRecorder? trace = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -102,7 +103,6 @@ public sealed class ProcessGraph
             else network.ConnectRecurrent(actors[e.From], e.OutputPort, actors[e.To], e.InputPort, e.Initial);
         }
         foreach (var (process, port) in outputs) network.MarkOutput(actors[process], port);
-        network.Validate();
         return network;
     }
 

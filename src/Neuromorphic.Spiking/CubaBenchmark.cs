@@ -89,7 +89,7 @@ public static class CubaBenchmark
         // A clock ticks the population, whose spikes come back to it one step later through its recurrent synapses.
         var description = new ProcessGraph();
         var clock = description.Add(new InputProcess("clock"));
-        var cuba = description.Add(new PopulationProcess("cuba", n, ["clock", "recurrent"]));
+        var cuba = description.Add(new PopulationProcess("cuba", ["clock", "recurrent"]));
         description.Connect(clock, 0, cuba, 0);
         description.ConnectRecurrent(cuba, 0, cuba, 1, PopulationActor.EmptyPacket);
         var net = description.Build(process => process switch

@@ -4,11 +4,8 @@ using Neuromorphic.Engine;
 namespace Neuromorphic.Spiking;
 
 /// <summary>A population of spiking neurons (LIF, CUBA) as a process: one input port per named input, its spikes out.</summary>
-public sealed class PopulationProcess(string name, int size, IReadOnlyList<string> inputs)
-    : ProcessNode(name, inputs.Select(i => new PortSpec(i)).ToArray(), [new PortSpec("spikes")])
-{
-    public int Size => size;
-}
+public sealed class PopulationProcess(string name, IReadOnlyList<string> inputs)
+    : ProcessNode(name, inputs.Select(i => new PortSpec(i)).ToArray(), [new PortSpec("spikes")]);
 
 /// <summary>One input port of a <see cref="PopulationActor"/>: the projections that the port's spike packets drive
 /// (none for a pure clock/tick port). Several projections may share a port, e.g. the excitatory and inhibitory
