@@ -280,21 +280,28 @@ public sealed class SoftHebbOnCoresTests
         var net = SpikingSoftHebbNetwork.Build([conv1, conv2], readout, 1, 6, 6,
             SpikingSoftHebbNetwork.Calibrate([conv1, conv2], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
         var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml")));
-        var chip = SoftHebbOnCores.Build(net, readout, arch, graded: true);
-        // input, hebb0, its max pooling, hebb1, its average pooling, the read-out: the answer at step 6.
-        Assert.Equal(6, chip.Depth);
-        var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(chip.Depth + 2));
-
         // The software reference: every layer's rates g(current)/Λ, pooled exactly, into the read-out (Spiking's own code).
         var expected = net.RatePotentials(pixels);
         double largest = expected.Max(Math.Abs);
         Assert.True(expected.Max() - expected.Min() > 0.05 * largest, "the classes' potentials hardly differ: the check says nothing");
-        for (int step = chip.Depth - 1; step < run.Potentials.Count; step++) // the answer holds while the image is held
-            for (int c = 0; c < 3; c++)
-                Assert.True(Math.Abs(run.Potentials[step][c] - expected[c]) <= 2e-3 * largest,
-                    $"step {step + 1}, class {c}: {run.Potentials[step][c]} on the chip, {expected[c]} in software");
-        // A step earlier the image has not yet passed every layer: the read-out holds something else.
-        Assert.False(run.Potentials[chip.Depth - 2].SequenceEqual(run.Potentials[chip.Depth - 1]));
+        // The 16 features on one core, then split in two on cores of 8 input axons.
+        foreach (var (chipArch, slices) in new[] { (arch, 1), (arch with { AxonsPerCore = 8 }, 2) })
+        {
+            var chip = SoftHebbOnCores.Build(net, readout, chipArch, graded: true);
+            Assert.Equal(slices, chip.ReadoutSlices);
+            // input, hebb0, its max pooling, hebb1, its average pooling, the read-out: the answer at step 6.
+            Assert.Equal(6, chip.Depth);
+            var run = await CoreSimulation.RunAsync(chipArch, chip.ForImage(pixels), new CoreSimulationOptions(chip.Depth + 2));
+            for (int step = chip.Depth; step <= run.Potentials.Count; step++) // the answer holds while the image is held
+            {
+                var potentials = chip.ClassPotentials(run, step);
+                for (int c = 0; c < 3; c++)
+                    Assert.True(Math.Abs(potentials[c] - expected[c]) <= 2e-3 * largest,
+                        $"{slices} slices, step {step}, class {c}: {potentials[c]} on the chip, {expected[c]} in software");
+            }
+            // A step earlier the image has not yet passed every layer: the read-out holds something else.
+            Assert.False(chip.ClassPotentials(run, chip.Depth - 1).SequenceEqual(chip.ClassPotentials(run, chip.Depth)));
+        }
 
         // A binary-spike chip refuses the graded network, and so does one whose splitter neurons would relay spikes, not values.
         Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(net, readout, Loihi(), graded: true));
@@ -327,5 +334,46 @@ public sealed class SoftHebbOnCoresTests
         Assert.True(b.AxonsFit(3, (2, n => n == 2 ? 1 : 0), n => sources[n]));
         Assert.False(b.AxonsFit(3, (1, _ => 0), n => sources[n])); // {0..4} on one core
         Assert.True(new ChipNetworkBuilder(Loihi(), "a test network").AxonsFit(3, (1, _ => 0), n => sources[n])); // 4,096 axons
+    }
+
+    [Fact]
+    public async Task A_read_out_with_more_features_than_a_core_has_axons_is_split_into_partials_the_host_adds()
+    {
+        // The tiny layer's 144 features, every read-out weight non-zero, on a Loihi whose cores take 50 input axons:
+        // slices of features 0-49, 50-99 and 100-143, each class a partial accumulator on each slice's core.
+        var (net, readout, pixels) = TinyConverted();
+        Assert.DoesNotContain(0f, readout.Weights.ToArray());
+        var whole = SoftHebbOnCores.Build(net, readout, Loihi());
+        var narrow = Loihi() with { AxonsPerCore = 50 };
+        var split = SoftHebbOnCores.Build(net, readout, narrow);
+        Assert.Equal((1, 3), (whole.ReadoutSlices, split.ReadoutSlices));
+        var spec = split.ForImage(pixels);
+        var partials = spec.Groups[2].Neurons;
+        Assert.Equal(9, partials.Count);
+        Assert.Equal(3, partials.Select(n => (n.Placement!.Tile, n.Placement.CoreOffset)).Distinct().Count());
+        Assert.All(partials.Chunk(3), slice => Assert.Single(slice.Select(n => (n.Placement!.Tile, n.Placement.CoreOffset)).Distinct()));
+
+        const int steps = 12;
+        var one = await CoreSimulation.RunAsync(Loihi(), whole.ForImage(pixels), new CoreSimulationOptions(steps));
+        var three = await CoreSimulation.RunAsync(narrow, spec, new CoreSimulationOptions(steps));
+        var readoutCores = partials.Select(n => (n.Placement!.Tile, n.Placement.CoreOffset)).ToHashSet();
+        Assert.Equal([50, 50, 44], three.Cores.Where(c => readoutCores.Contains((c.Tile, c.CoreOffset))).Select(c => c.AxonsIn));
+        Assert.Null(AxonLimit.Exceeded(narrow, spec, three.Cores));
+        Assert.NotNull(AxonLimit.Exceeded(narrow, whole.ForImage(pixels), one.Cores)); // unsplit, its core takes 144
+
+        // The layers spike alike, and each feature's spike still reaches one core; a class's partials add up to the whole
+        // accumulator, but for the chip's rounding to 1/64: each step it rounds each of the three partials and the whole
+        // once, so by step t they may differ by up to t · 4 · 1/128.
+        Assert.Equal((one.Summary.SynapticEvents, one.Summary.Messages, one.Summary.NeuronsFired),
+            (three.Summary.SynapticEvents, three.Summary.Messages, three.Summary.NeuronsFired));
+        Assert.True(one.Summary.NeuronsFired > 50, "hardly any spikes: the check says nothing");
+        for (int t = 1; t <= steps; t++)
+        {
+            var expected = whole.ClassPotentials(one, t);
+            var added = split.ClassPotentials(three, t);
+            for (int c = 0; c < 3; c++) Assert.True(Math.Abs(added[c] - expected[c]) <= t * 4 / 128.0, $"step {t}, class {c}: {added[c]} against {expected[c]}");
+            Assert.Equal(whole.Classify(one, t), split.Classify(three, t));
+        }
+        Assert.Contains(expected: true, Enumerable.Range(1, steps).Select(t => whole.ClassPotentials(one, t).Distinct().Count() == 3));
     }
 }

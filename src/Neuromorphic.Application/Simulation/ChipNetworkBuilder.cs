@@ -35,6 +35,8 @@ public sealed class ChipNetworkBuilder
             ?? throw new UserErrorException($"{arch.Name} ({arch.SourceFile}) has no leaky_integrate_fire soma to run {what}'s neurons on.");
     }
 
+    public ChipArchitecture Architecture => arch;
+
     /// <summary>The name of the LIF soma unit neurons use (null on a chip file, which picks it itself).</summary>
     public string? LifSoma { get; }
     public bool TraceSpikes { get; }

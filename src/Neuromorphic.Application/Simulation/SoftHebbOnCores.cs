@@ -19,7 +19,8 @@ namespace Neuromorphic.Application.Simulation;
 /// <item>average pooling: IF neurons with weights 1/k²; max pooling: OR neurons (a spike when any input spiked in
 /// the step), a chip's stand-in for a maximum, which no integrate-and-fire neuron computes;</item>
 /// <item>read-out: one non-firing accumulator per class (bias and weights × the last layer's Λ); the class is the
-/// largest potential after the last step.</item>
+/// largest potential after the last step. Where the features take more input axons than a core has, each class is one
+/// partial accumulator per slice of them, a core each, which the host adds (<see cref="ClassPotentials"/>).</item>
 /// </list>
 /// Potentials are scaled so that a layer's threshold is 4096: the chip's 1/64 resolution then costs nothing.
 /// Each group starts on a fresh core and fills cores in order up to their neuron capacity, except a conv layer that a
@@ -50,6 +51,10 @@ public sealed class SoftHebbOnCores
     public int InputNeurons => inputPixels;
     public int ReadoutFirst { get; private set; }
     public int Classes { get; private set; }
+
+    /// <summary>The slices of the features the read-out's classes are split into, one core each, so that no core takes
+    /// more input axons than the chip's (<see cref="ChipArchitecture.AxonsPerCore"/>); 1 where one core takes them all.</summary>
+    public int ReadoutSlices { get; private set; } = 1;
 
     /// <summary>Built with graded spikes (<see cref="Build"/>): each step every layer sends its value once.</summary>
     public bool Graded { get; }
@@ -170,26 +175,65 @@ public sealed class SoftHebbOnCores
         return pooled;
     }
 
-    // One non-firing accumulator per class, fed by the last layer's output (whose spikes stand for its Λ).
+    // One non-firing accumulator per class, fed by the last layer's output (whose spikes stand for its Λ). Where a
+    // class reads more features than a core has input axons, each class becomes one partial accumulator per slice of
+    // the features, a slice on a core of its own; the accumulators never fire, so no partial sum crosses the mesh: the
+    // host adds a class's partials when it reads the answer (ClassPotentials).
     int AddReadout(string name, Learning.LinearReadout readout, float lastScale, int previous)
     {
         bool graded = Graded;
         var bias = readout.Bias.ToArray();
-        int classes = readout.Classes;
-        // Graded: the potential is the step's input alone (no leak carried over), so it holds the image's answer.
-        var classAttributes = Enumerable.Range(0, classes).Select(c => graded
-            ? ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]), ("leak_decay", 0.0))
-            : ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", (double)bias[c]))).ToArray();
-        int outGroup = b.AddGroup(name, classes, c => classAttributes[c], logPotential: true);
+        int classes = readout.Classes, features = readout.Features;
         var weights = readout.Weights.ToArray();
+        var sliceOf = FeatureSlices(weights, classes, features);
+        int slices = sliceOf.Length == 0 ? 1 : sliceOf[^1] + 1;
+        if (slices > 1 && b.Architecture.Cores.Min(c => c.MaxNeurons) is var held && classes > held)
+            throw new UserErrorException($"{b.Architecture.Name}: the read-out's {classes} classes need {slices} cores' input axons, and " +
+                $"each slice's {classes} partial accumulators do not fit a core of {held} neurons.");
+        // Graded: the potential is the step's input alone (no leak carried over), so it holds the image's answer.
+        // Partial s of class c is neuron s·classes + c; slice 0 carries the bias.
+        var partialAttributes = Enumerable.Range(0, slices * classes).Select(n =>
+        {
+            double b0 = n < classes ? bias[n] : 0;
+            return graded
+                ? ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", b0), ("leak_decay", 0.0))
+                : ChipNetworkBuilder.Attributes(("threshold", Never), ("bias", b0));
+        }).ToArray();
+        int outGroup = b.AddGroup(name, slices * classes, n => partialAttributes[n], logPotential: true,
+            placement: slices == 1 ? null : (slices, n => n / classes));
         double amplitude = lastScale / (graded ? Unit : 1);
         for (int c = 0; c < classes; c++)
-            for (int f = 0; f < readout.Features; f++)
-                if (weights[c * readout.Features + f] != 0)
-                    b.Connections.Add(b.First(previous) + f, b.First(outGroup) + c, weights[c * readout.Features + f] * amplitude, 0);
+            for (int f = 0; f < features; f++)
+                if (weights[c * features + f] != 0)
+                    b.Connections.Add(b.First(previous) + f, b.First(outGroup) + sliceOf[f] * classes + c, weights[c * features + f] * amplitude, 0);
         ReadoutFirst = b.First(outGroup);
         Classes = classes;
+        ReadoutSlices = slices;
         return outGroup;
+    }
+
+    // Each feature's slice: features in order, a slice closing before its input axons would pass the chip's. A
+    // feature takes one axon, or on a chip whose neuron reaches one axon one per sign of its weights (its splitter
+    // neurons copy it once per sign); a feature no class reads takes none.
+    int[] FeatureSlices(float[] weights, int classes, int features)
+    {
+        var sliceOf = new int[features];
+        if (b.Architecture.AxonsPerCore is not { } limit) return sliceOf;
+        int slice = 0, axons = 0;
+        for (int f = 0; f < features; f++)
+        {
+            bool positive = false, negative = false;
+            for (int c = 0; c < classes; c++)
+            {
+                positive |= weights[c * features + f] > 0;
+                negative |= weights[c * features + f] < 0;
+            }
+            int taken = b.Architecture.Splitters is null ? (positive || negative ? 1 : 0) : (positive ? 1 : 0) + (negative ? 1 : 0);
+            if (axons > 0 && axons + taken > limit) (slice, axons) = (slice + 1, 0);
+            axons += taken;
+            sliceOf[f] = slice;
+        }
+        return sliceOf;
     }
 
     /// <summary>A neuron that sends a value: each step it starts from nothing (no leak carried over), adds its bias
@@ -220,6 +264,16 @@ public sealed class SoftHebbOnCores
 
     /// <summary>The class the read-out potentials pick after <paramref name="steps"/> steps of a run (the largest; the
     /// first on a tie).</summary>
-    // The read-out is the only traced group, so its potentials are the row, class by class.
-    public int Classify(CoreRunResult run, int steps) => TensorPrimitives.IndexOfMax<double>(run.Potentials[steps - 1].AsSpan(0, Classes));
+    public int Classify(CoreRunResult run, int steps) => TensorPrimitives.IndexOfMax<double>(ClassPotentials(run, steps));
+
+    /// <summary>Each class's potential after <paramref name="steps"/> steps of a run: the sum of its partial accumulators
+    /// (<see cref="ReadoutSlices"/>), as the host reads them.</summary>
+    // The read-out is the only traced group, so its potentials are the row, partial by partial.
+    public double[] ClassPotentials(CoreRunResult run, int steps)
+    {
+        var row = run.Potentials[steps - 1];
+        var sums = new double[Classes];
+        for (int s = 0; s < ReadoutSlices; s++) TensorPrimitives.Add(sums, row.AsSpan(s * Classes, Classes), sums);
+        return sums;
+    }
 }

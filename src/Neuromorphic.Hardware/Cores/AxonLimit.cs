@@ -2,8 +2,8 @@ namespace Neuromorphic.Hardware.Cores;
 
 /// <summary>Whether a mapped network's cores stay within the input axons a core accepts
 /// (<see cref="ChipArchitecture.AxonsPerCore"/>). Core by core, a core takes one axon for each neuron whose spikes reach
-/// it, and nothing here splits a core's inputs over several cores (the layer-level model's fan-in split does), so a
-/// network can need more axons than a chip's core has: the run goes on, and says so.</summary>
+/// it. A network runs as it was written: one whose neurons read more sources than a core has axons (and that was not
+/// split over cores where it was written) needs more than the chip has; the run goes on, and says so.</summary>
 public static class AxonLimit
 {
     /// <summary>Null when every core fits (or the chip sets no limit); otherwise one sentence naming, group by group, the
@@ -24,7 +24,7 @@ public static class AxonLimit
         var byGroup = over.GroupBy(c => groupOf.GetValueOrDefault((c.Tile, c.CoreOffset), "?"))
             .Select(g => $"{g.Key}'s {g.Count():N0} (up to {g.Max(c => c.AxonsIn):N0})");
         return $"the network does not fit {arch.Name} as mapped: {over.Length:N0} of its {cores.Count:N0} cores {(over.Length == 1 ? "takes" : "take")} more input axons " +
-               $"than a core has ({limit:N0}, the chip file's fan_in): {string.Join(", ", byGroup)}. Core by core, a core's inputs are not " +
-               "split over several cores, so these figures are for cores with that many axons.";
+               $"than a core has ({limit:N0}, the chip file's fan_in): {string.Join(", ", byGroup)}. The run is costed " +
+               "as cores that have that many axons.";
     }
 }
