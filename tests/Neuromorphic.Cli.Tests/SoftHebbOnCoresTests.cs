@@ -169,8 +169,8 @@ public sealed class SoftHebbOnCoresTests
         Assert.Equal(2, loihi.Count);
         Assert.Equal((32, 4, 7), (loihi[0]!.ChannelsPerCore, loihi[0]!.TileHeight, loihi[0]!.TileWidth));
         Assert.Equal((8, 7, 7), (loihi[1]!.ChannelsPerCore, loihi[1]!.TileHeight, loihi[1]!.TileWidth));
-        // On TrueNorth hebb1's fan-in is split into 4 slices; the core-by-core path runs whole neurons, and there keeps
-        // the slices' tiles (128 channels x 1x2 positions a core) so that hebb0's splitters fit the chip.
+        // On TrueNorth hebb1's fan-in is split into 4 slices; the core-by-core path relays their partial sums from the
+        // slices' tiles (128 channels x 1x2 positions a core), which also lets hebb0's splitters fit the chip.
         var trueNorth = ChipSimulation.TilesOn(Chip("truenorth.yaml"), model)!;
         Assert.Equal((32, 2, 4), (trueNorth[0]!.ChannelsPerCore, trueNorth[0]!.TileHeight, trueNorth[0]!.TileWidth));
         Assert.Equal((4, 128, 1, 2), (trueNorth[1]!.Slices, trueNorth[1]!.ChannelsPerCore, trueNorth[1]!.TileHeight, trueNorth[1]!.TileWidth));
@@ -375,5 +375,80 @@ public sealed class SoftHebbOnCoresTests
             Assert.Equal(whole.Classify(one, t), split.Classify(three, t));
         }
         Assert.Contains(expected: true, Enumerable.Range(1, steps).Select(t => whole.ClassPotentials(one, t).Distinct().Count() == 3));
+    }
+
+    [Fact]
+    public async Task A_layer_whose_fan_in_the_mapper_slices_relays_its_partial_sums_as_spikes_to_merge_neurons()
+    {
+        // hebb1 reads 4 channels x 3 x 3 of hebb0; the tiles slice its inputs in two (channels 0-1 and 2-3), all 6 x 6
+        // positions a core. On cores of 100 axons a whole hebb1 core takes 4 x 36 = 144; a slice's 2 x 36 = 72; a merge
+        // neuron 4 (two partials a slice), so 25 merge neurons a core.
+        var rng = new Random(11);
+        var conv1 = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng);
+        var conv2 = new SoftHebbConv2d(new SoftHebbConv2dConfig(4, 4, 3, 1, 1f, 0.01f, 0.5f, 1f), rng);
+        var readout = new LinearReadout(4 * 6 * 6, 3, 0f, rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var net = SpikingSoftHebbNetwork.Build([conv1, conv2], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv1, conv2], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        var arch = Loihi() with { AxonsPerCore = 100 };
+        var sliced = new ConvTiles(new ConvGeometry(4, 6, 6, 3, 1, 1, 4, 6, 6), 1, 2, 2, 4, 6, 6);
+        var relayed = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true, tiles: [null, sliced]).ForImage(pixels);
+        var whole = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true).ForImage(pixels);
+
+        Assert.Equal(["input", "hebb0", "hebb1_partials", "hebb1", "readout"], relayed.Groups.Select(g => g.Name));
+        int CoreOf(NeuronSpec n) => arch.Cores.Single(c => c.TileId == n.Placement!.Tile && c.Offset == n.Placement.CoreOffset).Id;
+        Assert.Equal([144, 144, 144, 144], relayed.Groups[2].Neurons.GroupBy(CoreOf).Select(g => g.Count()));
+        Assert.Equal([25, 25, 25, 25, 25, 19], relayed.Groups[3].Neurons.GroupBy(CoreOf).Select(g => g.Count()));
+
+        const int steps = 24;
+        var one = await CoreSimulation.RunAsync(arch, whole, new CoreSimulationOptions(steps));
+        var two = await CoreSimulation.RunAsync(arch, relayed, new CoreSimulationOptions(steps));
+        Assert.NotNull(AxonLimit.Exceeded(arch, whole, one.Cores)); // hebb1's core takes 144
+        Assert.Null(AxonLimit.Exceeded(arch, relayed, two.Cores));
+
+        int[] Counts(CoreRunResult run, NeuronGroupSpec g, int before) =>
+            Enumerable.Range(0, g.Neurons.Count).Select(n => run.Spikes.Count(x => x.Neuron == g.First + n && x.Step <= before)).ToArray();
+        // hebb0 is as before: its spikes, step by step.
+        Assert.Equal(Counts(one, whole.Groups[1], steps), Counts(two, relayed.Groups[1], steps));
+        Assert.True(Counts(one, whole.Groups[1], steps).Sum() > 100, "hebb0 hardly fires: the check says nothing");
+
+        // Each partial, worked out here from hebb0's spikes and the layer's own synapses: a spike of step t adds its
+        // weight (x 4096 / Λ) at step t + 1; the partial starts at θ/2, fires when it holds θ = 4096 (the merge neuron's
+        // threshold), keeps the rest, and is floored at −θ/2.
+        var layer = net.Layers[1];
+        double theta = 4096.0, unit = 4096 / layer.Scale;
+        var fired = two.Spikes.GroupBy(x => x.Neuron).ToDictionary(g => g.Key, g => g.Select(x => x.Step).ToHashSet());
+        var synapses = layer.Synapses().ToLookup(x => x.Neuron);
+        int exact = 0, partials = 0;
+        for (int n = 0; n < layer.Neurons; n++)
+            for (int slice = 0; slice < 2; slice++)
+                for (int sign = 0; sign < 2; sign++)
+                {
+                    double v = theta / 2;
+                    int expected = 0;
+                    for (int t = 2; t <= steps; t++)
+                    {
+                        foreach (var (input, _, w) in synapses[n])
+                            if (input / 36 / 2 == slice && fired.GetValueOrDefault(relayed.Groups[1].First + input)?.Contains(t - 1) == true)
+                                v += (sign == 0 ? w : -w) * unit;
+                        if (v >= theta) { v -= theta; expected++; }
+                        v = Math.Max(v, -theta / 2);
+                    }
+                    int partial = relayed.Groups[2].First + (2 * slice + sign) * layer.Neurons + n;
+                    int onChip = fired.GetValueOrDefault(partial)?.Count ?? 0;
+                    Assert.True(Math.Abs(onChip - expected) <= 1, $"partial ({slice}, {sign}) of {n}: {onChip} spikes on the chip, {expected} by hand");
+                    partials += expected;
+                    if (onChip == expected) exact++;
+                }
+        Assert.True(partials > 100, $"only {partials} partial spikes: the check says nothing");
+        Assert.True(exact >= 4 * layer.Neurons * 9 / 10, $"{exact} of {4 * layer.Neurons} partials fire as worked out");
+
+        // The merge neurons, a step behind the whole layer's, fire as often within one spike: each partial holds back
+        // between −θ/2 and θ/2.
+        var merged = Counts(two, relayed.Groups[3], steps);
+        var unsplit = Counts(one, whole.Groups[2], steps - 1);
+        Assert.All(Enumerable.Range(0, merged.Length), n => Assert.InRange(merged[n], unsplit[n] - 1, unsplit[n] + 1));
+        Assert.True(merged.Where((m, n) => m == unsplit[n]).Count() >= merged.Length * 3 / 4, "most merge neurons fire as the whole ones do");
+        Assert.True(unsplit.Sum() > 100, "hebb1 hardly fires: the check says nothing");
     }
 }

@@ -11,15 +11,15 @@ public static class ChipModelArchitecture
     /// <summary>What this path leaves out of <paramref name="chip"/> that the layer-by-layer mapping (<see cref="Mapper"/>)
     /// models, or null. Core by core, a network converted for a chip whose neuron reaches one axon gets its splitter
     /// neurons (one per destination core and weight sign, <see cref="ChipArchitecture.Splitters"/>) and its synapses forced
-    /// to each neuron's values per axon type (a network read from SANA-FE's files runs as written); a core's axons are not
-    /// counted.</summary>
+    /// to each neuron's values per axon type (a network read from SANA-FE's files runs as written).</summary>
     public static string? Unmodelled(ChipModel chip)
     {
         ArgumentNullException.ThrowIfNull(chip);
         return chip.Limits.NeuronReachesOneAxon
             ? $"core by core, a network converted here (--softhebb, --nir) gets {chip.Name}'s splitter neurons, which copy each output needed on " +
               "several cores or with both weight signs (one per core and sign, a time step later), and its synapses forced to each neuron's value " +
-              "per typed axon (--softhebb's with BatchNorm and the inhibition folded in; a --snn network runs as written)."
+              "per typed axon (--softhebb's with BatchNorm and the inhibition folded in; a --snn network runs as written); --softhebb's layers " +
+              "whose inputs the mapper splits over cores relay their partial sums as spikes, a time step later."
             : null;
     }
 
