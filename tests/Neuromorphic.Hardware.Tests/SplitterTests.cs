@@ -159,6 +159,7 @@ public class SplitterTests
         Assert.Contains("a --snn network runs as written", note);
         Assert.Contains("its synapses forced to each neuron's value per typed axon (--softhebb's with BatchNorm and the inhibition folded in", note);
         Assert.DoesNotContain("not counted", note);
+        Assert.Contains("whose inputs the mapper splits over cores relay their partial sums as spikes", note);
         Assert.Equal(North().Limits.FanIn, ChipModelArchitecture.From(North()).AxonsPerCore);
         Assert.Null(ChipModelArchitecture.Unmodelled(TinyChip.Load()));
         Assert.Equal(new SplitterLimits(8, 8), ChipModelArchitecture.From(North()).Splitters);
