@@ -73,6 +73,11 @@ internal static class YamlTree
         {
             throw;
         }
+        catch (IOException e)
+        {
+            // The disk or the file failed under the reader (a streamed file is read while it is parsed): not the YAML's fault.
+            throw new HardwareModelException(file, 0, "(file)", "cannot read the file: " + e.Message, e);
+        }
         catch (YamlException e)
         {
             int line = e.Start.Line > 0 ? Clamp(e.Start.Line) : read.LastLine;

@@ -114,4 +114,29 @@ public class StreamedReadingTests
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_read_that_fails_midway_is_a_file_error_not_a_syntax_error()
+    {
+        var e = Assert.Throws<HardwareModelException>(() => YamlTree.Parse(new FailingReader("network:\n  groups:\n"), "net.yaml",
+            new YamlLimits("test file", 100, 100, ""), []));
+        Assert.Equal(("net.yaml", 0, "(file)"), (e.File, e.Line, e.Field));
+        Assert.Contains("cannot read the file: the disk went away", e.Message);
+    }
+
+    // Gives its text, then fails as a disk that stopped answering would.
+    private sealed class FailingReader(string text) : TextReader
+    {
+        private int next;
+        public override int Peek() => next < text.Length ? text[next] : throw new IOException("the disk went away");
+        public override int Read() => next < text.Length ? text[next++] : throw new IOException("the disk went away");
+        public override int Read(char[] buffer, int index, int count)
+        {
+            if (next == text.Length) throw new IOException("the disk went away");
+            int n = Math.Min(count, text.Length - next);
+            text.CopyTo(next, buffer, index, n);
+            next += n;
+            return n;
+        }
+    }
 }
