@@ -33,7 +33,8 @@ public class BackPressureTests
         // 'stalled' holds one block in its handler and `capacity` in its lane; 'relay' holds one it cannot send
         // and `capacity` in its lane; the source holds the one it cannot send.
         const int full = (capacity + 1) * 2 + 1;
-        await Task.Run(() => Wait.Until(() => Volatile.Read(ref produced) >= full, TimeSpan.FromSeconds(5)));
+        Assert.True(await Task.Run(() => Wait.Until(() => Volatile.Read(ref produced) >= full, TimeSpan.FromSeconds(5))),
+            $"the source never filled the lanes ({full} blocks) within 5 s");
         await Task.Delay(500);
         int settled = Volatile.Read(ref produced);
         cts.Cancel();

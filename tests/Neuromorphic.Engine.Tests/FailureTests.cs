@@ -53,6 +53,7 @@ public class FailureTests
 
         long thrownAt = 0;
         int producedAtThrow = 0;
+        bool filled = false;
         var net = new Network();
         var src = net.Add(new SourceActor("src", Counted()));
         var relay = net.Add(new MapActor("relay", x => x, capacity: 1));
@@ -60,7 +61,7 @@ public class FailureTests
         {
             if (seq != 4) return;
             // Wait until src and relay have filled every lane (9 is the most back-pressure allows); they are now blocked.
-            Wait.Until(() => Volatile.Read(ref produced) >= 9, TimeSpan.FromSeconds(5));
+            filled = Wait.Until(() => Volatile.Read(ref produced) >= 9, TimeSpan.FromSeconds(5));
             Thread.Sleep(100);
             producedAtThrow = Volatile.Read(ref produced);
             thrownAt = Stopwatch.GetTimestamp();
@@ -73,6 +74,7 @@ public class FailureTests
 
         var ex = await Assert.ThrowsAsync<ActorFailedException>(() => net.RunAsync(1).WaitAsync(Hang));
 
+        Assert.True(filled, "src and relay never filled the lanes within 5 s");
         Assert.True(Stopwatch.GetElapsedTime(thrownAt) < Prompt);
         Assert.Equal("thrower", ex.ActorName);
         Assert.IsType<ArithmeticException>(ex.InnerException);

@@ -31,6 +31,9 @@ public sealed class GemmThreadBudget
 
     GemmThreadBudget(int size) => Size = size;
 
+    /// <summary>A budget of its own, shared with no other caller (tests that count its busy threads).</summary>
+    internal static GemmThreadBudget Unshared(int size) => new(Math.Max(1, size));
+
     /// <summary>Threads that may compute GEMM panels at the same time (callers included).</summary>
     public int Size { get; }
 
@@ -44,7 +47,7 @@ public sealed class GemmThreadBudget
     /// <summary>
     /// Runs panels 0..count-1 of a product: the calling thread takes panels until none is left, helpers take
     /// some while the budget allows (at most <c>job.MaxHelpers</c>, from the caller's ambient thread limit);
-    /// returns when every panel is done.
+    /// returns when every panel is done and every helper has left the job, its busy slot given back.
     /// </summary>
     internal void Run(PanelJob job)
     {
@@ -74,7 +77,12 @@ public sealed class GemmThreadBudget
                 if (_jobs.Count > 0) Monitor.PulseAll(_gate); // a slot freed up for another caller's panels
             }
         }
-        job.WaitForHelpers();
+        job.WaitForPanels();
+        // A helper sets the last panel done before it gives its slot back: wait for that too, so that a caller that
+        // returns leaves the budget as it found it (with no other caller, Busy is 0).
+        lock (_gate)
+            while (job.Helpers > 0) Monitor.Wait(_gate);
+        job.ThrowIfFailed();
     }
 
     void EnsureHelpers()
@@ -152,10 +160,14 @@ internal sealed class PanelJob(int count, int maxHelpers, Action<int> body)
         finally { if (Interlocked.Decrement(ref _pending) == 0) _done.Set(); }
     }
 
-    public void WaitForHelpers()
+    public void WaitForPanels()
     {
         _done.Wait();
         _done.Dispose();
+    }
+
+    public void ThrowIfFailed()
+    {
         if (_error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
     }
 }
