@@ -147,6 +147,8 @@ public sealed class SoftHebbOnCores
         int conv;
         if (placement is { } tiled && t!.Slices > 1)
         {
+            // Sliced tiles reach here on a chip whose neuron reaches one axon (TilesOn), which sends no values.
+            if (graded) throw new UserErrorException($"{name}'s fan-in is split over cores, and relaying partial sums as graded spikes is not simulated (use --spikes binary).");
             conv = AddRelayed(name, layer, t, tiled.Item2, n => perChannel[n / plane], previous, inputWeight);
             placement = null; // the merge neurons fill cores in order, and so does the pooling
         }
@@ -189,10 +191,11 @@ public sealed class SoftHebbOnCores
     // axon (TrueNorth, fan_in_split: relay). Per slice, each neuron has two partial neurons on that slice's tile cores, one
     // integrating the slice's input and one its negation (a spike carries no sign); each fires when it holds one threshold
     // Λ (from Λ/2, soft reset, floored at −Λ/2), and its spike adds +Λ or −Λ to a merge neuron, the layer's neuron itself
-    // (its bias, threshold and start), a step later, on cores filled in order within their axons. Each partial holds back
-    // between −Λ/2 and Λ/2; the floor bounds the one whose sign is not relaying. The folded weights' slices cancel each
-    // other heavily, so a partial must carry up to Λ a step: on the demo's network, partials worth Λ/4 (Λ/S) gave 45-50 %
-    // at T = 32 against 75 % (docs/chip-simulation.md).
+    // (its bias, threshold and start), a step later, on cores filled in order within their axons. Each partial holds
+    // back less than Λ/2 either way while it relays (more in a step that brings it over 1.5 Λ); the floor bounds the one
+    // whose sign is not relaying. The folded weights' slices cancel each other heavily, so a partial must carry up to Λ a
+    // step: on the demo's network, partials worth Λ/4 (Λ/S) gave 45-50 % at T = 32 against 75 % (docs/chip-simulation.md).
+    // The tests also run it on Loihi, whose splitter-free delivery lets them work each partial out by hand.
     // Returns the merge group.
     int AddRelayed(string name, SpikingConvLayer layer, ConvTiles t, Func<int, int> tileCoreOf,
         Func<int, IReadOnlyDictionary<string, AttributeValue>> attributes, int previous, double inputWeight)

@@ -82,7 +82,7 @@ public sealed class GemmThreadBudget
         // returns leaves the budget as it found it (with no other caller, Busy is 0).
         lock (_gate)
             while (job.Helpers > 0) Monitor.Wait(_gate);
-        job.ThrowIfFailed();
+        job.Finish();
     }
 
     void EnsureHelpers()
@@ -160,14 +160,12 @@ internal sealed class PanelJob(int count, int maxHelpers, Action<int> body)
         finally { if (Interlocked.Decrement(ref _pending) == 0) _done.Set(); }
     }
 
-    public void WaitForPanels()
-    {
-        _done.Wait();
-        _done.Dispose();
-    }
+    public void WaitForPanels() => _done.Wait();
 
-    public void ThrowIfFailed()
+    /// <summary>Once no helper is left on the job: frees its event and rethrows a panel's error.</summary>
+    public void Finish()
     {
+        _done.Dispose();
         if (_error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
     }
 }

@@ -14,12 +14,22 @@ public sealed unsafe partial class OpenBlasGemm : IGemm
     public int Threads { get; }
     public string Name { get; }
 
+    // The library's thread count is one global. Calls hold the read side of this lock and a change of the count the
+    // write side, so that no call runs while an instance with another count changes it (OpenBLAS is not safe for that).
+    static readonly ReaderWriterLockSlim s_threads = new();
     static int s_libraryThreads;
 
     static void SetLibraryThreads(int threads)
     {
+        s_threads.EnterWriteLock();
+        try { SetLibraryThreadsLocked(threads); }
+        finally { s_threads.ExitWriteLock(); }
+    }
+
+    static void SetLibraryThreadsLocked(int threads)
+    {
         openblas_set_num_threads(threads);
-        Volatile.Write(ref s_libraryThreads, threads);
+        s_libraryThreads = threads;
     }
 
     OpenBlasGemm(int threads)
@@ -46,8 +56,30 @@ public sealed unsafe partial class OpenBlasGemm : IGemm
         GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0) { GemmEdges.ScaleC(m, n, beta, c, ldc); return; }
-        // The thread count is one global of the library: an instance with another count may have changed it.
-        if (Volatile.Read(ref s_libraryThreads) != Threads) SetLibraryThreads(Threads);
+        // An instance with another thread count may have changed the library's since this one's last call: then the
+        // call runs under the write side, after setting it back.
+        s_threads.EnterReadLock();
+        try
+        {
+            if (s_libraryThreads == Threads)
+            {
+                Call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                return;
+            }
+        }
+        finally { s_threads.ExitReadLock(); }
+        s_threads.EnterWriteLock();
+        try
+        {
+            if (s_libraryThreads != Threads) SetLibraryThreadsLocked(Threads);
+            Call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
+        finally { s_threads.ExitWriteLock(); }
+    }
+
+    static void Call(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
         fixed (float* pa = a, pb = b, pc = c)
             cblas_sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
                 alpha, pa, Math.Max(1, lda), pb, Math.Max(1, ldb), beta, pc, Math.Max(1, ldc));
