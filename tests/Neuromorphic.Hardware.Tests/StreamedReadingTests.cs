@@ -116,6 +116,17 @@ public class StreamedReadingTests
     }
 
     [Fact]
+    public void Groups_without_neurons_are_bounded_by_their_own_limit()
+    {
+        // Empty groups pass the neuron limit and, streamed, the node limit: a file of them alone is refused at MaxGroups + 1.
+        var text = new System.Text.StringBuilder("network:\n  name: many\n  groups:\n");
+        for (int g = 0; g <= SanafeNetworkReader.MaxGroups; g++) text.Append("  - {name: g").Append(g).Append(", neurons: []}\n");
+        var e = Assert.Throws<HardwareModelException>(() => SanafeNetworkReader.Parse(text.ToString(), "many.yaml", SanafeTiny.LoadArch()));
+        Assert.Equal(($"network.groups[{SanafeNetworkReader.MaxGroups}]", SanafeNetworkReader.MaxGroups + 4), (e.Field, e.Line));
+        Assert.Contains($"more than {SanafeNetworkReader.MaxGroups} groups", e.Message);
+    }
+
+    [Fact]
     public void A_read_that_fails_midway_is_a_file_error_not_a_syntax_error()
     {
         var e = Assert.Throws<HardwareModelException>(() => YamlTree.Parse(new FailingReader("network:\n  groups:\n"), "net.yaml",

@@ -18,6 +18,9 @@ public static class SanafeNetworkReader
     /// <summary>Most neurons in one network (16 Mi), checked before any group is allocated.</summary>
     public const int MaxNeurons = 1 << 24;
 
+    /// <summary>Most groups in one network (1 Mi): a group with no neurons is not bounded by <see cref="MaxNeurons"/>.</summary>
+    public const int MaxGroups = 1 << 20;
+
     /// <summary>Most connections after hyperedges are expanded (each takes 20 bytes), checked before expanding.</summary>
     public const int MaxConnections = 100_000_000;
 
@@ -122,6 +125,8 @@ public static class SanafeNetworkReader
                     $"a group name must be non-empty without '.' or '->' (edges and mappings address neurons as group.offset), found '{name}'");
             if (byName.ContainsKey(name))
                 throw y.Error(nameNode, field + ".name", $"a group named '{name}' is already defined (on line {byName[name].Line})");
+            if (groups.Count == MaxGroups)
+                throw y.Error(map, field, $"the network has more than {MaxGroups} groups (SanafeNetworkReader.MaxGroups)");
             var defaults = map.Find("attributes") is { } a
                 ? Merge(Config.Empty, a, field + ".attributes")
                 : Config.Empty;
