@@ -126,6 +126,19 @@ public class StreamedReadingTests
         Assert.Contains($"more than {SanafeNetworkReader.MaxGroups} groups", e.Message);
     }
 
+    [Theory]
+    [InlineData("network:\n  name: none\n  groups: []\n", 3)]
+    [InlineData("network:\n  name: none\n  groups:\n  - {name: a, neurons: []}\n", 4)] // a block list starts at its first item
+    public void A_network_without_neurons_is_one_error_not_a_crash(string yaml, int line)
+    {
+        // It used to reach the engine, which refused a chip with no core as an internal error.
+        var e = Assert.Throws<HardwareModelException>(() => SanafeNetworkReader.Parse(yaml, "none.yaml", SanafeTiny.LoadArch()));
+        Assert.Equal(("none.yaml", line, "network.groups"), (e.File, e.Line, e.Field));
+        Assert.Contains("no neurons", e.Message);
+        var empty = new SpikingNetworkSpec("none", [], new ConnectionList(), [], "built.yaml");
+        Assert.Contains("no neurons", Assert.Throws<HardwareModelException>(() => CompiledChip.Build(SanafeTiny.LoadArch(), empty)).Message);
+    }
+
     [Fact]
     public void A_read_that_fails_midway_is_a_file_error_not_a_syntax_error()
     {

@@ -32,6 +32,7 @@ internal sealed class MappedChip
     {
         string file = net.SourceFile;
         int n = net.NeuronCount;
+        if (n == 0) throw new HardwareModelException(file, 0, "network", "the network has no neurons: there is nothing to simulate");
         var coreOf = new int[n];
         var localOf = new int[n];
         var members = new List<int>[arch.Cores.Count];

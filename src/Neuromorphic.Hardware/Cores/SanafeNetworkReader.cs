@@ -97,7 +97,9 @@ public static class SanafeNetworkReader
             var root = y.Map(rootNode, "(document)");
             var network = y.Map(y.Required(root, "network", "(document)"), "network");
             string name = network.Find("name") is { } n ? y.Text(n, "network.name") : "";
-            y.Seq(y.Required(network, "groups", "network"), "network.groups");
+            var groupsNode = y.Seq(y.Required(network, "groups", "network"), "network.groups");
+            if (neuronCount == 0)
+                throw y.Error(groupsNode, "network.groups", "the network has no neurons; a network file lists at least one neuron to simulate");
             if (network.Find("edges") is { } edges && !SanafeYaml.IsEmpty(edges))
             {
                 var kept = y.Seq(edges, "network.edges").Items; // every edge when they came before the groups, else none
