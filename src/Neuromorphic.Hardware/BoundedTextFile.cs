@@ -8,14 +8,7 @@ internal static class BoundedTextFile
     public static string Read(string path, long maxBytes, string kind)
     {
         using var reader = Open(path, maxBytes, kind);
-        try
-        {
-            return reader.ReadToEnd();
-        }
-        catch (IOException e)
-        {
-            throw new HardwareModelException(path, 0, "(file)", "cannot read the file: " + e.Message, e);
-        }
+        return reader.ReadToEnd();
     }
 
     /// <summary>Opens a file of 1 byte to <paramref name="maxBytes"/> as text, regular files only: devices, FIFOs and
@@ -41,7 +34,8 @@ internal static class BoundedTextFile
         }
     }
 
-    /// <summary>A read-only stream that fails once more than its cap has been read from the one below.</summary>
+    /// <summary>A read-only stream that fails once more than its cap has been read from the one below, and reports a read
+    /// that fails as the file's error, whoever reads it (a parser streaming the file, or a whole read).</summary>
     private sealed class CappedStream(Stream inner, long maxBytes, string path, string kind) : Stream
     {
         private long read;
@@ -50,7 +44,9 @@ internal static class BoundedTextFile
 
         public override int Read(Span<byte> buffer)
         {
-            int n = inner.Read(buffer);
+            int n;
+            try { n = inner.Read(buffer); }
+            catch (IOException e) { throw new HardwareModelException(path, 0, "(file)", "cannot read the file: " + e.Message, e); }
             if ((read += n) > maxBytes)
                 throw new HardwareModelException(path, 0, "(file)", $"the file is larger than {maxBytes} bytes, the most a {kind} may hold");
             return n;

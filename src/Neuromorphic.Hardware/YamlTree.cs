@@ -75,8 +75,8 @@ internal static class YamlTree
         }
         catch (IOException e)
         {
-            // The disk or the file failed under the reader (a streamed file is read while it is parsed): not the YAML's
-            // fault. (A streamed list's reader does no I/O of its own, so an IOException is the file's.)
+            // The reader failed under the parser: not the YAML's fault. (A file opened by BoundedTextFile reports its own
+            // read errors; this covers any other reader. A streamed list's reader does no I/O, so the error is the text's.)
             throw new HardwareModelException(file, 0, "(file)", "cannot read the file: " + e.Message, e);
         }
         catch (YamlException e)
