@@ -49,7 +49,8 @@ public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int He
 /// core (TrueNorth-style partial-sum and merge neurons).</summary>
 public enum FanInSplit { None, Dendritic, Relay }
 
-/// <summary>What one core can hold. <see cref="FanInSplit"/> says whether a neuron's inputs may be split over cores.</summary>
+/// <summary>What one core can hold. <see cref="FanInSplit"/> says whether a neuron's inputs may be split over cores;
+/// <see cref="MaxDelay"/> is the most steps a synapse may hold a spike back beyond the next step (0: no delays).</summary>
 public sealed record CoreLimits(
     int Neurons,
     long SynapseMemoryBits,
@@ -60,7 +61,8 @@ public sealed record CoreLimits(
     bool LearningSupported,
     string LearningKind,
     FanInSplit FanInSplit = FanInSplit.None,
-    AxonTypeWeights? AxonTypes = null)
+    AxonTypeWeights? AxonTypes = null,
+    int MaxDelay = 0)
 {
     /// <summary>True when a neuron's spike reaches one axon on one core, so an output that several axons use must be
     /// copied by splitter neurons (<see cref="SplitterPlacement"/>). The chip files have no field of their own for it:

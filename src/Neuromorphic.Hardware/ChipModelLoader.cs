@@ -96,7 +96,7 @@ public static class ChipModelLoader
                 $"{count} cores do not fit a {width} x {height} mesh with {perRouter} cores per router ({(long)perRouter * width * height} places)");
 
         var lim = root.Map("core_limits", "neurons", "synapse_memory", "fan_in", "fan_out", "weight_bits", "weight_sharing", "learning", "fan_in_split",
-            "axon_types");
+            "axon_types", "max_delay");
         int neurons = (int)lim.Int("neurons", 1, 1_000_000_000);
         double synBits = lim.Quantity("synapse_memory", CoreMemoryRange);
         int fanIn = (int)lim.Int("fan_in", 1, 1_000_000_000);
@@ -111,6 +111,7 @@ public static class ChipModelLoader
                 ["relay"] = FanInSplit.Relay,
             })
             : FanInSplit.None;
+        int maxDelay = lim.Has("max_delay") ? (int)lim.Int("max_delay", 0, 1024) : 0;
         AxonTypeWeights? axonTypes = null;
         if (lim.Has("axon_types"))
         {
@@ -151,7 +152,7 @@ public static class ChipModelLoader
 
         return new ChipModel(name, file, process, clock, staticPower, execution, messageBits,
             new MeshLayout(count, perRouter, width, height, linkBuffer),
-            new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split, axonTypes),
+            new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split, axonTypes, maxDelay),
             energy, latency, new TimestepModel(sync, barrier, tick), memory) { BinarySpikes = binarySpikes, GradedSpikes = gradedSpikes };
     }
 

@@ -43,6 +43,12 @@ public static class SanafeExport
         if (graded is not null)
             throw new UserErrorException($"SANA-FE's files have no graded spikes, and group '{graded.Name}' of {network.Name} sends or takes values: " +
                 "this network cannot be exported as it runs.");
+        // SANA-FE's delaying dendrite, behind the soma's buffer as its Loihi has it, hands the soma a delayed charge only
+        // when a later message reaches that neuron (docs/chip-simulation.md): the run there would be another one.
+        if (network.Connections.Delay.IndexOfAnyExcept(0) is var delayed and >= 0)
+            throw new UserErrorException($"{network.Name} has synaptic delays ({network.NeuronName(network.Connections.Pre[delayed])} -> " +
+                $"{network.NeuronName(network.Connections.Post[delayed])} waits {network.Connections.Delay[delayed]} steps), which SANA-FE's accumulator_with_delay " +
+                "does not run as the chip does: this network cannot be exported as it runs.");
         Engine.AtomicFile.Write(Path.Combine(directory, ArchitectureFile), stream =>
         {
             using var w = new StreamWriter(stream, leaveOpen: true);

@@ -134,7 +134,12 @@ public sealed record ProcessingUnitSpec(
     SomaCosts? SomaLatency,
     bool UpdateEveryTimestep,
     IReadOnlyDictionary<string, AttributeValue> Attributes,
-    int Line);
+    int Line)
+{
+    /// <summary>For a dendrite: the most time steps a synapse into it may hold its charge back (its synaptic delay);
+    /// 0 for a unit without delays.</summary>
+    public int MaxDelay { get; init; }
+}
 
 /// <summary>An attribute value as the file wrote it: a scalar's text, or a list of values, with its line.
 /// Models convert it (<see cref="AttributeValue.AsDouble"/>, …) and report a bad value with file, line and name.</summary>

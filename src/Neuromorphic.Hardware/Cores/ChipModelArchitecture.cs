@@ -35,7 +35,12 @@ public static class ChipModelArchitecture
         var none = new Dictionary<string, AttributeValue>();
         var synapse = new ProcessingUnitSpec("synapse", "current_based", true, false, false, e.SynapticOp, l.SynapticOp,
             null, null, null, null, false, none, 0);
-        var dendrite = new ProcessingUnitSpec("dendrite", "accumulator", false, true, false, null, null, 0, 0, null, null, false, none, 0);
+        // Its synapses may wait up to max_delay steps; written as SANA-FE's files it stays an accumulator (a network with
+        // delays is not exported: SanafeExport).
+        var dendrite = new ProcessingUnitSpec("dendrite", "accumulator", false, true, false, null, null, 0, 0, null, null, false, none, 0)
+        {
+            MaxDelay = chip.Limits.MaxDelay,
+        };
         var lif = new ProcessingUnitSpec("lif", "leaky_integrate_fire", false, false, true, null, null, null, null,
             new SomaCosts(e.NeuronIdle, e.NeuronActive - e.NeuronIdle, 0), new SomaCosts(l.NeuronIdle, l.NeuronActive - l.NeuronIdle, 0),
             false, none, 0);

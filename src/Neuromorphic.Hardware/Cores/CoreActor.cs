@@ -6,13 +6,17 @@ namespace Neuromorphic.Hardware.Cores;
 /// <summary>One neuromorphic core as an actor. It owns its neurons' state and their incoming synapses. Each block it
 /// processes the spike messages other cores sent it in the previous step (they arrive on recurrent edges, one per
 /// sending core, in core order as the chip's router would deliver them), then updates its neurons in mapping order
-/// and sends one message per firing neuron and destination core. Energy is counted here, where it is spent; the
+/// and sends one message per firing neuron and destination core. A synapse delayed d steps (a dendrite with delays)
+/// adds its charge to the update d steps after that. Energy is counted here, where it is spent; the
 /// timing of the step is the mesh's job (<see cref="MeshActor"/>).</summary>
 internal sealed class CoreActor : Actor
 {
     private readonly MappedCore core;
-    private readonly double[] current;
-    private readonly bool[] hasInput;
+    // Each neuron's input for the coming steps: slot `now` feeds the next update, slot (now + d) a synapse delayed d
+    // steps. A core without delays has one slot.
+    private readonly double[][] current;
+    private readonly bool[][] hasInput;
+    private int now;
     private readonly (long Hops, double Energy)[] hopsFrom; // per input port: route cost from that sender
     private readonly int[] destPort; // mapped core index → output port
     private readonly List<int>[] outgoing;
@@ -28,8 +32,10 @@ internal sealed class CoreActor : Actor
     {
         var (core, senders) = (process.Core, process.Senders);
         this.core = core;
-        current = new double[core.Neurons.Length];
-        hasInput = new bool[core.Neurons.Length];
+        current = new double[core.MaxDelay + 1][];
+        hasInput = new bool[core.MaxDelay + 1][];
+        for (int slot = 0; slot <= core.MaxDelay; slot++)
+            (current[slot], hasInput[slot]) = (new double[core.Neurons.Length], new bool[core.Neurons.Length]);
         hopsFrom = [(0, 0), .. senders.Select(s => Route(s.Tile, core.Tile))];
         destPort = Enumerable.Repeat(-1, mappedCount).ToArray();
         for (int p = 0; p < core.DestCores.Length; p++) destPort[core.DestCores[p]] = p + 1;
@@ -54,6 +60,7 @@ internal sealed class CoreActor : Actor
         long messagesIn = 0, synaptic = 0, hops = 0;
         double synapseEnergy = 0, dendriteEnergy = 0, networkIn = 0;
         bool anyInputMax = core.AnyInputMax; // a per-neuron flag to look up only where some neuron has it
+        var delays = core.SynDelay;
         if (tick.Block > 0)
         {
             for (int p = 1; p < joined.Length; p++)
@@ -73,10 +80,12 @@ internal sealed class CoreActor : Actor
                     {
                         int post = core.SynPost[s];
                         double w = core.SynWeight[s] * payload;
+                        int slot = delays is null ? now : (now + delays[s]) % current.Length;
+                        var (input, has) = (current[slot], hasInput[slot]);
                         // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
-                        if (anyInputMax && core.Lif[post].InputMax) current[post] = hasInput[post] ? Math.Max(current[post], w) : w;
-                        else current[post] += w;
-                        hasInput[post] = true;
+                        if (anyInputMax && core.Lif[post].InputMax) input[post] = has[post] ? Math.Max(input[post], w) : w;
+                        else input[post] += w;
+                        has[post] = true;
                     }
                     synaptic += end - core.InStart[axon];
                     synapseEnergy += core.AxonSynapseEnergy[axon];
@@ -104,6 +113,8 @@ internal sealed class CoreActor : Actor
         foreach (var list in outgoing) list.Clear();
         if (outgoingPayloads is not null) foreach (var list in outgoingPayloads) list.Clear();
         int count = core.Neurons.Length;
+        var (current, hasInput) = (this.current[now], this.hasInput[now]);
+        now = (now + 1) % this.current.Length;
         for (int i = 0; i < count; i++)
         {
             var status = core.Kind[i] == SomaKind.LeakyIntegrateFire

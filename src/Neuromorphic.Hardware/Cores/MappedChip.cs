@@ -97,10 +97,8 @@ internal sealed class MappedChip
                     int post = conns.Post[c];
                     int di = coreIndex[coreOf[post]];
                     int delay = conns.Delay.IsEmpty ? 0 : conns.Delay[c];
-                    if (delay != 0)
-                        throw new HardwareModelException(file, conns.Line[c], "delay",
-                            "synaptic delays (accumulator_with_delay dendrites) are not simulated yet; remove the delay or set it to 0");
-                    inBuilders[di].AddSynapse(localOf[post], conns.Weight[c]);
+                    if (delay != 0) CheckDelay(arch, net, conns.Line[c], neuron, post, delay, mapped[di].DendriteUnit[localOf[post]]);
+                    inBuilders[di].AddSynapse(localOf[post], conns.Weight[c], delay);
                 }
             }
         }
@@ -114,11 +112,23 @@ internal sealed class MappedChip
         return new MappedChip { Architecture = arch, Network = net, Cores = mapped, TilesInUse = tilesInUse };
     }
 
+    private static void CheckDelay(ChipArchitecture arch, SpikingNetworkSpec net, int line, int pre, int post, int delay, ProcessingUnitSpec dendrite)
+    {
+        if (delay >= 0 && delay <= dendrite.MaxDelay) return;
+        string connection = $"the connection {net.NeuronName(pre)} -> {net.NeuronName(post)} waits {delay} steps";
+        throw new HardwareModelException(net.SourceFile, line, "delay", delay < 0 ? connection + "; a delay is 0 or more steps"
+            : dendrite.MaxDelay > 0 ? $"{connection}; its dendrite unit '{dendrite.Name}' holds at most {dendrite.MaxDelay}"
+            : $"{connection}, but its dendrite unit '{dendrite.Name}' ({dendrite.Model}) has no delays; " +
+              (arch.GenericUnits ? $"{arch.Name}'s chip file gives no core_limits.max_delay" : "an accumulator_with_delay dendrite has them"));
+    }
+
     internal sealed class AxonInBuilder(int synapses)
     {
         public readonly List<int> Start = [];
         public readonly List<int> Post = new(synapses);
         public readonly List<double> Weight = new(synapses);
+        /// <summary>Each synapse's delay in steps, or null while every one is 0.</summary>
+        public List<int>? Delay;
 
         public int NewAxon()
         {
@@ -126,10 +136,12 @@ internal sealed class MappedChip
             return Start.Count - 1;
         }
 
-        public void AddSynapse(int post, double weight)
+        public void AddSynapse(int post, double weight, int delay = 0)
         {
+            if (delay != 0 && Delay is null) Delay = Enumerable.Repeat(0, Post.Count).ToList();
             Post.Add(post);
             Weight.Add(weight);
+            Delay?.Add(delay);
         }
     }
 }
@@ -180,9 +192,9 @@ internal sealed class MappedCore
             var dendrite = Pick(spec.Dendrites, generic ? null : neuron.DendriteUnit, "dendrite", neuron, name, file);
             SynapseUnit[i] = Pick(spec.Synapses, generic ? null : neuron.SynapseUnit, "synapse", neuron, name, file);
             DendriteUnit[i] = dendrite;
-            if (dendrite.Model is not ("accumulator"))
+            if (dendrite.Model is not ("accumulator" or "accumulator_with_delay"))
                 throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
-                    $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator' is");
+                    $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator' and 'accumulator_with_delay' are");
             if (dendrite.UpdateEveryTimestep) forced += dendrite.EnergyUpdate ?? 0;
             SomaEnergy[i] = soma.SomaEnergy ?? throw Missing(arch, soma, "energy_access_neuron, energy_update_neuron and energy_spike_out");
             SomaLatency[i] = soma.SomaLatency ?? throw Missing(arch, soma, "latency_access_neuron, latency_update_neuron and latency_spike_out");
@@ -269,6 +281,10 @@ internal sealed class MappedCore
     public int[] InStart { get; private set; } = [];
     public int[] SynPost { get; private set; } = [];
     public double[] SynWeight { get; private set; } = [];
+    /// <summary>Each synapse's delay in steps beyond the next step, or null when none here waits.</summary>
+    public int[]? SynDelay { get; private set; }
+    /// <summary>The longest of <see cref="SynDelay"/> (0 without delays).</summary>
+    public int MaxDelay { get; private set; }
     public double[] AxonSynapseEnergy { get; private set; } = [];
     public double[] AxonDendriteEnergy { get; private set; } = [];
     public double[] AxonProcessingDelay { get; private set; } = [];
@@ -288,6 +304,8 @@ internal sealed class MappedCore
         InStart = [.. inAxons.Start, inAxons.Post.Count];
         SynPost = inAxons.Post.ToArray();
         SynWeight = inAxons.Weight.ToArray();
+        SynDelay = inAxons.Delay?.ToArray();
+        MaxDelay = SynDelay is null ? 0 : SynDelay.Max();
         AxonSynapseEnergy = new double[axons];
         AxonDendriteEnergy = new double[axons];
         AxonProcessingDelay = new double[axons];

@@ -14,6 +14,10 @@ public static class SanafeArchitectureReader
     /// <summary>Most YAML nodes in one architecture file (Loihi's has about 300; written unit by unit, 2.7 million).</summary>
     public const int MaxNodes = 10_000_000;
 
+    /// <summary>The longest synaptic delay SANA-FE's accumulator_with_delay dendrite holds, in steps (its compiled
+    /// limit, 5, at commit 8951ab0).</summary>
+    public const int SanafeMaxDelay = 5;
+
     /// <summary>Most tiles, cores per tile, and copies of one unit; bounds what a range like <c>t[0..99999999]</c> makes.</summary>
     public const int MaxTiles = 1 << 16, MaxCoresPerTile = 1 << 12, MaxUnitCopies = 1 << 16;
 
@@ -271,7 +275,10 @@ public static class SanafeArchitectureReader
                 attributes[key] = y.Value(node, field);
             }
             return new ProcessingUnitSpec(b.Name, modelName, b.Roles.Contains("synapse"), b.Roles.Contains("dendrite"),
-                b.Roles.Contains("soma"), eSpike, lSpike, eUpdate, lUpdate, energy, latency, everyStep, attributes, b.Line);
+                b.Roles.Contains("soma"), eSpike, lSpike, eUpdate, lUpdate, energy, latency, everyStep, attributes, b.Line)
+            {
+                MaxDelay = modelName == "accumulator_with_delay" ? SanafeMaxDelay : 0,
+            };
         }
 
         // SANA-FE takes a soma's three default energies (or latencies) together or not at all.
