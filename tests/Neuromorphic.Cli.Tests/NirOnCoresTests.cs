@@ -57,6 +57,22 @@ public class NirOnCoresTests
         }
     }
 
+    [Fact]
+    public async Task The_braille_graph_with_its_recurrent_cubalif_layer_fires_every_spike_at_the_graphs_step_on_loihi()
+    {
+        // Stepped by Euler; the recurrent edge's synapses wait a step on the chip, as the graph run holds the feedback a
+        // step. (The variant with biases differs at the start: the chip adds a bias to the membrane at once where the
+        // graph's current builds up to it.)
+        var (run, result) = await Simulate(Graph("braille_noDelay_noBias_subtract.nir"), "poisson:0.3", null, 1e-4, 256, NirIntegration.Euler);
+        foreach (var node in new[] { "lif1.lif", "lif2" })
+        {
+            var (graph, chip) = SpikesOf(run.Graph, run.Chip, result, node, 256);
+            Assert.True(graph.Count > 50, $"{node}: only {graph.Count} spikes in the graph run");
+            Assert.True(graph.SetEquals(chip), $"{node}: {graph.Count} graph spikes, {chip.Count} on the chip, {graph.Intersect(chip).Count()} at the same step");
+        }
+        Assert.Empty(run.Chip.Notes);
+    }
+
     /// <summary>A random spike train (30 % of steps) for one input neuron.</summary>
     static List<float[]> RandomSpikes(int steps)
     {
@@ -315,23 +331,130 @@ public class NirOnCoresTests
         var expected = run.Raster["lif"].Where(s => s.Step < steps - lif.Depth).Select(s => (long)s.Step).ToList();
         var fired = result.Spikes.Where(s => s.Neuron == lif.First).Select(s => s.Step - 1 - lif.Depth).Where(t => t < steps - lif.Depth).ToList();
         Assert.True(expected.Count > 10, $"only {expected.Count} spikes in the graph run: the check says nothing");
-        // The feedback reaches the LI a step later on the chip than in the graph, so the counts, not the steps, agree.
+        // The feedback reaches the LI a step later on the chip than in the graph, so the counts, not the steps, agree; the
+        // run says so.
         Assert.InRange(fired.Count, expected.Count * 9 / 10, expected.Count * 11 / 10 + 1);
+        Assert.Equal("the edge from 'lif' into 'li' reaches it 1 step later on the chip than in the graph run: a chip delivers a spike a step later " +
+            "per neuron layer, and feedback from a deeper node cannot make that up", Assert.Single(chip.Notes));
+    }
+
+    /// <summary>Every spike of <paramref name="node"/> in the graph run, and the chip's, shifted back by its offset.</summary>
+    static (HashSet<(long Step, int Neuron)> Graph, HashSet<(long Step, int Neuron)> Chip) SpikesOf(NirRunResult graph, NirOnCores chip, CoreRunResult run,
+        string node, int steps)
+    {
+        var p = chip.Populations.Single(x => x.Node == node);
+        var expected = graph.Raster[node].Where(s => s.Step < steps - p.Depth).Select(s => ((long)s.Step, s.Neuron)).ToHashSet();
+        var fired = run.Spikes.Where(s => s.Neuron >= p.First && s.Neuron < p.First + p.Count && s.Step - 1 - p.Depth < steps - p.Depth)
+            .Select(s => (s.Step - 1 - p.Depth, s.Neuron - p.First)).ToHashSet(); // the chip counts steps from 1
+        return (expected, fired);
+    }
+
+    static void SameSpikes(NirRunResult graph, NirOnCores chip, CoreRunResult run, string node, int steps, int atLeast)
+    {
+        var (expected, fired) = SpikesOf(graph, chip, run, node, steps);
+        Assert.True(expected.Count >= atLeast, $"{node}: only {expected.Count} spikes in the graph run: the check says little");
+        Assert.True(expected.SetEquals(fired), $"{node}: {expected.Count} graph spikes, {fired.Count} on the chip, {expected.Intersect(fired).Count()} at the same step");
+    }
+
+    static int[] DelaysInto(NirOnCores chip, string node)
+    {
+        var p = chip.Populations.Single(x => x.Node == node);
+        var c = chip.Network.Connections;
+        return Enumerable.Range(0, c.Count).Where(i => c.Post[i] >= p.First && c.Post[i] < p.First + p.Count)
+            .Select(i => c.Delay.IsEmpty ? 0 : c.Delay[i]).ToArray();
+    }
+
+    static NirGraph DelayIntoLif(double seconds)
+    {
+        NirTensor T(params double[] v) => new(v, [v.Length]);
+        return new NirGraph(new Dictionary<string, NirNode>
+        {
+            ["in"] = new NirInput([1]),
+            ["d"] = new NirDelay(T(seconds)),
+            ["a"] = new NirAffine(new NirTensor([1.0], [1, 1]), T(0)),
+            ["lif"] = new NirLIF(T(0.01), T(1), T(0), T(0.1), T(0)),
+            ["out"] = new NirOutput([1]),
+        }, [("in", "d"), ("d", "a"), ("a", "lif"), ("lif", "out")], new Dictionary<string, string>());
     }
 
     [Fact]
-    public void A_delay_is_refused_naming_it_before_anything_else()
+    public async Task A_delay_node_becomes_the_synapses_delay_and_the_lif_fires_at_the_graphs_steps()
     {
+        // 3 ms at dt = 1 ms: the graph holds the input 3 steps; the chip's synapse waits 3 steps beyond the next.
+        var (graph, chip, run) = await RunBoth(NirPlan.Compile(DelayIntoLif(0.003), "test.nir"), "loihi.yaml", RandomSpikes(400));
+        Assert.Equal([3], DelaysInto(chip, "lif"));
+        Assert.Equal(1, chip.Populations.Single(p => p.Node == "lif").Depth);
+        SameSpikes(graph, chip, run, "lif", 400, atLeast: 20);
+        Assert.Empty(chip.Notes);
+    }
+
+    [Fact]
+    public void A_network_with_delays_is_not_exported_as_sanafe_files()
+    {
+        var chip = NirOnCores.Build(NirPlan.Compile(DelayIntoLif(0.003), "test.nir"), Chip("loihi.yaml"), 1e-3, NirIntegration.Euler, [[1]], 1);
+        var folder = Directory.CreateTempSubdirectory("nir-export").FullName;
+        try
+        {
+            var e = Assert.Throws<UserErrorException>(() => SanafeExport.Write(folder, Chip("loihi.yaml"), chip.Network));
+            Assert.Contains("in.0 -> lif.0 waits 3 steps", e.Message);
+            Assert.Empty(Directory.GetFiles(folder));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void A_delay_longer_than_the_chip_holds_is_refused_naming_the_edge()
+    {
+        var e = Assert.Throws<UserErrorException>(() => NirOnCores.Build(NirPlan.Compile(DelayIntoLif(0.1), "test.nir"), Chip("loihi.yaml"), 1e-3,
+            NirIntegration.Euler, [new float[] { 1 }], 1));
+        Assert.Contains("the edge from 'in' into 'lif' needs a synaptic delay of 100 steps", e.Message);
+        Assert.Contains("Loihi's synapses hold at most 7 (core_limits.max_delay)", e.Message);
+    }
+
+    [Fact]
+    public async Task A_recurrent_current_based_layer_fires_at_the_graphs_steps_its_feedback_a_step_later()
+    {
+        // in → Affine → CubaLIF (2 neurons), with the CubaLIF back into itself through a recurrent Affine. The graph run
+        // carries the feedback into the next step, where the current takes it and the membrane a step later still; the
+        // chip's compartment takes a delivered spike into both at once, so the feedback synapses wait one step.
+        NirTensor T(params double[] v) => new(v, [v.Length]);
+        NirCubaLIF Cuba() => new(T(0.01, 0.01), T(0.005, 0.004), T(1, 1), T(0, 0), T(0.1, 0.12), T(0, 0), T(1, 1));
+        var graph = new NirGraph(new Dictionary<string, NirNode>
+        {
+            ["in"] = new NirInput([1]),
+            ["a"] = new NirAffine(new NirTensor([1.0, 0.8], [2, 1]), T(0, 0)),
+            ["cuba"] = Cuba(),
+            ["rec"] = new NirAffine(new NirTensor([0.3, -0.6, 0.5, 0.2], [2, 2]), T(0, 0)),
+            ["out"] = new NirOutput([2]),
+        }, [("in", "a"), ("a", "cuba"), ("cuba", "rec"), ("rec", "cuba"), ("cuba", "out")], new Dictionary<string, string>());
+        var (run, chip, result) = await RunBoth(NirPlan.Compile(graph, "test.nir"), "loihi.yaml", RandomSpikes(400));
+
+        Assert.Equal([0, 0, 1, 1, 1, 1], DelaysInto(chip, "cuba").Order());
+        SameSpikes(run, chip, result, "cuba", 400, atLeast: 50);
+    }
+
+    [Fact]
+    public async Task An_input_that_skips_a_layer_waits_on_the_chip_for_the_layer_it_skipped()
+    {
+        // in → a → LIF first → b → LIF second, and in → skip → second. On the chip 'second' runs two steps behind the
+        // graph, so the input that reaches it straight from 'in' waits one step to keep that offset.
         NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
-            ["d"] = new NirDelay(T(0.002)),
-            ["lif"] = new NirLIF(T(0.01), T(1), T(0), T(0.1), T(0)),
+            ["a"] = new NirAffine(new NirTensor([1.0], [1, 1]), T(0)),
+            ["first"] = new NirLIF(T(0.01), T(1), T(0), T(0.1), T(0)),
+            ["b"] = new NirAffine(new NirTensor([0.06], [1, 1]), T(0)),
+            ["skip"] = new NirAffine(new NirTensor([0.5], [1, 1]), T(0)),
+            ["second"] = new NirLIF(T(0.01), T(1), T(0), T(0.1), T(0)),
             ["out"] = new NirOutput([1]),
-        }, [("in", "d"), ("d", "lif"), ("lif", "out")], new Dictionary<string, string>());
-        var e = Assert.Throws<UserErrorException>(() => NirOnCores.Build(NirPlan.Compile(graph, "test.nir"), Chip("loihi2.yaml"), 1e-3,
-            NirIntegration.Exact, [new float[] { 1 }], 1));
-        Assert.Contains("'d' (Delay): delays are not mapped onto chips yet", e.Message);
+        }, [("in", "a"), ("a", "first"), ("first", "b"), ("b", "second"), ("in", "skip"), ("skip", "second"), ("second", "out")],
+            new Dictionary<string, string>());
+        var (run, chip, result) = await RunBoth(NirPlan.Compile(graph, "test.nir"), "loihi.yaml", RandomSpikes(400));
+
+        Assert.Equal(2, chip.Populations.Single(p => p.Node == "second").Depth);
+        Assert.Equal([0, 1], DelaysInto(chip, "second").Order());
+        SameSpikes(run, chip, result, "first", 400, atLeast: 20);
+        SameSpikes(run, chip, result, "second", 400, atLeast: 20);
     }
 }

@@ -23,19 +23,27 @@ namespace Neuromorphic.Application.Simulation;
 /// Potentials are scaled per neuron so its threshold is 4096 (the chip's 1/64 resolution then costs nothing). A chip
 /// delivers a spike to the next neurons one step later, so a node k neuron layers from the input runs k steps behind
 /// the graph run, current-based layers (CubaLIF, CubaLI) excepted, whose current lags its input a step in the graph run
-/// too; <see cref="Population.Depth"/> gives the steps for comparisons. Delay nodes are refused.
+/// too; <see cref="Population.Depth"/> gives the steps for comparisons. A synapse whose input the graph run holds back
+/// more than that rule gives (a Delay node, a recurrent edge, a skip past layers) waits the difference in the chip's
+/// synaptic delay, so every node keeps one offset; feedback from a deeper node, which arrives later on the chip than
+/// that, is said in <see cref="Notes"/>.
 /// </summary>
 public sealed class NirOnCores
 {
     private const double Unit = 4096;
     private const double Never = 1e30;
 
-    private NirOnCores(SpikingNetworkSpec network, IReadOnlyList<Population> populations, double? weightError)
+    private NirOnCores(SpikingNetworkSpec network, IReadOnlyList<Population> populations, double? weightError, IReadOnlyList<string> notes)
     {
         Network = network;
         Populations = populations;
         WeightError = weightError;
+        Notes = notes;
     }
+
+    /// <summary>Edges the chip cannot time as the graph run does: feedback from a node deeper in the chip's pipeline
+    /// reaches its target later than the target's offset allows.</summary>
+    public IReadOnlyList<string> Notes { get; }
 
     public SpikingNetworkSpec Network { get; }
     /// <summary>On a chip with typed axons (TrueNorth), the largest relative RMS change that forcing each neuron's weights to
@@ -62,12 +70,10 @@ public sealed class NirOnCores
         // Non-spiking neuron nodes that feed other neurons: a chip whose spikes carry a value (Loihi 2) sends theirs each
         // step, in units of the sender's potential scale; a binary chip cannot.
         var gradedSenders = new HashSet<int>();
-        foreach (var node in nodes)
-            if (node.Node is NirDelay) throw new UserErrorException($"node '{node.Name}' (Delay): delays are not mapped onto chips yet; run the graph with 'nir run'.");
         var inputs = new Incoming?[nodes.Count]; // what flows into each neuron node
         for (int n = 0; n < nodes.Count; n++)
             if (IsNeuron(nodes[n]))
-                foreach (int source in (inputs[n] = Gather(plan, n, incoming)).Columns.Keys)
+                foreach (int source in (inputs[n] = Gather(plan, n, incoming, dt)).Columns.Keys)
                     if (nodes[source].Node is not NirInput && !Spikes(nodes[source]))
                     {
                         if (arch.GradedPayloadBits == 0)
@@ -107,6 +113,8 @@ public sealed class NirOnCores
             synapses.Add((n, input, gain));
         }
         // Synapses once every group exists: a feedback edge may come from a node built after its target.
+        int maxDelay = arch.Cores.SelectMany(c => c.Dendrites).Select(d => d.MaxDelay).DefaultIfEmpty(0).Max();
+        var notes = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (n, input, gain) in synapses)
             foreach (var (source, columns) in input.Columns)
                 for (int i = 0; i < columns.Length; i++)
@@ -116,19 +124,35 @@ public sealed class NirOnCores
                             int post = column.Rows[e];
                             double w = column.Weights[e] * gain[post] * scales[n]![post];
                             if (gradedSenders.Contains(source)) w /= scales[source]![i]; // a value arrives in its sender's potential units
-                            if (w != 0) b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0);
+                            if (w == 0) continue;
+                            int delay = SynapticDelay(nodes[n], depth[n], depth[source], column.Lag(e));
+                            if (delay < 0)
+                            {
+                                notes.Add($"the edge from '{nodes[source].Name}' into '{nodes[n].Name}' reaches it {-delay} step{(delay == -1 ? "" : "s")} later on the chip " +
+                                    "than in the graph run: a chip delivers a spike a step later per neuron layer, and feedback from a deeper node cannot make that up");
+                                delay = 0;
+                            }
+                            if (delay > maxDelay)
+                                throw new UserErrorException($"the edge from '{nodes[source].Name}' into '{nodes[n].Name}' needs a synaptic delay of {delay} steps " +
+                                    $"to keep the graph's timing; {arch.Name}'s synapses hold at most {maxDelay} (core_limits.max_delay).");
+                            b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0, delay);
                         }
         double? weightError = axonTypes is null ? null : b.ForceAxonTypeWeights(axonTypes);
-        return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError);
+        return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError, [.. notes]);
     }
+
+    /// <summary>The chip's synaptic delay for an input that the graph run holds back <paramref name="lag"/> steps (recurrent
+    /// edges and Delay nodes on its path) from a source at chip offset <paramref name="sourceDepth"/> into a neuron node at
+    /// <paramref name="depth"/>: the chip adds <see cref="Lag"/> to the source's offset, and the delay makes up the rest
+    /// (0 for a plain forward edge from the deepest source). Negative for feedback from deeper in the pipeline.</summary>
+    static int SynapticDelay(NirPlanNode node, int depth, int sourceDepth, int lag) => lag + depth - sourceDepth - Lag(node);
 
     // Steps the chip adds to a node's spikes against the graph run's: a spike reaches the next neurons a step later. A
     // current-based node's current already takes its input a step late in the graph run (stepped by Euler, its membrane
     // moves with the current of the step before), and the chip's compartment takes the delivered spike into its current
     // and membrane in one step: no step is added. (Stepped exactly, the graph's membrane moves within the step and the
-    // chip's compartment only approximates it; its spikes then match in count, not step. A recurrent edge into such a
-    // node reaches the next step in the graph run, and its membrane a step later: on the chip that feedback is a step
-    // early against this rule, which is one delay per node.)
+    // chip's compartment only approximates it; its spikes then match in count, not step.) An input the graph run holds
+    // back further (a recurrent edge, a Delay node, a skip past layers) waits on the chip: SynapticDelay.
     static int Lag(NirPlanNode node) => !IsNeuron(node) ? 0 : node.Node is NirCubaLIF or NirCubaLI ? 0 : 1;
 
     static bool IsNeuron(NirPlanNode node) => node.Node is NirLIF or NirIF or NirLI or NirIntegrator or NirCubaLIF or NirCubaLI or NirThreshold;
@@ -177,42 +201,51 @@ public sealed class NirOnCores
     /// nodes between: per source element, the targets and weights, and the constant part (biases).</summary>
     sealed record Incoming(Dictionary<int, Column?[]> Columns, double[] Bias);
 
-    sealed record Column(int[] Rows, double[] Weights);
+    /// <summary>A source element's targets and weights; <see cref="Lags"/> (null: all 0) holds how many steps the graph
+    /// run holds each back on the way (recurrent edges, Delay nodes).</summary>
+    sealed record Column(int[] Rows, double[] Weights, int[]? Lags = null)
+    {
+        public int Lag(int e) => Lags is null ? 0 : Lags[e];
 
-    static Incoming Gather(NirPlan plan, int n, Incoming?[] memo)
+        public Column Later(int steps) => steps == 0 ? this : this with { Lags = Rows.Select((_, e) => Lag(e) + steps).ToArray() };
+    }
+
+    static Incoming Gather(NirPlan plan, int n, Incoming?[] memo, double dt)
     {
         var node = plan.Nodes[n];
         var columns = new Dictionary<int, Column?[]>();
         var bias = new double[node.InputLength];
-        foreach (int from in node.Forward.Concat(node.Recurrent))
+        // A recurrent edge carries the step before's output in the graph run.
+        foreach (var (from, lag) in node.Forward.Select(f => (f, 0)).Concat(node.Recurrent.Select(r => (r, 1))))
         {
             var source = plan.Nodes[from];
             if (IsNeuron(source) || source.Node is NirInput)
             {
                 var identity = columns.TryGetValue(from, out var have) ? have : columns[from] = new Column?[source.OutputLength];
-                for (int i = 0; i < source.OutputLength; i++) identity[i] = Add(identity[i], new Column([i], [1.0]));
+                for (int i = 0; i < source.OutputLength; i++) identity[i] = Add(identity[i], new Column([i], [1.0]).Later(lag));
                 continue;
             }
-            var through = memo[from] ??= Apply(plan, from, memo);
+            var through = memo[from] ??= Apply(plan, from, memo, dt);
             for (int k = 0; k < bias.Length; k++) bias[k] += through.Bias[k];
             foreach (var (s, cols) in through.Columns)
             {
                 var target = columns.TryGetValue(s, out var have) ? have : columns[s] = new Column?[cols.Length];
                 for (int i = 0; i < cols.Length; i++)
-                    if (cols[i] is { } col) target[i] = Add(target[i], col);
+                    if (cols[i] is { } col) target[i] = Add(target[i], col.Later(lag));
             }
         }
         return new Incoming(columns, bias);
     }
 
-    // A linear node applied to what flows into it. A cycle made only of linear nodes has no neuron to break it.
-    static Incoming Apply(NirPlan plan, int n, Incoming?[] memo)
+    // A linear node (or a Delay node) applied to what flows into it. A cycle made only of linear nodes has no neuron to break it.
+    static Incoming Apply(NirPlan plan, int n, Incoming?[] memo, double dt)
     {
         var node = plan.Nodes[n];
-        if (!node.IsLinear) throw new UserErrorException($"node '{node.Name}' ({node.Node.Type}) cannot be placed on a chip.");
+        if (!node.IsLinear && node.Node is not NirDelay) throw new UserErrorException($"node '{node.Name}' ({node.Node.Type}) cannot be placed on a chip.");
         if (node.Recurrent.Any(r => !IsNeuron(plan.Nodes[r])))
             throw new UserErrorException($"node '{node.Name}': a cycle of linear nodes only, with no neuron in it, cannot run on a chip.");
-        var input = Gather(plan, n, memo);
+        var input = Gather(plan, n, memo, dt);
+        if (node.Node is NirDelay delayNode) return Delayed(node, delayNode, input, dt);
         var map = NirLinearMap.For(node.Node, node.InputShape, node.OutputShape);
         var bias = new float[node.OutputLength];
         map.Apply(Array.ConvertAll(input.Bias, v => (float)v), bias);
@@ -226,20 +259,44 @@ public sealed class NirOnCores
             for (int i = 0; i < cols.Length; i++)
             {
                 if (cols[i] is not { } col) continue;
-                for (int e = 0; e < col.Rows.Length; e++)
+                // Entries held back by different steps stay apart: each lag is mapped on its own.
+                foreach (int lag in col.Lags is null ? [0] : col.Lags.Distinct().Order().ToArray())
                 {
-                    if (map.IsIdentity) { Touch(dense, seen, touched, col.Rows[e], col.Weights[e]); continue; }
-                    var (rows, weights) = map.Column(col.Rows[e]);
-                    for (int k = 0; k < rows.Length; k++) Touch(dense, seen, touched, rows.Span[k], col.Weights[e] * weights.Span[k]);
+                    for (int e = 0; e < col.Rows.Length; e++)
+                    {
+                        if (col.Lag(e) != lag) continue;
+                        if (map.IsIdentity) { Touch(dense, seen, touched, col.Rows[e], col.Weights[e]); continue; }
+                        var (rows, weights) = map.Column(col.Rows[e]);
+                        for (int k = 0; k < rows.Length; k++) Touch(dense, seen, touched, rows.Span[k], col.Weights[e] * weights.Span[k]);
+                    }
+                    touched.Sort();
+                    mapped[i] = Add(mapped[i], new Column(touched.ToArray(), touched.Select(t => dense[t]).ToArray()).Later(lag));
+                    foreach (int t in touched) (dense[t], seen[t]) = (0, false);
+                    touched.Clear();
                 }
-                touched.Sort();
-                mapped[i] = new Column(touched.ToArray(), touched.Select(t => dense[t]).ToArray());
-                foreach (int t in touched) (dense[t], seen[t]) = (0, false);
-                touched.Clear();
             }
             result[source] = mapped;
         }
         return new Incoming(result, Array.ConvertAll(bias, v => (double)v));
+    }
+
+    /// <summary>A Delay node: each element passes on, held back its delay rounded to whole steps of <paramref name="dt"/>
+    /// (as the graph run rounds it).</summary>
+    static Incoming Delayed(NirPlanNode node, NirDelay delay, Incoming input, double dt)
+    {
+        var steps = new int[node.OutputLength];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            double seconds = delay.Delay.Data[delay.Delay.Count == 1 ? 0 : i], ratio = seconds / dt;
+            if (!(ratio >= 0) || ratio > 1_000_000)
+                throw new UserErrorException($"node '{node.Name}' (Delay): element {i}'s delay of {seconds} s is {ratio} steps of {dt} s; expected 0 to 1,000,000 steps.");
+            steps[i] = (int)Math.Round(ratio);
+        }
+        var result = new Dictionary<int, Column?[]>();
+        foreach (var (source, cols) in input.Columns)
+            result[source] = Array.ConvertAll(cols, col => col is null ? null
+                : col with { Lags = col.Rows.Select((row, e) => col.Lag(e) + steps[row]).ToArray() });
+        return new Incoming(result, input.Bias);
     }
 
     static void Touch(double[] dense, bool[] seen, List<int> touched, int row, double w)
@@ -306,12 +363,14 @@ public sealed class NirOnCores
         return (attributes, scale, gain);
     }
 
+    /// <summary>Two columns summed: weights to the same row held back the same steps add up.</summary>
     static Column Add(Column? a, Column b)
     {
         if (a is null) return b;
-        var sum = new SortedDictionary<int, double>();
+        var sum = new SortedDictionary<(int Row, int Lag), double>();
         foreach (var c in new[] { a, b })
-            for (int e = 0; e < c.Rows.Length; e++) sum[c.Rows[e]] = sum.GetValueOrDefault(c.Rows[e]) + c.Weights[e];
-        return new Column(sum.Keys.ToArray(), sum.Values.ToArray());
+            for (int e = 0; e < c.Rows.Length; e++) sum[(c.Rows[e], c.Lag(e))] = sum.GetValueOrDefault((c.Rows[e], c.Lag(e))) + c.Weights[e];
+        var keys = sum.Keys;
+        return new Column(keys.Select(k => k.Row).ToArray(), sum.Values.ToArray(), keys.Any(k => k.Lag != 0) ? keys.Select(k => k.Lag).ToArray() : null);
     }
 }

@@ -38,7 +38,7 @@ public sealed class NirOnCoresRun
 
     /// <summary>Per node: spikes in the graph run and on the chip, and how many of the graph's spikes the chip fired
     /// on the same neuron at the same step once its pipeline delay (one step per neuron layer, current-based ones excepted)
-    /// is taken off.</summary>
+    /// is taken off; then the edges whose timing the chip cannot keep.</summary>
     public string Compare(CoreRunResult chip)
     {
         long steps = Graph.Options.Steps;
@@ -66,6 +66,7 @@ public sealed class NirOnCoresRun
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"    {p.Node,-20} {p.Count,7:N0}   {graph.Count,12:N0}   {ours.Count,11:N0}   {p.Depth,5}   {match}");
         }
+        foreach (string note in Chip.Notes) text.AppendLine(CultureInfo.InvariantCulture, $"  note: {note}");
         return text.ToString();
     }
 }
