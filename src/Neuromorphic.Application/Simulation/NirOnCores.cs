@@ -15,8 +15,9 @@ namespace Neuromorphic.Application.Simulation;
 /// <item>each neuron node (IF, LIF, LI, I, CubaLIF, CubaLI, Threshold): one LIF compartment per neuron, with the node's
 /// per-step decay at the chosen dt (<see cref="NirDynamics.Coefficients"/>) as the leak, the input gain folded into its
 /// synapses and the constant terms (v_leak, an Affine's bias) into its bias; current-based nodes use the compartment's
-/// input current with the node's synaptic decay, scaled so the steady state equals the graph's; non-spiking nodes
-/// never fire and their potentials are recorded;</item>
+/// input current with the node's synaptic decay, scaled so the steady state equals the graph's, and take an Affine's
+/// bias into that current from one input neuron that fires every step (a compartment's bias reaches the membrane);
+/// non-spiking nodes never fire and their potentials are recorded;</item>
 /// <item>linear nodes between them (Affine, Linear, Scale, Conv, pooling, Flatten, summed fan-in) composed into
 /// synapses, one per (pre, post) pair.</item>
 /// </list>
@@ -112,9 +113,23 @@ public sealed class NirOnCores
             populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, scale, Spikes(node), depth[n]));
             synapses.Add((n, input, gain));
         }
+        // A current-based node takes its input's constant part into its current, where a chip's compartment adds its bias
+        // to the membrane: one input neuron that fires every step sends it, through synapses like any input's.
+        static bool CurrentBased(NirPlanNode node) => node.Node is NirCubaLIF or NirCubaLI;
+        int biasGroup = -1;
+        if (synapses.Any(x => CurrentBased(nodes[x.Node]) && x.Input.Bias.Count > 0))
+        {
+            string name = "bias";
+            for (int k = 1; nodes.Any(x => x.Name == name); k++) name = $"bias_{k}";
+            var always = Enumerable.Repeat(true, steps).ToArray();
+            biasGroup = b.AddGroup(name, 1, _ => ChipNetworkBuilder.Attributes(("spikes", always)));
+        }
         // Synapses once every group exists: a feedback edge may come from a node built after its target.
         int maxDelay = arch.Cores.SelectMany(c => c.Dendrites).Select(d => d.MaxDelay).DefaultIfEmpty(0).Max();
         var notes = new SortedSet<string>(StringComparer.Ordinal);
+        int CheckedDelay(int delay, string from, string into) => delay <= maxDelay ? delay
+            : throw new UserErrorException($"{from} into '{into}' needs a synaptic delay of {delay} steps to keep the graph's timing; " +
+                $"{arch.Name}'s synapses hold at most {maxDelay} (core_limits.max_delay).");
         foreach (var (n, input, gain) in synapses)
             foreach (var (source, columns) in input.Columns)
                 for (int i = 0; i < columns.Length; i++)
@@ -132,11 +147,16 @@ public sealed class NirOnCores
                                     "than in the graph run: a chip delivers a spike a step later per neuron layer, and feedback from a deeper node cannot make that up");
                                 delay = 0;
                             }
-                            if (delay > maxDelay)
-                                throw new UserErrorException($"the edge from '{nodes[source].Name}' into '{nodes[n].Name}' needs a synaptic delay of {delay} steps " +
-                                    $"to keep the graph's timing; {arch.Name}'s synapses hold at most {maxDelay} (core_limits.max_delay).");
-                            b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0, delay);
+                            b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0,
+                                CheckedDelay(delay, $"the edge from '{nodes[source].Name}'", nodes[n].Name));
                         }
+        foreach (var (n, input, gain) in synapses)
+            if (CurrentBased(nodes[n]))
+                foreach (var (lag, values) in input.Bias)
+                    for (int i = 0; i < values.Length; i++)
+                        if (values[i] != 0) // the bias neuron is an input at offset 0; a bias held back a step starts a step later
+                            b.Connections.Add(b.First(biasGroup), b.First(group[n]) + i, values[i] * gain[i] * scales[n]![i], 0,
+                                CheckedDelay(SynapticDelay(nodes[n], depth[n], 0, lag), "the bias", nodes[n].Name));
         double? weightError = axonTypes is null ? null : b.ForceAxonTypeWeights(axonTypes);
         return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError, [.. notes]);
     }
@@ -198,8 +218,20 @@ public sealed class NirOnCores
     }
 
     /// <summary>What flows into node <paramref name="n"/> in one step, from each spiking source node through the linear
-    /// nodes between: per source element, the targets and weights, and the constant part (biases).</summary>
-    sealed record Incoming(Dictionary<int, Column?[]> Columns, double[] Bias);
+    /// nodes between: per source element, the targets and weights, and the constant part (biases) by the steps the graph
+    /// run holds it back (a recurrent edge carries zeros at step 0, so a bias behind it starts a step late).</summary>
+    sealed record Incoming(Dictionary<int, Column?[]> Columns, SortedDictionary<int, double[]> Bias)
+    {
+        /// <summary>Element <paramref name="i"/>'s bias once every lag has passed.</summary>
+        public double TotalBias(int i) => Bias.Values.Sum(b => b[i]);
+
+        public static void AddBias(SortedDictionary<int, double[]> into, int lag, int i, double value, int length)
+        {
+            if (value == 0) return;
+            if (!into.TryGetValue(lag, out var b)) into[lag] = b = new double[length];
+            b[i] += value;
+        }
+    }
 
     /// <summary>A source element's targets and weights; <see cref="Lags"/> (null: all 0) holds how many steps the graph
     /// run holds each back on the way (recurrent edges, Delay nodes).</summary>
@@ -214,7 +246,7 @@ public sealed class NirOnCores
     {
         var node = plan.Nodes[n];
         var columns = new Dictionary<int, Column?[]>();
-        var bias = new double[node.InputLength];
+        var bias = new SortedDictionary<int, double[]>();
         // A recurrent edge carries the step before's output in the graph run.
         foreach (var (from, lag) in node.Forward.Select(f => (f, 0)).Concat(node.Recurrent.Select(r => (r, 1))))
         {
@@ -226,7 +258,8 @@ public sealed class NirOnCores
                 continue;
             }
             var through = memo[from] ??= Apply(plan, from, memo, dt);
-            for (int k = 0; k < bias.Length; k++) bias[k] += through.Bias[k];
+            foreach (var (held, values) in through.Bias)
+                for (int k = 0; k < values.Length; k++) Incoming.AddBias(bias, held + lag, k, values[k], node.InputLength);
             foreach (var (s, cols) in through.Columns)
             {
                 var target = columns.TryGetValue(s, out var have) ? have : columns[s] = new Column?[cols.Length];
@@ -247,8 +280,17 @@ public sealed class NirOnCores
         var input = Gather(plan, n, memo, dt);
         if (node.Node is NirDelay delayNode) return Delayed(node, delayNode, input, dt);
         var map = NirLinearMap.For(node.Node, node.InputShape, node.OutputShape);
-        var bias = new float[node.OutputLength];
-        map.Apply(Array.ConvertAll(input.Bias, v => (float)v), bias);
+        // The node's own bias comes at once; what reaches it comes as held back as it arrives.
+        var own = new float[node.OutputLength];
+        map.Apply(new float[node.InputLength], own);
+        var bias = new SortedDictionary<int, double[]>();
+        for (int k = 0; k < own.Length; k++) Incoming.AddBias(bias, 0, k, own[k], own.Length);
+        var mappedBias = new float[node.OutputLength];
+        foreach (var (lag, values) in input.Bias)
+        {
+            map.Apply(Array.ConvertAll(values, v => (float)v), mappedBias);
+            for (int k = 0; k < own.Length; k++) Incoming.AddBias(bias, lag, k, mappedBias[k] - own[k], own.Length);
+        }
         var result = new Dictionary<int, Column?[]>();
         var dense = new double[node.OutputLength];
         var seen = new bool[node.OutputLength];
@@ -277,7 +319,7 @@ public sealed class NirOnCores
             }
             result[source] = mapped;
         }
-        return new Incoming(result, Array.ConvertAll(bias, v => (double)v));
+        return new Incoming(result, bias);
     }
 
     /// <summary>A Delay node: each element passes on, held back its delay rounded to whole steps of <paramref name="dt"/>
@@ -296,7 +338,10 @@ public sealed class NirOnCores
         foreach (var (source, cols) in input.Columns)
             result[source] = Array.ConvertAll(cols, col => col is null ? null
                 : col with { Lags = col.Rows.Select((row, e) => col.Lag(e) + steps[row]).ToArray() });
-        return new Incoming(result, input.Bias);
+        var bias = new SortedDictionary<int, double[]>();
+        foreach (var (lag, values) in input.Bias)
+            for (int i = 0; i < values.Length; i++) Incoming.AddBias(bias, lag + steps[i], i, values[i], values.Length);
+        return new Incoming(result, bias);
     }
 
     static void Touch(double[] dense, bool[] seen, List<int> touched, int row, double w)
@@ -308,7 +353,8 @@ public sealed class NirOnCores
     /// <summary>Per neuron: its soma attributes on the chip, the scale of its potential, and the gain its incoming
     /// weights take. Plain nodes: v' = a·v + c·(W·s + b) + d, so leak a, synapses c·W, bias c·b + d. Current-based
     /// nodes: the compartment's current decays like the node's (e) and carries g = b·f + c·(1 − e) per input, which
-    /// gives the node's steady state; the bias carries the constant input likewise.</summary>
+    /// gives the node's steady state; their input's constant part reaches that current as an input too (a chip's bias
+    /// goes to the membrane), from the bias neuron (Build), and only d stays a bias.</summary>
     /// <param name="sendsValues">The node sends its potential as graded spikes: its scale then also covers its constant
     /// drive (bias, v_leak), so that a node driven mostly by it neither overflows the payload nor rounds to nothing.</param>
     /// <param name="magnitude">The largest value a source node sends (1 for spikes), for the scale of a node that does not fire.</param>
@@ -330,7 +376,7 @@ public sealed class NirOnCores
         }
         for (int i = 0; i < n; i++)
         {
-            double decay = 0, constant = 0, currentDecay = 0, theta;
+            double decay = 0, constant = 0, level = 0, currentDecay = 0, theta;
             double reset = co?.Reset[i] ?? 0;
             if (co is null)
             {
@@ -346,17 +392,19 @@ public sealed class NirOnCores
                     currentDecay = e[i];
                     double f = co.CurrentGain![i], bI = co.CurrentToV[i], c = co.InputGain[i];
                     gain[i] = bI * f + c * (1 - currentDecay);
-                    constant = (bI * f / (1 - currentDecay) + c) * input.Bias[i] + co.Constant[i];
+                    // The bias reaches the current through BiasSynapses; this is the level it drives the node to.
+                    constant = co.Constant[i];
+                    level = (bI * f / (1 - currentDecay) + c) * input.TotalBias(i) + constant;
                 }
                 else
                 {
                     gain[i] = co.InputGain[i];
-                    constant = co.InputGain[i] * input.Bias[i] + co.Constant[i];
+                    level = constant = co.InputGain[i] * input.TotalBias(i) + co.Constant[i];
                 }
             }
             bool spiking = double.IsFinite(theta);
             scale[i] = spiking ? Unit / (theta == 0 ? 1 : Math.Abs(theta))
-                : Unit / Math.Max(Math.Max(largest * Math.Abs(gain[i]), sendsValues ? Math.Abs(constant) : 0), 1e-12);
+                : Unit / Math.Max(Math.Max(largest * Math.Abs(gain[i]), sendsValues ? Math.Abs(level) : 0), 1e-12);
             attributes[i] = ChipNetworkBuilder.Attributes(("threshold", spiking ? theta * scale[i] : Never), ("reset", reset * scale[i]),
                 ("reset_mode", "hard"), ("leak_decay", decay), ("input_decay", currentDecay), ("bias", constant * scale[i]));
         }
