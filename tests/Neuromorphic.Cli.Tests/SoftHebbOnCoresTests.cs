@@ -53,6 +53,21 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public void A_network_too_large_to_simulate_core_by_core_is_refused_before_it_is_built()
+    {
+        var (net, readout, pixels) = TinyConverted();
+        // 4 channels x 36 positions x 9 taps (reflect padding lists a doubled input twice), and 3 classes x 144 features.
+        long counted = SoftHebbOnCores.CountSynapses(net, readout);
+        Assert.Equal(4 * 36 * 9 + 3 * 144, counted);
+        Assert.InRange(SoftHebbOnCores.Build(net, readout, Loihi()).ForImage(pixels).Connections.Count, counted * 9 / 10, counted);
+
+        SoftHebbOnCores.CheckMemory(net, readout, Loihi(), availableBytes: counted * SoftHebbOnCores.BytesPerSynapse);
+        var e = Assert.Throws<UserErrorException>(() => SoftHebbOnCores.CheckMemory(net, readout, Loihi(), availableBytes: 100_000));
+        Assert.Contains("up to 1,728 synapses (hebb0 1,296, with the pooling and the read-out) at about 100 bytes each", e.Message);
+        Assert.Contains("'simulate --run RUN_DIR --hardware FILE'", e.Message);
+    }
+
+    [Fact]
     public async Task A_chip_compiled_once_runs_a_second_image_exactly_as_a_chip_built_for_it()
     {
         var rng = new Random(5);

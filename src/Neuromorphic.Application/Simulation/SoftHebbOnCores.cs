@@ -89,6 +89,40 @@ public sealed class SoftHebbOnCores
             ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, poolOnTiles: false)!;
     }
 
+    /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
+    /// a run), measured on runs/demo with one image: 86 bytes on Loihi (8.0 M synapses, 693 MB at peak), 153 on TrueNorth,
+    /// whose splitters and relay add neurons and synapses (8.9 M, 1.36 GB).</summary>
+    public const long BytesPerSynapse = 100, BytesPerSynapseWithSplitters = 160;
+
+    /// <summary>The most synapses the converted network puts on a chip, counted from the layers before any is built:
+    /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features.</summary>
+    public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(readout);
+        long count = (long)readout.Classes * readout.Features;
+        foreach (var layer in net.Layers)
+            count += (long)layer.Neurons * layer.InChannels * layer.Kernel * layer.Kernel
+                + (layer.Pool is { } pool ? (long)layer.OutputLength * pool.Kernel * pool.Kernel : 0);
+        return count;
+    }
+
+    /// <summary>Refuses, before anything is built, a network whose core-by-core run would take more memory than
+    /// <paramref name="availableBytes"/>: a paper-sized preset converts into hundreds of millions of synapses.</summary>
+    public static void CheckMemory(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        long synapses = CountSynapses(net, readout);
+        long perSynapse = arch.Splitters is null ? BytesPerSynapse : BytesPerSynapseWithSplitters;
+        double needed = (double)synapses * perSynapse;
+        if (needed <= availableBytes) return;
+        var layers = net.Layers.Select((l, i) => $"{SoftHebbGraph.LayerName(i)} {(long)l.Neurons * l.InChannels * l.Kernel * l.Kernel:N0}");
+        throw new UserErrorException(string.Create(CultureInfo.InvariantCulture,
+            $"simulating this network on {arch.Name} core by core would take about {needed / (1 << 30):F1} GiB: up to {synapses:N0} synapses " +
+            $"({string.Join(", ", layers)}, with the pooling and the read-out) at about {perSynapse} bytes each, and this machine offers " +
+            $"{(double)availableBytes / (1 << 30):F1} GiB. 'simulate --run RUN_DIR --hardware FILE' costs a network this size layer by layer."));
+    }
+
     /// <summary>With typed axons, the largest relative RMS change that forcing the synapses to each neuron's values made to
     /// one group's; null otherwise.</summary>
     public double? ForcedWeightError { get; private set; }

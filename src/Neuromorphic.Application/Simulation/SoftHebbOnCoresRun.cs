@@ -43,6 +43,7 @@ public static class SoftHebbOnCoresRun
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
+        SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes);
         if (graded) steps = [chipNetwork.Depth];
 
