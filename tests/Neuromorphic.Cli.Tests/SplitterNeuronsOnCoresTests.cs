@@ -151,6 +151,26 @@ public sealed class SplitterNeuronsOnCoresTests
     }
 
     [Fact]
+    public async Task Where_synapses_can_wait_a_neurons_own_synapses_wait_the_splitters_step()
+    {
+        // The same chip whose synapses can wait (TrueNorth's delivery delay): in1 keeps its synapses, which now wait one
+        // step, so its spike reaches out2 and out3 in step 3 with the splitters' copies, not in step 2.
+        var arch = ChipModelArchitecture.From(ChipModelLoader.Parse(Yaml.Replace("  fan_out: 8\n", "  fan_out: 8\n  max_delay: 14\n",
+            StringComparison.Ordinal), "tiny-north-delays.yaml"));
+        Assert.True(arch.SplitterStepForAll);
+        var net = Network(arch);
+        var c = net.Connections;
+        var delays = Enumerable.Range(0, c.Count).ToDictionary(i => (c.Pre[i], c.Post[i]), i => c.Delay.IsEmpty ? 0 : c.Delay[i]);
+        Assert.Equal((1, 1), (delays[(1, 5)], delays[(1, 6)]));                 // in1's own synapses
+        Assert.All(delays.Where(d => d.Key.Item1 >= 9 || d.Key.Item2 >= 9), d => Assert.Equal(0, d.Value)); // through splitters
+
+        var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(4));
+        Assert.Equal([0, 0, 0, 0, 0, 0], run.Potentials[1]);
+        Assert.Equal([3, -2, 1, 4, 11, -7], run.Potentials[2]);
+        Assert.Equal(12L, run.Summary.SynapticEvents); // the wait costs no event
+    }
+
+    [Fact]
     public async Task A_network_needing_no_copies_is_unchanged()
     {
         // in1 alone reaches one core with one sign: no splitters, the same cores and the same run as on the plain chip.

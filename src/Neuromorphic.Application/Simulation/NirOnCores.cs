@@ -67,6 +67,7 @@ public sealed class NirOnCores
         Array.Fill(group, -1);
         var populations = new List<Population>();
         var depth = new int[nodes.Count];
+        int splitterStep = arch.SplitterStepForAll ? 1 : 0;
         var incoming = new Incoming?[nodes.Count];
         // Non-spiking neuron nodes that feed other neurons: a chip whose spikes carry a value (Loihi 2) sends theirs each
         // step, in units of the sender's potential scale; a binary chip cannot.
@@ -87,7 +88,7 @@ public sealed class NirOnCores
         for (int n = 0; n < nodes.Count; n++)
         {
             var node = nodes[n];
-            depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + Lag(node);
+            depth[n] = node.Forward.Length == 0 ? 0 : node.Forward.Max(f => depth[f]) + Lag(node, splitterStep);
             if (node.Node is NirInput)
             {
                 var (trains, valueScale, values) = InputNeurons(node, stimulus, steps, arch);
@@ -125,7 +126,7 @@ public sealed class NirOnCores
             biasGroup = b.AddGroup(name, 1, _ => ChipNetworkBuilder.Attributes(("spikes", always)));
         }
         // Synapses once every group exists: a feedback edge may come from a node built after its target.
-        int maxDelay = arch.Cores.SelectMany(c => c.Dendrites).Select(d => d.MaxDelay).DefaultIfEmpty(0).Max();
+        int maxDelay = arch.MaxSynapticDelay - (arch.SplitterStepForAll ? 1 : 0); // the splitters' step takes one
         var notes = new SortedSet<string>(StringComparer.Ordinal);
         int CheckedDelay(int delay, string from, string into) => delay <= maxDelay ? delay
             : throw new UserErrorException($"{from} into '{into}' needs a synaptic delay of {delay} steps to keep the graph's timing; " +
@@ -140,7 +141,7 @@ public sealed class NirOnCores
                             double w = column.Weights[e] * gain[post] * scales[n]![post];
                             if (gradedSenders.Contains(source)) w /= scales[source]![i]; // a value arrives in its sender's potential units
                             if (w == 0) continue;
-                            int delay = SynapticDelay(nodes[n], depth[n], depth[source], column.Lag(e));
+                            int delay = SynapticDelay(nodes[n], depth[n], depth[source], column.Lag(e), splitterStep);
                             if (delay < 0)
                             {
                                 notes.Add($"the edge from '{nodes[source].Name}' into '{nodes[n].Name}' reaches it {-delay} step{(delay == -1 ? "" : "s")} later on the chip " +
@@ -156,7 +157,7 @@ public sealed class NirOnCores
                     for (int i = 0; i < values.Length; i++)
                         if (values[i] != 0) // the bias neuron is an input at offset 0; a bias held back a step starts a step later
                             b.Connections.Add(b.First(biasGroup), b.First(group[n]) + i, values[i] * gain[i] * scales[n]![i], 0,
-                                CheckedDelay(SynapticDelay(nodes[n], depth[n], 0, lag), "the bias", nodes[n].Name));
+                                CheckedDelay(SynapticDelay(nodes[n], depth[n], 0, lag, splitterStep), "the bias", nodes[n].Name));
         double? weightError = axonTypes is null ? null : b.ForceAxonTypeWeights(axonTypes);
         return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError, [.. notes]);
     }
@@ -165,15 +166,17 @@ public sealed class NirOnCores
     /// edges and Delay nodes on its path) from a source at chip offset <paramref name="sourceDepth"/> into a neuron node at
     /// <paramref name="depth"/>: the chip adds <see cref="Lag"/> to the source's offset, and the delay makes up the rest
     /// (0 for a plain forward edge from the deepest source). Negative for feedback from deeper in the pipeline.</summary>
-    static int SynapticDelay(NirPlanNode node, int depth, int sourceDepth, int lag) => lag + depth - sourceDepth - Lag(node);
+    static int SynapticDelay(NirPlanNode node, int depth, int sourceDepth, int lag, int splitterStep) =>
+        lag + depth - sourceDepth - Lag(node, splitterStep);
 
     // Steps the chip adds to a node's spikes against the graph run's: a spike reaches the next neurons a step later. A
     // current-based node's current already takes its input a step late in the graph run (stepped by Euler, its membrane
     // moves with the current of the step before), and the chip's compartment takes the delivered spike into its current
     // and membrane in one step: no step is added. (Stepped exactly, the graph's membrane moves within the step and the
     // chip's compartment only approximates it; its spikes then match in count, not step.) An input the graph run holds
-    // back further (a recurrent edge, a Delay node, a skip past layers) waits on the chip: SynapticDelay.
-    static int Lag(NirPlanNode node) => !IsNeuron(node) ? 0 : node.Node is NirCubaLIF or NirCubaLI ? 0 : 1;
+    // back further (a recurrent edge, a Delay node, a skip past layers) waits on the chip: SynapticDelay. On a chip whose
+    // spikes all pass a splitter's step (ChipArchitecture.SplitterStepForAll: TrueNorth), every neuron layer adds one more.
+    static int Lag(NirPlanNode node, int splitterStep) => !IsNeuron(node) ? 0 : (node.Node is NirCubaLIF or NirCubaLI ? 0 : 1) + splitterStep;
 
     static bool IsNeuron(NirPlanNode node) => node.Node is NirLIF or NirIF or NirLI or NirIntegrator or NirCubaLIF or NirCubaLI or NirThreshold;
     static bool Spikes(NirPlanNode node) => node.Node is NirLIF or NirIF or NirCubaLIF or NirThreshold or NirInput;

@@ -112,8 +112,17 @@ internal sealed class SplitterNeurons
         var result = new ConnectionList();
         result.Reserve(conns.Count + (next - n));
         var delay = conns.Delay;
+        // Where synapses can wait, the ones a neuron keeps wait the step a splitter takes: every spike then arrives two
+        // steps after it fires, as TrueNorth's per-neuron delivery delay would set it.
+        int keptWait = arch.SplitterStepForAll ? 1 : 0;
         for (int c = 0; c < conns.Count; c++)
-            result.Add(splitterOf[c] >= 0 ? splitterOf[c] : conns.Pre[c], conns.Post[c], conns.Weight[c], conns.Line[c], delay.IsEmpty ? 0 : delay[c]);
+        {
+            int d = delay.IsEmpty ? 0 : delay[c];
+            if (splitterOf[c] < 0 && keptWait > 0 && d + keptWait > arch.MaxSynapticDelay)
+                throw new UserErrorException($"{what}: a synapse into neuron {conns.Post[c]} waits {d} steps, and {arch.Name}'s synapses hold at most " +
+                    $"{arch.MaxSynapticDelay} with the splitters' step.");
+            result.Add(splitterOf[c] >= 0 ? splitterOf[c] : conns.Pre[c], conns.Post[c], conns.Weight[c], conns.Line[c], splitterOf[c] >= 0 ? d : d + keptWait);
+        }
         var attributes = ChipNetworkBuilder.Attributes(("threshold", Threshold), ("reset", 0.0), ("reset_mode", "hard"), ("leak_decay", 1.0), ("bias", 0.0));
         var splitterGroups = new List<NeuronGroupSpec>();
         var newOrder = order.ToList();

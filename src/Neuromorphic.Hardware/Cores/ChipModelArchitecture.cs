@@ -17,7 +17,8 @@ public static class ChipModelArchitecture
         ArgumentNullException.ThrowIfNull(chip);
         return chip.Limits.NeuronReachesOneAxon
             ? $"core by core, a network converted here (--softhebb, --nir) gets {chip.Name}'s splitter neurons, which copy each output needed on " +
-              "several cores or with both weight signs (one per core and sign, a time step later), and its synapses forced to each neuron's value " +
+              "several cores or with both weight signs (one per core and sign, a time step later" +
+              (chip.Limits.MaxDelay >= 1 ? ", which the synapses a neuron keeps wait too" : "") + "), and its synapses forced to each neuron's value " +
               "per typed axon (--softhebb's with BatchNorm and the inhibition folded in; a --snn network runs as written); --softhebb's layers " +
               "whose inputs the mapper splits over cores relay their partial sums as spikes, a time step later."
             : null;
