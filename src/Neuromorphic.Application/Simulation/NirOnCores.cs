@@ -14,10 +14,12 @@ namespace Neuromorphic.Application.Simulation;
 /// neurons send their potential each step (graded, rounded, never reset); a binary chip refuses it;</item>
 /// <item>each neuron node (IF, LIF, LI, I, CubaLIF, CubaLI, Threshold): one LIF compartment per neuron, with the node's
 /// per-step decay at the chosen dt (<see cref="NirDynamics.Coefficients"/>) as the leak, the input gain folded into its
-/// synapses and the constant terms (v_leak, an Affine's bias) into its bias; current-based nodes use the compartment's
-/// input current with the node's synaptic decay, scaled so the steady state equals the graph's, and take an Affine's
-/// bias into that current from one input neuron that fires every step (a compartment's bias reaches the membrane);
-/// non-spiking nodes never fire and their potentials are recorded;</item>
+/// synapses and v_leak into its bias; current-based nodes use the compartment's input current with the node's synaptic
+/// decay, scaled so the steady state equals the graph's; non-spiking nodes never fire and their potentials are
+/// recorded;</item>
+/// <item>an input's constant part (an Affine's bias): one input neuron that fires every step sends it through synapses
+/// like any input's, so it starts at the node's offset and, in a current-based node, builds up in its current as in
+/// the graph (a compartment's bias acts on the membrane from the chip's first step);</item>
 /// <item>linear nodes between them (Affine, Linear, Scale, Conv, pooling, Flatten, summed fan-in) composed into
 /// synapses, one per (pre, post) pair.</item>
 /// </list>
@@ -114,23 +116,28 @@ public sealed class NirOnCores
             populations.Add(new Population(node.Name, b.First(group[n]), node.OutputLength, scale, Spikes(node), depth[n]));
             synapses.Add((n, input, gain));
         }
-        // A current-based node takes its input's constant part into its current, where a chip's compartment adds its bias
-        // to the membrane: one input neuron that fires every step sends it, through synapses like any input's.
-        static bool CurrentBased(NirPlanNode node) => node.Node is NirCubaLIF or NirCubaLI;
+        // An input's constant part (an Affine's bias) acts from the graph's step 0, in a current-based node through its
+        // current; a compartment's bias acts on the membrane from the chip's first step, before the node's offset. So one
+        // input neuron that fires every step sends it, through synapses like any input's, delayed like one.
         int biasGroup = -1;
-        if (synapses.Any(x => CurrentBased(nodes[x.Node]) && x.Input.Bias.Count > 0))
+        if (synapses.Any(x => x.Input.Bias.Count > 0))
         {
             string name = "bias";
             for (int k = 1; nodes.Any(x => x.Name == name); k++) name = $"bias_{k}";
             var always = Enumerable.Repeat(true, steps).ToArray();
             biasGroup = b.AddGroup(name, 1, _ => ChipNetworkBuilder.Attributes(("spikes", always)));
         }
-        // Synapses once every group exists: a feedback edge may come from a node built after its target.
-        int maxDelay = arch.MaxSynapticDelay - (arch.SplitterStepForAll ? 1 : 0); // the splitters' step takes one
-        var notes = new SortedSet<string>(StringComparer.Ordinal);
-        int CheckedDelay(int delay, string from, string into) => delay <= maxDelay ? delay
-            : throw new UserErrorException($"{from} into '{into}' needs a synaptic delay of {delay} steps to keep the graph's timing; " +
-                $"{arch.Name}'s synapses hold at most {maxDelay} (core_limits.max_delay).");
+        // Synapses once every group exists: a feedback edge may come from a node built after its target. A delay the chip
+        // cannot give is clamped, and the run says by how much that input is late or early against the graph.
+        int maxDelay = arch.MaxSynapticDelay - splitterStep; // the splitters' step takes one
+        var late = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var early = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int Fit(int delay, string edge)
+        {
+            if (delay < 0) late[edge] = Math.Max(late.GetValueOrDefault(edge), -delay);
+            if (delay > maxDelay) early[edge] = Math.Max(early.GetValueOrDefault(edge), delay - maxDelay);
+            return Math.Clamp(delay, 0, maxDelay);
+        }
         foreach (var (n, input, gain) in synapses)
             foreach (var (source, columns) in input.Columns)
                 for (int i = 0; i < columns.Length; i++)
@@ -142,24 +149,23 @@ public sealed class NirOnCores
                             if (gradedSenders.Contains(source)) w /= scales[source]![i]; // a value arrives in its sender's potential units
                             if (w == 0) continue;
                             int delay = SynapticDelay(nodes[n], depth[n], depth[source], column.Lag(e), splitterStep);
-                            if (delay < 0)
-                            {
-                                notes.Add($"the edge from '{nodes[source].Name}' into '{nodes[n].Name}' reaches it {-delay} step{(delay == -1 ? "" : "s")} later on the chip " +
-                                    "than in the graph run: a chip delivers a spike a step later per neuron layer, and feedback from a deeper node cannot make that up");
-                                delay = 0;
-                            }
                             b.Connections.Add(b.First(group[source]) + i, b.First(group[n]) + post, w, 0,
-                                CheckedDelay(delay, $"the edge from '{nodes[source].Name}'", nodes[n].Name));
+                                Fit(delay, $"the edge from '{nodes[source].Name}' into '{nodes[n].Name}'"));
                         }
         foreach (var (n, input, gain) in synapses)
-            if (CurrentBased(nodes[n]))
-                foreach (var (lag, values) in input.Bias)
-                    for (int i = 0; i < values.Length; i++)
-                        if (values[i] != 0) // the bias neuron is an input at offset 0; a bias held back a step starts a step later
-                            b.Connections.Add(b.First(biasGroup), b.First(group[n]) + i, values[i] * gain[i] * scales[n]![i], 0,
-                                CheckedDelay(SynapticDelay(nodes[n], depth[n], 0, lag, splitterStep), "the bias", nodes[n].Name));
+            foreach (var (lag, values) in input.Bias)
+                for (int i = 0; i < values.Length; i++)
+                    if (values[i] != 0) // the bias neuron is an input at offset 0; a bias held back a step starts a step later
+                        b.Connections.Add(b.First(biasGroup), b.First(group[n]) + i, values[i] * gain[i] * scales[n]![i], 0,
+                            Fit(SynapticDelay(nodes[n], depth[n], 0, lag, splitterStep), $"the bias into '{nodes[n].Name}'"));
+        string Steps(int k) => k == 1 ? "1 step" : $"{k} steps";
+        var notes = late.Select(x => $"{x.Key} reaches it up to {Steps(x.Value)} later on the chip than in the graph run: the chip's path to " +
+                $"it (a step per neuron layer{(splitterStep > 0 ? ", and a splitter's" : "")}) is longer than the graph's, and no synaptic delay shortens it")
+            .Concat(early.Select(x => $"{x.Key} arrives up to {Steps(x.Value)} early on the chip: keeping the graph's timing needs a longer synaptic " +
+                $"delay than {arch.Name}'s synapses hold ({maxDelay}{(splitterStep > 0 ? " beside the splitters' step" : "")}, core_limits.max_delay)"))
+            .ToList();
         double? weightError = axonTypes is null ? null : b.ForceAxonTypeWeights(axonTypes);
-        return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError, [.. notes]);
+        return new NirOnCores(b.Build(Path.GetFileNameWithoutExtension(plan.Source), plan.Source), populations, weightError, notes);
     }
 
     /// <summary>The chip's synaptic delay for an input that the graph run holds back <paramref name="lag"/> steps (recurrent
@@ -284,16 +290,17 @@ public sealed class NirOnCores
         if (node.Node is NirDelay delayNode) return Delayed(node, delayNode, input, dt);
         var map = NirLinearMap.For(node.Node, node.InputShape, node.OutputShape);
         // The node's own bias comes at once; what reaches it comes as held back as it arrives.
-        var own = new float[node.OutputLength];
-        map.Apply(new float[node.InputLength], own);
+        int length = node.OutputLength;
         var bias = new SortedDictionary<int, double[]>();
-        for (int k = 0; k < own.Length; k++) Incoming.AddBias(bias, 0, k, own[k], own.Length);
-        var mappedBias = new float[node.OutputLength];
+        for (int k = 0; k < map.Bias.Length; k++) Incoming.AddBias(bias, 0, k, map.Bias[k], length);
         foreach (var (lag, values) in input.Bias)
-        {
-            map.Apply(Array.ConvertAll(values, v => (float)v), mappedBias);
-            for (int k = 0; k < own.Length; k++) Incoming.AddBias(bias, lag, k, mappedBias[k] - own[k], own.Length);
-        }
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (values[i] == 0) continue;
+                if (map.IsIdentity) { Incoming.AddBias(bias, lag, i, values[i], length); continue; }
+                var (rows, weights) = map.Column(i);
+                for (int k = 0; k < rows.Length; k++) Incoming.AddBias(bias, lag, rows.Span[k], values[i] * weights.Span[k], length);
+            }
         var result = new Dictionary<int, Column?[]>();
         var dense = new double[node.OutputLength];
         var seen = new bool[node.OutputLength];
@@ -329,14 +336,9 @@ public sealed class NirOnCores
     /// (as the graph run rounds it).</summary>
     static Incoming Delayed(NirPlanNode node, NirDelay delay, Incoming input, double dt)
     {
-        var steps = new int[node.OutputLength];
-        for (int i = 0; i < steps.Length; i++)
-        {
-            double seconds = delay.Delay.Data[delay.Delay.Count == 1 ? 0 : i], ratio = seconds / dt;
-            if (!(ratio >= 0) || ratio > 1_000_000)
-                throw new UserErrorException($"node '{node.Name}' (Delay): element {i}'s delay of {seconds} s is {ratio} steps of {dt} s; expected 0 to 1,000,000 steps.");
-            steps[i] = (int)Math.Round(ratio);
-        }
+        int[] steps;
+        try { steps = NirDynamics.DelaySteps(delay, node.OutputLength, dt); }
+        catch (ArgumentException e) { throw new UserErrorException($"node '{node.Name}' (Delay): {e.Message}", e); }
         var result = new Dictionary<int, Column?[]>();
         foreach (var (source, cols) in input.Columns)
             result[source] = Array.ConvertAll(cols, col => col is null ? null
@@ -354,10 +356,9 @@ public sealed class NirOnCores
     }
 
     /// <summary>Per neuron: its soma attributes on the chip, the scale of its potential, and the gain its incoming
-    /// weights take. Plain nodes: v' = a·v + c·(W·s + b) + d, so leak a, synapses c·W, bias c·b + d. Current-based
-    /// nodes: the compartment's current decays like the node's (e) and carries g = b·f + c·(1 − e) per input, which
-    /// gives the node's steady state; their input's constant part reaches that current as an input too (a chip's bias
-    /// goes to the membrane), from the bias neuron (Build), and only d stays a bias.</summary>
+    /// weights take. Plain nodes: v' = a·v + c·(W·s + b) + d, so leak a, synapses c·W, bias d (b comes from the bias
+    /// neuron, as an input). Current-based nodes: the compartment's current decays like the node's (e) and carries
+    /// g = b·f + c·(1 − e) per input, which gives the node's steady state; d stays the bias.</summary>
     /// <param name="sendsValues">The node sends its potential as graded spikes: its scale then also covers its constant
     /// drive (bias, v_leak), so that a node driven mostly by it neither overflows the payload nor rounds to nothing.</param>
     /// <param name="magnitude">The largest value a source node sends (1 for spikes), for the scale of a node that does not fire.</param>
@@ -395,15 +396,14 @@ public sealed class NirOnCores
                     currentDecay = e[i];
                     double f = co.CurrentGain![i], bI = co.CurrentToV[i], c = co.InputGain[i];
                     gain[i] = bI * f + c * (1 - currentDecay);
-                    // The bias reaches the current through BiasSynapses; this is the level it drives the node to.
-                    constant = co.Constant[i];
-                    level = (bI * f / (1 - currentDecay) + c) * input.TotalBias(i) + constant;
+                    level = (bI * f / (1 - currentDecay) + c) * input.TotalBias(i) + co.Constant[i];
                 }
                 else
                 {
                     gain[i] = co.InputGain[i];
-                    level = constant = co.InputGain[i] * input.TotalBias(i) + co.Constant[i];
+                    level = co.InputGain[i] * input.TotalBias(i) + co.Constant[i];
                 }
+                constant = co.Constant[i]; // the input's bias comes from the bias neuron; level is what it drives the node to
             }
             bool spiking = double.IsFinite(theta);
             scale[i] = spiking ? Unit / (theta == 0 ? 1 : Math.Abs(theta))

@@ -114,13 +114,13 @@ internal sealed class SplitterNeurons
         var delay = conns.Delay;
         // Where synapses can wait, the ones a neuron keeps wait the step a splitter takes: every spike then arrives two
         // steps after it fires, as TrueNorth's per-neuron delivery delay would set it.
-        int keptWait = arch.SplitterStepForAll ? 1 : 0;
+        int keptWait = arch.SplitterStepForAll ? 1 : 0, maxDelay = arch.MaxSynapticDelay;
         for (int c = 0; c < conns.Count; c++)
         {
             int d = delay.IsEmpty ? 0 : delay[c];
-            if (splitterOf[c] < 0 && keptWait > 0 && d + keptWait > arch.MaxSynapticDelay)
-                throw new UserErrorException($"{what}: a synapse into neuron {conns.Post[c]} waits {d} steps, and {arch.Name}'s synapses hold at most " +
-                    $"{arch.MaxSynapticDelay} with the splitters' step.");
+            if (splitterOf[c] < 0 && keptWait > 0 && d + keptWait > maxDelay)
+                throw new UserErrorException($"{what}: a synapse into {NeuronName(groups, conns.Post[c])} waits {d} step{(d == 1 ? "" : "s")}, and with " +
+                    $"the splitters' step {arch.Name}'s synapses hold at most {maxDelay - keptWait}.");
             result.Add(splitterOf[c] >= 0 ? splitterOf[c] : conns.Pre[c], conns.Post[c], conns.Weight[c], conns.Line[c], splitterOf[c] >= 0 ? d : d + keptWait);
         }
         var attributes = ChipNetworkBuilder.Attributes(("threshold", Threshold), ("reset", 0.0), ("reset_mode", "hard"), ("leak_decay", 1.0), ("bias", 0.0));
@@ -142,6 +142,9 @@ internal sealed class SplitterNeurons
         }
         return new SplitterNeurons(result, newOrder, newCore, [.. splitterGroups]);
     }
+
+    static string NeuronName(IReadOnlyList<NeuronGroupSpec> groups, int neuron) =>
+        groups.FirstOrDefault(g => neuron >= g.First && neuron < g.First + g.Neurons.Count) is { } g ? $"{g.Name}.{neuron - g.First}" : $"neuron {neuron}";
 
     /// <summary><paramref name="group"/> with its neurons on the cores they move to.</summary>
     public NeuronGroupSpec Move(ChipArchitecture arch, NeuronGroupSpec group, IReadOnlyList<int> coreOf)

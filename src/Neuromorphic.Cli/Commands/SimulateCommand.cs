@@ -138,6 +138,13 @@ public sealed class SimulateCommand : ICliCommand
         if (freeRunning is { } free) architecture = architecture with { FreeRunning = free };
         if (architecture.FreeRunning && export)
             throw new UserErrorException("SANA-FE's files have no free-running steps, so this run cannot be exported as it runs; export it with --sync barrier.");
+        if (architecture.SplitterStepForAll && export)
+        {
+            // SANA-FE runs synaptic delays otherwise (docs/chip-simulation.md): the exported run keeps the synapses undelayed.
+            architecture = architecture with { SplitterStepForAll = false };
+            Console.WriteLine($"  note: --export: the synapses a neuron keeps on {architecture.Name} do not wait its splitters' step, as SANA-FE's files " +
+                              "cannot hold that delay, so a spike through a splitter arrives a step after one that is not");
+        }
         if (chipModel is not null && ChipModelArchitecture.Unmodelled(chipModel) is { } unmodelled) Console.WriteLine($"  note: {unmodelled}");
         if (trained is not null)
         {

@@ -49,10 +49,11 @@ public sealed record ChipArchitecture(
     /// <summary>The longest synaptic delay any core's dendrite holds, in steps beyond the next (0: none).</summary>
     public int MaxSynapticDelay => Cores.SelectMany(c => c.Dendrites).Select(d => d.MaxDelay).DefaultIfEmpty(0).Max();
 
-    /// <summary>True on a chip with <see cref="Splitters"/> whose synapses can wait a step (TrueNorth's axon delay): a
-    /// network built for it delays the synapses a neuron keeps by one step, so every spike reaches its targets two
-    /// steps after it fires, through a splitter or not, and a layer's inputs arrive together.</summary>
-    public bool SplitterStepForAll => Splitters is not null && MaxSynapticDelay >= 1;
+    /// <summary>True on a chip with <see cref="Splitters"/> whose synapses can wait a step (TrueNorth's delivery delay;
+    /// set by <see cref="ChipModelArchitecture"/>): a network built for it delays the synapses a neuron keeps by one step,
+    /// so every spike reaches its targets two steps after it fires, through a splitter or not, and a layer's inputs
+    /// arrive together. An export turns it off, as SANA-FE runs delays differently.</summary>
+    public bool SplitterStepForAll { get; init; }
 
     /// <summary>The input axons a core accepts (a chip file's <c>core_limits.fan_in</c>): one for each neuron whose spikes
     /// reach the core. Null where the file sets none (SANA-FE's). A run checks its cores against it

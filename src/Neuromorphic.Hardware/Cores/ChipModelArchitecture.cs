@@ -20,7 +20,7 @@ public static class ChipModelArchitecture
               "several cores or with both weight signs (one per core and sign, a time step later" +
               (chip.Limits.MaxDelay >= 1 ? ", which the synapses a neuron keeps wait too" : "") + "), and its synapses forced to each neuron's value " +
               "per typed axon (--softhebb's with BatchNorm and the inhibition folded in; a --snn network runs as written); --softhebb's layers " +
-              "whose inputs the mapper splits over cores relay their partial sums as spikes, a time step later."
+              "whose inputs the mapper splits over cores relay their partial sums as spikes, through one more layer of neurons."
             : null;
     }
 
@@ -72,6 +72,7 @@ public static class ChipModelArchitecture
             MinimumStepS = chip.Timestep.Sync == SyncModel.Tick ? chip.Timestep.TickS : 0,
             FreeRunning = chip.Timestep.Sync == SyncModel.None,
             Splitters = chip.Limits.NeuronReachesOneAxon ? new SplitterLimits(chip.Limits.Neurons, chip.Limits.FanIn) : null,
+            SplitterStepForAll = chip.Limits.NeuronReachesOneAxon && chip.Limits.MaxDelay >= 1,
             GradedPayloadBits = chip.GradedSpikes ? chip.MessageBits : 0,
             AxonsPerCore = chip.Limits.FanIn,
         };

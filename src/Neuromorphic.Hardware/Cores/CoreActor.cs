@@ -61,6 +61,7 @@ internal sealed class CoreActor : Actor
         double synapseEnergy = 0, dendriteEnergy = 0, networkIn = 0;
         bool anyInputMax = core.AnyInputMax; // a per-neuron flag to look up only where some neuron has it
         var delays = core.SynDelay;
+        var (nextInput, nextHas) = (current[now], hasInput[now]); // the next update's buffers, where undelayed synapses add
         if (tick.Block > 0)
         {
             for (int p = 1; p < joined.Length; p++)
@@ -80,8 +81,8 @@ internal sealed class CoreActor : Actor
                     {
                         int post = core.SynPost[s];
                         double w = core.SynWeight[s] * payload;
-                        int slot = delays is null ? now : (now + delays[s]) % current.Length;
-                        var (input, has) = (current[slot], hasInput[slot]);
+                        var (input, has) = delays is null ? (nextInput, nextHas)
+                            : (current[(now + delays[s]) % current.Length], hasInput[(now + delays[s]) % current.Length]);
                         // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
                         if (anyInputMax && core.Lif[post].InputMax) input[post] = has[post] ? Math.Max(input[post], w) : w;
                         else input[post] += w;

@@ -65,6 +65,20 @@ public sealed class SynapticDelayTests
     }
 
     [Fact]
+    public async Task A_spike_every_step_through_the_longest_delay_reuses_each_buffer_as_it_comes_round()
+    {
+        // in.0 fires in steps 1-6 into out.0 (weight 2, undelayed) and out.1 (weight 3, delayed 5, the dendrite's most):
+        // six buffers go round twice. out.0 takes +2 in steps 2-7; out.1 takes +3 in steps 7-12 and nothing before.
+        var arch = SanafeArchitectureReader.Parse(Arch("accumulator_with_delay"), "tiny_arch.yaml");
+        string net = Net(5).Replace("spikes: [1]", "spikes: [1, 1, 1, 1, 1, 1]", StringComparison.Ordinal)
+            .Replace("threshold: 10", "threshold: 100", StringComparison.Ordinal);
+        var run = await CoreSimulation.RunAsync(arch, SanafeNetworkReader.Parse(net, "net.yaml", arch), new CoreSimulationOptions(12));
+
+        Assert.Equal([0.0, 2, 4, 6, 8, 10, 12, 12, 12, 12, 12, 12], run.Potentials.Select(p => p[0]));
+        Assert.Equal([0.0, 0, 0, 0, 0, 0, 3, 6, 9, 12, 15, 18], run.Potentials.Select(p => p[1]));
+    }
+
+    [Fact]
     public async Task Without_a_delay_the_delaying_dendrite_runs_as_the_plain_accumulator()
     {
         var plain = SanafeArchitectureReader.Parse(Arch("accumulator"), "tiny_arch.yaml");

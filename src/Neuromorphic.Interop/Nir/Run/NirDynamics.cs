@@ -41,7 +41,7 @@ public abstract class NirDynamics
         NirCubaLIF n => new Membranes(length, maxBatch, dt, integration, n.TauMem, n.TauSyn, n.R, n.VLeak, n.VThreshold, n.VReset, n.WIn, leaky: true),
         NirCubaLI n => new Membranes(length, maxBatch, dt, integration, n.TauMem, n.TauSyn, n.R, n.VLeak, null, null, n.WIn, leaky: true),
         NirThreshold n => new Heaviside(length, n.Threshold),
-        NirDelay n => new DelayLine(length, maxBatch, n.Delay, dt),
+        NirDelay n => new DelayLine(length, maxBatch, n, dt),
         _ => null,
     };
 
@@ -191,6 +191,22 @@ public abstract class NirDynamics
         }
     }
 
+    /// <summary>A Delay node's delays in whole steps of <paramref name="dt"/>, rounded: what the graph run holds each
+    /// element back, and what a chip's synapses must wait. Throws naming the element whose delay is out of range.</summary>
+    public static int[] DelaySteps(NirDelay delay, int length, double dt)
+    {
+        ArgumentNullException.ThrowIfNull(delay);
+        var steps = new int[length];
+        for (int i = 0; i < length; i++)
+        {
+            double ratio = At(delay.Delay, i) / dt;
+            if (!(ratio >= 0) || ratio > 1_000_000)
+                throw new ArgumentException($"element {i}'s delay of {At(delay.Delay, i)} s is {ratio} steps of {dt} s; expected 0 to 1,000,000 steps.");
+            steps[i] = (int)Math.Round(ratio);
+        }
+        return steps;
+    }
+
     /// <summary>Delay: each input element comes out round(delay/dt) steps later (zeros before that).</summary>
     sealed class DelayLine : NirDynamics
     {
@@ -201,16 +217,9 @@ public abstract class NirDynamics
         private readonly int depth;
         private int now;
 
-        public DelayLine(int length, int maxBatch, NirTensor delay, double dt) : base(length)
+        public DelayLine(int length, int maxBatch, NirDelay delay, double dt) : base(length)
         {
-            steps = new int[length];
-            for (int i = 0; i < length; i++)
-            {
-                double ratio = At(delay, i) / dt;
-                if (!(ratio >= 0) || ratio > 1_000_000)
-                    throw new ArgumentException($"a delay of {At(delay, i)} s is {ratio} steps of {dt} s; expected 0 to 1,000,000 steps.");
-                steps[i] = (int)Math.Round(ratio);
-            }
+            steps = DelaySteps(delay, length, dt);
             depth = (length == 0 ? 0 : steps.Max()) + 1;
             long values = (long)maxBatch * length * depth;
             if (values > MaxDelayValues)
