@@ -7,7 +7,7 @@ namespace Neuromorphic.Hardware.Cores;
 public static class AxonLimit
 {
     /// <summary>Null when every core fits (or the chip sets no limit); otherwise one sentence naming, group by group, the
-    /// cores over the limit and the most axons one of them takes. A core is named by the group of its first neuron.</summary>
+    /// cores over the limit and the most axons one of them takes. A core is named by the groups it holds.</summary>
     public static string? Exceeded(ChipArchitecture arch, SpikingNetworkSpec network, IReadOnlyList<CoreActivity> cores)
     {
         ArgumentNullException.ThrowIfNull(arch);
@@ -17,11 +17,14 @@ public static class AxonLimit
         var over = cores.Where(c => c.AxonsIn > limit).ToArray();
         if (over.Length == 0) return null;
 
-        var groupOf = new Dictionary<(int Tile, int Core), string>();
+        // A core is named by the groups it holds, in network order ("hebb1+hebb1_maxpool" for a shared one).
+        var groupsOn = new Dictionary<(int Tile, int Core), List<string>>();
         foreach (var group in network.Groups)
             foreach (var neuron in group.Neurons)
-                if (neuron.Placement is { } p) groupOf.TryAdd((p.Tile, p.CoreOffset), group.Name);
-        var byGroup = over.GroupBy(c => groupOf.GetValueOrDefault((c.Tile, c.CoreOffset), "?"))
+                if (neuron.Placement is { } p && (groupsOn.TryGetValue((p.Tile, p.CoreOffset), out var names) ? names : groupsOn[(p.Tile, p.CoreOffset)] = []) is var list
+                    && (list.Count == 0 || list[^1] != group.Name))
+                    list.Add(group.Name);
+        var byGroup = over.GroupBy(c => groupsOn.TryGetValue((c.Tile, c.CoreOffset), out var names) ? string.Join('+', names) : "?")
             .Select(g => $"{g.Key}'s {g.Count():N0} (up to {g.Max(c => c.AxonsIn):N0})");
         return $"the network does not fit {arch.Name} as mapped: {over.Length:N0} of its {cores.Count:N0} cores {(over.Length == 1 ? "takes" : "take")} more input axons " +
                $"than a core has ({limit:N0}, the chip file's fan_in): {string.Join(", ", byGroup)}. The run is costed " +

@@ -41,6 +41,20 @@ public sealed class AxonLimitTests
     }
 
     [Fact]
+    public async Task A_core_that_holds_several_groups_is_named_by_all_of_them()
+    {
+        // a.3 moved onto b.0's core 0.1: that core holds a and b, and still takes a.0..a.3 (a.3 reaches b.0 beside it).
+        var (arch, _, _) = await RunTiny();
+        var net = SanafeNetworkReader.Parse(SanafeTiny.Net.Replace("  - a: {core: '0.0'}", "  - a.0: {core: '0.0'}\n  - a.1: {core: '0.0'}\n  - a.2: {core: '0.0'}\n  - a.3: {core: '0.1'}",
+            StringComparison.Ordinal), "tiny.yaml", arch);
+        var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(2, TimingModel.Simple));
+
+        string? note = AxonLimit.Exceeded(arch with { AxonsPerCore = 3 }, net, run.Cores);
+
+        Assert.Contains("2 of its 3 cores take more input axons than a core has (3, the chip file's fan_in): a+b's 1 (up to 4), b's 1 (up to 4)", note);
+    }
+
+    [Fact]
     public void A_chip_file_gives_its_fan_in_as_the_axons_a_core_has()
     {
         var truenorth = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(TinyChip.ModelsFolder(), "truenorth.yaml")));
