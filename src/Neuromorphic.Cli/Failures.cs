@@ -46,7 +46,8 @@ public static class Failures
             FileNotFoundException or DirectoryNotFoundException => (UserError, OneLine(failure.Message) + where),
             UnauthorizedAccessException or IOException => (SystemError, OneLine(failure.Message) + where),
             OutOfMemoryException or InsufficientMemoryException =>
-                (SystemError, "out of memory" + where + ": lower the batch size, --limit-train, or the network's size"),
+                (SystemError, "out of memory" + where + ": the command needs more memory than this machine gives it (a smaller network, " +
+                              "batch size or --limit-train needs less)"),
             _ => (InternalError, $"internal error{where}: {failure.GetType().Name}: {OneLine(failure.Message)} " +
                                  "(a bug in neuromorphic; rerun with --verbose for the stack trace and report it)"),
         };

@@ -17,6 +17,8 @@ public class FailureReportTests(TinyRun run)
         Assert.Equal(2, inActor.ExitCode);
         Assert.Equal("x.idx: truncated (in actor 'input')", inActor.Message);
         Assert.Equal(3, Failures.Describe(new IOException("No space left on device")).ExitCode);
+        Assert.Equal((3, "out of memory: the command needs more memory than this machine gives it (a smaller network, batch size or --limit-train needs less)"),
+            Failures.Describe(new OutOfMemoryException()));
         Assert.Equal(3, Failures.Describe(new UnauthorizedAccessException("denied")).ExitCode);
         Assert.Equal(130, Failures.Describe(new OperationCanceledException()).ExitCode);
         var bug = Failures.Describe(new NullReferenceException("Object reference not set"));
