@@ -119,7 +119,7 @@ internal sealed class SplitterNeurons
         {
             int d = delay.IsEmpty ? 0 : delay[c];
             if (splitterOf[c] < 0 && keptWait > 0 && d + keptWait > maxDelay)
-                throw new UserErrorException($"{what}: a synapse into {NeuronName(groups, conns.Post[c])} waits {d} step{(d == 1 ? "" : "s")}, and with " +
+                throw new UserErrorException($"{what}: a synapse into {SpikingNetworkSpec.NeuronName(groups, conns.Post[c])} waits {d} step{(d == 1 ? "" : "s")}, and with " +
                     $"the splitters' step {arch.Name}'s synapses hold at most {maxDelay - keptWait}.");
             result.Add(splitterOf[c] >= 0 ? splitterOf[c] : conns.Pre[c], conns.Post[c], conns.Weight[c], conns.Line[c], splitterOf[c] >= 0 ? d : d + keptWait);
         }
@@ -142,9 +142,6 @@ internal sealed class SplitterNeurons
         }
         return new SplitterNeurons(result, newOrder, newCore, [.. splitterGroups]);
     }
-
-    static string NeuronName(IReadOnlyList<NeuronGroupSpec> groups, int neuron) =>
-        groups.FirstOrDefault(g => neuron >= g.First && neuron < g.First + g.Neurons.Count) is { } g ? $"{g.Name}.{neuron - g.First}" : $"neuron {neuron}";
 
     /// <summary><paramref name="group"/> with its neurons on the cores they move to.</summary>
     public NeuronGroupSpec Move(ChipArchitecture arch, NeuronGroupSpec group, IReadOnlyList<int> coreOf)

@@ -191,7 +191,7 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}, plots/");
         Console.WriteLine($"  report: {report}");
         if (AxonLimit.Exceeded(architecture, network, result.Cores) is { } fit) Console.WriteLine($"  note: {fit}");
-        if (!architecture.GenericUnits && network.Connections.Delay.IndexOfAnyExcept(0) >= 0)
+        if (!architecture.GenericUnits && network.Connections.HasDelays)
             Console.WriteLine("  note: a delayed synapse charges its neuron that many steps later, as a chip's delay slots hold it; SANA-FE's " +
                               "accumulator_with_delay behind a soma buffer passes a charge on only when a later message reaches the neuron, so " +
                               "SANA-FE's own run of these files differs (docs/chip-simulation.md)");

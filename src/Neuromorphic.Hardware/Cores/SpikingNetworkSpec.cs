@@ -12,15 +12,19 @@ public sealed record SpikingNetworkSpec(
     public int NeuronCount => Groups.Count == 0 ? 0 : Groups[^1].First + Groups[^1].Neurons.Count;
 
     /// <summary>The group and offset of a global neuron index.</summary>
-    public (NeuronGroupSpec Group, int Offset) Locate(int neuron)
+    public (NeuronGroupSpec Group, int Offset) Locate(int neuron) => Locate(Groups, neuron);
+
+    /// <summary>The group and offset of a global neuron index among <paramref name="groups"/>, numbered in order.</summary>
+    public static (NeuronGroupSpec Group, int Offset) Locate(IReadOnlyList<NeuronGroupSpec> groups, int neuron)
     {
-        int lo = 0, hi = Groups.Count - 1;
+        ArgumentNullException.ThrowIfNull(groups);
+        int lo = 0, hi = groups.Count - 1;
         while (lo < hi)
         {
             int mid = (lo + hi + 1) / 2;
-            if (Groups[mid].First <= neuron) lo = mid; else hi = mid - 1;
+            if (groups[mid].First <= neuron) lo = mid; else hi = mid - 1;
         }
-        return (Groups[lo], neuron - Groups[lo].First);
+        return (groups[lo], neuron - groups[lo].First);
     }
 
     public NeuronSpec Neuron(int neuron)
@@ -30,9 +34,12 @@ public sealed record SpikingNetworkSpec(
     }
 
     /// <summary>"group.offset", as SANA-FE names a neuron in its traces.</summary>
-    public string NeuronName(int neuron)
+    public string NeuronName(int neuron) => NeuronName(Groups, neuron);
+
+    /// <summary>"group.offset" of a global neuron index among <paramref name="groups"/>.</summary>
+    public static string NeuronName(IReadOnlyList<NeuronGroupSpec> groups, int neuron)
     {
-        var (group, offset) = Locate(neuron);
+        var (group, offset) = Locate(groups, neuron);
         return group.Name + "." + offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
@@ -70,6 +77,8 @@ public sealed class ConnectionList
     public ReadOnlySpan<int> Pre => pre.AsSpan(0, Count);
     public ReadOnlySpan<int> Post => post.AsSpan(0, Count);
     public ReadOnlySpan<double> Weight => weight.AsSpan(0, Count);
+    /// <summary>True when some connection has a delay other than 0.</summary>
+    public bool HasDelays => delay is not null;
     /// <summary>Delays in steps, or empty when no connection has one.</summary>
     public ReadOnlySpan<int> Delay => delay is null ? default : delay.AsSpan(0, Count);
     public ReadOnlySpan<int> Line => line.AsSpan(0, Count);
