@@ -294,17 +294,16 @@ public sealed class NirOnCores
         var bias = new SortedDictionary<int, double[]>();
         for (int k = 0; k < map.Bias.Length; k++) Incoming.AddBias(bias, 0, k, map.Bias[k], length);
         foreach (var (lag, values) in input.Bias)
+        {
+            Action<int, double> addBias = (row, w) => Incoming.AddBias(bias, lag, row, w, length);
             for (int i = 0; i < values.Length; i++)
-            {
-                if (values[i] == 0) continue;
-                if (map.IsIdentity) { Incoming.AddBias(bias, lag, i, values[i], length); continue; }
-                var (rows, weights) = map.Column(i);
-                for (int k = 0; k < rows.Length; k++) Incoming.AddBias(bias, lag, rows.Span[k], values[i] * weights.Span[k], length);
-            }
+                if (values[i] != 0) Spread(map, i, values[i], addBias);
+        }
         var result = new Dictionary<int, Column?[]>();
         var dense = new double[node.OutputLength];
         var seen = new bool[node.OutputLength];
         var touched = new List<int>();
+        Action<int, double> touch = (row, w) => Touch(dense, seen, touched, row, w);
         foreach (var (source, cols) in input.Columns)
         {
             var mapped = new Column?[cols.Length];
@@ -315,12 +314,7 @@ public sealed class NirOnCores
                 foreach (int lag in col.Lags is null ? [0] : col.Lags.Distinct().Order().ToArray())
                 {
                     for (int e = 0; e < col.Rows.Length; e++)
-                    {
-                        if (col.Lag(e) != lag) continue;
-                        if (map.IsIdentity) { Touch(dense, seen, touched, col.Rows[e], col.Weights[e]); continue; }
-                        var (rows, weights) = map.Column(col.Rows[e]);
-                        for (int k = 0; k < rows.Length; k++) Touch(dense, seen, touched, rows.Span[k], col.Weights[e] * weights.Span[k]);
-                    }
+                        if (col.Lag(e) == lag) Spread(map, col.Rows[e], col.Weights[e], touch);
                     touched.Sort();
                     mapped[i] = Add(mapped[i], new Column(touched.ToArray(), touched.Select(t => dense[t]).ToArray()).Later(lag));
                     foreach (int t in touched) (dense[t], seen[t]) = (0, false);
@@ -347,6 +341,14 @@ public sealed class NirOnCores
         foreach (var (lag, values) in input.Bias)
             for (int i = 0; i < values.Length; i++) Incoming.AddBias(bias, lag + steps[i], i, values[i], values.Length);
         return new Incoming(result, bias);
+    }
+
+    // Where weight w on the map's input element `row` goes: the same row through an identity, else the map's column.
+    static void Spread(NirLinearMap map, int row, double w, Action<int, double> add)
+    {
+        if (map.IsIdentity) { add(row, w); return; }
+        var (rows, weights) = map.Column(row);
+        for (int k = 0; k < rows.Length; k++) add(rows.Span[k], w * weights.Span[k]);
     }
 
     static void Touch(double[] dense, bool[] seen, List<int> touched, int row, double w)

@@ -102,10 +102,12 @@ public sealed class SoftHebbOnCores
         ArgumentNullException.ThrowIfNull(readout);
         long count = (long)readout.Classes * readout.Features;
         foreach (var layer in net.Layers)
-            count += (long)layer.Neurons * layer.InChannels * layer.Kernel * layer.Kernel
-                + (layer.Pool is { } pool ? (long)layer.OutputLength * pool.Kernel * pool.Kernel : 0);
+            count += ConvSynapses(layer) + (layer.Pool is { } pool ? (long)layer.OutputLength * pool.Kernel * pool.Kernel : 0);
         return count;
     }
+
+    // Each conv neuron's C·k² inputs (reflect padding lists a doubled input twice, so every neuron has them all).
+    static long ConvSynapses(SpikingConvLayer layer) => (long)layer.Neurons * layer.InChannels * layer.Kernel * layer.Kernel;
 
     /// <summary>Refuses, before anything is built, a network whose core-by-core run would take more memory than
     /// <paramref name="availableBytes"/>: a paper-sized preset converts into hundreds of millions of synapses.</summary>
@@ -116,7 +118,7 @@ public sealed class SoftHebbOnCores
         long perSynapse = arch.Splitters is null ? BytesPerSynapse : BytesPerSynapseWithSplitters;
         double needed = (double)synapses * perSynapse;
         if (needed <= availableBytes) return;
-        var layers = net.Layers.Select((l, i) => $"{SoftHebbGraph.LayerName(i)} {(long)l.Neurons * l.InChannels * l.Kernel * l.Kernel:N0}");
+        var layers = net.Layers.Select((l, i) => $"{SoftHebbGraph.LayerName(i)} {ConvSynapses(l):N0}");
         throw new UserErrorException(string.Create(CultureInfo.InvariantCulture,
             $"simulating this network on {arch.Name} core by core would take about {needed / (1 << 30):F1} GiB: up to {synapses:N0} synapses " +
             $"({string.Join(", ", layers)}, with the pooling and the read-out) at about {perSynapse} bytes each, and this machine offers " +

@@ -20,10 +20,11 @@ public static class AxonLimit
         // A core is named by the groups it holds, in network order ("hebb1+hebb1_maxpool" for a shared one).
         var groupsOn = new Dictionary<(int Tile, int Core), List<string>>();
         foreach (var group in network.Groups)
-            foreach (var neuron in group.Neurons)
-                if (neuron.Placement is { } p && (groupsOn.TryGetValue((p.Tile, p.CoreOffset), out var names) ? names : groupsOn[(p.Tile, p.CoreOffset)] = []) is var list
-                    && (list.Count == 0 || list[^1] != group.Name))
-                    list.Add(group.Name);
+            foreach (var core in group.Neurons.Select(n => n.Placement).OfType<CorePlacement>().Select(p => (p.Tile, p.CoreOffset)).Distinct())
+            {
+                if (!groupsOn.TryGetValue(core, out var names)) groupsOn[core] = names = [];
+                names.Add(group.Name);
+            }
         var byGroup = over.GroupBy(c => groupsOn.TryGetValue((c.Tile, c.CoreOffset), out var names) ? string.Join('+', names) : "?")
             .Select(g => $"{g.Key}'s {g.Count():N0} (up to {g.Max(c => c.AxonsIn):N0})");
         return $"the network does not fit {arch.Name} as mapped: {over.Length:N0} of its {cores.Count:N0} cores {(over.Length == 1 ? "takes" : "take")} more input axons " +

@@ -47,7 +47,7 @@ public sealed record ChipArchitecture(
     public int GradedPayloadBits { get; init; }
 
     /// <summary>The longest synaptic delay any core's dendrite holds, in steps beyond the next (0: none).</summary>
-    public int MaxSynapticDelay => Cores.SelectMany(c => c.Dendrites).Select(d => d.MaxDelay).DefaultIfEmpty(0).Max();
+    public int MaxSynapticDelay { get; } = Tiles.SelectMany(t => t.Cores).SelectMany(c => c.Dendrites).Select(d => d.MaxDelay).DefaultIfEmpty(0).Max();
 
     /// <summary>True on a chip with <see cref="Splitters"/> whose synapses can wait a step (TrueNorth's delivery delay;
     /// set by <see cref="ChipModelArchitecture"/>): a network built for it delays the synapses a neuron keeps by one step,

@@ -81,8 +81,12 @@ internal sealed class CoreActor : Actor
                     {
                         int post = core.SynPost[s];
                         double w = core.SynWeight[s] * payload;
-                        var (input, has) = delays is null ? (nextInput, nextHas)
-                            : (current[(now + delays[s]) % current.Length], hasInput[(now + delays[s]) % current.Length]);
+                        var (input, has) = (nextInput, nextHas);
+                        if (delays is not null)
+                        {
+                            int slot = (now + delays[s]) % current.Length;
+                            (input, has) = (current[slot], hasInput[slot]);
+                        }
                         // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
                         if (anyInputMax && core.Lif[post].InputMax) input[post] = has[post] ? Math.Max(input[post], w) : w;
                         else input[post] += w;
