@@ -89,24 +89,16 @@ public sealed class SynapticDelayTests
         Assert.Equal(a.Steps, b.Steps);
     }
 
-    [Fact]
-    public async Task A_delay_longer_than_the_dendrite_holds_is_a_located_error()
+    [Theory]
+    [InlineData("accumulator_with_delay", 6, "in.0 -> out.1 waits 6 steps; its dendrite unit 'den' holds at most 5")]
+    [InlineData("accumulator", 1, "dendrite unit 'den' (accumulator) has no delays; an accumulator_with_delay dendrite has them")]
+    public async Task A_delay_the_dendrite_cannot_hold_is_a_located_error(string dendriteModel, int delay, string message)
     {
-        var arch = SanafeArchitectureReader.Parse(Arch("accumulator_with_delay"), "tiny_arch.yaml");
-        var net = SanafeNetworkReader.Parse(Net(6), "net.yaml", arch);
+        var arch = SanafeArchitectureReader.Parse(Arch(dendriteModel), "tiny_arch.yaml");
+        var net = SanafeNetworkReader.Parse(Net(delay), "net.yaml", arch);
         var e = await Assert.ThrowsAsync<HardwareModelException>(() => CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(2)));
         Assert.Equal(("net.yaml", 12, "delay"), (e.File, e.Line, e.Field));
-        Assert.Contains("in.0 -> out.1 waits 6 steps; its dendrite unit 'den' holds at most 5", e.Message);
-    }
-
-    [Fact]
-    public async Task A_delay_into_a_dendrite_without_delays_is_a_located_error()
-    {
-        var arch = SanafeArchitectureReader.Parse(Arch("accumulator"), "tiny_arch.yaml");
-        var net = SanafeNetworkReader.Parse(Net(1), "net.yaml", arch);
-        var e = await Assert.ThrowsAsync<HardwareModelException>(() => CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(2)));
-        Assert.Equal(("net.yaml", 12, "delay"), (e.File, e.Line, e.Field));
-        Assert.Contains("dendrite unit 'den' (accumulator) has no delays; an accumulator_with_delay dendrite has them", e.Message);
+        Assert.Contains(message, e.Message);
     }
 
     [Fact]
