@@ -162,7 +162,7 @@ public sealed class SimulateCommand : ICliCommand
         var loaded = clock.Elapsed;
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
-        using var trace = messages ? new StreamWriter(Path.Combine(output, "messages.csv")) : null;
+        using var trace = messages ? File.Create(Path.Combine(output, "messages.csv")) : null;
         if (export)
         {
             SanafeExport.Write(output, architecture, network);

@@ -40,12 +40,12 @@ internal sealed class CoreProcess(MappedCore core, IReadOnlyList<MappedCore> sen
 internal sealed class MeshProcess(MappedChip chip) : ProcessNode("mesh", chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(), []);
 
 /// <summary>How a core-by-core run goes: steps to simulate, the timing model, the seed of stochastic inputs, and
-/// optionally a writer for one line per message (messages.csv; large) and a progress callback (steps done).</summary>
+/// optionally a stream for one line per message (messages.csv, UTF-8; large) and a progress callback (steps done).</summary>
 public sealed record CoreSimulationOptions(
     long Steps,
     TimingModel Timing = TimingModel.Detailed,
     int Seed = 1,
-    TextWriter? MessageTrace = null,
+    Stream? MessageTrace = null,
     IProgress<long>? Progress = null);
 
 /// <summary>Runs a network mapped on a chip as a discrete-event simulation of the chip itself: every core that holds
@@ -85,6 +85,7 @@ public static class CoreSimulation
             _ => throw new NotSupportedException($"{process} is not part of a chip."),
         }, new NoModeledLatency());
         await graph.RunAsync(options.Seed, cancellationToken).ConfigureAwait(false);
+        mesh!.FlushTrace();
 
         var perf = mesh!.Perf;
         var summary = new CoreRunSummary(

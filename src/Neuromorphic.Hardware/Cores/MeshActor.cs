@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Globalization;
+using System.Text;
 using Neuromorphic.Engine;
 
 namespace Neuromorphic.Hardware.Cores;
@@ -17,7 +17,9 @@ internal sealed class MeshActor : Actor
     private readonly double barrier;
     private readonly (int Sender, double Notice)[][]? notices; // free-running: per core, the cores that may send to it, and their notice's latency
     private double frontier; // free-running: when the last core finished the previous step
-    private readonly TextWriter? messageTrace;
+    private readonly Utf8Lines? messageTrace;
+    private readonly byte[]?[] traceNames; // messages.csv: each sending neuron's name, made on its first message
+    private readonly byte[][] traceCores; // messages.csv: each core's "tile.core"
     private readonly IProgress<long>? progress;
     private readonly MeshTiming mesh;
     private readonly int[] rank; // neuron → position in SANA-FE's trace order (group names sorted, then offset)
@@ -30,13 +32,15 @@ internal sealed class MeshActor : Actor
     private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
     private long nextMessageId;
 
-    public MeshActor(MeshProcess process, MappedChip chip, TimingModel timing, long steps, TextWriter? messageTrace, IProgress<long>? progress)
+    public MeshActor(MeshProcess process, MappedChip chip, TimingModel timing, long steps, Stream? messageTrace, IProgress<long>? progress)
         : base(process.Name, process.Inputs, [], CoreActor.Mailbox)
     {
         this.chip = chip;
         this.timing = timing;
         this.steps = steps;
-        this.messageTrace = messageTrace;
+        this.messageTrace = messageTrace is null ? null : new Utf8Lines(messageTrace);
+        traceNames = new byte[messageTrace is null ? 0 : chip.Network.NeuronCount][];
+        traceCores = chip.Cores.Select(c => Encoding.UTF8.GetBytes($"{c.Tile.Id}.{c.Spec.Offset}")).ToArray();
         this.progress = progress;
         barrier = chip.Architecture.Sync.DelayFor(chip.TilesInUse);
         mesh = new MeshTiming(chip);
@@ -62,8 +66,8 @@ internal sealed class MeshActor : Actor
         coreSynaptic = new long[n];
         coreEnergy = new double[n];
         routerLoad = new long[chip.Architecture.Width * chip.Architecture.Height];
-        messageTrace?.WriteLine("timestep,mid,src_neuron,src_hw,dest_hw,hops,spikes,send_timestamp,received_timestamp,processed_timestamp," +
-            "generation_delay,processing_delay,network_delay,blocking_delay,min_hop_delay,messages_along_route");
+        this.messageTrace?.Write("timestep,mid,src_neuron,src_hw,dest_hw,hops,spikes,send_timestamp,received_timestamp,processed_timestamp,"u8 +
+            "generation_delay,processing_delay,network_delay,blocking_delay,min_hop_delay,messages_along_route\n"u8);
     }
 
     public List<StepPerf> Perf { get; } = [];
@@ -196,20 +200,36 @@ internal sealed class MeshActor : Actor
 
     private void TraceMessages(long step, ReadOnlySpan<TimedMessage> timed)
     {
-        var net = chip.Network;
+        var w = messageTrace!;
         foreach (bool placeholders in (ReadOnlySpan<bool>)[false, true])
         {
-            foreach (var m in timed)
+            foreach (ref readonly var m in timed)
             {
                 if (m.IsPlaceholder != placeholders) continue;
-                var src = chip.Cores[m.SrcCore];
-                string dest = m.IsPlaceholder ? "x.x" : $"{chip.Cores[m.DestCore].Tile.Id}.{chip.Cores[m.DestCore].Spec.Offset}";
-                messageTrace!.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"{step},{m.Id},{net.NeuronName(m.Neuron)},{src.Tile.Id}.{src.Spec.Offset},{dest},{m.Hops},{m.Synapses},"));
-                messageTrace.WriteLine(string.Join(',', SanafeText.General(m.Sent), SanafeText.General(m.Received), SanafeText.General(m.Processed),
-                    SanafeText.General(m.Generation), SanafeText.General(m.Processing), SanafeText.General(m.Network), SanafeText.General(m.Blocking),
-                    SanafeText.General(m.MinHop), SanafeText.General(m.AlongRoute)));
+                w.Write(step);
+                w.Write((byte)',');
+                w.Write(m.Id);
+                w.Write((byte)',');
+                w.Write(traceNames[m.Neuron] ??= Encoding.UTF8.GetBytes(chip.Network.NeuronName(m.Neuron)));
+                w.Write((byte)',');
+                w.Write(traceCores[m.SrcCore]);
+                w.Write((byte)',');
+                w.Write(m.IsPlaceholder ? "x.x"u8 : traceCores[m.DestCore]);
+                w.Write((byte)',');
+                w.Write(m.Hops);
+                w.Write((byte)',');
+                w.Write(m.Synapses);
+                foreach (double value in (ReadOnlySpan<double>)[m.Sent, m.Received, m.Processed, m.Generation, m.Processing, m.Network,
+                             m.Blocking, m.MinHop, m.AlongRoute])
+                {
+                    w.Write((byte)',');
+                    w.WriteGeneral(value);
+                }
+                w.Write((byte)'\n');
             }
         }
     }
+
+    /// <summary>Writes out what is left of messages.csv; called once the run has ended.</summary>
+    public void FlushTrace() => messageTrace?.Flush();
 }

@@ -29,7 +29,7 @@ internal static class SanafeText
             ((long)value).TryFormat(utf8, out written, default, CultureInfo.InvariantCulture);
             return written;
         }
-        if (FixedSixDigits(value, utf8) is var fixedLength and > 0) return fixedLength;
+        if (SixDigits(value, utf8) is var length and > 0) return length;
         // .NET's G6 follows %g's rules (fixed notation for exponents -4..5, trailing zeros dropped); only the
         // exponent's letter differs.
         value.TryFormat(utf8, out written, "G6", CultureInfo.InvariantCulture);
@@ -38,20 +38,22 @@ internal static class SanafeText
         return written;
     }
 
-    private static readonly double[] PowersOfTen = [1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+    // 10^0 .. 10^22: every one exact in a double.
+    private static readonly double[] PowersOfTen = [.. Enumerable.Range(0, 23).Select(k => double.Parse($"1e{k}", CultureInfo.InvariantCulture))];
 
-    /// <summary>The same text as G6 for the common case, |value| in [1e-4, 1e6), where %g writes fixed notation, in a
-    /// tenth of G6's time: value times the power of ten that leaves six digits before the point, rounded to the nearest
-    /// whole number. That product is off by at most one rounding (1e-10 at 1e6), so wherever its fraction is not within
-    /// 1e-9 of one half, the rounding is the one G6 makes on the exact value. Elsewhere (a near tie, a carry into a
-    /// seventh digit, another range) returns 0 and G6 decides.</summary>
-    private static int FixedSixDigits(double value, Span<byte> utf8)
+    /// <summary>The same text as G6 for |value| in [1e-17, 1e28), in a tenth of G6's time: value scaled by the power of
+    /// ten that leaves six digits before the point (a product or quotient with an exact power, so one rounding, at most
+    /// 1.2e-10 at 1e6), rounded to the nearest whole number. Wherever the scaled value's fraction is not within 1e-9 of
+    /// one half, that rounding is the one G6 makes on the exact value. %g then writes fixed notation for decimal
+    /// exponents -4..5 and d.ddddde±XX elsewhere, trailing zeros dropped. A near tie, a carry into a seventh digit,
+    /// a misjudged exponent or another range returns 0, and G6 decides.</summary>
+    private static int SixDigits(double value, Span<byte> utf8)
     {
         double magnitude = Math.Abs(value);
-        if (!(magnitude >= PowersOfTen[0] && magnitude < 1e6)) return 0;
-        int exponent = -4; // 10^exponent <= magnitude, roughly: the range check on the digits below settles it
-        while (magnitude >= PowersOfTen[exponent + 5]) exponent++;
-        double scaled = magnitude * PowersOfTen[9 - exponent]; // 10^(5 - exponent), exact for exponents -4..5
+        if (!(magnitude >= 1e-17 && magnitude < 1e28)) return 0;
+        int exponent = (int)Math.Floor(Math.Log10(magnitude)); // off by one next to a power of ten: the digit check catches it
+        int shift = 5 - exponent; // -22..22
+        double scaled = shift >= 0 ? magnitude * PowersOfTen[shift] : magnitude / PowersOfTen[-shift];
         double floor = Math.Floor(scaled);
         if (Math.Abs(scaled - floor - 0.5) < 1e-9) return 0;
         long digits = (long)(scaled - floor < 0.5 ? floor : floor + 1);
@@ -63,7 +65,22 @@ internal static class SanafeText
         while (six[significant - 1] == '0') significant--; // %g drops trailing zeros
         int n = 0;
         if (value < 0) utf8[n++] = (byte)'-';
-        if (exponent >= 0)
+        if (exponent is < -4 or > 5)
+        {
+            utf8[n++] = six[0];
+            if (significant > 1)
+            {
+                utf8[n++] = (byte)'.';
+                six[1..significant].CopyTo(utf8[n..]);
+                n += significant - 1;
+            }
+            utf8[n++] = (byte)'e';
+            utf8[n++] = exponent < 0 ? (byte)'-' : (byte)'+';
+            int e = Math.Abs(exponent); // at most 27: two digits
+            utf8[n++] = (byte)('0' + e / 10);
+            utf8[n++] = (byte)('0' + e % 10);
+        }
+        else if (exponent >= 0)
         {
             six[..Math.Min(significant, exponent + 1)].CopyTo(utf8[n..]);
             n += Math.Min(significant, exponent + 1);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Neuromorphic.Hardware.Cores;
 
 namespace Neuromorphic.Hardware.Tests.Cores;
@@ -21,14 +22,14 @@ public sealed class SanafeAgreementTests
     public async Task Example_run_matches_sanafe_spike_for_spike_and_in_every_energy_category()
     {
         var (arch, net) = Load("example_chip", "example_snn");
-        using var messages = new StringWriter();
+        using var messages = new MemoryStream();
         var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(100, MessageTrace: messages));
 
         string refDir = Path.Combine(Reference(), "reference");
         Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_spikes.csv")), SanafeOutputWriter.Spikes(run, net));
         Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_potentials.csv")), SanafeOutputWriter.Potentials(run, net));
         Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_perf.csv")), SanafeOutputWriter.Perf(run));
-        Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_messages.csv")), messages.ToString());
+        Assert.Equal(File.ReadAllText(Path.Combine(refDir, "example_100_messages.csv")), Encoding.UTF8.GetString(messages.ToArray()));
 
         var s = run.Summary;
         Assert.Equal((100, 5, 3, 200, 3), (s.Steps, s.SynapticEvents, s.Messages, s.NeuronsUpdated, s.NeuronsFired));

@@ -24,6 +24,10 @@ public sealed class SanafeTextTests
     [InlineData(0.000123456789, "0.000123457")]
     [InlineData(99999.95, "99999.9")]
     [InlineData(-1347.421875, "-1347.42")]
+    [InlineData(4.056e-06, "4.056e-06")]
+    [InlineData(-2.1221724e-06, "-2.12217e-06")]
+    [InlineData(9.9999996e-05, "0.0001")]
+    [InlineData(1.5e+21, "1.5e+21")]
     public void General_is_printf_g(double value, string printf) => Assert.Equal(printf, SanafeText.General(value));
 
     /// <summary>General writes most numbers without .NET's G6 formatter (it was most of potentials.csv's time); the
@@ -36,9 +40,9 @@ public sealed class SanafeTextTests
         {
             double value = (i % 3) switch
             {
-                0 => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 8)),
+                0 => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-20, 31)), // both notations, and past the fast range
                 1 => random.Next(-1 << 24, 1 << 24) / Math.Pow(2, random.Next(0, 20)), // fixed-point potentials
-                _ => (random.Next(100_000, 1_000_000) + 0.5) * Math.Pow(10, random.Next(-10, 1)), // near a tie
+                _ => (random.Next(100_000, 1_000_000) + 0.5) * Math.Pow(10, random.Next(-25, 25)), // near a tie
             };
             string g6 = value == Math.Floor(value) && Math.Abs(value) < 1e6
                 ? ((long)value).ToString(CultureInfo.InvariantCulture)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Neuromorphic.Hardware.Cores;
 
 namespace Neuromorphic.Hardware.Tests.Cores;
@@ -40,9 +41,9 @@ public sealed class TwoTileCostTests
     {
         var a = SanafeArchitectureReader.Parse(arch, "two_tiles.yaml");
         var n = SanafeNetworkReader.Parse(snn, "net.yaml", a);
-        using var messages = new StringWriter();
+        using var messages = new MemoryStream();
         var run = await CoreSimulation.RunAsync(a, n, new CoreSimulationOptions(steps, timing, MessageTrace: messages));
-        return (run, n, messages.ToString());
+        return (run, n, Encoding.UTF8.GetString(messages.ToArray()));
     }
 
     private const string OneSpike = """
