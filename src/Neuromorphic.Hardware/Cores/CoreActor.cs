@@ -61,6 +61,7 @@ internal sealed class CoreActor : Actor
         double synapseEnergy = 0, dendriteEnergy = 0, networkIn = 0;
         bool anyInputMax = core.AnyInputMax; // a per-neuron flag to look up only where some neuron has it
         var delays = core.SynDelay;
+        var (inStart, synPost, synWeight) = (core.InStart, core.SynPost, core.SynWeight); // locals: the loops below store to arrays
         var (nextInput, nextHas) = (current[now], hasInput[now]); // the next update's buffers, where undelayed synapses add
         if (tick.Block > 0)
         {
@@ -75,12 +76,26 @@ internal sealed class CoreActor : Actor
                 for (int m = 0; m < batch.Count; m++)
                 {
                     int axon = batch.Axons[m];
-                    int end = core.InStart[axon + 1];
+                    int first = inStart[axon], end = inStart[axon + 1];
                     double payload = payloads is null ? 1.0 : payloads[m];
-                    for (int s = core.InStart[axon]; s < end; s++)
+                    synaptic += end - first;
+                    synapseEnergy += core.AxonSynapseEnergy[axon];
+                    dendriteEnergy += core.AxonDendriteEnergy[axon];
+                    if (delays is null && !anyInputMax) // the common case, without a check per synapse
                     {
-                        int post = core.SynPost[s];
-                        double w = core.SynWeight[s] * payload;
+                        var posts = synPost.AsSpan(first, end - first);
+                        var weights = synWeight.AsSpan(first, end - first);
+                        for (int k = 0; k < posts.Length; k++)
+                        {
+                            nextInput[posts[k]] += weights[k] * payload;
+                            nextHas[posts[k]] = true;
+                        }
+                        continue;
+                    }
+                    for (int s = first; s < end; s++)
+                    {
+                        int post = synPost[s];
+                        double w = synWeight[s] * payload;
                         var (input, has) = (nextInput, nextHas);
                         if (delays is not null)
                         {
@@ -92,9 +107,6 @@ internal sealed class CoreActor : Actor
                         else input[post] += w;
                         has[post] = true;
                     }
-                    synaptic += end - core.InStart[axon];
-                    synapseEnergy += core.AxonSynapseEnergy[axon];
-                    dendriteEnergy += core.AxonDendriteEnergy[axon];
                 }
             }
         }

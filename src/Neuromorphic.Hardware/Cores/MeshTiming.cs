@@ -31,8 +31,12 @@ internal sealed class MeshTiming
     private readonly double[] density;
     private readonly double[] finishedReceiving;
     private readonly Queue<int>[] inFlight; // per receiving core; received times never decrease within one
-    private readonly List<int> heap = [];
-    private double meanReceiveDelay, earliestFront = double.PositiveInfinity;
+    private readonly PriorityQueue<int, double> arrivals = new(); // receiving cores with messages in flight, by their first's arrival
+    private readonly List<int> due = [];
+    private readonly int[] next; // per core: its next message to send
+    private int[] heap = new int[16];
+    private int heapCount;
+    private double meanReceiveDelay;
     private long messagesInNoc;
 
     public MeshTiming(MappedChip chip)
@@ -48,6 +52,7 @@ internal sealed class MeshTiming
         density = new double[arch.Width * arch.Height * linksPerRouter];
         finishedReceiving = new double[cores];
         inFlight = Enumerable.Range(0, cores).Select(_ => new Queue<int>()).ToArray();
+        next = new int[cores];
         Start = new double[cores];
         SendEnd = new double[cores];
         End = new double[cores];
@@ -104,11 +109,11 @@ internal sealed class MeshTiming
         Array.Clear(density);
         Array.Copy(Start, finishedReceiving, cores);
         foreach (var q in inFlight) q.Clear();
+        arrivals.Clear();
         meanReceiveDelay = 0;
         messagesInNoc = 0;
-        earliestFront = double.PositiveInfinity;
-        heap.Clear();
-        var next = new int[cores];
+        heapCount = 0;
+        if (heap.Length < cores) heap = new int[cores];
         for (int c = 0; c < cores; c++)
         {
             next[c] = coreStart[c];
@@ -117,7 +122,7 @@ internal sealed class MeshTiming
             messages[first].Sent = Start[c] + messages[first].Generation;
             Push(messages, first);
         }
-        while (heap.Count > 0)
+        while (heapCount > 0)
         {
             int i = Pop(messages);
             ref var m = ref messages[i];
@@ -142,7 +147,7 @@ internal sealed class MeshTiming
     private void Send(TimedMessage[] messages, int i)
     {
         ref var m = ref messages[i];
-        m.AlongRoute = WalkRoute(in m, 0);
+        m.AlongRoute = WalkRoute(in m, 1.0 / (2.0 + m.Hops)); // the message joins its route's links; the density before it did
         double capacity = (m.Hops + 1.0) * bufferSize;
         if (m.AlongRoute > capacity)
         {
@@ -160,42 +165,38 @@ internal sealed class MeshTiming
         m.Received = Math.Max(finishedReceiving[dest], earliest);
         finishedReceiving[dest] = Math.Max(finishedReceiving[dest] + m.Processing, earliest + m.Processing);
         m.Processed = finishedReceiving[dest];
-        if (inFlight[dest].Count == 0) earliestFront = Math.Min(earliestFront, m.Received);
+        if (inFlight[dest].Count == 0) arrivals.Enqueue(dest, m.Received);
         inFlight[dest].Enqueue(i);
-        Track(in m, entering: true);
+        meanReceiveDelay += (m.Processing - meanReceiveDelay) / (messagesInNoc + 1.0);
+        messagesInNoc++;
     }
 
-    // Messages that have reached their destination by time t leave the mesh, receiving cores in order.
+    // Messages that have reached their destination by time t leave the mesh, receiving cores in order (the order
+    // matters: each leaving changes the mean receive delay).
     private void Retire(TimedMessage[] messages, double t)
     {
-        if (t < earliestFront) return;
-        earliestFront = double.PositiveInfinity;
-        for (int c = 0; c < cores; c++)
+        due.Clear();
+        while (arrivals.TryPeek(out _, out double first) && first <= t) due.Add(arrivals.Dequeue());
+        if (due.Count > 1) due.Sort();
+        foreach (int c in due)
         {
             var q = inFlight[c];
-            while (q.Count > 0 && t >= messages[q.Peek()].Received) Track(in messages[q.Dequeue()], entering: false);
-            if (q.Count > 0) earliestFront = Math.Min(earliestFront, messages[q.Peek()].Received);
+            while (q.Count > 0 && t >= messages[q.Peek()].Received) Leave(in messages[q.Dequeue()]);
+            if (q.Count > 0) arrivals.Enqueue(c, messages[q.Peek()].Received);
         }
     }
 
-    private void Track(in TimedMessage m, bool entering)
+    // A message that has arrived leaves its route's links and the mean of the messages in flight.
+    private void Leave(in TimedMessage m)
     {
-        WalkRoute(in m, entering ? 1.0 / (2.0 + m.Hops) : -1.0 / (2.0 + m.Hops));
-        if (entering)
-        {
-            meanReceiveDelay += (m.Processing - meanReceiveDelay) / (messagesInNoc + 1.0);
-            messagesInNoc++;
-        }
-        else
-        {
-            meanReceiveDelay = messagesInNoc > 1 ? meanReceiveDelay + (meanReceiveDelay - m.Processing) / (messagesInNoc - 1.0) : 0;
-            messagesInNoc--;
-        }
+        WalkRoute(in m, -1.0 / (2.0 + m.Hops));
+        meanReceiveDelay = messagesInNoc > 1 ? meanReceiveDelay + (meanReceiveDelay - m.Processing) / (messagesInNoc - 1.0) : 0;
+        messagesInNoc--;
     }
 
     /// <summary>Walks the links of a message's X-then-Y route: the sender's local link, then each router output on the
-    /// way, then the link into the destination. Adds <paramref name="add"/> to each link's message density when it is
-    /// non-zero; returns the density summed along the route (before the addition).</summary>
+    /// way, then the link into the destination. Adds <paramref name="add"/> to each link's message density; returns
+    /// the density summed along the route before the addition.</summary>
     private double WalkRoute(in TimedMessage m, double add)
     {
         int sx = tileX[m.SrcCore], sy = tileY[m.SrcCore], dx = tileX[m.DestCore], dy = tileY[m.DestCore];
@@ -231,11 +232,7 @@ internal sealed class MeshTiming
     // so that messages sent at the same instant leave in the same order as in SANA-FE.
     private static bool Before(TimedMessage[] m, int a, int b) => m[a].Sent > m[b].Sent; // a ranks below b
 
-    private void Push(TimedMessage[] m, int item)
-    {
-        heap.Add(item);
-        SiftUp(m, heap.Count - 1, 0, item);
-    }
+    private void Push(TimedMessage[] m, int item) => SiftUp(m, heapCount++, 0, item); // at most one entry per core
 
     private void SiftUp(TimedMessage[] m, int hole, int top, int item)
     {
@@ -252,14 +249,8 @@ internal sealed class MeshTiming
     private int Pop(TimedMessage[] m)
     {
         int top = heap[0];
-        int lastIndex = heap.Count - 1;
-        if (lastIndex > 0)
-        {
-            int item = heap[lastIndex];
-            heap[lastIndex] = top;
-            AdjustDown(m, lastIndex, item);
-        }
-        heap.RemoveAt(lastIndex);
+        int lastIndex = --heapCount;
+        if (lastIndex > 0) AdjustDown(m, lastIndex, heap[lastIndex]);
         return top;
     }
 
