@@ -89,7 +89,9 @@ public static class RunReportWriter
         (c.ForcedWeightError is { } f ? $"; on the chip the converted synapses forced to each neuron's values per axon type, relative RMS change {Pct(f)} (the most-changed layer)" : "") +
         (c.DoesNotFit is { } fit ? "; " + fit : "") +
         (graded ? $"; graded spikes of {c.PayloadBits} bits, images pipelined one a step ({SiUnits.Format(c.StepS ?? 0, "s")} a step): " +
-                  "an inference costs one step of the full pipeline and takes T steps" : "") +
+                  "an inference costs one step of the full pipeline and takes T steps"
+            : $"; the image held at the input and the class read at step T + {c.ReadoutLag} (the steps from the input to the read-out), " +
+              "after the T steps of evidence the software run has at step T") +
         "); costs per inference",
         ["T", "accuracy on the chip", graded ? "software, rates in place of spikes" : "software spiking", "energy", "synapse", "soma", "network", "static",
             "latency", "synaptic events", graded ? "values sent" : "spikes"],

@@ -142,6 +142,43 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public async Task The_class_is_read_once_the_read_out_has_the_softwares_T_steps_of_evidence()
+    {
+        var (net, readout, pixels) = TinyConverted();
+        // input → hebb0 → read-out: two hops on Loihi; on TrueNorth each spike also passes a splitter (or waits its step): four.
+        var arch = Loihi();
+        var chip = SoftHebbOnCores.Build(net, readout, arch);
+        Assert.Equal(2, chip.ReadoutLag(chip.ForImage(pixels)));
+        var north = SoftHebbOnCores.Build(net, readout,
+            ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml"))));
+        Assert.Equal(4, north.ReadoutLag(north.ForImage(pixels)));
+
+        // Software: T steps of the regular encoder through the layer into the read-out, all within each step.
+        const int T = 12, lag = 2;
+        var layer = net.Layers[0];
+        net.Reset();
+        var membrane = Enumerable.Repeat(0.5f, 36).ToArray();
+        var input = new float[36];
+        var output = new float[layer.OutputLength];
+        for (int t = 0; t < T; t++)
+        {
+            Array.Clear(input);
+            SpikingInput.RegularStep(pixels, membrane, input);
+            Array.Clear(output);
+            layer.Step(input, 1, output);
+            net.Readout.Step(output, 1);
+        }
+        var software = net.Readout.Potentials[..3].ToArray();
+        var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(T + lag));
+        double Error(double[] onChip) => Enumerable.Range(0, 3).Max(c => Math.Abs(onChip[c] - software[c]));
+        double largest = software.Max(Math.Abs), afterLag = Error(chip.ClassPotentials(run, T + lag, lag)), atT = Error(chip.ClassPotentials(run, T));
+        Assert.True(largest > 0, "the read-out took nothing: the check says nothing");
+        Assert.True(afterLag <= 0.01 * largest, $"read at T + lag, off by {afterLag} against the software's {largest}");
+        // Read at T, the read-out has had T - lag steps of evidence: far from the software's.
+        Assert.True(atT > 4 * afterLag, $"read at T, off by {atT}; at T + lag, {afterLag}");
+    }
+
+    [Fact]
     public async Task A_conv_layer_placed_by_the_mappers_tiles_keeps_them_and_spikes_as_when_filled_in_order()
     {
         var (net, readout, pixels) = TinyConverted();

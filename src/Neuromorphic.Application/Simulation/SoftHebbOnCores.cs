@@ -42,6 +42,7 @@ public sealed class SoftHebbOnCores
     private const string NetworkName = "softhebb", Source = "(trained run)"; // the built network's name, and what stands for its file
     private readonly ChipNetworkBuilder b;
     private int inputPixels;
+    private float[] readoutBias = [];
 
     private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded)
     {
@@ -294,6 +295,7 @@ public sealed class SoftHebbOnCores
                 if (weights[c * features + f] != 0)
                     b.Connections.Add(b.First(previous) + f, b.First(outGroup) + sliceOf[f] * classes + c, weights[c * features + f] * amplitude, 0);
         ReadoutFirst = b.First(outGroup);
+        readoutBias = bias;
         Classes = classes;
         ReadoutSlices = slices;
         return outGroup;
@@ -349,18 +351,58 @@ public sealed class SoftHebbOnCores
         return b.Build(NetworkName, Source, all);
     }
 
+    /// <summary>The steps a spike of the input group takes to reach the read-out on the chip: a message reaches its next
+    /// neuron a step after it is sent, a delayed synapse its delay later, along the slowest path (through splitters and
+    /// relays where the chip has them). The software spiking run passes spikes through every layer within one step, so
+    /// the chip's read-out at step T + lag has taken the same T steps of evidence as the software's at step T.</summary>
+    /// <param name="spec">The network as built for an image (<see cref="ForImage"/>); its first group is the input.</param>
+    public int ReadoutLag(SpikingNetworkSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var groups = spec.Groups;
+        var groupOf = new int[spec.NeuronCount];
+        for (int g = 0; g < groups.Count; g++) Array.Fill(groupOf, g, groups[g].First, groups[g].Neurons.Count);
+        // The slowest hop between each pair of groups.
+        var hops = new Dictionary<(int From, int To), int>();
+        var pre = spec.Connections.Pre;
+        var post = spec.Connections.Post;
+        var delay = spec.Connections.Delay;
+        for (int c = 0; c < pre.Length; c++)
+        {
+            var key = (groupOf[pre[c]], groupOf[post[c]]);
+            int steps = 1 + (delay.IsEmpty ? 0 : delay[c]);
+            if (!hops.TryGetValue(key, out int known) || steps > known) hops[key] = steps;
+        }
+        // Longest path from the input over a feed-forward network: at most one pass per group.
+        var lag = Enumerable.Repeat(-1, groups.Count).ToArray();
+        lag[0] = 0;
+        for (int pass = 0; pass < groups.Count; pass++)
+        {
+            bool changed = false;
+            foreach (var ((from, to), steps) in hops)
+                if (lag[from] >= 0 && lag[from] + steps > lag[to]) (lag[to], changed) = (lag[from] + steps, true);
+            if (!changed) break;
+        }
+        int readout = lag[groupOf[ReadoutFirst]];
+        if (readout < 0) throw new InvalidOperationException("The read-out is not reached from the input.");
+        return readout;
+    }
+
     /// <summary>The class the read-out potentials pick after <paramref name="steps"/> steps of a run (the largest; the
-    /// first on a tie).</summary>
-    public int Classify(CoreRunResult run, int steps) => TensorPrimitives.IndexOfMax<double>(ClassPotentials(run, steps));
+    /// first on a tie); <paramref name="lag"/> as for <see cref="ClassPotentials"/>.</summary>
+    public int Classify(CoreRunResult run, int steps, int lag = 0) => TensorPrimitives.IndexOfMax<double>(ClassPotentials(run, steps, lag));
 
     /// <summary>Each class's potential after <paramref name="steps"/> steps of a run: the sum of its partial accumulators
-    /// (<see cref="ReadoutSlices"/>), as the host reads them.</summary>
+    /// (<see cref="ReadoutSlices"/>), as the host reads them. Binary accumulators take their bias every step from the
+    /// first, so the host takes back the <paramref name="lag"/> steps' worth they took before the first evidence could
+    /// arrive (<see cref="ReadoutLag"/>): the class then weighs T steps of evidence and T biases, as in software.</summary>
     // The read-out is the only traced group, so its potentials are the row, partial by partial.
-    public double[] ClassPotentials(CoreRunResult run, int steps)
+    public double[] ClassPotentials(CoreRunResult run, int steps, int lag = 0)
     {
         var row = run.Potentials[steps - 1];
         var sums = new double[Classes];
         for (int s = 0; s < ReadoutSlices; s++) TensorPrimitives.Add(sums, row.AsSpan(s * Classes, Classes), sums);
+        for (int c = 0; c < Classes; c++) sums[c] -= lag * readoutBias[c];
         return sums;
     }
 }

@@ -7,8 +7,11 @@ using Neuromorphic.Spiking;
 namespace Neuromorphic.Application.Simulation;
 
 /// <summary>`simulate --softhebb RUN_DIR --arch|--hardware FILE --steps T`: a trained SoftHebb network run on a chip core by
-/// core, one test image after another (each from rest, T steps), with the accuracy that execution gives beside the
-/// same converted network run in software (exact max pooling) and the rate-based network as trained. A chip file of
+/// core, one test image after another (each from rest, the image held at the input), with the accuracy that execution
+/// gives beside the same converted network run in software (exact max pooling) and the rate-based network as trained.
+/// On the chip each group passes its spikes on a step later, so the class is read at step T + the read-out's lag
+/// (<see cref="SoftHebbOnCores.ReadoutLag"/>), after the same T steps of evidence as the software run's at step T;
+/// energy and latency count every one of those steps. A chip file of
 /// hardware-models/ gives its weight precision, and the weights are quantised to it before conversion (both spiking
 /// runs then use the chip's weights; on a chip with typed axons the chip's converted synapses are then forced to each
 /// neuron's values per axon type, the software run's are not), and its mapper's tiles for the convolutions it stores unrolled; a SANA-FE
@@ -49,15 +52,17 @@ public static class SoftHebbOnCoresRun
 
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
-        int length = steps[^1];
-        progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image{(graded ? ", graded spikes" : "")}", test.Count, "images");
         var pixels = new float[chipNetwork.InputNeurons];
-        // Compiled once: each image changes only the input neurons' biases.
         test.CopyBatch([0], pixels);
+        int lag = graded ? 0 : chipNetwork.ReadoutLag(chipNetwork.ForImage(pixels));
+        var readAt = steps.Select(t => t + lag).ToArray(); // the step at which each T's class is read
+        int length = readAt[^1];
+        progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image{(graded ? ", graded spikes" : "")}", test.Count, "images");
+        // Compiled once: each image changes only the input neurons' biases.
         var compiled = CompiledChip.Build(arch, chipNetwork.ForImage(pixels), seed);
-        // Per read-out time T: correct answers, and the run's first T steps summed over the images.
+        // Per read-out time T: correct answers, and the run's steps up to T's read-out summed over the images.
         var correct = new int[steps.Length];
-        var totals = steps.Select(t => StepPerf.Zero(t)).ToArray();
+        var totals = readAt.Select(t => StepPerf.Zero(t)).ToArray();
         double gradedLatency = 0; // graded: the steps from an image's arrival to its class, summed over the images
         int cores = 0, neurons = 0, synapses = 0, softwareCorrect = 0;
         string? doesNotFit = null;
@@ -69,13 +74,13 @@ public static class SoftHebbOnCoresRun
             var result = await compiled.RunAsync(spec, new CoreSimulationOptions(length, timing, seed), ct);
             for (int k = 0; k < steps.Length; k++)
             {
-                if (chipNetwork.Classify(result, steps[k]) == test.GetLabel(i)) correct[k]++;
+                if (chipNetwork.Classify(result, readAt[k], lag) == test.GetLabel(i)) correct[k]++;
                 if (graded)
                 {
                     totals[k] += result.Steps[steps[k] - 1]; // the pipeline's full step: every layer on this image
                     gradedLatency += result.Steps.Take(steps[k]).Sum(s => s.Latency);
                 }
-                else foreach (var step in result.Steps.Take(steps[k])) totals[k] += step;
+                else foreach (var step in result.Steps.Take(readAt[k])) totals[k] += step;
             }
             if (graded && TensorPrimitives.IndexOfMax<float>(network.RatePotentials(pixels)) == test.GetLabel(i)) softwareCorrect++;
             cores = result.Cores.Count;
@@ -107,6 +112,7 @@ public static class SoftHebbOnCoresRun
             StepS = graded ? totals[0].Latency / n : null,
             ForcedWeightError = chipNetwork.ForcedWeightError,
             DoesNotFit = doesNotFit,
+            ReadoutLag = lag,
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;

@@ -248,7 +248,13 @@ public sealed class SimulateCommand : ICliCommand
                               $"and takes T = {r.ByT[0].T} steps from its arrival to its class");
             Console.WriteLine("| T | accuracy on the chip | software, rates in place of spikes | energy / inference | synapse | soma | network | static | latency | synaptic events | values sent |");
         }
-        else Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
+        else
+        {
+            Console.WriteLine($"binary spikes: the image is held at the input and the class read at step T + {r.ReadoutLag} (each group passes its spikes " +
+                              $"on a step later: {r.ReadoutLag} steps from the input to the read-out), after the T steps of evidence the software run " +
+                              "has at step T; energy and latency count all T + " + r.ReadoutLag + " steps");
+            Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
+        }
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var t in r.ByT)
             Console.WriteLine($"| {t.T} | {100 * t.ChipAccuracy:F2} % | {100 * t.SoftwareAccuracy:F2} % | {t.EnergyJ * 1e6:F3} µJ | " +
