@@ -42,9 +42,10 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("input-columns", "C1,C2,...", "with --nir: the CSV columns (0-based) that hold the input", DefaultNote: "every column"),
             new CliOption("dt", "SECONDS", "with --nir: the time step the graph's continuous-time neurons are stepped by", DefaultNote: "required with --nir"),
             new CliOption("integration", "exact|euler", "with --nir: how the graph's neurons are stepped (see 'nir run')", Default: "exact"),
-            new CliOption("images", "N", "with --softhebb: the first N test images, each a run of --steps steps on the chip", Default: "20"),
+            new CliOption("images", "N", "with --softhebb: the first N test images, each a run from rest on the chip", Default: "20"),
             CommonOptions.Data,
-            new CliOption("steps", "N|T1,T2,...", "time steps to simulate; with --softhebb, per test image, and a list gives the accuracy and " +
+            new CliOption("steps", "N|T1,T2,...", "time steps to simulate; with --softhebb, the steps of evidence per test image (the chip runs T steps plus those a " +
+                "spike takes to reach the read-out), and a list gives the accuracy and " +
                 "costs at each T of one run", DefaultNote: "required, except with --softhebb and graded spikes"),
             new CliOption("spikes", "binary|graded", "with --softhebb: rate-coded binary spikes over --steps, or graded spikes (each neuron's value " +
                 "once a step, images pipelined, the class after one step per layer) on a chip file that says 'chip.spikes: graded'",
@@ -250,9 +251,9 @@ public sealed class SimulateCommand : ICliCommand
         }
         else
         {
-            Console.WriteLine($"binary spikes: the image is held at the input and the class read at step T + {r.ReadoutLag} (each group passes its spikes " +
-                              $"on a step later: {r.ReadoutLag} steps from the input to the read-out), after the T steps of evidence the software run " +
-                              "has at step T; energy and latency count all T + " + r.ReadoutLag + " steps");
+            Console.WriteLine($"binary spikes: the image is held at the input and the class read at step T + {r.ReadoutLag} (a spike takes " +
+                              $"{r.ReadoutLag} steps from the input to the read-out: one per group it passes, more through splitters and relays), " +
+                              $"after the T steps of evidence the software run has at step T; energy and latency count all T + {r.ReadoutLag} steps");
             Console.WriteLine("| T | accuracy on the chip | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
         }
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");

@@ -132,15 +132,16 @@ internal sealed class CoreActor : Actor
         int count = core.Neurons.Length;
         var (current, hasInput) = (this.current[now], this.hasInput[now]);
         now = (now + 1) % this.current.Length;
+        var (kind, lif, somaEnergies, somaLatencies) = (core.Kind, core.Lif, core.SomaEnergy, core.SomaLatency); // locals: the loop stores to arrays
         for (int i = 0; i < count; i++)
         {
-            var status = core.Kind[i] == SomaKind.LeakyIntegrateFire
-                ? core.Lif[i].Update(hasInput[i], current[i])
+            var status = kind[i] == SomaKind.LeakyIntegrateFire
+                ? lif[i].Update(hasInput[i], current[i])
                 : core.InputOf[i]!.Update(step);
             current[i] = 0;
             hasInput[i] = false;
-            var energy = core.SomaEnergy[i];
-            var latency = core.SomaLatency[i];
+            var energy = somaEnergies[i];
+            var latency = somaLatencies[i];
             somaEnergy += energy.AccessNeuron;
             pending += latency.AccessNeuron;
             if (status != SomaStatus.Idle)
@@ -155,7 +156,7 @@ internal sealed class CoreActor : Actor
                 somaEnergy += energy.SpikeOut;
                 pending += latency.SpikeOut;
                 if (core.LogSpikes[i]) spikes.Add(core.Neurons[i]);
-                double payload = core.Kind[i] == SomaKind.LeakyIntegrateFire ? (core.Lif[i].Graded ? core.Lif[i].Payload : 1.0)
+                double payload = kind[i] == SomaKind.LeakyIntegrateFire ? (lif[i].Graded ? lif[i].Payload : 1.0)
                     : core.InputOf[i]!.Payload; // 1 unless it sends values
                 for (int a = core.OutStart[i]; a < core.OutStart[i + 1]; a++)
                 {
@@ -167,7 +168,7 @@ internal sealed class CoreActor : Actor
                     outEnergy += core.AxonOut.Energy;
                 }
             }
-            if (core.LogPotential[i]) potentials[logged++] = core.Kind[i] == SomaKind.LeakyIntegrateFire ? core.Lif[i].Potential : 0;
+            if (core.LogPotential[i]) potentials[logged++] = kind[i] == SomaKind.LeakyIntegrateFire ? lif[i].Potential : 0;
         }
         if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
         var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);
