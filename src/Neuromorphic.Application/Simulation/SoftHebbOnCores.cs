@@ -356,6 +356,7 @@ public sealed class SoftHebbOnCores
     /// relays where the chip has them). The software spiking run passes spikes through every layer within one step, so
     /// the chip's read-out at step T + lag has taken the same T steps of evidence as the software's at step T.</summary>
     /// <param name="spec">The network as built for an image (<see cref="ForImage"/>); its first group is the input.</param>
+    /// <returns>The lag in steps; 0 where no path reaches the read-out (its weights all zero).</returns>
     public int ReadoutLag(SpikingNetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -383,9 +384,7 @@ public sealed class SoftHebbOnCores
                 if (lag[from] >= 0 && lag[from] + steps > lag[to]) (lag[to], changed) = (lag[from] + steps, true);
             if (!changed) break;
         }
-        int readout = lag[groupOf[ReadoutFirst]];
-        if (readout < 0) throw new InvalidOperationException("The read-out is not reached from the input.");
-        return readout;
+        return Math.Max(lag[groupOf[ReadoutFirst]], 0); // 0 where no synapse reaches it: the read-out then holds its bias alone
     }
 
     /// <summary>The class the read-out potentials pick after <paramref name="steps"/> steps of a run (the largest; the
