@@ -59,5 +59,7 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
 }
 
 /// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>
+/// <param name="SoftwareAnySpikeAccuracy">With binary spikes and max pooling: the software spiking run with the chip's
+/// OR pooling (<see cref="Spiking.SpikeMaxPooling.AnySpike"/>) in place of the exact maximum; null otherwise.</param>
 public sealed record CoresRunRow(int T, double ChipAccuracy, double SoftwareAccuracy, double EnergyJ, double SynapseJ, double SomaJ,
-    double NetworkJ, double StaticJ, double LatencyS, double SynapticEvents, double Spikes);
+    double NetworkJ, double StaticJ, double LatencyS, double SynapticEvents, double Spikes, double? SoftwareAnySpikeAccuracy = null);

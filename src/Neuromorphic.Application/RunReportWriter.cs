@@ -93,11 +93,16 @@ public static class RunReportWriter
             : $"; the image held at the input and the class read at step T + {c.ReadoutLag} (the steps from the input to the read-out), " +
               "after the T steps of evidence the software run has at step T") +
         "); costs per inference",
-        ["T", "accuracy on the chip", graded ? "software, rates in place of spikes" : "software spiking", "energy", "synapse", "soma", "network", "static",
-            "latency", "synaptic events", graded ? "values sent" : "spikes"],
+        [
+            "T", "accuracy on the chip", .. (graded ? (string[])[] : ["software, the chip's OR max pooling"]),
+            graded ? "software, rates in place of spikes" : "software spiking (exact max pooling)", "energy", "synapse", "soma", "network", "static",
+            "latency", "synaptic events", graded ? "values sent" : "spikes",
+        ],
         c.ByT.Select(r => (IReadOnlyList<string>)
         [
-            r.T.ToString(CultureInfo.InvariantCulture), Pct(r.ChipAccuracy), Pct(r.SoftwareAccuracy), SiUnits.Format(r.EnergyJ, "J"),
+            r.T.ToString(CultureInfo.InvariantCulture), Pct(r.ChipAccuracy),
+            .. (graded ? (string[])[] : [r.SoftwareAnySpikeAccuracy is { } any ? Pct(any) : "-"]),
+            Pct(r.SoftwareAccuracy), SiUnits.Format(r.EnergyJ, "J"),
             SiUnits.Format(r.SynapseJ, "J"), SiUnits.Format(r.SomaJ, "J"), SiUnits.Format(r.NetworkJ, "J"),
             r.StaticJ > 0 ? SiUnits.Format(r.StaticJ, "J") : "-", SiUnits.Format(r.LatencyS, "s"), F(r.SynapticEvents, 0), F(r.Spikes, 0),
         ]).ToList());

@@ -45,7 +45,9 @@ public readonly record struct SpikingStepWork(WorkCounts Work, long InputEvents,
 /// per event per tap) plus the mean bias, and subtracts its potential from all K neurons at its position. The neurons
 /// then fire per <see cref="PowerApproximation"/> (at most one spike per step). Pooling works on spike counts:
 /// max pooling emits a spike whenever the highest count in its window grows (so the pooled count is exactly the
-/// maximum of the counts), average pooling emits each spike with weight 1/k² to every window holding it.</para>
+/// maximum of the counts), or, as a binary-spike chip's OR neuron does, whenever any neuron of its window fired in the
+/// step (<see cref="SpikeMaxPooling.AnySpike"/>); average pooling emits each spike with weight 1/k² to every window
+/// holding it.</para>
 /// <para>Layouts: input and output are channels-first (C, H, W) per image, like the rate-based tensors; the internal
 /// neuron state is channels-last (position, K), so an input event adds one contiguous K-vector per tap.</para></summary>
 public sealed class SpikingConvLayer
@@ -79,7 +81,8 @@ public sealed class SpikingConvLayer
     public SpikingConvLayer(ReadOnlySpan<float> weights, int outChannels, int inChannels, int kernel, int inHeight, int inWidth,
         int padding, PaddingMode paddingMode, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, float eps,
         float power, PoolSpec? pool, float inputAmplitude, float scale, int maxBatch,
-        PowerApproximation approximation = PowerApproximation.RateThreshold, bool foldInhibition = false)
+        PowerApproximation approximation = PowerApproximation.RateThreshold, bool foldInhibition = false,
+        SpikeMaxPooling maxPooling = SpikeMaxPooling.Exact)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
@@ -108,6 +111,7 @@ public sealed class SpikingConvLayer
         OutWidth = pool is { } q ? q.OutputSize(ConvWidth) : ConvWidth;
         Power = approximation == PowerApproximation.Linear ? 1f : power;
         TrainedPower = power;
+        MaxPooling = maxPooling;
         Approximation = approximation;
         Scale = scale;
         InputAmplitude = inputAmplitude;
@@ -183,6 +187,7 @@ public sealed class SpikingConvLayer
     public int OutHeight { get; }
     public int OutWidth { get; }
     public PoolSpec? Pool { get; }
+    public SpikeMaxPooling MaxPooling { get; }
     /// <summary>The power the neurons realise (1 under <see cref="PowerApproximation.Linear"/>).</summary>
     public float Power { get; }
     public float TrainedPower { get; }
@@ -444,8 +449,9 @@ public sealed class SpikingConvLayer
                 for (int px = c0; px <= c1; px++)
                 {
                     int o = k * plane + py * OutWidth + px;
-                    // The window's highest count grew: the pooled unit fires (at most once per step, counts grow by 1).
-                    if (count > pooled[o])
+                    // The window's highest count grew (or, as a chip's OR neuron, any of its neurons fired): the pooled unit
+                    // fires, at most once per step.
+                    if (MaxPooling == SpikeMaxPooling.AnySpike ? output[o] == 0 : count > pooled[o])
                     {
                         pooled[o] = count;
                         output[o] = 1f;

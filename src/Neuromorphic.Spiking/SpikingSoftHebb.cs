@@ -33,6 +33,17 @@ public sealed record SpikingConversionOptions
     public bool FoldInhibition { get; init; }
     /// <summary>Images simulated together (one engine message per layer per step carries the spikes of all of them).</summary>
     public int BatchSize { get; init; } = 50;
+    /// <summary>How max pooling turns spike counts into pooled spikes.</summary>
+    public SpikeMaxPooling MaxPooling { get; init; } = SpikeMaxPooling.Exact;
+}
+
+/// <summary>Max pooling of spikes: <see cref="Exact"/>, a pooled spike whenever the window's highest count grows (the
+/// pooled count is the maximum); <see cref="AnySpike"/>, a pooled spike whenever any neuron of the window fired in the
+/// step, which is what an integrate-and-fire OR neuron computes on a binary-spike chip (more spikes than the maximum).</summary>
+public enum SpikeMaxPooling
+{
+    Exact,
+    AnySpike,
 }
 
 /// <summary>The non-spiking read-out: it accumulates, per image, bias + Σ events·Λ·W_r over the steps; the class is the
@@ -152,7 +163,7 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
             var cfg = convs[l].Config;
             var layer = new SpikingConvLayer(convs[l].Weights.Span, cfg.OutChannels, cfg.InChannels, cfg.KernelSize, h, w, cfg.Padding, cfg.PaddingMode,
                 convs[l].Norm.RunningMean, convs[l].Norm.RunningVar, convs[l].Norm.Eps, cfg.TrianglePower, cfg.PoolSpec, amplitude, scales[l],
-                options.BatchSize, options.Power, options.FoldInhibition);
+                options.BatchSize, options.Power, options.FoldInhibition, options.MaxPooling);
             layers.Add(layer);
             amplitude = scales[l];
             (c, h, w) = (layer.K, layer.OutHeight, layer.OutWidth);

@@ -21,11 +21,11 @@ public class SpikingSoftHebbTests
     }
 
     private static SpikingConvLayer Convert(SoftHebbConv2d conv, int h, int w, float scale, int batch = 1,
-        PowerApproximation approximation = PowerApproximation.RateThreshold, bool fold = false)
+        PowerApproximation approximation = PowerApproximation.RateThreshold, bool fold = false, SpikeMaxPooling maxPooling = SpikeMaxPooling.Exact)
     {
         var cfg = conv.Config;
         return new SpikingConvLayer(conv.Weights.Span, cfg.OutChannels, cfg.InChannels, cfg.KernelSize, h, w, cfg.Padding, cfg.PaddingMode,
-            conv.Norm.RunningMean, conv.Norm.RunningVar, conv.Norm.Eps, cfg.TrianglePower, cfg.PoolSpec, 1f, scale, batch, approximation, fold);
+            conv.Norm.RunningMean, conv.Norm.RunningVar, conv.Norm.Eps, cfg.TrianglePower, cfg.PoolSpec, 1f, scale, batch, approximation, fold, maxPooling);
     }
 
     private static float[] RandomImage(int length, int seed)
@@ -199,6 +199,41 @@ public class SpikingSoftHebbTests
             for (int i = 0; i < pooled.Length; i++) Assert.Equal(expected.Data[i], pooled[i], 4);
             Assert.Equal(a.Length, layer.OutputLength);
         }
+    }
+
+    [Fact]
+    public void OrMaxPoolingFiresWhenAnyNeuronOfTheWindowFiredInTheStep()
+    {
+        // The same layer with exact max pooling and with the chip's OR neuron, on the same input spikes.
+        var conv = RandomConv(1, 4, 3, 1, 1f, "max_4_2_1", 21);
+        int h = 8, w = 8, T = 40;
+        var x = RandomImage(h * w, 22);
+        var exact = Convert(conv, h, w, 1f);
+        var any = Convert(conv, h, w, 1f, maxPooling: SpikeMaxPooling.AnySpike);
+        any.RecordFirstImage = true;
+        var spec = PoolSpec.Parse("max_4_2_1");
+        var membrane = Enumerable.Repeat(0.5f, h * w).ToArray();
+        var spikes = new float[h * w];
+        var (outExact, outAny) = (new float[exact.OutputLength], new float[any.OutputLength]);
+        double exactTotal = 0, anyTotal = 0;
+        for (int t = 0; t < T; t++)
+        {
+            SpikingInput.RegularStep(x, membrane, spikes);
+            Array.Clear(outExact);
+            Array.Clear(outAny);
+            exact.Step(spikes, 1, outExact);
+            any.Step(spikes, 1, outAny);
+            // This step's conv spikes, max-pooled as 0/1: 1 wherever a window holds one.
+            var fired = new Tensor(1, 4, h, w);
+            foreach (int s in any.FirstImageSpikes) fired.Data[s] = 1; // this step's, channels-first
+            var expected = new Tensor(1, 4, any.OutHeight, any.OutWidth);
+            spec.Apply(fired, expected);
+            Assert.Equal(expected.Data, outAny);
+            exactTotal += outExact.Sum();
+            anyTotal += outAny.Sum();
+        }
+        // The exact maximum is never more, and here it is fewer: the check can tell the two apart.
+        Assert.True(anyTotal > exactTotal && exactTotal > 0, $"OR pooling {anyTotal} spikes, exact {exactTotal}");
     }
 
     [Fact]

@@ -100,12 +100,20 @@ public static class SoftHebbOnCoresRun
         int n = test.Count;
         var softwareAccuracy = graded ? [(double)softwareCorrect / n]
             : (await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
+        // With binary spikes the chip's max pooling is an OR neuron: the software run with that pooling tells its loss
+        // apart from the chip's other differences.
+        double[]? anySpikeAccuracy = null;
+        if (!graded && network.Layers.Any(l => l.Pool is { Type: Tensors.PoolType.Max }))
+        {
+            var anySpike = SpikingSoftHebbNetwork.Convert(model, train, conversion with { MaxPooling = SpikeMaxPooling.AnySpike });
+            anySpikeAccuracy = (await SpikingSoftHebb.EvaluateAsync(anySpike, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
+        }
         // Static energy over the time an inference holds the chip: its steps, or with graded spikes one pipeline step.
         var record = new CoresRunResult(arch.Name, timing.ToString().ToLowerInvariant(), data, n, neurons, synapses, cores, rate.Accuracy,
             RunDirectory.ModelChecksum(run), steps.Select((t, k) => new CoresRunRow(t, (double)correct[k] / n, softwareAccuracy[k],
                 totals[k].TotalEnergy / n, totals[k].SynapseEnergy / n, totals[k].SomaEnergy / n, totals[k].NetworkEnergy / n,
                 arch.StaticPowerW * totals[k].Latency / n, (graded ? gradedLatency : totals[k].Latency) / n, (double)totals[k].SynapticEvents / n,
-                (double)totals[k].Fired / n)).ToArray(), weightError)
+                (double)totals[k].Fired / n, anySpikeAccuracy?[k])).ToArray(), weightError)
         {
             Spikes = graded ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes,
             PayloadBits = graded ? arch.GradedPayloadBits : 0,
