@@ -115,9 +115,12 @@ public class EndToEndTests(TinyRun run)
         Assert.Contains("software spiking", run.Cores.Out);
         Assert.Matches(@"on \d+ cores of Loihi", run.Cores.Out);
         Assert.Matches(@"weights quantised to Loihi's precision \(relative RMS change [0-9.]+ %\)", run.Cores.Out);
-        // One row per read-out time, each with a dynamic and a static energy (Loihi's file has a static power).
-        Assert.Matches(@"\| 4 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|.*\| [0-9.]+ µJ \| [0-9.]+ µs \|", run.Cores.Out);
-        Assert.Matches(@"\| 8 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|", run.Cores.Out);
+        // The class is read once the read-out has the software's T steps: input, hebb0, pooling, hebb1, pooling, read-out.
+        Assert.Contains("the class read at step T + 5", run.Cores.Out);
+        // One row per read-out time (the chip, the software run with the chip's OR pooling, the exact one), each with a
+        // dynamic and a static energy (Loihi's file has a static power).
+        Assert.Matches(@"\| 4 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|.*\| [0-9.]+ µJ \| [0-9.]+ µs \|", run.Cores.Out);
+        Assert.Matches(@"\| 8 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|", run.Cores.Out);
         foreach (var file in new[] { "run_summary.yaml", "perf.csv", "report.html", "plots/core-activity.png" })
             Assert.True(File.Exists(Path.Combine(run.Run, "cores-loihi", file)), $"{file} is missing");
     }
