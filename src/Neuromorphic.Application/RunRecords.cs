@@ -5,7 +5,12 @@ namespace Neuromorphic.Application;
 /// <summary>spiking.json: spiking SoftHebb inference of a run (`spiking softhebb`, the demo's spiking step).</summary>
 public sealed record SpikingRunResult(string Data, int Samples, string Encoder, string Power, double Percentile, bool FoldInhibition,
     double RateAccuracy, int[] Steps, double[] Accuracy, SpikingAtT[] ByT, SpikingLayerSummary[] Layers, long InputSpikes,
-    long ReadoutAccumulates, double WallSeconds);
+    long ReadoutAccumulates, double WallSeconds)
+{
+    /// <summary>Max pooling of spikes (<see cref="Spiking.SpikeMaxPooling"/>): Exact, or AnySpike (a binary chip's OR
+    /// neuron); Exact in records written before it was a choice.</summary>
+    public string MaxPooling { get; init; } = nameof(Spiking.SpikeMaxPooling.Exact);
+}
 
 /// <summary>Accuracy and per-layer activity per image after <see cref="T"/> time steps.</summary>
 public sealed record SpikingAtT(int T, double Accuracy, SpikingLayerAtT[] Layers);

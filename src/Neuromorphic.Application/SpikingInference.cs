@@ -14,6 +14,8 @@ public sealed record SoftHebbSpikingOptions
     public required PowerApproximation Power { get; init; }
     public required double Percentile { get; init; }
     public required bool FoldInhibition { get; init; }
+    /// <summary>How max pooling turns spike counts into pooled spikes.</summary>
+    public SpikeMaxPooling MaxPooling { get; init; } = SpikeMaxPooling.Exact;
     public required int? LimitTest { get; init; }
     public required int Batch { get; init; }
     public required int Threads { get; init; }
@@ -37,7 +39,8 @@ public static class SpikingInference
         var test = Evaluation.OpenTest(o.Data, o.LimitTest, model.Preset);
         if (o.TraceImage >= test.Count) throw new UserErrorException($"--trace-image {o.TraceImage} is past the {test.Count} test images.");
         var train = DatasetDirectory.Open(o.Data, DatasetSplit.Train, 100, model.Preset.InputShape);
-        var conversion = new SpikingConversionOptions { Power = o.Power, Percentile = o.Percentile, FoldInhibition = o.FoldInhibition, BatchSize = o.Batch };
+        var conversion = new SpikingConversionOptions { Power = o.Power, Percentile = o.Percentile, FoldInhibition = o.FoldInhibition, BatchSize = o.Batch,
+            MaxPooling = o.MaxPooling };
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
@@ -61,7 +64,7 @@ public static class SpikingInference
         var record = new SpikingRunResult(o.Data, result.Samples, o.Encoding.ToString(), o.Power.ToString(),
             o.Percentile, o.FoldInhibition, rate.Accuracy, result.Steps, result.Accuracy, [.. rows],
             [.. result.Layers.Select(l => new SpikingLayerSummary(l.Name, l.Neurons, l.Scale, l.Power, l.Spikes, l.SynapticAccumulates, l.InhibitionAccumulates, l.OutputEvents))],
-            result.InputSpikes, result.ReadoutAccumulates, result.Wall.TotalSeconds);
+            result.InputSpikes, result.ReadoutAccumulates, result.Wall.TotalSeconds) { MaxPooling = o.MaxPooling.ToString() };
         RunDirectory.WriteDerived(run, RunPlots.SpikingFile, record);
 
         // One image's first layer, as a reader can see it: a chosen subset of neurons under both input codings

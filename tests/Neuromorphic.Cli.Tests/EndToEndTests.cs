@@ -157,6 +157,8 @@ public class EndToEndTests(TinyRun run)
         var spiking = run.ReadJson("spiking.json");
         Assert.Equal([4, 8], spiking.GetProperty("steps").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal(50, spiking.GetProperty("samples").GetInt32());
+        Assert.Equal("Exact", spiking.GetProperty("maxPooling").GetString());
+        Cli.AssertUserError(Cli.Run("spiking", "softhebb", "--run", run.Run, "--max-pool", "largest"), "--max-pool must be 'exact' or 'or'");
         var traces = run.ReadJson("spiking-traces.json");
         Assert.Equal(8, traces.GetProperty("steps").GetInt32());
         var rasters = traces.GetProperty("rasters").EnumerateArray().ToList();

@@ -30,6 +30,8 @@ public sealed class SpikingCommand : ICliCommand
             new CliOption("power", "rate-threshold|linear", "how the power P is approximated", Default: "rate-threshold"),
             new CliOption("percentile", "P", "Λ of each layer: this percentile of its positive activations on 100 training images", Default: "99.9"),
             new CliOption("fold-inhibition", null, "fold the Triangle's lateral inhibition into the synapses"),
+            new CliOption("max-pool", "exact|or", "max pooling of spikes: a spike whenever the window's highest count grows (the exact " +
+                "maximum), or whenever any of its neurons fired in the step (the OR neuron of a binary-spike chip)", Default: "exact"),
             new CliOption("batch", "N", "images simulated together", Default: "50"),
             new CliOption("threads", "N", "images of a batch simulated in parallel", DefaultNote: "all cores"),
             new CliOption("seed", "N", "seed of the Poisson input", Default: "1"),
@@ -109,6 +111,12 @@ public sealed class SpikingCommand : ICliCommand
             },
             Percentile = args.Double("percentile", 1, 100)!.Value,
             FoldInhibition = args.Flag("fold-inhibition"),
+            MaxPooling = args.String("max-pool")! switch
+            {
+                "exact" => SpikeMaxPooling.Exact,
+                "or" => SpikeMaxPooling.AnySpike,
+                string m => throw new UserErrorException($"--max-pool must be 'exact' or 'or', got '{m}'."),
+            },
             LimitTest = args.Int("limit-test", min: 1),
             Batch = args.Int("batch", min: 1)!.Value,
             Threads = args.Int("threads", min: 1) ?? Environment.ProcessorCount,
@@ -128,7 +136,7 @@ public sealed class SpikingCommand : ICliCommand
     {
         var (r, written) = await SpikingInference.RunAsync(run, o, new ConsoleProgress(), ct);
         Console.WriteLine($"rate-based accuracy {100 * r.RateAccuracy:F2} % on {r.Samples:N0} test images");
-        Console.WriteLine($"Λ per layer: {string.Join(", ", r.Layers.Select(l => l.Scale.ToString("G4", CultureInfo.InvariantCulture)))}; power: {o.Power}; encoder: {o.Encoding}");
+        Console.WriteLine($"Λ per layer: {string.Join(", ", r.Layers.Select(l => l.Scale.ToString("G4", CultureInfo.InvariantCulture)))}; power: {o.Power}; encoder: {o.Encoding}; max pooling: {(o.MaxPooling == SpikeMaxPooling.Exact ? "exact" : "OR")}");
         Console.WriteLine("| T | spiking acc (%) | rate acc (%) | Δ (pp) | " + string.Join(" | ", r.Layers.Select(l => $"{l.Name} spikes/img | {l.Name} syn acc/img")) + " | read-out acc/img |");
         Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + 2 * r.Layers.Length)));
         int tMax = r.Steps[^1];
