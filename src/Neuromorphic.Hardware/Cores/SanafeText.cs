@@ -52,6 +52,7 @@ internal static class SanafeText
         double magnitude = Math.Abs(value);
         if (!(magnitude >= 1e-17 && magnitude < 1e28)) return 0;
         int exponent = (int)Math.Floor(Math.Log10(magnitude)); // off by one next to a power of ten: the digit check catches it
+        if (exponent is < -17 or > 27) return 0; // Log10 rounds up to 28 just below 1e28
         int shift = 5 - exponent; // -22..22
         double scaled = shift >= 0 ? magnitude * PowersOfTen[shift] : magnitude / PowersOfTen[-shift];
         double floor = Math.Floor(scaled);

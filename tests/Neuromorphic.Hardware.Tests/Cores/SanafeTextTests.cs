@@ -51,6 +51,18 @@ public sealed class SanafeTextTests
             string general = SanafeText.General(value);
             if (general != g6) Assert.Fail($"{value:R}: General wrote {general}, G6 {g6}");
         }
+        // Next to the powers of ten at the fast path's ends and inside it, where Log10 may round to the next exponent.
+        foreach (double power in (double[])[1e-17, 1e-4, 1e6, 1e27, 1e28])
+        {
+            double value = power;
+            for (int i = 0; i < 50; i++) value = Math.BitDecrement(value);
+            for (int i = 0; i < 100; i++, value = Math.BitIncrement(value))
+            {
+                string g6 = value.ToString("G6", CultureInfo.InvariantCulture).Replace('E', 'e');
+                Assert.Equal(g6, SanafeText.General(value));
+                Assert.Equal("-" + g6, SanafeText.General(-value));
+            }
+        }
     }
 
     [Theory]
