@@ -58,9 +58,10 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     /// taking more input axons than a core has); null when it fits or the chip sets no limit.</summary>
     public string? DoesNotFit { get; init; }
     /// <summary>With binary spikes, the steps a spike takes from the input to the read-out on the chip: each T's class is
-    /// read at step T + ReadoutLag (the same T steps of evidence as the software run's at step T), and its energy and
-    /// latency cover those steps. 0 with graded spikes, and in records written before it was counted.</summary>
-    public int ReadoutLag { get; init; }
+    /// read at step T + ReadoutLag (after T steps of evidence, as the software run's at step T), and its energy and
+    /// latency cover those steps. 0 with graded spikes; null in records written before it was counted, whose class was
+    /// read at step T.</summary>
+    public int? ReadoutLag { get; init; }
 }
 
 /// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>

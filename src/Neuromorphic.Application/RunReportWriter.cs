@@ -90,8 +90,10 @@ public static class RunReportWriter
         (c.DoesNotFit is { } fit ? "; " + fit : "") +
         (graded ? $"; graded spikes of {c.PayloadBits} bits, images pipelined one a step ({SiUnits.Format(c.StepS ?? 0, "s")} a step): " +
                   "an inference costs one step of the full pipeline and takes T steps"
-            : $"; the image held at the input and the class read at step T + {c.ReadoutLag} (the steps from the input to the read-out), " +
-              "after the T steps of evidence the software run has at step T") +
+            : c.ReadoutLag is { } lag
+                ? $"; the image held at the input and the class read at step T + {lag} (the steps from the input to the read-out), " +
+                  "after the T steps of evidence the software run has at step T"
+                : "; the class read at step T (a table from before the read-out's lag was counted)") +
         "); costs per inference",
         [
             "T", "accuracy on the chip", .. (graded ? (string[])[] : ["software, the chip's OR max pooling"]),

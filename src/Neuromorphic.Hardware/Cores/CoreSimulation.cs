@@ -84,8 +84,8 @@ public static class CoreSimulation
             MeshProcess p => mesh = new MeshActor(p, chip, options.Timing, steps, options.MessageTrace, options.Progress),
             _ => throw new NotSupportedException($"{process} is not part of a chip."),
         }, new NoModeledLatency());
-        await graph.RunAsync(options.Seed, cancellationToken).ConfigureAwait(false);
-        mesh!.FlushTrace();
+        try { await graph.RunAsync(options.Seed, cancellationToken).ConfigureAwait(false); }
+        finally { mesh?.FlushTrace(); } // what a failed or cancelled run traced is kept, as far as it went
 
         var perf = mesh!.Perf;
         var summary = new CoreRunSummary(
