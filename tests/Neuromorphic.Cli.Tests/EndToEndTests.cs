@@ -223,6 +223,14 @@ public class EndToEndTests(TinyRun run)
         Assert.Equal(loihi.QuantizationRelativeRmsError, cores.WeightError);
         string html = File.ReadAllText(run.ReportPath);
         Assert.Contains("spiking runs with the chip&#39;s weights, relative RMS change", html);
+        Assert.Equal(5, cores.ReadoutLag);
+        Assert.Contains("the class read at step T + 5", html);
+        Assert.Contains("software, the chip&#39;s OR max pooling", html);
+        Assert.All(cores.ByT, r => Assert.NotNull(r.SoftwareAnySpikeAccuracy));
+        // A table written before the lag was counted reads back without it, and the report says its class came at T.
+        var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run.Run, "cores-loihi", CoresRunResult.FileName)))!.AsObject();
+        Assert.True(old.Remove("readoutLag"));
+        Assert.Null(old.Deserialize<CoresRunResult>(RunDirectory.Json)!.ReadoutLag);
         Assert.Contains("On Loihi core by core", html);
         Assert.Contains("Loihi, core by core, test image 0: energy per step", html);
         Assert.Contains("Loihi, core by core, test image 0: activity per core", html);
