@@ -42,7 +42,7 @@ public sealed class SoftHebbOnCores
     private const string NetworkName = "softhebb", Source = "(trained run)"; // the built network's name, and what stands for its file
     private readonly ChipNetworkBuilder b;
     private int inputPixels;
-    private float[] readoutBias = [];
+    private NeuronGroupSpec[]? headStart;
 
     private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded)
     {
@@ -295,7 +295,6 @@ public sealed class SoftHebbOnCores
                 if (weights[c * features + f] != 0)
                     b.Connections.Add(b.First(previous) + f, b.First(outGroup) + sliceOf[f] * classes + c, weights[c * features + f] * amplitude, 0);
         ReadoutFirst = b.First(outGroup);
-        readoutBias = bias;
         Classes = classes;
         ReadoutSlices = slices;
         return outGroup;
@@ -348,7 +347,43 @@ public sealed class SoftHebbOnCores
         }
         var all = b.Groups.ToArray();
         all[0] = inputs with { Neurons = neurons };
+        if (!Graded)
+        {
+            headStart ??= WithoutHeadStart(b.Build(NetworkName, Source, all), all);
+            headStart.AsSpan(1).CopyTo(all.AsSpan(1));
+        }
         return b.Build(NetworkName, Source, all);
+    }
+
+    // Binary spikes: a neuron L steps from the input takes its bias from step 1 but its first input at step L + 1, while
+    // in the software run both start at step 1. Starting it L biases lower (or higher, for a negative bias, no higher
+    // than would make it fire on its own) puts it, when its first input arrives, where the software neuron starts; the
+    // read-out's accumulators then hold bias × T + evidence at step T + L. The groups after the input, computed once.
+    NeuronGroupSpec[] WithoutHeadStart(SpikingNetworkSpec built, NeuronGroupSpec[] given)
+    {
+        var lags = GroupLags(built);
+        var moved = new Dictionary<IReadOnlyDictionary<string, AttributeValue>, IReadOnlyDictionary<string, AttributeValue>>(ReferenceEqualityComparer.Instance);
+        var result = (NeuronGroupSpec[])given.Clone();
+        for (int g = 1; g < given.Length; g++)
+        {
+            if (lags[g] <= 0) continue;
+            IReadOnlyDictionary<string, AttributeValue> Lowered(IReadOnlyDictionary<string, AttributeValue> a)
+            {
+                if (moved.TryGetValue(a, out var done)) return done;
+                double Value(string key, double absent) => a.TryGetValue(key, out var v) ? v.AsDouble(Source, key) : absent;
+                double bias = Value("bias", 0);
+                if (bias == 0) return moved[a] = a;
+                double start = Value("potential", 0) - lags[g] * bias;
+                if (bias < 0) start = Math.Min(start, Value("threshold", 0) - bias); // one bias later it is at the threshold, not above
+                var copy = a.ToDictionary(kv => kv.Key, kv => kv.Value);
+                copy["potential"] = AttributeValue.Scalar(start.ToString("R", CultureInfo.InvariantCulture), 0);
+                return moved[a] = copy;
+            }
+            var neurons = given[g].Neurons;
+            if (!neurons.Any(n => Lowered(n.SomaAttributes) != n.SomaAttributes)) continue;
+            result[g] = given[g] with { Neurons = neurons.Select(n => n with { SomaAttributes = Lowered(n.SomaAttributes), DendriteAttributes = Lowered(n.DendriteAttributes) }).ToArray() };
+        }
+        return result;
     }
 
     /// <summary>The steps a spike of the input group takes to reach the read-out on the chip: a message reaches its next
@@ -360,6 +395,16 @@ public sealed class SoftHebbOnCores
     public int ReadoutLag(SpikingNetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var lags = GroupLags(spec);
+        for (int g = 0; g < spec.Groups.Count; g++)
+            if (ReadoutFirst >= spec.Groups[g].First && ReadoutFirst < spec.Groups[g].First + spec.Groups[g].Neurons.Count)
+                return Math.Max(lags[g], 0); // 0 where no synapse reaches it: the read-out then holds its bias alone
+        return 0;
+    }
+
+    // Per group, the steps from the input group's spikes to it along the slowest path; -1 where none reaches it.
+    static int[] GroupLags(SpikingNetworkSpec spec)
+    {
         var groups = spec.Groups;
         var groupOf = new int[spec.NeuronCount];
         for (int g = 0; g < groups.Count; g++) Array.Fill(groupOf, g, groups[g].First, groups[g].Neurons.Count);
@@ -384,24 +429,21 @@ public sealed class SoftHebbOnCores
                 if (lag[from] >= 0 && lag[from] + steps > lag[to]) (lag[to], changed) = (lag[from] + steps, true);
             if (!changed) break;
         }
-        return Math.Max(lag[groupOf[ReadoutFirst]], 0); // 0 where no synapse reaches it: the read-out then holds its bias alone
+        return lag;
     }
 
     /// <summary>The class the read-out potentials pick after <paramref name="steps"/> steps of a run (the largest; the
-    /// first on a tie); <paramref name="lag"/> as for <see cref="ClassPotentials"/>.</summary>
-    public int Classify(CoreRunResult run, int steps, int lag = 0) => TensorPrimitives.IndexOfMax<double>(ClassPotentials(run, steps, lag));
+    /// first on a tie).</summary>
+    public int Classify(CoreRunResult run, int steps) => TensorPrimitives.IndexOfMax<double>(ClassPotentials(run, steps));
 
     /// <summary>Each class's potential after <paramref name="steps"/> steps of a run: the sum of its partial accumulators
-    /// (<see cref="ReadoutSlices"/>), as the host reads them. Binary accumulators take their bias every step from the
-    /// first, so the host takes back the <paramref name="lag"/> steps' worth they took before the first evidence could
-    /// arrive (<see cref="ReadoutLag"/>): the class then weighs T steps of evidence and T biases, as in software.</summary>
+    /// (<see cref="ReadoutSlices"/>), as the host reads them.</summary>
     // The read-out is the only traced group, so its potentials are the row, partial by partial.
-    public double[] ClassPotentials(CoreRunResult run, int steps, int lag = 0)
+    public double[] ClassPotentials(CoreRunResult run, int steps)
     {
         var row = run.Potentials[steps - 1];
         var sums = new double[Classes];
         for (int s = 0; s < ReadoutSlices; s++) TensorPrimitives.Add(sums, row.AsSpan(s * Classes, Classes), sums);
-        for (int c = 0; c < Classes; c++) sums[c] -= lag * readoutBias[c];
         return sums;
     }
 }

@@ -74,7 +74,7 @@ public static class SoftHebbOnCoresRun
             var result = await compiled.RunAsync(spec, new CoreSimulationOptions(length, timing, seed), ct);
             for (int k = 0; k < steps.Length; k++)
             {
-                if (chipNetwork.Classify(result, readAt[k], lag) == test.GetLabel(i)) correct[k]++;
+                if (chipNetwork.Classify(result, readAt[k]) == test.GetLabel(i)) correct[k]++;
                 if (graded)
                 {
                     totals[k] += result.Steps[steps[k] - 1]; // the pipeline's full step: every layer on this image
