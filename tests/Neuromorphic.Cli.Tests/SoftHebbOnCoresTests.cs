@@ -152,10 +152,10 @@ public sealed class SoftHebbOnCoresTests
         // input → hebb0 → read-out: two hops on Loihi; on TrueNorth each spike also passes a splitter (or waits its step): four.
         var arch = Loihi();
         var chip = SoftHebbOnCores.Build(net, readout, arch);
-        Assert.Equal(2, chip.ReadoutLag(chip.ForImage(pixels)));
+        Assert.Equal(2, chip.ReadoutLag);
         var north = SoftHebbOnCores.Build(net, readout,
             ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml"))));
-        Assert.Equal(4, north.ReadoutLag(north.ForImage(pixels)));
+        Assert.Equal(4, north.ReadoutLag);
 
         // Software: T steps of the regular encoder through the layer into the read-out, all within each step.
         const int T = 12, lag = 2;

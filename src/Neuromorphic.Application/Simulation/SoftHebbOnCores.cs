@@ -43,6 +43,8 @@ public sealed class SoftHebbOnCores
     private readonly ChipNetworkBuilder b;
     private int inputPixels;
     private NeuronGroupSpec[]? headStart;
+    private int[]? groupLags;
+    private int readoutGroup;
 
     private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded)
     {
@@ -295,6 +297,7 @@ public sealed class SoftHebbOnCores
                 if (weights[c * features + f] != 0)
                     b.Connections.Add(b.First(previous) + f, b.First(outGroup) + sliceOf[f] * classes + c, weights[c * features + f] * amplitude, 0);
         ReadoutFirst = b.First(outGroup);
+        readoutGroup = outGroup;
         Classes = classes;
         ReadoutSlices = slices;
         return outGroup;
@@ -349,7 +352,7 @@ public sealed class SoftHebbOnCores
         all[0] = inputs with { Neurons = neurons };
         if (!Graded)
         {
-            headStart ??= WithoutHeadStart(b.Build(NetworkName, Source, all), all);
+            headStart ??= WithoutHeadStart(all);
             headStart.AsSpan(1).CopyTo(all.AsSpan(1));
         }
         return b.Build(NetworkName, Source, all);
@@ -359,9 +362,9 @@ public sealed class SoftHebbOnCores
     // in the software run both start at step 1. Starting it L biases lower (or higher, for a negative bias, no higher
     // than would make it fire on its own) puts it, when its first input arrives, where the software neuron starts; the
     // read-out's accumulators then hold bias × T + evidence at step T + L. The groups after the input, computed once.
-    NeuronGroupSpec[] WithoutHeadStart(SpikingNetworkSpec built, NeuronGroupSpec[] given)
+    NeuronGroupSpec[] WithoutHeadStart(NeuronGroupSpec[] given)
     {
-        var lags = GroupLags(built);
+        var lags = GroupLags;
         var moved = new Dictionary<IReadOnlyDictionary<string, AttributeValue>, IReadOnlyDictionary<string, AttributeValue>>(ReferenceEqualityComparer.Instance);
         var result = (NeuronGroupSpec[])given.Clone();
         for (int g = 1; g < given.Length; g++)
@@ -389,21 +392,15 @@ public sealed class SoftHebbOnCores
     /// <summary>The steps a spike of the input group takes to reach the read-out on the chip: a message reaches its next
     /// neuron a step after it is sent, a delayed synapse its delay later, along the slowest path (through splitters and
     /// relays where the chip has them). The software spiking run passes spikes through every layer within one step, so
-    /// the chip's read-out at step T + lag has taken the same T steps of evidence as the software's at step T.</summary>
-    /// <param name="spec">The network as built for an image (<see cref="ForImage"/>); its first group is the input.</param>
-    /// <returns>The lag in steps; 0 where no path reaches the read-out (its weights all zero).</returns>
-    public int ReadoutLag(SpikingNetworkSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var lags = GroupLags(spec);
-        for (int g = 0; g < spec.Groups.Count; g++)
-            if (ReadoutFirst >= spec.Groups[g].First && ReadoutFirst < spec.Groups[g].First + spec.Groups[g].Neurons.Count)
-                return Math.Max(lags[g], 0); // 0 where no synapse reaches it: the read-out then holds its bias alone
-        return 0;
-    }
+    /// the chip's read-out at step T + lag has taken the same T steps of evidence as the software's at step T. 0 where no
+    /// path reaches the read-out (its weights all zero): it then holds its bias alone.</summary>
+    public int ReadoutLag => Math.Max(GroupLags[readoutGroup], 0);
 
-    // Per group, the steps from the input group's spikes to it along the slowest path; -1 where none reaches it.
-    static int[] GroupLags(SpikingNetworkSpec spec)
+    // Per group of the network as built (splitter groups after the network's own), the steps from the input group's
+    // spikes to it along the slowest path; -1 where none reaches it. The wiring is the same for every image.
+    int[] GroupLags => groupLags ??= LongestPaths(b.Build(NetworkName, Source));
+
+    static int[] LongestPaths(SpikingNetworkSpec spec)
     {
         var groups = spec.Groups;
         var groupOf = new int[spec.NeuronCount];

@@ -52,13 +52,13 @@ public static class SoftHebbOnCoresRun
 
         Directory.CreateDirectory(output);
         using var runLock = RunLock.Acquire(output);
-        var pixels = new float[chipNetwork.InputNeurons];
-        test.CopyBatch([0], pixels);
-        int lag = graded ? 0 : chipNetwork.ReadoutLag(chipNetwork.ForImage(pixels));
+        int lag = graded ? 0 : chipNetwork.ReadoutLag;
         var readAt = steps.Select(t => t + lag).ToArray(); // the step at which each T's class is read
         int length = readAt[^1];
         progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image{(graded ? ", graded spikes" : "")}", test.Count, "images");
+        var pixels = new float[chipNetwork.InputNeurons];
         // Compiled once: each image changes only the input neurons' biases.
+        test.CopyBatch([0], pixels);
         var compiled = CompiledChip.Build(arch, chipNetwork.ForImage(pixels), seed);
         // Per read-out time T: correct answers, and the run's steps up to T's read-out summed over the images.
         var correct = new int[steps.Length];
