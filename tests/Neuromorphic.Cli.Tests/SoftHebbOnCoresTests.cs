@@ -30,6 +30,23 @@ public sealed class SoftHebbOnCoresTests
 
     static readonly SpikingConversionOptions Options = new() { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1, Percentile = 90 };
 
+    /// <summary>The software layer fed by the regular encoder (membranes from ½) for <paramref name="steps"/> steps;
+    /// <paramref name="eachStep"/> sees each step's output.</summary>
+    static void RunSoftware(SpikingConvLayer layer, float[] pixels, int steps, Action<float[]>? eachStep = null)
+    {
+        var membrane = Enumerable.Repeat(0.5f, pixels.Length).ToArray();
+        var input = new float[pixels.Length];
+        var output = new float[layer.OutputLength];
+        for (int t = 0; t < steps; t++)
+        {
+            Array.Clear(input);
+            SpikingInput.RegularStep(pixels, membrane, input);
+            Array.Clear(output);
+            layer.Step(input, 1, output);
+            eachStep?.Invoke(output);
+        }
+    }
+
     static ChipArchitecture Loihi() => ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
 
     [Fact]
@@ -116,16 +133,7 @@ public sealed class SoftHebbOnCoresTests
         // step of bias it takes before any input), so it has also taken steps - 1 biases, as the software neuron has.
         var layer = net.Layers[0];
         Assert.All(Enumerable.Range(0, layer.K), k => Assert.True(Math.Abs(layer.BiasCurrent(k)) > 0.05, $"channel {k}: bias {layer.BiasCurrent(k)}"));
-        var membrane = Enumerable.Repeat(0.5f, 36).ToArray();
-        var input = new float[36];
-        var output = new float[layer.OutputLength];
-        for (int t = 0; t < steps - 1; t++)
-        {
-            Array.Clear(input);
-            SpikingInput.RegularStep(pixels, membrane, input);
-            Array.Clear(output);
-            layer.Step(input, 1, output);
-        }
+        RunSoftware(layer, pixels, steps - 1);
         var chipCounts = new int[layer.K * 36];
         int convFirst = 36; // the input group comes first
         foreach (var (neuron, _) in run.Spikes)
@@ -161,17 +169,7 @@ public sealed class SoftHebbOnCoresTests
         const int T = 12, lag = 2;
         var layer = net.Layers[0];
         net.Reset();
-        var membrane = Enumerable.Repeat(0.5f, 36).ToArray();
-        var input = new float[36];
-        var output = new float[layer.OutputLength];
-        for (int t = 0; t < T; t++)
-        {
-            Array.Clear(input);
-            SpikingInput.RegularStep(pixels, membrane, input);
-            Array.Clear(output);
-            layer.Step(input, 1, output);
-            net.Readout.Step(output, 1);
-        }
+        RunSoftware(layer, pixels, T, output => net.Readout.Step(output, 1));
         var software = net.Readout.Potentials[..3].ToArray();
         var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(T + lag));
         double Error(double[] onChip) => Enumerable.Range(0, 3).Max(c => Math.Abs(onChip[c] - software[c]));
@@ -297,18 +295,8 @@ public sealed class SoftHebbOnCoresTests
         var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(steps));
 
         var layer = net.Layers[0];
-        var membrane = Enumerable.Repeat(0.5f, 36).ToArray();
-        var input = new float[36];
-        var output = new float[layer.OutputLength];
         var software = new double[layer.OutputLength];
-        for (int t = 0; t < steps; t++)
-        {
-            Array.Clear(input);
-            SpikingInput.RegularStep(pixels, membrane, input);
-            Array.Clear(output);
-            layer.Step(input, 1, output);
-            for (int i = 0; i < output.Length; i++) software[i] += output[i];
-        }
+        RunSoftware(layer, pixels, steps, output => { for (int i = 0; i < output.Length; i++) software[i] += output[i]; });
         var pooled = spec.Groups[2];
         var chip = new int[layer.OutputLength];
         foreach (var (neuron, _) in run.Spikes)
