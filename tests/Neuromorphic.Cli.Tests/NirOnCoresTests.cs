@@ -92,22 +92,29 @@ public class NirOnCoresTests
         return (graph, chip, await CoreSimulation.RunAsync(arch, chip.Network, new CoreSimulationOptions(steps)));
     }
 
+    static NirTensor T(params double[] v) => new(v, [v.Length]);
+
+    /// <summary>in → Affine a → CubaLIF first → Affine b → CubaLIF second → out, one neuron each.</summary>
+    static NirGraph CubaChain(double weightA, double biasA, double weightB, double biasB)
+    {
+        NirCubaLIF Cuba() => new(T(0.01), T(0.005), T(1), T(0), T(0.1), T(0), T(1));
+        return new NirGraph(new Dictionary<string, NirNode>
+        {
+            ["in"] = new NirInput([1]),
+            ["a"] = new NirAffine(new NirTensor([weightA], [1, 1]), T(biasA)),
+            ["first"] = Cuba(),
+            ["b"] = new NirAffine(new NirTensor([weightB], [1, 1]), T(biasB)),
+            ["second"] = Cuba(),
+            ["out"] = new NirOutput([1]),
+        }, [("in", "a"), ("a", "first"), ("first", "b"), ("b", "second"), ("second", "out")], new Dictionary<string, string>());
+    }
+
     [Fact]
     public async Task Current_based_layers_fire_on_the_chip_at_the_graphs_steps_under_euler_stepping()
     {
         // in → Affine → CubaLIF → Affine → CubaLIF. Stepped by Euler, a CubaLIF's membrane moves with the current of the
         // step before, a step that the chip's delivery of each spike stands in for: no layer adds a step.
-        NirTensor T(params double[] v) => new(v, [v.Length]);
-        NirCubaLIF Cuba() => new(T(0.01), T(0.005), T(1), T(0), T(0.1), T(0), T(1));
-        var graph = new NirGraph(new Dictionary<string, NirNode>
-        {
-            ["in"] = new NirInput([1]),
-            ["a"] = new NirAffine(new NirTensor([1.0], [1, 1]), T(0)),
-            ["first"] = Cuba(),
-            ["b"] = new NirAffine(new NirTensor([3.0], [1, 1]), T(0)),
-            ["second"] = Cuba(),
-            ["out"] = new NirOutput([1]),
-        }, [("in", "a"), ("a", "first"), ("first", "b"), ("b", "second"), ("second", "out")], new Dictionary<string, string>());
+        var graph = CubaChain(1.0, 0, 3.0, 0);
         var (run, chip, result) = await RunBoth(NirPlan.Compile(graph, "test.nir"), "loihi.yaml", RandomSpikes(400));
 
         foreach (var name in new[] { "first", "second" })
@@ -124,7 +131,6 @@ public class NirOnCoresTests
     /// <summary>Input of 2 values → Affine → 1 LIF.</summary>
     static NirPlan ValuesIntoLif()
     {
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([2]),
@@ -225,7 +231,6 @@ public class NirOnCoresTests
     /// <param name="inputWeight">Scales the input's weights into the LI neurons.</param>
     static NirPlan LiIntoLif(double inputWeight = 1)
     {
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
@@ -272,7 +277,6 @@ public class NirOnCoresTests
     public void On_TrueNorth_each_neurons_synapses_take_its_two_values_per_axon_type()
     {
         // 4 inputs into 2 LIF neurons through an Affine whose rows mix signs and magnitudes.
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([4]),
@@ -314,7 +318,6 @@ public class NirOnCoresTests
     {
         // in → Affine (weight 0, bias 0.5) → LI → Affine → LIF, and the LIF back into the LI through a recurrent Affine:
         // the LI is driven by its bias alone (its input weights are 0), and its feedback comes from a node built after it.
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
@@ -367,7 +370,6 @@ public class NirOnCoresTests
 
     static NirGraph DelayIntoLif(double seconds)
     {
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         return new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
@@ -408,7 +410,6 @@ public class NirOnCoresTests
     {
         // Two LIFs fed by one input on TrueNorth: the input has splitters. Run, the synapses a neuron keeps wait the
         // splitters' step; SANA-FE's files cannot hold that delay, so --export runs and writes them without it.
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([2]),
@@ -449,7 +450,6 @@ public class NirOnCoresTests
     {
         // in → Affine (bias 0.04) → Delay (2 steps) → LIF, and in → Affine → LIF: the bias, held back with its Delay,
         // reaches the LIF two steps into the graph run; a compartment's bias would act from the chip's first step.
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
@@ -476,7 +476,6 @@ public class NirOnCoresTests
         // in → Affine → CubaLIF (2 neurons), with the CubaLIF back into itself through a recurrent Affine. The graph run
         // carries the feedback into the next step, where the current takes it and the membrane a step later still; the
         // chip's compartment takes a delivered spike into both at once, so the feedback synapses wait one step.
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         NirCubaLIF Cuba() => new(T(0.01, 0.01), T(0.005, 0.004), T(1, 1), T(0, 0), T(0.1, 0.12), T(0, 0), T(1, 1));
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
@@ -499,17 +498,7 @@ public class NirOnCoresTests
         // node's current, which builds up to it over the first steps; a chip's compartment would add its bias to the
         // membrane at once. One input neuron that fires every step sends both biases, the second one a synapse that
         // waits as long as the first layer's output does (none: current-based layers add no step).
-        NirTensor T(params double[] v) => new(v, [v.Length]);
-        NirCubaLIF Cuba() => new(T(0.01), T(0.005), T(1), T(0), T(0.1), T(0), T(1));
-        var graph = new NirGraph(new Dictionary<string, NirNode>
-        {
-            ["in"] = new NirInput([1]),
-            ["a"] = new NirAffine(new NirTensor([0.5], [1, 1]), T(0.02)),
-            ["first"] = Cuba(),
-            ["b"] = new NirAffine(new NirTensor([1.0], [1, 1]), T(0.01)),
-            ["second"] = Cuba(),
-            ["out"] = new NirOutput([1]),
-        }, [("in", "a"), ("a", "first"), ("first", "b"), ("b", "second"), ("second", "out")], new Dictionary<string, string>());
+        var graph = CubaChain(0.5, 0.02, 1.0, 0.01);
         var (run, chip, result) = await RunBoth(NirPlan.Compile(graph, "test.nir"), "loihi.yaml", RandomSpikes(400));
 
         SameSpikes(run, chip, result, "first", 400, atLeast: 30);
@@ -526,7 +515,6 @@ public class NirOnCoresTests
     {
         // in → a → LIF first → b → LIF second, and in → skip → second. On the chip 'second' runs two steps behind the
         // graph, so the input that reaches it straight from 'in' waits one step to keep that offset.
-        NirTensor T(params double[] v) => new(v, [v.Length]);
         var graph = new NirGraph(new Dictionary<string, NirNode>
         {
             ["in"] = new NirInput([1]),
