@@ -94,6 +94,19 @@ public sealed class SimulateCoresCommandTests
     }
 
     [Fact]
+    public void The_raster_stops_before_its_spikes_pass_the_cap()
+    {
+        int cap = Application.Simulation.CoreRunReport.RasterSpikes;
+        // Steps 1-3 hold cap/2 spikes each (and one stray spike lies past the steps drawn): two steps fit, three do not.
+        var steps = Enumerable.Repeat(1L, cap / 2).Concat(Enumerable.Repeat(2L, cap / 2)).Concat(Enumerable.Repeat(3L, cap / 2)).Append(500L);
+        Assert.Equal(2, Application.Simulation.CoreRunReport.RasterStepsShown(steps, 200));
+        // Under the cap, every step asked for; one step over the cap alone is still drawn.
+        Assert.Equal(200, Application.Simulation.CoreRunReport.RasterStepsShown([1, 5, 200, 201], 200));
+        Assert.Equal(1, Application.Simulation.CoreRunReport.RasterStepsShown(Enumerable.Repeat(1L, cap + 1), 200));
+        Assert.Equal(7, Application.Simulation.CoreRunReport.RasterStepsShown([], 7));
+    }
+
+    [Fact]
     public void The_two_forms_of_simulate_do_not_mix()
     {
         var r = Cli.Run("simulate", "--arch", "a.yaml", "--run", "runs/x");
