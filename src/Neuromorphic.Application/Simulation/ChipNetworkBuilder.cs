@@ -22,6 +22,8 @@ public sealed class ChipNetworkBuilder
     private readonly List<int> groupEnds = []; // the core after each group's last
     private readonly List<int> coreOf = []; // each neuron's core, as built
     private int nextCore;
+    // The last core of the latest group filled in order, while it has room: its neurons so far and their input axons.
+    private (int Core, int Placed, HashSet<int>? Axons)? openCore;
     private (int Connections, int Groups, SplitterNeurons Splitters, NeuronGroupSpec[] Moved)? split;
 
     /// <param name="what">The network, as errors name it ("SoftHebb's network").</param>
@@ -87,9 +89,11 @@ public sealed class ChipNetworkBuilder
     /// its neurons fill cores in order, and where <paramref name="sourcesOf"/> gives each neuron's distinct sources
     /// (global neuron numbers), a core also closes before its input axons would pass the chip's
     /// (<see cref="ChipArchitecture.AxonsPerCore"/>); a neuron whose own sources pass it still takes a core, and one that
-    /// adds no axon stays.</summary>
+    /// adds no axon stays. With <paramref name="shareCore"/> a group filled in order starts on the room the group before
+    /// left on its last core, if that group too was filled in order (not on a chip with splitters, whose splitter cores
+    /// follow each group's).</summary>
     public int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false,
-        (int Cores, Func<int, int> CoreOf)? placement = null, Func<int, IEnumerable<int>>? sourcesOf = null)
+        (int Cores, Func<int, int> CoreOf)? placement = null, Func<int, IEnumerable<int>>? sourcesOf = null, bool shareCore = false)
     {
         int first = groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count;
         var neurons = new NeuronSpec[count];
@@ -113,11 +117,14 @@ public sealed class ChipNetworkBuilder
             if (OverfullCore(count, p) is var over and >= 0)
                 throw new InvalidOperationException($"Group '{name}': its placement puts more than {cores[over].MaxNeurons} neurons on core {over}.");
             nextCore += p.Cores;
+            openCore = null;
         }
         else
         {
             int placedOnCore = 0;
             var axons = sourcesOf is not null && arch.AxonsPerCore is { } ? new HashSet<int>() : null;
+            if (shareCore && arch.Splitters is null && openCore is { } open && open.Core == nextCore - 1 && (axons is null) == (open.Axons is null))
+                (nextCore, placedOnCore, axons) = (open.Core, open.Placed, open.Axons);
             for (int i = 0; i < count; i++)
             {
                 if (axons is not null)
@@ -140,6 +147,7 @@ public sealed class ChipNetworkBuilder
                     axons?.Clear();
                 }
             }
+            openCore = placedOnCore > 0 ? (nextCore, placedOnCore, axons) : null;
             if (placedOnCore > 0) nextCore++;
         }
         groups.Add(new NeuronGroupSpec(name, first, neurons, 0));
