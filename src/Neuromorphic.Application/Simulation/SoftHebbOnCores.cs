@@ -17,7 +17,8 @@ namespace Neuromorphic.Application.Simulation;
 /// <item>each conv layer: IF neurons (reset by subtraction, threshold Λ, started at Λ/2) with the BatchNorm and the
 /// Triangle's channel-mean inhibition folded into weights and bias; the Triangle's power is taken as 1;</item>
 /// <item>average pooling: IF neurons with weights 1/k²; max pooling: OR neurons (a spike when any input spiked in
-/// the step), a chip's stand-in for a maximum, which no integrate-and-fire neuron computes;</item>
+/// the step), a chip's stand-in for a maximum, which no one integrate-and-fire neuron computes, or comparator trees of
+/// them whose pooled count follows the window's highest (<see cref="MaxPoolCircuit"/>, <c>AddMaxTrees</c>);</item>
 /// <item>read-out: one non-firing accumulator per class (bias and weights × the last layer's Λ); the class is the
 /// largest potential after the last step. Where the features take more input axons than a core has, each class is one
 /// partial accumulator per slice of them, a core each, which the host adds (<see cref="ClassPotentials"/>).</item>
@@ -46,11 +47,16 @@ public sealed class SoftHebbOnCores
     private int[]? groupLags;
     private int readoutGroup;
 
-    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded)
+    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool)
     {
         b = new ChipNetworkBuilder(arch, "SoftHebb's network", traceSpikes);
         Graded = graded;
+        MaxPool = maxPool;
     }
+
+    /// <summary>How max pooling runs with binary spikes (<see cref="MaxPoolCircuit"/>); graded spikes send the largest
+    /// value whichever is chosen.</summary>
+    public MaxPoolCircuit MaxPool { get; }
 
     public int InputNeurons => inputPixels;
     public int ReadoutFirst { get; private set; }
@@ -75,8 +81,9 @@ public sealed class SoftHebbOnCores
     /// largest input, average pooling the sum × 1/k²; the read-out's potential is its step's input.</param>
     /// <param name="axonTypes">The chip's typed axons (TrueNorth): every neuron's synapses, the conversion's folds in them, are
     /// forced to its values per axon type (<see cref="ChipNetworkBuilder.ForceAxonTypeWeights"/>), as the chip holds them.</param>
+    /// <param name="maxPool">With binary spikes, max pooling by OR neurons or by comparator trees (<see cref="MaxPoolCircuit"/>).</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
-        IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null)
+        IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null, MaxPoolCircuit maxPool = MaxPoolCircuit.Or)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
@@ -88,8 +95,8 @@ public sealed class SoftHebbOnCores
         if (graded && arch.Splitters is not null)
             throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
                 "graded spikes through splitters are not simulated (use --spikes binary).");
-        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, poolOnTiles: true))
-            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, poolOnTiles: false)!;
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, poolOnTiles: false)!;
     }
 
     /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
@@ -98,7 +105,8 @@ public sealed class SoftHebbOnCores
     public const long BytesPerSynapse = 100, BytesPerSynapseWithSplitters = 160;
 
     /// <summary>The most synapses the converted network puts on a chip, counted from the layers before any is built:
-    /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features.</summary>
+    /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features. Comparator trees for max
+    /// pooling take about twice the window's synapses, uncounted: 1 % of the total on runs/demo.</summary>
     public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout)
     {
         ArgumentNullException.ThrowIfNull(net);
@@ -139,9 +147,9 @@ public sealed class SoftHebbOnCores
 
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
     static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
-        IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, bool poolOnTiles)
+        IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, bool poolOnTiles)
     {
-        var converted = new SoftHebbOnCores(arch, traceSpikes, graded) { PoolingOnTiles = poolOnTiles };
+        var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
         try
         {
@@ -150,6 +158,11 @@ public sealed class SoftHebbOnCores
             if (arch.Splitters is not null) b.Build(NetworkName, Source); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
+        catch (UserErrorException e) when (b.Full && converted.MaxPool == MaxPoolCircuit.Tree && !graded)
+        {
+            throw new UserErrorException(e.Message + " Max pooling by comparator trees (--max-pool tree) takes about 1.2 more neurons per " +
+                "conv neuron; OR neurons (--max-pool or) take one per window.", e);
+        }
         return converted;
     }
 
@@ -198,6 +211,7 @@ public sealed class SoftHebbOnCores
         }
         if (layer.Pool is not { } pool) return conv;
         bool max = pool.Type == PoolType.Max;
+        if (max && !graded && MaxPool == MaxPoolCircuit.Tree) return AddMaxTrees(name, layer, pool, conv);
         var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
             : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
             : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
@@ -223,6 +237,98 @@ public sealed class SoftHebbOnCores
             sourcesOf: Window);
         for (int n = 0; n < layer.OutputLength; n++)
             foreach (int source in Window(n)) b.Connections.Add(source, b.First(pooled) + n, weight, 0);
+        return pooled;
+    }
+
+    // Max pooling with binary spikes as comparator trees (MaxPoolCircuit.Tree). A comparator takes +1 per spike of one
+    // half B of a window and −1 per spike of the other half A, and fires on each whole unit above zero (soft reset, no
+    // floor): its count is B's largest lead over A so far, so max A + its count = max(A, B) while B's lead holds, and
+    // passes it by what the lead has since shrunk (halves of close rates that swap the lead: up to a spike per level,
+    // 1.3 % of the pooled spikes in the unit test). A half's maximum is a sum of spike counts (its first leaf plus the
+    // comparators down its first halves), so no neuron adds it up until the window's own: one pooled neuron per window
+    // fires on each of those spikes, its count the window's maximum, as the software's exact max pooling. Halves split
+    // the longer side of the window before clipping (4x4, 2x4, 2x2, 1x2), so windows that overlap share the comparators
+    // of their common halves: 2x4 blocks with the window below, 2x2 quadrants with the window beside (for 4x4 windows at
+    // stride 2, about 1.2 comparators per conv neuron). The synapses wait to align the halves' spikes (below), so the
+    // chip needs synaptic delays of up to the trees' depth. Returns the pooled group.
+    int AddMaxTrees(string name, SpikingConvLayer layer, PoolSpec pool, int conv)
+    {
+        int height = layer.ConvHeight, width = layer.ConvWidth, outH = layer.OutHeight, outW = layer.OutWidth;
+        int first = b.First(conv);
+        // A term of a half's maximum: a conv neuron's spikes (Index >= 0) or comparator ~Index's.
+        var comparators = new List<(int[] Plus, int[] Minus)>();
+        var maxima = new Dictionary<(int K, int Top, int Bottom, int Left, int Right), int[]>(); // by the clipped rectangle
+        int[]? Maximum(int k, int y0, int y1, int x0, int x1) // rows y0..y1-1 and columns x0..x1-1, before clipping
+        {
+            var (top, bottom, left, right) = (Math.Max(y0, 0), Math.Min(y1, height), Math.Max(x0, 0), Math.Min(x1, width));
+            if (top >= bottom || left >= right) return null;
+            if (maxima.TryGetValue((k, top, bottom, left, right), out var known)) return known;
+            int[] terms;
+            if (bottom - top == 1 && right - left == 1) terms = [first + (k * height + top) * width + left];
+            else
+            {
+                bool rows = y1 - y0 >= x1 - x0; // the longer side first, rows on a tie: 4x4, 2x4, 2x2, 1x2
+                int mid = rows ? y0 + (y1 - y0) / 2 : x0 + (x1 - x0) / 2;
+                var a = rows ? Maximum(k, y0, mid, x0, x1) : Maximum(k, y0, y1, x0, mid);
+                var bHalf = rows ? Maximum(k, mid, y1, x0, x1) : Maximum(k, y0, y1, mid, x1);
+                if (a is null || bHalf is null) terms = (a ?? bHalf)!;
+                else
+                {
+                    comparators.Add((bHalf, a));
+                    terms = [.. a, ~(comparators.Count - 1)];
+                }
+            }
+            return maxima[(k, top, bottom, left, right)] = terms;
+        }
+        var windows = new int[layer.OutputLength][];
+        for (int k = 0, n = 0; k < layer.K; k++)
+            for (int oy = 0; oy < outH; oy++)
+                for (int ox = 0; ox < outW; ox++, n++)
+                {
+                    int y0 = oy * pool.Stride - pool.Padding, x0 = ox * pool.Stride - pool.Padding;
+                    windows[n] = Maximum(k, y0, y0 + pool.Kernel, x0, x0 + pool.Kernel)
+                        ?? throw new InvalidOperationException($"{name}: pooled neuron {n}'s window holds no position.");
+                }
+        // A comparator fires a step after its inputs arrive, and a synapse waits the steps that bring each input's spikes
+        // in with those of the slowest input, so every comparator compares spike counts of the same steps: a leaf's
+        // spikes are step 0's, a comparator's those of its level (one more than its inputs' highest). The pooled
+        // neurons wait likewise for the layer's deepest tree, so every pooled spike leaves the layer the same steps
+        // after its conv neurons' (the read-out's lag and each group's lowered start assume one lag per group).
+        var level = new int[comparators.Count];
+        int Level(int term) => term >= 0 ? 0 : level[~term];
+        for (int c = 0; c < comparators.Count; c++) // inputs come before the comparators they feed
+            level[c] = 1 + comparators[c].Plus.Concat(comparators[c].Minus).Max(Level);
+        int depth = comparators.Count == 0 ? 0 : level.Max(); // also the longest wait: a leaf's into a pooled neuron
+        if (depth > b.Architecture.MaxSynapticDelay)
+            throw new UserErrorException($"{name}'s max pooling as comparator trees takes {depth} levels, so its synapses would wait up to " +
+                $"{depth} steps, which {b.Architecture.Name}'s synapses cannot hold (at most {b.Architecture.MaxSynapticDelay}); use --max-pool or.");
+        var neuronOf = new int[comparators.Count];
+        int Neuron(int term) => term >= 0 ? term : neuronOf[~term];
+        // A comparator's input axons: one per source, or on a chip whose neuron reaches one axon one per source and sign
+        // (its splitters copy a neuron once per sign of the synapses it feeds), told apart as ~neuron for the negative.
+        bool bySign = b.Architecture.Splitters is not null;
+        IEnumerable<int> Axons((int[] Plus, int[] Minus) c) => c.Plus.Select(Neuron).Concat(c.Minus.Select(t => bySign ? ~Neuron(t) : Neuron(t)));
+        // Fires on each whole spike's worth (64) above zero: the chip's resolution is 1/64.
+        var unitNeuron = ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
+        // One group per level, so that groups pass spikes one way and the lag worked out group by group counts each level;
+        // the levels and the pooled neurons share cores where one leaves room.
+        foreach (var members in Enumerable.Range(0, comparators.Count).GroupBy(c => level[c]).OrderBy(g => g.Key).Select(g => g.ToArray()))
+        {
+            int next = b.First(b.Groups.Count - 1) + b.Groups[^1].Neurons.Count; // the first neuron of the group added next
+            for (int i = 0; i < members.Length; i++) neuronOf[members[i]] = next + i;
+            var group = b.AddGroup($"{name}_maxtree{level[members[0]]}", members.Length, _ => unitNeuron,
+                sourcesOf: i => Axons(comparators[members[i]]), shareCore: true);
+            for (int i = 0; i < members.Length; i++)
+            {
+                var (plus, minus) = comparators[members[i]];
+                int arrives = level[members[i]] - 1;
+                foreach (int t in plus) b.Connections.Add(Neuron(t), b.First(group) + i, 64, 0, arrives - Level(t));
+                foreach (int t in minus) b.Connections.Add(Neuron(t), b.First(group) + i, -64, 0, arrives - Level(t));
+            }
+        }
+        int pooled = b.AddGroup($"{name}_maxpool", layer.OutputLength, _ => unitNeuron, sourcesOf: n => windows[n].Select(Neuron), shareCore: true);
+        for (int n = 0; n < windows.Length; n++)
+            foreach (int t in windows[n]) b.Connections.Add(Neuron(t), b.First(pooled) + n, 64, 0, depth - Level(t));
         return pooled;
     }
 
@@ -443,4 +549,14 @@ public sealed class SoftHebbOnCores
         for (int s = 0; s < ReadoutSlices; s++) TensorPrimitives.Add(sums, row.AsSpan(s * Classes, Classes), sums);
         return sums;
     }
+}
+
+/// <summary>How a binary-spike chip computes max pooling: <see cref="Or"/>, one neuron per window that fires whenever
+/// any of its inputs fired in the step (one neuron, more spikes than the maximum's); <see cref="Tree"/>, comparator
+/// trees whose pooled count follows the window's highest count, as the software's exact max pooling, at about 1.2
+/// extra neurons per conv neuron and a step of lag per level.</summary>
+public enum MaxPoolCircuit
+{
+    Or,
+    Tree,
 }
