@@ -62,6 +62,10 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     /// latency cover those steps. 0 with graded spikes; null in records written before it was counted, whose class was
     /// read at step T.</summary>
     public int? ReadoutLag { get; init; }
+    /// <summary>With binary spikes and max pooling, how the chip pooled: "or" (<see cref="Simulation.MaxPoolCircuit.Or"/>) or
+    /// "tree" (<see cref="Simulation.MaxPoolCircuit.Tree"/>); null otherwise, and in records written before it was a choice
+    /// (OR neurons).</summary>
+    public string? MaxPooling { get; init; }
 }
 
 /// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>

@@ -94,6 +94,12 @@ public static class RunReportWriter
                 ? $"; the image held at the input and the class read at step T + {lag} (the steps from the input to the read-out), " +
                   "after the T steps of evidence the software run has at step T"
                 : "; the class read at step T (a table from before the read-out's lag was counted)") +
+        (c.MaxPooling switch
+        {
+            "tree" => "; max pooling by comparator trees, whose pooled count follows the window's highest",
+            "or" => "; max pooling by OR neurons, a pooled spike whenever any neuron of the window fired",
+            _ => "",
+        }) +
         "); costs per inference",
         [
             "T", "accuracy on the chip", .. (graded ? (string[])[] : ["software, the chip's OR max pooling"]),

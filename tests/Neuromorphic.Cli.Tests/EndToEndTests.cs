@@ -18,6 +18,7 @@ public sealed class TinyRun : IDisposable
     public CliResult Cores { get; }
     public CliResult GradedCores { get; }
     public CliResult Spiking { get; }
+    public CliResult TreeCores { get; }
     public CliResult Plot { get; }
     public CliResult Report { get; }
     public TimeSpan Elapsed { get; }
@@ -33,6 +34,8 @@ public sealed class TinyRun : IDisposable
         Cores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
             "--steps", "4,8", "--images", "2");
         GradedCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"), "--images", "2");
+        TreeCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"),
+            "--spikes", "binary", "--max-pool", "tree", "--steps", "4,8", "--images", "2", "--out", Path.Combine(Run, "cores-loihi2-tree"));
         Spiking = Cli.Run("spiking", "softhebb", "--run", Run, "--limit-test", "50", "--steps", "4,8", "--raster", "by-rate:50");
         Plot = Cli.Run("plot", "--run", Run);
         Report = Cli.Run("report", "--run", Run);
@@ -227,6 +230,8 @@ public class EndToEndTests(TinyRun run)
         Assert.Contains("the class read at step T + 5", html);
         Assert.Contains("software, the chip&#39;s OR max pooling", html);
         Assert.All(cores.ByT, r => Assert.NotNull(r.SoftwareAnySpikeAccuracy));
+        Assert.Equal("or", cores.MaxPooling);
+        Assert.Contains("max pooling by OR neurons", html);
         // A table written before the lag was counted reads back without it, and the report says its class came at T.
         var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run.Run, "cores-loihi", CoresRunResult.FileName)))!.AsObject();
         Assert.True(old.Remove("readoutLag"));
@@ -234,6 +239,24 @@ public class EndToEndTests(TinyRun run)
         Assert.Contains("On Loihi core by core", html);
         Assert.Contains("Loihi, core by core, test image 0: energy per step", html);
         Assert.Contains("Loihi, core by core, test image 0: activity per core", html);
+    }
+
+    [Fact]
+    public void Max_pooling_by_comparator_trees_runs_where_the_chip_holds_them_and_says_why_not_elsewhere()
+    {
+        Succeeded(run.TreeCores, "simulate --softhebb --max-pool tree");
+        Assert.Contains("max pooling by comparator trees (--max-pool tree)", run.TreeCores.Out);
+        var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi2-tree"), CoresRunResult.FileName)!;
+        Assert.Equal("tree", cores.MaxPooling);
+        // Input, hebb0, four tree levels and the pooled neurons, hebb1, its average pooling, the read-out.
+        Assert.Equal(9, cores.ReadoutLag);
+        Assert.All(cores.ByT, r => Assert.Null(r.SoftwareAnySpikeAccuracy)); // no OR pooling to compare with
+        // On Loihi the trees take more cores than the chip has; graded spikes send the largest value; --snn has no pooling to choose.
+        string loihi = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"), loihi2 = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi, "--max-pool", "tree", "--steps", "4", "--images", "1"),
+            "Loihi has 128 cores", "--max-pool or");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "tree"), "graded spikes", "--spikes binary");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "largest"), "--max-pool must be or or tree");
     }
 
     [Fact]

@@ -27,9 +27,11 @@ public static class SoftHebbOnCoresRun
     /// <param name="steps">The time steps at which to read the class, ascending; each image runs to the last. Empty with <paramref name="graded"/>.</param>
     /// <param name="chip">The chip file <paramref name="arch"/> was made from (its weight precision and mapping), or null for a SANA-FE architecture.</param>
     /// <param name="graded">Run with graded spikes (a chip whose spikes carry a value), one row at T = the network's depth.</param>
+    /// <param name="maxPool">With binary spikes, how the chip computes max pooling (<see cref="MaxPoolCircuit"/>).</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
     public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.ChipModel? chip, int[] steps, TimingModel timing,
-        int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct, bool graded = false)
+        int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct, bool graded = false,
+        MaxPoolCircuit maxPool = MaxPoolCircuit.Or)
     {
         if (graded && export)
             throw new UserErrorException("SANA-FE's files have no graded spikes, so a graded run cannot be exported; export the binary run (--spikes binary).");
@@ -47,7 +49,7 @@ public static class SoftHebbOnCoresRun
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
         SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes);
+        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool);
         if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
@@ -100,10 +102,11 @@ public static class SoftHebbOnCoresRun
         int n = test.Count;
         var softwareAccuracy = graded ? [(double)softwareCorrect / n]
             : (await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
-        // With binary spikes the chip's max pooling is an OR neuron: the software run with that pooling tells its loss
-        // apart from the chip's other differences.
+        // With binary spikes and OR neurons for max pooling, the software run with that pooling tells its loss apart
+        // from the chip's other differences.
+        bool maxPooling = !graded && network.Layers.Any(l => l.Pool is { Type: Tensors.PoolType.Max });
         double[]? anySpikeAccuracy = null;
-        if (!graded && network.Layers.Any(l => l.Pool is { Type: Tensors.PoolType.Max }))
+        if (maxPooling && maxPool == MaxPoolCircuit.Or)
         {
             var anySpike = SpikingSoftHebbNetwork.Convert(model, train, conversion with { MaxPooling = SpikeMaxPooling.AnySpike });
             anySpikeAccuracy = (await SpikingSoftHebb.EvaluateAsync(anySpike, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
@@ -121,6 +124,7 @@ public static class SoftHebbOnCoresRun
             ForcedWeightError = chipNetwork.ForcedWeightError,
             DoesNotFit = doesNotFit,
             ReadoutLag = lag,
+            MaxPooling = maxPooling ? maxPool.ToString().ToLowerInvariant() : null,
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;

@@ -50,6 +50,9 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("spikes", "binary|graded", "with --softhebb: rate-coded binary spikes over --steps, or graded spikes (each neuron's value " +
                 "once a step, images pipelined, the class after one step per layer) on a chip file that says 'chip.spikes: graded'",
                 DefaultNote: "the chip's: graded on Loihi 2, binary elsewhere"),
+            new CliOption("max-pool", "or|tree", "with --softhebb and binary spikes: max pooling by one OR neuron per window (a spike whenever " +
+                "any of its neurons fired in the step), or by comparator trees whose pooled count follows the window's highest, as the " +
+                "software's exact max pooling (about 1.2 more neurons per conv neuron, a step of lag per tree level)", Default: "or"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
                 Default: "detailed"),
             new CliOption("sync", "barrier|free", "time steps: all cores wait at a global barrier after each (at the chip's sync cost), or free-running: " +
@@ -106,6 +109,15 @@ public sealed class SimulateCommand : ICliCommand
         if (graded && args.String("steps") is not null)
             throw new UserErrorException($"with graded spikes{(spikes is null ? $" ({chipModel!.Name}'s own)" : "")} the class is read after one step per layer, " +
                 "so --steps is not used; for rate-coded binary spikes over --steps, add --spikes binary.");
+        var maxPool = args.String("max-pool")! switch
+        {
+            "or" => MaxPoolCircuit.Or,
+            "tree" => MaxPoolCircuit.Tree,
+            var m => throw new UserErrorException($"--max-pool must be or or tree, got '{m}'."),
+        };
+        if (maxPool != MaxPoolCircuit.Or && (trained is null || graded))
+            throw new UserErrorException(trained is null ? "--max-pool goes with --softhebb."
+                : "--max-pool chooses how binary spikes are max pooled; graded spikes send the window's largest value (add --spikes binary).");
         int[] stepList = graded ? [] : ParseSteps(args.String("steps") ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn."));
         if (stepList.Length > 1 && trained is null) throw new UserErrorException("a list of --steps needs --softhebb; with --snn give one number.");
         int steps = graded ? 0 : stepList[^1];
@@ -150,7 +162,7 @@ public sealed class SimulateCommand : ICliCommand
         if (trained is not null)
         {
             var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel, stepList, timing, images, data, output, seed, export,
-                new ConsoleProgress(), cancellationToken, graded);
+                new ConsoleProgress(), cancellationToken, graded, maxPool);
             PrintCoresRun(cores, architecture);
             if (export) PrintExported(output, architecture);
             Console.WriteLine($"  wrote {output}: {CoresRunResult.FileName}, image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html; " +
@@ -254,6 +266,7 @@ public sealed class SimulateCommand : ICliCommand
             Console.WriteLine($"binary spikes: the image is held at the input and the class read at step T + {r.ReadoutLag} (a spike takes " +
                               $"{r.ReadoutLag} steps from the input to the read-out: one per group it passes, more through splitters and relays), " +
                               $"after the T steps of evidence the software run has at step T; energy and latency count all T + {r.ReadoutLag} steps");
+            if (r.MaxPooling is { } pooling) Console.WriteLine(MaxPoolingNote(pooling));
             Console.WriteLine("| T | accuracy on the chip | software, the chip's OR max pooling | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
         }
         Console.WriteLine(r.Graded ? "|---|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -264,4 +277,8 @@ public sealed class SimulateCommand : ICliCommand
                               $"{t.SynapseJ * 1e6:F3} µJ | {t.SomaJ * 1e6:F3} µJ | {t.NetworkJ * 1e6:F3} µJ | " +
                               $"{(t.StaticJ > 0 ? $"{t.StaticJ * 1e6:F3} µJ" : "-")} | {t.LatencyS * 1e6:F2} µs | {t.SynapticEvents:N0} | {t.Spikes:N0} |");
     }
+
+    static string MaxPoolingNote(string pooling) => pooling == "tree"
+        ? "max pooling by comparator trees (--max-pool tree): the pooled count follows the window's highest, as the software's exact max pooling"
+        : "max pooling by OR neurons (--max-pool or): a pooled spike whenever any neuron of the window fired in the step";
 }
