@@ -440,6 +440,33 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public void A_group_that_shares_cores_starts_on_the_room_the_group_before_left()
+    {
+        // Loihi's cores hold 1,024 neurons: 1,500 take one core and 476 of the next; 600 more sharing fill its 548 places
+        // and put 52 on a third core; a group that does not share starts on a fourth.
+        static (int, int) CoreOf(ChipNetworkBuilder builder, int group, int neuron) =>
+            builder.Groups[group].Neurons[neuron].Placement is { } p ? (p.Tile, p.CoreOffset) : default;
+        var b = new ChipNetworkBuilder(Loihi(), "a test network");
+        (int, int) core(int group, int neuron) => CoreOf(b, group, neuron);
+        int a = b.AddGroup("a", 1500, _ => null);
+        int shared = b.AddGroup("b", 600, _ => null, shareCore: true);
+        int alone = b.AddGroup("c", 10, _ => null);
+        Assert.Equal(core(a, 1499), core(shared, 0));
+        Assert.Equal(core(shared, 547), core(shared, 0));
+        Assert.NotEqual(core(shared, 548), core(shared, 0));
+        Assert.NotEqual(core(shared, 599), core(alone, 0));
+
+        // The shared core's input axons carry over: with 4 a core, {0, 1, 2} then {3} fit one core, {5} opens the next.
+        var narrow = new ChipNetworkBuilder(Loihi() with { AxonsPerCore = 4 }, "a test network");
+        (int, int) at(int group, int neuron) => CoreOf(narrow, group, neuron);
+        int[][] sources = [[3], [5]];
+        int first = narrow.AddGroup("a", 1, _ => null, sourcesOf: _ => [0, 1, 2]);
+        int second = narrow.AddGroup("b", 2, _ => null, sourcesOf: n => sources[n], shareCore: true);
+        Assert.Equal(at(first, 0), at(second, 0));
+        Assert.NotEqual(at(second, 0), at(second, 1));
+    }
+
+    [Fact]
     public async Task On_TrueNorth_a_read_out_feature_takes_an_axon_per_sign_of_its_weights_and_none_without_weights()
     {
         // Features 0-47 unread, 48-95 read with positive weights only (one axon each), 96-143 with both signs (two, one
