@@ -280,5 +280,6 @@ public sealed class SimulateCommand : ICliCommand
 
     static string MaxPoolingNote(string pooling) => pooling == "tree"
         ? "max pooling by comparator trees (--max-pool tree): the pooled count follows the window's highest, as the software's exact max pooling"
-        : "max pooling by OR neurons (--max-pool or): a pooled spike whenever any neuron of the window fired in the step";
+        : "max pooling by OR neurons (--max-pool or): a pooled spike whenever any neuron of the window fired in the step; " +
+          "--max-pool tree computes the maximum with comparator trees where the chip holds them (docs/chip-simulation.md)";
 }
