@@ -313,10 +313,12 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Theory]
-    [InlineData(4, 2, 1, 4)] // the demo's pooling: windows of 9, 12 and 16 positions on a 6x6 layer, 4 levels
-    [InlineData(3, 2, 1, 4)] // odd windows, halves of unequal depth (3x3 splits into 1x3 and 2x3)
-    [InlineData(2, 2, 0, 2)] // windows that do not overlap
-    public async Task Max_pooling_as_comparator_trees_counts_the_windows_highest_as_the_software_does(int kernel, int stride, int padding, int depth)
+    [InlineData(4, 2, 1, 4, "loihi")] // the demo's pooling: windows of 9, 12 and 16 positions on a 6x6 layer, 4 levels
+    [InlineData(3, 2, 1, 4, "loihi")] // odd windows, halves of unequal depth (3x3 splits into 1x3 and 2x3)
+    [InlineData(2, 2, 0, 2, "loihi")] // windows that do not overlap
+    [InlineData(4, 2, 1, 4, "truenorth")] // every hop through a splitter or waiting its step: two steps a level
+    public async Task Max_pooling_as_comparator_trees_counts_the_windows_highest_as_the_software_does(int kernel, int stride, int padding,
+        int depth, string chipFile)
     {
         var rng = new Random(7);
         var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: $"max_{kernel}_{stride}_{padding}"), rng);
@@ -325,7 +327,8 @@ public sealed class SoftHebbOnCoresTests
         var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
         var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
             SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
-        var arch = Loihi();
+        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", chipFile + ".yaml")));
+        int hop = arch.Splitters is null ? 1 : 2; // the steps a spike takes to the next group
         var chipNet = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true, maxPool: MaxPoolCircuit.Tree);
         var spec = chipNet.ForImage(pixels);
         const int steps = 48;
@@ -340,11 +343,11 @@ public sealed class SoftHebbOnCoresTests
             for (int i = 0; i < output.Length; i++) sum[i] += output[i];
             software.Add((double[])sum.Clone());
         });
-        // Input, conv, a group per tree level (their synapses waiting to align the halves), the pooled neurons; a pooled
-        // spike leaves depth + 2 steps after the input's, and the read-out has it a step later.
+        // Input, conv, a group per tree level (their synapses waiting to align the halves), the pooled neurons (then any
+        // splitters); a pooled spike leaves depth + 2 hops after the input's, and the read-out has it a hop later.
         Assert.Equal(["input", "hebb0", .. Enumerable.Range(1, depth).Select(l => $"hebb0_maxtree{l}"), "hebb0_maxpool", "readout"],
-            spec.Groups.Select(g => g.Name));
-        Assert.Equal(depth + 3, chipNet.ReadoutLag);
+            spec.Groups.Select(g => g.Name).Where(n => !n.EndsWith("_splitters", StringComparison.Ordinal)));
+        Assert.Equal(hop * (depth + 3), chipNet.ReadoutLag);
         var pooled = spec.Groups.Single(g => g.Name == "hebb0_maxpool");
         var conv0 = spec.Groups.Single(g => g.Name == "hebb0");
         var chip = new int[layer.OutputLength];
@@ -354,7 +357,7 @@ public sealed class SoftHebbOnCoresTests
             if (neuron >= pooled.First && neuron < pooled.First + chip.Length) chip[neuron - pooled.First]++;
             if (neuron >= conv0.First && neuron < conv0.First + conv0.Neurons.Count) convSpikes.Add((neuron - conv0.First, step));
         }
-        int seen = steps - depth - 2; // the software steps whose spikes the chip's pooled neurons have passed on
+        int seen = steps - hop * (depth + 2); // the software steps whose spikes the chip's pooled neurons have passed on
         var exact = software[seen - 1];
         Assert.True(exact.Sum() > 100, "too few pooled spikes for the check to say anything");
         // A comparator remembers the largest lead its second half had: where two halves swap the lead (close rates out of
@@ -364,7 +367,7 @@ public sealed class SoftHebbOnCoresTests
             Assert.True(chip[i] >= exact[i] && chip[i] <= exact[i] + depth, $"pooled neuron {i}: {chip[i]} on the chip, {exact[i]} the exact maximum");
         Assert.InRange(chip.Sum() - exact.Sum(), 0, 0.03 * exact.Sum());
 
-        // An OR neuron on the same conv spikes (chip step s is the software's step s - 1) would count far more: the check
+        // An OR neuron on the same conv spikes (chip step s is the software's step s - hop) would count far more: the check
         // tells the two apart.
         int or = 0;
         for (int k = 0; k < 4; k++)
@@ -373,7 +376,7 @@ public sealed class SoftHebbOnCoresTests
                 {
                     bool InWindow(int c) => c / 36 == k && c % 36 / 6 - (oy * stride - padding) is >= 0 and var dy && dy < kernel
                         && c % 6 - (ox * stride - padding) is >= 0 and var dx && dx < kernel;
-                    or += convSpikes.Where(s => s.Step <= seen + 1 && InWindow(s.Neuron)).Select(s => s.Step).Distinct().Count();
+                    or += convSpikes.Where(s => s.Step <= seen + hop && InWindow(s.Neuron)).Select(s => s.Step).Distinct().Count();
                 }
         Assert.True(or > 1.1 * exact.Sum(), $"OR pooling would count {or} spikes against the maximum's {exact.Sum()}");
     }

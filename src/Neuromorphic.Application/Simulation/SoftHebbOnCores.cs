@@ -298,15 +298,20 @@ public sealed class SoftHebbOnCores
         int Level(int term) => term >= 0 ? 0 : level[~term];
         for (int c = 0; c < comparators.Count; c++) // inputs come before the comparators they feed
             level[c] = 1 + comparators[c].Plus.Concat(comparators[c].Minus).Max(Level);
-        int depth = comparators.Count == 0 ? 0 : level.Max(); // also the longest wait: a leaf's into a pooled neuron
-        if (depth > b.Architecture.MaxSynapticDelay)
+        int depth = comparators.Count == 0 ? 0 : level.Max();
+        // A level is a hop: a step, or on a chip whose synapses wait for its splitters' step (TrueNorth) two, one of them
+        // the wait every synapse a neuron keeps takes on top of its own.
+        var arch = b.Architecture;
+        int hop = arch.SplitterStepForAll ? 2 : 1, keptWait = arch.SplitterStepForAll ? 1 : 0;
+        int longestWait = hop * depth + keptWait; // a leaf's into a pooled neuron
+        if (longestWait > arch.MaxSynapticDelay)
             throw new UserErrorException($"{name}'s max pooling as comparator trees takes {depth} levels, so its synapses would wait up to " +
-                $"{depth} steps, which {b.Architecture.Name}'s synapses cannot hold (at most {b.Architecture.MaxSynapticDelay}); use --max-pool or.");
+                $"{longestWait} steps, which {arch.Name}'s synapses cannot hold (at most {arch.MaxSynapticDelay}); use --max-pool or.");
         var neuronOf = new int[comparators.Count];
         int Neuron(int term) => term >= 0 ? term : neuronOf[~term];
         // A comparator's input axons: one per source, or on a chip whose neuron reaches one axon one per source and sign
         // (its splitters copy a neuron once per sign of the synapses it feeds), told apart as ~neuron for the negative.
-        bool bySign = b.Architecture.Splitters is not null;
+        bool bySign = arch.Splitters is not null;
         IEnumerable<int> Axons((int[] Plus, int[] Minus) c) => c.Plus.Select(Neuron).Concat(c.Minus.Select(t => bySign ? ~Neuron(t) : Neuron(t)));
         // Fires on each whole spike's worth (64) above zero: the chip's resolution is 1/64.
         var unitNeuron = ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
@@ -322,13 +327,13 @@ public sealed class SoftHebbOnCores
             {
                 var (plus, minus) = comparators[members[i]];
                 int arrives = level[members[i]] - 1;
-                foreach (int t in plus) b.Connections.Add(Neuron(t), b.First(group) + i, 64, 0, arrives - Level(t));
-                foreach (int t in minus) b.Connections.Add(Neuron(t), b.First(group) + i, -64, 0, arrives - Level(t));
+                foreach (int t in plus) b.Connections.Add(Neuron(t), b.First(group) + i, 64, 0, hop * (arrives - Level(t)));
+                foreach (int t in minus) b.Connections.Add(Neuron(t), b.First(group) + i, -64, 0, hop * (arrives - Level(t)));
             }
         }
         int pooled = b.AddGroup($"{name}_maxpool", layer.OutputLength, _ => unitNeuron, sourcesOf: n => windows[n].Select(Neuron), shareCore: true);
         for (int n = 0; n < windows.Length; n++)
-            foreach (int t in windows[n]) b.Connections.Add(Neuron(t), b.First(pooled) + n, 64, 0, depth - Level(t));
+            foreach (int t in windows[n]) b.Connections.Add(Neuron(t), b.First(pooled) + n, 64, 0, hop * (depth - Level(t)));
         return pooled;
     }
 
