@@ -123,12 +123,19 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
     public static SpikingSoftHebbNetwork Convert(TrainedModel model, IImageSource calibration, SpikingConversionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var convs = new List<SoftHebbConv2d>();
-        foreach (var layer in model.Network.Layers)
-            convs.Add(layer as SoftHebbConv2d ?? throw new NotSupportedException(
-                $"Only conv SoftHebb layers convert to spiking layers; this network has a '{layer.Kind}' layer."));
-        return Convert(convs, model.Readout, model.Preset.Channels, model.Preset.Height, model.Preset.Width, calibration, options);
+        return Convert(ConvLayers(model), model.Readout, model.Preset.Channels, model.Preset.Height, model.Preset.Width, calibration, options);
     }
+
+    /// <summary>A trained network's spiking form with given Λ per layer (another network's <see cref="SpikingConvLayer.Scale"/>s:
+    /// the same conversion with other options, without calibrating again).</summary>
+    public static SpikingSoftHebbNetwork Build(TrainedModel model, IReadOnlyList<float> scales, SpikingConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Build(ConvLayers(model), model.Readout, model.Preset.Channels, model.Preset.Height, model.Preset.Width, scales, options);
+    }
+
+    static List<SoftHebbConv2d> ConvLayers(TrainedModel model) => model.Network.Layers.Select(layer => layer as SoftHebbConv2d
+        ?? throw new NotSupportedException($"Only conv SoftHebb layers convert to spiking layers; this network has a '{layer.Kind}' layer.")).ToList();
 
     /// <summary>Converts conv blocks and a read-out. Λ of each layer comes from the rate-based activations of the
     /// calibration images (see <see cref="SpikingConversionOptions.Percentile"/>).</summary>

@@ -108,7 +108,8 @@ public static class SoftHebbOnCoresRun
         double[]? anySpikeAccuracy = null;
         if (maxPooling && maxPool == MaxPoolCircuit.Or)
         {
-            var anySpike = SpikingSoftHebbNetwork.Convert(model, train, conversion with { MaxPooling = SpikeMaxPooling.AnySpike });
+            var anySpike = SpikingSoftHebbNetwork.Build(model, network.Layers.Select(l => l.Scale).ToArray(),
+                conversion with { MaxPooling = SpikeMaxPooling.AnySpike }); // the same Λ: calibration does not pool spikes
             anySpikeAccuracy = (await SpikingSoftHebb.EvaluateAsync(anySpike, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
         }
         // Static energy over the time an inference holds the chip: its steps, or with graded spikes one pipeline step.
