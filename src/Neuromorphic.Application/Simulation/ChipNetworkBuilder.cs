@@ -83,6 +83,9 @@ public sealed class ChipNetworkBuilder
     /// <summary>The global number of group <paramref name="group"/>'s first neuron.</summary>
     public int First(int group) => groups[group].First;
 
+    /// <summary>The global number the next group's first neuron will have.</summary>
+    public int NextNeuron => groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count;
+
     /// <summary>Adds a group of <paramref name="count"/> neurons with the soma attributes <paramref name="attributes"/>
     /// gives each (null: none) and returns its index. With <paramref name="placement"/> the group takes that many cores
     /// and neuron i goes on its core CoreOf(i) (0-based in the group's range), as a chip's mapper placed it; without,
@@ -95,7 +98,7 @@ public sealed class ChipNetworkBuilder
     public int AddGroup(string name, int count, Func<int, IReadOnlyDictionary<string, AttributeValue>?> attributes, bool logPotential = false,
         (int Cores, Func<int, int> CoreOf)? placement = null, Func<int, IEnumerable<int>>? sourcesOf = null, bool shareCore = false)
     {
-        int first = groups.Count == 0 ? 0 : groups[^1].First + groups[^1].Neurons.Count;
+        int first = NextNeuron;
         var neurons = new NeuronSpec[count];
         var cores = arch.Cores;
         coreOf.AddRange(Enumerable.Repeat(-1, count));

@@ -319,8 +319,7 @@ public sealed class SoftHebbOnCores
         // the levels and the pooled neurons share cores where one leaves room.
         foreach (var members in Enumerable.Range(0, comparators.Count).GroupBy(c => level[c]).OrderBy(g => g.Key).Select(g => g.ToArray()))
         {
-            int next = b.First(b.Groups.Count - 1) + b.Groups[^1].Neurons.Count; // the first neuron of the group added next
-            for (int i = 0; i < members.Length; i++) neuronOf[members[i]] = next + i;
+            for (int i = 0; i < members.Length; i++) neuronOf[members[i]] = b.NextNeuron + i;
             var group = b.AddGroup($"{name}_maxtree{level[members[0]]}", members.Length, _ => unitNeuron,
                 sourcesOf: i => Axons(comparators[members[i]]), shareCore: true);
             for (int i = 0; i < members.Length; i++)
@@ -524,6 +523,10 @@ public sealed class SoftHebbOnCores
         for (int c = 0; c < pre.Length; c++)
         {
             var key = (groupOf[pre[c]], groupOf[post[c]]);
+            // A group's lag is its first input's; a chain inside one group would have no single lag (comparator trees are
+            // a group per level for this), and its self-loop would add a step per pass below.
+            if (key.Item1 == key.Item2)
+                throw new InvalidOperationException($"Group '{groups[key.Item1].Name}' feeds itself; lags are worked out group by group.");
             int steps = 1 + (delay.IsEmpty ? 0 : delay[c]);
             if (!hops.TryGetValue(key, out int known) || steps > known) hops[key] = steps;
         }
