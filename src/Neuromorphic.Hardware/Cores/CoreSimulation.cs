@@ -77,9 +77,10 @@ public static class CoreSimulation
         long steps = options.Steps;
 
         MeshActor? mesh = null;
+        SourceActor? clock = null;
         var graph = Describe(chip).Build(process => process switch
         {
-            InputProcess p => new SourceActor(p.Name, Ticks(steps)),
+            InputProcess p => clock = new SourceActor(p.Name, Ticks(steps)),
             CoreProcess p => new CoreActor(p, chip.Cores.Length),
             MeshProcess p => mesh = new MeshActor(p, chip, options.Timing, steps, options.MessageTrace, options.Progress),
             _ => throw new NotSupportedException($"{process} is not part of a chip."),
@@ -93,10 +94,10 @@ public static class CoreSimulation
         // in a CI run under load: the DVS counts of its first 832 steps).
         if (perf.Count != steps)
         {
-            var blocks = report.Actors.Where(a => a.Key != "mesh" && a.Key != "clock").Select(a => a.Value.Blocks).DefaultIfEmpty(0).ToArray();
+            var blocks = report.Actors.Where(a => a.Key != mesh.Name && a.Key != clock!.Name).Select(a => a.Value.Blocks).DefaultIfEmpty(0).ToArray();
             throw new InvalidOperationException($"The run of {chip.Network.Name} on {architecture.Name} ended after {perf.Count:N0} of {steps:N0} " +
-                $"steps without an error (the clock sent {report.Actors["clock"].EventsOut:N0} ticks; the cores ran {blocks.Min():N0} to " +
-                $"{blocks.Max():N0} and the mesh {report.Actors["mesh"].Blocks:N0}); its results would be incomplete.");
+                $"steps without an error (the clock sent {report.Actors[clock!.Name].EventsOut:N0} ticks; the cores ran {blocks.Min():N0} to " +
+                $"{blocks.Max():N0} and the mesh {report.Actors[mesh.Name].Blocks:N0}); its results would be incomplete.");
         }
         var summary = new CoreRunSummary(
             perf.Count,
