@@ -47,7 +47,24 @@ public sealed class SoftHebbOnCoresTests
         }
     }
 
-    static ChipArchitecture Loihi() => ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml")));
+    /// <summary>A chip file of hardware-models/, by its name without ".yaml", as the core-by-core architecture.</summary>
+    static ChipArchitecture Chip(string file) => ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", file + ".yaml")));
+
+    static ChipArchitecture Loihi() => Chip("loihi");
+
+    /// <summary>One 3x3 conv layer of 4 channels pooled by <paramref name="pool"/> on 1x6x6 images, a 3-class read-out and
+    /// an image, drawn from <paramref name="seed"/>, and the layer converted with Λ calibrated on that image.</summary>
+    static (SpikingSoftHebbNetwork Net, LinearReadout Readout, float[] Pixels) TinyPooled(int seed, string pool)
+    {
+        var rng = new Random(seed);
+        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: pool), rng);
+        int outSize = conv.Config.PoolSpec!.Value.OutputSize(6);
+        var readout = new LinearReadout(4 * outSize * outSize, 3, 0f, rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        return (net, readout, pixels);
+    }
 
     [Fact]
     public void The_chip_maps_the_description_the_trained_layers_give()
@@ -162,7 +179,7 @@ public sealed class SoftHebbOnCoresTests
         var chip = SoftHebbOnCores.Build(net, readout, arch);
         Assert.Equal(2, chip.ReadoutLag);
         var north = SoftHebbOnCores.Build(net, readout,
-            ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml"))));
+            Chip("truenorth"));
         Assert.Equal(4, north.ReadoutLag);
 
         // Software: T steps of the regular encoder through the layer into the read-out, all within each step.
@@ -236,7 +253,7 @@ public sealed class SoftHebbOnCoresTests
     public async Task On_TrueNorth_the_layers_get_splitter_groups_and_every_neuron_reaches_one_axon()
     {
         var (net, readout, pixels) = TinyConverted();
-        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml")));
+        var arch = Chip("truenorth");
         var chip = SoftHebbOnCores.Build(net, readout, arch);
         var spec = chip.ForImage(pixels);
 
@@ -282,13 +299,7 @@ public sealed class SoftHebbOnCoresTests
     [InlineData("max_2_2_0")]
     public async Task Pooling_on_the_chip_counts_as_the_software_pooling_does(string pool)
     {
-        var rng = new Random(5);
-        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: pool), rng);
-        var readout = new LinearReadout(4 * 3 * 3, 3, 0f, rng);
-        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var options = Options;
-        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
-            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), options), options);
+        var (net, readout, pixels) = TinyPooled(5, pool);
         var arch = Loihi();
         var spec = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true).ForImage(pixels);
         const int steps = 64;
@@ -320,14 +331,9 @@ public sealed class SoftHebbOnCoresTests
     public async Task Max_pooling_as_comparator_trees_counts_the_windows_highest_as_the_software_does(int kernel, int stride, int padding,
         int depth, string chipFile)
     {
-        var rng = new Random(7);
-        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: $"max_{kernel}_{stride}_{padding}"), rng);
-        int outSize = (6 + 2 * padding - kernel) / stride + 1;
-        var readout = new LinearReadout(4 * outSize * outSize, 3, 0f, rng);
-        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
-            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
-        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", chipFile + ".yaml")));
+        var (net, readout, pixels) = TinyPooled(7, $"max_{kernel}_{stride}_{padding}");
+        int outSize = net.Layers[0].OutHeight;
+        var arch = Chip(chipFile);
         int hop = arch.Splitters is null ? 1 : 2; // the steps a spike takes to the next group
         var chipNet = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true, maxPool: MaxPoolCircuit.Tree);
         var spec = chipNet.ForImage(pixels);
@@ -392,7 +398,7 @@ public sealed class SoftHebbOnCoresTests
         var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
         var net = SpikingSoftHebbNetwork.Build([conv1, conv2], readout, 1, 6, 6,
             SpikingSoftHebbNetwork.Calibrate([conv1, conv2], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
-        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml")));
+        var arch = Chip("loihi2");
         // The software reference: every layer's rates g(current)/Λ, pooled exactly, into the read-out (Spiking's own code).
         var expected = net.RatePotentials(pixels);
         double largest = expected.Max(Math.Abs);
@@ -418,7 +424,7 @@ public sealed class SoftHebbOnCoresTests
 
         // A binary-spike chip refuses the graded network, and so does one whose splitter neurons would relay spikes, not values.
         Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(net, readout, Loihi(), graded: true));
-        var north = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml")));
+        var north = Chip("truenorth");
         var e = Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(net, readout, north with { GradedPayloadBits = 32 }, graded: true));
         Assert.Contains("splitter", e.Message, StringComparison.Ordinal);
     }
@@ -486,7 +492,7 @@ public sealed class SoftHebbOnCoresTests
         for (int c = 0; c < 3; c++)
             for (int f = 0; f < 144; f++)
                 readout.Weights[c * 144 + f] = f < 48 ? 0 : f < 96 ? 0.5f + c : c == 1 ? -0.5f : 0.5f;
-        var arch = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml"))) with { AxonsPerCore = 100 };
+        var arch = Chip("truenorth") with { AxonsPerCore = 100 };
         var chip = SoftHebbOnCores.Build(net, readout, arch);
         Assert.Equal(2, chip.ReadoutSlices);
         var spec = chip.ForImage(pixels);
