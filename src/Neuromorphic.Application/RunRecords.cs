@@ -66,6 +66,13 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     /// "tree" (<see cref="Simulation.MaxPoolCircuit.Tree"/>); null otherwise, and in records written before it was a choice
     /// (OR neurons).</summary>
     public string? MaxPooling { get; init; }
+    /// <summary>0: the Triangle's power taken as 1, on the chip and in software (and in records written before it was a
+    /// choice); N: the chip computes each layer's power as a sum of ReLUs with N knees (<see cref="Spiking.PiecewisePower"/>),
+    /// the software runs have it exactly.</summary>
+    public int PowerKnees { get; init; }
+    /// <summary>With <see cref="PowerKnees"/> &gt; 0, the largest error of a layer's sum of ReLUs against r^P over rates in
+    /// [0, 1] (a rate of 1 is a spike a step); null otherwise.</summary>
+    public double? PowerError { get; init; }
 }
 
 /// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>

@@ -35,7 +35,7 @@ public sealed class TinyRun : IDisposable
             "--steps", "4,8", "--images", "2");
         GradedCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"), "--images", "2");
         TreeCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"),
-            "--spikes", "binary", "--max-pool", "tree", "--steps", "4,8", "--images", "2", "--out", Path.Combine(Run, "cores-loihi2-tree"));
+            "--spikes", "binary", "--max-pool", "tree", "--power", "piecewise:2", "--steps", "4,8", "--images", "2", "--out", Path.Combine(Run, "cores-loihi2-tree"));
         Spiking = Cli.Run("spiking", "softhebb", "--run", Run, "--limit-test", "50", "--steps", "4,8", "--raster", "by-rate:50");
         Plot = Cli.Run("plot", "--run", Run);
         Report = Cli.Run("report", "--run", Run);
@@ -248,8 +248,9 @@ public class EndToEndTests(TinyRun run)
         Assert.Contains("max pooling by comparator trees (--max-pool tree)", run.TreeCores.Out);
         var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi2-tree"), CoresRunResult.FileName)!;
         Assert.Equal("tree", cores.MaxPooling);
-        // Input, hebb0, four tree levels and the pooled neurons, hebb1, its average pooling, the read-out.
-        Assert.Equal(9, cores.ReadoutLag);
+        // Input, hebb0, four tree levels and the pooled neurons, the power's knees and the neurons adding them, hebb1, its
+        // knees, its average pooling, the read-out.
+        Assert.Equal(12, cores.ReadoutLag);
         Assert.All(cores.ByT, r => Assert.Null(r.SoftwareAnySpikeAccuracy)); // no OR pooling to compare with
         // On Loihi the trees take more cores than the chip has; graded spikes send the largest value; --snn has no pooling to choose.
         string loihi = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"), loihi2 = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml");
@@ -257,6 +258,25 @@ public class EndToEndTests(TinyRun run)
             "Loihi has 128 cores", "--max-pool or");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "tree"), "graded spikes", "--spikes binary");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "largest"), "--max-pool must be or or tree");
+    }
+
+    [Fact]
+    public void The_triangles_power_runs_on_the_chip_as_knee_neurons_where_it_fits_and_says_why_not_elsewhere()
+    {
+        Succeeded(run.TreeCores, "simulate --softhebb --power piecewise:2");
+        Assert.Contains("the Triangle's power on the chip as a sum of ReLUs with 2 knees", run.TreeCores.Out);
+        var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi2-tree"), CoresRunResult.FileName)!;
+        Assert.Equal(2, cores.PowerKnees);
+        Assert.InRange(cores.PowerError!.Value, 0.005, 0.05); // r^0.7 and r^1.4 with 2 knees
+        // The default takes the power as 1 and says how to compute it.
+        Assert.Contains("the Triangle's power taken as 1", run.Cores.Out);
+        Assert.Equal(0, RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi"), CoresRunResult.FileName)!.PowerKnees);
+        // On Loihi the knees take more cores than the chip has; a bad value names the choices.
+        string loihi = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi, "--power", "piecewise", "--steps", "4", "--images", "1"),
+            "Loihi has 128 cores", "--power linear");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi, "--power", "piecewise:0", "--steps", "4"),
+            "--power must be linear, piecewise or piecewise:K");
     }
 
     [Fact]

@@ -53,18 +53,39 @@ public sealed class SoftHebbOnCoresTests
     static ChipArchitecture Loihi() => Chip("loihi");
 
     /// <summary>One 3x3 conv layer of 4 channels pooled by <paramref name="pool"/> on 1x6x6 images, a 3-class read-out and
-    /// an image, drawn from <paramref name="seed"/>, and the layer converted with Λ calibrated on that image.</summary>
-    static (SpikingSoftHebbNetwork Net, LinearReadout Readout, float[] Pixels) TinyPooled(int seed, string pool)
+    /// an image, drawn from <paramref name="seed"/>, and the layer converted with Λ calibrated on that image (by default
+    /// with the Triangle's power, 1 here, taken as 1).</summary>
+    static (SpikingSoftHebbNetwork Net, LinearReadout Readout, float[] Pixels) TinyPooled(int seed, string pool, float power = 1f,
+        SpikingConversionOptions? options = null)
     {
+        options ??= Options;
         var rng = new Random(seed);
-        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: pool), rng);
+        var conv = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, power, Pool: pool), rng);
         int outSize = conv.Config.PoolSpec!.Value.OutputSize(6);
         var readout = new LinearReadout(4 * outSize * outSize, 3, 0f, rng);
         var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
         var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 6, 6,
-            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+            SpikingSoftHebbNetwork.Calibrate([conv], new Tensor(pixels.ToArray(), 1, 1, 6, 6), options), options);
         return (net, readout, pixels);
     }
+
+    /// <summary>Two 3x3 conv layers of 4 channels on 1x6x6 images, the first max pooled (2x2), the second average pooled
+    /// (2x2, stride 1), with Triangle powers <paramref name="power1"/> and <paramref name="power2"/>, a 3-class read-out
+    /// and an image, drawn from seed 7, and the network converted with Λ calibrated on that image.</summary>
+    static (SpikingSoftHebbNetwork Net, LinearReadout Readout, float[] Pixels) TinyTwoLayers(float power1, float power2, SpikingConversionOptions options)
+    {
+        var rng = new Random(7);
+        var conv1 = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, power1, Pool: "max_2_2_0"), rng);
+        var conv2 = new SoftHebbConv2d(new SoftHebbConv2dConfig(4, 4, 3, 1, 1f, 0.01f, 0.5f, power2, Pool: "avg_2_1_0"), rng);
+        var readout = new LinearReadout(4 * 2 * 2, 3, 0f, rng);
+        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
+        var net = SpikingSoftHebbNetwork.Build([conv1, conv2], readout, 1, 6, 6,
+            SpikingSoftHebbNetwork.Calibrate([conv1, conv2], new Tensor(pixels.ToArray(), 1, 1, 6, 6), options), options);
+        return (net, readout, pixels);
+    }
+
+    /// <summary>The conversion with each layer's Triangle power, which the chip computes with knee neurons.</summary>
+    static readonly SpikingConversionOptions PowerOptions = Options with { Power = PowerApproximation.RateThreshold };
 
     [Fact]
     public void The_chip_maps_the_description_the_trained_layers_give()
@@ -387,17 +408,84 @@ public sealed class SoftHebbOnCoresTests
         Assert.True(or > 1.1 * exact.Sum(), $"OR pooling would count {or} spikes against the maximum's {exact.Sum()}");
     }
 
+    [Theory]
+    [InlineData("max_2_2_0", 0.7f)] // the power after the pooling (comparator trees, 2 levels), knees and a neuron adding them: the demo's first layer
+    [InlineData("avg_2_2_0", 1.4f)] // the power before the pooling, which adds the knees up: the demo's second
+    public async Task The_triangles_power_on_the_chip_counts_as_the_software_power_does(string pool, float power)
+    {
+        var (net, readout, pixels) = TinyPooled(5, pool, power, PowerOptions);
+        var layer = net.Layers[0];
+        var arch = Loihi();
+        var chipNet = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true, maxPool: MaxPoolCircuit.Tree, powerKnees: 3);
+        var spec = chipNet.ForImage(pixels);
+        bool max = pool.StartsWith("max", StringComparison.Ordinal);
+        string[] groups = max ? ["input", "hebb0", "hebb0_maxtree1", "hebb0_maxtree2", "hebb0_maxpool", "hebb0_knees", "hebb0_power", "readout"]
+            : ["input", "hebb0", "hebb0_knees", "hebb0_avgpool", "readout"];
+        Assert.Equal(groups, spec.Groups.Select(g => g.Name));
+        const int steps = 96;
+        var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(steps));
+
+        // Software: rate-threshold neurons whose counts follow T·a^P/Λ, pooled; the chip's output group, `lag` steps from
+        // the input, has passed on the software's first steps − lag steps.
+        var software = new List<double[]>();
+        var sum = new double[layer.OutputLength];
+        RunSoftware(layer, pixels, steps, output =>
+        {
+            for (int i = 0; i < output.Length; i++) sum[i] += output[i];
+            software.Add((double[])sum.Clone());
+        });
+        int lag = groups.Length - 2;
+        var expected = software[steps - lag - 1];
+        var output = spec.Groups[^2];
+        var chip = new double[layer.OutputLength];
+        foreach (var (neuron, _) in run.Spikes)
+            if (neuron >= output.First && neuron < output.First + chip.Length) chip[neuron - output.First]++;
+        Assert.True(expected.Sum() > 200, "too few pooled spikes for the check to say anything");
+        // Three knees put f within 0.012 of r^P (a spike in 80 steps), each neuron rounds its count, and the comparators may
+        // pass the maximum by a spike a level: a couple of spikes.
+        for (int i = 0; i < chip.Length; i++)
+            Assert.True(Math.Abs(chip[i] - expected[i]) <= 2.5, $"output {i}: {chip[i]} on the chip, {expected[i]:F2} in software");
+        Assert.InRange(chip.Sum() - expected.Sum(), -0.03 * expected.Sum(), 0.03 * expected.Sum());
+
+        // The same layer with the power taken as 1 counts far from the software's power: the check tells them apart.
+        var (linear, _, _) = TinyPooled(5, pool, power, Options);
+        var linearCounts = new double[layer.OutputLength];
+        RunSoftware(linear.Layers[0], pixels, steps - lag, o => { for (int i = 0; i < o.Length; i++) linearCounts[i] += o[i]; });
+        Assert.True(linearCounts.Zip(expected, (a, e) => Math.Abs(a - e)).Sum() > 5 * chip.Zip(expected, (a, e) => Math.Abs(a - e)).Sum(),
+            "the power taken as 1 would count about as close to the software's power as the knees do");
+    }
+
+    [Fact]
+    public async Task With_graded_spikes_the_knees_bring_the_read_out_to_the_powered_networks_rates()
+    {
+        // The graded network's two layers with the demo's powers, Λ the largest calibration value (every rate within the
+        // knees' range [0, 1]).
+        var (net, readout, pixels) = TinyTwoLayers(0.7f, 1.4f, PowerOptions with { Percentile = 100 });
+        var arch = Chip("loihi2");
+        var expected = net.RatePotentials(pixels); // each layer's a^P/Λ, from Spiking's own code
+        double largest = expected.Max(Math.Abs);
+        // The read-out's largest error against the powered rates, with 1, 3 and 8 knees: it shrinks as the sum of ReLUs
+        // closes on r^P, to the chip's resolution.
+        var errors = new List<double>();
+        foreach (int knees in new[] { 1, 3, 8 })
+        {
+            var chip = SoftHebbOnCores.Build(net, readout, arch, graded: true, powerKnees: knees);
+            // input, hebb0, its max pooling, its knees, the powered values, hebb1, its knees, its average pooling, the read-out.
+            Assert.Equal(9, chip.Depth);
+            var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(chip.Depth + 1));
+            var potentials = chip.ClassPotentials(run, chip.Depth);
+            Assert.Equal(potentials, chip.ClassPotentials(run, chip.Depth + 1)); // the answer holds while the image is held
+            errors.Add(Enumerable.Range(0, 3).Max(c => Math.Abs(potentials[c] - expected[c])) / largest);
+        }
+        Assert.True(errors[0] > errors[1] && errors[1] > errors[2], $"errors {string.Join(", ", errors)} do not shrink with more knees");
+        Assert.True(errors[2] < 4e-3, $"with 8 knees the read-out is {errors[2]:P3} of the largest potential off the powered rates");
+    }
+
     [Fact]
     public async Task With_graded_spikes_the_chip_computes_the_networks_rates_in_one_step_per_group()
     {
         // Two conv layers (max then average pooling) and the read-out, on Loihi 2, whose spikes carry a value.
-        var rng = new Random(7);
-        var conv1 = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "max_2_2_0"), rng);
-        var conv2 = new SoftHebbConv2d(new SoftHebbConv2dConfig(4, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "avg_2_1_0"), rng);
-        var readout = new LinearReadout(4 * 2 * 2, 3, 0f, rng);
-        var pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray();
-        var net = SpikingSoftHebbNetwork.Build([conv1, conv2], readout, 1, 6, 6,
-            SpikingSoftHebbNetwork.Calibrate([conv1, conv2], new Tensor(pixels.ToArray(), 1, 1, 6, 6), Options), Options);
+        var (net, readout, pixels) = TinyTwoLayers(1f, 1f, Options);
         var arch = Chip("loihi2");
         // The software reference: every layer's rates g(current)/Λ, pooled exactly, into the read-out (Spiking's own code).
         var expected = net.RatePotentials(pixels);

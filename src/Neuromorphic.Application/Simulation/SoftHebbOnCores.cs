@@ -15,7 +15,9 @@ namespace Neuromorphic.Application.Simulation;
 /// <list type="bullet">
 /// <item>input: one neuron per pixel, biased by the pixel value, firing at its rate (the deterministic encoder);</item>
 /// <item>each conv layer: IF neurons (reset by subtraction, threshold Λ, started at Λ/2) with the BatchNorm and the
-/// Triangle's channel-mean inhibition folded into weights and bias; the Triangle's power is taken as 1;</item>
+/// Triangle's channel-mean inhibition folded into weights and bias; the Triangle's power P is taken as 1, or computed by
+/// knee neurons as a sum of ReLUs (<see cref="PiecewisePower"/>, <c>AddKnees</c>), after max pooling (which it commutes
+/// with) and before average pooling (which it does not);</item>
 /// <item>average pooling: IF neurons with weights 1/k²; max pooling: OR neurons (a spike when any input spiked in
 /// the step), a chip's stand-in for a maximum, which no one integrate-and-fire neuron computes, or comparator trees of
 /// them whose pooled count follows the window's highest (<see cref="MaxPoolCircuit"/>, <c>AddMaxTrees</c>);</item>
@@ -47,12 +49,17 @@ public sealed class SoftHebbOnCores
     private int[]? groupLags;
     private int readoutGroup;
 
-    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool)
+    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool, int powerKnees)
     {
         b = new ChipNetworkBuilder(arch, "SoftHebb's network", traceSpikes);
         Graded = graded;
         MaxPool = maxPool;
+        PowerKnees = powerKnees;
     }
+
+    /// <summary>The knees of each layer's Triangle power as a sum of ReLUs (<see cref="PiecewisePower"/>); 0 when the
+    /// power is taken as 1 (the network converted with <see cref="PowerApproximation.Linear"/>).</summary>
+    public int PowerKnees { get; }
 
     /// <summary>How max pooling runs with binary spikes (<see cref="MaxPoolCircuit"/>); graded spikes send the largest
     /// value whichever is chosen.</summary>
@@ -82,21 +89,26 @@ public sealed class SoftHebbOnCores
     /// <param name="axonTypes">The chip's typed axons (TrueNorth): every neuron's synapses, the conversion's folds in them, are
     /// forced to its values per axon type (<see cref="ChipNetworkBuilder.ForceAxonTypeWeights"/>), as the chip holds them.</param>
     /// <param name="maxPool">With binary spikes, max pooling by OR neurons or by comparator trees (<see cref="MaxPoolCircuit"/>).</param>
+    /// <param name="powerKnees">0 for a network converted with the power taken as 1 (<see cref="PowerApproximation.Linear"/>);
+    /// for one converted with its powers (<see cref="PowerApproximation.RateThreshold"/>), the knees of each layer's power.</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
-        IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null, MaxPoolCircuit maxPool = MaxPoolCircuit.Or)
+        IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null, MaxPoolCircuit maxPool = MaxPoolCircuit.Or,
+        int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
         ArgumentNullException.ThrowIfNull(arch);
-        if (net.Options.Power != PowerApproximation.Linear || !net.Options.FoldInhibition)
-            throw new ArgumentException("A chip runs plain integrate-and-fire neurons: convert with the linear power and the inhibition folded.", nameof(net));
+        ArgumentOutOfRangeException.ThrowIfNegative(powerKnees);
+        if (!net.Options.FoldInhibition || (net.Options.Power == PowerApproximation.Linear) != (powerKnees == 0))
+            throw new ArgumentException("A chip runs plain integrate-and-fire neurons: convert with the inhibition folded, and with the linear power " +
+                "unless knee neurons compute it.", nameof(net));
         if (graded && arch.GradedPayloadBits == 0)
             throw new UserErrorException($"{arch.Name}'s spikes are binary; graded spikes need a chip file that says 'chip.spikes: graded' (Loihi 2).");
         if (graded && arch.Splitters is not null)
             throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
                 "graded spikes through splitters are not simulated (use --spikes binary).");
-        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, poolOnTiles: true))
-            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, poolOnTiles: false)!;
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: false)!;
     }
 
     /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
@@ -105,15 +117,23 @@ public sealed class SoftHebbOnCores
     public const long BytesPerSynapse = 100, BytesPerSynapseWithSplitters = 160;
 
     /// <summary>The most synapses the converted network puts on a chip, counted from the layers before any is built:
-    /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features. Comparator trees for max
-    /// pooling take about twice the window's synapses, uncounted: 1 % of the total on runs/demo.</summary>
-    public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout)
+    /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features, and with the power's
+    /// <paramref name="powerKnees"/> knees each knee's input and output and each powered neuron's own synapse. Comparator
+    /// trees for max pooling take about twice the window's synapses, uncounted: 1 % of the total on runs/demo.</summary>
+    public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
         long count = (long)readout.Classes * readout.Features;
         foreach (var layer in net.Layers)
-            count += ConvSynapses(layer) + (layer.Pool is { } pool ? (long)layer.OutputLength * pool.Kernel * pool.Kernel : 0);
+        {
+            long window = layer.Pool is { } pool ? pool.Kernel * pool.Kernel : 0;
+            count += ConvSynapses(layer) + layer.OutputLength * window;
+            if (layer.Power == 1 || powerKnees == 0) continue;
+            count += layer.Pool is { Type: PoolType.Avg }
+                ? layer.Neurons * powerKnees + layer.OutputLength * window * powerKnees // knees of the conv neurons into the pooling
+                : layer.OutputLength * (2L * powerKnees + 1); // knees of the output, and a neuron adding them
+        }
         return count;
     }
 
@@ -122,10 +142,11 @@ public sealed class SoftHebbOnCores
 
     /// <summary>Refuses, before anything is built, a network whose core-by-core run would take more memory than
     /// <paramref name="availableBytes"/>: a paper-sized preset converts into hundreds of millions of synapses.</summary>
-    public static void CheckMemory(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes)
+    public static void CheckMemory(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes,
+        int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(arch);
-        long synapses = CountSynapses(net, readout);
+        long synapses = CountSynapses(net, readout, powerKnees);
         long perSynapse = arch.Splitters is null ? BytesPerSynapse : BytesPerSynapseWithSplitters;
         double needed = (double)synapses * perSynapse;
         if (needed <= availableBytes) return;
@@ -147,9 +168,9 @@ public sealed class SoftHebbOnCores
 
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
     static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
-        IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, bool poolOnTiles)
+        IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, int powerKnees, bool poolOnTiles)
     {
-        var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool) { PoolingOnTiles = poolOnTiles };
+        var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
         try
         {
@@ -158,10 +179,14 @@ public sealed class SoftHebbOnCores
             if (arch.Splitters is not null) b.Build(NetworkName, Source); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
-        catch (UserErrorException e) when (b.Full && converted.MaxPool == MaxPoolCircuit.Tree && !graded)
+        catch (UserErrorException e) when (b.Full && ((maxPool == MaxPoolCircuit.Tree && !graded) || powerKnees > 0))
         {
-            throw new UserErrorException(e.Message + " Max pooling by comparator trees (--max-pool tree) takes about 1.2 more neurons per " +
-                "conv neuron; OR neurons (--max-pool or) take one per window.", e);
+            // What took the extra neurons, and the choice that takes fewer.
+            string trees = maxPool == MaxPoolCircuit.Tree && !graded ? " Max pooling by comparator trees (--max-pool tree) takes about 1.2 more " +
+                "neurons per conv neuron; OR neurons (--max-pool or) take one per window." : "";
+            string knees = powerKnees > 0 ? $" The Triangle's power with {powerKnees} knees (--power piecewise:{powerKnees}) takes {powerKnees} knee " +
+                "neurons per value it powers, and one more where max pooling comes first; fewer knees, or the power taken as 1 (--power linear), take fewer." : "";
+            throw new UserErrorException(e.Message + trees + knees, e);
         }
         return converted;
     }
@@ -186,7 +211,10 @@ public sealed class SoftHebbOnCores
     int AddLayer(string name, SpikingConvLayer layer, ConvTiles? t, int previous)
     {
         bool graded = Graded;
-        double scale = Unit / layer.Scale; // potentials in units where the threshold is 4096
+        // Potentials in units where the threshold is 4096. With the power P, Λ is that of the powered activations, and
+        // the neuron fires every step at a = Λ^(1/P): its rate r = a/Λ^(1/P) then gives r^P = a^P/Λ, the powered rate.
+        double scale = Unit / (layer.Power == 1 ? layer.Scale : Math.Pow(layer.Scale, 1.0 / layer.Power));
+        var power = layer.Power == 1 ? null : PiecewisePower.Fit(layer.Power, PowerKnees);
         // Graded: a value of 4096 stands for a rate of one spike a step, so an input worth p adds w·scale·p/4096.
         double inputWeight = graded ? scale / Unit : scale;
         var perChannel = Enumerable.Range(0, layer.K).Select(k => graded
@@ -209,9 +237,16 @@ public sealed class SoftHebbOnCores
             conv = b.AddGroup(name, layer.K * plane, n => perChannel[n / plane], placement: placement);
             foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * inputWeight, 0);
         }
-        if (layer.Pool is not { } pool) return conv;
+        if (layer.Pool is not { } pool) return power is null ? conv : AddPowered(name, conv, layer.Neurons, power);
         bool max = pool.Type == PoolType.Max;
-        if (max && !graded && MaxPool == MaxPoolCircuit.Tree) return AddMaxTrees(name, layer, pool, conv);
+        // The power commutes with max pooling, so it is taken on the pooled values (a quarter of them here); average
+        // pooling adds up powered values, the conv neurons' own and their knees' with the ReLUs' slopes.
+        if (max && !graded && MaxPool == MaxPoolCircuit.Tree)
+        {
+            int trees = AddMaxTrees(name, layer, pool, conv);
+            return power is null ? trees : AddPowered(name, trees, layer.OutputLength, power);
+        }
+        int? knees = power is not null && !max ? AddKnees(name, conv, layer.Neurons, power) : null;
         var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
             : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
             : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
@@ -230,15 +265,78 @@ public sealed class SoftHebbOnCores
                 for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
                     yield return b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x;
         }
+        // Each window's sources: its conv neurons, and with the power their knees.
+        IEnumerable<int> Sources(int n) => knees is not { } k ? Window(n)
+            : Window(n).SelectMany(s => Enumerable.Range(0, power!.Knees.Count).Select(j => j == 0 ? s : KneeNeuron(k, layer.Neurons, s - b.First(conv), j)));
         // Windows that start in the padding share the first tile's core, which may then hold too many; and a tile's
         // pooled neurons read a wider patch than the tile, which may take more axons than a core has.
-        if (poolPlacement is { } pp && (!b.Fits(layer.OutputLength, pp) || !b.AxonsFit(layer.OutputLength, pp, Window))) poolPlacement = null;
+        if (poolPlacement is { } pp && (!b.Fits(layer.OutputLength, pp) || !b.AxonsFit(layer.OutputLength, pp, Sources))) poolPlacement = null;
         int pooled = b.AddGroup($"{name}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes, placement: poolPlacement,
-            sourcesOf: Window);
+            sourcesOf: Sources);
         for (int n = 0; n < layer.OutputLength; n++)
-            foreach (int source in Window(n)) b.Connections.Add(source, b.First(pooled) + n, weight, 0);
-        return pooled;
+            foreach (int source in Window(n))
+                if (knees is { } k) AddPowerSynapses(k, layer.Neurons, source - b.First(conv), source, b.First(pooled) + n, power!, weight);
+                else b.Connections.Add(source, b.First(pooled) + n, weight, 0);
+        return max && power is not null ? AddPowered(name, pooled, layer.OutputLength, power) : pooled;
     }
+
+    // The Triangle's power as integrate-and-fire neurons (PiecewisePower): f(r) = Σ_j s_j·ReLU(r − κ_j), κ_0 = 0. Knee j
+    // of a neuron takes its spikes (or values) with a bias of −κ_j a step and fires at rate ReLU(r − κ_j) (graded: sends
+    // ReLU(v − κ_j)); a neuron downstream adds the neuron's own output times s_0 and its knees' times s_j. The knee is a
+    // step later, so the neuron's own synapse waits a hop to come in with its knees'. A group of every knee of `count`
+    // neurons of `source`: knee j (1..) of neuron i is KneeNeuron(group, count, i, j). Returns the group.
+    int AddKnees(string name, int source, int count, PiecewisePower power)
+    {
+        int knees = power.Knees.Count - 1;
+        var attributes = Enumerable.Range(1, knees).Select(j => Graded
+            ? GradedNeuron(("bias", -power.Knees[j] * Unit))
+            : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"), ("potential", 32.0), ("bias", -power.Knees[j] * 64))).ToArray();
+        int first = b.First(source);
+        int group = b.AddGroup($"{name}_knees", knees * count, m => attributes[m / count], sourcesOf: m => [first + m % count], shareCore: true);
+        for (int m = 0; m < knees * count; m++) b.Connections.Add(first + m % count, b.First(group) + m, Graded ? 1 : 64, 0);
+        return group;
+    }
+
+    int KneeNeuron(int knees, int count, int i, int j) => b.First(knees) + (j - 1) * count + i;
+
+    // Neuron i (absolute `neuron`) of a powered group into `target`: its own synapse × s_0, a hop late, and its knees' × s_j.
+    void AddPowerSynapses(int knees, int count, int i, int neuron, int target, PiecewisePower power, double weight)
+    {
+        b.Connections.Add(neuron, target, weight * power.Slopes[0], 0, PowerHop);
+        for (int j = 1; j < power.Knees.Count; j++) b.Connections.Add(KneeNeuron(knees, count, i, j), target, weight * power.Slopes[j], 0);
+    }
+
+    // The power on a group's output where nothing downstream adds values up (after max pooling, or without pooling):
+    // knees, and one neuron per value that adds its ReLUs and fires at the powered rate (graded: sends the powered value).
+    int AddPowered(string name, int source, int count, PiecewisePower power)
+    {
+        int knees = AddKnees(name, source, count, power);
+        var attributes = Graded ? GradedNeuron()
+            : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"), ("potential", 32.0));
+        int first = b.First(source);
+        int powered = b.AddGroup($"{name}_power", count, _ => attributes, shareCore: true,
+            sourcesOf: i => Enumerable.Range(0, power.Knees.Count).Select(j => j == 0 ? first + i : KneeNeuron(knees, count, i, j)));
+        for (int i = 0; i < count; i++) AddPowerSynapses(knees, count, i, first + i, b.First(powered) + i, power, Graded ? 1 : 64);
+        return powered;
+    }
+
+    // The hop a knee adds (a step, two on a chip whose synapses wait for its splitters' step), which the synapse that
+    // skips the knee waits; refused where the chip's synapses hold no such delay.
+    int PowerHop
+    {
+        get
+        {
+            var (hop, keptWait) = Hop;
+            if (hop + keptWait > b.Architecture.MaxSynapticDelay)
+                throw new UserErrorException($"the Triangle's power as knee neurons makes the synapse that skips a knee wait {hop + keptWait} " +
+                    $"step(s), which {b.Architecture.Name}'s synapses cannot hold (at most {b.Architecture.MaxSynapticDelay}); use --power linear.");
+            return hop;
+        }
+    }
+
+    // A step of lag through one more neuron: one step, or on a chip whose synapses wait for its splitters' step
+    // (TrueNorth) two, one of them the wait every synapse a neuron keeps takes on top of its own (KeptWait).
+    (int Hop, int KeptWait) Hop => b.Architecture.SplitterStepForAll ? (2, 1) : (1, 0);
 
     // Max pooling with binary spikes as comparator trees (MaxPoolCircuit.Tree). A comparator takes +1 per spike of one
     // half B of a window and −1 per spike of the other half A, and fires on each whole unit above zero (soft reset, no
@@ -299,10 +397,9 @@ public sealed class SoftHebbOnCores
         for (int c = 0; c < comparators.Count; c++) // inputs come before the comparators they feed
             level[c] = 1 + comparators[c].Plus.Concat(comparators[c].Minus).Max(Level);
         int depth = comparators.Count == 0 ? 0 : level.Max();
-        // A level is a hop: a step, or on a chip whose synapses wait for its splitters' step (TrueNorth) two, one of them
-        // the wait every synapse a neuron keeps takes on top of its own.
+        // A level is a hop (Hop).
         var arch = b.Architecture;
-        int hop = arch.SplitterStepForAll ? 2 : 1, keptWait = arch.SplitterStepForAll ? 1 : 0;
+        var (hop, keptWait) = Hop;
         int longestWait = hop * depth + keptWait; // a leaf's into a pooled neuron
         if (longestWait > arch.MaxSynapticDelay)
             throw new UserErrorException($"{name}'s max pooling as comparator trees takes {depth} levels, so its synapses would wait up to " +

@@ -28,10 +28,13 @@ public static class SoftHebbOnCoresRun
     /// <param name="chip">The chip file <paramref name="arch"/> was made from (its weight precision and mapping), or null for a SANA-FE architecture.</param>
     /// <param name="graded">Run with graded spikes (a chip whose spikes carry a value), one row at T = the network's depth.</param>
     /// <param name="maxPool">With binary spikes, how the chip computes max pooling (<see cref="MaxPoolCircuit"/>).</param>
+    /// <param name="powerKnees">0: the Triangle's power taken as 1 on the chip and in software; N: the network converted
+    /// with its powers, which the chip computes as sums of ReLUs with N knees (<see cref="PiecewisePower"/>) and the
+    /// software runs exactly (rate-threshold neurons).</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
     public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.ChipModel? chip, int[] steps, TimingModel timing,
         int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct, bool graded = false,
-        MaxPoolCircuit maxPool = MaxPoolCircuit.Or)
+        MaxPoolCircuit maxPool = MaxPoolCircuit.Or, int powerKnees = 0)
     {
         if (graded && export)
             throw new UserErrorException("SANA-FE's files have no graded spikes, so a graded run cannot be exported; export the binary run (--spikes binary).");
@@ -44,12 +47,16 @@ public static class SoftHebbOnCoresRun
         double? weightError = chip is null ? null : ChipSimulation.Quantize(model, chip.Limits);
         var tiles = chip is null ? null : ChipSimulation.TilesOn(chip, model);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
-        var conversion = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1 };
+        var conversion = new SpikingConversionOptions
+        {
+            Power = powerKnees == 0 ? PowerApproximation.Linear : PowerApproximation.RateThreshold, FoldInhibition = true, BatchSize = 1,
+        };
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
-        SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool);
+        SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees);
+        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool,
+            powerKnees: powerKnees);
         if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
@@ -126,6 +133,8 @@ public static class SoftHebbOnCoresRun
             DoesNotFit = doesNotFit,
             ReadoutLag = lag,
             MaxPooling = maxPooling ? maxPool.ToString().ToLowerInvariant() : null,
+            PowerKnees = powerKnees,
+            PowerError = powerKnees == 0 ? null : network.Layers.Where(l => l.Power != 1).Select(l => PiecewisePower.Fit(l.Power, powerKnees).MaxError).DefaultIfEmpty(0).Max(),
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;

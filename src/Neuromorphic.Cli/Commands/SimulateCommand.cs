@@ -53,6 +53,9 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("max-pool", "or|tree", "with --softhebb and binary spikes: max pooling by one OR neuron per window (a spike whenever " +
                 "any of its neurons fired in the step), or by comparator trees whose pooled count follows the window's highest, as the " +
                 "software's exact max pooling (about 1.2 more neurons per conv neuron, a step of lag per tree level)", Default: "or"),
+            new CliOption("power", "linear|piecewise[:K]", "with --softhebb: the Triangle's power P taken as 1 (the chip and the software runs alike), " +
+                $"or computed on the chip by K knee neurons per powered value as a sum of ReLUs through r^P (K = {DefaultPowerKnees} unless given; " +
+                "after max pooling one neuron more adds them up), beside software runs with the power exact", Default: "linear"),
             new CliOption("timing", "simple|detailed", "timing model: the busiest core per step, or every message scheduled on the mesh with congestion",
                 Default: "detailed"),
             new CliOption("sync", "barrier|free", "time steps: all cores wait at a global barrier after each (at the chip's sync cost), or free-running: " +
@@ -118,6 +121,8 @@ public sealed class SimulateCommand : ICliCommand
         if (maxPool != MaxPoolCircuit.Or && (trained is null || graded))
             throw new UserErrorException(trained is null ? "--max-pool goes with --softhebb."
                 : "--max-pool chooses how binary spikes are max pooled; graded spikes send the window's largest value (add --spikes binary).");
+        int powerKnees = ParsePower(args.String("power")!);
+        if (powerKnees > 0 && trained is null) throw new UserErrorException("--power goes with --softhebb.");
         int[] stepList = graded ? [] : ParseSteps(args.String("steps") ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn."));
         if (stepList.Length > 1 && trained is null) throw new UserErrorException("a list of --steps needs --softhebb; with --snn give one number.");
         int steps = graded ? 0 : stepList[^1];
@@ -162,7 +167,7 @@ public sealed class SimulateCommand : ICliCommand
         if (trained is not null)
         {
             var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel, stepList, timing, images, data, output, seed, export,
-                new ConsoleProgress(), cancellationToken, graded, maxPool);
+                new ConsoleProgress(), cancellationToken, graded, maxPool, powerKnees);
             PrintCoresRun(cores, architecture);
             if (export) PrintExported(output, architecture);
             Console.WriteLine($"  wrote {output}: {CoresRunResult.FileName}, image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html; " +
@@ -212,6 +217,20 @@ public sealed class SimulateCommand : ICliCommand
         return 0;
     }
 
+    const int DefaultPowerKnees = 3, MaxPowerKnees = 16;
+
+    /// <summary>"linear" → 0; "piecewise" → the default knees; "piecewise:K" → K, 1 to 16.</summary>
+    static int ParsePower(string text)
+    {
+        if (text == "linear") return 0;
+        if (text == "piecewise") return DefaultPowerKnees;
+        if (text.StartsWith("piecewise:", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan("piecewise:".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k)
+            && k is >= 1 and <= MaxPowerKnees)
+            return k;
+        throw new UserErrorException($"--power must be linear, piecewise or piecewise:K with K from 1 to {MaxPowerKnees} knees, got '{text}'.");
+    }
+
     static string FreeNote(ChipArchitecture arch) => arch.FreeRunning ? ", free-running steps" : "";
 
     /// <summary>"32" or "8,16,32": whole numbers from 1 up, ascending.</summary>
@@ -254,6 +273,7 @@ public sealed class SimulateCommand : ICliCommand
             Console.WriteLine($"the converted synapses (BatchNorm and the inhibition folded in) forced to each neuron's values per axon type: " +
                               $"relative RMS change {100 * forced:F2} % (the most-changed layer)");
         if (r.DoesNotFit is { } fit) Console.WriteLine($"note: {fit}");
+        Console.WriteLine(PowerNote(r));
         if (r.Graded)
         {
             Console.WriteLine($"graded spikes ({r.PayloadBits}-bit payloads): each neuron sends its value once a step and images stream through the layers, " +
@@ -277,6 +297,11 @@ public sealed class SimulateCommand : ICliCommand
                               $"{t.SynapseJ * 1e6:F3} µJ | {t.SomaJ * 1e6:F3} µJ | {t.NetworkJ * 1e6:F3} µJ | " +
                               $"{(t.StaticJ > 0 ? $"{t.StaticJ * 1e6:F3} µJ" : "-")} | {t.LatencyS * 1e6:F2} µs | {t.SynapticEvents:N0} | {t.Spikes:N0} |");
     }
+
+    static string PowerNote(CoresRunResult r) => r.PowerKnees == 0
+        ? "the Triangle's power taken as 1 on the chip and in software (--power linear); --power piecewise computes it on the chip with knee neurons"
+        : $"the Triangle's power on the chip as a sum of ReLUs with {r.PowerKnees} knees per powered value (--power piecewise:{r.PowerKnees}; largest " +
+          $"error against r^P {r.PowerError:0.0000} of a spike a step); in software exactly";
 
     static string MaxPoolingNote(string pooling) => pooling == "tree"
         ? "max pooling by comparator trees (--max-pool tree): the pooled count follows the window's highest, as the software's exact max pooling"
