@@ -249,7 +249,7 @@ public sealed class SoftHebbOnCores
         int? knees = power is not null && !max ? AddKnees(name, conv, layer.Neurons, power) : null;
         var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
             : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
-            : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
+            : SpikeCounter();
         double weight = (max ? 64 : 64.0 / (pool.Kernel * pool.Kernel)) / (graded ? 64 : 1);
         // A tiled layer's pooling sits on as many cores, each pooled neuron with the tile of its window's first
         // position: on one core, every pooled value of the layer would pass through it.
@@ -266,8 +266,7 @@ public sealed class SoftHebbOnCores
                     yield return b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x;
         }
         // Each window's sources: its conv neurons, and with the power their knees.
-        IEnumerable<int> Sources(int n) => knees is not { } k ? Window(n)
-            : Window(n).SelectMany(s => Enumerable.Range(0, power!.Knees.Count).Select(j => j == 0 ? s : KneeNeuron(k, layer.Neurons, s - b.First(conv), j)));
+        IEnumerable<int> Sources(int n) => knees is not { } k ? Window(n) : Window(n).SelectMany(s => WithKnees(k, layer.Neurons, s - b.First(conv), s, power!));
         // Windows that start in the padding share the first tile's core, which may then hold too many; and a tile's
         // pooled neurons read a wider patch than the tile, which may take more axons than a core has.
         if (poolPlacement is { } pp && (!b.Fits(layer.OutputLength, pp) || !b.AxonsFit(layer.OutputLength, pp, Sources))) poolPlacement = null;
@@ -290,7 +289,7 @@ public sealed class SoftHebbOnCores
         int knees = power.Knees.Count - 1;
         var attributes = Enumerable.Range(1, knees).Select(j => Graded
             ? GradedNeuron(("bias", -power.Knees[j] * Unit))
-            : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"), ("potential", 32.0), ("bias", -power.Knees[j] * 64))).ToArray();
+            : SpikeCounter(("potential", 32.0), ("bias", -power.Knees[j] * 64))).ToArray();
         int first = b.First(source);
         int group = b.AddGroup($"{name}_knees", knees * count, m => attributes[m / count], sourcesOf: m => [first + m % count], shareCore: true);
         for (int m = 0; m < knees * count; m++) b.Connections.Add(first + m % count, b.First(group) + m, Graded ? 1 : 64, 0);
@@ -298,6 +297,10 @@ public sealed class SoftHebbOnCores
     }
 
     int KneeNeuron(int knees, int count, int i, int j) => b.First(knees) + (j - 1) * count + i;
+
+    // Neuron i (absolute `neuron`) of a powered group, and its knees.
+    IEnumerable<int> WithKnees(int knees, int count, int i, int neuron, PiecewisePower power) =>
+        Enumerable.Range(0, power.Knees.Count).Select(j => j == 0 ? neuron : KneeNeuron(knees, count, i, j));
 
     // Neuron i (absolute `neuron`) of a powered group into `target`: its own synapse × s_0, a hop late, and its knees' × s_j.
     void AddPowerSynapses(int knees, int count, int i, int neuron, int target, PiecewisePower power, double weight)
@@ -311,11 +314,9 @@ public sealed class SoftHebbOnCores
     int AddPowered(string name, int source, int count, PiecewisePower power)
     {
         int knees = AddKnees(name, source, count, power);
-        var attributes = Graded ? GradedNeuron()
-            : ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"), ("potential", 32.0));
+        var attributes = Graded ? GradedNeuron() : SpikeCounter(("potential", 32.0));
         int first = b.First(source);
-        int powered = b.AddGroup($"{name}_power", count, _ => attributes, shareCore: true,
-            sourcesOf: i => Enumerable.Range(0, power.Knees.Count).Select(j => j == 0 ? first + i : KneeNeuron(knees, count, i, j)));
+        int powered = b.AddGroup($"{name}_power", count, _ => attributes, shareCore: true, sourcesOf: i => WithKnees(knees, count, i, first + i, power));
         for (int i = 0; i < count; i++) AddPowerSynapses(knees, count, i, first + i, b.First(powered) + i, power, Graded ? 1 : 64);
         return powered;
     }
@@ -410,8 +411,7 @@ public sealed class SoftHebbOnCores
         // (its splitters copy a neuron once per sign of the synapses it feeds), told apart as ~neuron for the negative.
         bool bySign = arch.Splitters is not null;
         IEnumerable<int> Axons((int[] Plus, int[] Minus) c) => c.Plus.Select(Neuron).Concat(c.Minus.Select(t => bySign ? ~Neuron(t) : Neuron(t)));
-        // Fires on each whole spike's worth (64) above zero: the chip's resolution is 1/64.
-        var unitNeuron = ChipNetworkBuilder.Attributes(("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"));
+        var unitNeuron = SpikeCounter();
         // One group per level, so that groups pass spikes one way and the lag worked out group by group counts each level;
         // the levels and the pooled neurons share cores where one leaves room.
         foreach (var members in Enumerable.Range(0, comparators.Count).GroupBy(c => level[c]).OrderBy(g => g.Key).Select(g => g.ToArray()))
@@ -533,6 +533,11 @@ public sealed class SoftHebbOnCores
         }
         return sliceOf;
     }
+
+    /// <summary>A neuron whose potential counts spikes in units of 64 (the chip's resolution is 1/64): it fires on each whole
+    /// unit above zero and keeps the rest (soft reset), with no floor.</summary>
+    static Dictionary<string, AttributeValue> SpikeCounter(params (string Name, object Value)[] more) =>
+        ChipNetworkBuilder.Attributes([("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"), .. more]);
 
     /// <summary>A neuron that sends a value: each step it starts from nothing (no leak carried over), adds its bias
     /// and the step's input, and when that is above half a unit sends it, rounded (g = ReLU, at a resolution of 1/4096 of
