@@ -217,7 +217,7 @@ public sealed class SimulateCommand : ICliCommand
         return 0;
     }
 
-    const int DefaultPowerKnees = 3, MaxPowerKnees = 16;
+    const int DefaultPowerKnees = 2, MaxPowerKnees = 16;
 
     /// <summary>"linear" → 0; "piecewise" → the default knees; "piecewise:K" → K, 1 to 16.</summary>
     static int ParsePower(string text)
