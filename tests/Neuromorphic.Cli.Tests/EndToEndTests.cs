@@ -261,6 +261,22 @@ public class EndToEndTests(TinyRun run)
     }
 
     [Fact]
+    public void Images_run_side_by_side_give_the_figures_they_give_one_at_a_time()
+    {
+        string loihi = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml");
+        using var tmp = new TempDir();
+        var rows = new[] { 1, 3 }.Select(threads =>
+        {
+            string output = tmp.File($"threads-{threads}");
+            Succeeded(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi, "--steps", "4,8", "--images", "5", "--threads", $"{threads}",
+                "--out", output), $"simulate --softhebb --threads {threads}");
+            return JsonSerializer.Serialize(RunDirectory.Read<CoresRunResult>(output, CoresRunResult.FileName)!.ByT);
+        }).ToArray();
+        Assert.Equal(rows[0], rows[1]); // every figure, to the last bit: each image's steps are summed in image order
+        Cli.AssertUserError(Cli.Run("simulate", "--arch", loihi, "--snn", loihi, "--steps", "4", "--threads", "2"), "--threads goes with --softhebb");
+    }
+
+    [Fact]
     public void The_triangles_power_runs_on_the_chip_as_knee_neurons_where_it_fits_and_says_why_not_elsewhere()
     {
         Succeeded(run.TreeCores, "simulate --softhebb --power piecewise:2");

@@ -147,7 +147,7 @@ public sealed class SoftHebbOnCores
     {
         ArgumentNullException.ThrowIfNull(arch);
         long synapses = CountSynapses(net, readout, powerKnees);
-        long perSynapse = arch.Splitters is null ? BytesPerSynapse : BytesPerSynapseWithSplitters;
+        long perSynapse = PerSynapse(arch);
         double needed = (double)synapses * perSynapse;
         if (needed <= availableBytes) return;
         var layers = net.Layers.Select((l, i) => $"{SoftHebbGraph.LayerName(i)} {ConvSynapses(l):N0}");
@@ -156,6 +156,18 @@ public sealed class SoftHebbOnCores
             $"({string.Join(", ", layers)}, with the pooling and the read-out) at about {perSynapse} bytes each, and this machine offers " +
             $"{(double)availableBytes / (1 << 30):F1} GiB. 'simulate --run RUN_DIR --hardware FILE' costs a network this size layer by layer."));
     }
+
+    /// <summary>How many runs of the network fit side by side in <paramref name="availableBytes"/> (at least 1: one run
+    /// is <see cref="CheckMemory"/>'s to refuse), each counted at a whole run's bytes, though the network they share is part of it.</summary>
+    public static int RunsThatFit(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes,
+        int powerKnees = 0)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        double run = (double)CountSynapses(net, readout, powerKnees) * PerSynapse(arch);
+        return (int)Math.Clamp(availableBytes / run, 1, int.MaxValue);
+    }
+
+    static long PerSynapse(ChipArchitecture arch) => arch.Splitters is null ? BytesPerSynapse : BytesPerSynapseWithSplitters;
 
     /// <summary>With typed axons, the largest relative RMS change that forcing the synapses to each neuron's values made to
     /// one group's; null otherwise.</summary>

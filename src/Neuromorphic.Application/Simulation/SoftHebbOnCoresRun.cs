@@ -28,13 +28,15 @@ public static class SoftHebbOnCoresRun
     /// <param name="chip">The chip file <paramref name="arch"/> was made from (its weight precision and mapping), or null for a SANA-FE architecture.</param>
     /// <param name="graded">Run with graded spikes (a chip whose spikes carry a value), one row at T = the network's depth.</param>
     /// <param name="maxPool">With binary spikes, how the chip computes max pooling (<see cref="MaxPoolCircuit"/>).</param>
+    /// <param name="threads">Images run side by side, each on its own copy of the compiled chip (fewer where memory or
+    /// the images run out); the results do not depend on it.</param>
     /// <param name="powerKnees">0: the Triangle's power taken as 1 on the chip and in software; N: the network converted
     /// with its powers, which the chip computes as sums of ReLUs with N knees (<see cref="PiecewisePower"/>) and the
     /// software runs exactly (rate-threshold neurons).</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
     public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.ChipModel? chip, int[] steps, TimingModel timing,
         int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct, bool graded = false,
-        MaxPoolCircuit maxPool = MaxPoolCircuit.Or, int powerKnees = 0)
+        MaxPoolCircuit maxPool = MaxPoolCircuit.Or, int powerKnees = 0, int threads = 1)
     {
         if (graded && export)
             throw new UserErrorException("SANA-FE's files have no graded spikes, so a graded run cannot be exported; export the binary run (--spikes binary).");
@@ -65,46 +67,68 @@ public static class SoftHebbOnCoresRun
         var readAt = steps.Select(t => t + lag).ToArray(); // the step at which each T's class is read
         int length = readAt[^1];
         progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image{(graded ? ", graded spikes" : "")}", test.Count, "images");
-        var pixels = new float[chipNetwork.InputNeurons];
-        // Compiled once: each image changes only the input neurons' biases.
-        test.CopyBatch([0], pixels);
-        var compiled = CompiledChip.Build(arch, chipNetwork.ForImage(pixels), seed);
+        // Compiled once per worker: each image changes only the input neurons' biases, and a run changes the chip's state,
+        // so workers running images side by side each hold a copy. Each image's steps are kept and summed in image order
+        // below, so the figures are the same for any number of workers.
+        var pixels0 = new float[chipNetwork.InputNeurons];
+        test.CopyBatch([0], pixels0);
+        var spec0 = chipNetwork.ForImage(pixels0);
+        var runs = new ImageRun[test.Count];
+        int next = -1, done = 0, neurons = spec0.NeuronCount, synapses = spec0.Connections.Count;
+        var gate = new object(); // the test images, the network's per-image specs and the software's rates are not shared safely
+        string? doesNotFit = null;
+        int workers = Math.Clamp(Math.Min(threads, test.Count), 1, SoftHebbOnCores.RunsThatFit(network, model.Readout, arch,
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees));
+        async Task WorkAsync()
+        {
+            var compiled = CompiledChip.Build(arch, spec0, seed);
+            var pixels = new float[chipNetwork.InputNeurons];
+            for (int i; (i = Interlocked.Increment(ref next)) < test.Count;)
+            {
+                ct.ThrowIfCancellationRequested();
+                SpikingNetworkSpec spec;
+                int label;
+                bool softwareRight = false;
+                lock (gate)
+                {
+                    test.CopyBatch([i], pixels);
+                    label = test.GetLabel(i);
+                    spec = chipNetwork.ForImage(pixels);
+                    if (graded) softwareRight = TensorPrimitives.IndexOfMax<float>(network.RatePotentials(pixels)) == label;
+                }
+                var result = await compiled.RunAsync(spec, new CoreSimulationOptions(length, timing, seed), ct).ConfigureAwait(false);
+                runs[i] = new ImageRun(readAt.Select(t => chipNetwork.Classify(result, t) == label).ToArray(), result.Steps, softwareRight,
+                    result.Cores.Count);
+                if (i == 0)
+                {
+                    doesNotFit = AxonLimit.Exceeded(arch, spec, result.Cores);
+                    if (export) SanafeExport.Write(output, arch, spec);
+                    string commit = RunDirectory.GitCommit();
+                    SanafeOutputWriter.Write(output, result, spec, commit);
+                    CoreRunReport.Write(output, arch, spec, result, timing.ToString().ToLowerInvariant(), commit);
+                }
+                lock (gate) progress.Advance(++done);
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, ct))).ConfigureAwait(false);
+
         // Per read-out time T: correct answers, and the run's steps up to T's read-out summed over the images.
         var correct = new int[steps.Length];
         var totals = readAt.Select(t => StepPerf.Zero(t)).ToArray();
         double gradedLatency = 0; // graded: the steps from an image's arrival to its class, summed over the images
-        int cores = 0, neurons = 0, synapses = 0, softwareCorrect = 0;
-        string? doesNotFit = null;
-        for (int i = 0; i < test.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            test.CopyBatch([i], pixels);
-            var spec = chipNetwork.ForImage(pixels);
-            var result = await compiled.RunAsync(spec, new CoreSimulationOptions(length, timing, seed), ct);
+        int softwareCorrect = runs.Count(r => r.SoftwareRight), cores = runs[0].Cores;
+        foreach (var image in runs)
             for (int k = 0; k < steps.Length; k++)
             {
-                if (chipNetwork.Classify(result, readAt[k]) == test.GetLabel(i)) correct[k]++;
+                if (image.Right[k]) correct[k]++;
                 if (graded)
                 {
-                    totals[k] += result.Steps[steps[k] - 1]; // the pipeline's full step: every layer on this image
-                    gradedLatency += result.Steps.Take(steps[k]).Sum(s => s.Latency);
+                    totals[k] += image.Steps[steps[k] - 1]; // the pipeline's full step: every layer on this image
+                    gradedLatency += image.Steps.Take(steps[k]).Sum(s => s.Latency);
                 }
-                else foreach (var step in result.Steps.Take(readAt[k])) totals[k] += step;
+                else foreach (var step in image.Steps.Take(readAt[k])) totals[k] += step;
             }
-            if (graded && TensorPrimitives.IndexOfMax<float>(network.RatePotentials(pixels)) == test.GetLabel(i)) softwareCorrect++;
-            cores = result.Cores.Count;
-            if (i == 0)
-            {
-                (neurons, synapses) = (spec.NeuronCount, spec.Connections.Count);
-                doesNotFit = AxonLimit.Exceeded(arch, spec, result.Cores);
-                if (export) SanafeExport.Write(output, arch, spec);
-                string commit = RunDirectory.GitCommit();
-                SanafeOutputWriter.Write(output, result, spec, commit);
-                CoreRunReport.Write(output, arch, spec, result, timing.ToString().ToLowerInvariant(), commit);
-            }
-            progress.Advance(i + 1);
-        }
-        progress.End($"{test.Count} images");
+        progress.End($"{test.Count} images{(workers > 1 ? $", {workers} at a time" : "")}");
 
         int n = test.Count;
         var softwareAccuracy = graded ? [(double)softwareCorrect / n]
@@ -139,4 +163,8 @@ public static class SoftHebbOnCoresRun
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;
     }
+
+    /// <summary>One image on the chip: whether each T's class was right, the run's steps, the software's answer (graded),
+    /// and the cores the run used.</summary>
+    sealed record ImageRun(bool[] Right, IReadOnlyList<StepPerf> Steps, bool SoftwareRight, int Cores);
 }

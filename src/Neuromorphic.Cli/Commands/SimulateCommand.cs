@@ -43,6 +43,8 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("dt", "SECONDS", "with --nir: the time step the graph's continuous-time neurons are stepped by", DefaultNote: "required with --nir"),
             new CliOption("integration", "exact|euler", "with --nir: how the graph's neurons are stepped (see 'nir run')", Default: "exact"),
             new CliOption("images", "N", "with --softhebb: the first N test images, each a run from rest on the chip", Default: "20"),
+            new CliOption("threads", "N", "with --softhebb: images run side by side, each on its own copy of the chip (as memory allows); " +
+                "the results do not depend on it", DefaultNote: "all cores"),
             CommonOptions.Data,
             new CliOption("steps", "N|T1,T2,...", "time steps to simulate; with --softhebb, the steps of evidence per test image (the chip runs T steps plus those a " +
                 "spike takes to reach the read-out), and a list gives the accuracy and " +
@@ -122,6 +124,8 @@ public sealed class SimulateCommand : ICliCommand
             throw new UserErrorException(trained is null ? "--max-pool goes with --softhebb."
                 : "--max-pool chooses how binary spikes are max pooled; graded spikes send the window's largest value (add --spikes binary).");
         int powerKnees = ParsePower(args.String("power")!);
+        int? threads = args.Int("threads", min: 1);
+        if (threads is not null && trained is null) throw new UserErrorException("--threads goes with --softhebb.");
         if (powerKnees > 0 && trained is null) throw new UserErrorException("--power goes with --softhebb.");
         int[] stepList = graded ? [] : ParseSteps(args.String("steps") ?? throw new UserErrorException("simulate needs --steps N with --arch and --snn."));
         if (stepList.Length > 1 && trained is null) throw new UserErrorException("a list of --steps needs --softhebb; with --snn give one number.");
@@ -167,7 +171,7 @@ public sealed class SimulateCommand : ICliCommand
         if (trained is not null)
         {
             var cores = await SoftHebbOnCoresRun.RunAsync(trained, architecture, chipModel, stepList, timing, images, data, output, seed, export,
-                new ConsoleProgress(), cancellationToken, graded, maxPool, powerKnees);
+                new ConsoleProgress(), cancellationToken, graded, maxPool, powerKnees, threads ?? Environment.ProcessorCount);
             PrintCoresRun(cores, architecture);
             if (export) PrintExported(output, architecture);
             Console.WriteLine($"  wrote {output}: {CoresRunResult.FileName}, image 0's run_summary.yaml, perf.csv, spikes.csv, potentials.csv, plots/, report.html; " +
