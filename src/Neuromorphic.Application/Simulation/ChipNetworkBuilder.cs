@@ -160,12 +160,12 @@ public sealed class ChipNetworkBuilder
 
     /// <summary>The network, with <paramref name="replaced"/> groups in place of those built (same sizes, order and
     /// placement); <paramref name="source"/> stands where a file name would. On a chip whose neuron reaches one axon it
-    /// has splitter neurons (groups after the network's own), unless <paramref name="unsplit"/>; they are worked out once,
-    /// so each network built with the same connections shares them (a chip compiled once runs every image).</summary>
-    public SpikingNetworkSpec Build(string name, string source, IReadOnlyList<NeuronGroupSpec>? replaced = null, bool unsplit = false)
+    /// has splitter neurons (groups after the network's own); they are worked out once, so each network built with the
+    /// same connections shares them (a chip compiled once runs every image).</summary>
+    public SpikingNetworkSpec Build(string name, string source, IReadOnlyList<NeuronGroupSpec>? replaced = null)
     {
         var given = replaced ?? groups;
-        if (arch.Splitters is not { } limits || unsplit) return new(name, given.ToArray(), Connections, order, source);
+        if (arch.Splitters is not { } limits) return new(name, given.ToArray(), Connections, order, source);
         if (split is not { } s || s.Connections != Connections.Count || s.Groups != groups.Count)
         {
             SplitterNeurons splitters;

@@ -292,42 +292,21 @@ public sealed class SoftHebbOnCores
     }
 
     // The Triangle's power as integrate-and-fire neurons (PiecewisePower): f(r) = Σ_j s_j·ReLU(r − κ_j), κ_0 = 0. Knee j
-    // of a neuron takes its spikes (or values) less κ_j a step and fires at rate ReLU(r − κ_j) (graded: sends
+    // of a neuron takes its spikes (or values) with a bias of −κ_j a step and fires at rate ReLU(r − κ_j) (graded: sends
     // ReLU(v − κ_j)); a neuron downstream adds the neuron's own output times s_0 and its knees' times s_j. The knee is a
     // step later, so the neuron's own synapse waits a hop to come in with its knees'. A group of every knee of `count`
     // neurons of `source`: knee j (1..) of neuron i is KneeNeuron(group, count, i, j). Returns the group.
-    // Graded, −κ_j is the knee's bias: it starts from nothing every step. With binary spikes a bias would act from step
-    // 1, while the knee's input comes L steps later (L, its depth, is 7 to 10 on runs/demo); a neuron with a negative
-    // bias cannot be started L biases higher without firing on its own (WithoutHeadStart), so it would lose L·κ_j
-    // spikes (at T = 8 on Loihi 2 the chip's accuracy fell from 98.1 to 94.4 %). So −κ_j comes from a clock neuron that
-    // fires every step from step 1, as the input does, through a synapse that waits the steps the source's spikes took.
     int AddKnees(string name, int source, int count, PiecewisePower power)
     {
         int knees = power.Knees.Count - 1;
         var attributes = Enumerable.Range(1, knees).Select(j => Graded
             ? GradedNeuron(("bias", -power.Knees[j] * Unit))
-            : SpikeCounter(("potential", 32.0))).ToArray();
+            : SpikeCounter(("potential", 32.0), ("bias", -power.Knees[j] * 64))).ToArray();
         int first = b.First(source);
-        int? clock = null, wait = 0;
-        if (!Graded)
-        {
-            wait = LagsSoFar()[source]; // the clock's spikes come in with the source's
-            if (wait + Hop.KeptWait > b.Architecture.MaxSynapticDelay)
-                throw new UserErrorException($"{name}'s knees take the clock's spikes {wait + Hop.KeptWait} steps late, which " +
-                    $"{b.Architecture.Name}'s synapses cannot hold (at most {b.Architecture.MaxSynapticDelay}); use --power linear.");
-            clock = b.First(powerClock ??= b.AddGroup("power_clock", 1, _ => SpikeCounter(("bias", 64.0)), shareCore: true));
-        }
-        int group = b.AddGroup($"{name}_knees", knees * count, m => attributes[m / count], shareCore: true,
-            sourcesOf: m => clock is { } c ? [first + m % count, c] : [first + m % count]);
-        for (int m = 0; m < knees * count; m++)
-        {
-            b.Connections.Add(first + m % count, b.First(group) + m, Graded ? 1 : 64, 0);
-            if (clock is { } c) b.Connections.Add(c, b.First(group) + m, -power.Knees[1 + m / count] * 64, 0, wait.Value);
-        }
+        int group = b.AddGroup($"{name}_knees", knees * count, m => attributes[m / count], sourcesOf: m => [first + m % count], shareCore: true);
+        for (int m = 0; m < knees * count; m++) b.Connections.Add(first + m % count, b.First(group) + m, Graded ? 1 : 64, 0);
         return group;
     }
-
-    private int? powerClock; // binary spikes: the clock neuron's group, once a layer has knees
 
     int KneeNeuron(int knees, int count, int i, int j) => b.First(knees) + (j - 1) * count + i;
 
@@ -643,14 +622,9 @@ public sealed class SoftHebbOnCores
 
     // Per group of the network as built (splitter groups after the network's own), the steps from the input group's
     // spikes to it along the slowest path; -1 where none reaches it. The wiring is the same for every image.
-    int[] GroupLags => groupLags ??= LongestPaths(b.Build(NetworkName, Source), 1);
+    int[] GroupLags => groupLags ??= LongestPaths(b.Build(NetworkName, Source));
 
-    // Per group of the network built so far, before any splitters, the steps from the input group's spikes to it: each
-    // hop takes Hop's steps (on TrueNorth two, through a splitter or a kept synapse's wait).
-    int[] LagsSoFar() => LongestPaths(b.Build(NetworkName, Source, unsplit: true), Hop.Hop);
-
-    // `hop`: the steps a connection takes besides its delay.
-    static int[] LongestPaths(SpikingNetworkSpec spec, int hop)
+    static int[] LongestPaths(SpikingNetworkSpec spec)
     {
         var groups = spec.Groups;
         var groupOf = new int[spec.NeuronCount];
@@ -667,7 +641,7 @@ public sealed class SoftHebbOnCores
             // a group per level for this), and its self-loop would add a step per pass below.
             if (key.Item1 == key.Item2)
                 throw new InvalidOperationException($"Group '{groups[key.Item1].Name}' feeds itself; lags are worked out group by group.");
-            int steps = hop + (delay.IsEmpty ? 0 : delay[c]);
+            int steps = 1 + (delay.IsEmpty ? 0 : delay[c]);
             if (!hops.TryGetValue(key, out int known) || steps > known) hops[key] = steps;
         }
         // Longest path from the input over a feed-forward network: at most one pass per group.
