@@ -120,6 +120,32 @@ public sealed class SoftHebbOnCoresTests
         var e = Assert.Throws<UserErrorException>(() => SoftHebbOnCores.CheckMemory(net, readout, Loihi(), availableBytes: 100_000));
         Assert.Contains("up to 1,728 synapses (hebb0 1,296, with the pooling and the read-out) at about 100 bytes each", e.Message);
         Assert.Contains("'simulate --run RUN_DIR --hardware FILE'", e.Message);
+
+        // Runs side by side: as many whole runs as the memory holds, and at least the one CheckMemory lets through.
+        long run = counted * SoftHebbOnCores.BytesPerSynapse;
+        Assert.Equal(3, SoftHebbOnCores.RunsThatFit(net, readout, Loihi(), 3 * run + run / 2));
+        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(net, readout, Loihi(), run / 2));
+    }
+
+    [Fact]
+    public void The_synapses_counted_before_the_build_include_the_powers_knees_as_built()
+    {
+        // The knees' synapses, counted from the layers, against those the builder makes: max pooling then the power
+        // (knee inputs, and a neuron adding a value and its knees), the power then average pooling (knee inputs, and
+        // each window's knees into its pooled neuron).
+        var (net, readout, pixels) = TinyTwoLayers(0.7f, 1.4f, PowerOptions);
+        var arch = Chip("loihi2");
+        int Built(int knees) => SoftHebbOnCores.Build(net, readout, arch, powerKnees: knees).ForImage(pixels).Connections.Count;
+        int linear = SoftHebbOnCores.Build(TinyTwoLayers(0.7f, 1.4f, Options).Net, readout, arch).ForImage(pixels).Connections.Count;
+        foreach (int knees in new[] { 1, 3 })
+        {
+            // hebb0 (6x6, pooled to 3x3): 4x3x3 pooled values, each with K knee inputs and K + 1 synapses into its sum;
+            // hebb1 (3x3, pooled to 2x2): 4x3x3 conv neurons with K knee inputs, and 4x2x2 pooled neurons of 4
+            // positions with K knees each.
+            long circuit = 36 * (2 * knees + 1) + 36 * knees + 16 * 4 * knees;
+            Assert.Equal(circuit, SoftHebbOnCores.CountSynapses(net, readout, knees) - SoftHebbOnCores.CountSynapses(net, readout));
+            Assert.Equal(circuit, Built(knees) - linear);
+        }
     }
 
     [Fact]
