@@ -251,7 +251,7 @@ public sealed class SoftHebbOnCores
         }
         if (layer.Pool is not { } pool) return power is null ? conv : AddPowered(name, conv, layer.Neurons, power);
         bool max = pool.Type == PoolType.Max;
-        // The power commutes with max pooling, so it is taken on the pooled values (a quarter of them here); average
+        // The power commutes with max pooling, so it is taken on the pooled values (a quarter of them on runs/demo); average
         // pooling adds up powered values, the conv neurons' own and their knees' with the ReLUs' slopes.
         if (max && !graded && MaxPool == MaxPoolCircuit.Tree)
         {
@@ -294,8 +294,11 @@ public sealed class SoftHebbOnCores
     // The Triangle's power as integrate-and-fire neurons (PiecewisePower): f(r) = Σ_j s_j·ReLU(r − κ_j), κ_0 = 0. Knee j
     // of a neuron takes its spikes (or values) with a bias of −κ_j a step and fires at rate ReLU(r − κ_j) (graded: sends
     // ReLU(v − κ_j)); a neuron downstream adds the neuron's own output times s_0 and its knees' times s_j. The knee is a
-    // step later, so the neuron's own synapse waits a hop to come in with its knees'. A group of every knee of `count`
-    // neurons of `source`: knee j (1..) of neuron i is KneeNeuron(group, count, i, j). Returns the group.
+    // step later, so the neuron's own synapse waits a hop to come in with its knees'. With binary spikes the bias acts
+    // from step 1 while a knee's input comes L steps later, and WithoutHeadStart can start a neuron with a negative
+    // bias only so much higher, so a knee may start up to (L − 1)·κ_j spikes short; a clock neuron giving −κ_j only from
+    // then measured worse and slower (docs/chip-simulation.md). A group of every knee of `count` neurons of `source`:
+    // knee j (1..) of neuron i is KneeNeuron(group, count, i, j). Returns the group.
     int AddKnees(string name, int source, int count, PiecewisePower power)
     {
         int knees = power.Knees.Count - 1;
