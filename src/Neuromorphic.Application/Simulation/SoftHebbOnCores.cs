@@ -61,6 +61,10 @@ public sealed class SoftHebbOnCores
     /// power is taken as 1 (the network converted with <see cref="PowerApproximation.Linear"/>).</summary>
     public int PowerKnees { get; }
 
+    /// <summary>With <see cref="PowerKnees"/> &gt; 0, the largest error of a layer's sum of ReLUs against r^P over rates in
+    /// [0, 1] (<see cref="PiecewisePower.MaxError"/>); null when no layer's power is computed.</summary>
+    public double? PowerError { get; private set; }
+
     /// <summary>How max pooling runs with binary spikes (<see cref="MaxPoolCircuit"/>); graded spikes send the largest
     /// value whichever is chosen.</summary>
     public MaxPoolCircuit MaxPool { get; }
@@ -227,6 +231,11 @@ public sealed class SoftHebbOnCores
         // the neuron fires every step at a = Λ^(1/P): its rate r = a/Λ^(1/P) then gives r^P = a^P/Λ, the powered rate.
         double scale = Unit / (layer.Power == 1 ? layer.Scale : Math.Pow(layer.Scale, 1.0 / layer.Power));
         var power = layer.Power == 1 ? null : PiecewisePower.Fit(layer.Power, PowerKnees);
+        if (power is not null)
+        {
+            CheckPowerHop();
+            PowerError = Math.Max(PowerError ?? 0, power.MaxError);
+        }
         // Graded: a value of 4096 stands for a rate of one spike a step, so an input worth p adds w·scale·p/4096.
         double inputWeight = graded ? scale / Unit : scale;
         var perChannel = Enumerable.Range(0, layer.K).Select(k => graded
@@ -320,7 +329,7 @@ public sealed class SoftHebbOnCores
     // Neuron i (absolute `neuron`) of a powered group into `target`: its own synapse × s_0, a hop late, and its knees' × s_j.
     void AddPowerSynapses(int knees, int count, int i, int neuron, int target, PiecewisePower power, double weight)
     {
-        b.Connections.Add(neuron, target, weight * power.Slopes[0], 0, PowerHop);
+        b.Connections.Add(neuron, target, weight * power.Slopes[0], 0, Hop.Hop);
         for (int j = 1; j < power.Knees.Count; j++) b.Connections.Add(KneeNeuron(knees, count, i, j), target, weight * power.Slopes[j], 0);
     }
 
@@ -336,18 +345,14 @@ public sealed class SoftHebbOnCores
         return powered;
     }
 
-    // The hop a knee adds (a step, two on a chip whose synapses wait for its splitters' step), which the synapse that
-    // skips the knee waits; refused where the chip's synapses hold no such delay.
-    int PowerHop
+    // The synapse that skips a knee waits the hop the knee adds (a step, two on a chip whose synapses wait for its
+    // splitters' step); refused where the chip's synapses hold no such delay.
+    void CheckPowerHop()
     {
-        get
-        {
-            var (hop, keptWait) = Hop;
-            if (hop + keptWait > b.Architecture.MaxSynapticDelay)
-                throw new UserErrorException($"the Triangle's power as knee neurons makes the synapse that skips a knee wait {hop + keptWait} " +
-                    $"step(s), which {b.Architecture.Name}'s synapses cannot hold (at most {b.Architecture.MaxSynapticDelay}); use --power linear.");
-            return hop;
-        }
+        var (hop, keptWait) = Hop;
+        if (hop + keptWait > b.Architecture.MaxSynapticDelay)
+            throw new UserErrorException($"the Triangle's power as knee neurons makes the synapse that skips a knee wait {hop + keptWait} " +
+                $"step(s), which {b.Architecture.Name}'s synapses cannot hold (at most {b.Architecture.MaxSynapticDelay}); use --power linear.");
     }
 
     // A step of lag through one more neuron: one step, or on a chip whose synapses wait for its splitters' step

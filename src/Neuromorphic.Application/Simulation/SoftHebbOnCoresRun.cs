@@ -158,7 +158,7 @@ public static class SoftHebbOnCoresRun
             ReadoutLag = lag,
             MaxPooling = maxPooling ? maxPool.ToString().ToLowerInvariant() : null,
             PowerKnees = powerKnees,
-            PowerError = powerKnees == 0 ? null : network.Layers.Where(l => l.Power != 1).Select(l => PiecewisePower.Fit(l.Power, powerKnees).MaxError).DefaultIfEmpty(0).Max(),
+            PowerError = powerKnees == 0 ? null : chipNetwork.PowerError ?? 0,
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;
