@@ -47,6 +47,19 @@ public sealed class SoftHebbOnCoresTests
         }
     }
 
+    /// <summary>The software layer's output counts after each of <paramref name="steps"/> steps (see <see cref="RunSoftware"/>).</summary>
+    static List<double[]> SoftwareCounts(SpikingConvLayer layer, float[] pixels, int steps)
+    {
+        var counts = new List<double[]>();
+        var sum = new double[layer.OutputLength];
+        RunSoftware(layer, pixels, steps, output =>
+        {
+            for (int i = 0; i < output.Length; i++) sum[i] += output[i];
+            counts.Add((double[])sum.Clone());
+        });
+        return counts;
+    }
+
     /// <summary>A chip file of hardware-models/, by its name without ".yaml", as the core-by-core architecture.</summary>
     static ChipArchitecture Chip(string file) => ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", file + ".yaml")));
 
@@ -389,13 +402,7 @@ public sealed class SoftHebbOnCoresTests
 
         // Software: the exact maximum of the window's spike counts, step by step.
         var layer = net.Layers[0];
-        var software = new List<double[]>();
-        var sum = new double[layer.OutputLength];
-        RunSoftware(layer, pixels, steps, output =>
-        {
-            for (int i = 0; i < output.Length; i++) sum[i] += output[i];
-            software.Add((double[])sum.Clone());
-        });
+        var software = SoftwareCounts(layer, pixels, steps);
         // Input, conv, a group per tree level (their synapses waiting to align the halves), the pooled neurons (then any
         // splitters); a pooled spike leaves depth + 2 hops after the input's, and the read-out has it a hop later.
         Assert.Equal(["input", "hebb0", .. Enumerable.Range(1, depth).Select(l => $"hebb0_maxtree{l}"), "hebb0_maxpool", "readout"],
@@ -453,13 +460,7 @@ public sealed class SoftHebbOnCoresTests
 
         // Software: rate-threshold neurons whose counts follow T·a^P/Λ, pooled; the chip's output group, `lag` steps from
         // the input, has passed on the software's first steps − lag steps.
-        var software = new List<double[]>();
-        var sum = new double[layer.OutputLength];
-        RunSoftware(layer, pixels, steps, output =>
-        {
-            for (int i = 0; i < output.Length; i++) sum[i] += output[i];
-            software.Add((double[])sum.Clone());
-        });
+        var software = SoftwareCounts(layer, pixels, steps);
         int lag = groups.Length - 2;
         var expected = software[steps - lag - 1];
         var output = spec.Groups.Single(g => g.Name == groups[^2]);
