@@ -85,20 +85,34 @@ public sealed class ProcessGraph
 
     /// <summary>The engine graph of this description: each process run by the actor <paramref name="model"/> gives it,
     /// which must keep its name and its ports (their number, and their shapes where both declare one); the network
-    /// validates itself when it runs.</summary>
-    public Network Build(Func<ProcessNode, Actor> model, ICostModel? costModel = null, TraceRecorder? trace = null)
+    /// validates itself when it runs. A model may return null for a process that the actor of the process feeding it
+    /// runs as well (a float block pools inside its layer): the process has one input, fed by a forward edge from a
+    /// process with one output port that feeds nothing else, and that actor takes the process's outputs as its own
+    /// (its name and inputs stay the first process's). Processes must then be added upstream first.</summary>
+    public Network Build(Func<ProcessNode, Actor?> model, ICostModel? costModel = null, TraceRecorder? trace = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var network = new Network(costModel, trace);
         var actors = new Dictionary<ProcessNode, Actor>(processes.Count);
+        var runs = new Dictionary<Actor, (ProcessNode First, ProcessNode Last)>(processes.Count); // the processes an actor runs
         foreach (var process in processes)
         {
-            var actor = model(process) ?? throw new InvalidOperationException($"No model was given for {process}.");
-            CheckModel(process, actor);
-            actors[process] = network.Add(actor);
+            if (model(process) is { } actor)
+            {
+                actors[process] = network.Add(actor);
+                runs[actor] = (process, process);
+                continue;
+            }
+            var feeder = Feeder(process);
+            if (!actors.TryGetValue(feeder, out var upstream))
+                throw new InvalidOperationException($"No model was given for {process}, and {feeder}, which would run it, is added after it.");
+            actors[process] = upstream;
+            runs[upstream] = (runs[upstream].First, process);
         }
+        foreach (var (actor, (first, last)) in runs) CheckModel(first, last, actor);
         foreach (var e in edges)
         {
+            if (actors[e.From] == actors[e.To] && e.Initial is null) continue; // inside one actor
             if (e.Initial is null) network.Connect(actors[e.From], e.OutputPort, actors[e.To], e.InputPort);
             else network.ConnectRecurrent(actors[e.From], e.OutputPort, actors[e.To], e.InputPort, e.Initial);
         }
@@ -106,12 +120,26 @@ public sealed class ProcessGraph
         return network;
     }
 
-    private static void CheckModel(ProcessNode process, Actor actor)
+    // The process whose actor runs `process` too, where its model gave none: its one feeder, which feeds nothing else.
+    private ProcessNode Feeder(ProcessNode process)
     {
-        string Fail(string what) => $"The model of {process} ({actor}) {what}.";
-        if (actor.Name != process.Name) throw new InvalidOperationException(Fail($"is named '{actor.Name}'"));
-        CheckPorts(process.Inputs, actor.Inputs, "input");
-        CheckPorts(process.Outputs, actor.Outputs, "output");
+        string Fail(string why) => $"No model was given for {process}, and no other actor can run it: {why}.";
+        var into = edges.Where(e => e.To == process).ToList();
+        if (process.Inputs.Count != 1 || into.Count != 1 || into[0].Initial is not null)
+            throw new InvalidOperationException(Fail("only a process with one input, fed by one forward edge, runs in its feeder's actor"));
+        var feeder = into[0].From;
+        if (feeder.Outputs.Count != 1 || edges.Count(e => e.From == feeder) != 1 || outputs.Any(o => o.Item1 == feeder))
+            throw new InvalidOperationException(Fail($"{feeder} has other consumers, which its actor could no longer feed"));
+        return feeder;
+    }
+
+    // An actor against what it runs: the name and inputs of its first process, the outputs of its last.
+    private static void CheckModel(ProcessNode first, ProcessNode last, Actor actor)
+    {
+        string Fail(string what) => $"The model of {first}{(last == first ? "" : $" (and {last})")} ({actor}) {what}.";
+        if (actor.Name != first.Name) throw new InvalidOperationException(Fail($"is named '{actor.Name}'"));
+        CheckPorts(first.Inputs, actor.Inputs, "input");
+        CheckPorts(last.Outputs, actor.Outputs, "output");
 
         void CheckPorts(IReadOnlyList<PortSpec> described, IReadOnlyList<PortSpec> modelled, string kind)
         {
