@@ -117,7 +117,7 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
 
     /// <summary>The network it was converted from, as every run describes it: its layers run here as spiking ones.</summary>
     public ProcessGraph Description { get; } = SoftHebbGraph.Describe([channels, height, width],
-        layers.Select(l => new[] { l.K, l.OutHeight, l.OutWidth }).ToList(), readout.Classes);
+        layers.Select(l => new LayerShape([l.K, l.ConvHeight, l.ConvWidth], l.Pool)).ToList(), readout.Classes);
 
     /// <summary>Converts a trained run; calibration images come from <paramref name="calibration"/> (use the training split).</summary>
     public static SpikingSoftHebbNetwork Convert(TrainedModel model, IImageSource calibration, SpikingConversionOptions? options = null)
@@ -462,6 +462,7 @@ public static class SpikingSoftHebb
         {
             InputProcess p => new SourceActor(p.Name, items),
             HebbianLayerProcess p => new SpikingConvActor(p.Name, network.Layers[p.Index], maxParallelism),
+            PoolingProcess => null, // the spiking layer pools its own spikes
             ReadoutProcess p => new SpikingReadoutActor(p.Name, network.Readout),
             OutputProcess p => new SinkActor(p.Name, ev => Predict((DenseBlock)ev.Payload), kind =>
             {

@@ -1,4 +1,5 @@
 using Neuromorphic.Application.Simulation;
+using Neuromorphic.Engine;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
 using Neuromorphic.Learning;
@@ -118,6 +119,39 @@ public sealed class SoftHebbOnCoresTests
         // ... and the chip holds one group of neurons for each of its processes but the output, in its order.
         Assert.Equal(["input", "hebb0", "readout"], spec.Groups.Select(g => g.Name));
         Assert.Equal([36, 4 * 36, 3], spec.Groups.Select(g => g.Neurons.Count));
+    }
+
+    [Fact]
+    public void A_layers_pooling_is_a_process_of_its_own_which_float_blocks_run_in_the_layers_actor_and_a_chip_in_its_own_neurons()
+    {
+        var rng = new Random(7);
+        var conv1 = new SoftHebbConv2d(new SoftHebbConv2dConfig(1, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "max_2_2_0"), rng);
+        var conv2 = new SoftHebbConv2d(new SoftHebbConv2dConfig(4, 4, 3, 1, 1f, 0.01f, 0.5f, 1f, Pool: "avg_2_1_0"), rng);
+        var (net, readout, pixels) = TinyTwoLayers(1f, 1f, Options); // the same layers, drawn from the same seed
+        static IEnumerable<string> Ports(Engine.ProcessGraph g) => g.Processes.Select(p =>
+            $"{p.Name} {string.Join(';', p.Inputs.Select(i => string.Join('x', i.SampleShape ?? [])))} -> {string.Join(';', p.Outputs.Select(o => string.Join('x', o.SampleShape ?? [])))}");
+
+        var trained = SoftHebbGraph.Describe([conv1, conv2], [1, 6, 6], readout.Classes);
+
+        // 6x6 neurons pooled 2x2 at stride 2 to 3x3; 3x3 neurons pooled 2x2 at stride 1 to 2x2.
+        Assert.Equal(["input  -> 1x6x6", "hebb0 1x6x6 -> 4x6x6", "hebb0_maxpool 4x6x6 -> 4x3x3", "hebb1 4x3x3 -> 4x3x3",
+            "hebb1_avgpool 4x3x3 -> 4x2x2", "readout 4x2x2 -> 3", "output 3 -> "], Ports(trained));
+        Assert.Equal(Ports(trained), Ports(net.Description));
+        // The float blocks pool inside the layer's actor: one actor per layer, named for it, sending the pooled values.
+        var blocks = trained.Build(process => process switch
+        {
+            InputProcess p => new SourceActor(p.Name, Array.Empty<Payload>(), p.Outputs[0].SampleShape),
+            HebbianLayerProcess p => new HebbianLayerActor(p.Name, p.Index == 0 ? conv1 : conv2, false, p.InputShape, "", null),
+            PoolingProcess => null,
+            ReadoutProcess p => new ReadoutActor(p.Name, readout, p.Inputs[0].SampleShape!),
+            OutputProcess p => new SinkActor(p.Name, _ => { }, sampleShape: p.Inputs[0].SampleShape),
+            _ => throw new NotSupportedException(),
+        });
+        Assert.Equal(["input", "hebb0", "hebb1", "readout", "output"], blocks.Actors.Select(a => a.Name));
+        // The chip gives each pooling its neurons: a group after its layer's, one neuron per pooled value.
+        var spec = SoftHebbOnCores.Build(net, readout, Chip("loihi2")).ForImage(pixels);
+        Assert.Equal(["input", "hebb0", "hebb0_maxpool", "hebb1", "hebb1_avgpool", "readout"], spec.Groups.Select(g => g.Name));
+        Assert.Equal([36, 4 * 36, 4 * 9, 4 * 9, 4 * 4, 3], spec.Groups.Select(g => g.Neurons.Count));
     }
 
     [Fact]

@@ -21,26 +21,34 @@ public static class ChipSimulation
         var description = SoftHebbGraph.Describe(model.Network.Layers, [preset.Channels, preset.Height, preset.Width], model.Readout.Classes);
         var layers = new List<LayerDescription>();
         string? source = null;
+        // Neurons are the convolution's output units; a pooling after them is their output stage, so its outputs are
+        // what the layer sends, and what its NonZeroActivations count.
+        LayerDescription Layer(HebbianLayerProcess p, int[]? pooled, string? from)
+        {
+            var sent = pooled ?? p.OutputShape;
+            var (conv, _, hi, wi) = preset.Layers[p.Index].AsConvolution(p.InputShape[0], p.InputShape[1], p.InputShape[2]);
+            long zeros = CountZeros(model.Network.Layers[p.Index].Weights.Span);
+            var (k, ch, cw) = (p.OutputShape[0], p.OutputShape[1], p.OutputShape[2]);
+            // With one output position every neuron sees the whole input: a dense layer, no kernel to share.
+            return ch * cw == 1 && pooled is null
+                ? LayerDescription.Dense(p.Name, k, conv.FanIn, from) with { ZeroWeights = zeros }
+                : LayerDescription.Conv(p.Name, k, ch, cw, conv.FanIn, from) with
+                {
+                    ZeroWeights = zeros, PooledOutputs = sent[0] * sent[1] * sent[2],
+                    Geometry = new ConvGeometry(conv.InChannels, hi, wi, conv.KernelSize, 1, conv.Padding, k, sent[1], sent[2]),
+                };
+        }
+        HebbianLayerProcess? last = null;
         foreach (var process in description.Processes)
         {
             switch (process)
             {
                 case HebbianLayerProcess p:
-                    var (conv, _, hi, wi) = preset.Layers[p.Index].AsConvolution(p.InputShape[0], p.InputShape[1], p.InputShape[2]);
-                    long zeros = CountZeros(model.Network.Layers[p.Index].Weights.Span);
-                    // Neurons are the convolution's output units (before pooling, which the neuron's output stage does);
-                    // the pooled outputs are what the layer sends, and what its NonZeroActivations count.
-                    int ch = hi + 2 * conv.Padding - conv.KernelSize + 1, cw = wi + 2 * conv.Padding - conv.KernelSize + 1;
-                    var (oc, oh, ow) = (p.OutputShape[0], p.OutputShape[1], p.OutputShape[2]);
-                    // With one output position every neuron sees the whole input: a dense layer, no kernel to share.
-                    layers.Add(ch * cw == 1 && conv.Pool is null
-                        ? LayerDescription.Dense(p.Name, conv.OutChannels, conv.FanIn, source) with { ZeroWeights = zeros }
-                        : LayerDescription.Conv(p.Name, conv.OutChannels, ch, cw, conv.FanIn, source) with
-                        {
-                            ZeroWeights = zeros, PooledOutputs = oc * oh * ow,
-                            Geometry = new ConvGeometry(conv.InChannels, hi, wi, conv.KernelSize, 1, conv.Padding, conv.OutChannels, oh, ow),
-                        });
+                    layers.Add(Layer(last = p, null, source));
                     break;
+                case PoolingProcess p: // the layer before it sends the pooled outputs
+                    layers[^1] = Layer(last!, p.OutputShape, layers[^1].Source);
+                    continue;
                 case ReadoutProcess p:
                     layers.Add(LayerDescription.Dense(p.Name, p.Classes, model.Readout.Features, source) with { ZeroWeights = CountZeros(model.Readout.Weights) });
                     break;

@@ -48,6 +48,8 @@ public sealed class SoftHebbOnCores
     private NeuronGroupSpec[]? headStart;
     private int[]? groupLags;
     private int readoutGroup;
+    // What a pooling takes from the layer it pools: the layer's power (null: taken as 1) and its neurons' tiles.
+    private (PiecewisePower? Power, ConvTiles? Tiles, (int, Func<int, int>)? Placement) pooledLayer;
 
     private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool, int powerKnees)
     {
@@ -208,7 +210,7 @@ public sealed class SoftHebbOnCores
     }
 
     // The chip's model of each process of the network's description, upstream first: the input's neurons, each layer's
-    // neurons (and its pooling's), the read-out's accumulators, whose potentials are the output.
+    // neurons, each pooling's, the read-out's accumulators, whose potentials are the output.
     void Add(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, IReadOnlyList<ConvTiles?>? tiles)
     {
         int previous = -1;
@@ -216,15 +218,17 @@ public sealed class SoftHebbOnCores
             previous = process switch
             {
                 InputProcess p => b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
-                HebbianLayerProcess p => AddLayer(p.Name, net.Layers[p.Index], tiles is not null && p.Index < tiles.Count ? tiles[p.Index] : null, previous),
+                HebbianLayerProcess p => AddLayer(p.Name, net.Layers[p.Index], tiles is not null && p.Index < tiles.Count ? tiles[p.Index] : null, previous,
+                    SoftHebbGraph.IsPooled(net.Description, p.Index)),
+                PoolingProcess p => AddPooling(p, net.Layers[p.LayerIndex], previous),
                 ReadoutProcess p => AddReadout(p.Name, readout, net.Layers[^1].Scale, previous),
                 OutputProcess => previous,
                 _ => throw new NotSupportedException($"{process} has no model on a chip's cores."),
             };
     }
 
-    // A conv layer's IF neurons, and its pooling's; returns the group that sends the layer's output.
-    int AddLayer(string name, SpikingConvLayer layer, ConvTiles? t, int previous)
+    // A conv layer's IF neurons; returns the group that sends the layer's output (unpooled, with its power).
+    int AddLayer(string name, SpikingConvLayer layer, ConvTiles? t, int previous, bool pooled)
     {
         bool graded = Graded;
         // Potentials in units where the threshold is 4096. With the power P, Λ is that of the powered activations, and
@@ -258,8 +262,17 @@ public sealed class SoftHebbOnCores
             conv = b.AddGroup(name, layer.K * plane, n => perChannel[n / plane], placement: placement);
             foreach (var (i, neuron, w) in layer.Synapses()) b.Connections.Add(b.First(previous) + i, b.First(conv) + neuron, w * inputWeight, 0);
         }
-        if (layer.Pool is not { } pool) return power is null ? conv : AddPowered(name, conv, layer.Neurons, power);
-        bool max = pool.Type == PoolType.Max;
+        pooledLayer = (power, t, placement);
+        return pooled || power is null ? conv : AddPowered(name, conv, layer.Neurons, power);
+    }
+
+    // A conv layer's pooling of its neurons' output (group `conv`); returns the group that sends the pooled output.
+    int AddPooling(PoolingProcess process, SpikingConvLayer layer, int conv)
+    {
+        var (power, t, placement) = pooledLayer;
+        var pool = process.Pool;
+        string name = SoftHebbGraph.LayerName(process.LayerIndex);
+        bool graded = Graded, max = pool.Type == PoolType.Max;
         // The power commutes with max pooling, so it is taken on the pooled values (a quarter of them on runs/demo); average
         // pooling adds up powered values, the conv neurons' own and their knees' with the ReLUs' slopes.
         if (max && !graded && MaxPool == MaxPoolCircuit.Tree)
@@ -291,7 +304,7 @@ public sealed class SoftHebbOnCores
         // Windows that start in the padding share the first tile's core, which may then hold too many; and a tile's
         // pooled neurons read a wider patch than the tile, which may take more axons than a core has.
         if (poolPlacement is { } pp && (!b.Fits(layer.OutputLength, pp) || !b.AxonsFit(layer.OutputLength, pp, Sources))) poolPlacement = null;
-        int pooled = b.AddGroup($"{name}_{(max ? "max" : "avg")}pool", layer.OutputLength, _ => poolAttributes, placement: poolPlacement,
+        int pooled = b.AddGroup(process.Name, layer.OutputLength, _ => poolAttributes, placement: poolPlacement,
             sourcesOf: Sources);
         for (int n = 0; n < layer.OutputLength; n++)
             foreach (int source in Window(n))

@@ -79,6 +79,7 @@ public static class SoftHebbToNir
             {
                 case InputProcess: Add("input", new NirInput([net.Channels, net.Height, net.Width])); break;
                 case HebbianLayerProcess p: AddLayer(net.Layers[p.Index], convs[p.Index], p.Index + 1); break;
+                case PoolingProcess p: AddPooling(net.Layers[p.LayerIndex], p.Pool, p.LayerIndex + 1); break;
                 case ReadoutProcess: AddReadout(); break;
                 case OutputProcess: Add("output", new NirOutput([readout.Classes])); break;
                 default: throw new NotSupportedException($"{process} has no NIR nodes.");
@@ -94,7 +95,10 @@ public static class SoftHebbToNir
                 Vector(Enumerable.Range(0, layer.K).Select(k => (double)layer.BiasCurrent(k)))));
             int[] neurons = [layer.K, layer.ConvHeight, layer.ConvWidth];
             Add($"if{n}", new NirIF(Filled(neurons, 1 / dt), Filled(neurons, layer.Scale / 2.0), Filled(neurons, -layer.Scale / 2.0)));
-            if (layer.Pool is not { } pool) return;
+        }
+
+        void AddPooling(SpikingConvLayer layer, PoolSpec pool, int n)
+        {
             int[] k = [pool.Kernel, pool.Kernel], s = [pool.Stride, pool.Stride], p = [pool.Padding, pool.Padding];
             if (pool.Type == PoolType.Avg) Add($"avgpool{n}", new NirAvgPool2d(k, s, p));
             else

@@ -24,6 +24,7 @@ public static class FloatBlocks
             InputProcess p => new SourceActor(p.Name, input, p.Outputs[0].SampleShape),
             HebbianLayerProcess p => new HebbianLayerActor(p.Name, net.Layers[p.Index], learns(p.Index), p.InputShape,
                 HebbianNetwork.StatePrefix(p.Index), snapshots),
+            PoolingProcess => null, // the layer's actor pools its own output
             ReadoutProcess p => new ReadoutActor(p.Name, readout!, p.Inputs[0].SampleShape!),
             OutputProcess p => new SinkActor(p.Name, onData, onControl, p.Inputs[0].SampleShape),
             _ => throw new NotSupportedException($"{process} has no float-block model."),
