@@ -107,7 +107,9 @@ public sealed class ChipNetworkBuilder
             if (core >= cores.Count)
             {
                 Full = true;
-                throw new UserErrorException($"{arch.Name} has {cores.Count} cores; {what} needs more (its group '{name}' reached neuron {i:N0} of {count:N0}, one group per core range).");
+                throw new UserErrorException($"{arch.Name} has {cores.Count} cores of up to {cores.Max(c => c.MaxNeurons):N0} neurons; {what} needs more: " +
+                    $"its cores were full after {first + i:N0} neurons, at neuron {i:N0} of {count:N0} of its group '{name}' (most groups start on a core of their own, " +
+                    "and a core also closes when its input axons are full).");
             }
             var a = attributes(i) ?? Empty;
             neurons[i] = new NeuronSpec(i, a, a, TraceSpikes, logPotential, LifSoma, null, null, new CorePlacement(cores[core].TileId, cores[core].Offset, 0), 0);
