@@ -34,10 +34,10 @@ public sealed class ReadoutProcess(int[] inputShape, int classes)
 }
 
 /// <summary>
-/// What a SoftHebb network is, apart from how it runs: input → hebb0 → [hebb0's pooling] → … → [readout] → output. The same description is
-/// run as whole-layer float blocks (<see cref="FloatBlocks"/>: training, features, evaluation), as rate-coded spiking
-/// layers (`spiking softhebb`), and mapped onto a chip's neurons and cores (`simulate --softhebb`), which walk its
-/// processes; its names are every run's actor names and every chip mapping's rows.
+/// What a SoftHebb network is, apart from how it runs: input → hebb0 → [its pooling] → … → [readout] → output. The same
+/// description is run as whole-layer float blocks (<see cref="FloatBlocks"/>: training, features, evaluation), as
+/// rate-coded spiking layers (`spiking softhebb`), and mapped onto a chip's neurons and cores (`simulate --softhebb`),
+/// which walk its processes; its names are every run's actor names and every chip mapping's rows.
 /// </summary>
 public static class SoftHebbGraph
 {
@@ -62,9 +62,10 @@ public static class SoftHebbGraph
         {
             var pool = (layer as SoftHebbConv2d)?.Config.PoolSpec;
             var output = layer.OutputShape(shape);
-            // A conv layer's neurons: the pooled shape's channels at the convolution's size (stride 1).
-            var neurons = layer is SoftHebbConv2d conv && pool is not null
-                ? [output[0], Conv2d.OutputSize(shape[1], conv.Config.KernelSize, 1, conv.Config.Padding), Conv2d.OutputSize(shape[2], conv.Config.KernelSize, 1, conv.Config.Padding)]
+            // A pooled conv layer's neurons: its channels at the convolution's size (stride 1).
+            int Size(int input, SoftHebbConv2dConfig c) => Conv2d.OutputSize(input, c.KernelSize, 1, c.Padding);
+            var neurons = layer is SoftHebbConv2d { Config: var config } && pool is not null
+                ? [output[0], Size(shape[1], config), Size(shape[2], config)]
                 : output;
             shapes.Add(new LayerShape(neurons, pool));
             shape = output;
