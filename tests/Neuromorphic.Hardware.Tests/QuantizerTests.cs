@@ -91,4 +91,58 @@ public class QuantizerTests
             Assert.Equal(best, q.RmsError * q.RmsError * 8, 6);
         }
     }
+
+    [Fact]
+    public void Typed_axons_given_correlated_inputs_take_the_row_whose_responses_are_nearest()
+    {
+        // Three inputs that always carry the same value z (E[z²] = 1, so every second moment is 1): w = (1, 0.2, −0.9)
+        // responds 0.3·z. The nearest weights (a = 1 alone, b = 0.9 alone) respond 0.1·z, an error of 0.2² = 0.04 a
+        // sample; a = 0.3 on the first input alone responds exactly.
+        float[] w = [1f, 0.2f, -0.9f];
+        var moments = Enumerable.Repeat(1.0, 9).ToArray();
+        var axons = new AxonTypeWeights(4, 32);
+
+        var nearest = WeightQuantizer.QuantizeAxonTypes(w, rows: 1, axons);
+        var responses = WeightQuantizer.QuantizeAxonTypes(w, rows: 1, axons, moments);
+
+        Assert.Equal([1, 0, -1], nearest.Levels);
+        Assert.Equal(0.04, Math.Pow(0.3 - nearest.Values.Sum(), 2), 6);
+        Assert.Equal([1, 0, 0], responses.Levels);
+        Assert.Equal(0.3, responses.Values[0], 6);
+        Assert.Equal(0.0, Math.Pow(0.3 - responses.Values.Sum(), 2), 9);
+    }
+
+    [Fact]
+    public void Typed_axons_never_answer_samples_worse_than_the_nearest_weights_do_and_keep_them_on_uncorrelated_inputs()
+    {
+        var rng = new Random(5);
+        const int width = 12, samples = 400;
+        for (int trial = 0; trial < 10; trial++)
+        {
+            // Inputs mixed from a few sources, so they are correlated, and their second moments.
+            var mix = Enumerable.Range(0, width * 3).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+            var x = new double[samples][];
+            for (int s = 0; s < samples; s++)
+            {
+                var z = Enumerable.Range(0, 3).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+                x[s] = Enumerable.Range(0, width).Select(i => mix[i * 3] * z[0] + mix[i * 3 + 1] * z[1] + mix[i * 3 + 2] * z[2] + 0.05 * (rng.NextDouble() - 0.5)).ToArray();
+            }
+            var moments = new double[width * width];
+            foreach (var v in x)
+                for (int i = 0; i < width; i++)
+                    for (int j = 0; j < width; j++) moments[i * width + j] += v[i] * v[j] / samples;
+            var w = Enumerable.Range(0, width).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            double Error(float[] q) => x.Average(v => Math.Pow(Enumerable.Range(0, width).Sum(i => (w[i] - q[i]) * v[i]), 2));
+
+            double nearest = Error(WeightQuantizer.QuantizeAxonTypes(w, rows: 1, new AxonTypeWeights(4, 32)).Values);
+            double responses = Error(WeightQuantizer.QuantizeAxonTypes(w, rows: 1, new AxonTypeWeights(4, 32), moments).Values);
+
+            Assert.True(responses <= nearest * (1 + 1e-9), $"trial {trial}: {responses} against {nearest}");
+        }
+        // Uncorrelated inputs of equal power: the nearest weights are the nearest responses, and stay.
+        var row = Enumerable.Range(0, width).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var identity = Enumerable.Range(0, width * width).Select(k => k / width == k % width ? 1.0 : 0.0).ToArray();
+        Assert.Equal(WeightQuantizer.QuantizeAxonTypes(row, 1, new AxonTypeWeights(4, 9)).Values,
+            WeightQuantizer.QuantizeAxonTypes(row, 1, new AxonTypeWeights(4, 9), identity).Values);
+    }
 }
