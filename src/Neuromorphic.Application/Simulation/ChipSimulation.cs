@@ -3,6 +3,8 @@ using Neuromorphic.Engine;
 using Neuromorphic.Hardware;
 using Neuromorphic.Learning;
 using Neuromorphic.Learning.Pipeline;
+using Neuromorphic.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Neuromorphic.Application.Simulation;
 
@@ -77,24 +79,72 @@ public static class ChipSimulation
     /// <summary>Quantises every weight array in place to the chip's precision: <see cref="CoreLimits.WeightBits"/> per
     /// weight (32: left as float), or per neuron through typed axons (<see cref="CoreLimits.AxonTypes"/>); returns the
     /// largest relative RMS error.</summary>
-    public static double Quantize(TrainedModel model, CoreLimits limits)
+    /// <param name="inputMoments">Per Hebbian layer, E[x·xᵀ] of its inputs (<see cref="LayerInputMoments"/>), or null:
+    /// on a chip with typed axons each neuron's +a, −b or 0 are then chosen for its responses rather than its weights.</param>
+    public static double Quantize(TrainedModel model, CoreLimits limits, IReadOnlyList<double[]?>? inputMoments = null)
     {
         if (limits.AxonTypes is null && limits.WeightBits >= 32) return 0; // a float32 machine computes with the weights as trained
         double worst = 0;
-        foreach (var layer in model.Network.Layers)
-            worst = Math.Max(worst, QuantizeInPlace(layer.Weights.Span, layer.Weights.Shape[0], limits));
-        worst = Math.Max(worst, QuantizeInPlace(model.Readout.Weights, model.Readout.Classes, limits));
+        var layers = model.Network.Layers;
+        for (int i = 0; i < layers.Count; i++)
+            worst = Math.Max(worst, QuantizeInPlace(layers[i].Weights.Span, layers[i].Weights.Shape[0], limits, inputMoments?[i]));
+        worst = Math.Max(worst, QuantizeInPlace(model.Readout.Weights, model.Readout.Classes, limits, null));
         return worst;
     }
 
     /// <param name="rows">Neurons: each row of the array is one neuron's weights.</param>
-    static double QuantizeInPlace(Span<float> weights, int rows, CoreLimits limits)
+    static double QuantizeInPlace(Span<float> weights, int rows, CoreLimits limits, double[]? inputMoments)
     {
         var q = limits.AxonTypes is { } axons
-            ? WeightQuantizer.QuantizeAxonTypes(weights, rows, axons)
+            ? WeightQuantizer.QuantizeAxonTypes(weights, rows, axons, inputMoments)
             : WeightQuantizer.Quantize(weights, limits.WeightBits);
         q.Values.CopyTo(weights);
         return q.RelativeRmsError;
+    }
+
+    /// <summary>Training images that calibrate a conversion: the layer inputs that choose typed axons' weights here,
+    /// the spiking layers' thresholds in <see cref="SoftHebbOnCoresRun"/>.</summary>
+    public const int CalibrationImages = 100;
+
+    /// <summary>The longest input patch whose second moments are taken: the matrix holds its square, and choosing a
+    /// neuron's axons by its responses costs about that many operations a neuron and pass.</summary>
+    public const int MaxMomentsWidth = 1024;
+
+    /// <summary>Per Hebbian layer, E[x·xᵀ] over <paramref name="calibration"/>'s images of the input patches its neurons
+    /// weigh (the layer's input BatchNorm applied, k × k patches with its padding, the float layers before it as
+    /// trained); null for a layer that is not a convolution or whose patch is longer than <see cref="MaxMomentsWidth"/>.
+    /// The read-out is left out: its 10 × thousands of inputs would need millions of times more.</summary>
+    public static IReadOnlyList<double[]?> LayerInputMoments(TrainedModel model, IImageSource calibration)
+    {
+        var preset = model.Preset;
+        int n = calibration.Count;
+        var pixels = new float[(long)n * preset.Channels * preset.Height * preset.Width];
+        calibration.CopyBatch(Enumerable.Range(0, n).ToArray(), pixels);
+        var x = new Tensor(pixels, n, preset.Channels, preset.Height, preset.Width);
+        var moments = new List<double[]?>();
+        foreach (var layer in model.Network.Layers)
+        {
+            moments.Add(layer is SoftHebbConv2d conv && conv.Config.FanIn <= MaxMomentsWidth ? PatchMoments(conv, x) : null);
+            var output = layer.Forward(x, learn: false); // the layer's buffer, overwritten by its next call
+            x = new Tensor(output.Span.ToArray(), output.Shape);
+        }
+        return moments;
+    }
+
+    static double[] PatchMoments(SoftHebbConv2d conv, Tensor x)
+    {
+        var normalised = new Tensor(x.Shape);
+        conv.Norm.Forward(x, normalised, training: false);
+        var cfg = conv.Config;
+        var workspace = new Conv2dWorkspace();
+        Im2Col.Fill(normalised, cfg.KernelSize, cfg.KernelSize, 1, cfg.Padding, cfg.PaddingMode, workspace);
+        int width = workspace.ColumnRows, count = workspace.ColumnCount;
+        var columns = workspace.Columns;
+        var m = new double[width * width];
+        for (int i = 0; i < width; i++)
+            for (int j = i; j < width; j++)
+                m[i * width + j] = m[j * width + i] = (double)TensorPrimitives.Dot(columns.Slice(i * count, count), columns.Slice(j * count, count)) / count;
+        return m;
     }
 
     static long CountZeros(ReadOnlySpan<float> values)
@@ -128,11 +178,15 @@ public static class ChipSimulation
     /// once: each chip quantises the trained weights afresh, restored from a copy taken here.</summary>
     /// <param name="train">Training images to cost the Hebbian phase on chips with on-chip learning (<see cref="OnlineLearning"/>),
     /// or null for inference alone.</param>
+    /// <param name="calibration">Training images whose layer inputs choose the weights of chips with typed axons
+    /// (<see cref="LayerInputMoments"/>), or null to choose them by the weights alone.</param>
     public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(TrainedModel model, IEnumerable<ChipModel> chips, IImageSource test,
-        IRunProgress progress, CancellationToken ct, IImageSource? train = null)
+        IRunProgress progress, CancellationToken ct, IImageSource? train = null, IImageSource? calibration = null)
     {
         var outcomes = new List<ChipOutcome>();
         var layers = Describe(model);
+        chips = chips.ToList();
+        var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? LayerInputMoments(model, calibration) : null;
         var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
         foreach (var chip in chips)
         {
@@ -145,7 +199,7 @@ public static class ChipSimulation
             }
             for (int i = 0; i < model.Network.Layers.Count; i++) trained[i].CopyTo(model.Network.Layers[i].Weights.Span);
             trained[^1].CopyTo(model.Readout.Weights, 0);
-            double error = Quantize(model, chip.Limits);
+            double error = Quantize(model, chip.Limits, moments);
             var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping), progress, ct: ct);
             var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples);
             var training = train is not null && chip.Limits.LearningSupported ? await TrainingCostAsync(model, chip, layers, train, progress, ct) : null;

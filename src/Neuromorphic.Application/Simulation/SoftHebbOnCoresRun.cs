@@ -46,9 +46,10 @@ public static class SoftHebbOnCoresRun
         var model = Evaluation.LoadModel(run);
         var test = Evaluation.OpenTest(data, images, model.Preset);
         var rate = await Inference.EvaluateAsync(model, test, ct: ct);
-        double? weightError = chip is null ? null : ChipSimulation.Quantize(model, chip.Limits);
+        var train = DatasetDirectory.Open(data, DatasetSplit.Train, ChipSimulation.CalibrationImages, model.Preset.InputShape);
+        var moments = chip?.Limits.AxonTypes is not null ? ChipSimulation.LayerInputMoments(model, train) : null;
+        double? weightError = chip is null ? null : ChipSimulation.Quantize(model, chip.Limits, moments);
         var tiles = chip is null ? null : ChipSimulation.TilesOn(chip, model);
-        var train = DatasetDirectory.Open(data, DatasetSplit.Train, 100, model.Preset.InputShape);
         var conversion = new SpikingConversionOptions
         {
             Power = powerKnees == 0 ? PowerApproximation.Linear : PowerApproximation.RateThreshold, FoldInhibition = true, BatchSize = 1,
