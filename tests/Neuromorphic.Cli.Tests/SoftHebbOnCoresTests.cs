@@ -588,6 +588,34 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public void Synapses_forced_per_axon_type_follow_the_responses_where_their_inputs_activity_is_known()
+    {
+        // Three inputs that always fire at the same rate, into a neuron weighing them 1, 0.2 and -0.9: it takes 0.3 of
+        // that rate. Forced to the nearest +a, -b or 0 weights (1, 0, -0.9) it takes 0.1; given the inputs' rates on
+        // three images, the row that takes 0.3 exactly (0.3, 0, 0). A neuron with an input of unknown rate keeps the nearest.
+        ConnectionList Forced(Func<int, float[]?>? activity)
+        {
+            var b = new ChipNetworkBuilder(Loihi(), "a test network");
+            int inputs = b.AddGroup("in", 4, _ => null), post = b.AddGroup("out", 2, _ => null);
+            double[] w = [1, 0.2, -0.9];
+            for (int i = 0; i < 3; i++) b.Connections.Add(b.First(inputs) + i, b.First(post), w[i], 0);
+            for (int i = 0; i < 3; i++) b.Connections.Add(b.First(inputs) + i + 1, b.First(post) + 1, w[i], 0);
+            b.ForceAxonTypeWeights(new AxonTypeWeights(4, 32), activity);
+            return b.Connections;
+        }
+        float[] rates = [0.2f, 0.5f, 0.9f];
+        static string Row(ConnectionList c, int post) => string.Join(" ", Enumerable.Range(0, c.Count).Where(i => c.Post[i] == post)
+            .Select(i => FormattableString.Invariant($"{c.Pre[i]}:{c.Weight[i]:0.###}")));
+
+        var nearest = Forced(null);
+        var responses = Forced(n => n < 3 ? rates : null); // input 3's rate is not known
+
+        Assert.Equal("0:1 2:-0.9", Row(nearest, 4));
+        Assert.Equal("0:0.3", Row(responses, 4));
+        Assert.Equal("1:1 3:-0.9", Row(responses, 5));
+    }
+
+    [Fact]
     public void A_placement_fits_only_where_no_core_gets_more_neurons_than_it_holds()
     {
         var b = new ChipNetworkBuilder(Loihi(), "a test network"); // 1,024 neurons a core

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Neuromorphic.Application.Simulation;
 
@@ -190,9 +191,13 @@ public sealed class ChipNetworkBuilder
     /// positive axon, −b through its negative one, or no synapse (<see cref="WeightQuantizer.QuantizeAxonTypes"/>, the
     /// rule `simulate --run` applies to a layer's rows). Returns the largest relative RMS change of one group's incoming
     /// weights (groups' weights are in units of their own, as `simulate --run` reports its worst layer).</summary>
-    public double ForceAxonTypeWeights(AxonTypeWeights axons)
+    /// <param name="activityOf">A neuron's output on each calibration image (its rate), or null where it is not known: a
+    /// neuron whose every input is known, and has at most <see cref="ChipSimulation.MaxMomentsWidth"/> of them, takes
+    /// the row whose responses are nearest on those images instead of the nearest weights.</param>
+    public double ForceAxonTypeWeights(AxonTypeWeights axons, Func<int, float[]?>? activityOf = null)
     {
         var c = Connections;
+        var moments = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var values = new double[c.Count];
         var changed = new double[groups.Count];
         var total = new double[groups.Count];
@@ -204,7 +209,7 @@ public sealed class ChipNetworkBuilder
                 var incoming = byPost.AsSpan(start[post], start[post + 1] - start[post]);
                 var row = new float[incoming.Length];
                 for (int k = 0; k < row.Length; k++) row[k] = (float)c.Weight[incoming[k]];
-                var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons);
+                var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons, activityOf is null ? null : InputMoments(incoming));
                 for (int k = 0; k < row.Length; k++)
                 {
                     values[incoming[k]] = q.Values[k];
@@ -212,6 +217,23 @@ public sealed class ChipNetworkBuilder
                     total[g] += (double)row[k] * row[k];
                 }
             }
+        // E[x·xᵀ] of a neuron's inputs over the calibration images; neurons that read the same inputs in the same order
+        // (the channels of one convolution position) share it.
+        double[]? InputMoments(ReadOnlySpan<int> incoming)
+        {
+            if (incoming.Length > ChipSimulation.MaxMomentsWidth) return null;
+            var inputs = new float[incoming.Length][];
+            for (int k = 0; k < inputs.Length; k++)
+                if ((inputs[k] = activityOf!(c.Pre[incoming[k]])!) is null) return null;
+            string key = string.Join(',', incoming.ToArray().Select(i => c.Pre[i]));
+            if (moments.TryGetValue(key, out var known)) return known;
+            int n = inputs.Length, images = inputs[0].Length;
+            var m = new double[n * n];
+            for (int i = 0; i < n; i++)
+                for (int j = i; j < n; j++)
+                    m[i * n + j] = m[j * n + i] = (double)TensorPrimitives.Dot<float>(inputs[i], inputs[j]) / images;
+            return moments[key] = m;
+        }
         var forced = new ConnectionList();
         for (int i = 0; i < c.Count; i++)
             if (values[i] != 0) forced.Add(c.Pre[i], c.Post[i], values[i], c.Line[i], c.Delay.IsEmpty ? 0 : c.Delay[i]);

@@ -48,6 +48,7 @@ public sealed class SoftHebbOnCores
     private NeuronGroupSpec[]? headStart;
     private int[]? groupLags;
     private int readoutGroup;
+    private int inputGroup;
     // What a pooling takes from the layer it pools: the layer's power (null: taken as 1) and its neurons' tiles.
     private (PiecewisePower? Power, ConvTiles? Tiles, (int, Func<int, int>)? Placement) pooledLayer;
 
@@ -99,7 +100,7 @@ public sealed class SoftHebbOnCores
     /// for one converted with its powers (<see cref="PowerApproximation.RateThreshold"/>), the knees of each layer's power.</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
         IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null, MaxPoolCircuit maxPool = MaxPoolCircuit.Or,
-        int powerKnees = 0)
+        int powerKnees = 0, IReadOnlyList<float[]>? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
@@ -113,8 +114,8 @@ public sealed class SoftHebbOnCores
         if (graded && arch.Splitters is not null)
             throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
                 "graded spikes through splitters are not simulated (use --spikes binary).");
-        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: true))
-            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: false)!;
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, calibration, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, calibration, poolOnTiles: false)!;
     }
 
     /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
@@ -186,14 +187,16 @@ public sealed class SoftHebbOnCores
 
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
     static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
-        IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, int powerKnees, bool poolOnTiles)
+        IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, int powerKnees,
+        IReadOnlyList<float[]>? calibration, bool poolOnTiles)
     {
         var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
         try
         {
             converted.Add(net, readout, tiles);
-            if (axonTypes is not null) converted.ForcedWeightError = b.ForceAxonTypeWeights(axonTypes); // before the splitters: they copy by sign
+            if (axonTypes is not null) // before the splitters: they copy by sign
+                converted.ForcedWeightError = b.ForceAxonTypeWeights(axonTypes, calibration is null ? null : converted.InputActivity(calibration));
             if (arch.Splitters is not null) b.Build(NetworkName, Source); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
@@ -209,6 +212,15 @@ public sealed class SoftHebbOnCores
         return converted;
     }
 
+    // The input neurons' rates on each calibration image (their pixels); null for every other neuron.
+    Func<int, float[]?> InputActivity(IReadOnlyList<float[]> images)
+    {
+        int first = b.First(inputGroup);
+        var pixels = new float[inputPixels][];
+        for (int i = 0; i < inputPixels; i++) pixels[i] = images.Select(image => image[i]).ToArray();
+        return neuron => neuron >= first && neuron < first + inputPixels ? pixels[neuron - first] : null;
+    }
+
     // The chip's model of each process of the network's description, upstream first: the input's neurons, each layer's
     // neurons, each pooling's, the read-out's accumulators, whose potentials are the output.
     void Add(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, IReadOnlyList<ConvTiles?>? tiles)
@@ -217,7 +229,7 @@ public sealed class SoftHebbOnCores
         foreach (var process in net.Description.Processes)
             previous = process switch
             {
-                InputProcess p => b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
+                InputProcess p => inputGroup = b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
                 HebbianLayerProcess p => AddLayer(p.Name, net.Layers[p.Index], tiles is not null && p.Index < tiles.Count ? tiles[p.Index] : null, previous,
                     SoftHebbGraph.IsPooled(net.Description, p.Index)),
                 PoolingProcess p => AddPooling(p, net.Layers[p.LayerIndex], previous),

@@ -58,8 +58,14 @@ public static class SoftHebbOnCoresRun
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
         SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees);
+        var calibration = chip?.Limits.AxonTypes is null ? null : Enumerable.Range(0, train.Count).Select(i =>
+        {
+            var pixels = new float[network.InputLength];
+            train.CopyBatch([i], pixels);
+            return pixels;
+        }).ToList();
         var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool,
-            powerKnees: powerKnees);
+            powerKnees: powerKnees, calibration: calibration);
         if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
