@@ -23,7 +23,9 @@ public static class ChipCosting
         var catalog = LoadCatalog(hardware);
         var test = Evaluation.OpenTest(data, limit, model.Preset);
         var train = trainImages > 0 ? DatasetDirectory.Open(data, DatasetSplit.Train, trainImages, model.Preset.InputShape) : null;
-        var calibration = DatasetDirectory.Open(data, DatasetSplit.Train, ChipSimulation.CalibrationImages, model.Preset.InputShape);
+        // Typed axons' weights are chosen on training images' layer inputs; other chips need none.
+        var calibration = catalog.Chips.Any(c => c.Limits.AxonTypes is not null)
+            ? DatasetDirectory.Open(data, DatasetSplit.Train, ChipSimulation.CalibrationImages, model.Preset.InputShape) : null;
         var outcomes = await ChipSimulation.RunAsync(model, catalog.Chips, test, progress ?? SilentProgress.Instance, ct, train, calibration);
         RunDirectory.WriteDerived(run, RunDirectory.HardwareFile, new HardwareResults(hardware, data, [.. outcomes]));
         return outcomes;
