@@ -1,7 +1,6 @@
 using System.Globalization;
 using Neuromorphic.Hardware;
 using Neuromorphic.Hardware.Cores;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Neuromorphic.Application.Simulation;
 
@@ -227,12 +226,8 @@ public sealed class ChipNetworkBuilder
                 if ((inputs[k] = activityOf!(c.Pre[incoming[k]])!) is null) return null;
             string key = string.Join(',', incoming.ToArray().Select(i => c.Pre[i]));
             if (moments.TryGetValue(key, out var known)) return known;
-            int n = inputs.Length, images = inputs[0].Length;
-            var m = new double[n * n];
-            for (int i = 0; i < n; i++)
-                for (int j = i; j < n; j++)
-                    m[i * n + j] = m[j * n + i] = (double)TensorPrimitives.Dot<float>(inputs[i], inputs[j]) / images;
-            return moments[key] = m;
+            int images = inputs[0].Length;
+            return moments[key] = ChipSimulation.SecondMoments(inputs.SelectMany(x => x).ToArray(), inputs.Length, images);
         }
         var forced = new ConnectionList();
         for (int i = 0; i < c.Count; i++)

@@ -138,12 +138,17 @@ public static class ChipSimulation
         var cfg = conv.Config;
         var workspace = new Conv2dWorkspace();
         Im2Col.Fill(normalised, cfg.KernelSize, cfg.KernelSize, 1, cfg.Padding, cfg.PaddingMode, workspace);
-        int width = workspace.ColumnRows, count = workspace.ColumnCount;
-        var columns = workspace.Columns;
+        return SecondMoments(workspace.Columns, workspace.ColumnRows, workspace.ColumnCount);
+    }
+
+    /// <summary>E[x·xᵀ] (width × width, row-major) of <paramref name="count"/> samples of a width-long input, given
+    /// input by input: <paramref name="samples"/> holds input i's values at [i·count, (i + 1)·count).</summary>
+    internal static double[] SecondMoments(ReadOnlySpan<float> samples, int width, int count)
+    {
         var m = new double[width * width];
         for (int i = 0; i < width; i++)
             for (int j = i; j < width; j++)
-                m[i * width + j] = m[j * width + i] = (double)TensorPrimitives.Dot(columns.Slice(i * count, count), columns.Slice(j * count, count)) / count;
+                m[i * width + j] = m[j * width + i] = (double)TensorPrimitives.Dot(samples.Slice(i * count, count), samples.Slice(j * count, count)) / count;
         return m;
     }
 

@@ -62,11 +62,9 @@ public static class SoftHebbGraph
         {
             var pool = (layer as SoftHebbConv2d)?.Config.PoolSpec;
             var output = layer.OutputShape(shape);
-            // A pooled conv layer's neurons: its channels at the convolution's size (stride 1).
+            // A conv layer's neurons: its channels at the convolution's size (stride 1), before any pooling.
             int Size(int input, SoftHebbConv2dConfig c) => Conv2d.OutputSize(input, c.KernelSize, 1, c.Padding);
-            var neurons = layer is SoftHebbConv2d { Config: var config } && pool is not null
-                ? [output[0], Size(shape[1], config), Size(shape[2], config)]
-                : output;
+            var neurons = layer is SoftHebbConv2d { Config: var config } ? [output[0], Size(shape[1], config), Size(shape[2], config)] : output;
             shapes.Add(new LayerShape(neurons, pool));
             shape = output;
         }
