@@ -51,8 +51,8 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     /// <summary>With graded spikes, the pipeline's step (s): one image enters each step, so 1/StepS images a second.</summary>
     public double? StepS { get; init; }
     /// <summary>On a chip with typed axons (TrueNorth), the largest relative RMS change that forcing the converted network's
-    /// synapses (BatchNorm and the inhibition folded in) to each neuron's values per axon type made to one group's
-    /// (layer's) synapses; null elsewhere.</summary>
+    /// synapses (BatchNorm and the inhibition folded in) to each neuron's values per axon type made to one layer's, in the
+    /// chip's and the software's spiking runs alike; null elsewhere.</summary>
     public double? ForcedWeightError { get; init; }
     /// <summary>Why the network does not fit the chip's cores as mapped (<see cref="Hardware.Cores.AxonLimit"/>: cores
     /// taking more input axons than a core has); null when it fits or the chip sets no limit.</summary>

@@ -86,7 +86,7 @@ public static class RunReportWriter
         $"On {c.Chip} core by core ({c.Neurons:N0} neurons, {c.Synapses:N0} synapses on {c.Cores} cores, {c.Timing} timing; " +
         $"{c.Images} test images, rate-based accuracy {Pct(c.RateAccuracy)} with the weights as trained; " +
         (c.WeightError is { } e ? $"spiking runs with the chip's weights, relative RMS change {Pct(e)}" : "spiking runs with the weights as trained") +
-        (c.ForcedWeightError is { } f ? $"; on the chip the converted synapses forced to each neuron's values per axon type, relative RMS change {Pct(f)} (the most-changed layer)" : "") +
+        (c.ForcedWeightError is { } f ? $"; the converted synapses forced to each neuron's values per axon type in both, relative RMS change {Pct(f)} (the most-changed layer)" : "") +
         (c.DoesNotFit is { } fit ? "; " + fit : "") +
         (graded ? $"; graded spikes of {c.PayloadBits} bits, images pipelined one a step ({SiUnits.Format(c.StepS ?? 0, "s")} a step): " +
                   "an inference costs one step of the full pipeline and takes T steps"

@@ -235,6 +235,28 @@ public sealed class SpikingConvLayer
     /// the inhibition's mean when <see cref="FoldInhibition"/>).</summary>
     public float BiasCurrent(int k) => bias[k];
 
+    /// <summary>Zero-padding rows and columns on each side of the input (reflect padding: the only kind that converts).</summary>
+    public int Padding => (ConvHeight - InHeight + Kernel - 1) / 2;
+
+    /// <summary>Channel <paramref name="k"/>'s weight per input tap ((c·k + ky)·k + kx), as <see cref="Synapses"/> gives them.</summary>
+    public float[] ChannelWeights(int k)
+    {
+        var row = new float[InChannels * Kernel * Kernel];
+        for (int t = 0; t < row.Length; t++) row[t] = weights[t * K + k];
+        return row;
+    }
+
+    /// <summary>Puts the values a chip holds in place of channel <paramref name="k"/>'s weights per tap and bias current
+    /// (a chip with typed axons holds few values per neuron). Only with the inhibition folded: otherwise the interneurons'
+    /// channel mean would be that of other weights.</summary>
+    public void SetChannel(int k, ReadOnlySpan<float> row, float biasCurrent)
+    {
+        if (!FoldInhibition) throw new InvalidOperationException("A channel's weights are replaced only with the inhibition folded into them.");
+        if (row.Length != InChannels * Kernel * Kernel) throw new ArgumentException($"{row.Length} weights for {InChannels * Kernel * Kernel} taps.", nameof(row));
+        for (int t = 0; t < row.Length; t++) weights[t * K + k] = row[t];
+        bias[k] = biasCurrent;
+    }
+
     /// <summary>Every synapse as a chip would hold it: input (c, y, x) and conv neuron (k, oy, ox), both channels-first
     /// indices, with the weight its events add (BatchNorm and the input amplitude folded in, and the inhibition's channel
     /// mean when <see cref="FoldInhibition"/>). Reflect padding can join one input to one neuron twice; both are listed.</summary>

@@ -384,6 +384,16 @@ public sealed class SoftHebbOnCoresTests
         Assert.Equal(2, ValuesPerNeuron(forced));
         Assert.True(ValuesPerNeuron(chip) > 2);
         Assert.True(forced.ForcedWeightError > 0);
+        // A network forced already, channel by channel, with its read-out quantised as `simulate --run` does: the chip
+        // holds its weights as they are, so the software run is the chip's network.
+        var axons = north.Limits.AxonTypes!;
+        var quantised = new LinearReadout(readout.Features, readout.Classes, 0f, new Random(0));
+        WeightQuantizer.QuantizeAxonTypes(readout.Weights, readout.Classes, axons).Values.CopyTo(quantised.Weights);
+        readout.Bias.CopyTo(quantised.Bias);
+        var software = SpikingSoftHebbNetwork.Build([TinyLayer(new Random(3)).Conv], quantised, 1, 6, 6, net.Layers.Select(l => l.Scale).ToArray(), Options);
+        Assert.True(ForcedChannels.Apply(software, [pixels], axons) > 0);
+        var same = SoftHebbOnCores.Build(software, quantised, arch, axonTypes: axons);
+        Assert.True(same.ForcedWeightError < 1e-6, $"the chip changed the forced weights by {same.ForcedWeightError}");
         var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(8));
         Assert.True(run.Summary.NeuronsFired > 0);
     }
@@ -588,31 +598,33 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
-    public void Synapses_forced_per_axon_type_follow_the_responses_where_their_inputs_activity_is_known()
+    public void A_channel_forced_per_axon_type_keeps_its_responses_where_they_vary_and_its_bias_takes_the_mean()
     {
-        // Three inputs that always fire at the same rate, into a neuron weighing them 1, 0.2 and -0.9: it takes 0.3 of
-        // that rate. Forced to the nearest +a, -b or 0 weights (1, 0, -0.9) it takes 0.1; given the inputs' rates on
-        // three images, the row that takes 0.3 exactly (0.3, 0, 0). A neuron with an input of unknown rate keeps the nearest.
-        ConnectionList Forced(Func<int, float[]?>? activity)
+        // A 1 x 1 convolution of three input channels at one position; inputs 0 and 1 fire at the same rate x (0.2, 0.5
+        // or 0.9), input 2 always at 0.5. Channel 0 weighs them 1, 0.2 and -0.9 (channel 1 the opposite, so the folded
+        // channel mean is 0): its current is 1.2x - 0.45. The nearest +a, -b or 0 weights (1, 0, -0.9) give x - 0.45.
+        // Chosen for the responses, the first two weights must add up to 1.2, whatever input 2's weight, and the bias
+        // takes back input 2's mean: the current stays 1.2x - 0.45 on every image.
+        float[] weights = [1, 0.2f, -0.9f, -1, -0.2f, 0.9f];
+        var options = Options;
+        var layer = new SpikingConvLayer(weights, 2, 3, 1, 1, 1, 0, PaddingMode.Zeros, new float[3], Enumerable.Repeat(1 - 1e-5f, 3).ToArray(), 1e-5f,
+            1, null, 1, 1, 1, PowerApproximation.Linear, foldInhibition: true);
+        var net = new SpikingSoftHebbNetwork(3, 1, 1, [layer], new SpikingReadout(new float[4], new float[2], 2, 2, 1, 1), options);
+        float[][] images = [[0.2f, 0.2f, 0.5f], [0.5f, 0.5f, 0.5f], [0.9f, 0.9f, 0.5f]];
+        float Current(float[] image) { var c = new float[2]; layer.InputCurrent(image, c); return c[0]; }
+        var axons = new AxonTypeWeights(4, 9);
+
+        var nearest = WeightQuantizer.QuantizeAxonTypes(layer.ChannelWeights(0), 1, axons).Values;
+        Assert.Equal([1, 0, -0.9], nearest.Select(w => Math.Round(w, 2))); // -0.9 to 9 bits of 1: -0.898
+        Assert.True(ForcedChannels.Apply(net, images, axons) > 0);
+        foreach (var image in images)
         {
-            var b = new ChipNetworkBuilder(Loihi(), "a test network");
-            int inputs = b.AddGroup("in", 4, _ => null), post = b.AddGroup("out", 2, _ => null);
-            double[] w = [1, 0.2, -0.9];
-            for (int i = 0; i < 3; i++) b.Connections.Add(b.First(inputs) + i, b.First(post), w[i], 0);
-            for (int i = 0; i < 3; i++) b.Connections.Add(b.First(inputs) + i + 1, b.First(post) + 1, w[i], 0);
-            b.ForceAxonTypeWeights(new AxonTypeWeights(4, 32), activity);
-            return b.Connections;
+            Assert.Equal(1.2 * image[0] - 0.45, Current(image), 1e-5);
+            Assert.NotEqual(nearest[0] * image[0] + nearest[2] * image[2], Current(image), 1e-2); // the nearest weights would miss it
         }
-        float[] rates = [0.2f, 0.5f, 0.9f];
-        static string Row(ConnectionList c, int post) => string.Join(" ", Enumerable.Range(0, c.Count).Where(i => c.Post[i] == post)
-            .Select(i => FormattableString.Invariant($"{c.Pre[i]}:{c.Weight[i]:0.###}")));
-
-        var nearest = Forced(null);
-        var responses = Forced(n => n < 3 ? rates : null); // input 3's rate is not known
-
-        Assert.Equal("0:1 2:-0.9", Row(nearest, 4));
-        Assert.Equal("0:0.3", Row(responses, 4));
-        Assert.Equal("1:1 3:-0.9", Row(responses, 5));
+        var forced = layer.ChannelWeights(0);
+        Assert.Equal(1.2f, forced[0] + forced[1], 1e-5f);
+        Assert.True(forced.Where(w => w > 0).Distinct().Count() <= 1 && forced.Where(w => w < 0).Distinct().Count() <= 1, string.Join(" ", forced));
     }
 
     [Fact]

@@ -190,13 +190,9 @@ public sealed class ChipNetworkBuilder
     /// positive axon, −b through its negative one, or no synapse (<see cref="WeightQuantizer.QuantizeAxonTypes"/>, the
     /// rule `simulate --run` applies to a layer's rows). Returns the largest relative RMS change of one group's incoming
     /// weights (groups' weights are in units of their own, as `simulate --run` reports its worst layer).</summary>
-    /// <param name="activityOf">A neuron's output on each calibration image (its rate), or null where it is not known: a
-    /// neuron whose every input is known, and has at most <see cref="ChipSimulation.MaxMomentsWidth"/> of them, takes
-    /// the row whose responses are nearest on those images instead of the nearest weights.</param>
-    public double ForceAxonTypeWeights(AxonTypeWeights axons, Func<int, float[]?>? activityOf = null)
+    public double ForceAxonTypeWeights(AxonTypeWeights axons)
     {
         var c = Connections;
-        var moments = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var values = new double[c.Count];
         var changed = new double[groups.Count];
         var total = new double[groups.Count];
@@ -208,7 +204,7 @@ public sealed class ChipNetworkBuilder
                 var incoming = byPost.AsSpan(start[post], start[post + 1] - start[post]);
                 var row = new float[incoming.Length];
                 for (int k = 0; k < row.Length; k++) row[k] = (float)c.Weight[incoming[k]];
-                var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons, activityOf is null ? null : InputMoments(incoming));
+                var q = WeightQuantizer.QuantizeAxonTypes(row, 1, axons);
                 for (int k = 0; k < row.Length; k++)
                 {
                     values[incoming[k]] = q.Values[k];
@@ -216,19 +212,6 @@ public sealed class ChipNetworkBuilder
                     total[g] += (double)row[k] * row[k];
                 }
             }
-        // E[x·xᵀ] of a neuron's inputs over the calibration images; neurons that read the same inputs in the same order
-        // (the channels of one convolution position) share it.
-        double[]? InputMoments(ReadOnlySpan<int> incoming)
-        {
-            if (incoming.Length > ChipSimulation.MaxMomentsWidth) return null;
-            var inputs = new float[incoming.Length][];
-            for (int k = 0; k < inputs.Length; k++)
-                if ((inputs[k] = activityOf!(c.Pre[incoming[k]])!) is null) return null;
-            string key = string.Join(',', incoming.ToArray().Select(i => c.Pre[i]));
-            if (moments.TryGetValue(key, out var known)) return known;
-            int images = inputs[0].Length;
-            return moments[key] = ChipSimulation.SecondMoments(inputs.SelectMany(x => x).ToArray(), inputs.Length, images);
-        }
         var forced = new ConnectionList();
         for (int i = 0; i < c.Count; i++)
             if (values[i] != 0) forced.Add(c.Pre[i], c.Post[i], values[i], c.Line[i], c.Delay.IsEmpty ? 0 : c.Delay[i]);

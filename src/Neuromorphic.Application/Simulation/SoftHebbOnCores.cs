@@ -48,7 +48,6 @@ public sealed class SoftHebbOnCores
     private NeuronGroupSpec[]? headStart;
     private int[]? groupLags;
     private int readoutGroup;
-    private int inputGroup;
     // What a pooling takes from the layer it pools: the layer's power (null: taken as 1) and its neurons' tiles.
     private (PiecewisePower? Power, ConvTiles? Tiles, (int, Func<int, int>)? Placement) pooledLayer;
 
@@ -94,13 +93,15 @@ public sealed class SoftHebbOnCores
     /// computes g(current) of its step's input and sends it (<see cref="GradedNeuron"/>); max pooling takes the
     /// largest input, average pooling the sum × 1/k²; the read-out's potential is its step's input.</param>
     /// <param name="axonTypes">The chip's typed axons (TrueNorth): every neuron's synapses, the conversion's folds in them, are
-    /// forced to its values per axon type (<see cref="ChipNetworkBuilder.ForceAxonTypeWeights"/>), as the chip holds them.</param>
+    /// forced to its values per axon type (<see cref="ChipNetworkBuilder.ForceAxonTypeWeights"/>), as the chip holds them.
+    /// A network whose channels were forced already (<see cref="ForcedChannels"/>) and whose read-out was quantised to them
+    /// keeps its weights: the chip holds what the software runs.</param>
     /// <param name="maxPool">With binary spikes, max pooling by OR neurons or by comparator trees (<see cref="MaxPoolCircuit"/>).</param>
     /// <param name="powerKnees">0 for a network converted with the power taken as 1 (<see cref="PowerApproximation.Linear"/>);
     /// for one converted with its powers (<see cref="PowerApproximation.RateThreshold"/>), the knees of each layer's power.</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
         IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null, MaxPoolCircuit maxPool = MaxPoolCircuit.Or,
-        int powerKnees = 0, IReadOnlyList<float[]>? calibration = null)
+        int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
@@ -114,8 +115,8 @@ public sealed class SoftHebbOnCores
         if (graded && arch.Splitters is not null)
             throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
                 "graded spikes through splitters are not simulated (use --spikes binary).");
-        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, calibration, poolOnTiles: true))
-            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, calibration, poolOnTiles: false)!;
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: false)!;
     }
 
     /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
@@ -188,7 +189,7 @@ public sealed class SoftHebbOnCores
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
     static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
         IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, int powerKnees,
-        IReadOnlyList<float[]>? calibration, bool poolOnTiles)
+        bool poolOnTiles)
     {
         var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
@@ -196,7 +197,7 @@ public sealed class SoftHebbOnCores
         {
             converted.Add(net, readout, tiles);
             if (axonTypes is not null) // before the splitters: they copy by sign
-                converted.ForcedWeightError = b.ForceAxonTypeWeights(axonTypes, calibration is null ? null : converted.InputActivity(calibration));
+                converted.ForcedWeightError = b.ForceAxonTypeWeights(axonTypes);
             if (arch.Splitters is not null) b.Build(NetworkName, Source); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
@@ -212,15 +213,6 @@ public sealed class SoftHebbOnCores
         return converted;
     }
 
-    // The input neurons' rates on each calibration image (their pixels); null for every other neuron.
-    Func<int, float[]?> InputActivity(IReadOnlyList<float[]> images)
-    {
-        int first = b.First(inputGroup);
-        var pixels = new float[inputPixels][];
-        for (int i = 0; i < inputPixels; i++) pixels[i] = images.Select(image => image[i]).ToArray();
-        return neuron => neuron >= first && neuron < first + inputPixels ? pixels[neuron - first] : null;
-    }
-
     // The chip's model of each process of the network's description, upstream first: the input's neurons, each layer's
     // neurons, each pooling's, the read-out's accumulators, whose potentials are the output.
     void Add(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, IReadOnlyList<ConvTiles?>? tiles)
@@ -229,7 +221,7 @@ public sealed class SoftHebbOnCores
         foreach (var process in net.Description.Processes)
             previous = process switch
             {
-                InputProcess p => inputGroup = b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
+                InputProcess p => b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
                 HebbianLayerProcess p => AddLayer(p.Name, net.Layers[p.Index], tiles is not null && p.Index < tiles.Count ? tiles[p.Index] : null, previous,
                     SoftHebbGraph.IsPooled(net.Description, p.Index)),
                 PoolingProcess p => AddPooling(p, net.Layers[p.LayerIndex], previous),

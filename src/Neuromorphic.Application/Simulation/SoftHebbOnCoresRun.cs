@@ -13,8 +13,8 @@ namespace Neuromorphic.Application.Simulation;
 /// (<see cref="SoftHebbOnCores.ReadoutLag"/>), after the same T steps of evidence as the software run's at step T;
 /// energy and latency count every one of those steps. A chip file of
 /// hardware-models/ gives its weight precision, and the weights are quantised to it before conversion (both spiking
-/// runs then use the chip's weights; on a chip with typed axons the chip's converted synapses are then forced to each
-/// neuron's values per axon type, the software run's are not), and its mapper's tiles for the convolutions it stores unrolled; a SANA-FE
+/// runs then use the chip's weights; on a chip with typed axons the converted network's folded conv weights are then
+/// forced to each channel's values per axon type, <see cref="ForcedChannels"/>, in both runs), and its mapper's tiles for the convolutions it stores unrolled; a SANA-FE
 /// architecture gives neither, and the weights stay as trained.
 /// On a chip whose spikes carry a value (Loihi 2) the network can run with graded spikes instead: each neuron sends its
 /// value once a step, the image is held at the input, and the read-out has the answer after one step per group
@@ -64,8 +64,10 @@ public static class SoftHebbOnCoresRun
             train.CopyBatch([i], pixels);
             return pixels;
         }).ToList();
+        // With typed axons the folded conv weights are forced once, here, so that the software run is the chip's network.
+        double? forcedError = calibration is null ? null : ForcedChannels.Apply(network, calibration, chip!.Limits.AxonTypes!);
         var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool,
-            powerKnees: powerKnees, calibration: calibration);
+            powerKnees: powerKnees);
         if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
@@ -148,6 +150,7 @@ public static class SoftHebbOnCoresRun
         {
             var anySpike = SpikingSoftHebbNetwork.Build(model, network.Layers.Select(l => l.Scale).ToArray(),
                 conversion with { MaxPooling = SpikeMaxPooling.AnySpike }); // the same Λ: calibration does not pool spikes
+            if (calibration is not null) ForcedChannels.Apply(anySpike, calibration, chip!.Limits.AxonTypes!);
             anySpikeAccuracy = (await SpikingSoftHebb.EvaluateAsync(anySpike, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
         }
         // Static energy over the time an inference holds the chip: its steps, or with graded spikes one pipeline step.
@@ -160,7 +163,7 @@ public static class SoftHebbOnCoresRun
             Spikes = graded ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes,
             PayloadBits = graded ? arch.GradedPayloadBits : 0,
             StepS = graded ? totals[0].Latency / n : null,
-            ForcedWeightError = chipNetwork.ForcedWeightError,
+            ForcedWeightError = forcedError is { } f ? Math.Max(f, chipNetwork.ForcedWeightError ?? 0) : chipNetwork.ForcedWeightError,
             DoesNotFit = doesNotFit,
             ReadoutLag = lag,
             MaxPooling = maxPooling ? maxPool.ToString().ToLowerInvariant() : null,

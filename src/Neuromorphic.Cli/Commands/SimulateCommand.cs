@@ -274,8 +274,8 @@ public sealed class SimulateCommand : ICliCommand
             ? $"weights quantised to {arch.Name}'s precision (relative RMS change {100 * e:F2} %) for both spiking runs"
             : "weights as trained (the architecture file gives no weight precision)");
         if (r.ForcedWeightError is { } forced)
-            Console.WriteLine($"the converted synapses (BatchNorm and the inhibition folded in) forced to each neuron's values per axon type: " +
-                              $"relative RMS change {100 * forced:F2} % (the most-changed layer)");
+            Console.WriteLine($"the converted synapses (BatchNorm and the inhibition folded in) forced to each neuron's values per axon type, " +
+                              $"in both spiking runs: relative RMS change {100 * forced:F2} % (the most-changed layer)");
         if (r.DoesNotFit is { } fit) Console.WriteLine($"note: {fit}");
         Console.WriteLine(PowerNote(r));
         if (r.Graded)
