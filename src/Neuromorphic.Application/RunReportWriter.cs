@@ -188,6 +188,15 @@ public static class RunReportWriter
         if (split.Count > 0)
             yield return new ReportTable("Modeled energy per inference by category (the parts add up to the total)", parts, split);
 
+        // simulate --per-layer: which layer a chip's precision costs.
+        var perLayer = outcomes.Where(o => o.Layers is not null).ToList();
+        if (perLayer.Count > 0)
+            yield return new ReportTable("Accuracy with one layer at the chip's precision, the others as trained (in brackets the relative RMS " +
+                "change of that layer's weights; simulate --per-layer)",
+                ["chip", .. perLayer[0].Layers!.Select(l => l.Layer), "all layers"],
+                perLayer.Select(o => (IReadOnlyList<string>)[o.Chip, .. o.Layers!.Select(l => $"{Pct(l.Accuracy)} ({Pct(l.RelativeRmsError)})"),
+                    o.Accuracy is { } a ? Pct(a) : "-"]).ToList());
+
         if (!outcomes.Any(o => o.Training is not null)) yield break;
         var training = new List<IReadOnlyList<string>>();
         foreach (var o in outcomes.Where(o => o.Energy is not null))

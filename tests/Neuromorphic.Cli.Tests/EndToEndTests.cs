@@ -30,7 +30,7 @@ public sealed class TinyRun : IDisposable
             "--classifier-epochs", "2", "--out", Run);
         // Each later step runs even when an earlier one failed; the tests say which one it was.
         Evaluate = Cli.Run("evaluate", "--run", Run, "--limit-test", "100");
-        Simulate = Cli.Run("simulate", "--run", Run, "--hardware", "all", "--limit-test", "50");
+        Simulate = Cli.Run("simulate", "--run", Run, "--hardware", "all", "--limit-test", "50", "--per-layer");
         Cores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"),
             "--steps", "4,8", "--images", "2");
         GradedCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"), "--images", "2");
@@ -108,6 +108,19 @@ public class EndToEndTests(TinyRun run)
         }
         foreach (var o in outcomes.Where(o => o.GetProperty("energy").ValueKind != JsonValueKind.Object))
             Assert.False(string.IsNullOrWhiteSpace(o.GetProperty("failure").GetString()), o.ToString());
+
+        // --per-layer: each layer alone at the chip's precision; the worst of them is the change the whole network took.
+        var results = RunDirectory.Read<HardwareResults>(run.Run, RunDirectory.HardwareFile)!.Outcomes;
+        Assert.Null(results.Single(o => o.Chip.StartsWith("fp32", StringComparison.Ordinal)).Layers); // computes with the weights as trained
+        foreach (var o in results.Where(o => o.Chip is "Loihi" or "TrueNorth"))
+        {
+            Assert.Equal(["hebb0", "hebb1", "readout"], o.Layers!.Select(l => l.Layer));
+            Assert.Equal(o.QuantizationRelativeRmsError, o.Layers!.Max(l => l.RelativeRmsError));
+            Assert.All(o.Layers!, l => Assert.InRange(l.Accuracy, 0.1, 1.0));
+        }
+        Assert.Contains("accuracy with one layer at the chip's precision", run.Simulate.Out);
+        Assert.Contains("Accuracy with one layer at the chip&#39;s precision", File.ReadAllText(run.ReportPath));
+        Assert.Matches(@"\| TrueNorth \| [0-9.]+ % \([0-9.]+ %\) \| [0-9.]+ % \([0-9.]+ %\) \| [0-9.]+ % \([0-9.]+ %\) \| [0-9.]+ % \|", run.Simulate.Out);
     }
 
     [Fact]

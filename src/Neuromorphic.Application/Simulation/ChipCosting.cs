@@ -15,8 +15,9 @@ public static class ChipCosting
 
     /// <param name="hardware">A chip model file, a folder of them, or "all" for hardware-models/.</param>
     /// <param name="trainImages">The first N training images cost the Hebbian phase on chips that learn on chip; 0: inference alone.</param>
+    /// <param name="perLayer">Also the accuracy with each layer alone at each chip's precision (<see cref="ChipOutcome.Layers"/>).</param>
     public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(string run, string hardware, string data, int? limit, int trainImages,
-        IRunProgress? progress, CancellationToken ct)
+        IRunProgress? progress, CancellationToken ct, bool perLayer = false)
     {
         using var runLock = RunLock.Acquire(run, create: false);
         var model = Evaluation.LoadModel(run);
@@ -26,7 +27,7 @@ public static class ChipCosting
         // Typed axons' weights are chosen on training images' layer inputs; other chips need none.
         var calibration = catalog.Chips.Any(c => c.Limits.AxonTypes is not null)
             ? DatasetDirectory.Open(data, DatasetSplit.Train, ChipSimulation.CalibrationImages, model.Preset.InputShape) : null;
-        var outcomes = await ChipSimulation.RunAsync(model, catalog.Chips, test, progress ?? SilentProgress.Instance, ct, train, calibration);
+        var outcomes = await ChipSimulation.RunAsync(model, catalog.Chips, test, progress ?? SilentProgress.Instance, ct, train, calibration, perLayer);
         RunDirectory.WriteDerived(run, RunDirectory.HardwareFile, new HardwareResults(hardware, data, [.. outcomes]));
         return outcomes;
     }

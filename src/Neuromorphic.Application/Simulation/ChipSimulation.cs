@@ -81,16 +81,22 @@ public static class ChipSimulation
     /// largest relative RMS error.</summary>
     /// <param name="inputMoments">Per Hebbian layer, E[x·xᵀ] of its inputs (<see cref="LayerInputMoments"/>), or null:
     /// on a chip with typed axons each neuron's +a, −b or 0 are then chosen for its responses rather than its weights.</param>
-    public static double Quantize(TrainedModel model, CoreLimits limits, IReadOnlyList<double[]?>? inputMoments = null)
+    public static double Quantize(TrainedModel model, CoreLimits limits, IReadOnlyList<double[]?>? inputMoments = null) =>
+        Enumerable.Range(0, model.Network.Layers.Count + 1).Max(i => QuantizeLayer(model, limits, i, inputMoments));
+
+    /// <summary>Quantises one weight array in place, as <see cref="Quantize"/> does: Hebbian layer <paramref name="index"/>,
+    /// or the read-out at index <c>Layers.Count</c>; returns its relative RMS error.</summary>
+    public static double QuantizeLayer(TrainedModel model, CoreLimits limits, int index, IReadOnlyList<double[]?>? inputMoments = null)
     {
-        if (limits.AxonTypes is null && limits.WeightBits >= 32) return 0; // a float32 machine computes with the weights as trained
-        double worst = 0;
+        if (!Quantizes(limits)) return 0;
         var layers = model.Network.Layers;
-        for (int i = 0; i < layers.Count; i++)
-            worst = Math.Max(worst, QuantizeInPlace(layers[i].Weights.Span, layers[i].Weights.Shape[0], limits, inputMoments?[i]));
-        worst = Math.Max(worst, QuantizeInPlace(model.Readout.Weights, model.Readout.Classes, limits, null));
-        return worst;
+        return index == layers.Count
+            ? QuantizeInPlace(model.Readout.Weights, model.Readout.Classes, limits, null)
+            : QuantizeInPlace(layers[index].Weights.Span, layers[index].Weights.Shape[0], limits, inputMoments?[index]);
     }
+
+    /// <summary>False for a float32 machine, which computes with the weights as trained.</summary>
+    static bool Quantizes(CoreLimits limits) => limits.AxonTypes is not null || limits.WeightBits < 32;
 
     /// <param name="rows">Neurons: each row of the array is one neuron's weights.</param>
     static double QuantizeInPlace(Span<float> weights, int rows, CoreLimits limits, double[]? inputMoments)
@@ -185,14 +191,35 @@ public static class ChipSimulation
     /// or null for inference alone.</param>
     /// <param name="calibration">Training images whose layer inputs choose the weights of chips with typed axons
     /// (<see cref="LayerInputMoments"/>), or null to choose them by the weights alone.</param>
+    /// <param name="perLayer">Also test the network with one layer at a time at each chip's precision (one more pass of the
+    /// test split per layer, shared by chips of the same precision), to tell which layer the precision costs.</param>
     public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(TrainedModel model, IEnumerable<ChipModel> chips, IImageSource test,
-        IRunProgress progress, CancellationToken ct, IImageSource? train = null, IImageSource? calibration = null)
+        IRunProgress progress, CancellationToken ct, IImageSource? train = null, IImageSource? calibration = null, bool perLayer = false)
     {
         var outcomes = new List<ChipOutcome>();
         var layers = Describe(model);
         chips = chips.ToList();
         var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? LayerInputMoments(model, calibration) : null;
         var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
+        void Restore()
+        {
+            for (int i = 0; i < model.Network.Layers.Count; i++) trained[i].CopyTo(model.Network.Layers[i].Weights.Span);
+            trained[^1].CopyTo(model.Readout.Weights, 0);
+        }
+        var byPrecision = new Dictionary<(int, AxonTypeWeights?), LayerPrecision[]>();
+        async Task<LayerPrecision[]> PerLayerAsync(CoreLimits limits)
+        {
+            if (byPrecision.TryGetValue((limits.WeightBits, limits.AxonTypes), out var known)) return known;
+            var names = layers.Select(l => l.Name).ToArray(); // the Hebbian layers in order, then the read-out
+            var rows = new LayerPrecision[names.Length];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Restore();
+                double error = QuantizeLayer(model, limits, i, moments);
+                rows[i] = new LayerPrecision(names[i], error, (await Inference.EvaluateAsync(model, test, progress: progress, ct: ct)).Accuracy);
+            }
+            return byPrecision[(limits.WeightBits, limits.AxonTypes)] = rows;
+        }
         foreach (var chip in chips)
         {
             Mapping mapping;
@@ -202,13 +229,13 @@ public static class ChipSimulation
                 outcomes.Add(new ChipOutcome(chip.Name, null, null, null, e.Message, null));
                 continue;
             }
-            for (int i = 0; i < model.Network.Layers.Count; i++) trained[i].CopyTo(model.Network.Layers[i].Weights.Span);
-            trained[^1].CopyTo(model.Readout.Weights, 0);
+            Restore();
             double error = Quantize(model, chip.Limits, moments);
             var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping), progress, ct: ct);
             var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples);
             var training = train is not null && chip.Limits.LearningSupported ? await TrainingCostAsync(model, chip, layers, train, progress, ct) : null;
-            outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe(), training));
+            var perLayerRows = perLayer && Quantizes(chip.Limits) ? await PerLayerAsync(chip.Limits) : null;
+            outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe(), training) { Layers = perLayerRows });
         }
         return outcomes;
     }
@@ -220,5 +247,11 @@ public static class ChipSimulation
 public sealed record ChipOutcome(string Chip, double? Accuracy, double? QuantizationRelativeRmsError, EnergyReport? Energy, string? Failure, string? Mapping,
     EnergyReport? Training = null)
 {
+    /// <summary>With `--per-layer`: the accuracy with each layer alone at the chip's precision; null for a float32 machine.</summary>
+    public IReadOnlyList<LayerPrecision>? Layers { get; init; }
+
     public HardwareResult ToRow() => new(Chip, Accuracy is { } a ? $"{100 * a:F2} %" : "-", Energy, Failure, Training);
 }
+
+/// <summary>One layer alone at a chip's precision, the others as trained: its weights' relative RMS change and the accuracy.</summary>
+public sealed record LayerPrecision(string Layer, double RelativeRmsError, double Accuracy);

@@ -22,7 +22,9 @@ public sealed class SimulateCommand : ICliCommand
                 Default: "all"),
             CommonOptions.Data, CommonOptions.LimitTest,
             new CliOption("train-images", "N", "on chips with on-chip learning, the Hebbian phase's energy and time per training image, " +
-                "from the first N training images learnt one at a time; 0: inference only", Default: $"{ChipCosting.DefaultTrainImages}")),
+                "from the first N training images learnt one at a time; 0: inference only", Default: $"{ChipCosting.DefaultTrainImages}"),
+            new CliOption("per-layer", null, "also the accuracy with one layer at a time at each chip's precision, the others as trained " +
+                "(one more pass of the test split per layer and precision), to tell which layer the precision costs")),
         new("simulate", "Simulates a network mapped onto a chip core by core, from SANA-FE's architecture and network files: every\n" +
                         "core an actor that owns its neurons and synapses, every spike message timed on the mesh, energy counted\n" +
                         "where it is spent. Prints the run summary and writes run_summary.yaml, perf.csv, spikes.csv and\n" +
@@ -82,10 +84,29 @@ public sealed class SimulateCommand : ICliCommand
         string data = args.String("data") ?? RepositoryPaths.DefaultDataset;
         int? limit = args.Int("limit-test", min: 1);
         int trainImages = args.Int("train-images", min: 0)!.Value;
+        bool perLayer = args.Flag("per-layer");
         args.ThrowOnUnknown(Name);
-        var outcomes = await ChipCosting.RunAsync(run, hardware, data, limit, trainImages, new ConsoleProgress(), cancellationToken);
+        var outcomes = await ChipCosting.RunAsync(run, hardware, data, limit, trainImages, new ConsoleProgress(), cancellationToken, perLayer);
         Console.WriteLine(HardwareTable.Format(outcomes.Select(o => o.ToRow())));
+        if (perLayer) PrintPerLayer(outcomes);
         return 0;
+    }
+
+    /// <summary>`simulate --run --per-layer`: per chip, the accuracy with each layer alone at its precision.</summary>
+    static void PrintPerLayer(IReadOnlyList<ChipOutcome> outcomes)
+    {
+        var rows = outcomes.Where(o => o.Layers is not null).ToList();
+        if (rows.Count == 0)
+        {
+            Console.WriteLine("per layer: no chip here quantises the weights (float32 machines compute with them as trained).");
+            return;
+        }
+        Console.WriteLine("accuracy with one layer at the chip's precision, the others as trained (relative RMS change of its weights):");
+        Console.WriteLine($"| chip | {string.Join(" | ", rows[0].Layers!.Select(l => l.Layer))} | all layers |");
+        Console.WriteLine($"|---|{string.Concat(rows[0].Layers!.Select(_ => "---|"))}---|");
+        foreach (var o in rows)
+            Console.WriteLine(FormattableString.Invariant(
+                $"| {o.Chip} | {string.Join(" | ", o.Layers!.Select(l => $"{100 * l.Accuracy:F2} % ({100 * l.RelativeRmsError:F1} %)"))} | {100 * o.Accuracy:F2} % |"));
     }
 
     async Task<int> RunCoresAsync(CommandArguments args, CancellationToken cancellationToken)
