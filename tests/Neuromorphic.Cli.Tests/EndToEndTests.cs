@@ -271,6 +271,10 @@ public class EndToEndTests(TinyRun run)
             "Loihi has 128 cores", "--max-pool or");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "tree"), "graded spikes", "--spikes binary");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "largest"), "--max-pool must be or or tree");
+        // The last layer's average pooling folds into the read-out only where no knee neurons compute a power before it.
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--avg-pool", "fold", "--power", "piecewise:2", "--images", "1"),
+            "--power linear");
+        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--avg-pool", "sideways"), "--avg-pool must be neurons or fold");
     }
 
     [Fact]

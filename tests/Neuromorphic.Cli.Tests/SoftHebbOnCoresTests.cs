@@ -628,6 +628,55 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public async Task An_average_pooling_folded_into_the_read_out_reads_the_conv_neurons_and_gives_the_softwares_potentials()
+    {
+        var (net, readout, pixels) = TinyPooled(5, "avg_2_2_0");
+        var arch = Loihi();
+        var pooled = SoftHebbOnCores.Build(net, readout, arch);
+        var folded = SoftHebbOnCores.Build(net, readout, arch, foldAveragePooling: true);
+        // input → hebb0 → read-out: no pooled neurons, and a step less from the input to the read-out.
+        Assert.Equal(["input", "hebb0", "readout"], folded.ForImage(pixels).Groups.Select(g => g.Name));
+        Assert.Equal(["input", "hebb0", "hebb0_avgpool", "readout"], pooled.ForImage(pixels).Groups.Select(g => g.Name));
+        Assert.Equal((2, 3), (folded.ReadoutLag, pooled.ReadoutLag));
+        // Each class reads every one of the 4 x 6 x 6 conv neurons that a window holds (here all: 2 x 2 windows at stride 2).
+        var spec = folded.ForImage(pixels);
+        Assert.Equal(3 * 144, Enumerable.Range(0, spec.Connections.Count).Count(i => spec.Connections.Post[i] >= folded.ReadoutFirst));
+
+        // Software: T steps of the layer, its average pooling exact (fractional events), into the read-out.
+        const int T = 12;
+        net.Reset();
+        RunSoftware(net.Layers[0], pixels, T, output => net.Readout.Step(output, 1));
+        var software = net.Readout.Potentials[..3].ToArray();
+        double largest = software.Max(Math.Abs);
+        Assert.True(largest > 0, "the read-out took nothing: the check says nothing");
+        async Task<double> ErrorOf(SoftHebbOnCores chip)
+        {
+            var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(T + chip.ReadoutLag));
+            var onChip = chip.ClassPotentials(run, T + chip.ReadoutLag);
+            return Enumerable.Range(0, 3).Max(c => Math.Abs(onChip[c] - software[c]));
+        }
+        double foldedError = await ErrorOf(folded), pooledError = await ErrorOf(pooled);
+        Assert.True(foldedError <= 5e-3 * largest, $"folded, off by {foldedError} against the software's {largest}");
+        // A counting neuron per window passes a spike per k² of its inputs' and keeps the rest: the read-out misses it.
+        Assert.True(pooledError > 20 * foldedError, $"pooled neurons off by {pooledError}, folded by {foldedError}");
+
+        // Graded spikes on Loihi 2: after one step per group the read-out holds the network's rate potentials.
+        var loihi2 = Chip("loihi2");
+        var graded = SoftHebbOnCores.Build(net, readout, loihi2, graded: true, foldAveragePooling: true);
+        Assert.Equal(3, graded.Depth);
+        var gradedRun = await CoreSimulation.RunAsync(loihi2, graded.ForImage(pixels), new CoreSimulationOptions(graded.Depth));
+        var expected = net.RatePotentials(pixels);
+        var potentials = graded.ClassPotentials(gradedRun, graded.Depth);
+        for (int c = 0; c < 3; c++)
+            Assert.True(Math.Abs(potentials[c] - expected[c]) <= 2e-3 * expected.Max(Math.Abs), $"class {c}: {potentials[c]} on the chip, {expected[c]} in software");
+
+        // Max pooling is not linear: it does not fold.
+        var (maxNet, maxReadout, _) = TinyPooled(5, "max_2_2_0");
+        var e = Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(maxNet, maxReadout, arch, foldAveragePooling: true));
+        Assert.Contains("only an average pooling", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_placement_fits_only_where_no_core_gets_more_neurons_than_it_holds()
     {
         var b = new ChipNetworkBuilder(Loihi(), "a test network"); // 1,024 neurons a core

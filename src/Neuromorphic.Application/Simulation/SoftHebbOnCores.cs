@@ -50,14 +50,23 @@ public sealed class SoftHebbOnCores
     private int readoutGroup;
     // What a pooling takes from the layer it pools: the layer's power (null: taken as 1) and its neurons' tiles.
     private (PiecewisePower? Power, ConvTiles? Tiles, (int, Func<int, int>)? Placement) pooledLayer;
+    // The last layer's average pooling and the layer, where the read-out's synapses take it (FoldsAveragePooling).
+    private (PoolSpec Pool, SpikingConvLayer Layer)? foldedPooling;
 
-    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool, int powerKnees)
+    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool, int powerKnees, bool foldAveragePooling)
     {
         b = new ChipNetworkBuilder(arch, "SoftHebb's network", traceSpikes);
         Graded = graded;
         MaxPool = maxPool;
         PowerKnees = powerKnees;
+        FoldsAveragePooling = foldAveragePooling;
     }
+
+    /// <summary>The last layer's average pooling runs in the read-out's synapses, not in neurons of its own: being linear,
+    /// it composes with the read-out's weights (each conv neuron weighed by its windows' weights / k²). The network then
+    /// has no pooled neurons there (fewer neurons and cores, a step less to the read-out, the exact mean rather than a
+    /// counting neuron's), and the read-out takes the conv neurons as its features (more synapses and input axons).</summary>
+    public bool FoldsAveragePooling { get; }
 
     /// <summary>The knees of each layer's Triangle power as a sum of ReLUs (<see cref="PiecewisePower"/>); 0 when the
     /// power is taken as 1 (the network converted with <see cref="PowerApproximation.Linear"/>).</summary>
@@ -101,7 +110,7 @@ public sealed class SoftHebbOnCores
     /// for one converted with its powers (<see cref="PowerApproximation.RateThreshold"/>), the knees of each layer's power.</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
         IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null, MaxPoolCircuit maxPool = MaxPoolCircuit.Or,
-        int powerKnees = 0)
+        int powerKnees = 0, bool foldAveragePooling = false)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
@@ -112,11 +121,17 @@ public sealed class SoftHebbOnCores
                 "unless knee neurons compute it.", nameof(net));
         if (graded && arch.GradedPayloadBits == 0)
             throw new UserErrorException($"{arch.Name}'s spikes are binary; graded spikes need a chip file that says 'chip.spikes: graded' (Loihi 2).");
+        if (foldAveragePooling && net.Layers[^1].Pool is not { Type: PoolType.Avg })
+            throw new UserErrorException($"the last layer's pooling is {(net.Layers[^1].Pool is null ? "none" : "max pooling")}: only an average pooling, " +
+                "a linear map, folds into the read-out's synapses.");
+        if (foldAveragePooling && powerKnees > 0 && net.Layers[^1].Power != 1)
+            throw new UserErrorException("the last layer's power comes before its average pooling, and folding the pooling into the read-out is " +
+                "not built for the knee neurons that compute it: fold it with the power taken as 1 (--power linear).");
         if (graded && arch.Splitters is not null)
             throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
                 "graded spikes through splitters are not simulated (use --spikes binary).");
-        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: true))
-            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: false)!;
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, foldAveragePooling, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, foldAveragePooling, poolOnTiles: false)!;
     }
 
     /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
@@ -128,14 +143,16 @@ public sealed class SoftHebbOnCores
     /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features, and with the power's
     /// <paramref name="powerKnees"/> knees each knee's input and output and each powered neuron's own synapse. Comparator
     /// trees for max pooling take about twice the window's synapses, uncounted: 1 % of the total on runs/demo.</summary>
-    public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, int powerKnees = 0)
+    /// <param name="foldAveragePooling">The last layer's average pooling is in the read-out's synapses (<see cref="FoldsAveragePooling"/>):
+    /// each class reads the conv neurons.</param>
+    public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, int powerKnees = 0, bool foldAveragePooling = false)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
-        long count = (long)readout.Classes * readout.Features;
+        long count = (long)readout.Classes * (foldAveragePooling ? net.Layers[^1].Neurons : readout.Features);
         foreach (var layer in net.Layers)
         {
-            long window = layer.Pool is { } pool ? pool.Kernel * pool.Kernel : 0;
+            long window = layer.Pool is { } pool && !(foldAveragePooling && layer == net.Layers[^1]) ? pool.Kernel * pool.Kernel : 0;
             count += ConvSynapses(layer) + layer.OutputLength * window;
             if (layer.Power == 1 || powerKnees == 0) continue;
             count += layer.Pool is { Type: PoolType.Avg }
@@ -151,10 +168,10 @@ public sealed class SoftHebbOnCores
     /// <summary>Refuses, before anything is built, a network whose core-by-core run would take more memory than
     /// <paramref name="availableBytes"/>: a paper-sized preset converts into hundreds of millions of synapses.</summary>
     public static void CheckMemory(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes,
-        int powerKnees = 0)
+        int powerKnees = 0, bool foldAveragePooling = false)
     {
         ArgumentNullException.ThrowIfNull(arch);
-        long synapses = CountSynapses(net, readout, powerKnees);
+        long synapses = CountSynapses(net, readout, powerKnees, foldAveragePooling);
         long perSynapse = PerSynapse(arch);
         double needed = (double)synapses * perSynapse;
         if (needed <= availableBytes) return;
@@ -168,10 +185,10 @@ public sealed class SoftHebbOnCores
     /// <summary>How many runs of the network fit side by side in <paramref name="availableBytes"/> (at least 1: one run
     /// is <see cref="CheckMemory"/>'s to refuse), each counted at a whole run's bytes, though the network they share is part of it.</summary>
     public static int RunsThatFit(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes,
-        int powerKnees = 0)
+        int powerKnees = 0, bool foldAveragePooling = false)
     {
         ArgumentNullException.ThrowIfNull(arch);
-        double run = (double)CountSynapses(net, readout, powerKnees) * PerSynapse(arch);
+        double run = (double)CountSynapses(net, readout, powerKnees, foldAveragePooling) * PerSynapse(arch);
         return (int)Math.Clamp(availableBytes / run, 1, int.MaxValue);
     }
 
@@ -189,9 +206,9 @@ public sealed class SoftHebbOnCores
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
     static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
         IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, int powerKnees,
-        bool poolOnTiles)
+        bool foldAveragePooling, bool poolOnTiles)
     {
-        var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees) { PoolingOnTiles = poolOnTiles };
+        var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees, foldAveragePooling) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
         try
         {
@@ -224,6 +241,7 @@ public sealed class SoftHebbOnCores
                 InputProcess p => b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
                 HebbianLayerProcess p => AddLayer(p.Name, net.Layers[p.Index], tiles is not null && p.Index < tiles.Count ? tiles[p.Index] : null, previous,
                     SoftHebbGraph.IsPooled(net.Description, p.Index)),
+                PoolingProcess p when FoldsAveragePooling && p.LayerIndex == net.Layers.Count - 1 => FoldPooling(p, net.Layers[p.LayerIndex], previous),
                 PoolingProcess p => AddPooling(p, net.Layers[p.LayerIndex], previous),
                 ReadoutProcess p => AddReadout(p.Name, readout, net.Layers[^1].Scale, previous),
                 OutputProcess => previous,
@@ -270,6 +288,16 @@ public sealed class SoftHebbOnCores
         return pooled || power is null ? conv : AddPowered(name, conv, layer.Neurons, power);
     }
 
+    // The last layer's average pooling left to the read-out's synapses (FoldsAveragePooling): no neurons of its own, so the
+    // read-out reads the conv neurons (group `conv`), which it returns.
+    int FoldPooling(PoolingProcess process, SpikingConvLayer layer, int conv)
+    {
+        if (process.Pool.Type != PoolType.Avg)
+            throw new UserErrorException($"{process.Name} is max pooling: only an average pooling, a linear map, folds into the read-out's synapses.");
+        foldedPooling = (process.Pool, layer);
+        return conv;
+    }
+
     // A conv layer's pooling of its neurons' output (group `conv`); returns the group that sends the pooled output.
     int AddPooling(PoolingProcess process, SpikingConvLayer layer, int conv)
     {
@@ -295,14 +323,7 @@ public sealed class SoftHebbOnCores
         int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
         var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
             : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
-        // Pooled neuron n's window: the convolution's neurons it reads, in its channel.
-        IEnumerable<int> Window(int n)
-        {
-            int k = n / pooledPlane, oy = n % pooledPlane / layer.OutWidth, ox = n % layer.OutWidth;
-            for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
-                for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
-                    yield return b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x;
-        }
+        IEnumerable<int> Window(int n) => PoolWindow(layer, pool, n).Select(i => b.First(conv) + i);
         // Each window's sources: its conv neurons, and with the power their knees.
         IEnumerable<int> Sources(int n) => knees is not { } k ? Window(n) : Window(n).SelectMany(s => WithKnees(k, layer.Neurons, s - b.First(conv), s, power!));
         // Windows that start in the padding share the first tile's core, which may then hold too many; and a tile's
@@ -315,6 +336,17 @@ public sealed class SoftHebbOnCores
                 if (knees is { } k) AddPowerSynapses(k, layer.Neurons, source - b.First(conv), source, b.First(pooled) + n, power!, weight);
                 else b.Connections.Add(source, b.First(pooled) + n, weight, 0);
         return max && power is not null ? AddPowered(name, pooled, layer.OutputLength, power) : pooled;
+    }
+
+    /// <summary>Pooled neuron <paramref name="n"/>'s window: the convolution's neurons it reads, in its channel (numbered
+    /// within the layer).</summary>
+    static IEnumerable<int> PoolWindow(SpikingConvLayer layer, PoolSpec pool, int n)
+    {
+        int pooledPlane = layer.OutHeight * layer.OutWidth;
+        int k = n / pooledPlane, oy = n % pooledPlane / layer.OutWidth, ox = n % layer.OutWidth;
+        for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
+            for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
+                yield return (k * layer.ConvHeight + y) * layer.ConvWidth + x;
     }
 
     // The Triangle's power as integrate-and-fire neurons (PiecewisePower): f(r) = Σ_j s_j·ReLU(r − κ_j), κ_0 = 0. Knee j
@@ -519,6 +551,17 @@ public sealed class SoftHebbOnCores
         var bias = readout.Bias.ToArray();
         int classes = readout.Classes, features = readout.Features;
         var weights = readout.Weights.ToArray();
+        if (foldedPooling is var (pool, layer))
+        {
+            // The pooled feature n is the mean of its window's k² conv neurons (padding counts in k², as in software), so the
+            // read-out weighs conv neuron i by the sum over the windows holding it of W[c, n] / k².
+            var composed = new float[classes * layer.Neurons];
+            float share = 1f / (pool.Kernel * pool.Kernel);
+            for (int n = 0; n < features; n++)
+                foreach (int i in PoolWindow(layer, pool, n))
+                    for (int c = 0; c < classes; c++) composed[c * layer.Neurons + i] += weights[c * features + n] * share;
+            (weights, features) = (composed, layer.Neurons);
+        }
         var sliceOf = FeatureSlices(weights, classes, features);
         int slices = sliceOf.Length == 0 ? 1 : sliceOf[^1] + 1;
         if (slices > 1 && b.Architecture.Cores.Min(c => c.MaxNeurons) is var held && classes > held)

@@ -33,10 +33,11 @@ public static class SoftHebbOnCoresRun
     /// <param name="powerKnees">0: the Triangle's power taken as 1 on the chip and in software; N: the network converted
     /// with its powers, which the chip computes as sums of ReLUs with N knees (<see cref="PiecewisePower"/>) and the
     /// software runs exactly (rate-threshold neurons).</param>
+    /// <param name="foldAveragePooling">The last layer's average pooling in the read-out's synapses (<see cref="SoftHebbOnCores.FoldsAveragePooling"/>).</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
     public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.ChipModel? chip, int[] steps, TimingModel timing,
         int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct, bool graded = false,
-        MaxPoolCircuit maxPool = MaxPoolCircuit.Or, int powerKnees = 0, int threads = 1)
+        MaxPoolCircuit maxPool = MaxPoolCircuit.Or, int powerKnees = 0, int threads = 1, bool foldAveragePooling = false)
     {
         if (graded && export)
             throw new UserErrorException("SANA-FE's files have no graded spikes, so a graded run cannot be exported; export the binary run (--spikes binary).");
@@ -57,7 +58,7 @@ public static class SoftHebbOnCoresRun
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
-        SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees);
+        SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees, foldAveragePooling);
         var calibration = chip?.Limits.AxonTypes is null ? null : Enumerable.Range(0, train.Count).Select(i =>
         {
             var pixels = new float[network.InputLength];
@@ -67,7 +68,7 @@ public static class SoftHebbOnCoresRun
         // With typed axons the folded conv weights are forced once, here, so that the software run is the chip's network.
         double? forcedError = calibration is null ? null : ForcedChannels.Apply(network, calibration, chip!.Limits.AxonTypes!);
         var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool,
-            powerKnees: powerKnees);
+            powerKnees: powerKnees, foldAveragePooling: foldAveragePooling);
         if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
@@ -87,7 +88,7 @@ public static class SoftHebbOnCoresRun
         var gate = new object(); // the test images, the network's per-image specs and the software's rates are not shared safely
         string? doesNotFit = null;
         int workers = Math.Clamp(Math.Min(threads, test.Count), 1, SoftHebbOnCores.RunsThatFit(network, model.Readout, arch,
-            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees));
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees, foldAveragePooling));
         async Task WorkAsync()
         {
             var compiled = CompiledChip.Build(arch, spec0, seed);
@@ -169,6 +170,7 @@ public static class SoftHebbOnCoresRun
             MaxPooling = maxPooling ? maxPool.ToString().ToLowerInvariant() : null,
             PowerKnees = powerKnees,
             PowerError = powerKnees == 0 ? null : chipNetwork.PowerError ?? 0,
+            AveragePoolingFolded = foldAveragePooling,
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;
