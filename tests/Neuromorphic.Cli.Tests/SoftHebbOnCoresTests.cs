@@ -352,11 +352,12 @@ public sealed class SoftHebbOnCoresTests
         var spec = chip.ForImage(pixels);
 
         // input (36 neurons, core 0), its splitters (core 1), hebb0 (144, core 2), its splitters (core 3), the read-out
-        // (core 4): the conv and read-out weights have both signs, so most input and conv neurons need a copy per sign.
+        // (cores 4 and 5: its 144 features in slices of 128, half a core's 256 axons): the conv and read-out weights have
+        // both signs, so most input and conv neurons need a copy per sign.
         Assert.Equal(["input", Learning.Pipeline.SoftHebbGraph.LayerName(0), Learning.Pipeline.SoftHebbGraph.ReadoutName, "input_splitters", Learning.Pipeline.SoftHebbGraph.LayerName(0) + "_splitters"],
             spec.Groups.Select(g => g.Name));
         int CoreOf(NeuronSpec n) => arch.Cores.Single(c => c.TileId == n.Placement!.Tile && c.Offset == n.Placement.CoreOffset).Id;
-        Assert.Equal([[0], [2], [4], [1], [3]], spec.Groups.Select(g => g.Neurons.Select(CoreOf).Distinct().ToArray()));
+        Assert.Equal([[0], [2], [4, 5], [1], [3]], spec.Groups.Select(g => g.Neurons.Select(CoreOf).Distinct().ToArray()));
         Assert.Equal(chip.ReadoutFirst, spec.Groups[2].First); // the network's own numbers stay
 
         // Every neuron now reaches one (core, weight sign) target: a chip whose neuron reaches one axon can wire it.
@@ -730,22 +731,43 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
-    public async Task On_TrueNorth_a_read_out_feature_takes_an_axon_per_sign_of_its_weights_and_none_without_weights()
+    public async Task On_TrueNorth_the_read_out_is_sliced_by_half_a_cores_axons_and_a_feature_takes_an_axon_per_sign_of_its_weights()
     {
         // Features 0-47 unread, 48-95 read with positive weights only (one axon each), 96-143 with both signs (two, one
-        // per splitter copy). On cores of 100 axons: slice 0 takes 0 + 48 + 26 x 2 = 100 (features up to 121), slice 1
-        // the other 22 x 2 = 44.
+        // per splitter copy). On cores of 100 axons a slice holds 50 features, whatever their signs, as `simulate --run`
+        // quantises them (each class a neuron per slice, with its own two values): slice 0 takes 2 axons (48, 49),
+        // slice 1 46 + 4 x 2 = 54, slice 2 the other 44 x 2 = 88.
         var (net, readout, pixels) = TinyConverted();
         for (int c = 0; c < 3; c++)
             for (int f = 0; f < 144; f++)
                 readout.Weights[c * 144 + f] = f < 48 ? 0 : f < 96 ? 0.5f + c : c == 1 ? -0.5f : 0.5f;
         var arch = Chip("truenorth") with { AxonsPerCore = 100 };
         var chip = SoftHebbOnCores.Build(net, readout, arch);
-        Assert.Equal(2, chip.ReadoutSlices);
+        Assert.Equal(3, chip.ReadoutSlices);
         var spec = chip.ForImage(pixels);
         var run = await CoreSimulation.RunAsync(arch, spec, new CoreSimulationOptions(8));
         var readoutCores = spec.Groups.Single(g => g.Name == "readout").Neurons.Select(n => (n.Placement!.Tile, n.Placement.CoreOffset)).Distinct().ToList();
-        Assert.Equal([100, 44], readoutCores.Select(rc => run.Cores.Single(c => (c.Tile, c.CoreOffset) == rc).AxonsIn));
+        Assert.Equal([2, 54, 88], readoutCores.Select(rc => run.Cores.Single(c => (c.Tile, c.CoreOffset) == rc).AxonsIn));
+    }
+
+    [Fact]
+    public void On_TrueNorth_each_slice_of_a_classs_read_out_row_takes_its_own_two_values()
+    {
+        // A class over features weighing 1, 0.9, 0.1 and 0.12. As one neuron, +a is best kept on the two large ones
+        // ((1 + 0.9)² / 2 = 1.805 beats 2.02² / 3 = 1.36): 0.95, 0.95, 0, 0. On cores of 4 axons (2 features, one axon
+        // per sign) each class is a neuron per 2 features, and the second keeps its own +a: 0.95, 0.95, 0.11, 0.11.
+        var limits = ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "truenorth.yaml")).Limits;
+        float[] Quantised(int fanIn)
+        {
+            var readout = new LinearReadout(4, 2, 0f, new Random(0)); // the second class the first's opposite
+            new float[] { 1, 0.9f, 0.1f, 0.12f, -1, -0.9f, -0.1f, -0.12f }.CopyTo(readout.Weights, 0);
+            Assert.True(ChipSimulation.QuantizeReadout(readout, limits with { FanIn = fanIn }) > 0);
+            Assert.Equal(readout.Weights[..4].Select(w => -w), readout.Weights[4..]);
+            return readout.Weights[..4];
+        }
+        Assert.Equal(2, ChipSimulation.ReadoutSlice(limits with { FanIn = 4 }));
+        Assert.Equal([0.95, 0.95, 0, 0], Quantised(8).Select(w => Math.Round(w, 4)));
+        Assert.Equal([0.95, 0.95, 0.11, 0.11], Quantised(4).Select(w => Math.Round(w, 4)));
     }
 
     [Fact]

@@ -91,8 +91,36 @@ public static class ChipSimulation
         if (!Quantizes(limits)) return 0;
         var layers = model.Network.Layers;
         return index == layers.Count
-            ? QuantizeInPlace(model.Readout.Weights, model.Readout.Classes, limits, null)
+            ? QuantizeReadout(model.Readout, limits)
             : QuantizeInPlace(layers[index].Weights.Span, layers[index].Weights.Shape[0], limits, inputMoments?[index]);
+    }
+
+    /// <summary>On a chip with typed axons, the features one core's axons take (one axon per sign): a read-out with more is
+    /// split into slices of them, each class a partial neuron per slice (<see cref="SoftHebbOnCores"/>).</summary>
+    public static int ReadoutSlice(CoreLimits limits) => Math.Max(1, limits.FanIn / AxonTypeWeights.AxonsPerInput);
+
+    /// <summary>Quantises the read-out's weights in place; on a chip with typed axons each class is a neuron per slice of
+    /// <see cref="ReadoutSlice"/> features, so each slice of a class's row takes its own +a, −b or 0. Returns the
+    /// relative RMS error.</summary>
+    public static double QuantizeReadout(LinearReadout readout, CoreLimits limits)
+    {
+        if (!Quantizes(limits)) return 0;
+        if (limits.AxonTypes is not { } axons) return QuantizeInPlace(readout.Weights, readout.Classes, limits, null);
+        int features = readout.Features, slice = ReadoutSlice(limits);
+        double changed = 0, total = 0;
+        for (int c = 0; c < readout.Classes; c++)
+            for (int first = 0; first < features; first += slice)
+            {
+                var part = readout.Weights.AsSpan(c * features + first, Math.Min(slice, features - first));
+                var q = WeightQuantizer.QuantizeAxonTypes(part, 1, axons).Values;
+                for (int i = 0; i < part.Length; i++)
+                {
+                    changed += Math.Pow(part[i] - q[i], 2);
+                    total += (double)part[i] * part[i];
+                }
+                q.CopyTo(part);
+            }
+        return total == 0 ? 0 : Math.Sqrt(changed / total);
     }
 
     /// <summary>False for a float32 machine, which computes with the weights as trained.</summary>

@@ -595,22 +595,26 @@ public sealed class SoftHebbOnCores
     }
 
     // Each feature's slice: features in order, a slice closing before its input axons would pass the chip's. A
-    // feature takes one axon, or on a chip whose neuron reaches one axon one per sign of its weights (its splitter
-    // neurons copy it once per sign); a feature no class reads takes none.
+    // feature takes one axon; a feature no class reads takes none. On a chip whose neuron reaches one axon (TrueNorth), a
+    // feature takes one per sign of its weights (its splitter neurons copy it once per sign), and slices hold half a core's
+    // axons of features whatever their signs: `simulate --run` quantises each slice of a class as its own neuron
+    // (ChipSimulation.ReadoutSlice), and the slices here are those neurons.
     int[] FeatureSlices(float[] weights, int classes, int features)
     {
         var sliceOf = new int[features];
         if (b.Architecture.AxonsPerCore is not { } limit) return sliceOf;
+        if (b.Architecture.Splitters is not null)
+        {
+            int perSlice = Math.Max(1, limit / AxonTypeWeights.AxonsPerInput);
+            for (int f = 0; f < features; f++) sliceOf[f] = f / perSlice;
+            return sliceOf;
+        }
         int slice = 0, axons = 0;
         for (int f = 0; f < features; f++)
         {
-            bool positive = false, negative = false;
-            for (int c = 0; c < classes; c++)
-            {
-                positive |= weights[c * features + f] > 0;
-                negative |= weights[c * features + f] < 0;
-            }
-            int taken = b.Architecture.Splitters is null ? (positive || negative ? 1 : 0) : (positive ? 1 : 0) + (negative ? 1 : 0);
+            int taken = 0;
+            for (int c = 0; c < classes && taken == 0; c++)
+                if (weights[c * features + f] != 0) taken = 1;
             if (axons > 0 && axons + taken > limit) (slice, axons) = (slice + 1, 0);
             axons += taken;
             sliceOf[f] = slice;
