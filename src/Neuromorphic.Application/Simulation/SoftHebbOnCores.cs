@@ -292,12 +292,10 @@ public sealed class SoftHebbOnCores
         return pooled || power is null ? conv : AddPowered(name, conv, layer.Neurons, power);
     }
 
-    // The last layer's average pooling left to the read-out's synapses (FoldsAveragePooling): no neurons of its own, so the
-    // read-out reads the conv neurons (group `conv`), which it returns.
+    // The last layer's average pooling left to the read-out's synapses (FoldsAveragePooling, which Build allows only for an
+    // average pooling): no neurons of its own, so the read-out reads the conv neurons (group `conv`), which it returns.
     int FoldPooling(PoolingProcess process, SpikingConvLayer layer, int conv)
     {
-        if (process.Pool.Type != PoolType.Avg)
-            throw new UserErrorException($"{process.Name} is max pooling: only an average pooling, a linear map, folds into the read-out's synapses.");
         foldedPooling = (process.Pool, layer);
         return conv;
     }
