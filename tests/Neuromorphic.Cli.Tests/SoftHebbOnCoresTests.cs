@@ -751,7 +751,7 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
-    public void On_TrueNorth_each_slice_of_a_classs_read_out_row_takes_its_own_two_values()
+    public void On_TrueNorth_each_slice_of_a_classs_read_out_row_takes_its_own_two_values_and_the_bias_the_mean_they_moved()
     {
         // A class over features weighing 1, 0.9, 0.1 and 0.12. As one neuron, +a is best kept on the two large ones
         // ((1 + 0.9)² / 2 = 1.805 beats 2.02² / 3 = 1.36): 0.95, 0.95, 0, 0. On cores of 4 axons (2 features, one axon
@@ -768,6 +768,15 @@ public sealed class SoftHebbOnCoresTests
         Assert.Equal(2, ChipSimulation.ReadoutSlice(limits with { FanIn = 4 }));
         Assert.Equal([0.95, 0.95, 0, 0], Quantised(8).Select(w => Math.Round(w, 4)));
         Assert.Equal([0.95, 0.95, 0.11, 0.11], Quantised(4).Select(w => Math.Round(w, 4)));
+
+        // Given the features' means (1, 0, 0, 1), each class's bias takes back the mean response the quantisation moved:
+        // (1 - 0.95)·1 + (0.12 - 0.11)·1 = 0.06 for the first class, -0.06 for its opposite.
+        var withMeans = new LinearReadout(4, 2, 0f, new Random(0));
+        new float[] { 1, 0.9f, 0.1f, 0.12f, -1, -0.9f, -0.1f, -0.12f }.CopyTo(withMeans.Weights, 0);
+        float[] bias = [withMeans.Bias[0], withMeans.Bias[1]];
+        ChipSimulation.QuantizeReadout(withMeans, limits with { FanIn = 4 }, [1, 0, 0, 1]);
+        Assert.Equal(0.06, withMeans.Bias[0] - bias[0], 1e-6);
+        Assert.Equal(-0.06, withMeans.Bias[1] - bias[1], 1e-6);
     }
 
     [Fact]

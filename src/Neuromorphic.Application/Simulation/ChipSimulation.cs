@@ -79,20 +79,21 @@ public static class ChipSimulation
     /// <summary>Quantises every weight array in place to the chip's precision: <see cref="CoreLimits.WeightBits"/> per
     /// weight (32: left as float), or per neuron through typed axons (<see cref="CoreLimits.AxonTypes"/>); returns the
     /// largest relative RMS error.</summary>
-    /// <param name="inputMoments">Per Hebbian layer, E[x·xᵀ] of its inputs (<see cref="LayerInputMoments"/>), or null:
-    /// on a chip with typed axons each neuron's +a, −b or 0 are then chosen for its responses rather than its weights.</param>
-    public static double Quantize(TrainedModel model, CoreLimits limits, IReadOnlyList<double[]?>? inputMoments = null) =>
-        Enumerable.Range(0, model.Network.Layers.Count + 1).Max(i => QuantizeLayer(model, limits, i, inputMoments));
+    /// <param name="inputs">The layers' inputs on calibration images (<see cref="LayerInputMoments"/>), or null: on a chip
+    /// with typed axons each conv neuron's +a, −b or 0 are then chosen for its responses rather than its weights, and what
+    /// the read-out's quantisation moved in each class's mean response goes back into its bias.</param>
+    public static double Quantize(TrainedModel model, CoreLimits limits, CalibrationInputs? inputs = null) =>
+        Enumerable.Range(0, model.Network.Layers.Count + 1).Max(i => QuantizeLayer(model, limits, i, inputs));
 
     /// <summary>Quantises one weight array in place, as <see cref="Quantize"/> does: Hebbian layer <paramref name="index"/>,
     /// or the read-out at index <c>Layers.Count</c>; returns its relative RMS error.</summary>
-    public static double QuantizeLayer(TrainedModel model, CoreLimits limits, int index, IReadOnlyList<double[]?>? inputMoments = null)
+    public static double QuantizeLayer(TrainedModel model, CoreLimits limits, int index, CalibrationInputs? inputs = null)
     {
         if (!Quantizes(limits)) return 0;
         var layers = model.Network.Layers;
         return index == layers.Count
-            ? QuantizeReadout(model.Readout, limits)
-            : QuantizeInPlace(layers[index].Weights.Span, layers[index].Weights.Shape[0], limits, inputMoments?[index]);
+            ? QuantizeReadout(model.Readout, limits, inputs?.FeatureMeans)
+            : QuantizeInPlace(layers[index].Weights.Span, layers[index].Weights.Shape[0], limits, inputs?.LayerMoments[index]);
     }
 
     /// <summary>On a chip with typed axons, the features one core's axons take (one axon per sign): a read-out with more is
@@ -102,7 +103,9 @@ public static class ChipSimulation
     /// <summary>Quantises the read-out's weights in place; on a chip with typed axons each class is a neuron per slice of
     /// <see cref="ReadoutSlice"/> features, so each slice of a class's row takes its own +a, −b or 0. Returns the
     /// relative RMS error.</summary>
-    public static double QuantizeReadout(LinearReadout readout, CoreLimits limits)
+    /// <param name="featureMeans">On a chip with typed axons, the features' means on calibration images, or null: each
+    /// class's bias then takes back the mean response its row's quantisation moved, Σ (w − q)·E[x].</param>
+    public static double QuantizeReadout(LinearReadout readout, CoreLimits limits, double[]? featureMeans = null)
     {
         if (!Quantizes(limits)) return 0;
         if (limits.AxonTypes is not { } axons) return QuantizeInPlace(readout.Weights, readout.Classes, limits, null);
@@ -113,12 +116,15 @@ public static class ChipSimulation
             {
                 var part = readout.Weights.AsSpan(c * features + first, Math.Min(slice, features - first));
                 var q = WeightQuantizer.QuantizeAxonTypes(part, 1, axons).Values;
+                double shift = 0;
                 for (int i = 0; i < part.Length; i++)
                 {
                     changed += Math.Pow(part[i] - q[i], 2);
                     total += (double)part[i] * part[i];
+                    if (featureMeans is not null) shift += (part[i] - q[i]) * featureMeans[first + i];
                 }
                 q.CopyTo(part);
+                readout.Bias[c] += (float)shift;
             }
         return total == 0 ? 0 : Math.Sqrt(changed / total);
     }
@@ -147,8 +153,9 @@ public static class ChipSimulation
     /// <summary>Per Hebbian layer, E[x·xᵀ] over <paramref name="calibration"/>'s images of the input patches its neurons
     /// weigh (the layer's input BatchNorm applied, k × k patches with its padding, the float layers before it as
     /// trained); null for a layer that is not a convolution or whose patch is longer than <see cref="MaxMomentsWidth"/>.
-    /// The read-out is left out: its 10 × thousands of inputs would need millions of times more.</summary>
-    public static IReadOnlyList<double[]?> LayerInputMoments(TrainedModel model, IImageSource calibration)
+    /// The read-out's are left out (its 10 × thousands of inputs would need millions of times more): its features' means
+    /// are kept instead.</summary>
+    public static CalibrationInputs LayerInputMoments(TrainedModel model, IImageSource calibration)
     {
         var preset = model.Preset;
         int n = calibration.Count;
@@ -162,7 +169,12 @@ public static class ChipSimulation
             var output = layer.Forward(x, learn: false); // the layer's buffer, overwritten by its next call
             x = new Tensor(output.Span.ToArray(), output.Shape);
         }
-        return moments;
+        int features = x.Length / n;
+        var means = new double[features];
+        for (int i = 0; i < n; i++)
+            for (int f = 0; f < features; f++) means[f] += x.Data[i * features + f];
+        for (int f = 0; f < features; f++) means[f] /= n;
+        return new CalibrationInputs(moments, means);
     }
 
     static double[] PatchMoments(SoftHebbConv2d conv, Tensor x)
@@ -229,10 +241,12 @@ public static class ChipSimulation
         chips = chips.ToList();
         var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? LayerInputMoments(model, calibration) : null;
         var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
+        var trainedBias = model.Readout.Bias.ToArray();
         void Restore()
         {
             for (int i = 0; i < model.Network.Layers.Count; i++) trained[i].CopyTo(model.Network.Layers[i].Weights.Span);
             trained[^1].CopyTo(model.Readout.Weights, 0);
+            trainedBias.CopyTo(model.Readout.Bias, 0);
         }
         var byPrecision = new Dictionary<(int, AxonTypeWeights?), LayerPrecision[]>();
         async Task<LayerPrecision[]> PerLayerAsync(CoreLimits limits)
@@ -283,3 +297,7 @@ public sealed record ChipOutcome(string Chip, double? Accuracy, double? Quantiza
 
 /// <summary>One layer alone at a chip's precision, the others as trained: its weights' relative RMS change and the accuracy.</summary>
 public sealed record LayerPrecision(string Layer, double RelativeRmsError, double Accuracy);
+
+/// <summary>What calibration images give the quantisation for typed axons: per Hebbian layer E[x·xᵀ] of its input patches
+/// (null where not taken), and the read-out's features' means.</summary>
+public sealed record CalibrationInputs(IReadOnlyList<double[]?> LayerMoments, double[] FeatureMeans);
