@@ -79,7 +79,7 @@ public static class ChipSimulation
     /// <summary>Quantises every weight array in place to the chip's precision: <see cref="CoreLimits.WeightBits"/> per
     /// weight (32: left as float), or per neuron through typed axons (<see cref="CoreLimits.AxonTypes"/>); returns the
     /// largest relative RMS error.</summary>
-    /// <param name="inputs">The layers' inputs on calibration images (<see cref="LayerInputMoments"/>), or null: on a chip
+    /// <param name="inputs">The layers' inputs on calibration images (<see cref="MeasureCalibrationInputs"/>), or null: on a chip
     /// with typed axons each conv neuron's +a, −b or 0 are then chosen for its responses rather than its weights, and what
     /// the read-out's quantisation moved in each class's mean response goes back into its bias.</param>
     public static double Quantize(TrainedModel model, CoreLimits limits, CalibrationInputs? inputs = null) =>
@@ -155,7 +155,7 @@ public static class ChipSimulation
     /// trained); null for a layer that is not a convolution or whose patch is longer than <see cref="MaxMomentsWidth"/>.
     /// The read-out's are left out (its 10 × thousands of inputs would need millions of times more): its features' means
     /// are kept instead.</summary>
-    public static CalibrationInputs LayerInputMoments(TrainedModel model, IImageSource calibration)
+    public static CalibrationInputs MeasureCalibrationInputs(TrainedModel model, IImageSource calibration)
     {
         var preset = model.Preset;
         int n = calibration.Count;
@@ -230,7 +230,7 @@ public static class ChipSimulation
     /// <param name="train">Training images to cost the Hebbian phase on chips with on-chip learning (<see cref="OnlineLearning"/>),
     /// or null for inference alone.</param>
     /// <param name="calibration">Training images whose layer inputs choose the weights of chips with typed axons
-    /// (<see cref="LayerInputMoments"/>), or null to choose them by the weights alone.</param>
+    /// (<see cref="MeasureCalibrationInputs"/>), or null to choose them by the weights alone.</param>
     /// <param name="perLayer">Also test the network with one layer at a time at each chip's precision (one more pass of the
     /// test split per layer, shared by chips of the same precision), to tell which layer the precision costs.</param>
     public static async Task<IReadOnlyList<ChipOutcome>> RunAsync(TrainedModel model, IEnumerable<ChipModel> chips, IImageSource test,
@@ -239,7 +239,7 @@ public static class ChipSimulation
         var outcomes = new List<ChipOutcome>();
         var layers = Describe(model);
         chips = chips.ToList();
-        var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? LayerInputMoments(model, calibration) : null;
+        var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? MeasureCalibrationInputs(model, calibration) : null;
         var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
         var trainedBias = model.Readout.Bias.ToArray();
         void Restore()

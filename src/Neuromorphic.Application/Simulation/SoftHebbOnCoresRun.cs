@@ -48,7 +48,7 @@ public static class SoftHebbOnCoresRun
         var test = Evaluation.OpenTest(data, images, model.Preset);
         var rate = await Inference.EvaluateAsync(model, test, ct: ct);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, ChipSimulation.CalibrationImages, model.Preset.InputShape);
-        var moments = chip?.Limits.AxonTypes is not null ? ChipSimulation.LayerInputMoments(model, train) : null;
+        var moments = chip?.Limits.AxonTypes is not null ? ChipSimulation.MeasureCalibrationInputs(model, train) : null;
         double? weightError = chip is null ? null : ChipSimulation.Quantize(model, chip.Limits, moments);
         var tiles = chip is null ? null : ChipSimulation.TilesOn(chip, model);
         var conversion = new SpikingConversionOptions
