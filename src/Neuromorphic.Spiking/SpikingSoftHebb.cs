@@ -226,6 +226,32 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
         Readout.Reset();
     }
 
+    /// <summary>The same layers with another read-out (its weights and bias, e.g. quantised to a chip's precision).</summary>
+    public SpikingSoftHebbNetwork WithReadout(LinearReadout readout)
+    {
+        ArgumentNullException.ThrowIfNull(readout);
+        if (readout.Features != Readout.Features || readout.Classes != Readout.Classes)
+            throw new ArgumentException($"a read-out of {readout.Classes} x {readout.Features} for one of {Readout.Classes} x {Readout.Features}.", nameof(readout));
+        var spiking = new SpikingReadout(readout.Weights, readout.Bias, readout.Classes, readout.Features, Layers[^1].Scale, Readout.MaxBatch);
+        return new SpikingSoftHebbNetwork(Channels, Height, Width, Layers, spiking, Options);
+    }
+
+    /// <summary>The mean over <paramref name="images"/> (pixels in 0..1) of each feature the read-out weighs, in the units
+    /// its weights take: the last layer's rates (<see cref="SpikingConvLayer.Rates"/>) times its Λ.</summary>
+    public double[] FeatureMeans(IReadOnlyList<float[]> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var means = new double[Readout.Features];
+        foreach (var pixels in images)
+        {
+            float[] x = pixels;
+            foreach (var layer in Layers) x = layer.Rates(x);
+            for (int f = 0; f < means.Length; f++) means[f] += x[f];
+        }
+        for (int f = 0; f < means.Length; f++) means[f] *= Layers[^1].Scale / (double)Math.Max(1, images.Count);
+        return means;
+    }
+
     /// <summary>The read-out's potentials for one image (pixels in 0..1) with every layer's rates in place of its spikes
     /// (<see cref="SpikingConvLayer.Rates"/>): bias + Σ W·Λ·rate, what a chip with graded spikes computes once the
     /// image has passed every layer. Clears the read-out.</summary>

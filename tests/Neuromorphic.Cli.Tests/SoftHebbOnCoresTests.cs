@@ -780,6 +780,29 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public void The_features_means_are_in_the_read_outs_units_so_its_mean_potential_is_the_weights_times_them()
+    {
+        // The read-out's potential with rates in place of spikes is bias + W·(Λ·rate); over images its mean is then
+        // bias + W·FeatureMeans, which is what a class's bias must take back when W moves.
+        var (net, readout, pixels) = TinyConverted();
+        var rng = new Random(11);
+        var images = Enumerable.Range(0, 4).Select(i => i == 0 ? pixels : pixels.Select(_ => (float)rng.NextDouble()).ToArray()).ToList();
+        var means = net.FeatureMeans(images);
+        var potentials = images.Select(x => net.RatePotentials(x)).ToList();
+        for (int c = 0; c < readout.Classes; c++)
+        {
+            double expected = readout.Bias[c] + Enumerable.Range(0, readout.Features).Sum(f => readout.Weights[c * readout.Features + f] * means[f]);
+            Assert.Equal(expected, potentials.Average(p => p[c]), 1e-3);
+        }
+        // Another read-out on the same layers: its potentials, the same features.
+        var other = new LinearReadout(readout.Features, readout.Classes, 0f, new Random(5));
+        var swapped = net.WithReadout(other);
+        Assert.Same(net.Layers, swapped.Layers);
+        double otherExpected = other.Bias[0] + Enumerable.Range(0, other.Features).Sum(f => other.Weights[f] * means[f]);
+        Assert.Equal(otherExpected, images.Average(x => swapped.RatePotentials(x)[0]), 1e-3);
+    }
+
+    [Fact]
     public async Task A_read_out_with_more_features_than_a_core_has_axons_is_split_into_partials_the_host_adds()
     {
         // The tiny layer's 144 features, every read-out weight non-zero, on a Loihi whose cores take 50 input axons:

@@ -48,9 +48,10 @@ public static class SoftHebbOnCoresRun
         var test = Evaluation.OpenTest(data, images, model.Preset);
         var rate = await Inference.EvaluateAsync(model, test, ct: ct);
         var train = DatasetDirectory.Open(data, DatasetSplit.Train, ChipSimulation.CalibrationImages, model.Preset.InputShape);
-        var moments = chip?.Limits.AxonTypes is not null ? ChipSimulation.MeasureCalibrationInputs(model, train) : null;
-        double? weightError = chip is null ? null : ChipSimulation.Quantize(model, chip.Limits, moments);
-        var tiles = chip is null ? null : ChipSimulation.TilesOn(chip, model);
+        var inputs = chip?.Limits.AxonTypes is not null ? ChipSimulation.MeasureCalibrationInputs(model, train) : null;
+        // The Hebbian layers first; the read-out once the converted network gives its features (below).
+        double? weightError = chip is null ? null
+            : Enumerable.Range(0, model.Network.Layers.Count).Max(i => ChipSimulation.QuantizeLayer(model, chip.Limits, i, inputs));
         var conversion = new SpikingConversionOptions
         {
             Power = powerKnees == 0 ? PowerApproximation.Linear : PowerApproximation.RateThreshold, FoldInhibition = true, BatchSize = 1,
@@ -67,6 +68,15 @@ public static class SoftHebbOnCoresRun
         }).ToList();
         // With typed axons the folded conv weights are forced once, here, so that the software run is the chip's network.
         double? forcedError = calibration is null ? null : ForcedChannels.Apply(network, calibration, chip!.Limits.AxonTypes!);
+        if (chip is not null)
+        {
+            // With typed axons each class's bias takes back the mean response the quantisation moved, on the features this
+            // network sends (its power as converted, which the float network's features need not share).
+            var means = calibration is null ? null : network.FeatureMeans(calibration);
+            weightError = Math.Max(weightError!.Value, ChipSimulation.QuantizeReadout(model.Readout, chip.Limits, means));
+            network = network.WithReadout(model.Readout);
+        }
+        var tiles = chip is null ? null : ChipSimulation.TilesOn(chip, model);
         var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool,
             powerKnees: powerKnees, foldAveragePooling: foldAveragePooling);
         if (graded) steps = [chipNetwork.Depth];
