@@ -765,7 +765,7 @@ public sealed class SoftHebbOnCoresTests
             Assert.Equal(readout.Weights[..4].Select(w => -w), readout.Weights[4..]);
             return readout.Weights[..4];
         }
-        Assert.Equal(2, ChipSimulation.ReadoutSlice(limits with { FanIn = 4 }));
+        Assert.Equal(2, ChipSimulation.ReadoutSlice(4));
         Assert.Equal([0.95, 0.95, 0, 0], Quantised(8).Select(w => Math.Round(w, 4)));
         Assert.Equal([0.95, 0.95, 0.11, 0.11], Quantised(4).Select(w => Math.Round(w, 4)));
 

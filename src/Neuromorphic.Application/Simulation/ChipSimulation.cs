@@ -96,9 +96,9 @@ public static class ChipSimulation
             : QuantizeInPlace(layers[index].Weights.Span, layers[index].Weights.Shape[0], limits, inputs?.LayerMoments[index]);
     }
 
-    /// <summary>On a chip with typed axons, the features one core's axons take (one axon per sign): a read-out with more is
-    /// split into slices of them, each class a partial neuron per slice (<see cref="SoftHebbOnCores"/>).</summary>
-    public static int ReadoutSlice(CoreLimits limits) => Math.Max(1, limits.FanIn / AxonTypeWeights.AxonsPerInput);
+    /// <summary>On a chip with typed axons, the features a core of <paramref name="axonsPerCore"/> input axons takes (one axon
+    /// per sign): a read-out with more is split into slices of them, each class a partial neuron per slice (<see cref="SoftHebbOnCores"/>).</summary>
+    public static int ReadoutSlice(int axonsPerCore) => Math.Max(1, axonsPerCore / AxonTypeWeights.AxonsPerInput);
 
     /// <summary>Quantises the read-out's weights in place; on a chip with typed axons each class is a neuron per slice of
     /// <see cref="ReadoutSlice"/> features, so each slice of a class's row takes its own +a, −b or 0. Returns the
@@ -109,7 +109,7 @@ public static class ChipSimulation
     {
         if (!Quantizes(limits)) return 0;
         if (limits.AxonTypes is not { } axons) return QuantizeInPlace(readout.Weights, readout.Classes, limits, null);
-        int features = readout.Features, slice = ReadoutSlice(limits);
+        int features = readout.Features, slice = ReadoutSlice(limits.FanIn);
         double changed = 0, total = 0;
         for (int c = 0; c < readout.Classes; c++)
             for (int first = 0; first < features; first += slice)
@@ -248,10 +248,12 @@ public static class ChipSimulation
             trained[^1].CopyTo(model.Readout.Weights, 0);
             trainedBias.CopyTo(model.Readout.Bias, 0);
         }
-        var byPrecision = new Dictionary<(int, AxonTypeWeights?), LayerPrecision[]>();
+        // What QuantizeLayer reads of a chip: its weight bits, its typed axons and, with those, the read-out's slices.
+        var byPrecision = new Dictionary<(int, AxonTypeWeights?, int), LayerPrecision[]>();
         async Task<LayerPrecision[]> PerLayerAsync(CoreLimits limits)
         {
-            if (byPrecision.TryGetValue((limits.WeightBits, limits.AxonTypes), out var known)) return known;
+            var precision = (limits.WeightBits, limits.AxonTypes, limits.AxonTypes is null ? 0 : ReadoutSlice(limits.FanIn));
+            if (byPrecision.TryGetValue(precision, out var known)) return known;
             var names = layers.Select(l => l.Name).ToArray(); // the Hebbian layers in order, then the read-out
             var rows = new LayerPrecision[names.Length];
             for (int i = 0; i < rows.Length; i++)
@@ -260,7 +262,7 @@ public static class ChipSimulation
                 double error = QuantizeLayer(model, limits, i, moments);
                 rows[i] = new LayerPrecision(names[i], error, (await Inference.EvaluateAsync(model, test, progress: progress, ct: ct)).Accuracy);
             }
-            return byPrecision[(limits.WeightBits, limits.AxonTypes)] = rows;
+            return byPrecision[precision] = rows;
         }
         foreach (var chip in chips)
         {

@@ -603,7 +603,7 @@ public sealed class SoftHebbOnCores
         if (b.Architecture.AxonsPerCore is not { } limit) return sliceOf;
         if (b.Architecture.Splitters is not null)
         {
-            int perSlice = Math.Max(1, limit / AxonTypeWeights.AxonsPerInput);
+            int perSlice = ChipSimulation.ReadoutSlice(limit);
             for (int f = 0; f < features; f++) sliceOf[f] = f / perSlice;
             return sliceOf;
         }
