@@ -226,6 +226,16 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
         Readout.Reset();
     }
 
+    /// <summary>What the read-out weighs for one image (pixels in 0..1): the last layer's rates, each layer taking the one
+    /// before's rates (<see cref="SpikingConvLayer.Rates"/>).</summary>
+    float[] Features(ReadOnlySpan<float> pixels)
+    {
+        if (pixels.Length != InputLength) throw new ArgumentException($"{pixels.Length} pixels for {InputLength} inputs.", nameof(pixels));
+        float[] x = pixels.ToArray();
+        foreach (var layer in Layers) x = layer.Rates(x);
+        return x;
+    }
+
     /// <summary>The same layers with another read-out (its weights and bias, e.g. quantised to a chip's precision).</summary>
     public SpikingSoftHebbNetwork WithReadout(LinearReadout readout)
     {
@@ -244,8 +254,7 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
         var means = new double[Readout.Features];
         foreach (var pixels in images)
         {
-            float[] x = pixels;
-            foreach (var layer in Layers) x = layer.Rates(x);
+            var x = Features(pixels);
             for (int f = 0; f < means.Length; f++) means[f] += x[f];
         }
         for (int f = 0; f < means.Length; f++) means[f] *= Layers[^1].Scale / (double)Math.Max(1, images.Count);
@@ -257,9 +266,7 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
     /// image has passed every layer. Clears the read-out.</summary>
     public float[] RatePotentials(ReadOnlySpan<float> pixels)
     {
-        if (pixels.Length != InputLength) throw new ArgumentException($"{pixels.Length} pixels for {InputLength} inputs.", nameof(pixels));
-        float[] x = pixels.ToArray();
-        foreach (var layer in Layers) x = layer.Rates(x);
+        var x = Features(pixels);
         Readout.Reset();
         Readout.Step(x, 1);
         var potentials = Readout.Potentials[..Readout.Classes].ToArray();

@@ -30,12 +30,25 @@ public static class ForcedChannels
         if (calibration.Count == 0) throw new ArgumentException("Forcing by responses needs calibration images.", nameof(calibration));
         double worst = 0;
         var inputs = calibration;
-        foreach (var layer in net.Layers)
+        for (int l = 0; l < net.Layers.Count; l++)
         {
+            var layer = net.Layers[l];
             worst = Math.Max(worst, Force(layer, inputs, axons));
-            inputs = inputs.Select(x => layer.Rates(x)).ToList(); // what the next layer reads: this layer's rates, forced
+            if (l + 1 < net.Layers.Count) inputs = inputs.Select(x => layer.Rates(x)).ToList(); // what the next layer reads, forced
         }
         return worst;
+    }
+
+    /// <summary>Gives <paramref name="to"/>'s conv layers the channels <see cref="Apply"/> forced in <paramref name="from"/>,
+    /// the same network converted with other options (the same rows and biases, without forcing them again).</summary>
+    public static void Copy(SpikingSoftHebbNetwork from, SpikingSoftHebbNetwork to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        if (from.Layers.Count != to.Layers.Count) throw new ArgumentException($"{from.Layers.Count} layers to copy into {to.Layers.Count}.", nameof(to));
+        for (int l = 0; l < from.Layers.Count; l++)
+            for (int k = 0; k < from.Layers[l].K; k++)
+                to.Layers[l].SetChannel(k, from.Layers[l].ChannelWeights(k), from.Layers[l].BiasCurrent(k));
     }
 
     static double Force(SpikingConvLayer layer, IReadOnlyList<float[]> inputs, AxonTypeWeights axons)

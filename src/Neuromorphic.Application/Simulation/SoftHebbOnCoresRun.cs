@@ -161,7 +161,7 @@ public static class SoftHebbOnCoresRun
         {
             var anySpike = SpikingSoftHebbNetwork.Build(model, network.Layers.Select(l => l.Scale).ToArray(),
                 conversion with { MaxPooling = SpikeMaxPooling.AnySpike }); // the same Λ: calibration does not pool spikes
-            if (calibration is not null) ForcedChannels.Apply(anySpike, calibration, chip!.Limits.AxonTypes!);
+            if (calibration is not null) ForcedChannels.Copy(network, anySpike);
             anySpikeAccuracy = (await SpikingSoftHebb.EvaluateAsync(anySpike, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
         }
         // Static energy over the time an inference holds the chip: its steps, or with graded spikes one pipeline step.
