@@ -317,7 +317,7 @@ public sealed class SoftHebbOnCores
         int? knees = power is not null && !max ? AddKnees(name, conv, layer.Neurons, power) : null;
         var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
             : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
-            : SpikeCounter();
+            : SpikeCounter(("potential", 32.0)); // started at half a spike: its count rounds the window's mean, not floors it
         double weight = (max ? 64 : 64.0 / (pool.Kernel * pool.Kernel)) / (graded ? 64 : 1);
         // A tiled layer's pooling sits on as many cores, each pooled neuron with the tile of its window's first
         // position: on one core, every pooled value of the layer would pass through it.
