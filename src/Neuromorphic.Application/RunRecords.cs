@@ -73,8 +73,9 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
     /// <summary>With <see cref="PowerKnees"/> &gt; 0, the largest error of a layer's sum of ReLUs against r^P over rates in
     /// [0, 1] (a rate of 1 is a spike a step); null otherwise.</summary>
     public double? PowerError { get; init; }
-    /// <summary>True where the last layer's average pooling ran in the read-out's synapses (<c>--avg-pool fold</c>,
-    /// <see cref="Simulation.SoftHebbOnCores.FoldsAveragePooling"/>); false where it ran in neurons of its own.</summary>
+    /// <summary>True where the last layer's average pooling was folded into the read-out's weights, on the chip and in
+    /// software (<see cref="Neuromorphic.Spiking.SpikingSoftHebbNetwork.FoldLastAveragePooling"/>, <c>--avg-pool fold</c>, the
+    /// default where the last layer is average pooled); false where it ran in neurons of its own, or there was none.</summary>
     public bool AveragePoolingFolded { get; init; }
 }
 

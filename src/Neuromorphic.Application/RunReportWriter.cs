@@ -100,7 +100,7 @@ public static class RunReportWriter
             "or" => "; max pooling by OR neurons, a pooled spike whenever any neuron of the window fired",
             _ => "",
         }) +
-        (c.AveragePoolingFolded ? "; the last layer's average pooling folded into the read-out's synapses" : "") +
+        (c.AveragePoolingFolded ? "; the last layer's average pooling folded into the read-out's weights" : "") +
         (c.PowerKnees > 0 ? $"; the Triangle's power on the chip as a sum of ReLUs with {c.PowerKnees} knees (largest error {c.PowerError:0.0000} of a spike " +
             "a step), in software exactly" : "; the Triangle's power taken as 1, on the chip and in software") +
         "); costs per inference",

@@ -177,6 +177,56 @@ public sealed class SpikingConvLayer
         imageWork = new long[maxBatch * 5];
     }
 
+    // The same neurons without pooling (WithoutPooling): the folded weights copied, the state new.
+    private SpikingConvLayer(SpikingConvLayer pooled)
+    {
+        weights = (float[])pooled.weights.Clone();
+        meanWeights = pooled.meanWeights;
+        bias = (float[])pooled.bias.Clone();
+        meanBias = pooled.meanBias;
+        rowTaps = pooled.rowTaps;
+        colTaps = pooled.colTaps;
+        poolRows = [];
+        poolCols = [];
+        (K, InChannels, Kernel, InHeight, InWidth) = (pooled.K, pooled.InChannels, pooled.Kernel, pooled.InHeight, pooled.InWidth);
+        (ConvHeight, ConvWidth, OutHeight, OutWidth) = (pooled.ConvHeight, pooled.ConvWidth, pooled.ConvHeight, pooled.ConvWidth);
+        (Power, TrainedPower, MaxPooling, Approximation) = (pooled.Power, pooled.TrainedPower, pooled.MaxPooling, pooled.Approximation);
+        (Scale, InputAmplitude, MaxBatch, FoldInhibition) = (pooled.Scale, pooled.InputAmplitude, pooled.MaxBatch, pooled.FoldInhibition);
+        (positions, neurons, outLength, inLength) = (pooled.positions, pooled.neurons, pooled.neurons, pooled.inLength);
+        integrated = new float[MaxBatch * neurons];
+        counts = new float[MaxBatch * neurons];
+        current = new float[MaxBatch * neurons];
+        inhibition = new float[MaxBatch * positions];
+        pooledCounts = [];
+        imageWork = new long[MaxBatch * 5];
+    }
+
+    /// <summary>The same neurons (their weights as they are now, <see cref="SetChannel"/> included) sending their own
+    /// spikes, without the pooling; for folding an average pooling into what reads the layer (<see cref="SpreadOverWindows"/>).</summary>
+    public SpikingConvLayer WithoutPooling() => new(this);
+
+    /// <summary>The transpose of the average pooling: for a weight per pooled output (channels-first, OutputLength of
+    /// them), each conv neuron's sum of the weights of the windows that hold it, × 1/k² (padding counts in k², as in
+    /// <see cref="Rates"/>). Weighing the conv neurons by it gives what weighing the pooled outputs gives.</summary>
+    public float[] SpreadOverWindows(ReadOnlySpan<float> perWindow)
+    {
+        if (Pool is not { Type: PoolType.Avg } pool) throw new InvalidOperationException("Only an average pooling spreads its windows' weights.");
+        if (perWindow.Length != outLength) throw new ArgumentException($"{perWindow.Length} weights for {outLength} pooled outputs.", nameof(perWindow));
+        var spread = new float[neurons];
+        int plane = OutHeight * OutWidth;
+        float share = 1f / (pool.Kernel * pool.Kernel);
+        for (int k = 0; k < K; k++)
+            for (int y = 0; y < ConvHeight; y++)
+                for (int x = 0; x < ConvWidth; x++)
+                {
+                    float sum = 0;
+                    for (int py = poolRows[y].From; py <= poolRows[y].To; py++)
+                        for (int px = poolCols[x].From; px <= poolCols[x].To; px++) sum += perWindow[k * plane + py * OutWidth + px];
+                    spread[k * positions + y * ConvWidth + x] = share * sum;
+                }
+        return spread;
+    }
+
     public int K { get; }
     public int InChannels { get; }
     public int Kernel { get; }

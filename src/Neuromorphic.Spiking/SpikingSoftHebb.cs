@@ -246,6 +246,29 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
         return new SpikingSoftHebbNetwork(Channels, Height, Width, Layers, spiking, Options);
     }
 
+    /// <summary>The last layer's average pooling folded into <paramref name="readout"/> (the read-out this network's
+    /// pooled features feed): the same layers, the last one unpooled, and a read-out that weighs each of its neurons by the
+    /// sum over the windows holding it of W[c, window] / k². Average pooling is linear, so the read-out's potentials are
+    /// the same, with no pooled values between: a chip then needs no neurons to pool, and rounds no window's mean to
+    /// whole spikes.</summary>
+    public (SpikingSoftHebbNetwork Network, LinearReadout Readout) FoldLastAveragePooling(LinearReadout readout)
+    {
+        ArgumentNullException.ThrowIfNull(readout);
+        var last = Layers[^1];
+        if (last.Pool is not { Type: PoolType.Avg })
+            throw new NotSupportedException($"The last layer's pooling is {(last.Pool is { } p ? p.Type.ToString().ToLowerInvariant() : "none")}; only an average pooling folds into the read-out.");
+        if (readout.Features != last.OutputLength || readout.Classes != Readout.Classes)
+            throw new ArgumentException($"a read-out of {readout.Classes} x {readout.Features} for one of {Readout.Classes} x {last.OutputLength}.", nameof(readout));
+        var folded = new LinearReadout(last.Neurons, readout.Classes, readout.Dropout, new Random(0));
+        for (int c = 0; c < readout.Classes; c++)
+            last.SpreadOverWindows(readout.Weights.AsSpan(c * readout.Features, readout.Features)).CopyTo(folded.Weights.AsSpan(c * last.Neurons));
+        readout.Bias.CopyTo(folded.Bias, 0);
+        var unpooled = new SpikingConvLayer[Layers.Count];
+        for (int l = 0; l < unpooled.Length; l++) unpooled[l] = l == unpooled.Length - 1 ? last.WithoutPooling() : Layers[l];
+        var spiking = new SpikingReadout(folded.Weights, folded.Bias, folded.Classes, folded.Features, last.Scale, Readout.MaxBatch);
+        return (new SpikingSoftHebbNetwork(Channels, Height, Width, unpooled, spiking, Options), folded);
+    }
+
     /// <summary>The mean over <paramref name="images"/> (pixels in 0..1) of each feature the read-out weighs, in the units
     /// its weights take: the last layer's rates (<see cref="SpikingConvLayer.Rates"/>) times its Λ.</summary>
     public double[] FeatureMeans(IReadOnlyList<float[]> images)

@@ -131,8 +131,10 @@ public class EndToEndTests(TinyRun run)
         Assert.Contains("software spiking", run.Cores.Out);
         Assert.Matches(@"on \d+ cores of Loihi", run.Cores.Out);
         Assert.Matches(@"weights quantised to Loihi's precision \(relative RMS change [0-9.]+ %\)", run.Cores.Out);
-        // The class is read once the read-out has the software's T steps: input, hebb0, pooling, hebb1, pooling, read-out.
-        Assert.Contains("the class read at step T + 5", run.Cores.Out);
+        // The class is read once the read-out has the software's T steps: input, hebb0, pooling, hebb1, read-out (hebb1's
+        // average pooling is folded into the read-out's weights by default).
+        Assert.Contains("the class read at step T + 4", run.Cores.Out);
+        Assert.Contains("average pooling folded into the read-out's weights, on the chip and in software", run.Cores.Out);
         // One row per read-out time (the chip, the software run with the chip's OR pooling, the exact one), each with a
         // dynamic and a static energy (Loihi's file has a static power).
         Assert.Matches(@"\| 4 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|.*\| [0-9.]+ µJ \| [0-9.]+ µs \|", run.Cores.Out);
@@ -147,8 +149,8 @@ public class EndToEndTests(TinyRun run)
         Succeeded(run.GradedCores, "simulate --softhebb on Loihi 2");
         Assert.Contains("graded spikes (32-bit payloads)", run.GradedCores.Out);
         Assert.Contains("software, rates in place of spikes", run.GradedCores.Out);
-        // One row at T = 6: input, hebb0, its max pooling, hebb1, its average pooling, the read-out.
-        Assert.Matches(@"\| 6 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|.*\| [0-9.]+ µs \|", run.GradedCores.Out);
+        // One row at T = 5: input, hebb0, its max pooling, hebb1, the read-out (hebb1's average pooling folded into it).
+        Assert.Matches(@"\| 5 \| [0-9.]+ % \| [0-9.]+ % \| [0-9.]+ µJ \|.*\| [0-9.]+ µs \|", run.GradedCores.Out);
         var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi2"), CoresRunResult.FileName)!;
         Assert.Equal((CoresRunResult.GradedSpikes, 32), (cores.Spikes, cores.PayloadBits));
         Assert.True(cores.StepS > 0 && cores.ByT.Single().LatencyS > cores.StepS, "an inference takes several pipeline steps");
@@ -239,8 +241,10 @@ public class EndToEndTests(TinyRun run)
         Assert.Equal(loihi.QuantizationRelativeRmsError, cores.WeightError);
         string html = File.ReadAllText(run.ReportPath);
         Assert.Contains("spiking runs with the chip&#39;s weights, relative RMS change", html);
-        Assert.Equal(5, cores.ReadoutLag);
-        Assert.Contains("the class read at step T + 5", html);
+        Assert.Equal(4, cores.ReadoutLag);
+        Assert.Contains("the class read at step T + 4", html);
+        Assert.True(cores.AveragePoolingFolded);
+        Assert.Contains("average pooling folded into the read-out&#39;s weights", html);
         Assert.Contains("software, the chip&#39;s OR max pooling", html);
         Assert.All(cores.ByT, r => Assert.NotNull(r.SoftwareAnySpikeAccuracy));
         Assert.Equal("or", cores.MaxPooling);
@@ -271,9 +275,6 @@ public class EndToEndTests(TinyRun run)
             "Loihi has 128 cores", "--max-pool or");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "tree"), "graded spikes", "--spikes binary");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--max-pool", "largest"), "--max-pool must be or or tree");
-        // The last layer's average pooling folds into the read-out only where no knee neurons compute a power before it.
-        Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--avg-pool", "fold", "--power", "piecewise:2", "--images", "1"),
-            "--power linear");
         Cli.AssertUserError(Cli.Run("simulate", "--softhebb", run.Run, "--hardware", loihi2, "--avg-pool", "sideways"), "--avg-pool must be neurons or fold");
     }
 

@@ -665,7 +665,8 @@ public sealed class SoftHebbOnCoresTests
         var (net, readout, pixels) = TinyPooled(5, "avg_2_2_0");
         var arch = Loihi();
         var pooled = SoftHebbOnCores.Build(net, readout, arch);
-        var folded = SoftHebbOnCores.Build(net, readout, arch, foldAveragePooling: true);
+        var (foldedNet, foldedReadout) = net.FoldLastAveragePooling(readout);
+        var folded = SoftHebbOnCores.Build(foldedNet, foldedReadout, arch);
         // input → hebb0 → read-out: no pooled neurons, and a step less from the input to the read-out.
         Assert.Equal(["input", "hebb0", "readout"], folded.ForImage(pixels).Groups.Select(g => g.Name));
         Assert.Equal(["input", "hebb0", "hebb0_avgpool", "readout"], pooled.ForImage(pixels).Groups.Select(g => g.Name));
@@ -694,7 +695,7 @@ public sealed class SoftHebbOnCoresTests
 
         // Graded spikes on Loihi 2: after one step per group the read-out holds the network's rate potentials.
         var loihi2 = Chip("loihi2");
-        var graded = SoftHebbOnCores.Build(net, readout, loihi2, graded: true, foldAveragePooling: true);
+        var graded = SoftHebbOnCores.Build(foldedNet, foldedReadout, loihi2, graded: true);
         Assert.Equal(3, graded.Depth);
         var gradedRun = await CoreSimulation.RunAsync(loihi2, graded.ForImage(pixels), new CoreSimulationOptions(graded.Depth));
         var expected = net.RatePotentials(pixels);
@@ -704,7 +705,7 @@ public sealed class SoftHebbOnCoresTests
 
         // Max pooling is not linear: it does not fold.
         var (maxNet, maxReadout, _) = TinyPooled(5, "max_2_2_0");
-        var e = Assert.Throws<Application.UserErrorException>(() => SoftHebbOnCores.Build(maxNet, maxReadout, arch, foldAveragePooling: true));
+        var e = Assert.Throws<NotSupportedException>(() => maxNet.FoldLastAveragePooling(maxReadout));
         Assert.Contains("only an average pooling", e.Message, StringComparison.Ordinal);
     }
 

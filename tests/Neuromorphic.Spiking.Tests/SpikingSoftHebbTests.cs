@@ -296,4 +296,56 @@ public class SpikingSoftHebbTests
         Assert.Equal(report.Actors["wta"].Work.WeightUpdates, phase.Report.Actors["wta"].Work.WeightUpdates);
         Assert.True(phase.OutputSpikes > 0);
     }
+
+    [Fact]
+    public void An_average_poolings_transpose_gives_each_neuron_the_windows_that_hold_it_over_k_squared()
+    {
+        // One channel, a 1x1 kernel on 3x3: nine conv neurons, pooled 2x2 at stride 1 into 2x2 windows weighted 1, 2, 3, 4.
+        var layer = new SpikingConvLayer([1f], 1, 1, 1, 3, 3, 0, PaddingMode.Reflect, [0f], [1f], 0f, 1f,
+            new PoolSpec(PoolType.Avg, 2, 1, 0), 1f, 1f, 1);
+        var spread = layer.SpreadOverWindows([1f, 2f, 3f, 4f]);
+        // Corners sit in one window, edge middles in two, the centre in all four; each counts a quarter.
+        Assert.Equal(new[] { 0.25f, 0.75f, 0.5f, 1f, 2.5f, 1.5f, 0.75f, 1.75f, 1f }, spread);
+        var max = new SpikingConvLayer([1f], 1, 1, 1, 3, 3, 0, PaddingMode.Reflect, [0f], [1f], 0f, 1f, new PoolSpec(PoolType.Max, 2, 1, 0), 1f, 1f, 1);
+        Assert.Throws<InvalidOperationException>(() => max.SpreadOverWindows([1f, 2f, 3f, 4f]));
+    }
+
+    [Theory]
+    [InlineData("avg_2_2_0")]
+    [InlineData("avg_4_2_1")] // overlapping windows, and windows over the padding (k² counts it)
+    public void The_last_average_pooling_folded_into_the_read_out_gives_the_pooled_networks_potentials_at_every_step(string pool)
+    {
+        var conv = RandomConv(1, 4, 3, 1, 1f, pool, seed: 11);
+        var readout = new LinearReadout(4 * conv.Config.PoolSpec!.Value.OutputSize(8) * conv.Config.PoolSpec!.Value.OutputSize(8), 3, 0f, new Random(12));
+        var image = RandomImage(64, 13);
+        var options = new SpikingConversionOptions { Power = PowerApproximation.Linear, FoldInhibition = true, BatchSize = 1 };
+        var net = SpikingSoftHebbNetwork.Build([conv], readout, 1, 8, 8, [1.5f], options);
+        var (folded, foldedReadout) = net.FoldLastAveragePooling(readout);
+        Assert.Null(folded.Layers[0].Pool);
+        Assert.Equal((3, 4 * 8 * 8), (foldedReadout.Classes, foldedReadout.Features));
+        Assert.Equal(net.RatePotentials(image), folded.RatePotentials(image), (a, b) => Math.Abs(a - b) <= 1e-4f * (1 + Math.Abs(a)));
+
+        // Spikes: the pooled network's read-out takes fractional pooled events, the folded one each neuron's spikes.
+        var membranes = (Enumerable.Repeat(0.5f, 64).ToArray(), Enumerable.Repeat(0.5f, 64).ToArray());
+        float largest = 0;
+        for (int t = 0; t < 20; t++)
+        {
+            var spikes = (new float[64], new float[64]);
+            SpikingInput.RegularStep(image, membranes.Item1, spikes.Item1);
+            SpikingInput.RegularStep(image, membranes.Item2, spikes.Item2);
+            var pooledOut = new float[net.Layers[0].OutputLength];
+            var foldedOut = new float[folded.Layers[0].OutputLength];
+            net.Layers[0].Step(spikes.Item1, 1, pooledOut);
+            folded.Layers[0].Step(spikes.Item2, 1, foldedOut);
+            net.Readout.Step(pooledOut, 1);
+            folded.Readout.Step(foldedOut, 1);
+            for (int c = 0; c < 3; c++)
+                Assert.Equal(net.Readout.Potentials[c], folded.Readout.Potentials[c], 1e-3f * (1 + Math.Abs(net.Readout.Potentials[c])));
+            largest = Math.Max(largest, net.Readout.Potentials[..3].ToArray().Max(Math.Abs));
+        }
+        Assert.True(largest > 1, "the read-out took almost nothing: the check says nothing");
+        // The pooled network's layer is untouched: its own copy keeps its pooling and state.
+        Assert.NotNull(net.Layers[0].Pool);
+        Assert.Throws<NotSupportedException>(() => folded.FoldLastAveragePooling(foldedReadout));
+    }
 }

@@ -50,23 +50,14 @@ public sealed class SoftHebbOnCores
     private int readoutGroup;
     // What a pooling takes from the layer it pools: the layer's power (null: taken as 1) and its neurons' tiles.
     private (PiecewisePower? Power, ConvTiles? Tiles, (int, Func<int, int>)? Placement) pooledLayer;
-    // The last layer's average pooling and the layer, where the read-out's synapses take it (FoldsAveragePooling).
-    private (PoolSpec Pool, SpikingConvLayer Layer)? foldedPooling;
 
-    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool, int powerKnees, bool foldAveragePooling)
+    private SoftHebbOnCores(ChipArchitecture arch, bool traceSpikes, bool graded, MaxPoolCircuit maxPool, int powerKnees)
     {
         b = new ChipNetworkBuilder(arch, "SoftHebb's network", traceSpikes);
         Graded = graded;
         MaxPool = maxPool;
         PowerKnees = powerKnees;
-        FoldsAveragePooling = foldAveragePooling;
     }
-
-    /// <summary>The last layer's average pooling runs in the read-out's synapses, not in neurons of its own: being linear,
-    /// it composes with the read-out's weights (each conv neuron weighed by its windows' weights / k²). The network then
-    /// has no pooled neurons there (fewer neurons and cores, a step less to the read-out, the exact mean rather than a
-    /// counting neuron's), and the read-out takes the conv neurons as its features (more synapses and input axons).</summary>
-    public bool FoldsAveragePooling { get; }
 
     /// <summary>The knees of each layer's Triangle power as a sum of ReLUs (<see cref="PiecewisePower"/>); 0 when the
     /// power is taken as 1 (the network converted with <see cref="PowerApproximation.Linear"/>).</summary>
@@ -110,7 +101,7 @@ public sealed class SoftHebbOnCores
     /// for one converted with its powers (<see cref="PowerApproximation.RateThreshold"/>), the knees of each layer's power.</param>
     public static SoftHebbOnCores Build(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes = false,
         IReadOnlyList<ConvTiles?>? tiles = null, bool graded = false, AxonTypeWeights? axonTypes = null, MaxPoolCircuit maxPool = MaxPoolCircuit.Or,
-        int powerKnees = 0, bool foldAveragePooling = false)
+        int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
@@ -121,17 +112,11 @@ public sealed class SoftHebbOnCores
                 "unless knee neurons compute it.", nameof(net));
         if (graded && arch.GradedPayloadBits == 0)
             throw new UserErrorException($"{arch.Name}'s spikes are binary; graded spikes need a chip file that says 'chip.spikes: graded' (Loihi 2).");
-        if (foldAveragePooling && net.Layers[^1].Pool is not { Type: PoolType.Avg })
-            throw new UserErrorException($"the last layer's pooling is {(net.Layers[^1].Pool is null ? "none" : "max pooling")}: only an average pooling, " +
-                "a linear map, folds into the read-out's synapses.");
-        if (foldAveragePooling && powerKnees > 0 && net.Layers[^1].Power != 1)
-            throw new UserErrorException("the last layer's power comes before its average pooling, and folding the pooling into the read-out is " +
-                "not built for the knee neurons that compute it: fold it with the power taken as 1 (--power linear).");
         if (graded && arch.Splitters is not null)
             throw new UserErrorException($"{arch.Name}'s neuron reaches one axon, and its splitter neurons would pass on spikes, not values: " +
                 "graded spikes through splitters are not simulated (use --spikes binary).");
-        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, foldAveragePooling, poolOnTiles: true))
-            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, foldAveragePooling, poolOnTiles: false)!;
+        return (tiles is null ? null : Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: true))
+            ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: false)!;
     }
 
     /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
@@ -143,16 +128,14 @@ public sealed class SoftHebbOnCores
     /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features, and with the power's
     /// <paramref name="powerKnees"/> knees each knee's input and output and each powered neuron's own synapse. Comparator
     /// trees for max pooling take about twice the window's synapses, uncounted: 1 % of the total on runs/demo.</summary>
-    /// <param name="foldAveragePooling">The last layer's average pooling is in the read-out's synapses (<see cref="FoldsAveragePooling"/>):
-    /// each class reads the conv neurons.</param>
-    public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, int powerKnees = 0, bool foldAveragePooling = false)
+    public static long CountSynapses(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(readout);
-        long count = (long)readout.Classes * (foldAveragePooling ? net.Layers[^1].Neurons : readout.Features);
+        long count = (long)readout.Classes * readout.Features;
         foreach (var layer in net.Layers)
         {
-            long window = layer.Pool is { } pool && !(foldAveragePooling && layer == net.Layers[^1]) ? pool.Kernel * pool.Kernel : 0;
+            long window = layer.Pool is { } pool ? pool.Kernel * pool.Kernel : 0;
             count += ConvSynapses(layer) + layer.OutputLength * window;
             if (layer.Power == 1 || powerKnees == 0) continue;
             count += layer.Pool is { Type: PoolType.Avg }
@@ -168,10 +151,10 @@ public sealed class SoftHebbOnCores
     /// <summary>Refuses, before anything is built, a network whose core-by-core run would take more memory than
     /// <paramref name="availableBytes"/>: a paper-sized preset converts into hundreds of millions of synapses.</summary>
     public static void CheckMemory(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes,
-        int powerKnees = 0, bool foldAveragePooling = false)
+        int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(arch);
-        long synapses = CountSynapses(net, readout, powerKnees, foldAveragePooling);
+        long synapses = CountSynapses(net, readout, powerKnees);
         long perSynapse = PerSynapse(arch);
         double needed = (double)synapses * perSynapse;
         if (needed <= availableBytes) return;
@@ -185,10 +168,10 @@ public sealed class SoftHebbOnCores
     /// <summary>How many runs of the network fit side by side in <paramref name="availableBytes"/> (at least 1: one run
     /// is <see cref="CheckMemory"/>'s to refuse), each counted at a whole run's bytes, though the network they share is part of it.</summary>
     public static int RunsThatFit(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes,
-        int powerKnees = 0, bool foldAveragePooling = false)
+        int powerKnees = 0)
     {
         ArgumentNullException.ThrowIfNull(arch);
-        double run = (double)CountSynapses(net, readout, powerKnees, foldAveragePooling) * PerSynapse(arch);
+        double run = (double)CountSynapses(net, readout, powerKnees) * PerSynapse(arch);
         return (int)Math.Clamp(availableBytes / run, 1, int.MaxValue);
     }
 
@@ -206,9 +189,9 @@ public sealed class SoftHebbOnCores
     // Null when the pooling was to follow the tiles and the chip ran out of cores.
     static SoftHebbOnCores? Convert(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, bool traceSpikes,
         IReadOnlyList<ConvTiles?>? tiles, bool graded, AxonTypeWeights? axonTypes, MaxPoolCircuit maxPool, int powerKnees,
-        bool foldAveragePooling, bool poolOnTiles)
+        bool poolOnTiles)
     {
-        var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees, foldAveragePooling) { PoolingOnTiles = poolOnTiles };
+        var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
         try
         {
@@ -218,21 +201,22 @@ public sealed class SoftHebbOnCores
             if (arch.Splitters is not null) b.Build(NetworkName, Source); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
-        catch (UserErrorException e) when (b.Full && ((maxPool == MaxPoolCircuit.Tree && !graded) || powerKnees > 0 || CanFold(net, foldAveragePooling)))
+        catch (UserErrorException e) when (b.Full && ((maxPool == MaxPoolCircuit.Tree && !graded) || powerKnees > 0 || CanFold(net)))
         {
             // What took the extra neurons, and the choice that takes fewer.
             string trees = maxPool == MaxPoolCircuit.Tree && !graded ? " Max pooling by comparator trees (--max-pool tree) takes about 1.2 more " +
                 "neurons per conv neuron; OR neurons (--max-pool or) take one per window." : "";
             string knees = powerKnees > 0 ? $" The Triangle's power with {powerKnees} knees (--power piecewise:{powerKnees}) takes {powerKnees} knee " +
                 "neurons per value it powers, and one more where max pooling comes first; fewer knees, or the power taken as 1 (--power linear), take fewer." : "";
-            string fold = CanFold(net, foldAveragePooling) && powerKnees == 0 ? $" The last layer's average pooling folded into the read-out's " +
+            string fold = CanFold(net) && powerKnees == 0 ? $" The last layer's average pooling folded into the read-out's " +
                 $"synapses (--avg-pool fold) takes none of its {net.Layers[^1].OutputLength:N0} pooled neurons." : "";
             throw new UserErrorException(e.Message + trees + knees + fold, e);
         }
         return converted;
     }
 
-    static bool CanFold(SpikingSoftHebbNetwork net, bool folded) => !folded && net.Layers[^1].Pool is { Type: PoolType.Avg };
+    // A network whose last average pooling runs in neurons of its own (SpikingSoftHebbNetwork.FoldLastAveragePooling takes them away).
+    static bool CanFold(SpikingSoftHebbNetwork net) => net.Layers[^1].Pool is { Type: PoolType.Avg };
 
     // The chip's model of each process of the network's description, upstream first: the input's neurons, each layer's
     // neurons, each pooling's, the read-out's accumulators, whose potentials are the output.
@@ -245,7 +229,6 @@ public sealed class SoftHebbOnCores
                 InputProcess p => b.AddGroup(p.Name, inputPixels = net.InputLength, _ => null),
                 HebbianLayerProcess p => AddLayer(p.Name, net.Layers[p.Index], tiles is not null && p.Index < tiles.Count ? tiles[p.Index] : null, previous,
                     SoftHebbGraph.IsPooled(net.Description, p.Index)),
-                PoolingProcess p when FoldsAveragePooling && p.LayerIndex == net.Layers.Count - 1 => FoldPooling(p, net.Layers[p.LayerIndex], previous),
                 PoolingProcess p => AddPooling(p, net.Layers[p.LayerIndex], previous),
                 ReadoutProcess p => AddReadout(p.Name, readout, net.Layers[^1].Scale, previous),
                 OutputProcess => previous,
@@ -290,14 +273,6 @@ public sealed class SoftHebbOnCores
         }
         pooledLayer = (power, t, placement);
         return pooled || power is null ? conv : AddPowered(name, conv, layer.Neurons, power);
-    }
-
-    // The last layer's average pooling left to the read-out's synapses (FoldsAveragePooling, which Build allows only for an
-    // average pooling): no neurons of its own, so the read-out reads the conv neurons (group `conv`), which it returns.
-    int FoldPooling(PoolingProcess process, SpikingConvLayer layer, int conv)
-    {
-        foldedPooling = (process.Pool, layer);
-        return conv;
     }
 
     // A conv layer's pooling of its neurons' output (group `conv`); returns the group that sends the pooled output.
@@ -553,17 +528,6 @@ public sealed class SoftHebbOnCores
         var bias = readout.Bias.ToArray();
         int classes = readout.Classes, features = readout.Features;
         var weights = readout.Weights.ToArray();
-        if (foldedPooling is var (pool, layer))
-        {
-            // The pooled feature n is the mean of its window's k² conv neurons (padding counts in k², as in software), so the
-            // read-out weighs conv neuron i by the sum over the windows holding it of W[c, n] / k².
-            var composed = new float[classes * layer.Neurons];
-            float share = 1f / (pool.Kernel * pool.Kernel);
-            for (int n = 0; n < features; n++)
-                foreach (int i in PoolWindow(layer, pool, n))
-                    for (int c = 0; c < classes; c++) composed[c * layer.Neurons + i] += weights[c * features + n] * share;
-            (weights, features) = (composed, layer.Neurons);
-        }
         var sliceOf = FeatureSlices(weights, classes, features);
         int slices = sliceOf.Length == 0 ? 1 : sliceOf[^1] + 1;
         if (slices > 1 && b.Architecture.Cores.Min(c => c.MaxNeurons) is var held && classes > held)

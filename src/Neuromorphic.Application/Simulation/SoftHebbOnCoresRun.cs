@@ -33,11 +33,13 @@ public static class SoftHebbOnCoresRun
     /// <param name="powerKnees">0: the Triangle's power taken as 1 on the chip and in software; N: the network converted
     /// with its powers, which the chip computes as sums of ReLUs with N knees (<see cref="PiecewisePower"/>) and the
     /// software runs exactly (rate-threshold neurons).</param>
-    /// <param name="foldAveragePooling">The last layer's average pooling in the read-out's synapses (<see cref="SoftHebbOnCores.FoldsAveragePooling"/>).</param>
+    /// <param name="foldAveragePooling">The last layer's average pooling folded into the read-out's weights
+    /// (<see cref="SpikingSoftHebbNetwork.FoldLastAveragePooling"/>), on the chip and in software; on a chip with typed axons
+    /// the folded read-out is the one quantised. Null: folded where the last layer is average pooled.</param>
     /// <returns>The record also written to <paramref name="output"/>/<see cref="CoresRunResult.FileName"/>.</returns>
     public static async Task<CoresRunResult> RunAsync(string run, ChipArchitecture arch, Hardware.ChipModel? chip, int[] steps, TimingModel timing,
         int images, string data, string output, int seed, bool export, IRunProgress? progress, CancellationToken ct, bool graded = false,
-        MaxPoolCircuit maxPool = MaxPoolCircuit.Or, int powerKnees = 0, int threads = 1, bool foldAveragePooling = false)
+        MaxPoolCircuit maxPool = MaxPoolCircuit.Or, int powerKnees = 0, int threads = 1, bool? foldAveragePooling = null)
     {
         if (graded && export)
             throw new UserErrorException("SANA-FE's files have no graded spikes, so a graded run cannot be exported; export the binary run (--spikes binary).");
@@ -59,7 +61,15 @@ public static class SoftHebbOnCoresRun
         SpikingSoftHebbNetwork network;
         try { network = SpikingSoftHebbNetwork.Convert(model, train, conversion); }
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
-        SoftHebbOnCores.CheckMemory(network, model.Readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees, foldAveragePooling);
+        // The read-out the chip and the software run: the trained one, or the one that takes the last average pooling in.
+        var readout = model.Readout;
+        bool fold = foldAveragePooling ?? (network.Layers[^1].Pool is { Type: Tensors.PoolType.Avg });
+        if (fold)
+        {
+            try { (network, readout) = network.FoldLastAveragePooling(readout); }
+            catch (NotSupportedException e) { throw new UserErrorException(e.Message + " (--avg-pool fold)", e); }
+        }
+        SoftHebbOnCores.CheckMemory(network, readout, arch, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees);
         var calibration = chip?.Limits.AxonTypes is null ? null : Enumerable.Range(0, train.Count).Select(i =>
         {
             var pixels = new float[network.InputLength];
@@ -73,12 +83,12 @@ public static class SoftHebbOnCoresRun
             // With typed axons each class's bias takes back the mean response the quantisation moved, on the features this
             // network sends (its power as converted, which the float network's features need not share).
             var means = calibration is null ? null : network.FeatureMeans(calibration);
-            weightError = Math.Max(weightError!.Value, ChipSimulation.QuantizeReadout(model.Readout, chip.Limits, means));
-            network = network.WithReadout(model.Readout);
+            weightError = Math.Max(weightError!.Value, ChipSimulation.QuantizeReadout(readout, chip.Limits, means));
+            network = network.WithReadout(readout);
         }
         var tiles = chip is null ? null : ChipSimulation.TilesOn(chip, model);
-        var chipNetwork = SoftHebbOnCores.Build(network, model.Readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool,
-            powerKnees: powerKnees, foldAveragePooling: foldAveragePooling);
+        var chipNetwork = SoftHebbOnCores.Build(network, readout, arch, tiles: tiles, graded: graded, axonTypes: chip?.Limits.AxonTypes, maxPool: maxPool,
+            powerKnees: powerKnees);
         if (graded) steps = [chipNetwork.Depth];
 
         Directory.CreateDirectory(output);
@@ -97,8 +107,8 @@ public static class SoftHebbOnCoresRun
         int next = -1, done = 0, neurons = spec0.NeuronCount, synapses = spec0.Connections.Count;
         var gate = new object(); // the test images, the network's per-image specs and the software's rates are not shared safely
         string? doesNotFit = null;
-        int workers = Math.Clamp(Math.Min(threads, test.Count), 1, SoftHebbOnCores.RunsThatFit(network, model.Readout, arch,
-            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees, foldAveragePooling));
+        int workers = Math.Clamp(Math.Min(threads, test.Count), 1, SoftHebbOnCores.RunsThatFit(network, readout, arch,
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees));
         async Task WorkAsync()
         {
             var compiled = CompiledChip.Build(arch, spec0, seed);
@@ -161,7 +171,9 @@ public static class SoftHebbOnCoresRun
         {
             var anySpike = SpikingSoftHebbNetwork.Build(model, network.Layers.Select(l => l.Scale).ToArray(),
                 conversion with { MaxPooling = SpikeMaxPooling.AnySpike }); // the same Λ: calibration does not pool spikes
+            if (fold) anySpike = anySpike.FoldLastAveragePooling(model.Readout).Network;
             if (calibration is not null) ForcedChannels.Copy(network, anySpike);
+            anySpike = anySpike.WithReadout(readout);
             anySpikeAccuracy = (await SpikingSoftHebb.EvaluateAsync(anySpike, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
         }
         // Static energy over the time an inference holds the chip: its steps, or with graded spikes one pipeline step.
@@ -180,7 +192,7 @@ public static class SoftHebbOnCoresRun
             MaxPooling = maxPooling ? maxPool.ToString().ToLowerInvariant() : null,
             PowerKnees = powerKnees,
             PowerError = powerKnees == 0 ? null : chipNetwork.PowerError ?? 0,
-            AveragePoolingFolded = foldAveragePooling,
+            AveragePoolingFolded = fold,
         };
         RunDirectory.WriteJson(output, CoresRunResult.FileName, record);
         return record;

@@ -57,9 +57,11 @@ public sealed class SimulateCommand : ICliCommand
             new CliOption("max-pool", "or|tree", "with --softhebb and binary spikes: max pooling by one OR neuron per window (a spike whenever " +
                 "any of its neurons fired in the step), or by comparator trees whose pooled count follows the window's highest, as the " +
                 "software's exact max pooling (about 1.2 more neurons per conv neuron, a step of lag per tree level)", Default: "or"),
-            new CliOption("avg-pool", "neurons|fold", "with --softhebb: the last layer's average pooling by neurons of its own (a counting neuron " +
-                "per window), or folded into the read-out's synapses, which it composes with (the read-out then reads the conv neurons: " +
-                "no pooled neurons, a step less, more synapses); with --power linear", Default: "neurons"),
+            new CliOption("avg-pool", "neurons|fold", "with --softhebb: the last layer's average pooling folded into the read-out's weights, " +
+                "which it composes with, on the chip and in software (the read-out reads the conv neurons: the exact mean, no pooled neurons, " +
+                "a step less, more synapses; on TrueNorth the folded read-out is the one quantised), or run by neurons of its own (a " +
+                "counting neuron per window, whose count rounds the window's mean to whole spikes)",
+                DefaultNote: "fold where the last layer is average pooled"),
             new CliOption("power", "linear|piecewise[:K]", "with --softhebb: the Triangle's power P taken as 1 (the chip and the software runs alike), " +
                 $"or computed on the chip by K knee neurons per powered value as a sum of ReLUs through r^P (K = {DefaultPowerKnees} unless given; " +
                 "after max pooling one neuron more adds them up), beside software runs with the power exact", Default: "linear"),
@@ -148,13 +150,14 @@ public sealed class SimulateCommand : ICliCommand
             throw new UserErrorException(trained is null ? "--max-pool goes with --softhebb."
                 : "--max-pool chooses how binary spikes are max pooled; graded spikes send the window's largest value (add --spikes binary).");
         int powerKnees = ParsePower(args.String("power")!);
-        bool foldAveragePooling = args.String("avg-pool")! switch
+        bool? foldAveragePooling = args.String("avg-pool") switch
         {
+            null => null,
             "neurons" => false,
             "fold" => true,
             var a => throw new UserErrorException($"--avg-pool must be neurons or fold, got '{a}'."),
         };
-        if (foldAveragePooling && trained is null) throw new UserErrorException("--avg-pool goes with --softhebb.");
+        if (foldAveragePooling is not null && trained is null) throw new UserErrorException("--avg-pool goes with --softhebb.");
         int? threads = args.Int("threads", min: 1);
         if (threads is not null && trained is null) throw new UserErrorException("--threads goes with --softhebb.");
         if (powerKnees > 0 && trained is null) throw new UserErrorException("--power goes with --softhebb.");
@@ -310,7 +313,8 @@ public sealed class SimulateCommand : ICliCommand
         if (r.DoesNotFit is { } fit) Console.WriteLine($"note: {fit}");
         Console.WriteLine(PowerNote(r));
         if (r.AveragePoolingFolded)
-            Console.WriteLine("the last layer's average pooling folded into the read-out's synapses (--avg-pool fold): the read-out reads the conv neurons");
+            Console.WriteLine("the last layer's average pooling folded into the read-out's weights, on the chip and in software: the read-out reads " +
+                              "the conv neurons (--avg-pool neurons pools them in neurons of its own)");
         if (r.Graded)
         {
             Console.WriteLine($"graded spikes ({r.PayloadBits}-bit payloads): each neuron sends its value once a step and images stream through the layers, " +
