@@ -568,6 +568,34 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public async Task With_knees_a_folded_average_pooling_gives_the_read_out_the_softwares_powered_potentials()
+    {
+        // The power comes before the average pooling; folded, the read-out weighs each conv neuron's powered output.
+        var (net, readout, pixels) = TinyPooled(5, "avg_2_2_0", 1.4f, PowerOptions);
+        var (folded, foldedReadout) = net.FoldLastAveragePooling(readout);
+        var arch = Loihi();
+        var chip = SoftHebbOnCores.Build(folded, foldedReadout, arch, powerKnees: 3);
+        Assert.Equal(["input", "hebb0", "hebb0_knees", "hebb0_power", "readout"], chip.ForImage(pixels).Groups.Select(g => g.Name));
+        const int T = 48;
+        var run = await CoreSimulation.RunAsync(arch, chip.ForImage(pixels), new CoreSimulationOptions(T + chip.ReadoutLag));
+        var onChip = chip.ClassPotentials(run, T + chip.ReadoutLag);
+        // Software: the pooled network, its power exact, T steps into its read-out.
+        net.Reset();
+        RunSoftware(net.Layers[0], pixels, T, output => net.Readout.Step(output, 1));
+        var software = net.Readout.Potentials[..3].ToArray();
+        double largest = software.Max(Math.Abs), error = Enumerable.Range(0, 3).Max(c => Math.Abs(onChip[c] - software[c]));
+        Assert.True(largest > 0, "the read-out took nothing: the check says nothing");
+        // Three knees put each rate within 0.012 of r^P, and each powered neuron rounds its count to whole spikes.
+        Assert.True(error <= 0.05 * largest, $"off by {error} against the software's {largest}");
+        // The power taken as 1 gives other potentials: the check tells them apart.
+        var (linear, linearReadout, _) = TinyPooled(5, "avg_2_2_0", 1.4f, Options);
+        linear.Reset();
+        RunSoftware(linear.Layers[0], pixels, T, output => linear.Readout.Step(output, 1));
+        double linearError = Enumerable.Range(0, 3).Max(c => Math.Abs(linear.Readout.Potentials[c] - software[c]));
+        Assert.True(linearError > 4 * error, $"the power taken as 1 is off by {linearError}, the knees by {error}");
+    }
+
+    [Fact]
     public async Task With_graded_spikes_the_knees_bring_the_read_out_to_the_powered_networks_rates()
     {
         // The graded network's two layers with the demo's powers, Λ the largest calibration value (every rate within the

@@ -18,7 +18,8 @@ namespace Neuromorphic.Application.Simulation;
 /// Triangle's channel-mean inhibition folded into weights and bias; the Triangle's power P is taken as 1, or computed by
 /// knee neurons as a sum of ReLUs (<see cref="PiecewisePower"/>, <c>AddKnees</c>), after max pooling (which it commutes
 /// with) and before average pooling (which it does not);</item>
-/// <item>average pooling: IF neurons with weights 1/k²; max pooling: OR neurons (a spike when any input spiked in
+/// <item>average pooling: counting neurons with weights 1/k², started at half a spike (a network whose last average
+/// pooling was folded into its read-out, <see cref="SpikingSoftHebbNetwork.FoldLastAveragePooling"/>, has none there); max pooling: OR neurons (a spike when any input spiked in
 /// the step), a chip's stand-in for a maximum, which no one integrate-and-fire neuron computes, or comparator trees of
 /// them whose pooled count follows the window's highest (<see cref="MaxPoolCircuit"/>, <c>AddMaxTrees</c>);</item>
 /// <item>read-out: one non-firing accumulator per class (bias and weights × the last layer's Λ); the class is the
