@@ -203,7 +203,7 @@ public sealed class SpikingConvLayer
 
     /// <summary>The same neurons (their weights as they are now, <see cref="SetChannel"/> included) sending their own
     /// spikes, without the pooling; for folding an average pooling into what reads the layer (<see cref="SpreadOverWindows"/>).</summary>
-    public SpikingConvLayer WithoutPooling() => new(this);
+    internal SpikingConvLayer WithoutPooling() => new(this);
 
     /// <summary>The transpose of the average pooling: for a weight per pooled output (channels-first, OutputLength of
     /// them), each conv neuron's sum of the weights of the windows that hold it, × 1/k² (padding counts in k², as in

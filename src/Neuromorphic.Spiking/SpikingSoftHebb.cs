@@ -250,7 +250,8 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
     /// pooled features feed): the same layers, the last one unpooled, and a read-out that weighs each of its neurons by the
     /// sum over the windows holding it of W[c, window] / k². Average pooling is linear, so the read-out's potentials are
     /// the same, with no pooled values between: a chip then needs no neurons to pool, and rounds no window's mean to
-    /// whole spikes.</summary>
+    /// whole spikes. The layers before the last are shared with this network (as in <see cref="WithReadout"/>): run one of
+    /// the two at a time, and a change to those layers' weights changes both.</summary>
     public (SpikingSoftHebbNetwork Network, LinearReadout Readout) FoldLastAveragePooling(LinearReadout readout)
     {
         ArgumentNullException.ThrowIfNull(readout);

@@ -209,8 +209,9 @@ public sealed class SoftHebbOnCores
                 "neurons per conv neuron; OR neurons (--max-pool or) take one per window." : "";
             string knees = powerKnees > 0 ? $" The Triangle's power with {powerKnees} knees (--power piecewise:{powerKnees}) takes {powerKnees} knee " +
                 "neurons per value it powers, and one more where max pooling comes first; fewer knees, or the power taken as 1 (--power linear), take fewer." : "";
+            // With knees, folding takes more: a powered neuron per conv neuron instead of a pooled neuron per window.
             string fold = CanFold(net) && powerKnees == 0 ? $" The last layer's average pooling folded into the read-out's " +
-                $"synapses (--avg-pool fold) takes none of its {net.Layers[^1].OutputLength:N0} pooled neurons." : "";
+                $"weights (--avg-pool fold) takes none of its {net.Layers[^1].OutputLength:N0} pooled neurons." : "";
             throw new UserErrorException(e.Message + trees + knees + fold, e);
         }
         return converted;
