@@ -35,7 +35,8 @@ public sealed class TinyRun : IDisposable
             "--steps", "4,8", "--images", "2");
         GradedCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"), "--images", "2");
         TreeCores = Cli.Run("simulate", "--softhebb", Run, "--hardware", Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml"),
-            "--spikes", "binary", "--max-pool", "tree", "--power", "piecewise:2", "--steps", "4,8", "--images", "2", "--out", Path.Combine(Run, "cores-loihi2-tree"));
+            "--spikes", "binary", "--max-pool", "tree", "--power", "piecewise:2", "--avg-pool", "neurons", "--steps", "4,8", "--images", "2",
+            "--out", Path.Combine(Run, "cores-loihi2-tree"));
         Spiking = Cli.Run("spiking", "softhebb", "--run", Run, "--limit-test", "50", "--steps", "4,8", "--raster", "by-rate:50");
         Plot = Cli.Run("plot", "--run", Run);
         Report = Cli.Run("report", "--run", Run);
@@ -266,8 +267,10 @@ public class EndToEndTests(TinyRun run)
         var cores = RunDirectory.Read<CoresRunResult>(Path.Combine(run.Run, "cores-loihi2-tree"), CoresRunResult.FileName)!;
         Assert.Equal("tree", cores.MaxPooling);
         // Input, hebb0, four tree levels and the pooled neurons, the power's knees and the neurons adding them, hebb1, its
-        // knees, its average pooling, the read-out.
+        // knees, its average pooling by counting neurons (--avg-pool neurons), the read-out.
         Assert.Equal(12, cores.ReadoutLag);
+        Assert.False(cores.AveragePoolingFolded);
+        Assert.DoesNotContain("average pooling folded", run.TreeCores.Out);
         Assert.All(cores.ByT, r => Assert.Null(r.SoftwareAnySpikeAccuracy)); // no OR pooling to compare with
         // On Loihi the trees take more cores than the chip has; graded spikes send the largest value; --snn has no pooling to choose.
         string loihi = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi.yaml"), loihi2 = Path.Combine(Cli.RepoRoot, "hardware-models", "loihi2.yaml");
