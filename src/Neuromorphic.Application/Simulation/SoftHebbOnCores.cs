@@ -294,7 +294,7 @@ public sealed class SoftHebbOnCores
         int? knees = power is not null && !max ? AddKnees(name, conv, layer.Neurons, power) : null;
         var poolAttributes = graded ? (max ? GradedNeuron(("input_max", "true")) : GradedNeuron())
             : max ? ChipNetworkBuilder.Attributes(("threshold", 32.0), ("reset_mode", "hard"))
-            : SpikeCounter(("potential", 32.0)); // started at half a spike: its count rounds the window's mean, not floors it
+            : RoundingCounter();
         double weight = (max ? 64 : 64.0 / (pool.Kernel * pool.Kernel)) / (graded ? 64 : 1);
         // A tiled layer's pooling sits on as many cores, each pooled neuron with the tile of its window's first
         // position: on one core, every pooled value of the layer would pass through it.
@@ -341,7 +341,7 @@ public sealed class SoftHebbOnCores
         int knees = power.Knees.Count - 1;
         var attributes = Enumerable.Range(1, knees).Select(j => Graded
             ? GradedNeuron(("bias", -power.Knees[j] * Unit))
-            : SpikeCounter(("potential", 32.0), ("bias", -power.Knees[j] * 64))).ToArray();
+            : RoundingCounter(("bias", -power.Knees[j] * 64))).ToArray();
         int first = b.First(source);
         int group = b.AddGroup($"{name}_knees", knees * count, m => attributes[m / count], sourcesOf: m => [first + m % count], shareCore: true);
         for (int m = 0; m < knees * count; m++) b.Connections.Add(first + m % count, b.First(group) + m, Graded ? 1 : 64, 0);
@@ -366,7 +366,7 @@ public sealed class SoftHebbOnCores
     int AddPowered(string name, int source, int count, PiecewisePower power)
     {
         int knees = AddKnees(name, source, count, power);
-        var attributes = Graded ? GradedNeuron() : SpikeCounter(("potential", 32.0));
+        var attributes = Graded ? GradedNeuron() : RoundingCounter();
         int first = b.First(source);
         int powered = b.AddGroup($"{name}_power", count, _ => attributes, shareCore: true, sourcesOf: i => WithKnees(knees, count, i, first + i, power));
         for (int i = 0; i < count; i++) AddPowerSynapses(knees, count, i, first + i, b.First(powered) + i, power, Graded ? 1 : 64);
@@ -590,6 +590,11 @@ public sealed class SoftHebbOnCores
     /// unit above zero and keeps the rest (soft reset), with no floor.</summary>
     static Dictionary<string, AttributeValue> SpikeCounter(params (string Name, object Value)[] more) =>
         ChipNetworkBuilder.Attributes([("threshold", 64 - 1.0 / 64), ("reset_mode", "soft"), .. more]);
+
+    /// <summary>A <see cref="SpikeCounter"/> started at half a unit, so that after inputs worth s units it has fired round(s)
+    /// times rather than floor(s): a pooling window's mean, a knee's or a power's rate, a few spikes' worth at small T.</summary>
+    static Dictionary<string, AttributeValue> RoundingCounter(params (string Name, object Value)[] more) =>
+        SpikeCounter([("potential", 32.0), .. more]);
 
     /// <summary>A neuron that sends a value: each step it starts from nothing (no leak carried over), adds its bias
     /// and the step's input, and when that is above half a unit sends it, rounded (g = ReLU, at a resolution of 1/4096 of
