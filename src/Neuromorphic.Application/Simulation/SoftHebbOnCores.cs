@@ -302,7 +302,14 @@ public sealed class SoftHebbOnCores
         int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
         var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
             : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
-        IEnumerable<int> Window(int n) => PoolWindow(layer, pool, n).Select(i => b.First(conv) + i);
+        // Pooled neuron n's window: the convolution's neurons it reads, in its channel.
+        IEnumerable<int> Window(int n)
+        {
+            int k = n / pooledPlane, oy = n % pooledPlane / layer.OutWidth, ox = n % layer.OutWidth;
+            for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
+                for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
+                    yield return b.First(conv) + (k * layer.ConvHeight + y) * layer.ConvWidth + x;
+        }
         // Each window's sources: its conv neurons, and with the power their knees.
         IEnumerable<int> Sources(int n) => knees is not { } k ? Window(n) : Window(n).SelectMany(s => WithKnees(k, layer.Neurons, s - b.First(conv), s, power!));
         // Windows that start in the padding share the first tile's core, which may then hold too many; and a tile's
@@ -315,17 +322,6 @@ public sealed class SoftHebbOnCores
                 if (knees is { } k) AddPowerSynapses(k, layer.Neurons, source - b.First(conv), source, b.First(pooled) + n, power!, weight);
                 else b.Connections.Add(source, b.First(pooled) + n, weight, 0);
         return max && power is not null ? AddPowered(name, pooled, layer.OutputLength, power) : pooled;
-    }
-
-    /// <summary>Pooled neuron <paramref name="n"/>'s window: the convolution's neurons it reads, in its channel (numbered
-    /// within the layer).</summary>
-    static IEnumerable<int> PoolWindow(SpikingConvLayer layer, PoolSpec pool, int n)
-    {
-        int pooledPlane = layer.OutHeight * layer.OutWidth;
-        int k = n / pooledPlane, oy = n % pooledPlane / layer.OutWidth, ox = n % layer.OutWidth;
-        for (int y = Math.Max(0, oy * pool.Stride - pool.Padding); y < Math.Min(layer.ConvHeight, oy * pool.Stride - pool.Padding + pool.Kernel); y++)
-            for (int x = Math.Max(0, ox * pool.Stride - pool.Padding); x < Math.Min(layer.ConvWidth, ox * pool.Stride - pool.Padding + pool.Kernel); x++)
-                yield return (k * layer.ConvHeight + y) * layer.ConvWidth + x;
     }
 
     // The Triangle's power as integrate-and-fire neurons (PiecewisePower): f(r) = Σ_j s_j·ReLU(r − κ_j), κ_0 = 0. Knee j
