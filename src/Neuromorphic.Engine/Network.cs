@@ -83,29 +83,32 @@ public sealed class Network
 
     /// <summary>Throws <see cref="GraphValidationException"/> listing every structural error, each naming
     /// the actor and port concerned.</summary>
-    public void Validate()
+    public void Validate() => Validate(EdgesByPort());
+
+    private void Validate((Edge[][][] Into, Edge[][][] OutOf) ports)
     {
         var errors = new List<string>();
-        var (into, outOf) = EdgesByPort();
+        var (into, outOf) = ports;
         foreach (var group in actors.GroupBy(a => a.Name).Where(g => g.Count() > 1))
             errors.Add($"Duplicate actor name '{group.Key}' ({group.Count()} actors).");
 
-        foreach (var actor in actors)
+        for (int a = 0; a < actors.Count; a++)
         {
+            var actor = actors[a];
             bool hasForwardInput = false;
             for (int p = 0; p < actor.Inputs.Count; p++)
             {
-                var incoming = into[(actor, p)].ToList();
-                if (incoming.Count == 0)
+                var incoming = into[a][p];
+                if (incoming.Length == 0)
                     errors.Add($"Actor '{actor.Name}' input port {actor.Inputs[p].Describe(p)} is not connected.");
-                else if (incoming.Count > 1)
-                    errors.Add($"Actor '{actor.Name}' input port {actor.Inputs[p].Describe(p)} has {incoming.Count} incoming edges; an input port takes exactly one.");
+                else if (incoming.Length > 1)
+                    errors.Add($"Actor '{actor.Name}' input port {actor.Inputs[p].Describe(p)} has {incoming.Length} incoming edges; an input port takes exactly one.");
                 hasForwardInput |= incoming.Any(e => !e.IsRecurrent);
             }
             if (actor is not SourceActor && !hasForwardInput)
                 errors.Add($"Actor '{actor.Name}' has no forward input, so it would never receive EndOfStream; only a SourceActor may start a stream.");
             for (int p = 0; p < actor.Outputs.Count; p++)
-                if (!outOf[(actor, p)].Any() && !networkOutputs.Contains((actor, p)))
+                if (outOf[a][p].Length == 0 && !networkOutputs.Contains((actor, p)))
                     errors.Add($"Actor '{actor.Name}' output port {actor.Outputs[p].Describe(p)} is not connected and not marked as a network output.");
         }
 
@@ -127,8 +130,21 @@ public sealed class Network
 
     // Edges by the port they enter and the port they leave, each port's in the order they were added: one pass, where a
     // search per port would cost edges × ports (seconds on a chip of a thousand cores).
-    private (ILookup<(Actor, int), Edge> Into, ILookup<(Actor, int), Edge> OutOf) EdgesByPort() =>
-        (edges.ToLookup(e => (e.To, e.InputPort)), edges.ToLookup(e => (e.From, e.OutputPort)));
+    // Indexed [actor in Actors' order][port].
+    private (Edge[][][] Into, Edge[][][] OutOf) EdgesByPort()
+    {
+        var index = new Dictionary<Actor, int>(actors.Count, ReferenceEqualityComparer.Instance);
+        for (int a = 0; a < actors.Count; a++) index[actors[a]] = a;
+        var into = actors.Select(a => new List<Edge>?[a.Inputs.Count]).ToArray();
+        var outOf = actors.Select(a => new List<Edge>?[a.Outputs.Count]).ToArray();
+        foreach (var e in edges)
+        {
+            (into[index[e.To]][e.InputPort] ??= []).Add(e);
+            (outOf[index[e.From]][e.OutputPort] ??= []).Add(e);
+        }
+        static Edge[][][] Arrays(List<Edge>?[][] byPort) => byPort.Select(ports => ports.Select(l => l is null ? [] : l.ToArray()).ToArray()).ToArray();
+        return (Arrays(into), Arrays(outOf));
+    }
 
     // Kahn's algorithm over forward edges; whatever is never freed lies on or behind a cycle.
     private List<Actor> FindForwardCycle()
@@ -151,19 +167,15 @@ public sealed class Network
     /// <see cref="OperationCanceledException"/> if <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task<RunReport> RunAsync(long seed, CancellationToken cancellationToken = default)
     {
-        Validate();
+        var ports = EdgesByPort();
+        Validate(ports);
         if (Interlocked.Exchange(ref running, 1) == 1) throw new InvalidOperationException("This network is already running.");
         try
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var run = new RunState(stop, costModel, trace);
-            var (into, outOf) = EdgesByPort();
-            foreach (var actor in actors)
-            {
-                var outgoing = actor.Outputs.Select((_, p) => outOf[(actor, p)].ToArray()).ToArray();
-                var incoming = actor.Inputs.Select((_, p) => into[(actor, p)].FirstOrDefault()).ToArray();
-                actor.Prepare(run, seed, outgoing, incoming);
-            }
+            for (int a = 0; a < actors.Count; a++)
+                actors[a].Prepare(run, seed, ports.OutOf[a], ports.Into[a].Select(e => e.FirstOrDefault()).ToArray());
 
             long started = Stopwatch.GetTimestamp();
             var tasks = actors.Select(a => Task.Run(a.RunGuardedAsync, CancellationToken.None)).ToArray();
