@@ -18,7 +18,6 @@ internal sealed class CoreActor : Actor
     private readonly bool[][] hasInput;
     private int now;
     private readonly (long Hops, double Energy)[] hopsFrom; // per input port: route cost from that sender
-    private readonly int[] destPort; // mapped core index → output port
     private readonly List<int>[] outgoing;
     private readonly List<double>[]? outgoingPayloads; // on a core with graded neurons: each message's value
     private readonly List<SentMessage> sent = [];
@@ -28,7 +27,7 @@ internal sealed class CoreActor : Actor
     /// <summary>Ticks and reports are small: a deep mailbox lets the clock run ahead without a wake-up per step.</summary>
     internal const int Mailbox = 64;
 
-    public CoreActor(CoreProcess process, int mappedCount) : base(process.Name, process.Inputs, process.Outputs, Mailbox)
+    public CoreActor(CoreProcess process) : base(process.Name, process.Inputs, process.Outputs, Mailbox)
     {
         var (core, senders) = (process.Core, process.Senders);
         this.core = core;
@@ -37,8 +36,6 @@ internal sealed class CoreActor : Actor
         for (int slot = 0; slot <= core.MaxDelay; slot++)
             (current[slot], hasInput[slot]) = (new double[core.Neurons.Length], new bool[core.Neurons.Length]);
         hopsFrom = [(0, 0), .. senders.Select(s => Route(s.Tile, core.Tile))];
-        destPort = Enumerable.Repeat(-1, mappedCount).ToArray();
-        for (int p = 0; p < core.DestCores.Length; p++) destPort[core.DestCores[p]] = p + 1;
         outgoing = core.DestCores.Select(_ => new List<int>()).ToArray();
         outgoingPayloads = core.AnyGraded ? core.DestCores.Select(_ => new List<double>()).ToArray() : null;
         loggedPotentials = core.LogPotential.Count(x => x);
@@ -160,10 +157,10 @@ internal sealed class CoreActor : Actor
                     : core.InputOf[i]!.Payload; // 1 unless it sends values
                 for (int a = core.OutStart[i]; a < core.OutStart[i + 1]; a++)
                 {
-                    int dest = core.OutDestCore[a];
-                    outgoing[destPort[dest] - 1].Add(core.OutDestAxon[a]);
-                    outgoingPayloads?[destPort[dest] - 1].Add(payload);
-                    sent.Add(new SentMessage(core.Neurons[i], dest, pending + core.AxonOut.Latency, core.OutProcessingDelay[a], core.OutSynapses[a]));
+                    int port = core.OutDestPort[a];
+                    outgoing[port].Add(core.OutDestAxon[a]);
+                    outgoingPayloads?[port].Add(payload);
+                    sent.Add(new SentMessage(core.Neurons[i], core.OutDestCore[a], pending + core.AxonOut.Latency, core.OutProcessingDelay[a], core.OutSynapses[a]));
                     pending = 0;
                     outEnergy += core.AxonOut.Energy;
                 }

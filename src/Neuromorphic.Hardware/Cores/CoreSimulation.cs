@@ -78,10 +78,10 @@ public static class CoreSimulation
 
         MeshActor? mesh = null;
         SourceActor? clock = null;
-        var graph = Describe(chip).Build(process => process switch
+        var graph = (chip.Description ??= Describe(chip)).Build(process => process switch
         {
             InputProcess p => clock = new SourceActor(p.Name, Ticks(steps)),
-            CoreProcess p => new CoreActor(p, chip.Cores.Length),
+            CoreProcess p => new CoreActor(p),
             MeshProcess p => mesh = new MeshActor(p, chip, options.Timing, steps, options.MessageTrace, options.Progress),
             _ => throw new NotSupportedException($"{process} is not part of a chip."),
         }, new NoModeledLatency());

@@ -1,3 +1,5 @@
+using Neuromorphic.Engine;
+
 namespace Neuromorphic.Hardware.Cores;
 
 /// <summary>A network placed on a chip, compiled into per-core tables: each core's neurons in mapping order, their
@@ -10,19 +12,29 @@ internal sealed class MappedChip
     /// <summary>Cores that hold at least one neuron, in global core order.</summary>
     public required MappedCore[] Cores { get; init; }
     public required int TilesInUse { get; init; }
+    /// <summary>The chip as a process graph (<see cref="CoreSimulation.Describe"/>), kept for the next run.</summary>
+    public ProcessGraph? Description { get; set; }
 
     /// <summary>Puts <paramref name="net"/>'s neurons in their initial state: the same network as the one built (the same
     /// connections, placement and units), with other soma attributes, such as one test image's input biases. The
     /// tables are kept, so a run per image does not compile the network again.</summary>
     public void Load(SpikingNetworkSpec net, int seed)
     {
-        if (!ReferenceEquals(net.Connections, Network.Connections) || net.NeuronCount != Network.NeuronCount || !net.MappingOrder.SequenceEqual(Network.MappingOrder))
+        if (!ReferenceEquals(net.Connections, Network.Connections) || net.Groups.Count != Network.Groups.Count
+            || !(ReferenceEquals(net.MappingOrder, Network.MappingOrder) || net.MappingOrder.SequenceEqual(Network.MappingOrder)))
             throw new ArgumentException("Only the network the chip was built for, with other soma attributes, can be loaded; build the chip again for another network.", nameof(net));
-        for (int n = 0; n < net.NeuronCount; n++)
+        for (int g = 0; g < net.Groups.Count; g++)
         {
-            NeuronSpec was = Network.Neuron(n), now = net.Neuron(n);
-            if (now.Placement != was.Placement || now.SomaUnit != was.SomaUnit || now.DendriteUnit != was.DendriteUnit || now.SynapseUnit != was.SynapseUnit)
-                throw new ArgumentException($"{net.NeuronName(n)} is placed or served differently from the chip as built; build the chip again.", nameof(net));
+            var (wasGroup, nowGroup) = (Network.Groups[g], net.Groups[g]);
+            if (nowGroup.First != wasGroup.First || nowGroup.Neurons.Count != wasGroup.Neurons.Count)
+                throw new ArgumentException($"Group '{nowGroup.Name}' holds other neurons than the chip as built; build the chip again.", nameof(net));
+            if (ReferenceEquals(nowGroup.Neurons, wasGroup.Neurons)) continue;
+            for (int k = 0; k < nowGroup.Neurons.Count; k++)
+            {
+                NeuronSpec was = wasGroup.Neurons[k], now = nowGroup.Neurons[k];
+                if (now.Placement != was.Placement || now.SomaUnit != was.SomaUnit || now.DendriteUnit != was.DendriteUnit || now.SynapseUnit != was.SynapseUnit)
+                    throw new ArgumentException($"{net.NeuronName(nowGroup.First + k)} is placed or served differently from the chip as built; build the chip again.", nameof(net));
+            }
         }
         foreach (var core in Cores) core.LoadSomas(Architecture, net, seed);
         Network = net;
@@ -164,91 +176,115 @@ internal sealed class MappedCore
     }
 
     /// <summary>Every neuron's soma state and costs, from the network's attributes (at build, and for each run of
-    /// <see cref="MappedChip.Load"/>).</summary>
+    /// <see cref="MappedChip.Load"/>). A LIF neuron whose attributes are the very ones it was last loaded from (one
+    /// image to the next, all but the input neurons) is reset to the state they gave, without reading them again.</summary>
     internal void LoadSomas(ChipArchitecture arch, SpikingNetworkSpec net, int seed)
     {
-        var spec = Spec;
         var neurons = Neurons;
-        string file = net.SourceFile;
         int count = neurons.Length;
-        Kind = new SomaKind[count];
-        Lif = new LifCompartment[count];
-        InputOf = new InputUnit?[count];
-        SomaEnergy = new SomaCosts[count];
-        SomaLatency = new SomaCosts[count];
-        SynapseUnit = new ProcessingUnitSpec[count];
-        DendriteUnit = new ProcessingUnitSpec[count];
-        LogSpikes = new bool[count];
-        LogPotential = new bool[count];
+        bool reload = loadedFrom.Length == count;
+        if (!reload)
+        {
+            Kind = new SomaKind[count];
+            Lif = new LifCompartment[count];
+            InputOf = new InputUnit?[count];
+            SomaEnergy = new SomaCosts[count];
+            SomaLatency = new SomaCosts[count];
+            SynapseUnit = new ProcessingUnitSpec[count];
+            DendriteUnit = new ProcessingUnitSpec[count];
+            LogSpikes = new bool[count];
+            LogPotential = new bool[count];
+            loadedFrom = new IReadOnlyDictionary<string, AttributeValue>?[count];
+            initialLif = new LifCompartment[count];
+        }
         var inputUnits = new Dictionary<string, InputUnit>(StringComparer.Ordinal);
         double forced = 0;
-        double payloadLimit = Math.ScaleB(1.0, Math.Min(arch.GradedPayloadBits, 53) - 1) - 1; // a signed payload's largest magnitude
         for (int i = 0; i < count; i++)
         {
             var neuron = net.Neuron(neurons[i]);
-            string name = net.NeuronName(neurons[i]);
-            bool generic = arch.GenericUnits;
-            var soma = generic ? GenericSoma(spec, neuron) : Pick(spec.Somas, neuron.SomaUnit, "soma", neuron, name, file);
-            var dendrite = Pick(spec.Dendrites, generic ? null : neuron.DendriteUnit, "dendrite", neuron, name, file);
-            SynapseUnit[i] = Pick(spec.Synapses, generic ? null : neuron.SynapseUnit, "synapse", neuron, name, file);
-            DendriteUnit[i] = dendrite;
-            if (dendrite.Model is not ("accumulator" or "accumulator_with_delay"))
-                throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
-                    $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator' and 'accumulator_with_delay' are");
-            if (dendrite.UpdateEveryTimestep) forced += dendrite.EnergyUpdate ?? 0;
-            SomaEnergy[i] = soma.SomaEnergy ?? throw Missing(arch, soma, "energy_access_neuron, energy_update_neuron and energy_spike_out");
-            SomaLatency[i] = soma.SomaLatency ?? throw Missing(arch, soma, "latency_access_neuron, latency_update_neuron and latency_spike_out");
             LogSpikes[i] = neuron.LogSpikes;
             LogPotential[i] = neuron.LogPotential;
-            switch (soma.Model)
-            {
-                case "leaky_integrate_fire":
-                    Kind[i] = SomaKind.LeakyIntegrateFire;
-                    var lif = LifCompartment.Default;
-                    foreach (var (key, value) in soma.Attributes)
-                        lif.Set(key, value, arch.SourceFile); // hardware-wide defaults; unknown keys are the unit's own figures
-                    foreach (var (key, value) in neuron.SomaAttributes)
-                        if (!lif.Set(key, value, file))
-                            throw new HardwareModelException(file, value.Line, key,
-                                $"the leaky_integrate_fire soma of {name} has no attribute '{key}'; it takes threshold, reset, reset_mode, " +
-                                "reverse_threshold, reverse_reset, reverse_reset_mode, leak_decay, input_decay, bias, refractory_delay, force_update, potential" +
-                                (arch.GradedPayloadBits > 0 ? ", graded, input_max" : ""));
-                    if ((lif.Graded || lif.InputMax) && arch.GradedPayloadBits == 0)
-                        throw new HardwareModelException(file, neuron.Line, lif.Graded ? "graded" : "input_max",
-                            $"{name} asks for a graded spike or the largest input, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
-                    lif.PayloadLimit = payloadLimit;
-                    Lif[i] = lif;
-                    break;
-                case "input":
-                    Kind[i] = SomaKind.Input;
-                    // SANA-FE's input unit holds one train for all its neurons; a chip file of hardware-models/ has no
-                    // named units, so there each input neuron is a unit of its own and keeps its own train.
-                    string unitKey = generic ? $"{soma.Name}/{neurons[i]}" : soma.Name;
-                    if (!inputUnits.TryGetValue(unitKey, out var unit))
-                        inputUnits[unitKey] = unit = new InputUnit(new Random(Engine.Actor.DeriveSeed(seed, $"{Tile.Id}.{spec.Offset}.{unitKey}")));
-                    foreach (var (key, value) in neuron.SomaAttributes)
-                        if (!unit.Set(key, value, file))
-                            throw new HardwareModelException(file, value.Line, key,
-                                $"the input soma of {name} has no attribute '{key}'; it takes spikes, poisson, rate" + (arch.GradedPayloadBits > 0 ? ", values" : ""));
-                    if (unit.Graded && arch.GradedPayloadBits == 0)
-                        throw new HardwareModelException(file, neuron.Line, "values",
-                            $"{name} sends values, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
-                    if (unit.Graded && (unit.Train.Length > 0 || unit.Poisson > 0 || unit.Rate > 0))
-                        throw new HardwareModelException(file, neuron.Line, "values", $"{name} sends values; it takes no spikes, poisson or rate beside them");
-                    unit.PayloadLimit = payloadLimit;
-                    if (unit.Rate < 0 || unit.Rate > 1)
-                        throw new HardwareModelException(file, neuron.Line, "rate", $"rate {unit.Rate} of {name} is outside 0..1 spikes per step");
-                    InputOf[i] = unit;
-                    break;
-                default:
-                    throw new HardwareModelException(arch.SourceFile, soma.Line, "model",
-                        $"soma model '{soma.Model}' (unit '{soma.Name}', used by {name}) is not simulated yet; leaky_integrate_fire and input are");
-            }
+            if (reload && Kind[i] == SomaKind.LeakyIntegrateFire && ReferenceEquals(neuron.SomaAttributes, loadedFrom[i]))
+                Lif[i] = initialLif[i];
+            else
+                LoadSoma(arch, net, seed, i, neuron, inputUnits);
+            if (DendriteUnit[i].UpdateEveryTimestep) forced += DendriteUnit[i].EnergyUpdate ?? 0;
         }
         ForcedDendriteEnergy = forced;
         AnyGraded = Lif.Any(l => l.Graded) || InputOf.Any(u => u is { Graded: true });
         AnyInputMax = Lif.Any(l => l.InputMax);
     }
+
+    // Neuron i's units, costs and soma, read from its attributes.
+    private void LoadSoma(ChipArchitecture arch, SpikingNetworkSpec net, int seed, int i, NeuronSpec neuron, Dictionary<string, InputUnit> inputUnits)
+    {
+        var spec = Spec;
+        string file = net.SourceFile;
+        string name = net.NeuronName(Neurons[i]);
+        double payloadLimit = Math.ScaleB(1.0, Math.Min(arch.GradedPayloadBits, 53) - 1) - 1; // a signed payload's largest magnitude
+        bool generic = arch.GenericUnits;
+        var soma = generic ? GenericSoma(spec, neuron) : Pick(spec.Somas, neuron.SomaUnit, "soma", neuron, name, file);
+        var dendrite = Pick(spec.Dendrites, generic ? null : neuron.DendriteUnit, "dendrite", neuron, name, file);
+        SynapseUnit[i] = Pick(spec.Synapses, generic ? null : neuron.SynapseUnit, "synapse", neuron, name, file);
+        DendriteUnit[i] = dendrite;
+        if (dendrite.Model is not ("accumulator" or "accumulator_with_delay"))
+            throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
+                $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator' and 'accumulator_with_delay' are");
+        SomaEnergy[i] = soma.SomaEnergy ?? throw Missing(arch, soma, "energy_access_neuron, energy_update_neuron and energy_spike_out");
+        SomaLatency[i] = soma.SomaLatency ?? throw Missing(arch, soma, "latency_access_neuron, latency_update_neuron and latency_spike_out");
+        loadedFrom[i] = null;
+        InputOf[i] = null;
+        switch (soma.Model)
+        {
+            case "leaky_integrate_fire":
+                Kind[i] = SomaKind.LeakyIntegrateFire;
+                var lif = LifCompartment.Default;
+                foreach (var (key, value) in soma.Attributes)
+                    lif.Set(key, value, arch.SourceFile); // hardware-wide defaults; unknown keys are the unit's own figures
+                foreach (var (key, value) in neuron.SomaAttributes)
+                    if (!lif.Set(key, value, file))
+                        throw new HardwareModelException(file, value.Line, key,
+                            $"the leaky_integrate_fire soma of {name} has no attribute '{key}'; it takes threshold, reset, reset_mode, " +
+                            "reverse_threshold, reverse_reset, reverse_reset_mode, leak_decay, input_decay, bias, refractory_delay, force_update, potential" +
+                            (arch.GradedPayloadBits > 0 ? ", graded, input_max" : ""));
+                if ((lif.Graded || lif.InputMax) && arch.GradedPayloadBits == 0)
+                    throw new HardwareModelException(file, neuron.Line, lif.Graded ? "graded" : "input_max",
+                        $"{name} asks for a graded spike or the largest input, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
+                lif.PayloadLimit = payloadLimit;
+                Lif[i] = initialLif[i] = lif;
+                loadedFrom[i] = neuron.SomaAttributes;
+                break;
+            case "input":
+                Kind[i] = SomaKind.Input;
+                // SANA-FE's input unit holds one train for all its neurons; a chip file of hardware-models/ has no
+                // named units, so there each input neuron is a unit of its own and keeps its own train.
+                string unitKey = generic ? $"{soma.Name}/{Neurons[i]}" : soma.Name;
+                if (!inputUnits.TryGetValue(unitKey, out var unit))
+                    inputUnits[unitKey] = unit = new InputUnit(new Random(Engine.Actor.DeriveSeed(seed, $"{Tile.Id}.{spec.Offset}.{unitKey}")));
+                foreach (var (key, value) in neuron.SomaAttributes)
+                    if (!unit.Set(key, value, file))
+                        throw new HardwareModelException(file, value.Line, key,
+                            $"the input soma of {name} has no attribute '{key}'; it takes spikes, poisson, rate" + (arch.GradedPayloadBits > 0 ? ", values" : ""));
+                if (unit.Graded && arch.GradedPayloadBits == 0)
+                    throw new HardwareModelException(file, neuron.Line, "values",
+                        $"{name} sends values, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
+                if (unit.Graded && (unit.Train.Length > 0 || unit.Poisson > 0 || unit.Rate > 0))
+                    throw new HardwareModelException(file, neuron.Line, "values", $"{name} sends values; it takes no spikes, poisson or rate beside them");
+                unit.PayloadLimit = payloadLimit;
+                if (unit.Rate < 0 || unit.Rate > 1)
+                    throw new HardwareModelException(file, neuron.Line, "rate", $"rate {unit.Rate} of {name} is outside 0..1 spikes per step");
+                Lif[i] = default;
+                InputOf[i] = unit;
+                break;
+            default:
+                throw new HardwareModelException(arch.SourceFile, soma.Line, "model",
+                    $"soma model '{soma.Model}' (unit '{soma.Name}', used by {name}) is not simulated yet; leaky_integrate_fire and input are");
+        }
+    }
+
+    // The soma attributes each LIF neuron was last loaded from (null for the others), and the state they gave.
+    private IReadOnlyDictionary<string, AttributeValue>?[] loadedFrom = [];
+    private LifCompartment[] initialLif = [];
 
     public CoreSpec Spec { get; }
     public TileSpec Tile { get; }
@@ -274,6 +310,8 @@ internal sealed class MappedCore
     // Output axons by local neuron (CSR): destination core (index among mapped cores) and axon there.
     public int[] OutStart { get; private set; } = [];
     public int[] OutDestCore { get; private set; } = [];
+    /// <summary>Each output axon's destination core as its index in <see cref="DestCores"/>.</summary>
+    public int[] OutDestPort { get; private set; } = [];
     public int[] OutDestAxon { get; private set; } = [];
     public double[] OutProcessingDelay { get; private set; } = [];
     public int[] OutSynapses { get; private set; } = [];
@@ -299,6 +337,7 @@ internal sealed class MappedCore
         OutDestCore = outAxons.Select(a => a.DestCore).ToArray(); // already grouped by neuron, neurons in order
         OutDestAxon = outAxons.Select(a => a.DestAxon).ToArray();
         DestCores = outAxons.Select(a => a.DestCore).Distinct().Order().ToArray();
+        OutDestPort = OutDestCore.Select(d => Array.BinarySearch(DestCores, d)).ToArray();
 
         int axons = inAxons.Start.Count;
         InStart = [.. inAxons.Start, inAxons.Post.Count];
