@@ -4,9 +4,9 @@ using Neuromorphic.Engine;
 namespace Neuromorphic.Hardware.Cores;
 
 /// <summary>One neuromorphic core as an actor. It owns its neurons' state and their incoming synapses. Each block it
-/// processes the spike messages other cores sent it in the previous step (they arrive on recurrent edges, one per
-/// sending core, in core order as the chip's router would deliver them), then updates its neurons in mapping order
-/// and sends one message per firing neuron and destination core. A synapse delayed d steps (a dendrite with delays)
+/// processes the spike messages other cores sent it in the previous step (the network-on-chip, <see cref="RouterActor"/>,
+/// delivers them grouped by sender in core order), then updates its neurons in mapping order and sends one message per
+/// firing neuron and destination core. A synapse delayed d steps (a dendrite with delays)
 /// adds its charge to the update d steps after that. Energy is counted here, where it is spent; the
 /// timing of the step is the mesh's job (<see cref="MeshActor"/>).</summary>
 internal sealed class CoreActor : Actor
@@ -17,7 +17,8 @@ internal sealed class CoreActor : Actor
     private readonly double[][] current;
     private readonly bool[][] hasInput;
     private int now;
-    private readonly (long Hops, double Energy)[] hopsFrom; // per input port: route cost from that sender
+    private readonly int[] senders; // the cores that send here (mapped indices, in core order)
+    private readonly (long Hops, double Energy)[] routeFrom; // and the route cost from each
     private readonly List<int>[] outgoing;
     private readonly List<double>[]? outgoingPayloads; // on a core with graded neurons: each message's value
     private readonly List<SentMessage> sent = [];
@@ -29,13 +30,14 @@ internal sealed class CoreActor : Actor
 
     public CoreActor(CoreProcess process) : base(process.Name, process.Inputs, process.Outputs, Mailbox)
     {
-        var (core, senders) = (process.Core, process.Senders);
+        var core = process.Core;
         this.core = core;
         current = new double[core.MaxDelay + 1][];
         hasInput = new bool[core.MaxDelay + 1][];
         for (int slot = 0; slot <= core.MaxDelay; slot++)
             (current[slot], hasInput[slot]) = (new double[core.Neurons.Length], new bool[core.Neurons.Length]);
-        hopsFrom = [(0, 0), .. senders.Select(s => Route(s.Tile, core.Tile))];
+        senders = process.Senders.Select(s => s.Index).ToArray();
+        routeFrom = process.Senders.Select(s => Route(s.Core.Tile, core.Tile)).ToArray();
         outgoing = core.DestCores.Select(_ => new List<int>()).ToArray();
         outgoingPayloads = core.AnyGraded ? core.DestCores.Select(_ => new List<double>()).ToArray() : null;
         loggedPotentials = core.LogPotential.Count(x => x);
@@ -62,17 +64,18 @@ internal sealed class CoreActor : Actor
         var (nextInput, nextHas) = (current[now], hasInput[now]); // the next update's buffers, where undelayed synapses add
         if (tick.Block > 0)
         {
-            for (int p = 1; p < joined.Length; p++)
+            var inbox = (Inbox)joined[1].Payload;
+            var payloads = inbox.Payloads;
+            for (int k = 0, start = 0; k < inbox.Senders.Length; start = inbox.Ends[k++])
             {
-                var batch = (SpikeMessages)joined[p].Payload;
-                if (batch.Count == 0) continue;
-                messagesIn += batch.Count;
-                hops += hopsFrom[p].Hops * batch.Count;
-                networkIn += (hopsFrom[p].Energy + core.AxonIn.Energy) * batch.Count;
-                var payloads = batch.Payloads;
-                for (int m = 0; m < batch.Count; m++)
+                int count = inbox.Ends[k] - start;
+                var route = routeFrom[Array.BinarySearch(senders, inbox.Senders[k])];
+                messagesIn += count;
+                hops += route.Hops * count;
+                networkIn += (route.Energy + core.AxonIn.Energy) * count;
+                for (int m = start; m < start + count; m++)
                 {
-                    int axon = batch.Axons[m];
+                    int axon = inbox.Axons[m];
                     int first = inStart[axon], end = inStart[axon + 1];
                     double payload = payloads is null ? 1.0 : payloads[m];
                     synaptic += end - first;
@@ -82,21 +85,21 @@ internal sealed class CoreActor : Actor
                     {
                         var posts = synPost.AsSpan(first, end - first);
                         var weights = synWeight.AsSpan(first, end - first);
-                        for (int k = 0; k < posts.Length; k++)
+                        for (int j = 0; j < posts.Length; j++)
                         {
-                            nextInput[posts[k]] += weights[k] * payload;
-                            nextHas[posts[k]] = true;
+                            nextInput[posts[j]] += weights[j] * payload;
+                            nextHas[posts[j]] = true;
                         }
                         continue;
                     }
-                    for (int s = first; s < end; s++)
+                    for (int syn = first; syn < end; syn++)
                     {
-                        int post = synPost[s];
-                        double w = synWeight[s] * payload;
+                        int post = synPost[syn];
+                        double w = synWeight[syn] * payload;
                         var (input, has) = (nextInput, nextHas);
                         if (delays is not null)
                         {
-                            int slot = (now + delays[s]) % current.Length;
+                            int slot = (now + delays[syn]) % current.Length;
                             (input, has) = (current[slot], hasInput[slot]);
                         }
                         // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
@@ -170,9 +173,7 @@ internal sealed class CoreActor : Actor
         if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
         var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);
         sent.CopyTo(sentArray);
-        for (int p = 0; p < outgoing.Length; p++)
-            ctx.Emit(p + 1, outgoing[p].Count == 0 ? SpikeMessages.None
-                : new SpikeMessages(outgoing[p].ToArray(), outgoing[p].Count, outgoingPayloads?[p].ToArray()));
+        ctx.Emit(1, Outbox());
         long messagesSent = sent.Count - (pending != 0 ? 1 : 0);
         return new CoreReport
         {
@@ -184,5 +185,20 @@ internal sealed class CoreActor : Actor
             SpikesLogged = spikes.ToArray(),
             Potentials = potentials,
         };
+    }
+
+    // The step's messages in one array, destination after destination.
+    private Outbox Outbox()
+    {
+        int total = outgoing.Sum(list => list.Count);
+        if (total == 0) return Cores.Outbox.None;
+        var (ends, axons, payloads) = (new int[outgoing.Length], new int[total], outgoingPayloads is null ? null : new double[total]);
+        for (int p = 0, at = 0; p < outgoing.Length; p++)
+        {
+            outgoing[p].CopyTo(axons, at);
+            outgoingPayloads?[p].CopyTo(payloads!, at);
+            ends[p] = at += outgoing[p].Count;
+        }
+        return new Outbox(ends, axons, payloads);
     }
 }

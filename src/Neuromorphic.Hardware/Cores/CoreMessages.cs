@@ -9,14 +9,24 @@ internal sealed record StepTick(long Block, bool DrainOnly) : DataPayload
     public override long SizeInBytes() => 0;
 }
 
-/// <summary>The spike messages one core sends another in one step: the input axon each one targets at the
-/// destination, in the order the sender's neurons fired, and on a chip with graded spikes each one's payload (null:
-/// binary spikes, each worth 1).</summary>
-internal sealed record SpikeMessages(int[] Axons, int Count, double[]? Payloads = null) : DataPayload
+/// <summary>The spike messages one core sends in one step, grouped by destination in the order of its
+/// <see cref="MappedCore.DestCores"/> (destination j's run ends at <c>Ends[j]</c>): the input axon each one targets
+/// there, in the order the sender's neurons fired, and on a chip with graded spikes each one's payload (null: binary
+/// spikes, each worth 1).</summary>
+internal sealed record Outbox(int[] Ends, int[] Axons, double[]? Payloads) : DataPayload
 {
-    public static readonly SpikeMessages None = new([], 0);
+    public static readonly Outbox None = new([], [], null);
     /// <summary>An axon address per message (4 bytes), as a chip's packet carries, and a payload where there is one.</summary>
-    public override long SizeInBytes() => (Payloads is null ? 4L : 12L) * Count;
+    public override long SizeInBytes() => (Payloads is null ? 4L : 12L) * Axons.Length;
+}
+
+/// <summary>The messages one core takes in at a step, as the network-on-chip delivers them: grouped by sending core in
+/// core order (<c>Senders[k]</c>, a mapped core index, sent the run that ends at <c>Ends[k]</c>), each group in the
+/// order it was sent; payloads as in <see cref="Outbox"/> (1 for a binary spike).</summary>
+internal sealed record Inbox(int[] Senders, int[] Ends, int[] Axons, double[]? Payloads) : DataPayload
+{
+    public static readonly Inbox None = new([], [], [], null);
+    public override long SizeInBytes() => (Payloads is null ? 4L : 12L) * Axons.Length + 4L * Senders.Length;
 }
 
 /// <summary>What a core tells the mesh about one block: the costs of the messages it received (step b) and of the

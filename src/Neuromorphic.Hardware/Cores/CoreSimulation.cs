@@ -26,15 +26,19 @@ public sealed class CompiledChip
     }
 }
 
-/// <summary>A mapped core: the step's tick and one input per core that sends to it; its report to the mesh and one output
-/// per core it sends to.</summary>
-internal sealed class CoreProcess(MappedCore core, IReadOnlyList<MappedCore> senders) : ProcessNode($"core {core.Tile.Id}.{core.Spec.Offset}",
-    [new PortSpec("step"), .. senders.Select(s => new PortSpec($"from {s.Tile.Id}.{s.Spec.Offset}"))],
-    [new PortSpec("mesh"), .. core.DestCores.Select(d => new PortSpec($"to core #{d}"))])
+/// <summary>A mapped core: the step's tick and the messages the network-on-chip delivers it; its report to the mesh and
+/// its outbox. <paramref name="senders"/>: the cores that send to it (mapped index and core), in core order.</summary>
+internal sealed class CoreProcess(MappedCore core, (int Index, MappedCore Core)[] senders) : ProcessNode($"core {core.Tile.Id}.{core.Spec.Offset}",
+    [new PortSpec("step"), new PortSpec("inbox")], [new PortSpec("mesh"), new PortSpec("outbox")])
 {
     public MappedCore Core => core;
-    public IReadOnlyList<MappedCore> Senders => senders;
+    public (int Index, MappedCore Core)[] Senders => senders;
 }
+
+/// <summary>The network-on-chip's delivery: every core's outbox in, every core's inbox out.</summary>
+internal sealed class RouterProcess(MappedChip chip) : ProcessNode("routers",
+    chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(),
+    chip.Cores.Select(c => new PortSpec($"to {c.Tile.Id}.{c.Spec.Offset}")).ToArray());
 
 /// <summary>The network-on-chip: one input per mapped core, whose reports time each step.</summary>
 internal sealed class MeshProcess(MappedChip chip) : ProcessNode("mesh", chip.Cores.Select(c => new PortSpec($"from {c.Tile.Id}.{c.Spec.Offset}")).ToArray(), []);
@@ -49,7 +53,7 @@ public sealed record CoreSimulationOptions(
     IProgress<long>? Progress = null);
 
 /// <summary>Runs a network mapped on a chip as a discrete-event simulation of the chip itself: every core that holds
-/// neurons is an engine actor, cores exchange spike messages over recurrent edges (a message sent in step t is
+/// neurons is an engine actor, cores exchange spike messages through the routers' actor (a message sent in step t is
 /// processed in step t and reaches the somas in step t + 1, as on Loihi), and a mesh actor times each step from the
 /// messages the cores report. Results do not depend on thread count: each actor's work is sequential and the
 /// engine joins inputs in port order.</summary>
@@ -82,6 +86,7 @@ public static class CoreSimulation
         {
             InputProcess p => clock = new SourceActor(p.Name, Ticks(steps)),
             CoreProcess p => new CoreActor(p),
+            RouterProcess p => new RouterActor(p, chip),
             MeshProcess p => mesh = new MeshActor(p, chip, options.Timing, steps, options.MessageTrace, options.Progress),
             _ => throw new NotSupportedException($"{process} is not part of a chip."),
         }, new NoModeledLatency());
@@ -115,24 +120,25 @@ public static class CoreSimulation
             Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>The chip as a process graph: a clock ticks every core; each core sends its messages to the cores it
-    /// reaches over recurrent edges (a message of step t is taken in at step t + 1) and reports each step to the mesh.</summary>
+    /// <summary>The chip as a process graph: a clock ticks every core; each core sends its messages to the routers,
+    /// which deliver them over recurrent edges (a message of step t is taken in at step t + 1), and reports each step to
+    /// the mesh.</summary>
     internal static ProcessGraph Describe(MappedChip chip)
     {
         var graph = new ProcessGraph();
         var clock = graph.Add(new InputProcess("clock"));
-        var senders = chip.Cores.Select(_ => new List<int>()).ToArray();
+        var senders = chip.Cores.Select(_ => new List<(int, MappedCore)>()).ToArray();
         for (int c = 0; c < chip.Cores.Length; c++)
-            foreach (int d in chip.Cores[c].DestCores) senders[d].Add(c);
-        var cores = chip.Cores.Select((core, c) => graph.Add(new CoreProcess(core, senders[c].Select(s => chip.Cores[s]).ToArray()))).ToArray();
+            foreach (int d in chip.Cores[c].DestCores) senders[d].Add((c, chip.Cores[c]));
+        var cores = chip.Cores.Select((core, c) => graph.Add(new CoreProcess(core, senders[c].ToArray()))).ToArray();
         var mesh = graph.Add(new MeshProcess(chip));
+        var routers = graph.Add(new RouterProcess(chip));
         for (int c = 0; c < cores.Length; c++)
         {
             graph.Connect(clock, 0, cores[c], 0);
             graph.Connect(cores[c], 0, mesh, c);
-            var dests = chip.Cores[c].DestCores;
-            for (int p = 0; p < dests.Length; p++)
-                graph.ConnectRecurrent(cores[c], p + 1, cores[dests[p]], senders[dests[p]].IndexOf(c) + 1, SpikeMessages.None);
+            graph.Connect(cores[c], 1, routers, c);
+            graph.ConnectRecurrent(routers, c, cores[c], 1, Inbox.None);
         }
         return graph;
     }
