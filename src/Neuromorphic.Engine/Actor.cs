@@ -23,6 +23,9 @@ public abstract class Actor
     private Network.Edge[][] outgoing = [];
     private bool[] recurrent = [];
     private EventQueue[] pending = [];
+    // Forward ports with nothing pending, and the first forward port: an actor with thousands of inputs (a chip's mesh)
+    // would otherwise scan its ports after every arrival to learn that one is still waiting.
+    private int emptyForward, firstForward;
     private double[] lastArrivalNs = [];
     private Event[] joined = [];
     private Event? current;
@@ -101,6 +104,8 @@ public abstract class Actor
         outgoing = outgoingByPort;
         recurrent = incomingByPort.Select(e => e is { IsRecurrent: true }).ToArray();
         pending = Inputs.Select(_ => new EventQueue()).ToArray();
+        emptyForward = recurrent.Count(r => !r);
+        firstForward = Array.IndexOf(recurrent, false);
         lastArrivalNs = new double[Inputs.Count];
         joined = new Event[Inputs.Count];
         mailbox = new Mailbox(MailboxCapacity, recurrent);
@@ -193,6 +198,7 @@ public abstract class Actor
         {
             return; // controls travel on forward edges; the copy coming round a cycle is dropped
         }
+        if (!recurrent[p] && pending[p].Count == 0) emptyForward--;
         pending[p].Enqueue(ev);
     }
 
@@ -201,14 +207,8 @@ public abstract class Actor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryFire()
     {
-        int lead = -1;
-        for (int p = 0; p < pending.Length; p++)
-        {
-            if (recurrent[p]) continue;
-            if (pending[p].Count == 0) return false;
-            if (lead < 0) lead = p;
-        }
-        if (lead < 0) return false;
+        if (emptyForward > 0 || firstForward < 0) return false;
+        int lead = firstForward;
 
         if (pending[lead].Peek().Payload is Control control)
         {
@@ -250,6 +250,7 @@ public abstract class Actor
     private Event Consume(int port)
     {
         var ev = pending[port].Dequeue();
+        if (!recurrent[port] && pending[port].Count == 0) emptyForward++;
         mailbox!.ReturnCredit(port);
         return ev;
     }
