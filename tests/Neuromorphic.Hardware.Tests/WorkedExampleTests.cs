@@ -31,10 +31,15 @@ public class WorkedExampleTests
         ["readout"] = new(new WorkCounts(DenseMacs: 62_720_000, NeuronUpdates: 10_000, NonZeroActivations: nonZero1), BytesOut: 48_000),
     };
 
+    // The document's first-layer input density: the pixels that are not zero, 142,391 of the shipped sample's 1,000 test
+    // images' 784,000 (14,626 of the first 100 training images' 78,400), as ChipSimulation.PixelCosts counts them.
+    private static CostOptions Pixels(double nonZero, double pixels) =>
+        new() { InputDensity = new Dictionary<string, double> { ["hebb0"] = nonZero / pixels } };
+
     private static EnergyReport Cost(string chip, long nonZero0, long nonZero1)
     {
         var c = Catalog.Find(chip) ?? throw new InvalidOperationException(chip + " missing");
-        return EnergyReport.Compute(Mapper.Map(c, Network), Counts(nonZero0, nonZero1), Samples);
+        return EnergyReport.Compute(Mapper.Map(c, Network), Counts(nonZero0, nonZero1), Samples, Pixels(142_391, 784_000));
     }
 
     /// <summary>The value as the demo's table prints it (Units.Format: three decimals after an SI prefix).</summary>
@@ -100,17 +105,18 @@ public class WorkedExampleTests
         var (h0, h1, ro) = (r.Layers[0], r.Layers[1], r.Layers[2]);
 
         // Input densities and synaptic operations per image.
+        Near(0.181621, h0.InputDensity, 1, 6);
         Near(0.591842, h1.InputDensity, 1, 6);
         Near(0.674052, ro.InputDensity, 1, 6);
-        Assert.Equal(627_200, h0.SynapticAcs, 6);
+        Near(113_912.8, h0.SynapticAcs, 1, 1);
         Near(4_276_258.56, h1.SynapticAcs, 1, 2);
         Near(42_286.57, ro.SynapticAcs, 1, 2);
 
         // Synaptic: ops x 23.6 pJ.
-        Near(14.80192, h0.SynapticJ, Micro, 5);
+        Near(2.688342, h0.SynapticJ, Micro, 6);
         Near(100.919702, h1.SynapticJ, Micro, 6);
         Near(0.997963, ro.SynapticJ, Micro, 6);
-        Printed("116.72 µJ", r.SynapticJ, "J");
+        Printed("104.606 µJ", r.SynapticJ, "J");
         // Neuron: updates x 81 pJ, none idle.
         Near(2.032128, h0.NeuronJ, Micro, 6);
         Near(1.62, ro.NeuronJ, Nano, 2);
@@ -124,14 +130,14 @@ public class WorkedExampleTests
         Printed("0 J", r.MemoryJ, "J");
 
         // Time: busiest core + farthest hop + barrier, per image.
-        Near(92.251839, h0.BusyS, Micro, 6);
+        Near(28.090939, h0.BusyS, Micro, 6);
         Near(237.79681, h1.BusyS, Micro, 6);
         Near(83.446077, ro.BusyS, Micro, 6);
-        Printed("413.495 µs", r.LatencyS, "s");
+        Printed("349.334 µs", r.LatencyS, "s");
         Assert.Equal(4205.271, Math.Round(r.ThroughputPerS, 3), 9);
         // Static: 104 mW x 237.797 µs.
         Printed("24.731 µJ", r.StaticJ, "J");
-        Printed("146.759 µJ", r.TotalJ, "J");
+        Printed("134.645 µJ", r.TotalJ, "J");
     }
 
     [Fact]
@@ -149,18 +155,18 @@ public class WorkedExampleTests
         };
         var m = Mapper.Map(Catalog.Find("Loihi")!, hebbian);
         Assert.Equal(92, m.CoresUsed);
-        var r = EnergyReport.Compute(m, counts, images);
-        Near(14.80192, r.Layers[0].SynapticJ, Micro, 5);
+        var r = EnergyReport.Compute(m, counts, images, Pixels(14_626, 78_400));
+        Near(2.761389, r.Layers[0].SynapticJ, Micro, 6);
         Near(97.486502, r.Layers[1].SynapticJ, Micro, 6);
         Printed("4.064 µJ", r.NeuronJ, "J");
         Near(1.127301, r.Layers[0].RoutingJ, Micro, 6);
         Near(7.213, r.Layers[1].RoutingJ, Nano, 3);
         Near(942.30528, r.LearningJ!.Value, Micro, 5);
-        Near(228.694, r.Layers[0].BusyS, Micro, 3);
+        Near(164.920, r.Layers[0].BusyS, Micro, 3);
         Near(918.465, r.Layers[1].BusyS, Micro, 3);
-        Printed("1.147 ms", r.LatencyS, "s");
+        Printed("1.083 ms", r.LatencyS, "s");
         Near(95.52, r.StaticJ, Micro, 3);
-        Printed("1.155 mJ", r.TotalJ, "J");
+        Printed("1.143 mJ", r.TotalJ, "J");
     }
 
     [Fact]

@@ -211,9 +211,30 @@ public static class ChipSimulation
         IImageSource train, IRunProgress progress, CancellationToken ct)
     {
         var hebbian = Mapper.Map(chip, [.. layers.Where(l => l.Name != SoftHebbGraph.ReadoutName)]);
-        var report = await OnlineLearning.RunAsync(model, train, new ChipCostModel(hebbian), progress, ct);
-        var energy = EnergyReport.FromRun(hebbian, report, train.Count);
+        var costs = PixelCosts(layers, train);
+        var report = await OnlineLearning.RunAsync(model, train, new ChipCostModel(hebbian, costs), progress, ct);
+        var energy = EnergyReport.FromRun(hebbian, report, train.Count, costs);
         return energy with { Notes = [.. energy.Notes, TrainingNote(hebbian)] };
+    }
+
+    /// <summary>The first layer's input density: the fraction of the images' pixels that are not zero. An event-driven chip
+    /// takes an event per non-zero pixel (BatchNorm's shift is a constant bias current, as the spiking conversion runs it),
+    /// so the layer's synaptic work is its dense MACs at that density, where taken as 1 every zero pixel was charged.</summary>
+    internal static CostOptions PixelCosts(IReadOnlyList<LayerDescription> layers, IImageSource images)
+    {
+        const int Batch = 256;
+        int pixels = images.Shape.PixelsPerImage;
+        var buffer = new float[Batch * pixels];
+        long nonZero = 0;
+        for (int first = 0; first < images.Count; first += Batch)
+        {
+            int n = Math.Min(Batch, images.Count - first);
+            images.CopyBatch(Enumerable.Range(first, n).ToArray(), buffer);
+            var values = buffer.AsSpan(0, n * pixels);
+            nonZero += values.Length - values.Count(0f);
+        }
+        double density = images.Count == 0 ? 1 : (double)nonZero / ((long)images.Count * pixels);
+        return new CostOptions { InputDensity = new Dictionary<string, double>(StringComparer.Ordinal) { [layers[0].Name] = density } };
     }
 
     /// <summary>What a training image's figures hold, and where an unrolled convolution multiplies the writes.</summary>
@@ -240,6 +261,7 @@ public static class ChipSimulation
         var layers = Describe(model);
         chips = chips.ToList();
         var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? MeasureCalibrationInputs(model, calibration) : null;
+        var costs = PixelCosts(layers, test);
         var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
         var trainedBias = model.Readout.Bias.ToArray();
         void Restore()
@@ -275,8 +297,8 @@ public static class ChipSimulation
             }
             Restore();
             double error = Quantize(model, chip.Limits, moments);
-            var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping), progress, ct: ct);
-            var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples);
+            var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping, costs), progress, ct: ct);
+            var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples, costs);
             var training = train is not null && chip.Limits.LearningSupported ? await TrainingCostAsync(model, chip, layers, train, progress, ct) : null;
             var perLayerRows = perLayer && Quantizes(chip.Limits) ? await PerLayerAsync(chip.Limits) : null;
             outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe(), training) { Layers = perLayerRows });
