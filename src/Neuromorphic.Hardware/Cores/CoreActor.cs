@@ -17,6 +17,8 @@ internal sealed class CoreActor : Actor
     private readonly double[][] current;
     private readonly bool[][] hasInput;
     private int now;
+    private readonly int index; // this core among the mapped cores
+    private readonly bool routed; // its messages go through the routers (one outbox) rather than an edge per destination
     private readonly int[] senders; // the cores that send here (mapped indices, in core order)
     private readonly (long Hops, double Energy)[] routeFrom; // and the route cost from each
     private readonly List<int>[] outgoing;
@@ -36,6 +38,7 @@ internal sealed class CoreActor : Actor
         hasInput = new bool[core.MaxDelay + 1][];
         for (int slot = 0; slot <= core.MaxDelay; slot++)
             (current[slot], hasInput[slot]) = (new double[core.Neurons.Length], new bool[core.Neurons.Length]);
+        (index, routed) = (process.Index, process.Routed);
         senders = process.Senders.Select(s => s.Index).ToArray();
         routeFrom = process.Senders.Select(s => Route(s.Core.Tile, core.Tile)).ToArray();
         outgoing = core.DestCores.Select(_ => new List<int>()).ToArray();
@@ -64,48 +67,51 @@ internal sealed class CoreActor : Actor
         var (nextInput, nextHas) = (current[now], hasInput[now]); // the next update's buffers, where undelayed synapses add
         if (tick.Block > 0)
         {
-            var inbox = (Inbox)joined[1].Payload;
-            var payloads = inbox.Payloads;
-            for (int k = 0, start = 0; k < inbox.Senders.Length; start = inbox.Ends[k++])
+            for (int p = 1; p < joined.Length; p++)
             {
-                int count = inbox.Ends[k] - start;
-                var route = routeFrom[Array.BinarySearch(senders, inbox.Senders[k])];
-                messagesIn += count;
-                hops += route.Hops * count;
-                networkIn += (route.Energy + core.AxonIn.Energy) * count;
-                for (int m = start; m < start + count; m++)
+                var inbox = (Inbox)joined[p].Payload;
+                var payloads = inbox.Payloads;
+                for (int k = 0, start = 0; k < inbox.Senders.Length; start = inbox.Ends[k++])
                 {
-                    int axon = inbox.Axons[m];
-                    int first = inStart[axon], end = inStart[axon + 1];
-                    double payload = payloads is null ? 1.0 : payloads[m];
-                    synaptic += end - first;
-                    synapseEnergy += core.AxonSynapseEnergy[axon];
-                    dendriteEnergy += core.AxonDendriteEnergy[axon];
-                    if (delays is null && !anyInputMax) // the common case, without a check per synapse
+                    int count = inbox.Ends[k] - start;
+                    var route = routeFrom[Array.BinarySearch(senders, inbox.Senders[k])];
+                    messagesIn += count;
+                    hops += route.Hops * count;
+                    networkIn += (route.Energy + core.AxonIn.Energy) * count;
+                    for (int m = start; m < start + count; m++)
                     {
-                        var posts = synPost.AsSpan(first, end - first);
-                        var weights = synWeight.AsSpan(first, end - first);
-                        for (int j = 0; j < posts.Length; j++)
+                        int axon = inbox.Axons[m];
+                        int first = inStart[axon], end = inStart[axon + 1];
+                        double payload = payloads is null ? 1.0 : payloads[m];
+                        synaptic += end - first;
+                        synapseEnergy += core.AxonSynapseEnergy[axon];
+                        dendriteEnergy += core.AxonDendriteEnergy[axon];
+                        if (delays is null && !anyInputMax) // the common case, without a check per synapse
                         {
-                            nextInput[posts[j]] += weights[j] * payload;
-                            nextHas[posts[j]] = true;
+                            var posts = synPost.AsSpan(first, end - first);
+                            var weights = synWeight.AsSpan(first, end - first);
+                            for (int j = 0; j < posts.Length; j++)
+                            {
+                                nextInput[posts[j]] += weights[j] * payload;
+                                nextHas[posts[j]] = true;
+                            }
+                            continue;
                         }
-                        continue;
-                    }
-                    for (int syn = first; syn < end; syn++)
-                    {
-                        int post = synPost[syn];
-                        double w = synWeight[syn] * payload;
-                        var (input, has) = (nextInput, nextHas);
-                        if (delays is not null)
+                        for (int syn = first; syn < end; syn++)
                         {
-                            int slot = (now + delays[syn]) % current.Length;
-                            (input, has) = (current[slot], hasInput[slot]);
+                            int post = synPost[syn];
+                            double w = synWeight[syn] * payload;
+                            var (input, has) = (nextInput, nextHas);
+                            if (delays is not null)
+                            {
+                                int slot = (now + delays[syn]) % current.Length;
+                                (input, has) = (current[slot], hasInput[slot]);
+                            }
+                            // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
+                            if (anyInputMax && core.Lif[post].InputMax) input[post] = has[post] ? Math.Max(input[post], w) : w;
+                            else input[post] += w;
+                            has[post] = true;
                         }
-                        // A neuron taking the largest input (max pooling on a graded chip) keeps the largest, not the sum.
-                        if (anyInputMax && core.Lif[post].InputMax) input[post] = has[post] ? Math.Max(input[post], w) : w;
-                        else input[post] += w;
-                        has[post] = true;
                     }
                 }
             }
@@ -173,7 +179,11 @@ internal sealed class CoreActor : Actor
         if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
         var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);
         sent.CopyTo(sentArray);
-        ctx.Emit(1, Outbox());
+        if (routed) ctx.Emit(1, Outbox());
+        else
+            for (int p = 0; p < outgoing.Length; p++)
+                ctx.Emit(p + 1, outgoing[p].Count == 0 ? Inbox.None
+                    : new Inbox([index], [outgoing[p].Count], outgoing[p].ToArray(), outgoingPayloads?[p].ToArray()));
         long messagesSent = sent.Count - (pending != 0 ? 1 : 0);
         return new CoreReport
         {

@@ -26,13 +26,19 @@ public sealed class CompiledChip
     }
 }
 
-/// <summary>A mapped core: the step's tick and the messages the network-on-chip delivers it; its report to the mesh and
-/// its outbox. <paramref name="senders"/>: the cores that send to it (mapped index and core), in core order.</summary>
-internal sealed class CoreProcess(MappedCore core, (int Index, MappedCore Core)[] senders) : ProcessNode($"core {core.Tile.Id}.{core.Spec.Offset}",
-    [new PortSpec("step"), new PortSpec("inbox")], [new PortSpec("mesh"), new PortSpec("outbox")])
+/// <summary>A mapped core (<paramref name="index"/> among the mapped cores): the step's tick and the messages it takes
+/// in; its report to the mesh and the messages it sends. <paramref name="senders"/>: the cores that send to it (mapped
+/// index and core), in core order. <paramref name="routed"/>: one inbox from the routers and one outbox to them, else
+/// an edge from each sender and to each destination.</summary>
+internal sealed class CoreProcess(MappedCore core, int index, (int Index, MappedCore Core)[] senders, bool routed)
+    : ProcessNode($"core {core.Tile.Id}.{core.Spec.Offset}",
+        [new PortSpec("step"), .. routed ? [new PortSpec("inbox")] : senders.Select(s => new PortSpec($"from {s.Core.Tile.Id}.{s.Core.Spec.Offset}"))],
+        [new PortSpec("mesh"), .. routed ? [new PortSpec("outbox")] : core.DestCores.Select(d => new PortSpec($"to core #{d}"))])
 {
     public MappedCore Core => core;
+    public int Index => index;
     public (int Index, MappedCore Core)[] Senders => senders;
+    public bool Routed => routed;
 }
 
 /// <summary>The network-on-chip's delivery: every core's outbox in, every core's inbox out.</summary>
@@ -120,25 +126,40 @@ public static class CoreSimulation
             Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>The chip as a process graph: a clock ticks every core; each core sends its messages to the routers,
-    /// which deliver them over recurrent edges (a message of step t is taken in at step t + 1), and reports each step to
-    /// the mesh.</summary>
-    internal static ProcessGraph Describe(MappedChip chip)
+    /// <summary>Where cores send to more than this many others on average, their messages go through the routers' actor.
+    /// An edge per pair of cores that talk costs the engine an event per pair and step, mostly empty: 26.6 a core on
+    /// TrueNorth's CIFAR-10 network, which ran 2.2x faster through the routers. The routers join every core each step,
+    /// though, so a core no longer runs steps ahead of the others while its inputs allow: the DVS network on Loihi (9.3
+    /// a core) ran 25-35 % slower through them on one thread (docs/results.md).</summary>
+    internal const double RoutedAbovePerCore = 16;
+
+    /// <summary>The chip as a process graph: a clock ticks every core; each core sends its messages, over recurrent edges
+    /// (a message of step t is taken in at step t + 1), to each core it reaches or through the routers
+    /// (<see cref="RoutedAbovePerCore"/>, or as <paramref name="routed"/> says), and reports each step to the mesh.</summary>
+    internal static ProcessGraph Describe(MappedChip chip, bool? routed = null)
     {
         var graph = new ProcessGraph();
         var clock = graph.Add(new InputProcess("clock"));
         var senders = chip.Cores.Select(_ => new List<(int, MappedCore)>()).ToArray();
         for (int c = 0; c < chip.Cores.Length; c++)
             foreach (int d in chip.Cores[c].DestCores) senders[d].Add((c, chip.Cores[c]));
-        var cores = chip.Cores.Select((core, c) => graph.Add(new CoreProcess(core, senders[c].ToArray()))).ToArray();
+        bool throughRouters = routed ?? chip.Cores.Sum(c => (long)c.DestCores.Length) > RoutedAbovePerCore * chip.Cores.Length;
+        var cores = chip.Cores.Select((core, c) => graph.Add(new CoreProcess(core, c, senders[c].ToArray(), throughRouters))).ToArray();
         var mesh = graph.Add(new MeshProcess(chip));
-        var routers = graph.Add(new RouterProcess(chip));
+        var routers = throughRouters ? graph.Add(new RouterProcess(chip)) : null;
         for (int c = 0; c < cores.Length; c++)
         {
             graph.Connect(clock, 0, cores[c], 0);
             graph.Connect(cores[c], 0, mesh, c);
-            graph.Connect(cores[c], 1, routers, c);
-            graph.ConnectRecurrent(routers, c, cores[c], 1, Inbox.None);
+            if (routers is not null)
+            {
+                graph.Connect(cores[c], 1, routers, c);
+                graph.ConnectRecurrent(routers, c, cores[c], 1, Inbox.None);
+                continue;
+            }
+            var dests = chip.Cores[c].DestCores;
+            for (int p = 0; p < dests.Length; p++)
+                graph.ConnectRecurrent(cores[c], p + 1, cores[dests[p]], senders[dests[p]].FindIndex(s => s.Item1 == c) + 1, Inbox.None);
         }
         return graph;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Neuromorphic.Hardware.Cores;
 
 namespace Neuromorphic.Hardware.Tests.Cores;
@@ -76,5 +77,32 @@ public sealed class CompiledChipTests
         }
         // The threshold matters, so the second run did read it: out.0 fires more often below a threshold of 1.5 than of 4.
         Assert.True(builtForB.Summary.NeuronsFired > builtForA.Summary.NeuronsFired);
+    }
+
+    [Fact]
+    public async Task Through_the_routers_or_on_an_edge_per_pair_of_cores_the_run_is_the_same()
+    {
+        // Three cores: the inputs on 0.0, out.0 on 0.1, out.1 on 0.2, which takes messages from both others: what the
+        // routers merge is what the edges deliver, in the same order.
+        var arch = SanafeArchitectureReader.Parse(Arch.Replace("c[0..1]", "c[0..2]", StringComparison.Ordinal), "three_cores.yaml");
+        string text = Net(1.5).Replace("- in.1 -> out.1: [weight: 2]", "- in.1 -> out.1: [weight: 2]\n    - out.0 -> out.1: [weight: 1.5]", StringComparison.Ordinal)
+            .Replace("- out: [core: '0.1']", "- out.0: [core: '0.1']\n  - out.1: [core: '0.2']", StringComparison.Ordinal);
+        var net = SanafeNetworkReader.Parse(text, "routed.yaml", arch);
+        var options = new CoreSimulationOptions(10);
+        async Task<CoreRunResult> Run(bool routed)
+        {
+            var chip = MappedChip.Build(arch, net, options.Seed);
+            chip.Description = CoreSimulation.Describe(chip, routed);
+            Assert.Equal(routed, chip.Description.Processes.Any(p => p is RouterProcess));
+            return await CoreSimulation.RunAsync(chip, options, Stopwatch.GetTimestamp(), CancellationToken.None);
+        }
+
+        var (edges, routers) = (await Run(routed: false), await Run(routed: true));
+        Assert.Equal(edges.Spikes, routers.Spikes);
+        Assert.Equal(edges.Potentials.SelectMany(p => p), routers.Potentials.SelectMany(p => p));
+        Assert.Equal(edges.Steps, routers.Steps);
+        Assert.Equal(edges.Cores, routers.Cores);
+        Assert.Contains(edges.Spikes, s => s.Neuron == 2); // out.0 fires, so core 0.2 hears from two cores
+        Assert.True(edges.Cores.Single(c => c.CoreOffset == 2).MessagesIn > edges.Cores.Single(c => c.CoreOffset == 1).MessagesIn);
     }
 }
