@@ -4,9 +4,9 @@ using Neuromorphic.Engine;
 namespace Neuromorphic.Hardware.Cores;
 
 /// <summary>One neuromorphic core as an actor. It owns its neurons' state and their incoming synapses. Each block it
-/// processes the spike messages other cores sent it in the previous step (the network-on-chip, <see cref="RouterActor"/>,
-/// delivers them grouped by sender in core order), then updates its neurons in mapping order and sends one message per
-/// firing neuron and destination core. A synapse delayed d steps (a dendrite with delays)
+/// processes the spike messages other cores sent it in the previous step, grouped by sender in core order (on an edge
+/// from each sender, or in one inbox from the routers, <see cref="RouterActor"/>), then updates its neurons in mapping
+/// order and sends one message per firing neuron and destination core. A synapse delayed d steps (a dendrite with delays)
 /// adds its charge to the update d steps after that. Energy is counted here, where it is spent; the
 /// timing of the step is the mesh's job (<see cref="MeshActor"/>).</summary>
 internal sealed class CoreActor : Actor

@@ -59,10 +59,10 @@ public sealed record CoreSimulationOptions(
     IProgress<long>? Progress = null);
 
 /// <summary>Runs a network mapped on a chip as a discrete-event simulation of the chip itself: every core that holds
-/// neurons is an engine actor, cores exchange spike messages through the routers' actor (a message sent in step t is
-/// processed in step t and reaches the somas in step t + 1, as on Loihi), and a mesh actor times each step from the
-/// messages the cores report. Results do not depend on thread count: each actor's work is sequential and the
-/// engine joins inputs in port order.</summary>
+/// neurons is an engine actor, cores exchange spike messages over recurrent edges or through the routers' actor (a
+/// message sent in step t is processed in step t and reaches the somas in step t + 1, as on Loihi), and a mesh actor
+/// times each step from the messages the cores report. Results do not depend on thread count: each actor's work is
+/// sequential and the engine joins inputs in port order.</summary>
 public static class CoreSimulation
 {
     /// <summary>The most steps one run may take (about 2.8 hours of Loihi time at 1 ms a step).</summary>

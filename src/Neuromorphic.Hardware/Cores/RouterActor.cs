@@ -5,7 +5,8 @@ namespace Neuromorphic.Hardware.Cores;
 /// <summary>The network-on-chip's delivery, as one actor fed by every core: each block it takes the cores' outboxes
 /// and hands each core the messages addressed to it, grouped by sender in core order, as the chip's routers deliver
 /// them; a message sent in step t is taken in at step t + 1. One edge per core each way, where an edge per pair of
-/// cores that talk cost the engine an event per pair and step (64,010 of them on TrueNorth's CIFAR-10 network). What
+/// cores that talk costs the engine an event per pair and step (64,010 of them on TrueNorth's CIFAR-10 network); used
+/// where cores talk to many others (<see cref="CoreSimulation.RoutedAbovePerCore"/>). What
 /// a message costs and how long it takes is counted by the receiving core and timed by the mesh (<see cref="MeshActor"/>).</summary>
 internal sealed class RouterActor : Actor
 {
