@@ -208,10 +208,9 @@ public static class ChipSimulation
     /// <summary>The Hebbian phase on the chip, one image at a time: the Hebbian layers alone are mapped (the read-out is
     /// trained off-chip), and the engine's counters of <see cref="OnlineLearning"/> are costed per training image.</summary>
     static async Task<EnergyReport> TrainingCostAsync(TrainedModel model, ChipModel chip, IReadOnlyList<LayerDescription> layers,
-        IImageSource train, IRunProgress progress, CancellationToken ct)
+        IImageSource train, CostOptions costs, IRunProgress progress, CancellationToken ct)
     {
         var hebbian = Mapper.Map(chip, [.. layers.Where(l => l.Name != SoftHebbGraph.ReadoutName)]);
-        var costs = PixelCosts(layers, train);
         var report = await OnlineLearning.RunAsync(model, train, new ChipCostModel(hebbian, costs), progress, ct);
         var energy = EnergyReport.FromRun(hebbian, report, train.Count, costs);
         return energy with { Notes = [.. energy.Notes, TrainingNote(hebbian)] };
@@ -262,6 +261,7 @@ public static class ChipSimulation
         chips = chips.ToList();
         var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? MeasureCalibrationInputs(model, calibration) : null;
         var costs = PixelCosts(layers, test);
+        var trainCosts = train is null ? null : PixelCosts(layers, train);
         var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
         var trainedBias = model.Readout.Bias.ToArray();
         void Restore()
@@ -299,7 +299,7 @@ public static class ChipSimulation
             double error = Quantize(model, chip.Limits, moments);
             var inference = await Inference.EvaluateAsync(model, test, new ChipCostModel(mapping, costs), progress, ct: ct);
             var energy = EnergyReport.FromRun(mapping, inference.Report, inference.Samples, costs);
-            var training = train is not null && chip.Limits.LearningSupported ? await TrainingCostAsync(model, chip, layers, train, progress, ct) : null;
+            var training = train is not null && chip.Limits.LearningSupported ? await TrainingCostAsync(model, chip, layers, train, trainCosts!, progress, ct) : null;
             var perLayerRows = perLayer && Quantizes(chip.Limits) ? await PerLayerAsync(chip.Limits) : null;
             outcomes.Add(new ChipOutcome(chip.Name, inference.Accuracy, error, energy, null, mapping.Describe(), training) { Layers = perLayerRows });
         }
