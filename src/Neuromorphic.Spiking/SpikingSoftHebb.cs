@@ -246,6 +246,9 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
         return new SpikingSoftHebbNetwork(Channels, Height, Width, Layers, spiking, Options);
     }
 
+    /// <summary>Whether the last layer is average pooled, which <see cref="FoldLastAveragePooling"/> folds.</summary>
+    public bool CanFoldLastPooling => Layers[^1].Pool is { Type: PoolType.Avg };
+
     /// <summary>The last layer's average pooling folded into <paramref name="readout"/> (the read-out this network's
     /// pooled features feed): the same layers, the last one unpooled, and a read-out that weighs each of its neurons by the
     /// sum over the windows holding it of W[c, window] / k². Average pooling is linear, so the read-out's potentials are
@@ -256,7 +259,7 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
     {
         ArgumentNullException.ThrowIfNull(readout);
         var last = Layers[^1];
-        if (last.Pool is not { Type: PoolType.Avg })
+        if (!CanFoldLastPooling)
             throw new NotSupportedException($"The last layer's pooling is {(last.Pool is { } p ? p.Type.ToString().ToLowerInvariant() : "none")}; only an average pooling folds into the read-out.");
         if (readout.Features != last.OutputLength || readout.Classes != Readout.Classes)
             throw new ArgumentException($"a read-out of {readout.Classes} x {readout.Features} for one of {Readout.Classes} x {last.OutputLength}.", nameof(readout));

@@ -202,7 +202,7 @@ public sealed class SoftHebbOnCores
             if (arch.Splitters is not null) b.Build(NetworkName, Source); // the splitters too must fit (kept for ForImage)
         }
         catch (UserErrorException) when (poolOnTiles && b.Full) { return null; }
-        catch (UserErrorException e) when (b.Full && ((maxPool == MaxPoolCircuit.Tree && !graded) || powerKnees > 0 || CanFold(net)))
+        catch (UserErrorException e) when (b.Full && ((maxPool == MaxPoolCircuit.Tree && !graded) || powerKnees > 0 || net.CanFoldLastPooling))
         {
             // What took the extra neurons, and the choice that takes fewer.
             string trees = maxPool == MaxPoolCircuit.Tree && !graded ? " Max pooling by comparator trees (--max-pool tree) takes about 1.2 more " +
@@ -210,15 +210,12 @@ public sealed class SoftHebbOnCores
             string knees = powerKnees > 0 ? $" The Triangle's power with {powerKnees} knees (--power piecewise:{powerKnees}) takes {powerKnees} knee " +
                 "neurons per value it powers, and one more where max pooling comes first; fewer knees, or the power taken as 1 (--power linear), take fewer." : "";
             // With knees, folding takes more: a powered neuron per conv neuron instead of a pooled neuron per window.
-            string fold = CanFold(net) && powerKnees == 0 ? $" The last layer's average pooling folded into the read-out's " +
+            string fold = net.CanFoldLastPooling && powerKnees == 0 ? $" The last layer's average pooling folded into the read-out's " +
                 $"weights (--avg-pool fold) takes none of its {net.Layers[^1].OutputLength:N0} pooled neurons." : "";
             throw new UserErrorException(e.Message + trees + knees + fold, e);
         }
         return converted;
     }
-
-    // A network whose last average pooling runs in neurons of its own (SpikingSoftHebbNetwork.FoldLastAveragePooling takes them away).
-    static bool CanFold(SpikingSoftHebbNetwork net) => net.Layers[^1].Pool is { Type: PoolType.Avg };
 
     // The chip's model of each process of the network's description, upstream first: the input's neurons, each layer's
     // neurons, each pooling's, the read-out's accumulators, whose potentials are the output.

@@ -63,7 +63,7 @@ public static class SoftHebbOnCoresRun
         catch (NotSupportedException e) { throw new UserErrorException(e.Message, e); }
         // The read-out the chip and the software run: the trained one, or the one that takes the last average pooling in.
         var readout = model.Readout;
-        bool fold = foldAveragePooling ?? (network.Layers[^1].Pool is { Type: Tensors.PoolType.Avg });
+        bool fold = foldAveragePooling ?? network.CanFoldLastPooling;
         if (fold)
         {
             try { (network, readout) = network.FoldLastAveragePooling(readout); }
