@@ -199,6 +199,7 @@ internal sealed class MappedCore
         }
         var inputUnits = new Dictionary<string, InputUnit>(StringComparer.Ordinal);
         double forced = 0;
+        bool anyGraded = false, anyInputMax = false;
         for (int i = 0; i < count; i++)
         {
             var neuron = net.Neuron(neurons[i]);
@@ -209,10 +210,10 @@ internal sealed class MappedCore
             else
                 LoadSoma(arch, net, seed, i, neuron, inputUnits);
             if (DendriteUnit[i].UpdateEveryTimestep) forced += DendriteUnit[i].EnergyUpdate ?? 0;
+            anyGraded |= Lif[i].Graded || InputOf[i] is { Graded: true };
+            anyInputMax |= Lif[i].InputMax;
         }
-        ForcedDendriteEnergy = forced;
-        AnyGraded = Lif.Any(l => l.Graded) || InputOf.Any(u => u is { Graded: true });
-        AnyInputMax = Lif.Any(l => l.InputMax);
+        (ForcedDendriteEnergy, AnyGraded, AnyInputMax) = (forced, anyGraded, anyInputMax);
     }
 
     // Neuron i's units, costs and soma, read from its attributes.
