@@ -49,41 +49,53 @@ internal static class CostRules
     /// (<see cref="SplitPlacement.PartialMessagesPerStep"/>, crossing <see cref="SplitPlacement.PartialHopsPerStep"/>
     /// hops), each received partial is one accumulate there, and each extra compartment is updated every step, active
     /// when its output neuron was (the reported updates) and idle otherwise.</summary>
-    public static (double Acs, double Active, double Idle, double Messages, double Hops) SplitWork(LayerPlacement p, in WorkCounts a, double steps)
+    public static (double Acs, double Active, double Idle, double Messages, double Hops, double Crossings) SplitWork(LayerPlacement p, in WorkCounts a, double steps)
     {
         if (p.Split is not { } s) return default;
         int extra = s.ExtraCompartmentsPerNeuron;
         double messages = s.PartialMessagesPerStep * steps;
-        return (messages, (double)a.NeuronUpdates * extra, IdleNeuronUpdates(p.Layer, a, steps) * extra, messages, s.PartialHopsPerStep * steps);
+        return (messages, (double)a.NeuronUpdates * extra, IdleNeuronUpdates(p.Layer, a, steps) * extra, messages, s.PartialHopsPerStep * steps,
+            s.PartialCrossingsPerStep * steps);
     }
 
     /// <summary>The work of a layer's splitter neurons (zero without them), over <paramref name="steps"/> time steps: each of
     /// the layer's <paramref name="messages"/> is copied <see cref="SplitterPlacement.CopiesPerOutput"/> times, each copy a
     /// synaptic event, an active neuron update and a message over its share of <see cref="SplitterPlacement.MeanHopsOut"/>;
     /// the other splitter neurons are updated idle every step.</summary>
-    public static (double Events, double Idle, double Hops) SplitterWork(LayerPlacement p, double messages, double steps)
+    public static (double Events, double Idle, double Hops, double Crossings) SplitterWork(LayerPlacement p, double messages, double steps)
     {
         if (p.Splitters is not { } s) return default;
         double events = messages * s.CopiesPerOutput;
-        return (events, Math.Max(0, s.Neurons * steps - events), messages * s.MeanHopsOut);
+        return (events, Math.Max(0, s.Neurons * steps - events), messages * s.MeanHopsOut, messages * s.MeanCrossingsOut);
     }
 
     /// <summary>Per message: one local send per destination core plus the hops to reach them all; with splitter
     /// neurons, one send to the layer's splitter core (the copies are <see cref="SplitterWork"/>); a layer with no
-    /// consumer on the chip sends once, locally, to the host interface.</summary>
-    public static (double LocalSends, double Hops, int MaxHops) Fanout(Mapping mapping, string layer)
+    /// consumer on the chip sends once, locally, to the host interface. On a board, the chip-to-chip links crossed too.</summary>
+    public static (double LocalSends, double Hops, int MaxHops, double Crossings, int MaxCrossings) Fanout(Mapping mapping, string layer)
     {
-        if (mapping.Find(layer)?.Splitters is { } splitters) return (1, splitters.MeanHopsIn, splitters.MaxHopsIn);
-        double sends = 0, hops = 0;
-        int maxHops = 0;
+        if (mapping.Find(layer)?.Splitters is { } s) return (1, s.MeanHopsIn, s.MaxHopsIn, s.MeanCrossingsIn, s.MaxCrossingsIn);
+        double sends = 0, hops = 0, crossings = 0;
+        int maxHops = 0, maxCrossings = 0;
         foreach (var e in mapping.EdgesFrom(layer))
         {
             sends += e.DestinationsPerMessage;
             hops += e.MeanHopsPerMessage;
+            crossings += e.MeanCrossingsPerMessage;
             maxHops = Math.Max(maxHops, e.MaxHops);
+            maxCrossings = Math.Max(maxCrossings, e.MaxCrossings);
         }
-        return sends == 0 ? (1, 0, 0) : (sends, hops, maxHops);
+        return sends == 0 ? (1, 0, 0, 0, 0) : (sends, hops, maxHops, crossings, maxCrossings);
     }
+
+    /// <summary>Seconds a message takes to cross <paramref name="hops"/> hops and, on a board, <paramref name="crossings"/>
+    /// chip-to-chip links.</summary>
+    public static double RouteSeconds(ChipModel chip, int hops, int crossings) =>
+        hops * chip.Latency.SpikeHop + crossings * (chip.Board?.LinkLatencyS ?? 0);
+
+    /// <summary>Joules of <paramref name="hops"/> hops and, on a board, <paramref name="crossings"/> chip-to-chip links.</summary>
+    public static double RouteEnergy(ChipModel chip, double hops, double crossings) =>
+        hops * chip.Energy.SpikeHop + crossings * (chip.Board?.LinkEnergyJ ?? 0);
 
     /// <summary>Returns <paramref name="value"/> when finite. The loader's ranges keep every cost finite for real
     /// counters; a chip built in code, or counters near their limits, fail here naming the quantity instead of
@@ -110,7 +122,7 @@ internal static class CostRules
         var (macs, acs) = SynapticOps(chip, w, inputDensity);
         var split = SplitWork(p, w, steps);
         double learn = chip.Limits.LearningSupported ? WeightWrites(p, w) * t.WeightUpdate : 0;
-        var (sends, _, maxHops) = Fanout(mapping, p.Layer.Name);
+        var (sends, _, maxHops, _, maxCrossings) = Fanout(mapping, p.Layer.Name);
         double messages = Messages(chip, a);
         // Work by where it runs: synaptic work and weight updates where the synapses are; the output neurons' updates,
         // their messages (injected one destination at a time) and the partial sums they add on the output cores; the
@@ -119,19 +131,19 @@ internal static class CostRules
         double output = w.NeuronUpdates * t.NeuronActive + IdleNeuronUpdates(p.Layer, w, steps) * t.NeuronIdle
                         + messages * sends * t.SpikeLocal + split.Acs * t.SynapticOp;
         double partials = split.Active * t.NeuronActive + split.Idle * t.NeuronIdle + split.Messages * t.SpikeLocal;
-        double hopFill = messages > 0 ? steps * maxHops * t.SpikeHop : 0;
+        double hopFill = messages > 0 ? steps * RouteSeconds(chip, maxHops, maxCrossings) : 0;
         // The combine stage: each step the partial sums cross the mesh to the combining cores before the step closes.
-        double combine = p.Split is { } sp ? steps * sp.MaxPartialHops * t.SpikeHop : 0;
+        double combine = p.Split is { } sp ? steps * RouteSeconds(chip, sp.MaxPartialHops, sp.MaxPartialCrossings) : 0;
         double busy = BusiestCoreSeconds(p, synapses, output, partials) + hopFill + combine;
-        return CloseSteps(chip, busy, steps);
+        return CloseSteps(mapping, busy, steps);
     }
 
     /// <summary>Work of <paramref name="busy"/> seconds over <paramref name="steps"/> time steps, with each step closed
     /// by the chip's barrier or tick.</summary>
-    private static double CloseSteps(ChipModel chip, double busy, double steps) => chip.Timestep.Sync switch
+    private static double CloseSteps(Mapping mapping, double busy, double steps) => mapping.Chip.Timestep.Sync switch
     {
-        SyncModel.Barrier => busy + steps * chip.Timestep.BarrierS,
-        SyncModel.Tick => Math.Max(busy, steps * chip.Timestep.TickS),
+        SyncModel.Barrier => busy + steps * mapping.Chip.BarrierFor(mapping.ChipsUsed),
+        SyncModel.Tick => Math.Max(busy, steps * mapping.Chip.Timestep.TickS),
         _ => busy,
     };
 
@@ -144,10 +156,10 @@ internal static class CostRules
         if (p.Splitters is not { } s) return 0;
         var chip = mapping.Chip;
         var t = chip.Latency;
-        var (events, idle, _) = SplitterWork(p, Messages(chip, a), steps);
+        var (events, idle, _, _) = SplitterWork(p, Messages(chip, a), steps);
         double work = events * (t.SynapticOp + t.NeuronActive + t.SpikeLocal) + idle * t.NeuronIdle;
-        double busy = work * s.MaxNeuronsPerCore / s.Neurons + (events > 0 ? steps * s.MaxHopsOut * t.SpikeHop : 0);
-        return CloseSteps(chip, busy, steps);
+        double busy = work * s.MaxNeuronsPerCore / s.Neurons + (events > 0 ? steps * RouteSeconds(chip, s.MaxHopsOut, s.MaxCrossingsOut) : 0);
+        return CloseSteps(mapping, busy, steps);
     }
 
     /// <summary>The seconds of the layer's most loaded core. The counters are per layer, so activity is taken as uniform

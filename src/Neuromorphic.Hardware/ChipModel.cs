@@ -20,16 +20,27 @@ public sealed record OperationCosts(
     double SpikeHop);
 
 /// <summary>Cores and how they sit on the network-on-chip mesh: <see cref="CoresPerRouter"/> cores share one router
-/// (Loihi: 4 per tile), routers form a <see cref="Width"/> × <see cref="Height"/> mesh.</summary>
+/// (Loihi: 4 per tile), routers form a <see cref="Width"/> × <see cref="Height"/> mesh. On a board
+/// (<see cref="ChipsX"/> × <see cref="ChipsY"/> chips, <see cref="BoardModel"/>) the counts are the whole board's: each
+/// chip's mesh is a <see cref="ChipWidth"/> × <see cref="ChipHeight"/> block of it and its cores are numbered after the
+/// chip before it, so a run of consecutive cores stays on one chip as long as it can.</summary>
 /// <param name="LinkBuffer">Messages a mesh link's buffer holds (the core-by-core detailed timing blocks a sender when
 /// a route holds more); 1 unless the file says.</param>
-public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int Height, int LinkBuffer = 1)
+public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int Height, int LinkBuffer = 1, int ChipsX = 1, int ChipsY = 1)
 {
-    /// <summary>Mesh coordinates of a core: cores are numbered router by router, routers row by row.</summary>
+    public int Chips => ChipsX * ChipsY;
+    public int CoresPerChip => Count / Chips;
+    public int ChipWidth => Width / ChipsX;
+    public int ChipHeight => Height / ChipsY;
+
+    /// <summary>The chip a core is on, numbered row by row over the board.</summary>
+    public int ChipOf(int core) => core / CoresPerChip;
+
+    /// <summary>Mesh coordinates of a core: cores are numbered chip by chip, in a chip router by router, routers row by row.</summary>
     public (int X, int Y) Position(int core)
     {
-        int router = core / CoresPerRouter;
-        return (router % Width, router / Width);
+        int chip = core / CoresPerChip, router = core % CoresPerChip / CoresPerRouter;
+        return (chip % ChipsX * ChipWidth + router % ChipWidth, chip / ChipsX * ChipHeight + router / ChipWidth);
     }
 
     /// <summary>Network hops between two cores (Manhattan distance of their routers); 0 inside one router.</summary>
@@ -39,6 +50,28 @@ public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int He
         var (bx, by) = Position(b);
         return Math.Abs(ax - bx) + Math.Abs(ay - by);
     }
+
+    /// <summary>Chip-to-chip links a message between two cores crosses: X-then-Y routing crosses each chip boundary
+    /// between them once, so the Manhattan distance of their chips; 0 on one chip.</summary>
+    public int Crossings(int a, int b)
+    {
+        if (Chips == 1) return 0;
+        int ca = ChipOf(a), cb = ChipOf(b);
+        return Math.Abs(ca % ChipsX - cb % ChipsX) + Math.Abs(ca / ChipsX - cb / ChipsX);
+    }
+
+    /// <summary>Chips that hold at least one of <paramref name="cores"/>.</summary>
+    public int ChipsUsing(IEnumerable<int> cores) => cores.Select(ChipOf).Distinct().Count();
+}
+
+/// <summary>A board of identical chips (a file of <c>hardware-models/boards/</c>): <see cref="ChipsX"/> ×
+/// <see cref="ChipsY"/> chips whose meshes join edge to edge through chip-to-chip links. A message pays
+/// <see cref="LinkEnergyJ"/> and <see cref="LinkLatencyS"/> per link it crosses, on top of its hops; the time step
+/// closes with <see cref="BarrierS"/> once a run uses more than one chip (the chip's own barrier on one); static power
+/// is the chip's for each chip in use.</summary>
+public sealed record BoardModel(string Chip, int ChipsX, int ChipsY, double LinkEnergyJ, double LinkLatencyS, double BarrierS)
+{
+    public int Chips => ChipsX * ChipsY;
 }
 
 /// <summary>How a chip lets one neuron sum more inputs than a core accepts (<c>core_limits.fan_in_split</c>).
@@ -112,6 +145,20 @@ public sealed record ChipModel(
     /// <summary>True when the file says <c>chip.spikes: graded</c> (Loihi 2): a spike may carry a value of up to
     /// <see cref="MessageBits"/> bits.</summary>
     public bool GradedSpikes { get; init; }
+
+    /// <summary>The board this file describes, or null for one chip. Its <see cref="Cores"/> are then the whole board's.</summary>
+    public BoardModel? Board { get; init; }
+
+    /// <summary>"the chip", or "the board" for a board, as messages name what holds the cores.</summary>
+    public string Whole => Board is null ? "the chip" : "the board";
+
+    /// <summary>What a network that needs <paramref name="cores"/> cores would take instead, for a message saying it does not fit.</summary>
+    public string ChipsNeeded(long cores) => Board is null
+        ? $" (as many cores as {(cores + Cores.Count - 1) / Cores.Count} such chips have; a board file, as in hardware-models/boards/, joins several)"
+        : "";
+
+    /// <summary>The barrier closing a step of a run over <paramref name="chipsUsed"/> chips.</summary>
+    public double BarrierFor(int chipsUsed) => Board is { } b && chipsUsed > 1 ? b.BarrierS : Timestep.BarrierS;
 
     public override string ToString() => Name;
 }

@@ -58,10 +58,11 @@ public static class ChipModelLoader
 
     private static ChipModel Read(YNode rootNode, string file)
     {
-        var root = new MapReader(file, rootNode, "", 1, "format", "chip", "cores", "core_limits", "energy", "latency", "timestep", "memory");
+        var root = new MapReader(file, rootNode, "", 1, "format", "board", "chip", "cores", "core_limits", "energy", "latency", "timestep", "memory");
         long format = root.Int("format", 1, int.MaxValue);
         if (format != FormatVersion)
             throw root.Error("format", $"this reader understands format {FormatVersion}, the file says {format}");
+        if (root.Has("board")) return ReadBoard(root, file);
 
         var chip = root.Map("chip", "name", "process", "clock", "static_power", "execution", "message_bits", "spikes");
         string name = chip.Text("name");
@@ -154,6 +155,47 @@ public static class ChipModelLoader
             new MeshLayout(count, perRouter, width, height, linkBuffer),
             new CoreLimits(neurons, (long)Math.Round(synBits), fanIn, fanOut, weightBits, sharing, learns, kind, split, axonTypes, maxDelay),
             energy, latency, new TimestepModel(sync, barrier, tick), memory) { BinarySpikes = binarySpikes, GradedSpikes = gradedSpikes };
+    }
+
+    /// <summary>A board file: its chip is another chip file (a path relative to this one), so the chip's figures are
+    /// written once; the board adds how many chips, their links and the barrier across them.</summary>
+    private static ChipModel ReadBoard(MapReader root, string file)
+    {
+        foreach (var key in new[] { "chip", "cores", "core_limits", "energy", "latency", "timestep", "memory" })
+            root.Forbid(key, "belongs in the chip file that 'board.chip' names: a board file holds only 'format' and 'board'");
+        var b = root.Map("board", "name", "chip", "chips_x", "chips_y", "link_energy", "link_latency", "barrier");
+        string name = b.Text("name");
+        string chipPath = Path.GetFullPath(b.Text("chip"), Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".");
+        ChipModel chip;
+        try
+        {
+            chip = LoadFile(chipPath);
+        }
+        catch (Exception e) when (e is HardwareModelException or IOException or UnauthorizedAccessException)
+        {
+            throw b.Error("chip", $"the board's chip file {chipPath} could not be read: {e.Message}");
+        }
+        if (chip.Board is not null)
+            throw b.Error("chip", $"{chipPath} is a board; 'board.chip' names a chip file");
+        int x = (int)b.Int("chips_x", 1, 4096), y = (int)b.Int("chips_y", 1, 4096);
+        var m = chip.Cores;
+        if ((long)m.Count * x * y > 10_000_000)
+            throw b.Error("chips_x", $"{x} x {y} chips of {m.Count} cores are {(long)m.Count * x * y} cores; a board holds at most 10,000,000");
+        if ((long)m.Width * x > 100_000 || (long)m.Height * y > 100_000)
+            throw b.Error("chips_x", $"the board's mesh would be {(long)m.Width * x} x {(long)m.Height * y} routers; at most 100,000 a side");
+        double linkEnergy = b.Quantity("link_energy", OpEnergyRange), linkLatency = b.Quantity("link_latency", OpTimeRange);
+        double barrier = 0;
+        if (chip.Timestep.Sync == SyncModel.Barrier) barrier = b.Quantity("barrier", StepTimeRange);
+        else b.Forbid("barrier", $"is only used with a chip that closes its steps by barrier; {chip.Name}'s are '{chip.Timestep.Sync.ToString().ToLowerInvariant()}'");
+        // Every core of a chip keeps its place in its chip's block of the board's mesh.
+        var layout = new MeshLayout(m.Count * x * y, m.CoresPerRouter, m.Width * x, m.Height * y, m.LinkBuffer, x, y);
+        return chip with
+        {
+            Name = $"{name} ({x * y} x {chip.Name})",
+            SourceFile = file,
+            Cores = layout,
+            Board = new BoardModel(chip.Name, x, y, linkEnergy, linkLatency, barrier),
+        };
     }
 
     private static readonly string[] CostKeys =
@@ -295,8 +337,8 @@ public static class ChipModelLoader
 
         public void Forbid(string key, string why)
         {
-            if (map.Find(key) is { } node)
-                throw new HardwareModelException(file, node.Line, Path(key), $"'{key}' {why}");
+            if (map.Find(key) is not null)
+                throw new HardwareModelException(file, map.Entries.First(e => e.Key.Value == key).Key.Line, Path(key), $"'{key}' {why}");
         }
     }
 }

@@ -67,6 +67,9 @@ public sealed record EnergyReport(
     /// <summary>Starts the note that says a layer's placement asks more of its cores than the chip gives (more input axons).</summary>
     public const string PlacementPrefix = "placement: ";
 
+    /// <summary>Starts the note that says what a board's chips and links add.</summary>
+    public const string BoardPrefix = "board: ";
+
     /// <summary>Starts the note that says what a chip whose spikes are binary does with a network's graded activations.</summary>
     public const string BinarySpikesPrefix = "binary spikes: ";
 
@@ -75,6 +78,7 @@ public sealed record EnergyReport(
     public IEnumerable<string> Caveats => Notes.Where(n => n.StartsWith(YardstickPrefix, StringComparison.Ordinal)
                                                           || n.StartsWith(BinarySpikesPrefix, StringComparison.Ordinal)
                                                           || n.StartsWith(SplittersPrefix, StringComparison.Ordinal)
+                                                          || n.StartsWith(BoardPrefix, StringComparison.Ordinal)
                                                           || n.StartsWith(PlacementPrefix, StringComparison.Ordinal));
 
     /// <summary>From the engine's per-actor counters (actor name = layer name).</summary>
@@ -121,7 +125,7 @@ public sealed record EnergyReport(
         bool learns = chip.Limits.LearningSupported;
         var layers = new List<LayerEnergy>();
         var splitterStage = new Dictionary<string, double>(StringComparer.Ordinal);
-        double splitterJ = 0;
+        double splitterJ = 0, crossings = 0;
         long totalWeightUpdates = 0;
         foreach (var p in mapping.Placements)
         {
@@ -137,15 +141,16 @@ public sealed record EnergyReport(
             var copies = CostRules.SplitterWork(p, messages, steps);
             double copySynaptic = copies.Events * e.SynapticOp;
             double copyNeuron = copies.Events * e.NeuronActive + copies.Idle * e.NeuronIdle;
-            double copyRouting = copies.Events * e.SpikeLocal + copies.Hops * e.SpikeHop;
+            double copyRouting = copies.Events * e.SpikeLocal + CostRules.RouteEnergy(chip, copies.Hops, copies.Crossings);
             double copyMemory = chip.Memory is { } cm ? copies.Events * cm.SramAccessJ : 0;
             splitterJ += copySynaptic + copyNeuron + copyRouting + copyMemory;
             double synaptic = macs * (e.DenseMac ?? 0) + acs * e.SynapticOp + copySynaptic;
             double neuron = (w.NeuronUpdates + split.Active) * e.NeuronActive
                             + (CostRules.IdleNeuronUpdates(l, w, steps) + split.Idle) * e.NeuronIdle + copyNeuron;
-            var (sends, hops, _) = CostRules.Fanout(mapping, l.Name);
-            double routing = messages * (sends * e.SpikeLocal + hops * e.SpikeHop)
-                             + split.Messages * e.SpikeLocal + split.Hops * e.SpikeHop + copyRouting;
+            var (sends, hops, _, linksPerMessage, _) = CostRules.Fanout(mapping, l.Name);
+            double routing = messages * (sends * e.SpikeLocal + CostRules.RouteEnergy(chip, hops, linksPerMessage))
+                             + split.Messages * e.SpikeLocal + CostRules.RouteEnergy(chip, split.Hops, split.Crossings) + copyRouting;
+            crossings += messages * linksPerMessage + split.Crossings + copies.Crossings;
             splitterStage[l.Name] = CostRules.SplitterSeconds(mapping, p, a, steps) / samples;
             double learning = learns ? CostRules.WeightWrites(p, w) * e.WeightUpdate : 0;
             double memory = (chip.Memory is { } m ? (macs + acs) * m.SramAccessJ : 0) + copyMemory;
@@ -161,6 +166,11 @@ public sealed record EnergyReport(
         if (chip.Execution == ExecutionStyle.Dense)
             notes.Add(YardstickPrefix + "ideal arithmetic and memory-access energies from its file, no instruction or control overhead" +
                       (chip.StaticPowerW == 0 ? ", no static power" : ""));
+        if (chip.Board is { } board)
+            notes.Add(BoardPrefix + $"{mapping.ChipsUsed} of its {board.Chips} chips in use, each drawing the chip's static power" +
+                      (chip.Timestep.Sync == SyncModel.Barrier ? $", and each step closes with {(mapping.ChipsUsed > 1 ? $"the board's barrier ({Units.Format(board.BarrierS, "s")})" : "the chip's barrier")}" : "") +
+                      $"; messages cross {crossings / samples:0} chip-to-chip links per inference at {Units.Format(board.LinkEnergyJ, "J")} each " +
+                      $"({Units.Format(crossings / samples * board.LinkEnergyJ, "J")}, in the routing column).");
         if (chip.BinarySpikes && chip.Execution == ExecutionStyle.EventDriven)
             notes.Add(BinarySpikesPrefix + "its spikes carry no value, so these figures count one spike per non-zero activation " +
                       "and take the accuracy of the activations as computed; rate-coded over T time steps, as the chip would run the " +
@@ -190,7 +200,7 @@ public sealed record EnergyReport(
         // Static power is paid for the period between inferences, the same per-sample time the throughput reports.
         double period = slowest;
         double throughput = 1 / period;
-        double staticJ = CostRules.Finite(chip.StaticPowerW * period, chip, "static energy");
+        double staticJ = CostRules.Finite(chip.StaticPowerW * mapping.ChipsUsed * period, chip, "static energy");
         CostRules.Finite(memoryJ, chip, "memory energy");
         CostRules.Finite(latency, chip, "latency");
 

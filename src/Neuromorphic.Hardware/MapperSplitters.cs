@@ -103,7 +103,7 @@ public static partial class Mapper
         throw new MappingException(chip.Name, culprit, ChipLimit.Neurons, total, count,
             $"the splitter neurons do not fit: a neuron's spike reaches one axon on {chip.Name}, so each output that several axons use is copied by splitter neurons, " +
             $"one per copy, at most {chip.Limits.Neurons} on a splitter core. The layers take {layers} cores and their splitters {extra} more " +
-            $"({all}); the network needs {total} cores in all, the chip has {count}: {total - count} cores short. It runs out at {at}.",
+            $"({all}); the network needs {total} cores in all, {chip.Whole} has {count}: {total - count} cores short{chip.ChipsNeeded(total)}. It runs out at {at}.",
             outOfCores: true);
     }
 
@@ -115,25 +115,27 @@ public static partial class Mapper
         const int k = AxonTypeWeights.AxonsPerInput;
         var consumers = placements.Where(c => c.Layer.Source == p.Layer.Name).ToList();
         var sender = SenderCores(p);
-        long hopsIn = 0, hopsOut = 0;
-        int maxIn = 0, maxOut = 0;
+        var mesh = chip.Cores;
+        long hopsIn = 0, hopsOut = 0, crossIn = 0, crossOut = 0;
+        int maxIn = 0, maxOut = 0, maxCrossIn = 0, maxCrossOut = 0;
         for (int o = 0; o < sp.Outputs; o++)
         {
             int splitter = cores[sp.CoreOf[o]];
-            int h = chip.Cores.Hops(sender[o], splitter);
-            hopsIn += h;
-            maxIn = Math.Max(maxIn, h);
+            int h = mesh.Hops(sender[o], splitter), x = mesh.Crossings(sender[o], splitter);
+            (hopsIn, crossIn) = (hopsIn + h, crossIn + x);
+            (maxIn, maxCrossIn) = (Math.Max(maxIn, h), Math.Max(maxCrossIn, x));
             foreach (var c in consumers)
                 for (int j = 0; j < k; j++)
                     foreach (int d in Receivers(c, sp.Outputs, o, j, k))
                     {
-                        h = chip.Cores.Hops(splitter, d);
-                        hopsOut += h;
-                        maxOut = Math.Max(maxOut, h);
+                        (h, x) = (mesh.Hops(splitter, d), mesh.Crossings(splitter, d));
+                        (hopsOut, crossOut) = (hopsOut + h, crossOut + x);
+                        (maxOut, maxCrossOut) = (Math.Max(maxOut, h), Math.Max(maxCrossOut, x));
                     }
         }
+        double n = sp.Outputs;
         return new SplitterPlacement(sp.Outputs, sp.Neurons, sp.MaxCopies, cores, sp.Fill.Max(),
-            (double)hopsIn / sp.Outputs, maxIn, (double)hopsOut / sp.Outputs, maxOut);
+            hopsIn / n, maxIn, hopsOut / n, maxOut, crossIn / n, maxCrossIn, crossOut / n, maxCrossOut);
     }
 
     private static string SplitterNote(ChipModel chip, LayerPlacement p, List<LayerPlacement> placements)

@@ -169,22 +169,24 @@ public static partial class Mapper
             CollectionsMarshal.GetValueRefOrAddDefault(alike, (sender[o], tiles.SliceOf(channel), y, x), out _)++;
         }
         var reached = new Dictionary<int, HashSet<int>>();
-        long hops = 0, deliveries = 0;
-        int maxHops = 0;
+        long hops = 0, crossings = 0, deliveries = 0;
+        int maxHops = 0, maxCrossings = 0;
         foreach (var ((from, slice, y, x), outputs) in alike)
         {
             var cores = SliceCores(consumer, slice);
             if (!reached.TryGetValue(from, out var set)) reached[from] = set = [];
             foreach (int i in tiles.Readers(y, x))
             {
-                int h = chip.Cores.Hops(from, cores[i]);
+                int h = chip.Cores.Hops(from, cores[i]), c = chip.Cores.Crossings(from, cores[i]);
                 hops += h * outputs;
+                crossings += c * outputs;
                 maxHops = Math.Max(maxHops, h);
+                maxCrossings = Math.Max(maxCrossings, c);
                 deliveries += outputs;
                 set.Add(cores[i]);
             }
         }
         return new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, consumer.InputCores.Count, hops, maxHops,
-            tiles.Slices, sender.Length, deliveries, reached.Values.Select(r => r.Count).DefaultIfEmpty(0).Max());
+            tiles.Slices, sender.Length, deliveries, reached.Values.Select(r => r.Count).DefaultIfEmpty(0).Max(), crossings, maxCrossings);
     }
 }

@@ -14,7 +14,8 @@ public sealed record CoreUse(int Core, int Neurons, long SynapseBits, double Neu
 /// partial sums of slices 1..S-1); with <see cref="FanInSplit.Relay"/> they are separate merge cores, one merge neuron
 /// per output neuron adding all S partial sums. Per time step every sending compartment sends one partial-sum
 /// message to its neuron's combining core: <see cref="PartialMessagesPerStep"/> in all, crossing
-/// <see cref="PartialHopsPerStep"/> router hops together, the farthest <see cref="MaxPartialHops"/>.</summary>
+/// <see cref="PartialHopsPerStep"/> router hops together, the farthest <see cref="MaxPartialHops"/>; on a board,
+/// <see cref="PartialCrossingsPerStep"/> chip-to-chip links together, the most <see cref="MaxPartialCrossings"/>.</summary>
 public sealed record SplitPlacement(
     FanInSplit Mode,
     int Slices,
@@ -26,7 +27,9 @@ public sealed record SplitPlacement(
     ChipLimit CombineBindingLimit,
     long PartialMessagesPerStep,
     long PartialHopsPerStep,
-    int MaxPartialHops)
+    int MaxPartialHops,
+    long PartialCrossingsPerStep = 0,
+    int MaxPartialCrossings = 0)
 {
     /// <summary>Compartments (partial neurons) updated per output neuron per time step beyond the output neuron itself.</summary>
     public int ExtraCompartmentsPerNeuron => CompartmentsPerNeuron - 1;
@@ -40,7 +43,8 @@ public sealed record SplitPlacement(
 /// <see cref="MappingEdge"/> charges). A splitter core takes at most the chip's neurons per core in copies and its axons
 /// in outputs, and an output's copies all sit on one core. Per output spike: one message to its splitter core
 /// (<see cref="MeanHopsIn"/> hops on average), then <see cref="CopiesPerOutput"/> synaptic events, neuron updates and
-/// messages crossing <see cref="MeanHopsOut"/> hops together.</summary>
+/// messages crossing <see cref="MeanHopsOut"/> hops together (on a board, <see cref="MeanCrossingsIn"/> and
+/// <see cref="MeanCrossingsOut"/> chip-to-chip links).</summary>
 public sealed record SplitterPlacement(
     int Outputs,
     long Neurons,
@@ -50,7 +54,11 @@ public sealed record SplitterPlacement(
     double MeanHopsIn,
     int MaxHopsIn,
     double MeanHopsOut,
-    int MaxHopsOut)
+    int MaxHopsOut,
+    double MeanCrossingsIn = 0,
+    int MaxCrossingsIn = 0,
+    double MeanCrossingsOut = 0,
+    int MaxCrossingsOut = 0)
 {
     /// <summary>Copies (splitter neurons) per output of the layer, on average.</summary>
     public double CopiesPerOutput => (double)Neurons / Outputs;
@@ -100,12 +108,17 @@ public sealed record LayerPlacement(
 /// <see cref="MeanHopsPerMessage"/> hops in all on average. <see cref="MostDestinationsPerCore"/> is the most consumer
 /// cores one producer core sends to (its core-to-core fan-out).</summary>
 public sealed record MappingEdge(string From, string To, int ProducerCores, int ConsumerCores, long TotalHops, int MaxHops, int Slices = 1,
-    long Messages = 0, long Deliveries = 0, int? MostDestinations = null)
+    long Messages = 0, long Deliveries = 0, int? MostDestinations = null, long TotalCrossings = 0, int MaxCrossings = 0)
 {
     public int MostDestinationsPerCore => MostDestinations ?? ConsumerCores;
 
-    public double MeanHopsPerMessage => Messages > 0 ? (double)TotalHops / Messages
-        : ProducerCores == 0 ? 0 : (double)TotalHops / ProducerCores / Math.Max(1, Slices);
+    public double MeanHopsPerMessage => PerMessage(TotalHops);
+
+    /// <summary>Chip-to-chip links a message crosses on a board, counted as <see cref="TotalHops"/> is.</summary>
+    public double MeanCrossingsPerMessage => PerMessage(TotalCrossings);
+
+    private double PerMessage(long total) => Messages > 0 ? (double)total / Messages
+        : ProducerCores == 0 ? 0 : (double)total / ProducerCores / Math.Max(1, Slices);
 
     public double DestinationsPerMessage => Messages > 0 ? (double)Deliveries / Messages : (double)ConsumerCores / Math.Max(1, Slices);
 }
@@ -120,6 +133,7 @@ public sealed class Mapping
         Edges = edges;
         Notes = notes;
         CoresUsed = placements.Sum(p => p.Cores.Count + (p.Splitters?.Cores.Count ?? 0));
+        ChipsUsed = chip.Cores.ChipsUsing(placements.SelectMany(p => p.Splitters is { } s ? p.Cores.Concat(s.Cores) : p.Cores));
     }
 
     public ChipModel Chip { get; }
@@ -128,6 +142,10 @@ public sealed class Mapping
     /// <summary>Things worth knowing that are not failures: unrolled convolutions, splitter neurons, fan-out beyond the routing tables.</summary>
     public IReadOnlyList<string> Notes { get; }
     public int CoresUsed { get; }
+
+    /// <summary>Chips of a board that hold a core of the network (1 on a single chip): each draws static power, and more
+    /// than one close their steps with the board's barrier.</summary>
+    public int ChipsUsed { get; }
 
     public LayerPlacement? Find(string layer) => Placements.FirstOrDefault(p => p.Layer.Name == layer);
 
@@ -139,7 +157,8 @@ public sealed class Mapping
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"Mapping on {Chip.Name}: {CoresUsed} of {Chip.Cores.Count} cores used");
+        string chips = Chip.Board is { } b ? $", on {ChipsUsed} of its {b.Chips} chips" : "";
+        sb.AppendLine(inv, $"Mapping on {Chip.Name}: {CoresUsed} of {Chip.Cores.Count} cores used{chips}");
         foreach (var p in Placements)
         {
             sb.AppendLine(inv, $"  {p.Explanation}");
@@ -159,7 +178,8 @@ public sealed class Mapping
                 : $"{e.TotalHops} hops over all core pairs";
             // With splitters an output travels to its splitter core and its copies on: the splitters line gives those hops.
             string via = Find(e.From)?.Splitters is not null ? " (direct; charged through the splitter cores instead)" : "";
-            sb.AppendLine(inv, $"  {e.From} -> {e.To}: {e.ProducerCores} x {e.ConsumerCores} cores, {counted}, {e.DestinationsPerMessage:0.##} destination cores and {e.MeanHopsPerMessage:0.##} hops per message, farthest {e.MaxHops}{via}");
+            string links = Chip.Board is null ? "" : $", {e.MeanCrossingsPerMessage:0.##} chip-to-chip links per message, most {e.MaxCrossings}";
+            sb.AppendLine(inv, $"  {e.From} -> {e.To}: {e.ProducerCores} x {e.ConsumerCores} cores, {counted}, {e.DestinationsPerMessage:0.##} destination cores and {e.MeanHopsPerMessage:0.##} hops per message, farthest {e.MaxHops}{links}{via}");
         }
         foreach (var note in Notes) sb.AppendLine(inv, $"  note: {note}");
         return sb.ToString();
@@ -467,8 +487,8 @@ public static partial class Mapper
                 : (long)Math.Floor((double)left * culprit.L.Neurons / culprit.CoresNeeded);
             string all = string.Join("; ", plans.Select(p => $"{p.L.Name} {p.CoresNeeded}"));
             throw new MappingException(chip.Name, culprit.L.Name, culprit.Binding, total, chip.Cores.Count,
-                $"{culprit.Why}, and the network needs {total} cores in all ({all}); the chip has {chip.Cores.Count}: " +
-                $"{total - chip.Cores.Count} cores short. It runs out at layer {culprit.L.Name}: " +
+                $"{culprit.Why}, and the network needs {total} cores in all ({all}); {chip.Whole} has {chip.Cores.Count}: " +
+                $"{total - chip.Cores.Count} cores short{chip.ChipsNeeded(total)}. It runs out at layer {culprit.L.Name}: " +
                 $"the {left} cores left after the layers before it hold {held} of its {culprit.L.Neurons} neurons.", outOfCores: true);
         }
 
@@ -498,29 +518,31 @@ public static partial class Mapper
                 int combineIndex = p.Mode == FanInSplit.Dendritic ? 0 : p.Groups.Count - 1;
                 var combine = groupCores[combineIndex];
                 var rootOf = CoreOfNeuron(combine, p.Groups[combineIndex].Fill, p.L.Neurons);
-                long messages = 0, hops = 0;
-                int maxHops = 0;
+                long messages = 0, hops = 0, crossings = 0;
+                int maxHops = 0, maxCrossings = 0;
                 for (int s = p.Mode == FanInSplit.Dendritic ? 1 : 0; s < p.Slices; s++)
                 {
                     var sender = CoreOfNeuron(groupCores[s], p.Groups[s].Fill, p.L.Neurons);
                     for (int j = 0; j < p.L.Neurons; j++)
                     {
-                        int h = chip.Cores.Hops(sender[j], rootOf[j]);
+                        int h = chip.Cores.Hops(sender[j], rootOf[j]), x = chip.Cores.Crossings(sender[j], rootOf[j]);
                         hops += h;
+                        crossings += x;
                         if (h > maxHops) maxHops = h;
+                        if (x > maxCrossings) maxCrossings = x;
                         messages++;
                     }
                 }
                 split = new SplitPlacement(p.Mode, p.Slices, p.SliceFanIn, p.Mode == FanInSplit.Dendritic ? p.Slices : p.Slices + 1,
                     groupCores.Take(p.Slices).Select(c => (IReadOnlyList<int>)c).ToArray(), combine,
-                    p.Groups[combineIndex].PerCore, p.Groups[combineIndex].Binding, messages, hops, maxHops);
+                    p.Groups[combineIndex].PerCore, p.Groups[combineIndex].Binding, messages, hops, maxHops, crossings, maxCrossings);
                 notes.Add($"{p.L.Name}: fan-in {p.L.FanIn} exceeds {chip.Name}'s {lim.FanIn} per core, so it is split into {p.Slices} slices of " +
                           $"{p.SliceFanIn} inputs ({ModeText(p.Mode, p.Slices)}); {p.L.Neurons * (long)split.CompartmentsPerNeuron} neurons/compartments " +
                           $"instead of {p.L.Neurons}, {messages} partial-sum messages per time step over {hops} hops (farthest {maxHops}), " +
                           $"{split.ExtraCompartmentsPerNeuron} extra compartment updates per neuron and a combine stage each time step.");
             }
             placements.Add(new LayerPlacement(p.L, coreList, p.PerCore, p.Binding, p.Bits, p.Unrolled, p.Stored, p.PerNeuron,
-                p.Shared, usage, $"{why}, the chip has {chip.Cores.Count}: fits", split, Tiles: p.Tiles));
+                p.Shared, usage, $"{why}, {chip.Whole} has {chip.Cores.Count}: fits", split, Tiles: p.Tiles));
             // A layer's splitter cores follow its own run, between it and its consumers.
             if (splitterPlans.TryGetValue(p.L.Name, out var sp))
             {
@@ -539,18 +561,20 @@ public static partial class Mapper
                 edges.Add(TiledEdge(chip, producer, consumer, tiles));
                 continue;
             }
-            long totalHops = 0;
-            int maxHops = 0;
+            long totalHops = 0, totalCrossings = 0;
+            int maxHops = 0, maxCrossings = 0;
             var inputs = consumer.InputCores;
             foreach (int a in producer.OutputCores)
             foreach (int b in inputs)
             {
-                int h = chip.Cores.Hops(a, b);
+                int h = chip.Cores.Hops(a, b), x = chip.Cores.Crossings(a, b);
                 totalHops += h;
+                totalCrossings += x;
                 if (h > maxHops) maxHops = h;
+                if (x > maxCrossings) maxCrossings = x;
             }
             edges.Add(new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, inputs.Count, totalHops, maxHops,
-                consumer.Split?.Slices ?? 1));
+                consumer.Split?.Slices ?? 1, TotalCrossings: totalCrossings, MaxCrossings: maxCrossings));
         }
         for (int i = 0; i < placements.Count; i++)
         {

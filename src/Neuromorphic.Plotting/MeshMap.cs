@@ -15,7 +15,9 @@ public static partial class Plots
     /// split into a small grid of its <paramref name="coresPerTile"/> cores (2 x 2 for four), coloured by the value
     /// (per-core activity, energy, router load). Places without a value stay blank, so idle parts of the chip show.
     /// </summary>
-    public static PlotModel MeshMap(int width, int height, int coresPerTile, IReadOnlyList<MeshValue> values, string valueTitle, string title)
+    /// <param name="chip">On a board, the routers of one chip along x and y: the chips' borders are drawn in black.</param>
+    public static PlotModel MeshMap(int width, int height, int coresPerTile, IReadOnlyList<MeshValue> values, string valueTitle, string title,
+        (int Width, int Height)? chip = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
@@ -60,6 +62,19 @@ public static partial class Plots
             {
                 Type = OxyPlot.Annotations.LineAnnotationType.Horizontal, Y = y - 0.5, Color = OxyColors.White, StrokeThickness = 2,
             });
+        if (chip is { Width: > 0, Height: > 0 } c)
+        {
+            for (int x = 0; x <= width; x += c.Width)
+                model.Annotations.Add(new OxyPlot.Annotations.LineAnnotation
+                {
+                    Type = OxyPlot.Annotations.LineAnnotationType.Vertical, X = x - 0.5, Color = OxyColors.Black, StrokeThickness = 3, LineStyle = LineStyle.Solid,
+                });
+            for (int y = 0; y <= height; y += c.Height)
+                model.Annotations.Add(new OxyPlot.Annotations.LineAnnotation
+                {
+                    Type = OxyPlot.Annotations.LineAnnotationType.Horizontal, Y = y - 0.5, Color = OxyColors.Black, StrokeThickness = 3, LineStyle = LineStyle.Solid,
+                });
+        }
         return model;
     }
 }

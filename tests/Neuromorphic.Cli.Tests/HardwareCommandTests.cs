@@ -26,6 +26,19 @@ public class HardwareCommandTests
         Assert.Contains("yes", loihi);
     }
 
+    [Fact]
+    public void Show_a_board_gives_its_chips_links_and_barrier_beside_the_chips_figures()
+    {
+        var r = Cli.Run("hardware", "show", Path.Combine(ModelsFolder, "boards", "nahuku32.yaml"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.StartsWith("Nahuku 32 (32 x Loihi) ", r.Out);
+        Assert.Contains("32 x Loihi, 4 x 8", r.Out);
+        Assert.Contains("48 pJ and 50 ns per message and link crossed", r.Out);
+        Assert.Contains("5.8 µs after each step once a run uses more than one chip", r.Out);
+        Assert.Contains("4,096", r.Out);     // the board's cores
+        Assert.Contains("23.6 pJ", r.Out);   // the chip's synaptic op
+    }
+
     [Theory]
     [InlineData("Loihi")]
     [InlineData("loihi")]

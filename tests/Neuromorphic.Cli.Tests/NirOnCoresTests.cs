@@ -188,6 +188,21 @@ public class NirOnCoresTests
         finally { Directory.Delete(folder, recursive: true); }
     }
 
+    [Fact]
+    public void A_board_is_not_exported_as_sanafe_files()
+    {
+        var board = ChipModelArchitecture.From(ChipModelLoader.LoadFile(Path.Combine(Cli.RepoRoot, "hardware-models", "boards", "kapoho-point.yaml")));
+        var chip = NirOnCores.Build(ValuesIntoLif(), board, 1e-3, NirIntegration.Euler, [[1, 0], [0, 1]], 2);
+        var folder = Directory.CreateTempSubdirectory("nir-export").FullName;
+        try
+        {
+            var e = Assert.Throws<UserErrorException>(() => SanafeExport.Write(folder, board, chip.Network));
+            Assert.Contains("Kapoho Point (8 x Loihi 2) is a board of chips", e.Message);
+            Assert.Empty(Directory.GetFiles(folder));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
     [Theory]
     [InlineData(1e6)]
     [InlineData(1e-4)]

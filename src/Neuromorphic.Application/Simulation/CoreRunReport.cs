@@ -36,7 +36,7 @@ public static class CoreRunReport
                 new("architecture", arch.SourceFile),
                 new("network", net.SourceFile),
                 new("neurons, synapses", $"{net.NeuronCount:N0}, {net.Connections.Count:N0}"),
-                new("cores used", $"{run.Cores.Count} of {arch.Cores.Count}"),
+                new("cores used", $"{run.Cores.Count} of {arch.Cores.Count}" + (arch.BoardBarrierS is null ? "" : $", on {run.Chips} of the board's chips")),
                 new("input axons on one core", $"up to {run.Cores.Select(c => c.AxonsIn).DefaultIfEmpty(0).Max():N0}" +
                     (arch.AxonsPerCore is { } axons ? $" (a core has {axons:N0})" : "")),
                 .. AxonLimit.Exceeded(arch, net, run.Cores) is { } fit ? [new("does not fit", fit)] : Array.Empty<KeyValuePair<string, string>>(),
@@ -80,15 +80,15 @@ public static class CoreRunReport
             Plots.ActivityTraces(energy, "Time step", "Energy (µJ)", "Energy per step"));
         yield return ("latency-per-step", "Latency of each time step (slowest core or last message processed, plus the barrier)",
             Plots.ActivityTraces([("step latency", steps, run.Steps.Select(p => p.Latency * 1e6).ToArray())], "Time step", "Latency (µs)", "Latency per step"));
-        yield return ("core-activity", "Synaptic events per core over the run, laid out on the mesh (blank: no neurons mapped)",
+        yield return ("core-activity", "Synaptic events per core over the run, laid out on the mesh (blank: no neurons mapped; on a board, black lines part the chips)",
             Plots.MeshMap(arch.Width, arch.Height, Math.Max(1, arch.MaxCoresPerTile),
-                run.Cores.Select(c => new MeshValue(c.X, c.Y, c.CoreOffset, c.SynapticEvents)).ToArray(), "Synaptic events", "Activity per core"));
+                run.Cores.Select(c => new MeshValue(c.X, c.Y, c.CoreOffset, c.SynapticEvents)).ToArray(), "Synaptic events", "Activity per core", arch.ChipBlock));
         yield return ("core-energy", "Energy spent in each core over the run (its synapses, somas and messages in and out)",
             Plots.MeshMap(arch.Width, arch.Height, Math.Max(1, arch.MaxCoresPerTile),
-                run.Cores.Select(c => new MeshValue(c.X, c.Y, c.CoreOffset, c.Energy * 1e6)).ToArray(), "Energy (µJ)", "Energy per core"));
+                run.Cores.Select(c => new MeshValue(c.X, c.Y, c.CoreOffset, c.Energy * 1e6)).ToArray(), "Energy (µJ)", "Energy per core", arch.ChipBlock));
         yield return ("router-load", "Messages through each router (X-then-Y routes, both ends counted)",
             Plots.MeshMap(arch.Width, arch.Height, 1, run.Routers.Select(r => new MeshValue(r.X, r.Y, 0, r.Messages)).ToArray(),
-                "Messages", "Router load"));
+                "Messages", "Router load", arch.ChipBlock));
         int shown = RasterStepsShown(run.Spikes.Select(s => s.Step), Math.Min(RasterSteps, run.Steps.Count));
         var spikes = run.Spikes.Where(s => s.Step <= shown).Select(s => ((double)s.Step, s.Neuron)).ToArray();
         if (spikes.Length > 0)

@@ -38,6 +38,11 @@ public static class SanafeExport
     /// <summary>Writes <see cref="ArchitectureFile"/> and <see cref="NetworkFile"/> (one line a synapse) into <paramref name="directory"/>, atomically.</summary>
     public static void Write(string directory, ChipArchitecture architecture, SpikingNetworkSpec network)
     {
+        // SANA-FE prices every hop of a message at its destination tile and has one barrier: a chip-to-chip link, the
+        // board's barrier and its chip-by-chip tile order have no place in its files.
+        if (architecture.BoardBarrierS is not null)
+            throw new UserErrorException($"{architecture.Name} is a board of chips; SANA-FE's files describe one mesh with no chip-to-chip links " +
+                "or board barrier, so a board cannot be exported: export the network on the board's chip file instead.");
         // SANA-FE's neurons send binary spikes: a value sent or a largest input taken would be another network there.
         var graded = network.Groups.FirstOrDefault(g => g.Neurons.Any(n => n.SomaAttributes.Any(a => SendsOrTakesValues(a.Key, a.Value))));
         if (graded is not null)

@@ -107,6 +107,7 @@ public static class SoftHebbOnCoresRun
         int next = -1, done = 0, neurons = spec0.NeuronCount, synapses = spec0.Connections.Count;
         var gate = new object(); // the test images, the network's per-image specs and the software's rates are not shared safely
         string? doesNotFit = null;
+        double staticPowerW = 0; // of the chips the network uses: the same for every image
         int workers = Math.Clamp(Math.Min(threads, test.Count), 1, SoftHebbOnCores.RunsThatFit(network, readout, arch,
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees));
         async Task WorkAsync()
@@ -132,6 +133,7 @@ public static class SoftHebbOnCoresRun
                 if (i == 0)
                 {
                     doesNotFit = AxonLimit.Exceeded(arch, spec, result.Cores);
+                    staticPowerW = result.StaticPowerW;
                     if (export) SanafeExport.Write(output, arch, spec);
                     string commit = RunDirectory.GitCommit();
                     SanafeOutputWriter.Write(output, result, spec, commit);
@@ -180,7 +182,7 @@ public static class SoftHebbOnCoresRun
         var record = new CoresRunResult(arch.Name, timing.ToString().ToLowerInvariant(), data, n, neurons, synapses, cores, rate.Accuracy,
             RunDirectory.ModelChecksum(run), steps.Select((t, k) => new CoresRunRow(t, (double)correct[k] / n, softwareAccuracy[k],
                 totals[k].TotalEnergy / n, totals[k].SynapseEnergy / n, totals[k].SomaEnergy / n, totals[k].NetworkEnergy / n,
-                arch.StaticPowerW * totals[k].Latency / n, (graded ? gradedLatency : totals[k].Latency) / n, (double)totals[k].SynapticEvents / n,
+                staticPowerW * totals[k].Latency / n, (graded ? gradedLatency : totals[k].Latency) / n, (double)totals[k].SynapticEvents / n,
                 (double)totals[k].Fired / n, anySpikeAccuracy?[k])).ToArray(), weightError)
         {
             Spikes = graded ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes,

@@ -156,6 +156,16 @@ public sealed class HardwareCommand : ICliCommand
         void Section(string title) => sb.AppendLine().AppendLine(title);
         void Row(string name, string value) => sb.Append("  ").Append(name.PadRight(18)).AppendLine(value);
 
+        if (c.Board is { } b)
+        {
+            Section("board");
+            Row("chips", $"{Count(b.Chips)} x {b.Chip}, {Count(b.ChipsX)} x {Count(b.ChipsY)}, each with the figures below");
+            Row("chip-to-chip link", $"{Units.Format(b.LinkEnergyJ, "J")} and {Units.Format(b.LinkLatencyS, "s")} per message and link crossed, on top of its hops");
+            if (c.Timestep.Sync == SyncModel.Barrier)
+                Row("board barrier", $"{Units.Format(b.BarrierS, "s")} after each step once a run uses more than one chip");
+            Row("static power", "the chip's, for each chip a run uses");
+        }
+
         Section("chip");
         Row("process", Units.Format(c.ProcessM, "m"));
         Row("clock", c.ClockHz is { } hz ? Units.Format(hz, "Hz") : "none (asynchronous)");

@@ -240,7 +240,8 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine($"  energy {s.TotalEnergy * 1e6:F3} µJ (synapse {s.SynapseEnergy * 1e6:F3}, dendrite {s.DendriteEnergy * 1e6:F3}, " +
                           $"soma {s.SomaEnergy * 1e6:F3}, network {s.NetworkEnergy * 1e6:F3})");
         if (s.StaticEnergy > 0)
-            Console.WriteLine($"  static energy {s.StaticEnergy * 1e6:F3} µJ on top ({architecture.StaticPowerW * 1e3:G4} mW over the simulated time)");
+            Console.WriteLine($"  static energy {s.StaticEnergy * 1e6:F3} µJ on top ({result.StaticPowerW * 1e3:G4} mW over the simulated time" +
+                              (architecture.BoardBarrierS is null ? ")" : $", {result.Chips} of the board's chips in use)"));
         Console.WriteLine($"  simulated time {s.SimulatedTime * 1e3:F4} ms ({s.SimulatedTime / s.Steps * 1e6:F3} µs a step), average power {s.AveragePower * 1e3:F3} mW");
         Console.WriteLine($"  wall {wall:F2} s: loading {loaded.TotalSeconds:F2} s, simulating {result.WallTime.TotalSeconds:F2} s " +
                           $"({s.SynapticEvents / Math.Max(result.WallTime.TotalSeconds, 1e-9) / 1e6:F1} M synaptic events/s)");

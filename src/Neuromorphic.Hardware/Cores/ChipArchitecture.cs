@@ -22,6 +22,15 @@ public sealed record ChipArchitecture(
     /// chip files of hardware-models/ do (<see cref="ChipModelArchitecture"/>).</summary>
     public double StaticPowerW { get; init; }
 
+    /// <summary>On a board: the barrier closing a step once the network spans more than one chip (<see cref="Sync"/> on
+    /// one chip). The static power is then <see cref="StaticPowerW"/> for each chip in use.</summary>
+    public double? BoardBarrierS { get; init; }
+
+    /// <summary>On a board, the routers of one chip along x and y (for drawing the chips' borders); null otherwise.</summary>
+    public (int Width, int Height)? ChipBlock => Tiles.Any(t => t.Link is not null)
+        ? (Width / (Tiles.Max(t => t.Link!.ChipX) + 1), Height / (Tiles.Max(t => t.Link!.ChipY) + 1))
+        : null;
+
     /// <summary>True when the cores have one unit per role under generic names (a chip file of hardware-models/): a
     /// network's unit names, written for another architecture, are then ignored, and each neuron gets the soma its
     /// attributes call for (a stimulus input when it has spikes, values, poisson or rate; otherwise the LIF).</summary>
@@ -88,8 +97,21 @@ public sealed record HopCosts(
     double EnergySouth, double LatencySouth,
     double EnergyWest, double LatencyWest);
 
-/// <summary>A tile at mesh position (X, Y); SANA-FE places tile ids column by column: x = id / height, y = id % height.</summary>
-public sealed record TileSpec(int Id, string Name, int X, int Y, HopCosts Hops, IReadOnlyList<CoreSpec> Cores, int Line);
+/// <summary>A tile at mesh position (X, Y); SANA-FE places tile ids column by column: x = id / height, y = id % height.
+/// On a board, <see cref="Link"/> says which chip the tile is on and what a chip-to-chip link costs.</summary>
+public sealed record TileSpec(int Id, string Name, int X, int Y, HopCosts Hops, IReadOnlyList<CoreSpec> Cores, int Line)
+{
+    public ChipLink? Link { get; init; }
+
+    /// <summary>Chip-to-chip links a message from this tile to <paramref name="to"/> crosses: with X-then-Y routing, the
+    /// Manhattan distance of their chips (0 off a board).</summary>
+    public int Crossings(TileSpec to) =>
+        Link is { } a && to.Link is { } b ? Math.Abs(a.ChipX - b.ChipX) + Math.Abs(a.ChipY - b.ChipY) : 0;
+}
+
+/// <summary>A tile's chip on a board (a chip file of <c>hardware-models/boards/</c>) and the cost of each chip-to-chip
+/// link a message crosses (J and s per message), on top of its hops.</summary>
+public sealed record ChipLink(int ChipX, int ChipY, double Energy, double Latency);
 
 /// <summary>Where the time-step buffer sits in a core's pipeline: the units before it run when a message arrives,
 /// the units after it run once per neuron per step.</summary>

@@ -50,24 +50,32 @@ public static class ChipModelArchitecture
         var axonIn = new AxonUnitSpec("axon_in", 0, 0, 0);
         var axonOut = new AxonUnitSpec("axon_out", e.SpikeLocal, l.SpikeLocal, 0);
 
+        // Tiles chip by chip (one chip unless the file is a board), each chip's tiles up its columns as in SANA-FE's
+        // files: local x = tile / height, y = tile % height, in the chip's block of the board's mesh.
         var layout = chip.Cores;
-        int tilesUsed = (layout.Count + layout.CoresPerRouter - 1) / layout.CoresPerRouter;
+        int perChip = layout.CoresPerChip, tilesPerChip = (perChip + layout.CoresPerRouter - 1) / layout.CoresPerRouter;
         var tiles = new List<TileSpec>();
         int coreId = 0;
-        for (int t = 0; t < tilesUsed; t++)
+        for (int k = 0; k < layout.Chips; k++)
         {
-            int here = Math.Min(layout.CoresPerRouter, layout.Count - t * layout.CoresPerRouter);
-            var cores = new List<CoreSpec>();
-            for (int c = 0; c < here; c++)
-                cores.Add(new CoreSpec(coreId++, t, c, $"core[{c}]", BufferPosition.BeforeSoma, chip.Limits.Neurons,
-                    [axonIn], [synapse], [dendrite], [lif, input], [axonOut], 0));
-            // Tile ids run up each column, as in SANA-FE's files: x = id / height, y = id % height.
-            tiles.Add(new TileSpec(t, $"tile[{t}]", t / layout.Height, t % layout.Height, hops, cores, 0));
+            var (chipX, chipY) = (k % layout.ChipsX, k / layout.ChipsX);
+            var link = chip.Board is { } board ? new ChipLink(chipX, chipY, board.LinkEnergyJ, board.LinkLatencyS) : null;
+            for (int t = 0; t < tilesPerChip; t++)
+            {
+                int here = Math.Min(layout.CoresPerRouter, perChip - t * layout.CoresPerRouter), id = tiles.Count;
+                var cores = new List<CoreSpec>();
+                for (int c = 0; c < here; c++)
+                    cores.Add(new CoreSpec(coreId++, id, c, $"core[{c}]", BufferPosition.BeforeSoma, chip.Limits.Neurons,
+                        [axonIn], [synapse], [dendrite], [lif, input], [axonOut], 0));
+                tiles.Add(new TileSpec(id, $"tile[{id}]", chipX * layout.ChipWidth + t / layout.ChipHeight,
+                    chipY * layout.ChipHeight + t % layout.ChipHeight, hops, cores, 0) { Link = link });
+            }
         }
         var sync = chip.Timestep.Sync == SyncModel.Barrier ? SyncTable.Fixed(chip.Timestep.BarrierS) : SyncTable.Fixed(0);
         return new ChipArchitecture(chip.Name, layout.Width, layout.Height, layout.LinkBuffer, sync, tiles, chip.SourceFile)
         {
             StaticPowerW = chip.StaticPowerW,
+            BoardBarrierS = chip.Board is { } b ? b.BarrierS : null,
             GenericUnits = true,
             MinimumStepS = chip.Timestep.Sync == SyncModel.Tick ? chip.Timestep.TickS : 0,
             FreeRunning = chip.Timestep.Sync == SyncModel.None,

@@ -47,12 +47,13 @@ internal sealed class CoreActor : Actor
     }
 
     /// <summary>Hops between two tiles with X-then-Y routing, priced with the destination router's per-direction
-    /// energies (as SANA-FE does).</summary>
+    /// energies (as SANA-FE does), and on a board each chip-to-chip link crossed at the destination's link energy.</summary>
     internal static (long Hops, double Energy) Route(TileSpec from, TileSpec to)
     {
         int dx = Math.Abs(from.X - to.X), dy = Math.Abs(from.Y - to.Y);
         double energy = dx * (from.X < to.X ? to.Hops.EnergyEast : to.Hops.EnergyWest)
-            + dy * (from.Y < to.Y ? to.Hops.EnergyNorth : to.Hops.EnergySouth);
+            + dy * (from.Y < to.Y ? to.Hops.EnergyNorth : to.Hops.EnergySouth)
+            + from.Crossings(to) * (to.Link?.Energy ?? 0);
         return (dx + dy, energy);
     }
 

@@ -45,4 +45,11 @@ public sealed record CoreRunResult(
     IReadOnlyList<double[]> Potentials,
     IReadOnlyList<CoreActivity> Cores,
     IReadOnlyList<RouterLoad> Routers,
-    TimeSpan WallTime);
+    TimeSpan WallTime)
+{
+    /// <summary>The static power charged over the simulated time: the chip's, or on a board each chip in use's.</summary>
+    public double StaticPowerW { get; init; }
+
+    /// <summary>Chips of a board that held cores in use (1 off a board).</summary>
+    public int Chips { get; init; } = 1;
+}

@@ -121,9 +121,9 @@ public static class CoreSimulation
             perf.Sum(s => s.DendriteEnergy),
             perf.Sum(s => s.SomaEnergy),
             perf.Sum(s => s.NetworkEnergy),
-            architecture.StaticPowerW * perf.Sum(s => s.Latency));
+            chip.StaticPowerW * perf.Sum(s => s.Latency));
         return new CoreRunResult(summary, perf, mesh.Spikes, mesh.PotentialNeurons, mesh.Potentials, mesh.Activity(), mesh.Routers(),
-            Stopwatch.GetElapsedTime(started));
+            Stopwatch.GetElapsedTime(started)) { StaticPowerW = chip.StaticPowerW, Chips = chip.ChipsInUse };
     }
 
     /// <summary>Where cores send to more than this many others on average, their messages go through the routers' actor.

@@ -12,6 +12,12 @@ internal sealed class MappedChip
     /// <summary>Cores that hold at least one neuron, in global core order.</summary>
     public required MappedCore[] Cores { get; init; }
     public required int TilesInUse { get; init; }
+    /// <summary>Chips of a board that hold a core in use (1 off a board).</summary>
+    public int ChipsInUse => Cores.Select(c => c.Tile.Link is { } l ? (l.ChipX, l.ChipY) : (0, 0)).Distinct().Count();
+    /// <summary>The barrier closing each step: on a board, the board's once the network spans chips.</summary>
+    public double Barrier => Architecture.BoardBarrierS is { } board && ChipsInUse > 1 ? board : Architecture.Sync.DelayFor(TilesInUse);
+    /// <summary>Static power of the chips in use.</summary>
+    public double StaticPowerW => Architecture.StaticPowerW * ChipsInUse;
     /// <summary>The chip as a process graph (<see cref="CoreSimulation.Describe"/>), kept for the next run.</summary>
     public ProcessGraph? Description { get; set; }
 

@@ -42,7 +42,7 @@ internal sealed class MeshActor : Actor
         traceNames = new byte[messageTrace is null ? 0 : chip.Network.NeuronCount][];
         traceCores = chip.Cores.Select(c => Encoding.UTF8.GetBytes($"{c.Tile.Id}.{c.Spec.Offset}")).ToArray();
         this.progress = progress;
-        barrier = chip.Architecture.Sync.DelayFor(chip.TilesInUse);
+        barrier = chip.Barrier;
         mesh = new MeshTiming(chip);
         if (chip.Architecture.FreeRunning)
         {

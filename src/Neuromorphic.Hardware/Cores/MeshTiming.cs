@@ -68,10 +68,12 @@ internal sealed class MeshTiming
     public double[] End { get; }
 
     /// <summary>The shortest a message from <paramref name="from"/> to <paramref name="to"/> can take: X hops at the
-    /// source tile's east/west latency, Y hops at its north/south latency.</summary>
+    /// source tile's east/west latency, Y hops at its north/south latency, and on a board each chip-to-chip link at the
+    /// source's link latency.</summary>
     public static double MinHop(TileSpec from, TileSpec to) =>
         Math.Abs(from.X - to.X) * (from.X < to.X ? from.Hops.LatencyEast : from.Hops.LatencyWest)
-        + Math.Abs(from.Y - to.Y) * (from.Y < to.Y ? from.Hops.LatencyNorth : from.Hops.LatencySouth);
+        + Math.Abs(from.Y - to.Y) * (from.Y < to.Y ? from.Hops.LatencyNorth : from.Hops.LatencySouth)
+        + from.Crossings(to) * (from.Link?.Latency ?? 0);
 
     /// <summary>Times one step. <paramref name="messages"/> holds every core's messages, cores in order, each core's
     /// in send order; <paramref name="coreStart"/>[c]..[c+1] is core c's range. Core c sends from
