@@ -21,14 +21,17 @@ public static class ChipModelLoader
     /// <summary>Loads one file from disk. Only regular files of 1 byte to <see cref="MaxFileBytes"/> are read.</summary>
     public static ChipModel LoadFile(string path) => Parse(BoundedTextFile.Read(path, MaxFileBytes, "chip file"), path);
 
-    /// <summary>Parses the text of a chip file; <paramref name="file"/> is only used in messages.</summary>
-    public static ChipModel Parse(string text, string file)
+    /// <summary>Parses the text of a chip file; <paramref name="file"/> is only used in messages (and to find a board's chip file).</summary>
+    public static ChipModel Parse(string text, string file) => Parse(text, file, boardAllowed: true);
+
+    // A board's chip file may not be a board: that keeps a file naming itself from recursing without end.
+    private static ChipModel Parse(string text, string file, bool boardAllowed)
     {
         if (text.Length > MaxFileBytes)
             throw new HardwareModelException(file, 0, "(file)", $"the text is {text.Length} characters; chip files are at most {MaxFileBytes} bytes (1 MiB)");
         try
         {
-            return Read(YamlTree.Parse(text, file), file);
+            return Read(YamlTree.Parse(text, file), file, boardAllowed);
         }
         catch (HardwareModelException)
         {
@@ -56,13 +59,14 @@ public static class ChipModelLoader
     private static readonly Range CoreMemoryRange = new(Dimension.Memory, 1, false, TiBBits, "1 bit to 1 TiB");
     private static readonly Range ChipMemoryRange = new(Dimension.Memory, 0, false, TiBBits, "0 to 1 TiB");
 
-    private static ChipModel Read(YNode rootNode, string file)
+    private static ChipModel Read(YNode rootNode, string file, bool boardAllowed)
     {
         var root = new MapReader(file, rootNode, "", 1, "format", "board", "chip", "cores", "core_limits", "energy", "latency", "timestep", "memory");
         long format = root.Int("format", 1, int.MaxValue);
         if (format != FormatVersion)
             throw root.Error("format", $"this reader understands format {FormatVersion}, the file says {format}");
-        if (root.Has("board")) return ReadBoard(root, file);
+        if (root.Has("board"))
+            return boardAllowed ? ReadBoard(root, file) : throw root.Error("board", "this file is a board; a board's 'board.chip' names a chip file");
 
         var chip = root.Map("chip", "name", "process", "clock", "static_power", "execution", "message_bits", "spikes");
         string name = chip.Text("name");
@@ -169,14 +173,12 @@ public static class ChipModelLoader
         ChipModel chip;
         try
         {
-            chip = LoadFile(chipPath);
+            chip = Parse(BoundedTextFile.Read(chipPath, MaxFileBytes, "chip file"), chipPath, boardAllowed: false);
         }
         catch (Exception e) when (e is HardwareModelException or IOException or UnauthorizedAccessException)
         {
             throw b.Error("chip", $"the board's chip file {chipPath} could not be read: {e.Message}");
         }
-        if (chip.Board is not null)
-            throw b.Error("chip", $"{chipPath} is a board; 'board.chip' names a chip file");
         int x = (int)b.Int("chips_x", 1, 4096), y = (int)b.Int("chips_y", 1, 4096);
         var m = chip.Cores;
         if ((long)m.Count * x * y > 10_000_000)

@@ -144,7 +144,9 @@ public sealed class BoardTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "inner.yaml"), Board);
         e = Fail(Board.Replace("chip: tiny.yaml", "chip: inner.yaml"));
         Assert.Equal("board.chip", e.Field);
-        Assert.Contains("is a board", e.Problem);
+        Assert.Contains("this file is a board", e.Problem);
+        e = Fail(Board.Replace("chip: tiny.yaml", "chip: board.yaml")); // itself: one error, no recursion without end
+        Assert.Equal((4, "board.chip"), (e.Line, e.Field));
 
         // A chip on a tick has no barrier to replace.
         string ticked = TinyChip.Yaml.Replace("sync: barrier", "sync: tick").Replace("barrier: 10 ns", "tick: 1 ms");
