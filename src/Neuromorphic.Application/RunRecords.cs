@@ -80,7 +80,9 @@ public sealed record CoresRunResult(string Chip, string Timing, string Data, int
 }
 
 /// <param name="EnergyJ">Dynamic energy per inference; <paramref name="StaticJ"/> comes on top.</param>
-/// <param name="SoftwareAnySpikeAccuracy">With binary spikes and max pooling: the software spiking run with the chip's
-/// OR pooling (<see cref="Spiking.SpikeMaxPooling.AnySpike"/>) in place of the exact maximum; null otherwise.</param>
+/// <param name="SoftwareChipPoolingAccuracy">With binary spikes and pooling the chip runs otherwise than exactly: the
+/// software spiking run with the chip's pooling, OR neurons for max pooling (<see cref="Spiking.SpikeMaxPooling.AnySpike"/>,
+/// unless comparator trees) and counting neurons for average pooling (<see cref="Spiking.SpikeAveragePooling.Counting"/>);
+/// null otherwise.</param>
 public sealed record CoresRunRow(int T, double ChipAccuracy, double SoftwareAccuracy, double EnergyJ, double SynapseJ, double SomaJ,
-    double NetworkJ, double StaticJ, double LatencyS, double SynapticEvents, double Spikes, double? SoftwareAnySpikeAccuracy = null);
+    double NetworkJ, double StaticJ, double LatencyS, double SynapticEvents, double Spikes, double? SoftwareChipPoolingAccuracy = null);

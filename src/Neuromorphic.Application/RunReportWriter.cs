@@ -105,14 +105,14 @@ public static class RunReportWriter
             "a step), in software exactly" : "; the Triangle's power taken as 1, on the chip and in software") +
         "); costs per inference",
         [
-            "T", "accuracy on the chip", .. (graded ? (string[])[] : ["software, the chip's OR max pooling"]),
-            graded ? "software, rates in place of spikes" : "software spiking (exact max pooling)", "energy", "synapse", "soma", "network", "static",
+            "T", "accuracy on the chip", .. (graded ? (string[])[] : ["software, the chip's pooling"]),
+            graded ? "software, rates in place of spikes" : "software spiking (exact pooling)", "energy", "synapse", "soma", "network", "static",
             "latency", "synaptic events", graded ? "values sent" : "spikes",
         ],
         c.ByT.Select(r => (IReadOnlyList<string>)
         [
             r.T.ToString(CultureInfo.InvariantCulture), Pct(r.ChipAccuracy),
-            .. (graded ? (string[])[] : [r.SoftwareAnySpikeAccuracy is { } any ? Pct(any) : "-"]),
+            .. (graded ? (string[])[] : [r.SoftwareChipPoolingAccuracy is { } any ? Pct(any) : "-"]),
             Pct(r.SoftwareAccuracy), SiUnits.Format(r.EnergyJ, "J"),
             SiUnits.Format(r.SynapseJ, "J"), SiUnits.Format(r.SomaJ, "J"), SiUnits.Format(r.NetworkJ, "J"),
             r.StaticJ > 0 ? SiUnits.Format(r.StaticJ, "J") : "-", SiUnits.Format(r.LatencyS, "s"), F(r.SynapticEvents, 0), F(r.Spikes, 0),

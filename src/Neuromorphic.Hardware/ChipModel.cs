@@ -152,9 +152,10 @@ public sealed record ChipModel(
     /// <summary>"the chip", or "the board" for a board, as messages name what holds the cores.</summary>
     public string Whole => Board is null ? "the chip" : "the board";
 
-    /// <summary>What a network that needs <paramref name="cores"/> cores would take instead, for a message saying it does not fit.</summary>
+    /// <summary>What a network that needs <paramref name="cores"/> cores would take instead, for a message saying it does not fit
+    /// ("at least": splitter cores, counted after the layers fit, may add more).</summary>
     public string ChipsNeeded(long cores) => Board is null
-        ? $" (as many cores as {(cores + Cores.Count - 1) / Cores.Count} such chips have; a board file, as in hardware-models/boards/, joins several)"
+        ? $" (at least as many cores as {(cores + Cores.Count - 1) / Cores.Count} such chips have; a board file, as in hardware-models/boards/, joins several)"
         : "";
 
     /// <summary>The barrier closing a step of a run over <paramref name="chipsUsed"/> chips.</summary>

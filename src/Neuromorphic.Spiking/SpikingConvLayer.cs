@@ -47,7 +47,8 @@ public readonly record struct SpikingStepWork(WorkCounts Work, long InputEvents,
 /// max pooling emits a spike whenever the highest count in its window grows (so the pooled count is exactly the
 /// maximum of the counts), or, as a binary-spike chip's OR neuron does, whenever any neuron of its window fired in the
 /// step (<see cref="SpikeMaxPooling.AnySpike"/>); average pooling emits each spike with weight 1/k² to every window
-/// holding it.</para>
+/// holding it, or, as a binary-spike chip's counting neuron does, whole spikes of the window's rounded mean
+/// (<see cref="SpikeAveragePooling.Counting"/>).</para>
 /// <para>Layouts: input and output are channels-first (C, H, W) per image, like the rate-based tensors; the internal
 /// neuron state is channels-last (position, K), so an input event adds one contiguous K-vector per tap.</para></summary>
 public sealed class SpikingConvLayer
@@ -68,6 +69,7 @@ public sealed class SpikingConvLayer
     private int[] watched = [];
     private float[] watchedMembranes = [];
     private readonly float[] pooledCounts; // max pooling: the pooled count [B][outLength]
+    private readonly float[] windowCounters; // counting average pooling: each window's counting neuron [B][outLength]
     private readonly long[] imageWork;     // per image: 5 counters
     private int step;
 
@@ -82,7 +84,7 @@ public sealed class SpikingConvLayer
         int padding, PaddingMode paddingMode, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, float eps,
         float power, PoolSpec? pool, float inputAmplitude, float scale, int maxBatch,
         PowerApproximation approximation = PowerApproximation.RateThreshold, bool foldInhibition = false,
-        SpikeMaxPooling maxPooling = SpikeMaxPooling.Exact)
+        SpikeMaxPooling maxPooling = SpikeMaxPooling.Exact, SpikeAveragePooling averagePooling = SpikeAveragePooling.Exact)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
@@ -112,6 +114,7 @@ public sealed class SpikingConvLayer
         Power = approximation == PowerApproximation.Linear ? 1f : power;
         TrainedPower = power;
         MaxPooling = maxPooling;
+        AveragePooling = averagePooling;
         Approximation = approximation;
         Scale = scale;
         InputAmplitude = inputAmplitude;
@@ -174,8 +177,14 @@ public sealed class SpikingConvLayer
         current = new float[maxBatch * neurons];
         inhibition = new float[maxBatch * positions];
         pooledCounts = pool is { Type: PoolType.Max } ? new float[maxBatch * outLength] : [];
+        windowCounters = pool is { Type: PoolType.Avg } && averagePooling == SpikeAveragePooling.Counting ? new float[maxBatch * outLength] : [];
+        windowCounters.AsSpan().Fill(CounterStart);
         imageWork = new long[maxBatch * 5];
     }
+
+    // A counting neuron starts at half a spike, so its count rounds the window's mean, and fires at the chip's threshold
+    // (a whole spike less 1/64 of the chip's 1/64 unit: SoftHebbOnCores' counters).
+    private const float CounterStart = 0.5f, CounterThreshold = 1f - 1f / 4096;
 
     // The same neurons without pooling (WithoutPooling): the folded weights copied, the state new.
     private SpikingConvLayer(SpikingConvLayer pooled)
@@ -190,7 +199,7 @@ public sealed class SpikingConvLayer
         poolCols = [];
         (K, InChannels, Kernel, InHeight, InWidth) = (pooled.K, pooled.InChannels, pooled.Kernel, pooled.InHeight, pooled.InWidth);
         (ConvHeight, ConvWidth, OutHeight, OutWidth) = (pooled.ConvHeight, pooled.ConvWidth, pooled.ConvHeight, pooled.ConvWidth);
-        (Power, TrainedPower, MaxPooling, Approximation) = (pooled.Power, pooled.TrainedPower, pooled.MaxPooling, pooled.Approximation);
+        (Power, TrainedPower, MaxPooling, AveragePooling, Approximation) = (pooled.Power, pooled.TrainedPower, pooled.MaxPooling, pooled.AveragePooling, pooled.Approximation);
         (Scale, InputAmplitude, MaxBatch, FoldInhibition) = (pooled.Scale, pooled.InputAmplitude, pooled.MaxBatch, pooled.FoldInhibition);
         (positions, neurons, outLength, inLength) = (pooled.positions, pooled.neurons, pooled.neurons, pooled.inLength);
         integrated = new float[MaxBatch * neurons];
@@ -198,6 +207,7 @@ public sealed class SpikingConvLayer
         current = new float[MaxBatch * neurons];
         inhibition = new float[MaxBatch * positions];
         pooledCounts = [];
+        windowCounters = [];
         imageWork = new long[MaxBatch * 5];
     }
 
@@ -238,6 +248,7 @@ public sealed class SpikingConvLayer
     public int OutWidth { get; }
     public PoolSpec? Pool { get; }
     public SpikeMaxPooling MaxPooling { get; }
+    public SpikeAveragePooling AveragePooling { get; }
     /// <summary>The power the neurons realise (1 under <see cref="PowerApproximation.Linear"/>).</summary>
     public float Power { get; }
     public float TrainedPower { get; }
@@ -339,6 +350,7 @@ public sealed class SpikingConvLayer
         Array.Clear(integrated);
         Array.Clear(counts);
         Array.Clear(pooledCounts);
+        windowCounters.AsSpan().Fill(CounterStart);
         step = 0;
     }
 
@@ -494,8 +506,25 @@ public sealed class SpikingConvLayer
                 int c = watched[w], k = c / positions;
                 watchedMembranes[w] = target[(c - k * positions) * K + k];
             }
+        if (windowCounters.Length > 0) outEvents = CountWindows(output, windowCounters.AsSpan(b * outLength, outLength));
         work[3] += spikes;
         work[4] += outEvents;
+    }
+
+    /// <summary>Counting average pooling: each window's counting neuron takes the step's spikes × 1/k² gathered in
+    /// <paramref name="output"/> and fires on a whole spike; returns the pooled spikes sent.</summary>
+    private static long CountWindows(Span<float> output, Span<float> counters)
+    {
+        long sent = 0;
+        for (int o = 0; o < output.Length; o++)
+        {
+            float c = counters[o] + output[o];
+            bool fires = c >= CounterThreshold;
+            counters[o] = fires ? c - CounterThreshold : c; // a soft reset takes the threshold off, as the chip's
+            output[o] = fires ? 1f : 0f;
+            sent += fires ? 1 : 0;
+        }
+        return sent;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -35,6 +35,18 @@ public sealed record SpikingConversionOptions
     public int BatchSize { get; init; } = 50;
     /// <summary>How max pooling turns spike counts into pooled spikes.</summary>
     public SpikeMaxPooling MaxPooling { get; init; } = SpikeMaxPooling.Exact;
+    /// <summary>How average pooling passes its windows' spikes on.</summary>
+    public SpikeAveragePooling AveragePooling { get; init; } = SpikeAveragePooling.Exact;
+}
+
+/// <summary>Average pooling of spikes: <see cref="Exact"/>, each spike sent on with weight 1/k² to every window holding
+/// it (fractional events: the exact mean); <see cref="Counting"/>, one counting neuron per window that takes 1/k² per
+/// spike, started at half a spike, and fires on each whole one (soft reset, at most once a step), which is what a
+/// binary-spike chip runs: its pooled count is the window's mean rounded to whole spikes.</summary>
+public enum SpikeAveragePooling
+{
+    Exact,
+    Counting,
 }
 
 /// <summary>Max pooling of spikes: <see cref="Exact"/>, a pooled spike whenever the window's highest count grows (the
@@ -170,7 +182,7 @@ public sealed class SpikingSoftHebbNetwork(int channels, int height, int width, 
             var cfg = convs[l].Config;
             var layer = new SpikingConvLayer(convs[l].Weights.Span, cfg.OutChannels, cfg.InChannels, cfg.KernelSize, h, w, cfg.Padding, cfg.PaddingMode,
                 convs[l].Norm.RunningMean, convs[l].Norm.RunningVar, convs[l].Norm.Eps, cfg.TrianglePower, cfg.PoolSpec, amplitude, scales[l],
-                options.BatchSize, options.Power, options.FoldInhibition, options.MaxPooling);
+                options.BatchSize, options.Power, options.FoldInhibition, options.MaxPooling, options.AveragePooling);
             layers.Add(layer);
             amplitude = scales[l];
             (c, h, w) = (layer.K, layer.OutHeight, layer.OutWidth);

@@ -147,7 +147,7 @@ public class SplitterTests
         Assert.Equal(("a", 12.0, 8.0), (e.Layer, e.Required, e.Available));
         Assert.StartsWith("the splitter neurons do not fit: a neuron's spike reaches one axon on Tiny", e.Message);
         Assert.Contains("The layers take 4 cores and their splitters 8 more (a 2 + 8 splitter cores (16 outputs, 64 copies, at most 4 of one output); b 2)", e.Message);
-        Assert.Contains("4 cores short (as many cores as 2 such chips have; a board file, as in hardware-models/boards/, joins several). " +
+        Assert.Contains("4 cores short (at least as many cores as 2 such chips have; a board file, as in hardware-models/boards/, joins several). " +
                         "It runs out at the splitter cores of a.", e.Message);
     }
 

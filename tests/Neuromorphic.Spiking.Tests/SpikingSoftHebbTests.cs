@@ -21,11 +21,13 @@ public class SpikingSoftHebbTests
     }
 
     private static SpikingConvLayer Convert(SoftHebbConv2d conv, int h, int w, float scale, int batch = 1,
-        PowerApproximation approximation = PowerApproximation.RateThreshold, bool fold = false, SpikeMaxPooling maxPooling = SpikeMaxPooling.Exact)
+        PowerApproximation approximation = PowerApproximation.RateThreshold, bool fold = false, SpikeMaxPooling maxPooling = SpikeMaxPooling.Exact,
+        SpikeAveragePooling averagePooling = SpikeAveragePooling.Exact)
     {
         var cfg = conv.Config;
         return new SpikingConvLayer(conv.Weights.Span, cfg.OutChannels, cfg.InChannels, cfg.KernelSize, h, w, cfg.Padding, cfg.PaddingMode,
-            conv.Norm.RunningMean, conv.Norm.RunningVar, conv.Norm.Eps, cfg.TrianglePower, cfg.PoolSpec, 1f, scale, batch, approximation, fold, maxPooling);
+            conv.Norm.RunningMean, conv.Norm.RunningVar, conv.Norm.Eps, cfg.TrianglePower, cfg.PoolSpec, 1f, scale, batch, approximation, fold, maxPooling,
+            averagePooling);
     }
 
     private static float[] RandomImage(int length, int seed)
@@ -234,6 +236,50 @@ public class SpikingSoftHebbTests
         }
         // The exact maximum is never more, and here it is fewer: the check can tell the two apart.
         Assert.True(anyTotal > exactTotal && exactTotal > 0, $"OR pooling {anyTotal} spikes, exact {exactTotal}");
+    }
+
+    [Fact]
+    public void CountingAveragePoolingSendsEachWindowsRoundedMeanInWholeSpikes()
+    {
+        // The same layer with exact average pooling (each spike sent on as 1/4 to its windows) and with a chip's counting
+        // neurons (started at half a spike, a spike per whole one), on the same input spikes: after S of a window's
+        // spikes the counter has sent round(S/4) (a tie rounds up), one spike a step at most, and the exact pooling S/4.
+        var conv = RandomConv(1, 4, 3, 1, 1f, "avg_2_2_0", 23);
+        int h = 8, w = 8, T = 40;
+        var x = RandomImage(h * w, 24);
+        var exact = Convert(conv, h, w, 1f);
+        var counting = Convert(conv, h, w, 1f, averagePooling: SpikeAveragePooling.Counting);
+        var membrane = Enumerable.Repeat(0.5f, h * w).ToArray();
+        var spikes = new float[h * w];
+        var (outExact, outCounting) = (new float[exact.OutputLength], new float[counting.OutputLength]);
+        var (mean, sent) = (new double[exact.OutputLength], new double[counting.OutputLength]);
+        bool someRounded = false;
+        for (int t = 0; t < T; t++)
+        {
+            SpikingInput.RegularStep(x, membrane, spikes);
+            Array.Clear(outExact);
+            Array.Clear(outCounting);
+            exact.Step(spikes, 1, outExact);
+            var work = counting.Step(spikes, 1, outCounting);
+            Assert.All(outCounting, v => Assert.True(v is 0f or 1f));
+            Assert.Equal(outCounting.Count(v => v == 1f), work.Work.NonZeroActivations);
+            for (int o = 0; o < mean.Length; o++)
+            {
+                (mean[o], sent[o]) = (mean[o] + outExact[o], sent[o] + outCounting[o]);
+                Assert.Equal(Math.Floor(mean[o] + 0.5 + 0.01), sent[o]);
+                someRounded |= Math.Abs(sent[o] - mean[o]) > 0.2;
+            }
+        }
+        Assert.True(someRounded, "no window's count ever differed from its mean: the check cannot tell the two poolings apart");
+        counting.Reset(); // a new image starts every counter at half a spike again
+        Array.Clear(outCounting);
+        Array.Fill(membrane, 0.5f);
+        SpikingInput.RegularStep(x, membrane, spikes);
+        exact.Reset();
+        Array.Clear(outExact);
+        exact.Step(spikes, 1, outExact);
+        counting.Step(spikes, 1, outCounting);
+        for (int o = 0; o < outExact.Length; o++) Assert.Equal(Math.Floor(outExact[o] + 0.5 + 0.01), outCounting[o]);
     }
 
     [Fact]

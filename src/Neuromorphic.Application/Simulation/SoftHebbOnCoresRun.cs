@@ -8,7 +8,8 @@ namespace Neuromorphic.Application.Simulation;
 
 /// <summary>`simulate --softhebb RUN_DIR --arch|--hardware FILE --steps T`: a trained SoftHebb network run on a chip core by
 /// core, one test image after another (each from rest, the image held at the input), with the accuracy that execution
-/// gives beside the same converted network run in software (exact max pooling) and the rate-based network as trained.
+/// gives beside the same converted network run in software (with exact pooling, and with the chip's: OR and counting
+/// neurons) and the rate-based network as trained.
 /// On the chip each group passes its spikes on a step later, so the class is read at step T + the read-out's lag
 /// (<see cref="SoftHebbOnCores.ReadoutLag"/>), after the same T steps of evidence as the software run's at step T;
 /// energy and latency count every one of those steps. A chip file of
@@ -165,25 +166,31 @@ public static class SoftHebbOnCoresRun
         int n = test.Count;
         var softwareAccuracy = graded ? [(double)softwareCorrect / n]
             : (await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
-        // With binary spikes and OR neurons for max pooling, the software run with that pooling tells its loss apart
-        // from the chip's other differences.
+        // With binary spikes the chip pools as its neurons can: max pooling by OR neurons (unless comparator trees), average
+        // pooling not folded away by counting neurons that send whole spikes. The software run with that pooling tells its
+        // loss apart from the chip's other differences.
         bool maxPooling = !graded && network.Layers.Any(l => l.Pool is { Type: Tensors.PoolType.Max });
-        double[]? anySpikeAccuracy = null;
-        if (maxPooling && maxPool == MaxPoolCircuit.Or)
+        bool orPooling = maxPooling && maxPool == MaxPoolCircuit.Or;
+        bool counting = !graded && network.Layers.Any(l => l.Pool is { Type: Tensors.PoolType.Avg });
+        double[]? chipPoolingAccuracy = null;
+        if (orPooling || counting)
         {
-            var anySpike = SpikingSoftHebbNetwork.Build(model, network.Layers.Select(l => l.Scale).ToArray(),
-                conversion with { MaxPooling = SpikeMaxPooling.AnySpike }); // the same Λ: calibration does not pool spikes
-            if (fold) anySpike = anySpike.FoldLastAveragePooling(model.Readout).Network;
-            if (calibration is not null) ForcedChannels.Copy(network, anySpike);
-            anySpike = anySpike.WithReadout(readout);
-            anySpikeAccuracy = (await SpikingSoftHebb.EvaluateAsync(anySpike, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
+            var chipPooling = SpikingSoftHebbNetwork.Build(model, network.Layers.Select(l => l.Scale).ToArray(), conversion with
+            {
+                MaxPooling = orPooling ? SpikeMaxPooling.AnySpike : SpikeMaxPooling.Exact,
+                AveragePooling = counting ? SpikeAveragePooling.Counting : SpikeAveragePooling.Exact,
+            }); // the same Λ: calibration does not pool spikes
+            if (fold) chipPooling = chipPooling.FoldLastAveragePooling(model.Readout).Network;
+            if (calibration is not null) ForcedChannels.Copy(network, chipPooling);
+            chipPooling = chipPooling.WithReadout(readout);
+            chipPoolingAccuracy = (await SpikingSoftHebb.EvaluateAsync(chipPooling, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
         }
         // Static energy over the time an inference holds the chip: its steps, or with graded spikes one pipeline step.
         var record = new CoresRunResult(arch.Name, timing.ToString().ToLowerInvariant(), data, n, neurons, synapses, cores, rate.Accuracy,
             RunDirectory.ModelChecksum(run), steps.Select((t, k) => new CoresRunRow(t, (double)correct[k] / n, softwareAccuracy[k],
                 totals[k].TotalEnergy / n, totals[k].SynapseEnergy / n, totals[k].SomaEnergy / n, totals[k].NetworkEnergy / n,
                 staticPowerW * totals[k].Latency / n, (graded ? gradedLatency : totals[k].Latency) / n, (double)totals[k].SynapticEvents / n,
-                (double)totals[k].Fired / n, anySpikeAccuracy?[k])).ToArray(), weightError)
+                (double)totals[k].Fired / n, chipPoolingAccuracy?[k])).ToArray(), weightError)
         {
             Spikes = graded ? CoresRunResult.GradedSpikes : CoresRunResult.BinarySpikes,
             PayloadBits = graded ? arch.GradedPayloadBits : 0,

@@ -329,12 +329,12 @@ public sealed class SimulateCommand : ICliCommand
                               $"{r.ReadoutLag} steps from the input to the read-out: one per group it passes, more through splitters and relays), " +
                               $"after the T steps of evidence the software run has at step T; energy and latency count all T + {r.ReadoutLag} steps");
             if (r.MaxPooling is { } pooling) Console.WriteLine(MaxPoolingNote(pooling));
-            Console.WriteLine("| T | accuracy on the chip | software, the chip's OR max pooling | software spiking (exact max pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
+            Console.WriteLine("| T | accuracy on the chip | software, the chip's pooling | software spiking (exact pooling) | energy / inference | synapse | soma | network | static | latency | synaptic events | spikes |");
         }
         Console.WriteLine(r.Graded ? "|---|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var t in r.ByT)
             Console.WriteLine($"| {t.T} | {100 * t.ChipAccuracy:F2} % | " +
-                              (r.Graded ? "" : t.SoftwareAnySpikeAccuracy is { } any ? $"{100 * any:F2} % | " : "- | ") +
+                              (r.Graded ? "" : t.SoftwareChipPoolingAccuracy is { } any ? $"{100 * any:F2} % | " : "- | ") +
                               $"{100 * t.SoftwareAccuracy:F2} % | {t.EnergyJ * 1e6:F3} µJ | " +
                               $"{t.SynapseJ * 1e6:F3} µJ | {t.SomaJ * 1e6:F3} µJ | {t.NetworkJ * 1e6:F3} µJ | " +
                               $"{(t.StaticJ > 0 ? $"{t.StaticJ * 1e6:F3} µJ" : "-")} | {t.LatencyS * 1e6:F2} µs | {t.SynapticEvents:N0} | {t.Spikes:N0} |");
