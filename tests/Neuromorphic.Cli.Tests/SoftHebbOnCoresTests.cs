@@ -320,6 +320,32 @@ public sealed class SoftHebbOnCoresTests
     }
 
     [Fact]
+    public async Task A_tiled_layers_pooled_neurons_take_only_the_cores_their_windows_start_on()
+    {
+        var (net, readout, pixels) = TinyPooled(5, "max_2_2_0");
+        var arch = Loihi();
+        // Tiles of one position, all 4 channels a core: 36 cores for the convolution. The 2 x 2 windows at stride 2 start on
+        // 9 of its positions, so the pooled neurons sit on 9 cores one after another, a window's 4 channels on each; with
+        // every tile's core kept, 27 of 36 would stay empty and spread a network over more of a board's chips.
+        var tiles = new ConvTiles(new ConvGeometry(1, 6, 6, 3, 1, 1, 4, 3, 3), 1, 1, 1, 4, 1, 1);
+        var chip = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true, tiles: [tiles]);
+        Assert.True(chip.PoolingOnTiles);
+        var tiled = chip.ForImage(pixels);
+        int CoreOf(NeuronSpec n) => arch.Cores.Single(c => c.TileId == n.Placement!.Tile && c.Offset == n.Placement.CoreOffset).Id;
+        var pooled = tiled.Groups[2].Neurons.Select(CoreOf).ToArray();
+        Assert.Equal(Enumerable.Range(pooled.Min(), 9), pooled.Distinct().Order());
+        Assert.All(pooled.GroupBy(c => c), g => Assert.Equal(4, g.Count()));
+        Assert.Equal(pooled.Min(), tiled.Groups[1].Neurons.Select(CoreOf).Max() + 1); // right after the convolution's 36
+
+        var filled = SoftHebbOnCores.Build(net, readout, arch, traceSpikes: true).ForImage(pixels);
+        var options = new CoreSimulationOptions(16);
+        var a = await CoreSimulation.RunAsync(arch, filled, options);
+        var b = await CoreSimulation.RunAsync(arch, tiled, options);
+        Assert.True(a.Spikes.Count > 50, $"only {a.Spikes.Count} spikes: the check says nothing");
+        Assert.Equal(a.Spikes, b.Spikes);
+    }
+
+    [Fact]
     public void The_mappers_tiles_reach_the_core_by_core_path_for_layers_it_does_not_split_and_on_TrueNorth_for_all()
     {
         using var tmp = new TempDir();

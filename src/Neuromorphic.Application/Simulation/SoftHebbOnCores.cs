@@ -298,7 +298,7 @@ public sealed class SoftHebbOnCores
         int pooledPlane = layer.OutHeight * layer.OutWidth;
         int Corner(int o, int size) => Math.Clamp(o * pool.Stride - pool.Padding, 0, size - 1);
         var poolPlacement = placement is null || !PoolingOnTiles ? ((int, Func<int, int>)?)null
-            : (t!.CoresPerSlice, n => t.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
+            : Compact(layer.OutputLength, n => t!.CoreOf(n / pooledPlane, Corner(n % pooledPlane / layer.OutWidth, layer.ConvHeight), Corner(n % layer.OutWidth, layer.ConvWidth)));
         // Pooled neuron n's window: the convolution's neurons it reads, in its channel.
         IEnumerable<int> Window(int n)
         {
@@ -319,6 +319,19 @@ public sealed class SoftHebbOnCores
                 if (knees is { } k) AddPowerSynapses(k, layer.Neurons, source - b.First(conv), source, b.First(pooled) + n, power!, weight);
                 else b.Connections.Add(source, b.First(pooled) + n, weight, 0);
         return max && power is not null ? AddPowered(name, pooled, layer.OutputLength, power) : pooled;
+    }
+
+    /// <summary>A placement of <paramref name="count"/> neurons on the cores <paramref name="tileOf"/> names, with the cores no
+    /// neuron takes left out: a pooling's windows start on a few of its convolution's tiles only (one in four at stride 2),
+    /// and a core left empty between two layers still spreads the network over more of a board's chips.</summary>
+    static (int Cores, Func<int, int> CoreOf) Compact(int count, Func<int, int> tileOf)
+    {
+        var tile = new int[count];
+        for (int n = 0; n < count; n++) tile[n] = tileOf(n);
+        var used = tile.Distinct().Order().ToArray();
+        var index = new Dictionary<int, int>(used.Length);
+        for (int i = 0; i < used.Length; i++) index[used[i]] = i;
+        return (used.Length, n => index[tile[n]]);
     }
 
     // The Triangle's power as integrate-and-fire neurons (PiecewisePower): f(r) = Σ_j s_j·ReLU(r − κ_j), κ_0 = 0. Knee j
