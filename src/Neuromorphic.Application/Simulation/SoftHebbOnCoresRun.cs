@@ -166,9 +166,9 @@ public static class SoftHebbOnCoresRun
         int n = test.Count;
         var softwareAccuracy = graded ? [(double)softwareCorrect / n]
             : (await SpikingSoftHebb.EvaluateAsync(network, test, steps, SpikeInputEncoding.Regular, seed, cancellationToken: ct)).Accuracy;
-        // With binary spikes the chip pools as its neurons can: max pooling by OR neurons (unless comparator trees), average
-        // pooling not folded away by counting neurons that send whole spikes. The software run with that pooling tells its
-        // loss apart from the chip's other differences.
+        // With binary spikes the chip pools as its neurons can: max pooling by OR neurons (unless comparator trees), and an
+        // average pooling that is not folded into the read-out by counting neurons that send whole spikes. The software
+        // run with that pooling tells its loss apart from the chip's other differences.
         bool maxPooling = !graded && network.Layers.Any(l => l.Pool is { Type: Tensors.PoolType.Max });
         bool orPooling = maxPooling && maxPool == MaxPoolCircuit.Or;
         bool counting = !graded && network.Layers.Any(l => l.Pool is { Type: Tensors.PoolType.Avg });
