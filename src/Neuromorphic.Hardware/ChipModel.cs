@@ -64,6 +64,21 @@ public sealed record MeshLayout(int Count, int CoresPerRouter, int Width, int He
     public int ChipsUsing(IEnumerable<int> cores) => cores.Select(ChipOf).Distinct().Count();
 }
 
+/// <summary>The routes of a set of messages added up: hops and chip-to-chip links in all, and the farthest of each.</summary>
+public struct RouteTotals
+{
+    public long Hops, Crossings;
+    public int MaxHops, MaxCrossings;
+
+    /// <summary>Adds <paramref name="messages"/> messages from core <paramref name="from"/> to core <paramref name="to"/>.</summary>
+    public void Add(MeshLayout mesh, int from, int to, long messages = 1)
+    {
+        int h = mesh.Hops(from, to), x = mesh.Crossings(from, to);
+        (Hops, Crossings) = (Hops + h * messages, Crossings + x * messages);
+        (MaxHops, MaxCrossings) = (Math.Max(MaxHops, h), Math.Max(MaxCrossings, x));
+    }
+}
+
 /// <summary>A board of identical chips (a file of <c>hardware-models/boards/</c>): <see cref="ChipsX"/> ×
 /// <see cref="ChipsY"/> chips whose meshes join edge to edge through chip-to-chip links. A message pays
 /// <see cref="LinkEnergyJ"/> and <see cref="LinkLatencyS"/> per link it crosses, on top of its hops; the time step

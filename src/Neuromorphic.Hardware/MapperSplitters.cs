@@ -115,27 +115,18 @@ public static partial class Mapper
         const int k = AxonTypeWeights.AxonsPerInput;
         var consumers = placements.Where(c => c.Layer.Source == p.Layer.Name).ToList();
         var sender = SenderCores(p);
-        var mesh = chip.Cores;
-        long hopsIn = 0, hopsOut = 0, crossIn = 0, crossOut = 0;
-        int maxIn = 0, maxOut = 0, maxCrossIn = 0, maxCrossOut = 0;
+        RouteTotals into = default, onwards = default;
         for (int o = 0; o < sp.Outputs; o++)
         {
             int splitter = cores[sp.CoreOf[o]];
-            int h = mesh.Hops(sender[o], splitter), x = mesh.Crossings(sender[o], splitter);
-            (hopsIn, crossIn) = (hopsIn + h, crossIn + x);
-            (maxIn, maxCrossIn) = (Math.Max(maxIn, h), Math.Max(maxCrossIn, x));
+            into.Add(chip.Cores, sender[o], splitter);
             foreach (var c in consumers)
                 for (int j = 0; j < k; j++)
-                    foreach (int d in Receivers(c, sp.Outputs, o, j, k))
-                    {
-                        (h, x) = (mesh.Hops(splitter, d), mesh.Crossings(splitter, d));
-                        (hopsOut, crossOut) = (hopsOut + h, crossOut + x);
-                        (maxOut, maxCrossOut) = (Math.Max(maxOut, h), Math.Max(maxCrossOut, x));
-                    }
+                    foreach (int d in Receivers(c, sp.Outputs, o, j, k)) onwards.Add(chip.Cores, splitter, d);
         }
         double n = sp.Outputs;
-        return new SplitterPlacement(sp.Outputs, sp.Neurons, sp.MaxCopies, cores, sp.Fill.Max(),
-            hopsIn / n, maxIn, hopsOut / n, maxOut, crossIn / n, maxCrossIn, crossOut / n, maxCrossOut);
+        return new SplitterPlacement(sp.Outputs, sp.Neurons, sp.MaxCopies, cores, sp.Fill.Max(), into.Hops / n, into.MaxHops,
+            onwards.Hops / n, onwards.MaxHops, into.Crossings / n, into.MaxCrossings, onwards.Crossings / n, onwards.MaxCrossings);
     }
 
     private static string SplitterNote(ChipModel chip, LayerPlacement p, List<LayerPlacement> placements)

@@ -169,24 +169,20 @@ public static partial class Mapper
             CollectionsMarshal.GetValueRefOrAddDefault(alike, (sender[o], tiles.SliceOf(channel), y, x), out _)++;
         }
         var reached = new Dictionary<int, HashSet<int>>();
-        long hops = 0, crossings = 0, deliveries = 0;
-        int maxHops = 0, maxCrossings = 0;
+        RouteTotals routes = default;
+        long deliveries = 0;
         foreach (var ((from, slice, y, x), outputs) in alike)
         {
             var cores = SliceCores(consumer, slice);
             if (!reached.TryGetValue(from, out var set)) reached[from] = set = [];
             foreach (int i in tiles.Readers(y, x))
             {
-                int h = chip.Cores.Hops(from, cores[i]), c = chip.Cores.Crossings(from, cores[i]);
-                hops += h * outputs;
-                crossings += c * outputs;
-                maxHops = Math.Max(maxHops, h);
-                maxCrossings = Math.Max(maxCrossings, c);
+                routes.Add(chip.Cores, from, cores[i], outputs);
                 deliveries += outputs;
                 set.Add(cores[i]);
             }
         }
-        return new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, consumer.InputCores.Count, hops, maxHops,
-            tiles.Slices, sender.Length, deliveries, reached.Values.Select(r => r.Count).DefaultIfEmpty(0).Max(), crossings, maxCrossings);
+        return new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, consumer.InputCores.Count, routes.Hops, routes.MaxHops,
+            tiles.Slices, sender.Length, deliveries, reached.Values.Select(r => r.Count).DefaultIfEmpty(0).Max(), routes.Crossings, routes.MaxCrossings);
     }
 }

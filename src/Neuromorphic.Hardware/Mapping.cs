@@ -518,27 +518,24 @@ public static partial class Mapper
                 int combineIndex = p.Mode == FanInSplit.Dendritic ? 0 : p.Groups.Count - 1;
                 var combine = groupCores[combineIndex];
                 var rootOf = CoreOfNeuron(combine, p.Groups[combineIndex].Fill, p.L.Neurons);
-                long messages = 0, hops = 0, crossings = 0;
-                int maxHops = 0, maxCrossings = 0;
+                long messages = 0;
+                RouteTotals partials = default;
                 for (int s = p.Mode == FanInSplit.Dendritic ? 1 : 0; s < p.Slices; s++)
                 {
                     var sender = CoreOfNeuron(groupCores[s], p.Groups[s].Fill, p.L.Neurons);
                     for (int j = 0; j < p.L.Neurons; j++)
                     {
-                        int h = chip.Cores.Hops(sender[j], rootOf[j]), x = chip.Cores.Crossings(sender[j], rootOf[j]);
-                        hops += h;
-                        crossings += x;
-                        if (h > maxHops) maxHops = h;
-                        if (x > maxCrossings) maxCrossings = x;
+                        partials.Add(chip.Cores, sender[j], rootOf[j]);
                         messages++;
                     }
                 }
                 split = new SplitPlacement(p.Mode, p.Slices, p.SliceFanIn, p.Mode == FanInSplit.Dendritic ? p.Slices : p.Slices + 1,
                     groupCores.Take(p.Slices).Select(c => (IReadOnlyList<int>)c).ToArray(), combine,
-                    p.Groups[combineIndex].PerCore, p.Groups[combineIndex].Binding, messages, hops, maxHops, crossings, maxCrossings);
+                    p.Groups[combineIndex].PerCore, p.Groups[combineIndex].Binding, messages, partials.Hops, partials.MaxHops, partials.Crossings,
+                    partials.MaxCrossings);
                 notes.Add($"{p.L.Name}: fan-in {p.L.FanIn} exceeds {chip.Name}'s {lim.FanIn} per core, so it is split into {p.Slices} slices of " +
                           $"{p.SliceFanIn} inputs ({ModeText(p.Mode, p.Slices)}); {p.L.Neurons * (long)split.CompartmentsPerNeuron} neurons/compartments " +
-                          $"instead of {p.L.Neurons}, {messages} partial-sum messages per time step over {hops} hops (farthest {maxHops}), " +
+                          $"instead of {p.L.Neurons}, {messages} partial-sum messages per time step over {partials.Hops} hops (farthest {partials.MaxHops}), " +
                           $"{split.ExtraCompartmentsPerNeuron} extra compartment updates per neuron and a combine stage each time step.");
             }
             placements.Add(new LayerPlacement(p.L, coreList, p.PerCore, p.Binding, p.Bits, p.Unrolled, p.Stored, p.PerNeuron,
@@ -561,20 +558,12 @@ public static partial class Mapper
                 edges.Add(TiledEdge(chip, producer, consumer, tiles));
                 continue;
             }
-            long totalHops = 0, totalCrossings = 0;
-            int maxHops = 0, maxCrossings = 0;
+            RouteTotals routes = default;
             var inputs = consumer.InputCores;
             foreach (int a in producer.OutputCores)
-            foreach (int b in inputs)
-            {
-                int h = chip.Cores.Hops(a, b), x = chip.Cores.Crossings(a, b);
-                totalHops += h;
-                totalCrossings += x;
-                if (h > maxHops) maxHops = h;
-                if (x > maxCrossings) maxCrossings = x;
-            }
-            edges.Add(new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, inputs.Count, totalHops, maxHops,
-                consumer.Split?.Slices ?? 1, TotalCrossings: totalCrossings, MaxCrossings: maxCrossings));
+            foreach (int b in inputs) routes.Add(chip.Cores, a, b);
+            edges.Add(new MappingEdge(producer.Layer.Name, consumer.Layer.Name, producer.OutputCores.Count, inputs.Count, routes.Hops, routes.MaxHops,
+                consumer.Split?.Slices ?? 1, TotalCrossings: routes.Crossings, MaxCrossings: routes.MaxCrossings));
         }
         for (int i = 0; i < placements.Count; i++)
         {
