@@ -13,7 +13,7 @@ internal sealed class MappedChip
     public required MappedCore[] Cores { get; init; }
     public required int TilesInUse { get; init; }
     /// <summary>Chips of a board that hold a core in use (1 off a board).</summary>
-    public int ChipsInUse => Cores.Select(c => c.Tile.Link is { } l ? (l.ChipX, l.ChipY) : (0, 0)).Distinct().Count();
+    public required int ChipsInUse { get; init; }
     /// <summary>The barrier closing each step: on a board, the board's once the network spans chips.</summary>
     public double Barrier => Architecture.BoardBarrierS is { } board && ChipsInUse > 1 ? board : Architecture.Sync.DelayFor(TilesInUse);
     /// <summary>Static power of the chips in use.</summary>
@@ -127,7 +127,8 @@ internal sealed class MappedChip
         }
         foreach (var core in mapped) core.LinkDestinations(mapped);
         int tilesInUse = mapped.Select(c => c.Spec.TileId).Distinct().Count();
-        return new MappedChip { Architecture = arch, Network = net, Cores = mapped, TilesInUse = tilesInUse };
+        int chipsInUse = mapped.Select(c => c.Tile.Link is { } l ? (l.ChipX, l.ChipY) : (0, 0)).Distinct().Count();
+        return new MappedChip { Architecture = arch, Network = net, Cores = mapped, TilesInUse = tilesInUse, ChipsInUse = chipsInUse };
     }
 
     private static void CheckDelay(ChipArchitecture arch, SpikingNetworkSpec net, int line, int pre, int post, int delay, ProcessingUnitSpec dendrite)
