@@ -261,7 +261,7 @@ public static class ChipSimulation
         chips = chips.ToList();
         var moments = calibration is not null && chips.Any(c => c.Limits.AxonTypes is not null) ? MeasureCalibrationInputs(model, calibration) : null;
         var costs = PixelCosts(layers, test);
-        var trainCosts = train is null ? null : PixelCosts(layers, train);
+        var trainCosts = train is not null && chips.Any(c => c.Limits.LearningSupported) ? PixelCosts(layers, train) : null;
         var trained = model.Network.Layers.Select(l => l.Weights.Span.ToArray()).Append(model.Readout.Weights.ToArray()).ToList();
         var trainedBias = model.Readout.Bias.ToArray();
         void Restore()
