@@ -164,14 +164,15 @@ public sealed class SoftHebbOnCoresTests
         Assert.InRange(SoftHebbOnCores.Build(net, readout, Loihi()).ForImage(pixels).Connections.Count, counted * 9 / 10, counted);
 
         SoftHebbOnCores.CheckMemory(net, readout, Loihi(), availableBytes: counted * SoftHebbOnCores.BytesPerSynapse);
-        var e = Assert.Throws<UserErrorException>(() => SoftHebbOnCores.CheckMemory(net, readout, Loihi(), availableBytes: 100_000));
-        Assert.Contains("up to 1,728 synapses (hebb0 1,296, with the pooling and the read-out) at about 100 bytes each", e.Message);
+        var e = Assert.Throws<UserErrorException>(() => SoftHebbOnCores.CheckMemory(net, readout, Loihi(), availableBytes: 50_000));
+        Assert.Contains("up to 1,728 synapses (hebb0 1,296, with the pooling and the read-out) at about 45 bytes each", e.Message);
         Assert.Contains("'simulate --run RUN_DIR --hardware FILE'", e.Message);
 
-        // Runs side by side: as many whole runs as the memory holds, and at least the one CheckMemory lets through.
-        long run = counted * SoftHebbOnCores.BytesPerSynapse;
-        Assert.Equal(3, SoftHebbOnCores.RunsThatFit(net, readout, Loihi(), 3 * run + run / 2));
-        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(net, readout, Loihi(), run / 2));
+        // Runs side by side: the first, and as many more as their neurons' state fits in what is left once it is compiled.
+        long neuronsRun = 200 * SoftHebbOnCores.BytesPerNeuronRun;
+        Assert.Equal(3, SoftHebbOnCores.RunsThatFit(200, 2 * neuronsRun + neuronsRun / 2));
+        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(200, neuronsRun / 2));
+        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(200, -1));
     }
 
     [Fact]

@@ -213,8 +213,9 @@ public sealed class ChipNetworkBuilder
                 }
             }
         var forced = new ConnectionList();
+        forced.Reserve(values.Count(v => v != 0));
         for (int i = 0; i < c.Count; i++)
-            if (values[i] != 0) forced.Add(c.Pre[i], c.Post[i], values[i], c.Line[i], c.Delay.IsEmpty ? 0 : c.Delay[i]);
+            if (values[i] != 0) forced.Add(c.Pre[i], c.Post[i], values[i], c.LineOf(i), c.Delay.IsEmpty ? 0 : c.Delay[i]);
         Connections = forced;
         return Enumerable.Range(0, groups.Count).Select(g => total[g] == 0 ? 0 : Math.Sqrt(changed[g] / total[g])).DefaultIfEmpty(0).Max();
     }

@@ -120,10 +120,16 @@ public sealed class SoftHebbOnCores
             ?? Convert(net, readout, arch, traceSpikes, tiles, graded, axonTypes, maxPool, powerKnees, poolOnTiles: false)!;
     }
 
-    /// <summary>Memory a core-by-core run takes per synapse of the converted network (the network, the compiled chip and
-    /// a run), measured on runs/demo with one image: 86 bytes on Loihi (8.0 M synapses, 693 MB at peak), 153 on TrueNorth,
-    /// whose splitters and relay add neurons and synapses (8.9 M, 1.36 GB).</summary>
-    public const long BytesPerSynapse = 100, BytesPerSynapseWithSplitters = 160;
+    /// <summary>Memory a core-by-core run takes per synapse of the converted network: the network (16 bytes a synapse),
+    /// the chip compiled from it (12), the compilation's transient order (4), the first run and the process. Measured at
+    /// the peak with one image: 42 bytes on Kapoho Point with the CIFAR-10 2-layer network (93.3 M synapses, 3.9 GB), 68
+    /// on Loihi with runs/demo (8.2 M synapses, whose 57,000 neurons and the process weigh more); 120 on TrueNorth with
+    /// runs/demo, whose splitters and relay add neurons and a second list of synapses (9.5 M, 1.1 GB).</summary>
+    public const long BytesPerSynapse = 45, BytesPerSynapseWithSplitters = 130;
+
+    /// <summary>Memory each run beside the first takes per neuron: its neurons' state on the first run's tables, which it
+    /// shares. Measured: 390 bytes on TrueNorth with runs/demo, 560 on Kapoho Point with the CIFAR-10 2-layer network.</summary>
+    public const long BytesPerNeuronRun = 1000;
 
     /// <summary>The most synapses the converted network puts on a chip, counted from the layers before any is built:
     /// each conv neuron's C·k² inputs, each pooled neuron's window, each class's features, and with the power's
@@ -166,15 +172,10 @@ public sealed class SoftHebbOnCores
             $"{(double)availableBytes / (1 << 30):F1} GiB. 'simulate --run RUN_DIR --hardware FILE' costs a network this size layer by layer."));
     }
 
-    /// <summary>How many runs of the network fit side by side in <paramref name="availableBytes"/> (at least 1: one run
-    /// is <see cref="CheckMemory"/>'s to refuse), each counted at a whole run's bytes, though the network they share is part of it.</summary>
-    public static int RunsThatFit(SpikingSoftHebbNetwork net, Learning.LinearReadout readout, ChipArchitecture arch, long availableBytes,
-        int powerKnees = 0)
-    {
-        ArgumentNullException.ThrowIfNull(arch);
-        double run = (double)CountSynapses(net, readout, powerKnees) * PerSynapse(arch);
-        return (int)Math.Clamp(availableBytes / run, 1, int.MaxValue);
-    }
+    /// <summary>How many runs fit side by side in <paramref name="freeBytes"/> left once the first is compiled: the first,
+    /// and as many more as their neurons' state fits (at least 1: one run is <see cref="CheckMemory"/>'s to refuse).</summary>
+    public static int RunsThatFit(int neurons, long freeBytes) =>
+        (int)Math.Clamp(1 + Math.Max(freeBytes, 0) / (Math.Max(neurons, 1) * BytesPerNeuronRun), 1, int.MaxValue);
 
     static long PerSynapse(ChipArchitecture arch) => arch.Splitters is null ? BytesPerSynapse : BytesPerSynapseWithSplitters;
 
@@ -194,6 +195,8 @@ public sealed class SoftHebbOnCores
     {
         var converted = new SoftHebbOnCores(arch, traceSpikes, graded, maxPool, powerKnees) { PoolingOnTiles = poolOnTiles };
         var b = converted.b;
+        // Sized once: grown by doubling, a paper-sized network's list would hold up to twice its synapses' room.
+        b.Connections.Reserve((int)Math.Min(CountSynapses(net, readout, powerKnees), Array.MaxLength));
         try
         {
             converted.Add(net, readout, tiles);

@@ -98,9 +98,9 @@ public static class SoftHebbOnCoresRun
         var readAt = steps.Select(t => t + lag).ToArray(); // the step at which each T's class is read
         int length = readAt[^1];
         progress.Begin($"SoftHebb on {arch.Name}, {length} steps an image{(graded ? ", graded spikes" : "")}", test.Count, "images");
-        // Compiled once per worker: each image changes only the input neurons' biases, and a run changes the chip's state,
-        // so workers running images side by side each hold a copy. Each image's steps are kept and summed in image order
-        // below, so the figures are the same for any number of workers.
+        // Each image changes only the input neurons' biases, and a run only the neurons' state: the chip is compiled once,
+        // and each further worker running images beside the first shares its tables with its own neurons' state. Each
+        // image's steps are kept and summed in image order below, so the figures are the same for any number of workers.
         var pixels0 = new float[chipNetwork.InputNeurons];
         test.CopyBatch([0], pixels0);
         var spec0 = chipNetwork.ForImage(pixels0);
@@ -109,11 +109,15 @@ public static class SoftHebbOnCoresRun
         var gate = new object(); // the test images, the network's per-image specs and the software's rates are not shared safely
         string? doesNotFit = null;
         double staticPowerW = 0; // of the chips the network uses: the same for every image
-        int workers = Math.Clamp(Math.Min(threads, test.Count), 1, SoftHebbOnCores.RunsThatFit(network, readout, arch,
-            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, powerKnees));
-        async Task WorkAsync()
+        var first = CompiledChip.Build(arch, spec0, seed);
+        var memory = GC.GetGCMemoryInfo();
+        int workers = Math.Clamp(Math.Min(threads, test.Count), 1,
+            SoftHebbOnCores.RunsThatFit(neurons, memory.TotalAvailableMemoryBytes - memory.HeapSizeBytes));
+        var chips = new CompiledChip[workers];
+        chips[0] = first;
+        for (int w = 1; w < workers; w++) chips[w] = chips[0].WithOwnNeurons(seed);
+        async Task WorkAsync(CompiledChip compiled)
         {
-            var compiled = CompiledChip.Build(arch, spec0, seed);
             var pixels = new float[chipNetwork.InputNeurons];
             for (int i; (i = Interlocked.Increment(ref next)) < test.Count;)
             {
@@ -143,7 +147,7 @@ public static class SoftHebbOnCoresRun
                 lock (gate) progress.Advance(++done);
             }
         }
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, ct))).ConfigureAwait(false);
+        await Task.WhenAll(chips.Select(chip => Task.Run(() => WorkAsync(chip), ct))).ConfigureAwait(false);
 
         // Per read-out time T: correct answers, and the run's steps up to T's read-out summed over the images.
         var correct = new int[steps.Length];

@@ -121,7 +121,7 @@ internal sealed class SplitterNeurons
             if (splitterOf[c] < 0 && keptWait > 0 && d + keptWait > maxDelay)
                 throw new UserErrorException($"{what}: a synapse into {SpikingNetworkSpec.NeuronName(groups, conns.Post[c])} waits {d} step{(d == 1 ? "" : "s")}, and with " +
                     $"the splitters' step {arch.Name}'s synapses hold at most {maxDelay - keptWait}.");
-            result.Add(splitterOf[c] >= 0 ? splitterOf[c] : conns.Pre[c], conns.Post[c], conns.Weight[c], conns.Line[c], splitterOf[c] >= 0 ? d : d + keptWait);
+            result.Add(splitterOf[c] >= 0 ? splitterOf[c] : conns.Pre[c], conns.Post[c], conns.Weight[c], conns.LineOf(c), splitterOf[c] >= 0 ? d : d + keptWait);
         }
         var attributes = ChipNetworkBuilder.Attributes(("threshold", Threshold), ("reset", 0.0), ("reset_mode", "hard"), ("leak_decay", 1.0), ("bias", 0.0));
         var splitterGroups = new List<NeuronGroupSpec>();

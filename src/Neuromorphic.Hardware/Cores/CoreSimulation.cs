@@ -14,6 +14,11 @@ public sealed class CompiledChip
     public static CompiledChip Build(ChipArchitecture architecture, SpikingNetworkSpec network, int seed = 1) =>
         new(MappedChip.Build(architecture, network, seed));
 
+    /// <summary>A chip for runs beside this one's (one test image each, on another thread): it shares this one's compiled
+    /// tables and holds only its own neurons' state, so that side-by-side runs of a large network take little more memory
+    /// than one.</summary>
+    public CompiledChip WithOwnNeurons(int seed = 1) => new(chip.WithOwnNeurons(seed));
+
     /// <summary>Runs <paramref name="network"/>: the network built, with other soma attributes, from its initial state.</summary>
     public Task<CoreRunResult> RunAsync(SpikingNetworkSpec network, CoreSimulationOptions options, CancellationToken cancellationToken = default)
     {

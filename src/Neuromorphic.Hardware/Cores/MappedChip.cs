@@ -46,6 +46,14 @@ internal sealed class MappedChip
         Network = net;
     }
 
+    /// <summary>A chip for a run beside this one's: the axon and synapse tables, most of its memory (gigabytes for a
+    /// paper-sized network) and only read while a run goes, are this chip's; the neurons' state is its own.</summary>
+    public MappedChip WithOwnNeurons(int seed) => new()
+    {
+        Architecture = Architecture, Network = Network, TilesInUse = TilesInUse, ChipsInUse = ChipsInUse,
+        Cores = Cores.Select(core => new MappedCore(core, Architecture, Network, seed)).ToArray(),
+    };
+
     public static MappedChip Build(ChipArchitecture arch, SpikingNetworkSpec net, int seed)
     {
         string file = net.SourceFile;
@@ -115,7 +123,7 @@ internal sealed class MappedChip
                     int post = conns.Post[c];
                     int di = coreIndex[coreOf[post]];
                     int delay = conns.Delay.IsEmpty ? 0 : conns.Delay[c];
-                    if (delay != 0) CheckDelay(arch, net, conns.Line[c], neuron, post, delay, mapped[di].DendriteUnit[localOf[post]]);
+                    if (delay != 0) CheckDelay(arch, net, conns.LineOf(c), neuron, post, delay, mapped[di].DendriteUnit[localOf[post]]);
                     inBuilders[di].AddSynapse(localOf[post], conns.Weight[c], delay);
                 }
             }
@@ -124,6 +132,7 @@ internal sealed class MappedChip
         {
             mapped[i].CheckSynapseUnits(arch.SourceFile); // before SetAxons prices each axon with them
             mapped[i].SetAxons(outBuilders[i], inBuilders[i]);
+            outBuilders[i] = null!; // a paper-sized network's tables are gigabytes: each builder goes once its core has them
         }
         foreach (var core in mapped) core.LinkDestinations(mapped);
         int tilesInUse = mapped.Select(c => c.Spec.TileId).Distinct().Count();
@@ -141,26 +150,30 @@ internal sealed class MappedChip
               (arch.GenericUnits ? $"{arch.Name}'s chip file gives no core_limits.max_delay" : "an accumulator_with_delay dendrite has them"));
     }
 
+    /// <summary>One core's input axons as they are made: its synapse tables, sized to the synapses it receives, become
+    /// the core's own (<see cref="MappedCore.SetAxons"/>) without a copy.</summary>
     internal sealed class AxonInBuilder(int synapses)
     {
         public readonly List<int> Start = [];
-        public readonly List<int> Post = new(synapses);
-        public readonly List<double> Weight = new(synapses);
+        public readonly int[] Post = new int[synapses];
+        public readonly double[] Weight = new double[synapses];
         /// <summary>Each synapse's delay in steps, or null while every one is 0.</summary>
-        public List<int>? Delay;
+        public int[]? Delay;
+        public int Count { get; private set; }
 
         public int NewAxon()
         {
-            Start.Add(Post.Count);
+            Start.Add(Count);
             return Start.Count - 1;
         }
 
         public void AddSynapse(int post, double weight, int delay = 0)
         {
-            if (delay != 0 && Delay is null) Delay = Enumerable.Repeat(0, Post.Count).ToList();
-            Post.Add(post);
-            Weight.Add(weight);
-            Delay?.Add(delay);
+            if (delay != 0) Delay ??= new int[Post.Length];
+            Post[Count] = post;
+            Weight[Count] = weight;
+            Delay?[Count] = delay;
+            Count++;
         }
     }
 }
@@ -179,6 +192,17 @@ internal sealed class MappedCore
         AxonIn = spec.AxonIn.Count > 0 ? spec.AxonIn[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
         AxonOut = spec.AxonOut.Count > 0 ? spec.AxonOut[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
 
+        LoadSomas(arch, net, seed);
+    }
+
+    /// <summary>A core on <paramref name="tables"/>' axon and synapse tables, with neurons of its own.</summary>
+    internal MappedCore(MappedCore tables, ChipArchitecture arch, SpikingNetworkSpec net, int seed)
+    {
+        (Spec, Tile, Neurons, AxonIn, AxonOut) = (tables.Spec, tables.Tile, tables.Neurons, tables.AxonIn, tables.AxonOut);
+        (OutStart, OutDestCore, OutDestPort, OutDestAxon) = (tables.OutStart, tables.OutDestCore, tables.OutDestPort, tables.OutDestAxon);
+        (OutProcessingDelay, OutSynapses, DestCores) = (tables.OutProcessingDelay, tables.OutSynapses, tables.DestCores);
+        (InStart, SynPost, SynWeight, SynDelay, MaxDelay) = (tables.InStart, tables.SynPost, tables.SynWeight, tables.SynDelay, tables.MaxDelay);
+        (AxonSynapseEnergy, AxonDendriteEnergy, AxonProcessingDelay) = (tables.AxonSynapseEnergy, tables.AxonDendriteEnergy, tables.AxonProcessingDelay);
         LoadSomas(arch, net, seed);
     }
 
@@ -348,10 +372,9 @@ internal sealed class MappedCore
         OutDestPort = OutDestCore.Select(d => Array.BinarySearch(DestCores, d)).ToArray();
 
         int axons = inAxons.Start.Count;
-        InStart = [.. inAxons.Start, inAxons.Post.Count];
-        SynPost = inAxons.Post.ToArray();
-        SynWeight = inAxons.Weight.ToArray();
-        SynDelay = inAxons.Delay?.ToArray();
+        if (inAxons.Count != inAxons.Post.Length) throw new InvalidOperationException($"{inAxons.Count} synapses made of {inAxons.Post.Length} counted");
+        InStart = [.. inAxons.Start, inAxons.Count];
+        (SynPost, SynWeight, SynDelay) = (inAxons.Post, inAxons.Weight, inAxons.Delay);
         MaxDelay = SynDelay is null ? 0 : SynDelay.Max();
         AxonSynapseEnergy = new double[axons];
         AxonDendriteEnergy = new double[axons];

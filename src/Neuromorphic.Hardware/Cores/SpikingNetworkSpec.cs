@@ -69,9 +69,11 @@ public sealed record CorePlacement(int Tile, int CoreOffset, int Line);
 /// order the file's edges create them in.</summary>
 public sealed class ConnectionList
 {
-    private int[] pre = new int[16], post = new int[16], line = new int[16];
+    private int[] pre = new int[16], post = new int[16];
     private double[] weight = new double[16];
-    private int[]? delay;
+    // Allocated on the first non-zero value: a network built in code (a converted SoftHebb one, hundreds of millions of
+    // connections) has neither file lines nor delays, and 4 bytes a connection each.
+    private int[]? line, delay;
 
     public int Count { get; private set; }
     public ReadOnlySpan<int> Pre => pre.AsSpan(0, Count);
@@ -81,16 +83,18 @@ public sealed class ConnectionList
     public bool HasDelays => delay is not null;
     /// <summary>Delays in steps, or empty when no connection has one.</summary>
     public ReadOnlySpan<int> Delay => delay is null ? default : delay.AsSpan(0, Count);
-    public ReadOnlySpan<int> Line => line.AsSpan(0, Count);
+    /// <summary>The file line that created connection <paramref name="index"/>, or 0 for one built in code.</summary>
+    public int LineOf(int index) => line is null ? 0 : line[index];
 
     public void Add(int preNeuron, int postNeuron, double w, int lineNumber, int delaySteps = 0)
     {
         if (Count == pre.Length) Grow(checked(pre.Length * 2));
         if (delaySteps != 0 && delay is null) delay = new int[pre.Length];
+        if (lineNumber != 0 && line is null) line = new int[pre.Length];
         pre[Count] = preNeuron;
         post[Count] = postNeuron;
         weight[Count] = w;
-        line[Count] = lineNumber;
+        line?[Count] = lineNumber;
         delay?[Count] = delaySteps;
         Count++;
     }
@@ -127,7 +131,7 @@ public sealed class ConnectionList
         Array.Resize(ref pre, size);
         Array.Resize(ref post, size);
         Array.Resize(ref weight, size);
-        Array.Resize(ref line, size);
+        if (line is not null) Array.Resize(ref line, size);
         if (delay is not null) Array.Resize(ref delay, size);
     }
 }
