@@ -168,11 +168,11 @@ public sealed class SoftHebbOnCoresTests
         Assert.Contains("up to 1,728 synapses (hebb0 1,296, with the pooling and the read-out) at about 45 bytes each", e.Message);
         Assert.Contains("'simulate --run RUN_DIR --hardware FILE'", e.Message);
 
-        // Runs side by side: the first, and as many more as their neurons' state fits in what is left once it is compiled.
-        long neuronsRun = 200 * SoftHebbOnCores.BytesPerNeuronRun;
-        Assert.Equal(3, SoftHebbOnCores.RunsThatFit(200, 2 * neuronsRun + neuronsRun / 2));
-        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(200, neuronsRun / 2));
-        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(200, -1));
+        // Runs side by side: as many as fit beside the chip they share, each with a quarter more for the collector.
+        Assert.Equal(3, SoftHebbOnCores.RunsThatFit(runBytes: 1000, freeBytes: 3 * 1250 + 1249));
+        Assert.Equal(4, SoftHebbOnCores.RunsThatFit(runBytes: 1000, freeBytes: 4 * 1250));
+        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(runBytes: 1000, freeBytes: 500));
+        Assert.Equal(1, SoftHebbOnCores.RunsThatFit(runBytes: 1000, freeBytes: -1));
     }
 
     [Fact]

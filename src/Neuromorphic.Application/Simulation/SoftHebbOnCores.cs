@@ -127,8 +127,8 @@ public sealed class SoftHebbOnCores
     /// runs/demo, whose splitters and relay add neurons and a second list of synapses (9.5 M, 1.1 GB).</summary>
     public const long BytesPerSynapse = 45, BytesPerSynapseWithSplitters = 130;
 
-    /// <summary>Memory each run beside the first takes per neuron: its neurons' state on the first run's tables, which it
-    /// shares. Measured: 390 bytes on TrueNorth with runs/demo, 560 on Kapoho Point with the CIFAR-10 2-layer network.</summary>
+    /// <summary>The least memory a run is counted at per neuron, beside the chip it shares: its neurons' state (390 bytes
+    /// measured on TrueNorth with runs/demo, 560 on Kapoho Point with the CIFAR-10 2-layer network).</summary>
     public const long BytesPerNeuronRun = 1000;
 
     /// <summary>The most synapses the converted network puts on a chip, counted from the layers before any is built:
@@ -172,10 +172,11 @@ public sealed class SoftHebbOnCores
             $"{(double)availableBytes / (1 << 30):F1} GiB. 'simulate --run RUN_DIR --hardware FILE' costs a network this size layer by layer."));
     }
 
-    /// <summary>How many runs fit side by side in <paramref name="freeBytes"/> left once the first is compiled: the first,
-    /// and as many more as their neurons' state fits (at least 1: one run is <see cref="CheckMemory"/>'s to refuse).</summary>
-    public static int RunsThatFit(int neurons, long freeBytes) =>
-        (int)Math.Clamp(1 + Math.Max(freeBytes, 0) / (Math.Max(neurons, 1) * BytesPerNeuronRun), 1, int.MaxValue);
+    /// <summary>How many runs of <paramref name="runBytes"/> each fit side by side in <paramref name="freeBytes"/> left
+    /// beside the compiled chip they share, with a quarter more for the collector's slack (at least 1: one run is
+    /// <see cref="CheckMemory"/>'s to refuse).</summary>
+    public static int RunsThatFit(long runBytes, long freeBytes) =>
+        (int)Math.Clamp(Math.Max(freeBytes, 0) / Math.Max(runBytes + runBytes / 4, 1), 1, int.MaxValue);
 
     static long PerSynapse(ChipArchitecture arch) => arch.Splitters is null ? BytesPerSynapse : BytesPerSynapseWithSplitters;
 
