@@ -27,7 +27,8 @@ internal sealed class CoreActor : Actor
     private readonly List<int> spikes = [];
     private readonly int loggedPotentials;
 
-    /// <summary>Ticks and reports are small: a deep mailbox lets the clock run ahead without a wake-up per step.</summary>
+    /// <summary>Ticks are small: a deep mailbox lets the clock run ahead without a wake-up per step (the mesh holds fewer
+    /// steps of reports where their messages are many: <see cref="MeshActor.MailboxFor"/>).</summary>
     internal const int Mailbox = 64;
 
     public CoreActor(CoreProcess process) : base(process.Name, process.Inputs, process.Outputs, Mailbox)
