@@ -138,8 +138,8 @@ public static class SoftHebbOnCoresRun
             lock (gate) progress.Advance(++done);
         }
         // Image 0 runs alone first: the memory its run takes at its peak, beyond the compiled chip the runs beside it
-        // share, sizes how many run side by side. A run's messages in flight and their garbage grow with the network and
-        // the steps: 4.5 GB over the chip for the paper's 3-layer CIFAR-10 network on Nahuku 32 at T = 8, 8.4 GB at 32.
+        // share, sizes how many run side by side. A run's messages in flight and their garbage grow with the network: 3.5 GB
+        // over the chip for the paper's 3-layer CIFAR-10 network on Nahuku 32 at T = 32, 0.7 GB for the 2-layer one.
         long chipBytes = GC.GetTotalMemory(forceFullCollection: true);
         await RunImageAsync(first, 0, new float[chipNetwork.InputNeurons]).ConfigureAwait(false);
         long peak;
