@@ -214,17 +214,9 @@ public class SpikingSoftHebbTests
         var any = Convert(conv, h, w, 1f, maxPooling: SpikeMaxPooling.AnySpike);
         any.RecordFirstImage = true;
         var spec = PoolSpec.Parse("max_4_2_1");
-        var membrane = Enumerable.Repeat(0.5f, h * w).ToArray();
-        var spikes = new float[h * w];
-        var (outExact, outAny) = (new float[exact.OutputLength], new float[any.OutputLength]);
         double exactTotal = 0, anyTotal = 0;
-        for (int t = 0; t < T; t++)
+        StepSideBySide(exact, any, x, T, (outExact, outAny, _) =>
         {
-            SpikingInput.RegularStep(x, membrane, spikes);
-            Array.Clear(outExact);
-            Array.Clear(outAny);
-            exact.Step(spikes, 1, outExact);
-            any.Step(spikes, 1, outAny);
             // This step's conv spikes, max-pooled as 0/1: 1 wherever a window holds one.
             var fired = new Tensor(1, 4, h, w);
             foreach (int s in any.FirstImageSpikes) fired.Data[s] = 1; // this step's, channels-first
@@ -233,7 +225,7 @@ public class SpikingSoftHebbTests
             Assert.Equal(expected.Data, outAny);
             exactTotal += outExact.Sum();
             anyTotal += outAny.Sum();
-        }
+        });
         // The exact maximum is never more, and here it is fewer: the check can tell the two apart.
         Assert.True(anyTotal > exactTotal && exactTotal > 0, $"OR pooling {anyTotal} spikes, exact {exactTotal}");
     }
@@ -249,18 +241,10 @@ public class SpikingSoftHebbTests
         var x = RandomImage(h * w, 24);
         var exact = Convert(conv, h, w, 1f);
         var counting = Convert(conv, h, w, 1f, averagePooling: SpikeAveragePooling.Counting);
-        var membrane = Enumerable.Repeat(0.5f, h * w).ToArray();
-        var spikes = new float[h * w];
-        var (outExact, outCounting) = (new float[exact.OutputLength], new float[counting.OutputLength]);
         var (mean, sent) = (new double[exact.OutputLength], new double[counting.OutputLength]);
         bool someRounded = false;
-        for (int t = 0; t < T; t++)
+        StepSideBySide(exact, counting, x, T, (outExact, outCounting, work) =>
         {
-            SpikingInput.RegularStep(x, membrane, spikes);
-            Array.Clear(outExact);
-            Array.Clear(outCounting);
-            exact.Step(spikes, 1, outExact);
-            var work = counting.Step(spikes, 1, outCounting);
             Assert.All(outCounting, v => Assert.True(v is 0f or 1f));
             Assert.Equal(outCounting.Count(v => v == 1f), work.Work.NonZeroActivations);
             for (int o = 0; o < mean.Length; o++)
@@ -269,17 +253,31 @@ public class SpikingSoftHebbTests
                 Assert.Equal(Math.Floor(mean[o] + 0.5 + 0.01), sent[o]);
                 someRounded |= Math.Abs(sent[o] - mean[o]) > 0.2;
             }
-        }
+        });
         Assert.True(someRounded, "no window's count ever differed from its mean: the check cannot tell the two poolings apart");
         counting.Reset(); // a new image starts every counter at half a spike again
-        Array.Clear(outCounting);
-        Array.Fill(membrane, 0.5f);
-        SpikingInput.RegularStep(x, membrane, spikes);
         exact.Reset();
-        Array.Clear(outExact);
-        exact.Step(spikes, 1, outExact);
-        counting.Step(spikes, 1, outCounting);
-        for (int o = 0; o < outExact.Length; o++) Assert.Equal(Math.Floor(outExact[o] + 0.5 + 0.01), outCounting[o]);
+        StepSideBySide(exact, counting, x, 1, (outExact, outCounting, _) =>
+        {
+            for (int o = 0; o < outExact.Length; o++) Assert.Equal(Math.Floor(outExact[o] + 0.5 + 0.01), outCounting[o]);
+        });
+    }
+
+    /// <summary>Steps two layers on the same regular-coded spikes of <paramref name="x"/>, from an input at rest, for
+    /// <paramref name="steps"/> steps; <paramref name="check"/> gets each step's outputs and the second layer's work.</summary>
+    static void StepSideBySide(SpikingConvLayer first, SpikingConvLayer second, float[] x, int steps, Action<float[], float[], SpikingStepWork> check)
+    {
+        var membrane = Enumerable.Repeat(0.5f, x.Length).ToArray();
+        var spikes = new float[x.Length];
+        var (outFirst, outSecond) = (new float[first.OutputLength], new float[second.OutputLength]);
+        for (int t = 0; t < steps; t++)
+        {
+            SpikingInput.RegularStep(x, membrane, spikes);
+            Array.Clear(outFirst);
+            Array.Clear(outSecond);
+            first.Step(spikes, 1, outFirst);
+            check(outFirst, outSecond, second.Step(spikes, 1, outSecond));
+        }
     }
 
     [Fact]
