@@ -148,21 +148,26 @@ internal sealed class CoreActor : Actor
                 : core.InputOf[i]!.Update(step);
             current[i] = 0;
             hasInput[i] = false;
-            var energy = somaEnergies[i];
-            var latency = somaLatencies[i];
-            somaEnergy += energy.AccessNeuron;
-            pending += latency.AccessNeuron;
+            // The neuron's own sums first, then the core's: SANA-FE adds in this order, and the roundings decide
+            // which of two messages sent at the same instant goes first.
+            var (energy, latency) = (somaEnergies[i], somaLatencies[i]);
+            double neuronEnergy = energy.AccessNeuron, neuronLatency = latency.AccessNeuron;
             if (status != SomaStatus.Idle)
             {
                 updated++;
-                somaEnergy += energy.UpdateNeuron;
-                pending += latency.UpdateNeuron;
+                neuronEnergy += energy.UpdateNeuron;
+                neuronLatency += latency.UpdateNeuron;
             }
             if (status == SomaStatus.Fired)
             {
+                neuronEnergy += energy.SpikeOut;
+                neuronLatency += latency.SpikeOut;
+            }
+            somaEnergy += neuronEnergy;
+            pending += neuronLatency;
+            if (status == SomaStatus.Fired)
+            {
                 fired++;
-                somaEnergy += energy.SpikeOut;
-                pending += latency.SpikeOut;
                 if (core.LogSpikes[i]) spikes.Add(core.Neurons[i]);
                 double payload = kind[i] == SomaKind.LeakyIntegrateFire ? (lif[i].Graded ? lif[i].Payload : 1.0)
                     : core.InputOf[i]!.Payload; // 1 unless it sends values
