@@ -162,4 +162,44 @@ public class SanafeReaderTests
         SanafeTiny.AssertEqual(spec, SanafeNetworkReader.Parse(SanafeTiny.RoundTripText(spec, arch), "again.yaml", arch));
         SanafeTiny.AssertEqual(arch, SanafeArchitectureReader.Parse(SanafeTiny.RoundTripText(arch), "again_arch.yaml"));
     }
+    // A chip of tiles × cores, every core one block with `inputs` input somas (SANA-FE's loihi_large.yaml: 1,024 tiles of
+    // 4 cores, each with 1,024 input units).
+    private static string ManyCores(int tiles, int cores, int inputs, int width, int height) => $$$"""
+        architecture:
+          name: many
+          attributes: {width: {{{width}}}, height: {{{height}}}, link_buffer_size: 1}
+          tile:
+            - name: t[0..{{{tiles - 1}}}]
+              attributes: {energy_north_hop: 0, latency_north_hop: 0, energy_south_hop: 0, latency_south_hop: 0,
+                           energy_east_hop: 0, latency_east_hop: 0, energy_west_hop: 0, latency_west_hop: 0}
+              core:
+                - name: c[0..{{{cores - 1}}}]
+                  attributes: {buffer_position: soma, max_neurons_supported: 1024}
+                  axon_in: [{name: ain, attributes: {energy_message_in: 0, latency_message_in: 0}}]
+                  synapse: [{name: syn, attributes: {model: current_based}}]
+                  dendrite: [{name: den, attributes: {model: accumulator}}]
+                  soma: [{name: 'in[0..{{{inputs - 1}}}]', attributes: {model: input}}]
+                  axon_out: [{name: aout, attributes: {energy_message_out: 0, latency_message_out: 0}}]
+        """;
+
+    [Fact]
+    public void Copies_of_a_ranged_core_share_its_units_so_a_32_chip_loihi_file_loads()
+    {
+        // 4,096 cores of 1,027 units each would be 4.2 million units, past MaxUnits, were each copy counted (and built).
+        var arch = SanafeArchitectureReader.Parse(ManyCores(1024, 4, 1024, 256, 128), "large.yaml");
+        Assert.Equal(4096, arch.Cores.Count);
+        Assert.Equal(1024, arch.Cores[4095].Somas.Count);
+        Assert.Same(arch.Cores[0].Somas, arch.Cores[4095].Somas);
+        Assert.Equal(("t[1023]", 7, 127), (arch.Tiles[1023].Name, arch.Tiles[1023].X, arch.Tiles[1023].Y));
+    }
+
+    [Fact]
+    public void A_file_making_more_cores_than_the_limit_is_refused_naming_the_core()
+    {
+        var error = Assert.Throws<HardwareModelException>(() =>
+            SanafeArchitectureReader.Parse(ManyCores(65536, 17, 1, 256, 256), "huge.yaml"));
+        Assert.Contains("huge.yaml", error.Message);
+        Assert.Contains($"more than {SanafeArchitectureReader.MaxCores} cores", error.Message);
+        Assert.Contains("architecture.tile[61680].core[16]", error.Message); // core 1,048,576 counted from 0
+    }
 }

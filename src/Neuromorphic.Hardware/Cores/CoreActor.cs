@@ -143,9 +143,12 @@ internal sealed class CoreActor : Actor
         var (kind, lif, somaEnergies, somaLatencies) = (core.Kind, core.Lif, core.SomaEnergy, core.SomaLatency); // locals: the loop stores to arrays
         for (int i = 0; i < count; i++)
         {
-            var status = kind[i] == SomaKind.LeakyIntegrateFire
-                ? lif[i].Update(hasInput[i], current[i])
-                : core.InputOf[i]!.Update(step);
+            var status = kind[i] switch
+            {
+                SomaKind.LeakyIntegrateFire => lif[i].Update(hasInput[i], current[i]),
+                SomaKind.TrueNorth => lif[i].UpdateTrueNorth(hasInput[i], current[i]),
+                _ => core.InputOf[i]!.Update(step),
+            };
             current[i] = 0;
             hasInput[i] = false;
             // The neuron's own sums first, then the core's: SANA-FE adds in this order, and the roundings decide
@@ -169,8 +172,8 @@ internal sealed class CoreActor : Actor
             {
                 fired++;
                 if (core.LogSpikes[i]) spikes.Add(core.Neurons[i]);
-                double payload = kind[i] == SomaKind.LeakyIntegrateFire ? (lif[i].Graded ? lif[i].Payload : 1.0)
-                    : core.InputOf[i]!.Payload; // 1 unless it sends values
+                double payload = kind[i] == SomaKind.Input ? core.InputOf[i]!.Payload // 1 unless it sends values
+                    : lif[i].Graded ? lif[i].Payload : 1.0;
                 for (int a = core.OutStart[i]; a < core.OutStart[i + 1]; a++)
                 {
                     int port = core.OutDestPort[a];
@@ -181,7 +184,7 @@ internal sealed class CoreActor : Actor
                     outEnergy += core.AxonOut.Energy;
                 }
             }
-            if (core.LogPotential[i]) potentials[logged++] = kind[i] == SomaKind.LeakyIntegrateFire ? lif[i].Potential : 0;
+            if (core.LogPotential[i]) potentials[logged++] = kind[i] == SomaKind.Input ? 0 : lif[i].Potential;
         }
         if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
         var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);

@@ -236,7 +236,7 @@ internal sealed class MappedCore
             var neuron = net.Neuron(neurons[i]);
             LogSpikes[i] = neuron.LogSpikes;
             LogPotential[i] = neuron.LogPotential;
-            if (reload && Kind[i] == SomaKind.LeakyIntegrateFire && ReferenceEquals(neuron.SomaAttributes, loadedFrom[i]))
+            if (reload && Kind[i] != SomaKind.Input && ReferenceEquals(neuron.SomaAttributes, loadedFrom[i]))
                 Lif[i] = initialLif[i];
             else
                 LoadSoma(arch, net, seed, i, neuron, inputUnits);
@@ -286,6 +286,18 @@ internal sealed class MappedCore
                 Lif[i] = initialLif[i] = lif;
                 loadedFrom[i] = neuron.SomaAttributes;
                 break;
+            case "truenorth":
+                Kind[i] = SomaKind.TrueNorth;
+                // SANA-FE's truenorth soma takes no hardware-wide neuron attributes: only the network's.
+                var neuronState = LifCompartment.TrueNorthDefault;
+                foreach (var (key, value) in neuron.SomaAttributes)
+                    if (!neuronState.SetTrueNorth(key, value, file))
+                        throw new HardwareModelException(file, value.Line, key,
+                            $"the truenorth soma of {name} has no attribute '{key}'; it takes threshold, reverse_threshold, reset, reverse_reset, " +
+                            "reset_mode, reverse_reset_mode, leak, leak_towards_zero, bias, force_update, random_mask");
+                Lif[i] = initialLif[i] = neuronState;
+                loadedFrom[i] = neuron.SomaAttributes;
+                break;
             case "input":
                 Kind[i] = SomaKind.Input;
                 // SANA-FE's input unit holds one train for all its neurons; a chip file of hardware-models/ has no
@@ -310,7 +322,7 @@ internal sealed class MappedCore
                 break;
             default:
                 throw new HardwareModelException(arch.SourceFile, soma.Line, "model",
-                    $"soma model '{soma.Model}' (unit '{soma.Name}', used by {name}) is not simulated yet; leaky_integrate_fire and input are");
+                    $"soma model '{soma.Model}' (unit '{soma.Name}', used by {name}) is not simulated yet; leaky_integrate_fire, truenorth and input are");
         }
     }
 

@@ -21,8 +21,12 @@ public static class SanafeArchitectureReader
     /// <summary>Most tiles, cores per tile, and copies of one unit; bounds what a range like <c>t[0..99999999]</c> makes.</summary>
     public const int MaxTiles = 1 << 16, MaxCoresPerTile = 1 << 12, MaxUnitCopies = 1 << 16;
 
-    /// <summary>Most units (all kinds, all cores) one file may instantiate: Loihi's makes about 132,000.</summary>
+    /// <summary>Most units (all kinds) one file may describe: Loihi's about 1,040, written unit by unit 132,000. Copies
+    /// of a ranged core block share their units, so they count once.</summary>
     public const int MaxUnits = 1 << 22;
+
+    /// <summary>Most cores one file may make (SANA-FE's 32-chip loihi_large.yaml has 4,096).</summary>
+    public const int MaxCores = 1 << 20;
 
     private static readonly YamlLimits Limits = new("SANA-FE architecture file", MaxNodes, 1000,
         $"the limit is SanafeArchitectureReader.MaxNodes ({MaxNodes})");
@@ -42,7 +46,7 @@ public static class SanafeArchitectureReader
 
     private sealed class Reader(SanafeYaml y)
     {
-        private int units, nextCoreId;
+        private int units, nextCoreId; // units described, cores made
 
         public ChipArchitecture Read(YNode rootNode)
         {
@@ -143,17 +147,14 @@ public static class SanafeArchitectureReader
         }
 
         // Every copy of a ranged core block (loihi_core[0..3] in each of 32 tiles) has the same pipeline: it is read
-        // once and its immutable unit records are shared, which keeps Loihi's 131,072 input units from being built 128 times.
+        // once and its immutable unit records are shared, which keeps Loihi's 1,024 input units a core from being built for each of its 128 cores.
         private readonly Dictionary<YMap, CoreSpec> templates = new(ReferenceEqualityComparer.Instance);
 
         private CoreSpec ReadCore(YMap block, int tile, int offset, string name)
         {
+            if (nextCoreId >= MaxCores) throw y.Error(block, $"architecture.tile[{tile}].core[{offset}]", $"the chip has more than {MaxCores} cores");
             if (templates.TryGetValue(block, out var template))
-            {
-                units += template.AxonIn.Count + template.AxonOut.Count + template.Synapses.Count + template.Dendrites.Count + template.Somas.Count;
-                if (units > MaxUnits) throw y.Error(block, $"architecture.tile[{tile}].core[{offset}]", $"the chip has more than {MaxUnits} units");
                 return template with { Id = nextCoreId++, TileId = tile, Offset = offset, Name = name };
-            }
             var core = ReadCoreBlock(block, tile, offset, name);
             templates[block] = core;
             return core;

@@ -1,9 +1,11 @@
 namespace Neuromorphic.Hardware.Cores;
 
-/// <summary>How a neuron's soma behaves: a Loihi-style leaky integrate-and-fire compartment, or a stimulus source.</summary>
+/// <summary>How a neuron's soma behaves: a Loihi-style leaky integrate-and-fire compartment, a TrueNorth neuron (SANA-FE's
+/// <c>truenorth</c> model), or a stimulus source.</summary>
 internal enum SomaKind : byte
 {
     LeakyIntegrateFire,
+    TrueNorth,
     Input,
 }
 
@@ -24,7 +26,9 @@ internal enum SomaStatus : byte
     Fired,
 }
 
-/// <summary>The state and parameters of one Loihi-style LIF compartment. Each step: leak (not on the first step),
+/// <summary>The state and parameters of one integrate-and-fire neuron: a Loihi-style LIF compartment (<see cref="Update"/>)
+/// or a TrueNorth neuron (<see cref="UpdateTrueNorth"/>), which share the potential, bias, thresholds and resets.
+/// Loihi-style, each step: leak (not on the first step),
 /// potential truncated to 1/64 (Loihi's fixed-point resolution), then, outside the refractory period, bias and
 /// input current added and a spike when the potential is strictly above threshold. On a chip with graded spikes
 /// (Loihi 2) a <see cref="Graded"/> compartment's spike carries its potential at firing, rounded to a whole payload
@@ -33,6 +37,9 @@ internal enum SomaStatus : byte
 internal struct LifCompartment
 {
     public double Potential, InputCurrent, Bias, Threshold, Reset, ReverseThreshold, ReverseReset, LeakDecay, InputDecay;
+    /// <summary>TrueNorth's leak: subtracted from the potential's magnitude each step, or added when it leaks away from zero.</summary>
+    public double Leak;
+    public bool LeakAwayFromZero;
     public int RefractoryDelay, RefractoryCount;
     public ResetMode ResetMode, ReverseResetMode;
     public bool ForceUpdate, Graded, InputMax;
@@ -41,6 +48,62 @@ internal struct LifCompartment
     public double Payload, PayloadLimit;
 
     public static LifCompartment Default => new() { LeakDecay = 1, ResetMode = ResetMode.Hard, ReverseResetMode = ResetMode.None };
+
+    /// <summary>A TrueNorth neuron as SANA-FE's <c>truenorth</c> soma runs it, each step: the linear leak (towards zero
+    /// unless told otherwise), then bias and input added, no fixed-point rounding; a spike at or above the threshold,
+    /// otherwise the reverse reset at or below the reverse threshold. A neuron whose potential, input and bias are all
+    /// zero (and not forced) is idle but still leaks.</summary>
+    public SomaStatus UpdateTrueNorth(bool hasInput, double input)
+    {
+        var status = Potential != 0 || hasInput || Bias != 0 || ForceUpdate ? SomaStatus.Updated : SomaStatus.Idle;
+        if (LeakAwayFromZero) Potential += Leak;
+        else if (Potential > 0) Potential -= Leak;
+        else if (Potential < 0) Potential += Leak;
+        Potential += Bias;
+        if (hasInput) Potential += input;
+        if (Potential >= Threshold)
+        {
+            Potential = ResetMode switch
+            {
+                ResetMode.Hard => Reset,
+                ResetMode.Soft => Potential - Threshold,
+                ResetMode.Saturate => Threshold,
+                _ => Potential,
+            };
+            return SomaStatus.Fired;
+        }
+        if (Potential <= ReverseThreshold)
+        {
+            Potential = ReverseResetMode switch
+            {
+                ResetMode.Hard => ReverseReset,
+                ResetMode.Soft => Potential + ReverseThreshold,
+                ResetMode.Saturate => ReverseThreshold,
+                _ => Potential,
+            };
+        }
+        return status;
+    }
+
+    /// <summary>A TrueNorth neuron's defaults in SANA-FE: every threshold and reset 0, hard reset, no reverse reset, no leak.</summary>
+    public static LifCompartment TrueNorthDefault => new() { ResetMode = ResetMode.Hard, ReverseResetMode = ResetMode.None };
+
+    /// <summary>Sets one attribute of a TrueNorth neuron from a network file; false when the model has no such attribute.
+    /// A random threshold (<c>random_mask</c> above 0) is refused: SANA-FE draws it from the C library's rand().</summary>
+    public bool SetTrueNorth(string name, AttributeValue value, string file)
+    {
+        switch (name)
+        {
+            case "leak": Leak = value.AsDouble(file, name); return true;
+            case "leak_towards_zero": LeakAwayFromZero = !value.AsBool(file, name); return true;
+            case "random_mask":
+                if (value.AsInt(file, name) != 0)
+                    throw new HardwareModelException(file, value.Line, name,
+                        "random thresholds are not simulated: SANA-FE draws them from the C library's rand(), a sequence this simulator does not reproduce; use random_mask: 0");
+                return true;
+            default: return SetShared(name, value, file);
+        }
+    }
 
     public SomaStatus Update(bool hasInput, double input)
     {
@@ -91,21 +154,30 @@ internal struct LifCompartment
     {
         switch (name)
         {
+            case "leak_decay": LeakDecay = value.AsDouble(file, name); return true;
+            case "input_decay": InputDecay = value.AsDouble(file, name); return true;
+            case "graded": Graded = value.AsBool(file, name); return true;
+            case "input_max": InputMax = value.AsBool(file, name); return true;
+            case "refractory_delay": RefractoryDelay = value.AsInt(file, name); return true;
+            case "potential": Potential = value.AsDouble(file, name); return true;
+            case "log_u": return true; // the input-current trace (neurons.csv) is not written
+            default: return SetShared(name, value, file);
+        }
+    }
+
+    // The attributes both models take.
+    private bool SetShared(string name, AttributeValue value, string file)
+    {
+        switch (name)
+        {
             case "threshold": Threshold = value.AsDouble(file, name); return true;
             case "reverse_threshold": ReverseThreshold = value.AsDouble(file, name); return true;
             case "reset": Reset = value.AsDouble(file, name); return true;
             case "reverse_reset": ReverseReset = value.AsDouble(file, name); return true;
             case "reset_mode": ResetMode = ParseReset(value, file, name); return true;
             case "reverse_reset_mode": ReverseResetMode = ParseReset(value, file, name); return true;
-            case "leak_decay": LeakDecay = value.AsDouble(file, name); return true;
-            case "input_decay": InputDecay = value.AsDouble(file, name); return true;
             case "bias": Bias = value.AsDouble(file, name); return true;
             case "force_update" or "force_update_every_timestep": ForceUpdate = value.AsBool(file, name); return true;
-            case "graded": Graded = value.AsBool(file, name); return true;
-            case "input_max": InputMax = value.AsBool(file, name); return true;
-            case "refractory_delay": RefractoryDelay = value.AsInt(file, name); return true;
-            case "potential": Potential = value.AsDouble(file, name); return true;
-            case "log_u": return true; // the input-current trace (neurons.csv) is not written
             default: return false;
         }
     }
