@@ -67,6 +67,7 @@ internal sealed class CoreActor : Actor
         var delays = core.SynDelay;
         var (inStart, synPost, synWeight) = (core.InStart, core.SynPost, core.SynWeight); // locals: the loops below store to arrays
         var (nextInput, nextHas) = (current[now], hasInput[now]); // the next update's buffers, where undelayed synapses add
+        double? perEvent = core.SynapseEventEnergy;
         if (tick.Block > 0)
         {
             for (int p = 1; p < joined.Length; p++)
@@ -86,7 +87,7 @@ internal sealed class CoreActor : Actor
                         int first = inStart[axon], end = inStart[axon + 1];
                         double payload = payloads is null ? 1.0 : payloads[m];
                         synaptic += end - first;
-                        synapseEnergy += core.AxonSynapseEnergy[axon];
+                        if (perEvent is null) synapseEnergy += core.AxonSynapseEnergy[axon];
                         dendriteEnergy += core.AxonDendriteEnergy[axon];
                         if (delays is null && !anyInputMax) // the common case, without a check per synapse
                         {
@@ -119,6 +120,7 @@ internal sealed class CoreActor : Actor
             }
         }
 
+        if (perEvent is { } e) synapseEnergy = RepeatedSum.Of(e, synaptic);
         var received = new StepPerf(tick.Block, 0, 0, 0, hops, synaptic, 0, synapseEnergy, dendriteEnergy, 0, networkIn);
         var report = tick.DrainOnly
             ? new CoreReport { Core = core.Spec.Id, Received = received, Neurons = StepPerf.Zero(0), Sent = [], SpikesLogged = [], Potentials = [] }

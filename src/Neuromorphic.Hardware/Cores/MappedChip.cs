@@ -245,7 +245,13 @@ internal sealed class MappedCore
             anyInputMax |= Lif[i].InputMax;
         }
         (ForcedDendriteEnergy, AnyGraded, AnyInputMax) = (forced, anyGraded, anyInputMax);
+        SynapseEventEnergy = count > 0 && Array.TrueForAll(SynapseUnit, u => ReferenceEquals(u, SynapseUnit[0])) ? SynapseUnit[0].EnergyProcessSpike ?? 0 : null;
     }
+
+    /// <summary>Where every synapse on the core is one unit's: the energy of one synaptic event, which the core adds
+    /// event by event as SANA-FE's unit does (<see cref="RepeatedSum"/>); otherwise null, and each message adds its
+    /// axon's <see cref="AxonSynapseEnergy"/>.</summary>
+    public double? SynapseEventEnergy { get; private set; }
 
     // Neuron i's units, costs and soma, read from its attributes.
     private void LoadSoma(ChipArchitecture arch, SpikingNetworkSpec net, int seed, int i, NeuronSpec neuron, Dictionary<string, InputUnit> inputUnits)
