@@ -86,14 +86,25 @@ public static class CoreRunReport
         yield return ("core-energy", "Energy spent in each core over the run (its synapses, somas and messages in and out)",
             Plots.MeshMap(arch.Width, arch.Height, Math.Max(1, arch.MaxCoresPerTile),
                 run.Cores.Select(c => new MeshValue(c.X, c.Y, c.CoreOffset, c.Energy * 1e6)).ToArray(), "Energy (µJ)", "Energy per core", arch.ChipBlock));
-        yield return ("router-load", "Messages through each router (X-then-Y routes, both ends counted)",
-            Plots.MeshMap(arch.Width, arch.Height, 1, run.Routers.Select(r => new MeshValue(r.X, r.Y, 0, r.Messages)).ToArray(),
-                "Messages", "Router load", arch.ChipBlock));
+        yield return ("router-load", "Messages through each router (a tile's centre square; X-then-Y routes, both ends counted) " +
+            "and over each link leaving it (the square on that side: east, west, north, south)",
+            Plots.MeshMap(arch.Width, arch.Height, LinkCells, run.Routers.SelectMany(LinkValues).ToArray(), "Messages", "Router and link load", arch.ChipBlock));
         int shown = RasterStepsShown(run.Spikes.Select(s => s.Step), Math.Min(RasterSteps, run.Steps.Count));
         var spikes = run.Spikes.Where(s => s.Step <= shown).Select(s => ((double)s.Step, s.Neuron)).ToArray();
         if (spikes.Length > 0)
             yield return ("spike-raster", $"Spikes of the traced neurons (log_spikes), first {shown} steps; rows are neurons in file order",
                 Plots.SpikeRaster(spikes, "Spike raster", markerSize: 1, time: RasterTime.Steps, populationSize: net.NeuronCount));
+    }
+
+    // A tile drawn as 3 x 3 squares (MeshMap numbers them row by row from the bottom left): the router in the centre, and
+    // beside it on each side the link leaving that way; the corners stay blank.
+    private const int LinkCells = 9;
+
+    private static IEnumerable<MeshValue> LinkValues(RouterLoad r)
+    {
+        yield return new MeshValue(r.X, r.Y, 4, r.Messages);
+        foreach (var (cell, messages) in new[] { (5, r.East), (3, r.West), (7, r.North), (1, r.South) })
+            if (messages > 0) yield return new MeshValue(r.X, r.Y, cell, messages);
     }
 
     /// <summary>The steps the raster shows: the first <paramref name="steps"/> or fewer, the most whose spikes number at

@@ -32,8 +32,9 @@ public sealed record CoreRunSummary(
 public sealed record CoreActivity(int Tile, int CoreOffset, int X, int Y, int Neurons, long Fired, long MessagesIn, long SynapticEvents, double Energy,
     int AxonsIn);
 
-/// <summary>How many messages passed through the router of the tile at mesh position (X, Y).</summary>
-public sealed record RouterLoad(int X, int Y, long Messages);
+/// <summary>How many messages passed through the router of the tile at mesh position (X, Y), and how many of them left
+/// it over each of its links to the next router (east: x + 1, north: y + 1).</summary>
+public sealed record RouterLoad(int X, int Y, long Messages, long East = 0, long West = 0, long North = 0, long South = 0);
 
 /// <summary>A whole core-by-core run: totals, one row per step, the spikes and potentials of traced neurons (SANA-FE's
 /// log_spikes and log_potential), and per-core activity.</summary>

@@ -28,7 +28,10 @@ internal sealed class MeshActor : Actor
     private readonly int[][] potentialNeuronsOfCore;
     private readonly long[] coreFired, coreMessagesIn, coreSynaptic;
     private readonly double[] coreEnergy;
-    private readonly long[] routerLoad; // messages through each router, by mesh position x·height + y
+    // Per router, by mesh position x·height + y: messages through it, then over each link leaving it east, west, north
+    // and south (RouterLoad's order).
+    private readonly long[] routerLoad;
+    private const int RouterSlots = 5;
     private TimedMessage[] timed = new TimedMessage[1024]; // reused step after step: the mesh runs one step at a time
     private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
     private long nextMessageId;
@@ -81,7 +84,7 @@ internal sealed class MeshActor : Actor
         coreMessagesIn = new long[n];
         coreSynaptic = new long[n];
         coreEnergy = new double[n];
-        routerLoad = new long[chip.Architecture.Width * chip.Architecture.Height];
+        routerLoad = new long[chip.Architecture.Width * chip.Architecture.Height * RouterSlots];
         this.messageTrace?.Write("timestep,mid,src_neuron,src_hw,dest_hw,hops,spikes,send_timestamp,received_timestamp,processed_timestamp,"u8 +
             "generation_delay,processing_delay,network_delay,blocking_delay,min_hop_delay,messages_along_route\n"u8);
     }
@@ -99,7 +102,13 @@ internal sealed class MeshActor : Actor
     public IReadOnlyList<RouterLoad> Routers()
     {
         int height = chip.Architecture.Height;
-        return routerLoad.Select((m, i) => new RouterLoad(i / height, i % height, m)).Where(r => r.Messages > 0).ToArray();
+        var routers = new List<RouterLoad>();
+        for (int i = 0; i < routerLoad.Length / RouterSlots; i++)
+        {
+            var load = routerLoad.AsSpan(i * RouterSlots, RouterSlots);
+            if (load[0] > 0) routers.Add(new RouterLoad(i / height, i % height, load[0], load[1], load[2], load[3], load[4]));
+        }
+        return routers;
     }
 
     protected override void OnBlock(ReadOnlySpan<Event> joined, ActorContext ctx)
@@ -209,9 +218,16 @@ internal sealed class MeshActor : Actor
     {
         int height = chip.Architecture.Height;
         int xStep = from.X < to.X ? 1 : -1, yStep = from.Y < to.Y ? 1 : -1;
-        for (int x = from.X; x != to.X; x += xStep) routerLoad[x * height + from.Y]++;
-        for (int y = from.Y; y != to.Y; y += yStep) routerLoad[to.X * height + y]++;
-        routerLoad[to.X * height + to.Y]++;
+        int xLink = xStep > 0 ? 1 : 2, yLink = yStep > 0 ? 3 : 4;
+        for (int x = from.X; x != to.X; x += xStep) Count((x * height + from.Y) * RouterSlots, xLink);
+        for (int y = from.Y; y != to.Y; y += yStep) Count((to.X * height + y) * RouterSlots, yLink);
+        routerLoad[(to.X * height + to.Y) * RouterSlots]++;
+
+        void Count(int router, int link)
+        {
+            routerLoad[router]++;
+            routerLoad[router + link]++;
+        }
     }
 
     private void TraceMessages(long step, ReadOnlySpan<TimedMessage> timed)

@@ -84,6 +84,8 @@ public sealed class TwoTileCostTests
         Assert.Equal(2, step2.Updated);
         Near(306e-9, step2.Latency);
         Assert.Equal("timestep,neuron out.0,neuron out.1,\n1,0,0,\n2,2,3,\n", SanafeOutputWriter.Potentials(run, net));
+        // The message passes the left router, leaving it over its east link, and ends at the right one.
+        Assert.Equal([new RouterLoad(0, 0, 1, East: 1), new RouterLoad(1, 0, 1)], run.Routers);
     }
 
     [Fact]
