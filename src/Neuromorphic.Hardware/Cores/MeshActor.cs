@@ -33,6 +33,8 @@ internal sealed class MeshActor : Actor
     private readonly long[] routerLoad;
     private const int RouterSlots = 5;
     private TimedMessage[] timed = new TimedMessage[1024]; // reused step after step: the mesh runs one step at a time
+    private int[] traceOrder = [];
+    private long[] traceIds = [];
     private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
     private long nextMessageId;
 
@@ -230,35 +232,37 @@ internal sealed class MeshActor : Actor
         }
     }
 
+    // messages.csv in SANA-FE's line order (SanafeTraceOrder): by id, the placeholders where its sort leaves them.
     private void TraceMessages(long step, ReadOnlySpan<TimedMessage> timed)
     {
         var w = messageTrace!;
-        foreach (bool placeholders in (ReadOnlySpan<bool>)[false, true])
+        if (traceOrder.Length < timed.Length) (traceOrder, traceIds) = (new int[timed.Length * 2], new long[timed.Length * 2]);
+        var order = traceOrder.AsSpan(0, timed.Length);
+        for (int i = 0; i < timed.Length; i++) (order[i], traceIds[i]) = (i, timed[i].Id);
+        SanafeTraceOrder.Sort(order, traceIds.AsSpan(0, timed.Length));
+        foreach (int i in order)
         {
-            foreach (ref readonly var m in timed)
+            ref readonly var m = ref timed[i];
+            w.Write(step);
+            w.Write((byte)',');
+            w.Write(m.Id);
+            w.Write((byte)',');
+            w.Write(traceNames[m.Neuron] ??= Encoding.UTF8.GetBytes(chip.Network.NeuronName(m.Neuron)));
+            w.Write((byte)',');
+            w.Write(traceCores[m.SrcCore]);
+            w.Write((byte)',');
+            w.Write(m.IsPlaceholder ? "x.x"u8 : traceCores[m.DestCore]);
+            w.Write((byte)',');
+            w.Write(m.Hops);
+            w.Write((byte)',');
+            w.Write(m.Synapses);
+            foreach (double value in (ReadOnlySpan<double>)[m.Sent, m.Received, m.Processed, m.Generation, m.Processing, m.Network,
+                         m.Blocking, m.MinHop, m.AlongRoute])
             {
-                if (m.IsPlaceholder != placeholders) continue;
-                w.Write(step);
                 w.Write((byte)',');
-                w.Write(m.Id);
-                w.Write((byte)',');
-                w.Write(traceNames[m.Neuron] ??= Encoding.UTF8.GetBytes(chip.Network.NeuronName(m.Neuron)));
-                w.Write((byte)',');
-                w.Write(traceCores[m.SrcCore]);
-                w.Write((byte)',');
-                w.Write(m.IsPlaceholder ? "x.x"u8 : traceCores[m.DestCore]);
-                w.Write((byte)',');
-                w.Write(m.Hops);
-                w.Write((byte)',');
-                w.Write(m.Synapses);
-                foreach (double value in (ReadOnlySpan<double>)[m.Sent, m.Received, m.Processed, m.Generation, m.Processing, m.Network,
-                             m.Blocking, m.MinHop, m.AlongRoute])
-                {
-                    w.Write((byte)',');
-                    w.WriteGeneral(value);
-                }
-                w.Write((byte)'\n');
+                w.WriteGeneral(value);
             }
+            w.Write((byte)'\n');
         }
     }
 
