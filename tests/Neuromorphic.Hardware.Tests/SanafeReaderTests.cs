@@ -185,7 +185,7 @@ public class SanafeReaderTests
     [Fact]
     public void Copies_of_a_ranged_core_share_its_units_so_a_32_chip_loihi_file_loads()
     {
-        // 4,096 cores of 1,027 units each would be 4.2 million units, past MaxUnits, were each copy counted (and built).
+        // 4,096 cores of 1,028 units each would be 4.2 million units, past MaxUnits, were each copy counted (and built).
         var arch = SanafeArchitectureReader.Parse(ManyCores(1024, 4, 1024, 256, 128), "large.yaml");
         Assert.Equal(4096, arch.Cores.Count);
         Assert.Equal(1024, arch.Cores[4095].Somas.Count);

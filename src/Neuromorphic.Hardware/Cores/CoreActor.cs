@@ -201,7 +201,7 @@ internal sealed class CoreActor : Actor
         {
             Core = core.Spec.Id,
             Received = StepPerf.Zero(step),
-            Neurons = new StepPerf(step, fired, updated, messagesSent, 0, 0, 0, 0, core.ForcedDendriteEnergy, somaEnergy, outEnergy),
+            Neurons = new StepPerf(step, fired, updated, messagesSent, 0, 0, 0, 0, 0, somaEnergy, outEnergy),
             Sent = sentArray,
             SentCount = sent.Count,
             SpikesLogged = spikes.ToArray(),

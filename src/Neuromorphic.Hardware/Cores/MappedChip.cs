@@ -203,6 +203,7 @@ internal sealed class MappedCore
         (OutProcessingDelay, OutSynapses, DestCores) = (tables.OutProcessingDelay, tables.OutSynapses, tables.DestCores);
         (InStart, SynPost, SynWeight, SynDelay, MaxDelay) = (tables.InStart, tables.SynPost, tables.SynWeight, tables.SynDelay, tables.MaxDelay);
         (AxonSynapseEnergy, AxonDendriteEnergy, AxonProcessingDelay) = (tables.AxonSynapseEnergy, tables.AxonDendriteEnergy, tables.AxonProcessingDelay);
+        SynapseEventEnergy = tables.SynapseEventEnergy;
         LoadSomas(arch, net, seed);
     }
 
@@ -229,7 +230,6 @@ internal sealed class MappedCore
             initialLif = new LifCompartment[count];
         }
         var inputUnits = new Dictionary<string, InputUnit>(StringComparer.Ordinal);
-        double forced = 0;
         bool anyGraded = false, anyInputMax = false;
         for (int i = 0; i < count; i++)
         {
@@ -240,17 +240,30 @@ internal sealed class MappedCore
                 Lif[i] = initialLif[i];
             else
                 LoadSoma(arch, net, seed, i, neuron, inputUnits);
-            if (DendriteUnit[i].UpdateEveryTimestep) forced += DendriteUnit[i].EnergyUpdate ?? 0;
             anyGraded |= Lif[i].Graded || InputOf[i] is { Graded: true };
             anyInputMax |= Lif[i].InputMax;
         }
-        (ForcedDendriteEnergy, AnyGraded, AnyInputMax) = (forced, anyGraded, anyInputMax);
-        SynapseEventEnergy = count > 0 && Array.TrueForAll(SynapseUnit, u => ReferenceEquals(u, SynapseUnit[0])) ? SynapseUnit[0].EnergyProcessSpike ?? 0 : null;
+        (AnyGraded, AnyInputMax) = (anyGraded, anyInputMax);
+    }
+
+    // The synapse unit of every neuron here that some synapse reaches, if they share one.
+    private ProcessingUnitSpec? OneSynapseUnit()
+    {
+        var reached = new bool[Neurons.Length];
+        foreach (int post in SynPost) reached[post] = true;
+        ProcessingUnitSpec? unit = null;
+        for (int i = 0; i < reached.Length; i++)
+        {
+            if (!reached[i]) continue;
+            if (unit is not null && !ReferenceEquals(unit, SynapseUnit[i])) return null;
+            unit = SynapseUnit[i];
+        }
+        return unit;
     }
 
     /// <summary>Where every synapse on the core is one unit's: the energy of one synaptic event, which the core adds
     /// event by event as SANA-FE's unit does (<see cref="RepeatedSum"/>); otherwise null, and each message adds its
-    /// axon's <see cref="AxonSynapseEnergy"/>.</summary>
+    /// axon's <see cref="AxonSynapseEnergy"/> (the same figure, summed in another order).</summary>
     public double? SynapseEventEnergy { get; private set; }
 
     // Neuron i's units, costs and soma, read from its attributes.
@@ -354,8 +367,6 @@ internal sealed class MappedCore
     /// <summary>Whether some neuron here sends graded spikes, or takes the largest input rather than the sum.</summary>
     public bool AnyGraded { get; private set; }
     public bool AnyInputMax { get; private set; }
-    /// <summary>Dendrite energy spent every step by units that update every step whatever their input.</summary>
-    public double ForcedDendriteEnergy { get; private set; }
 
     // Output axons by local neuron (CSR): destination core (index among mapped cores) and axon there.
     public int[] OutStart { get; private set; } = [];
@@ -411,6 +422,7 @@ internal sealed class MappedCore
             }
             AxonProcessingDelay[a] = delay;
         }
+        SynapseEventEnergy = OneSynapseUnit()?.EnergyProcessSpike;
     }
 
     internal void CheckSynapseUnits(string file)

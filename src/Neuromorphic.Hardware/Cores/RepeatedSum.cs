@@ -25,10 +25,11 @@ internal static class RepeatedSum
             x = y;
             if (!sameBinade) continue; // d was rounded at the binade below
             // Within [2^p, 2^(p+1)) every sum is a multiple of the ulp u, so x + e rounds to x + d every time, unless e
-            // sits exactly halfway between two multiples of u (then the rounding to even alternates).
+            // sits exactly halfway between two multiples of u: then each sum rounds to an even multiple of u, and from
+            // an even x the step d is the even one of the two, every time; from an odd x one more addition gets there.
             double u = Math.BitIncrement(x) - x;
             double steps = e / u; // exact: u is a power of two
-            if (steps - Math.Floor(steps) == 0.5) continue;
+            if (steps - Math.Floor(steps) == 0.5 && d / u % 2 != 0) continue;
             double top = Math.ScaleB(1.0, Math.ILogB(x) + 1);
             // Each jump's addition stays below top - d, so its exact sum x + e < top and rounds at spacing u.
             double fit = Math.Floor((top - x) / d) - 1;

@@ -20,6 +20,8 @@ public sealed class RepeatedSumTests
     [InlineData(0.75)]
     [InlineData(3.0e-300)]
     [InlineData(-7.3e-12)]
+    [InlineData(1.0000000000009095)] // 1 + 2^-40, 41 significant bits: the sums reach the binade where e lies halfway between two
+    [InlineData(3.0000000000291038)] // 3 + 2^-35
     public void Equals_adding_one_event_at_a_time(double e)
     {
         foreach (long count in (long[])[0, 1, 2, 3, 7, 100, 1023, 1024, 1025, 65_537, 1_000_003])
@@ -36,6 +38,14 @@ public sealed class RepeatedSumTests
             long count = random.Next(0, 200_000);
             Assert.Equal(OneByOne(e, count), RepeatedSum.Of(e, count));
         }
+    }
+
+    [Fact]
+    public void Jumps_through_the_binade_where_every_addition_is_a_tie()
+    {
+        // e = 1 + 2^-20 lies halfway between two sums from 2^33 on, where each sum rounds to an even one. The 2·10^10
+        // additions done one at a time (a C loop, gcc -O1, 22 s) end at 0x1.2a05f9ffff8p+34.
+        Assert.Equal(BitConverter.Int64BitsToDouble(0x4212A05F9FFFF800), RepeatedSum.Of(1.00000095367431640625, 20_000_000_000));
     }
 
     [Fact]

@@ -59,6 +59,24 @@ public sealed class SanafeAgreementTests
         Assert.Equal(SanafeOutputWriter.Spikes(first, net), SanafeOutputWriter.Spikes(second, net2));
     }
 
+    [Fact]
+    public async Task A_dendrite_updated_every_step_costs_only_its_synaptic_events_as_in_sanafe()
+    {
+        // The example chip's dendrite updates every step (update_every_timestep); given 5 pJ an update, SANA-FE's run of
+        // 10 steps (its sim -p, commit 8951ab0) reported dendrite energy 2.5e-11 J: its 5 synaptic events, none for the
+        // 4 neurons' 40 forced updates, as its accumulator reports no energy there.
+        string root = Reference();
+        string text = File.ReadAllText(Path.Combine(root, "arch", "example_chip.yaml"));
+        string costly = text.Replace("energy_update: 0.0\n                latency_update: 0.0\n                update_every_timestep: true",
+            "energy_update: 5.0e-12\n                latency_update: 0.0\n                update_every_timestep: true", StringComparison.Ordinal);
+        Assert.NotEqual(text, costly);
+        var arch = SanafeArchitectureReader.Parse(costly, "example_chip_costly_dendrite.yaml");
+        var net = SanafeNetworkReader.LoadFile(Path.Combine(root, "snn", "example_snn.yaml"), arch);
+        var run = await CoreSimulation.RunAsync(arch, net, new CoreSimulationOptions(10));
+        Assert.Equal(5, run.Summary.SynapticEvents);
+        Assert.Equal(2.5e-11, run.Summary.DendriteEnergy, 1e-22);
+    }
+
     [Theory]
     [InlineData(TimingModel.Detailed, "detailed")]
     [InlineData(TimingModel.Simple, "simple")]

@@ -2,9 +2,9 @@ using Neuromorphic.Hardware.Cores;
 
 namespace Neuromorphic.Hardware.Tests.Cores;
 
-/// <summary>SANA-FE's <c>truenorth</c> soma, neuron by neuron against hand-worked steps. SANA-FE's own run of these two
-/// files (its <c>sim</c>, commit 8951ab0, 6 steps) wrote the same spikes.csv, potentials.csv, perf.csv and
-/// messages.csv, byte for byte, and the same counts and energies (docs/results.md).</summary>
+/// <summary>SANA-FE's <c>truenorth</c> soma, neuron by neuron against hand-worked steps: every forward and reverse reset
+/// mode and both leak directions. SANA-FE's own run of these two files (its <c>sim</c>, commit 8951ab0, 6 steps) wrote
+/// the same spikes.csv and potentials.csv and the same counts and energies (docs/results.md).</summary>
 public sealed class TrueNorthSomaTests
 {
     // One core; a soma access costs 1 pJ and 1 ns, an update 2, a spike 4; nothing else costs anything.
@@ -42,6 +42,10 @@ public sealed class TrueNorthSomaTests
                 - 4: [bias: -5, leak: 1, threshold: 100, reverse_threshold: -8, reverse_reset_mode: saturate]
                 - 5: [leak: 1, leak_towards_zero: false, threshold: 3]
                 - 6: [threshold: 1]
+                - 7: [bias: 3, threshold: 5, reset_mode: saturate]
+                - 8: [bias: 2, threshold: 3, reset_mode: none]
+                - 9: [bias: -3, threshold: 100, reverse_threshold: -5, reverse_reset: -1, reverse_reset_mode: hard]
+                - 10: [bias: -3, threshold: 100, reverse_threshold: -5, reverse_reset_mode: soft]
           edges:
             - n.0 -> n.6: [weight: 1]
         mappings:
@@ -60,24 +64,27 @@ public sealed class TrueNorthSomaTests
         // n.3: the leak takes 2 from a positive potential each step, after the first (5, 8, 11, ...).
         // n.4: towards zero from below (+1), and at or below −8 it is held at −8. n.5: a leak away from zero raises an
         // idle neuron, which fires at 3. n.6: idle until n.0's step-3 spike charges it by 1 in step 4, its threshold.
+        // n.7: a saturating reset holds it at its threshold, 5, firing every step. n.8: no reset, firing every step
+        // from 4 on. n.9: at or below −5 it is reset to −1 (a hard reverse reset). n.10: a soft reverse reset adds the
+        // reverse threshold, −5, so the potential falls 8 a step.
         Assert.Equal("""
-            timestep,neuron n.0,neuron n.1,neuron n.2,neuron n.3,neuron n.4,neuron n.5,neuron n.6,
-            1,1,2,3,5,-5,1,0,
-            2,2,0,2,8,-8,2,0,
-            3,0,2,1,11,-8,0,0,
-            4,1,0,0,14,-8,1,0,
-            5,2,2,3,17,-8,2,0,
-            6,0,0,2,20,-8,0,0,
+            timestep,neuron n.0,neuron n.1,neuron n.2,neuron n.3,neuron n.4,neuron n.5,neuron n.6,neuron n.7,neuron n.8,neuron n.9,neuron n.10,
+            1,1,2,3,5,-5,1,0,3,2,-3,-3,
+            2,2,0,2,8,-8,2,0,5,4,-1,-11,
+            3,0,2,1,11,-8,0,0,5,6,-4,-19,
+            4,1,0,0,14,-8,1,0,5,8,-1,-27,
+            5,2,2,3,17,-8,2,0,5,10,-4,-35,
+            6,0,0,2,20,-8,0,0,5,12,-1,-43,
 
             """.ReplaceLineEndings("\n"), SanafeOutputWriter.Potentials(run, net));
-        Assert.Equal("neuron,timestep\nn.1,2\nn.2,2\nn.0,3\nn.2,3\nn.5,3\nn.1,4\nn.2,4\nn.6,4\nn.0,6\nn.1,6\nn.2,6\nn.5,6\n",
-            SanafeOutputWriter.Spikes(run, net));
+        Assert.Equal("neuron,timestep\nn.1,2\nn.2,2\nn.7,2\nn.8,2\nn.0,3\nn.2,3\nn.5,3\nn.7,3\nn.8,3\nn.1,4\nn.2,4\nn.6,4\nn.7,4\nn.8,4\n" +
+            "n.7,5\nn.8,5\nn.0,6\nn.1,6\nn.2,6\nn.5,6\nn.7,6\nn.8,6\n", SanafeOutputWriter.Spikes(run, net));
 
-        // Updated: n.0-n.4 every step (a bias), n.5 when its potential is not 0 (steps 2, 3, 5, 6), n.6 once: 35.
-        // Soma energy: 7 accesses a step (42 pJ), 35 updates (70 pJ), 12 spikes (48 pJ).
+        // Updated: every neuron with a bias every step (9 x 6), n.5 when its potential is not 0 (steps 2, 3, 5, 6), n.6
+        // once: 59. Soma energy: 11 accesses a step (66 pJ), 59 updates (118 pJ), 22 spikes (88 pJ).
         var s = run.Summary;
-        Assert.Equal((35L, 12L, 2L, 2L), (s.NeuronsUpdated, s.NeuronsFired, s.Messages, s.SynapticEvents));
-        Assert.Equal(160e-12, s.SomaEnergy, 1e-20);
+        Assert.Equal((59L, 22L, 2L, 2L), (s.NeuronsUpdated, s.NeuronsFired, s.Messages, s.SynapticEvents));
+        Assert.Equal(272e-12, s.SomaEnergy, 1e-20);
     }
 
     [Fact]
