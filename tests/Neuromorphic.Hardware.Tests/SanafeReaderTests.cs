@@ -191,6 +191,12 @@ public class SanafeReaderTests
         Assert.Equal(1024, arch.Cores[4095].Somas.Count);
         Assert.Same(arch.Cores[0].Somas, arch.Cores[4095].Somas);
         Assert.Equal(("t[1023]", 7, 127), (arch.Tiles[1023].Name, arch.Tiles[1023].X, arch.Tiles[1023].Y));
+
+        // Written back with its ranges (one tile block, one core block, one line of inputs), and read back equal.
+        string text = SanafeTiny.RoundTripText(arch);
+        Assert.InRange(text.Length, 1, 2000);
+        Assert.Contains("name: \"in[0..1023]\"", text);
+        SanafeTiny.AssertEqual(arch, SanafeArchitectureReader.Parse(text, "large_again.yaml"));
     }
 
     [Fact]

@@ -7,8 +7,8 @@ namespace Neuromorphic.Hardware.Cores;
 /// field such as <c>architecture.tile[0].core[1].soma[0].energy_access_neuron</c>.</summary>
 public static class SanafeArchitectureReader
 {
-    /// <summary>Largest architecture file read (64 MiB): SANA-FE's own are a few KB thanks to ranges, but Loihi
-    /// written out unit by unit (as <see cref="SanafeFileWriter"/> does) is about 30 MB.</summary>
+    /// <summary>Largest architecture file read (64 MiB): SANA-FE's own, and <see cref="SanafeFileWriter"/>'s, are a few KB
+    /// thanks to ranges; Loihi written out unit by unit is about 30 MB.</summary>
     public const int MaxFileBytes = 64 << 20;
 
     /// <summary>Most YAML nodes in one architecture file (Loihi's has about 300; written unit by unit, 2.7 million).</summary>

@@ -4,9 +4,10 @@ using System.Text.RegularExpressions;
 namespace Neuromorphic.Hardware.Cores;
 
 /// <summary>Writes architectures and mapped networks as SANA-FE YAML that <see cref="SanafeArchitectureReader"/> and
-/// <see cref="SanafeNetworkReader"/> (and SANA-FE) read back to equal records. Ranges and hyperedges are not
-/// reconstructed: every tile, core and unit is written by name, every connection as a single edge, every neuron's
-/// mapping on its own line in <see cref="SpikingNetworkSpec.MappingOrder"/>.</summary>
+/// <see cref="SanafeNetworkReader"/> (and SANA-FE) read back to equal records. Consecutive tiles, cores or units that
+/// differ only by a counted name (n[3], n[4], …) are written as one ranged entry, n[3..4], as SANA-FE's own files are;
+/// hyperedges are not reconstructed: every connection is a single edge, every neuron's mapping on its own line in
+/// <see cref="SpikingNetworkSpec.MappingOrder"/>.</summary>
 public static partial class SanafeFileWriter
 {
     public static void WriteArchitecture(ChipArchitecture arch, TextWriter w)
@@ -22,66 +23,104 @@ public static partial class SanafeFileWriter
         else
             w.Write("    sync_model: table\n    latency_sync: {" + string.Join(", ", sync.Select(e => $"{N(e.Tiles)}: {N(e.Seconds)}")) + "}\n");
         w.Write("  tile:\n");
-        foreach (var tile in arch.Tiles)
+        // Cores copied from one ranged block share their units, and their text is made once.
+        var coreTexts = new Dictionary<CoreSpec, string>();
+        string CoreText(CoreSpec core)
+        {
+            var key = core with { Id = 0, TileId = 0, Offset = 0, Name = "", Line = 0 };
+            if (!coreTexts.TryGetValue(key, out var text)) coreTexts[key] = text = CoreBody(core);
+            return text;
+        }
+        string TileText(TileSpec tile)
         {
             var h = tile.Hops;
-            w.Write($"    - name: {Scalar(tile.Name)}\n      attributes: {{energy_north_hop: {N(h.EnergyNorth)}, latency_north_hop: {N(h.LatencyNorth)}, " +
+            var b = new StringBuilder($"      attributes: {{energy_north_hop: {N(h.EnergyNorth)}, latency_north_hop: {N(h.LatencyNorth)}, " +
                 $"energy_east_hop: {N(h.EnergyEast)}, latency_east_hop: {N(h.LatencyEast)}, energy_south_hop: {N(h.EnergySouth)}, " +
                 $"latency_south_hop: {N(h.LatencySouth)}, energy_west_hop: {N(h.EnergyWest)}, latency_west_hop: {N(h.LatencyWest)}}}\n      core:\n");
-            foreach (var core in tile.Cores)
-            {
-                var (position, inside) = core.Buffer switch
-                {
-                    BufferPosition.BeforeDendrite => ("dendrite", false),
-                    BufferPosition.InsideDendrite => ("dendrite", true),
-                    BufferPosition.BeforeSoma => ("soma", false),
-                    BufferPosition.InsideSoma => ("soma", true),
-                    _ => ("axon_out", false),
-                };
-                w.Write($"        - name: {Scalar(core.Name)}\n          attributes: {{buffer_position: {position}, " +
-                    $"buffer_inside_unit: {(inside ? "true" : "false")}, max_neurons_supported: {N(core.MaxNeurons)}}}\n");
-                WriteAxons(w, "axon_in", "message_in", core.AxonIn);
-                WriteUnits(w, "synapse", core.Synapses);
-                WriteUnits(w, "dendrite", core.Dendrites);
-                WriteUnits(w, "soma", core.Somas);
-                WriteAxons(w, "axon_out", "message_out", core.AxonOut);
-            }
+            foreach (var (name, text) in Ranged(tile.Cores.Select(c => (c.Name, CoreText(c)))))
+                b.Append("        - name: ").Append(Scalar(name)).Append('\n').Append(text);
+            return b.ToString();
         }
+        foreach (var (name, text) in Ranged(arch.Tiles.Select(t => (t.Name, TileText(t)))))
+            w.Write($"    - name: {Scalar(name)}\n{text}");
     }
 
-    private static void WriteAxons(TextWriter w, string section, string what, IReadOnlyList<AxonUnitSpec> units)
+    private static string CoreBody(CoreSpec core)
     {
-        w.Write($"          {section}:\n");
-        foreach (var u in units)
-            w.Write($"            - name: {Scalar(u.Name)}\n              attributes: {{energy_{what}: {N(u.Energy)}, latency_{what}: {N(u.Latency)}}}\n");
-    }
-
-    private static void WriteUnits(TextWriter w, string section, IReadOnlyList<ProcessingUnitSpec> units)
-    {
-        w.Write($"          {section}:\n");
-        foreach (var u in units)
+        var (position, inside) = core.Buffer switch
         {
-            var a = new List<string> { "model: " + Scalar(u.Model) };
-            if (u.UpdateEveryTimestep) a.Add("update_every_timestep: true");
-            void Cost(string key, double? v)
-            {
-                if (v is { } x) a.Add($"{key}: {N(x)}");
-            }
-            Cost("energy_process_spike", u.EnergyProcessSpike);
-            Cost("latency_process_spike", u.LatencyProcessSpike);
-            Cost("energy_update", u.EnergyUpdate);
-            Cost("latency_update", u.LatencyUpdate);
-            foreach (var (kind, costs) in (ReadOnlySpan<(string, SomaCosts?)>)[("energy", u.SomaEnergy), ("latency", u.SomaLatency)])
-                if (costs is not null)
-                {
-                    Cost(kind + "_access_neuron", costs.AccessNeuron);
-                    Cost(kind + "_update_neuron", costs.UpdateNeuron);
-                    Cost(kind + "_spike_out", costs.SpikeOut);
-                }
-            foreach (var (k, v) in u.Attributes) a.Add(Scalar(k) + ": " + Value(v));
-            w.Write($"            - name: {Scalar(u.Name)}\n              attributes: {{{string.Join(", ", a)}}}\n");
-        }
+            BufferPosition.BeforeDendrite => ("dendrite", false),
+            BufferPosition.InsideDendrite => ("dendrite", true),
+            BufferPosition.BeforeSoma => ("soma", false),
+            BufferPosition.InsideSoma => ("soma", true),
+            _ => ("axon_out", false),
+        };
+        var b = new StringBuilder($"          attributes: {{buffer_position: {position}, " +
+            $"buffer_inside_unit: {(inside ? "true" : "false")}, max_neurons_supported: {N(core.MaxNeurons)}}}\n");
+        Section(b, "axon_in", core.AxonIn.Select(u => (u.Name, $"{{energy_message_in: {N(u.Energy)}, latency_message_in: {N(u.Latency)}}}")));
+        Section(b, "synapse", core.Synapses.Select(u => (u.Name, UnitAttributes(u))));
+        Section(b, "dendrite", core.Dendrites.Select(u => (u.Name, UnitAttributes(u))));
+        Section(b, "soma", core.Somas.Select(u => (u.Name, UnitAttributes(u))));
+        Section(b, "axon_out", core.AxonOut.Select(u => (u.Name, $"{{energy_message_out: {N(u.Energy)}, latency_message_out: {N(u.Latency)}}}")));
+        return b.ToString();
     }
+
+    private static void Section(StringBuilder b, string section, IEnumerable<(string Name, string Attributes)> units)
+    {
+        b.Append("          ").Append(section).Append(":\n");
+        foreach (var (name, attributes) in Ranged(units))
+            b.Append("            - name: ").Append(Scalar(name)).Append("\n              attributes: ").Append(attributes).Append('\n');
+    }
+
+    private static string UnitAttributes(ProcessingUnitSpec u)
+    {
+        var a = new List<string> { "model: " + Scalar(u.Model) };
+        if (u.UpdateEveryTimestep) a.Add("update_every_timestep: true");
+        void Cost(string key, double? v)
+        {
+            if (v is { } x) a.Add($"{key}: {N(x)}");
+        }
+        Cost("energy_process_spike", u.EnergyProcessSpike);
+        Cost("latency_process_spike", u.LatencyProcessSpike);
+        Cost("energy_update", u.EnergyUpdate);
+        Cost("latency_update", u.LatencyUpdate);
+        foreach (var (kind, costs) in (ReadOnlySpan<(string, SomaCosts?)>)[("energy", u.SomaEnergy), ("latency", u.SomaLatency)])
+            if (costs is not null)
+            {
+                Cost(kind + "_access_neuron", costs.AccessNeuron);
+                Cost(kind + "_update_neuron", costs.UpdateNeuron);
+                Cost(kind + "_spike_out", costs.SpikeOut);
+            }
+        foreach (var (k, v) in u.Attributes) a.Add(Scalar(k) + ": " + Value(v));
+        return "{" + string.Join(", ", a) + "}";
+    }
+
+    /// <summary>Runs of consecutive items with the same text whose names count up by one (n[3], n[4], n[5]) as one
+    /// ranged name (n[3..5]); other items as they are.</summary>
+    private static IEnumerable<(string Name, string Text)> Ranged(IEnumerable<(string Name, string Text)> items)
+    {
+        (string Prefix, int First, int Last, string Text)? run = null;
+        foreach (var (name, text) in items)
+        {
+            var m = Counted().Match(name);
+            int index = m.Success && int.TryParse(m.Groups[2].ValueSpan, out int i) && m.Groups[2].Value == i.ToString(System.Globalization.CultureInfo.InvariantCulture) ? i : -1;
+            if (run is { } r && index == r.Last + 1 && m.Groups[1].Value == r.Prefix && text == r.Text)
+            {
+                run = r with { Last = index };
+                continue;
+            }
+            if (run is { } done) yield return (Name(done), done.Text);
+            run = index >= 0 ? (m.Groups[1].Value, index, index, text) : null;
+            if (run is null) yield return (name, text);
+        }
+        if (run is { } last) yield return (Name(last), last.Text);
+
+        static string Name((string Prefix, int First, int Last, string Text) r) =>
+            r.First == r.Last ? $"{r.Prefix}[{r.First}]" : $"{r.Prefix}[{r.First}..{r.Last}]";
+    }
+
+    [GeneratedRegex(@"^(.*)\[(\d+)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex Counted();
 
     // Keys the network reader takes for itself: a model attribute of that name can only be written nested.
     private static readonly HashSet<string> Reserved = ["log_spikes", "log_potential", "soma_hw_name", "dendrite_hw_name",
