@@ -34,6 +34,19 @@ public class SanafeErrorTests
     }
 
     [Fact]
+    public void A_buffer_inside_the_dendrite_is_refused_in_the_files_own_words()
+    {
+        // SANA-FE's own 32-chip loihi_large.yaml puts it there; SANA-FE's accumulator then passes no charge to the somas.
+        var arch = SanafeArchitectureReader.Parse(
+            SanafeTiny.Arch.Replace("{buffer_position: soma,", "{buffer_position: dendrite, buffer_inside_unit: true,", StringComparison.Ordinal), "inside.yaml");
+        var net = SanafeNetworkReader.Parse(SanafeTiny.Net, "tiny.yaml", arch);
+        var e = Assert.Throws<HardwareModelException>(() => MappedChip.Build(arch, net, seed: 1));
+        Assert.Equal(("inside.yaml", "buffer_position"), (e.File, e.Field));
+        Assert.Contains("inside the dendrite (buffer_position: dendrite, buffer_inside_unit: true)", e.Message);
+        Assert.Contains("only 'buffer_position: soma' with 'buffer_inside_unit: false'", e.Message);
+    }
+
+    [Fact]
     public void Tiny_files_load()
     {
         var net = SanafeNetworkReader.Parse(SanafeTiny.Net, "tiny.yaml", SanafeTiny.LoadArch());

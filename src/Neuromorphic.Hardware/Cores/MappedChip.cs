@@ -188,7 +188,9 @@ internal sealed class MappedCore
         Neurons = neurons;
         if (spec.Buffer != BufferPosition.BeforeSoma)
             throw new HardwareModelException(arch.SourceFile, spec.Line, "buffer_position",
-                $"core '{spec.Name}' puts its time-step buffer {spec.Buffer}; only 'soma' (outside the unit) is simulated yet, as Loihi and TrueNorth use");
+                $"core '{spec.Name}' puts its time-step buffer {BufferText(spec.Buffer)}; only 'buffer_position: soma' with 'buffer_inside_unit: false' " +
+                "is simulated yet, as Loihi and TrueNorth use (there SANA-FE's accumulator passes every step's charge to the soma; with the " +
+                "buffer at or inside the dendrite it keeps one synapse's charge or none)");
         AxonIn = spec.AxonIn.Count > 0 ? spec.AxonIn[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
         AxonOut = spec.AxonOut.Count > 0 ? spec.AxonOut[0] : new AxonUnitSpec("(none)", 0, 0, spec.Line);
 
@@ -206,6 +208,14 @@ internal sealed class MappedCore
         SynapseEventEnergy = tables.SynapseEventEnergy;
         LoadSomas(arch, net, seed);
     }
+
+    private static string BufferText(BufferPosition buffer) => buffer switch
+    {
+        BufferPosition.BeforeDendrite => "before the dendrite (buffer_position: dendrite)",
+        BufferPosition.InsideDendrite => "inside the dendrite (buffer_position: dendrite, buffer_inside_unit: true)",
+        BufferPosition.InsideSoma => "inside the soma (buffer_position: soma, buffer_inside_unit: true)",
+        _ => "before the axon out (buffer_position: axon_out)",
+    };
 
     /// <summary>Every neuron's soma state and costs, from the network's attributes (at build, and for each run of
     /// <see cref="MappedChip.Load"/>). A LIF neuron whose attributes are the very ones it was last loaded from (one
