@@ -218,7 +218,7 @@ internal sealed class MappedCore
     };
 
     /// <summary>Every neuron's soma state and costs, from the network's attributes (at build, and for each run of
-    /// <see cref="MappedChip.Load"/>). A LIF neuron whose attributes are the very ones it was last loaded from (one
+    /// <see cref="MappedChip.Load"/>). A LIF or TrueNorth neuron whose attributes are the very ones it was last loaded from (one
     /// image to the next, all but the input neurons) is reset to the state they gave, without reading them again.</summary>
     internal void LoadSomas(ChipArchitecture arch, SpikingNetworkSpec net, int seed)
     {
@@ -355,7 +355,7 @@ internal sealed class MappedCore
         }
     }
 
-    // The soma attributes each LIF neuron was last loaded from (null for the others), and the state they gave.
+    // The soma attributes each LIF or TrueNorth neuron was last loaded from (null for inputs), and the state they gave.
     private IReadOnlyDictionary<string, AttributeValue>?[] loadedFrom = [];
     private LifCompartment[] initialLif = [];
 
