@@ -50,6 +50,10 @@ public static class WtaExperiment
         long start = Stopwatch.GetTimestamp();
         var report = await net.RunAsync(seed, cancellationToken).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start);
+        // One count vector per image, or the run lost some on the way: say where, with each actor's events and blocks.
+        if (counts.Count != indices.Count)
+            throw new InvalidOperationException($"WTA {phase} phase: {counts.Count} count vectors for {indices.Count} images; " +
+                string.Join(", ", report.Actors.Select(a => $"{a.Key}: {a.Value.EventsIn} events in, {a.Value.Blocks} blocks, {a.Value.EventsOut} out")));
         long outSpikes = 0;
         foreach (var c in counts) foreach (float x in c) outSpikes += (long)x;
         return new WtaPhase(phase, indices.Count, wall, encoder.SpikeCount, outSpikes, counts, report);
