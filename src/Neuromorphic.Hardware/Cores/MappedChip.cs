@@ -209,13 +209,19 @@ internal sealed class MappedCore
         LoadSomas(arch, net, seed);
     }
 
-    private static string BufferText(BufferPosition buffer) => buffer switch
+    // Where the buffer sits, in words and in the file's own terms.
+    private static string BufferText(BufferPosition buffer)
     {
-        BufferPosition.BeforeDendrite => "before the dendrite (buffer_position: dendrite)",
-        BufferPosition.InsideDendrite => "inside the dendrite (buffer_position: dendrite, buffer_inside_unit: true)",
-        BufferPosition.InsideSoma => "inside the soma (buffer_position: soma, buffer_inside_unit: true)",
-        _ => "before the axon out (buffer_position: axon_out)",
-    };
+        var (position, inside) = SanafeFileWriter.BufferAttributes(buffer);
+        string where = buffer switch
+        {
+            BufferPosition.BeforeDendrite => "before the dendrite",
+            BufferPosition.InsideDendrite => "inside the dendrite",
+            BufferPosition.InsideSoma => "inside the soma",
+            _ => "before the axon out",
+        };
+        return $"{where} (buffer_position: {position}{(inside ? ", buffer_inside_unit: true" : "")})";
+    }
 
     /// <summary>Every neuron's soma state and costs, from the network's attributes (at build, and for each run of
     /// <see cref="MappedChip.Load"/>). A LIF or TrueNorth neuron whose attributes are the very ones it was last loaded from (one

@@ -31,7 +31,7 @@ internal sealed class MeshActor : Actor
     // Per router, by mesh position x·height + y: messages through it, then over each link leaving it east, west, north
     // and south (RouterLoad's order).
     private readonly long[] routerLoad;
-    private const int RouterSlots = 5;
+    private const int Through = 0, East = 1, West = 2, North = 3, South = 4, RouterSlots = 5;
     private TimedMessage[] timed = new TimedMessage[1024]; // reused step after step: the mesh runs one step at a time
     private int[] traceOrder = [];
     private long[] traceIds = [];
@@ -108,7 +108,7 @@ internal sealed class MeshActor : Actor
         for (int i = 0; i < routerLoad.Length / RouterSlots; i++)
         {
             var load = routerLoad.AsSpan(i * RouterSlots, RouterSlots);
-            if (load[0] > 0) routers.Add(new RouterLoad(i / height, i % height, load[0], load[1], load[2], load[3], load[4]));
+            if (load[Through] > 0) routers.Add(new RouterLoad(i / height, i % height, load[Through], load[East], load[West], load[North], load[South]));
         }
         return routers;
     }
@@ -220,14 +220,14 @@ internal sealed class MeshActor : Actor
     {
         int height = chip.Architecture.Height;
         int xStep = from.X < to.X ? 1 : -1, yStep = from.Y < to.Y ? 1 : -1;
-        int xLink = xStep > 0 ? 1 : 2, yLink = yStep > 0 ? 3 : 4;
+        int xLink = xStep > 0 ? East : West, yLink = yStep > 0 ? North : South;
         for (int x = from.X; x != to.X; x += xStep) Count((x * height + from.Y) * RouterSlots, xLink);
         for (int y = from.Y; y != to.Y; y += yStep) Count((to.X * height + y) * RouterSlots, yLink);
-        routerLoad[(to.X * height + to.Y) * RouterSlots]++;
+        routerLoad[(to.X * height + to.Y) * RouterSlots + Through]++;
 
         void Count(int router, int link)
         {
-            routerLoad[router]++;
+            routerLoad[router + Through]++;
             routerLoad[router + link]++;
         }
     }

@@ -45,16 +45,19 @@ public static partial class SanafeFileWriter
             w.Write($"    - name: {Scalar(name)}\n{text}");
     }
 
+    /// <summary>A buffer position as a SANA-FE file gives it: <c>buffer_position</c> and <c>buffer_inside_unit</c>.</summary>
+    internal static (string Position, bool Inside) BufferAttributes(BufferPosition buffer) => buffer switch
+    {
+        BufferPosition.BeforeDendrite => ("dendrite", false),
+        BufferPosition.InsideDendrite => ("dendrite", true),
+        BufferPosition.BeforeSoma => ("soma", false),
+        BufferPosition.InsideSoma => ("soma", true),
+        _ => ("axon_out", false),
+    };
+
     private static string CoreBody(CoreSpec core)
     {
-        var (position, inside) = core.Buffer switch
-        {
-            BufferPosition.BeforeDendrite => ("dendrite", false),
-            BufferPosition.InsideDendrite => ("dendrite", true),
-            BufferPosition.BeforeSoma => ("soma", false),
-            BufferPosition.InsideSoma => ("soma", true),
-            _ => ("axon_out", false),
-        };
+        var (position, inside) = BufferAttributes(core.Buffer);
         var b = new StringBuilder($"          attributes: {{buffer_position: {position}, " +
             $"buffer_inside_unit: {(inside ? "true" : "false")}, max_neurons_supported: {N(core.MaxNeurons)}}}\n");
         Section(b, "axon_in", core.AxonIn.Select(u => (u.Name, $"{{energy_message_in: {N(u.Energy)}, latency_message_in: {N(u.Latency)}}}")));

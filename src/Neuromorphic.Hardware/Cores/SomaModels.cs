@@ -55,7 +55,7 @@ internal struct LifCompartment
     /// zero (and not forced) is idle but still leaks.</summary>
     public SomaStatus UpdateTrueNorth(bool hasInput, double input)
     {
-        var status = Potential != 0 || hasInput || Bias != 0 || ForceUpdate ? SomaStatus.Updated : SomaStatus.Idle;
+        var status = Activity(hasInput);
         if (LeakAwayFromZero) Potential += Leak;
         else if (Potential > 0) Potential -= Leak;
         else if (Potential < 0) Potential += Leak;
@@ -105,9 +105,13 @@ internal struct LifCompartment
         }
     }
 
+    // Both models count a neuron updated when anything could change it this step, as SANA-FE does.
+    private readonly SomaStatus Activity(bool hasInput) =>
+        Potential != 0 || hasInput || Bias != 0 || ForceUpdate ? SomaStatus.Updated : SomaStatus.Idle;
+
     public SomaStatus Update(bool hasInput, double input)
     {
-        var status = Potential != 0 || hasInput || Bias != 0 || ForceUpdate ? SomaStatus.Updated : SomaStatus.Idle;
+        var status = Activity(hasInput);
         if (StepsSimulated > 0)
         {
             InputCurrent *= InputDecay;
