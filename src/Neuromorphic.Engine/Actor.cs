@@ -30,6 +30,7 @@ public abstract class Actor
     private Event[] joined = [];
     private Event? current;
     private bool finished;
+    private bool drained; // Pump stopped because the mailbox was empty, not for a pending post
     private int flushItem, flushEdge; // where a flush that had to wait for a consumer's lane resumes
 
     protected Actor(string name, IReadOnlyList<PortSpec> inputs, IReadOnlyList<PortSpec> outputs,
@@ -148,25 +149,23 @@ public abstract class Actor
     private protected virtual async Task ExecuteAsync(CancellationToken ct)
     {
         var reader = mailbox!.Reader;
-        do
+        while (true)
         {
-            ValueTask stalled;
-            while (!(stalled = Pump(reader, ct)).IsCompletedSuccessfully)
-            {
-                await stalled.ConfigureAwait(false);
-                if (finished) return;
-            }
+            // Why Pump stopped is its `drained` flag, not whether the task it returned has completed by now: a pending
+            // post can complete in between, and reading that as "the mailbox is empty" left steps unfired.
+            await Pump(reader, ct).ConfigureAwait(false);
             if (finished) return;
+            if (drained && !await reader.WaitToReadAsync(ct).ConfigureAwait(false)) return;
         }
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false));
     }
 
-    /// <summary>Fires every step the mailbox already allows and posts its results, without waiting. Returns when the
-    /// mailbox is empty or the actor has finished (a completed task), or with the pending post when a consumer's lane
-    /// is full: await it, then pump again.</summary>
+    /// <summary>Fires every step the mailbox already allows and posts its results, without waiting. Returns a completed
+    /// task when the mailbox is empty (<see cref="drained"/>) or the actor has finished, or the pending post when a
+    /// consumer's lane is full: await it, then pump again.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ValueTask Pump(ChannelReader<Event> reader, CancellationToken ct)
     {
+        drained = false;
         while (true)
         {
             while (TryFire())
@@ -174,7 +173,11 @@ public abstract class Actor
                 var flush = FlushAsync(ct);
                 if (!flush.IsCompletedSuccessfully || finished) return flush;
             }
-            if (!reader.TryRead(out var ev)) return ValueTask.CompletedTask;
+            if (!reader.TryRead(out var ev))
+            {
+                drained = true;
+                return ValueTask.CompletedTask;
+            }
             current = ev;
             Accept(ev);
         }

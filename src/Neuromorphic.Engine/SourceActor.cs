@@ -50,8 +50,8 @@ public sealed class SourceActor : Actor
         if (items is not null)
         {
             using var e = items.GetEnumerator();
-            ValueTask stalled;
-            while (!(stalled = Pump(e, ct)).IsCompletedSuccessfully) await stalled.ConfigureAwait(false);
+            // Until the stream has ended: a pending post that completes before it is looked at is not the end.
+            while (!ended) await Pump(e, ct).ConfigureAwait(false);
         }
         else
         {

@@ -50,7 +50,8 @@ public static class WtaExperiment
         long start = Stopwatch.GetTimestamp();
         var report = await net.RunAsync(seed, cancellationToken).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start);
-        // One count vector per image, or the run lost some on the way: say where, with each actor's events and blocks.
+        // One count vector per image, or the run lost some on the way: say where, with each actor's events and blocks
+        // (once 57 of 200 in CI, from the engine race FailureTests.A_stream_behind_full_lanes_arrives_whole now holds off).
         if (counts.Count != indices.Count)
             throw new InvalidOperationException($"WTA {phase} phase: {counts.Count} count vectors for {indices.Count} images; " +
                 string.Join(", ", report.Actors.Select(a => $"{a.Key}: {a.Value.EventsIn} events in, {a.Value.Blocks} blocks, {a.Value.EventsOut} out")));
