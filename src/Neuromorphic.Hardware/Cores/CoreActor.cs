@@ -7,7 +7,8 @@ namespace Neuromorphic.Hardware.Cores;
 /// processes the spike messages other cores sent it in the previous step, grouped by sender in core order (on an edge
 /// from each sender, or in one inbox from the routers, <see cref="RouterActor"/>), then updates its neurons in mapping
 /// order and sends one message per firing neuron and destination core. A synapse delayed d steps (a dendrite with delays)
-/// adds its charge to the update d steps after that. Energy is counted here, where it is spent; the
+/// adds its charge to the update d steps after that; a neuron with a taps dendrite takes the voltage of the tap next to
+/// its soma (<see cref="TapsDendrite"/>). Energy is counted here, where it is spent; the
 /// timing of the step is the mesh's job (<see cref="MeshActor"/>).</summary>
 internal sealed class CoreActor : Actor
 {
@@ -64,7 +65,7 @@ internal sealed class CoreActor : Actor
         long messagesIn = 0, synaptic = 0, hops = 0;
         double synapseEnergy = 0, dendriteEnergy = 0, networkIn = 0;
         bool anyInputMax = core.AnyInputMax; // a per-neuron flag to look up only where some neuron has it
-        var delays = core.SynDelay;
+        var (delays, taps, synTap) = (core.SynDelay, core.TapsOf, core.SynTap);
         var (inStart, synPost, synWeight) = (core.InStart, core.SynPost, core.SynWeight); // locals: the loops below store to arrays
         var (nextInput, nextHas) = (current[now], hasInput[now]); // the next update's buffers, where undelayed synapses add
         double? perEvent = core.SynapseEventEnergy;
@@ -89,7 +90,7 @@ internal sealed class CoreActor : Actor
                         synaptic += end - first;
                         if (perEvent is null) synapseEnergy += core.AxonSynapseEnergy[axon];
                         dendriteEnergy += core.AxonDendriteEnergy[axon];
-                        if (delays is null && !anyInputMax) // the common case, without a check per synapse
+                        if (delays is null && !anyInputMax && taps is null) // the common case, without a check per synapse
                         {
                             var posts = synPost.AsSpan(first, end - first);
                             var weights = synWeight.AsSpan(first, end - first);
@@ -104,6 +105,12 @@ internal sealed class CoreActor : Actor
                         {
                             int post = synPost[syn];
                             double w = synWeight[syn] * payload;
+                            if (taps?[post] is { } dendrite) // no delays here (refused): the voltage replaces the input
+                            {
+                                nextInput[post] = dendrite.Input(tick.Block, w, synTap is null ? 0 : synTap[syn]);
+                                nextHas[post] = true;
+                                continue;
+                            }
                             var (input, has) = (nextInput, nextHas);
                             if (delays is not null)
                             {

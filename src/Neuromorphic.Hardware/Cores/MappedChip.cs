@@ -79,11 +79,15 @@ internal sealed class MappedChip
 
         var coreIndex = Enumerable.Repeat(-1, arch.Cores.Count).ToArray();
         var used = new List<MappedCore>();
+        long taps = 0;
         for (int c = 0; c < arch.Cores.Count; c++)
         {
             if (members[c] is not { Count: > 0 } list) continue;
             coreIndex[c] = used.Count;
             used.Add(new MappedCore(arch, arch.Cores[c], list.ToArray(), net, seed));
+            if ((taps += used[^1].TapsInUse) > MaxTaps)
+                throw new HardwareModelException(net.SourceFile, 0, "taps",
+                    $"the network's taps dendrites hold more than {MaxTaps} taps in all (MappedChip.MaxTaps)");
         }
         var mapped = used.ToArray();
 
@@ -124,7 +128,9 @@ internal sealed class MappedChip
                     int di = coreIndex[coreOf[post]];
                     int delay = conns.Delay.IsEmpty ? 0 : conns.Delay[c];
                     if (delay != 0) CheckDelay(arch, net, conns.LineOf(c), neuron, post, delay, mapped[di].DendriteUnit[localOf[post]]);
-                    inBuilders[di].AddSynapse(localOf[post], conns.Weight[c], delay);
+                    int tap = conns.Tap.IsEmpty ? 0 : conns.Tap[c];
+                    if (tap != 0) mapped[di].CheckTap(net, conns.LineOf(c), neuron, localOf[post], tap);
+                    inBuilders[di].AddSynapse(localOf[post], conns.Weight[c], delay, tap);
                 }
             }
         }
@@ -139,6 +145,9 @@ internal sealed class MappedChip
         int chipsInUse = mapped.Select(c => c.Tile.Link is { } l ? (l.ChipX, l.ChipY) : (0, 0)).Distinct().Count();
         return new MappedChip { Architecture = arch, Network = net, Cores = mapped, TilesInUse = tilesInUse, ChipsInUse = chipsInUse };
     }
+
+    /// <summary>Most taps of taps dendrites in one chip (4 Mi): each is four numbers of state.</summary>
+    public const int MaxTaps = 1 << 22;
 
     private static void CheckDelay(ChipArchitecture arch, SpikingNetworkSpec net, int line, int pre, int post, int delay, ProcessingUnitSpec dendrite)
     {
@@ -159,6 +168,8 @@ internal sealed class MappedChip
         public readonly double[] Weight = new double[synapses];
         /// <summary>Each synapse's delay in steps, or null while every one is 0.</summary>
         public int[]? Delay;
+        /// <summary>Each synapse's dendrite tap, or null while every one is 0.</summary>
+        public int[]? Tap;
         public int Count { get; private set; }
 
         public int NewAxon()
@@ -167,12 +178,14 @@ internal sealed class MappedChip
             return Start.Count - 1;
         }
 
-        public void AddSynapse(int post, double weight, int delay = 0)
+        public void AddSynapse(int post, double weight, int delay = 0, int tap = 0)
         {
             if (delay != 0) Delay ??= new int[Post.Length];
+            if (tap != 0) Tap ??= new int[Post.Length];
             Post[Count] = post;
             Weight[Count] = weight;
             Delay?[Count] = delay;
+            Tap?[Count] = tap;
             Count++;
         }
     }
@@ -203,7 +216,7 @@ internal sealed class MappedCore
         (Spec, Tile, Neurons, AxonIn, AxonOut) = (tables.Spec, tables.Tile, tables.Neurons, tables.AxonIn, tables.AxonOut);
         (OutStart, OutDestCore, OutDestPort, OutDestAxon) = (tables.OutStart, tables.OutDestCore, tables.OutDestPort, tables.OutDestAxon);
         (OutProcessingDelay, OutSynapses, DestCores) = (tables.OutProcessingDelay, tables.OutSynapses, tables.DestCores);
-        (InStart, SynPost, SynWeight, SynDelay, MaxDelay) = (tables.InStart, tables.SynPost, tables.SynWeight, tables.SynDelay, tables.MaxDelay);
+        (InStart, SynPost, SynWeight, SynDelay, MaxDelay, SynTap) = (tables.InStart, tables.SynPost, tables.SynWeight, tables.SynDelay, tables.MaxDelay, tables.SynTap);
         (AxonSynapseEnergy, AxonDendriteEnergy, AxonProcessingDelay) = (tables.AxonSynapseEnergy, tables.AxonDendriteEnergy, tables.AxonProcessingDelay);
         SynapseEventEnergy = tables.SynapseEventEnergy;
         LoadSomas(arch, net, seed);
@@ -260,6 +273,62 @@ internal sealed class MappedCore
             anyInputMax |= Lif[i].InputMax;
         }
         (AnyGraded, AnyInputMax) = (anyGraded, anyInputMax);
+        LoadDendrites(net);
+    }
+
+    /// <summary>Fresh voltages for the taps dendrites, from their neurons' attributes in mapping order (a unit
+    /// shared by several neurons takes each one's in turn, as SANA-FE's does).</summary>
+    private void LoadDendrites(SpikingNetworkSpec net)
+    {
+        var units = new Dictionary<ProcessingUnitSpec, TapsDendrite>(ReferenceEqualityComparer.Instance);
+        TapsDendrite?[]? tapsOf = null;
+        long taps = 0;
+        for (int i = 0; i < Neurons.Length; i++)
+        {
+            if (DendriteUnit[i].Model != "taps") continue;
+            var neuron = net.Neuron(Neurons[i]);
+            string name = net.NeuronName(Neurons[i]);
+            if (Lif[i].InputMax)
+                throw new HardwareModelException(net.SourceFile, neuron.Line, "input_max", $"{name} takes the largest input, which a taps dendrite does not pass on; give it an accumulator");
+            foreach (var (key, value) in neuron.DendriteAttributes)
+                if (!TapsDendrite.Takes(key) && !neuron.SomaAttributes.ContainsKey(key))
+                    throw new HardwareModelException(net.SourceFile, value.Line, key,
+                        $"the taps dendrite of {name} has no attribute '{key}'; it takes taps, time_constants, space_constants");
+            bool known = units.TryGetValue(DendriteUnit[i], out var unit);
+            if (!known) units[DendriteUnit[i]] = unit = new TapsDendrite();
+            int was = known ? unit!.Taps : 0;
+            unit!.Set(neuron.DendriteAttributes, net.SourceFile);
+            unit.Check(net.SourceFile, neuron.Line, name);
+            (tapsOf ??= new TapsDendrite?[Neurons.Length])[i] = unit;
+            if ((taps += unit.Taps - was) > MaxTapsPerCore)
+                throw new HardwareModelException(net.SourceFile, neuron.Line, "taps", $"the taps dendrites of {name}'s core hold more than {MaxTapsPerCore} taps (MappedCore.MaxTapsPerCore)");
+        }
+        (TapsOf, TapsInUse) = (tapsOf, taps);
+        if (SynTap is null || tapsOf is null) return;
+        for (int s = 0; s < SynTap.Length; s++) // another load's attributes may have fewer taps than the synapses use
+            if (SynTap[s] != 0 && SynTap[s] >= tapsOf[SynPost[s]]!.Taps)
+                throw new HardwareModelException(net.SourceFile, net.Neuron(Neurons[SynPost[s]]).Line, "taps",
+                    $"a synapse into {net.NeuronName(Neurons[SynPost[s]])} feeds tap {SynTap[s]}, but its dendrite has {tapsOf[SynPost[s]]!.Taps} taps");
+    }
+
+    /// <summary>Most taps of taps dendrites on one core (64 Ki).</summary>
+    public const int MaxTapsPerCore = 1 << 16;
+
+    /// <summary>Each neuron's taps dendrite (null for an accumulator), or null when the core has none.</summary>
+    public TapsDendrite?[]? TapsOf { get; private set; }
+
+    /// <summary>The taps the core's taps dendrites hold.</summary>
+    public long TapsInUse { get; private set; }
+
+    /// <summary>Refuses a synapse into neuron <paramref name="local"/> that names a tap its dendrite lacks.</summary>
+    internal void CheckTap(SpikingNetworkSpec net, int line, int pre, int local, int tap)
+    {
+        string connection = $"the connection {net.NeuronName(pre)} -> {net.NeuronName(Neurons[local])} feeds tap {tap}";
+        if (TapsOf?[local] is not { } unit)
+            throw new HardwareModelException(net.SourceFile, line, "tap",
+                $"{connection}, but its dendrite unit '{DendriteUnit[local].Name}' ({DendriteUnit[local].Model}) has no taps; a 'taps' dendrite has them");
+        if (tap >= unit.Taps)
+            throw new HardwareModelException(net.SourceFile, line, "tap", $"{connection}, but its dendrite has {unit.Taps} taps (0..{unit.Taps - 1})");
     }
 
     // The synapse unit of every neuron here that some synapse reaches, if they share one.
@@ -294,9 +363,15 @@ internal sealed class MappedCore
         var dendrite = Pick(spec.Dendrites, generic ? null : neuron.DendriteUnit, "dendrite", neuron, name, file);
         SynapseUnit[i] = Pick(spec.Synapses, generic ? null : neuron.SynapseUnit, "synapse", neuron, name, file);
         DendriteUnit[i] = dendrite;
-        if (dendrite.Model is not ("accumulator" or "accumulator_with_delay"))
+        if (dendrite.Model is not ("accumulator" or "accumulator_with_delay" or "taps"))
             throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
-                $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator' and 'accumulator_with_delay' are");
+                $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator', 'accumulator_with_delay' and 'taps' are");
+        // A key given to both units (not under soma: or dendrite:) is the soma's unless a taps dendrite takes it.
+        bool DendriteTakes(string key) => dendrite.Model == "taps" && TapsDendrite.Takes(key) && neuron.DendriteAttributes.ContainsKey(key);
+        HardwareModelException Unknown(string key, AttributeValue value, string takes) => new(file, value.Line, key,
+            TapsDendrite.Takes(key) && dendrite.Model != "taps"
+                ? $"'{key}' belongs to a taps dendrite, and {name}'s dendrite unit '{dendrite.Name}' is an {dendrite.Model} dendrite"
+                : $"the {soma.Model} soma of {name} has no attribute '{key}'; it takes {takes}");
         SomaEnergy[i] = soma.SomaEnergy ?? throw Missing(arch, soma, "energy_access_neuron, energy_update_neuron and energy_spike_out");
         SomaLatency[i] = soma.SomaLatency ?? throw Missing(arch, soma, "latency_access_neuron, latency_update_neuron and latency_spike_out");
         loadedFrom[i] = null;
@@ -309,9 +384,8 @@ internal sealed class MappedCore
                 foreach (var (key, value) in soma.Attributes)
                     lif.Set(key, value, arch.SourceFile); // hardware-wide defaults; unknown keys are the unit's own figures
                 foreach (var (key, value) in neuron.SomaAttributes)
-                    if (!lif.Set(key, value, file))
-                        throw new HardwareModelException(file, value.Line, key,
-                            $"the leaky_integrate_fire soma of {name} has no attribute '{key}'; it takes threshold, reset, reset_mode, " +
+                    if (!lif.Set(key, value, file) && !DendriteTakes(key))
+                        throw Unknown(key, value, "threshold, reset, reset_mode, " +
                             "reverse_threshold, reverse_reset, reverse_reset_mode, leak_decay, input_decay, bias, refractory_delay, force_update, potential" +
                             (arch.GradedPayloadBits > 0 ? ", graded, input_max" : ""));
                 if ((lif.Graded || lif.InputMax) && arch.GradedPayloadBits == 0)
@@ -326,9 +400,8 @@ internal sealed class MappedCore
                 // SANA-FE's truenorth soma takes no hardware-wide neuron attributes: only the network's.
                 var neuronState = LifCompartment.TrueNorthDefault;
                 foreach (var (key, value) in neuron.SomaAttributes)
-                    if (!neuronState.SetTrueNorth(key, value, file))
-                        throw new HardwareModelException(file, value.Line, key,
-                            $"the truenorth soma of {name} has no attribute '{key}'; it takes threshold, reverse_threshold, reset, reverse_reset, " +
+                    if (!neuronState.SetTrueNorth(key, value, file) && !DendriteTakes(key))
+                        throw Unknown(key, value, "threshold, reverse_threshold, reset, reverse_reset, " +
                             "reset_mode, reverse_reset_mode, leak, leak_towards_zero, bias, force_update, random_mask");
                 Lif[i] = initialLif[i] = neuronState;
                 loadedFrom[i] = neuron.SomaAttributes;
@@ -341,9 +414,8 @@ internal sealed class MappedCore
                 if (!inputUnits.TryGetValue(unitKey, out var unit))
                     inputUnits[unitKey] = unit = new InputUnit(new Random(Engine.Actor.DeriveSeed(seed, $"{Tile.Id}.{spec.Offset}.{unitKey}")));
                 foreach (var (key, value) in neuron.SomaAttributes)
-                    if (!unit.Set(key, value, file))
-                        throw new HardwareModelException(file, value.Line, key,
-                            $"the input soma of {name} has no attribute '{key}'; it takes spikes, poisson, rate" + (arch.GradedPayloadBits > 0 ? ", values" : ""));
+                    if (!unit.Set(key, value, file) && !DendriteTakes(key))
+                        throw Unknown(key, value, "spikes, poisson, rate" + (arch.GradedPayloadBits > 0 ? ", values" : ""));
                 if (unit.Graded && arch.GradedPayloadBits == 0)
                     throw new HardwareModelException(file, neuron.Line, "values",
                         $"{name} sends values, but {arch.Name}'s spikes are binary (a chip file with 'chip.spikes: graded' allows them)");
@@ -400,6 +472,8 @@ internal sealed class MappedCore
     public int[]? SynDelay { get; private set; }
     /// <summary>The longest of <see cref="SynDelay"/> (0 without delays).</summary>
     public int MaxDelay { get; private set; }
+    /// <summary>Each synapse's tap on its neuron's taps dendrite, or null when every one feeds tap 0.</summary>
+    public int[]? SynTap { get; private set; }
     public double[] AxonSynapseEnergy { get; private set; } = [];
     public double[] AxonDendriteEnergy { get; private set; } = [];
     public double[] AxonProcessingDelay { get; private set; } = [];
@@ -419,7 +493,7 @@ internal sealed class MappedCore
         int axons = inAxons.Start.Count;
         if (inAxons.Count != inAxons.Post.Length) throw new InvalidOperationException($"{inAxons.Count} synapses made of {inAxons.Post.Length} counted");
         InStart = [.. inAxons.Start, inAxons.Count];
-        (SynPost, SynWeight, SynDelay) = (inAxons.Post, inAxons.Weight, inAxons.Delay);
+        (SynPost, SynWeight, SynDelay, SynTap) = (inAxons.Post, inAxons.Weight, inAxons.Delay, inAxons.Tap);
         MaxDelay = SynDelay is null ? 0 : SynDelay.Max();
         AxonSynapseEnergy = new double[axons];
         AxonDendriteEnergy = new double[axons];

@@ -167,11 +167,13 @@ public static partial class SanafeFileWriter
         {
             w.Write("  edges:\n");
             var delays = c.Delay;
+            var taps = c.Tap;
             for (int i = 0; i < c.Count; i++)
             {
                 line.Clear().Append("    - ").Append(Scalar(net.NeuronName(c.Pre[i]) + " -> " + net.NeuronName(c.Post[i])))
                     .Append(": {weight: ").Append(N(c.Weight[i]));
                 if (!delays.IsEmpty && delays[i] != 0) line.Append(", delay: ").Append(N(delays[i]));
+                if (!taps.IsEmpty && taps[i] != 0) line.Append(", tap: ").Append(N(taps[i]));
                 w.Write(line.Append("}\n"));
             }
         }
@@ -200,16 +202,16 @@ public static partial class SanafeFileWriter
     private static string N(double v) => SanafeYaml.Format(v);
     private static string N(int v) => SanafeYaml.Format(v);
 
-    [GeneratedRegex(@"^-?[A-Za-z0-9_][A-Za-z0-9_.+\-\[\]]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^-?[A-Za-z0-9_][A-Za-z0-9_.+\-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex PlainText();
 
     private static readonly HashSet<string> YamlWords = new(StringComparer.OrdinalIgnoreCase) { "null", "~", "yes", "no", "on", "off" };
 
-    /// <summary>A scalar as YAML: plain when that reads back unchanged (names, numbers, edges like <c>a.0 -> b.1</c>),
-    /// otherwise double-quoted with escapes.</summary>
+    /// <summary>A scalar as YAML: plain when that reads back unchanged in a flow mapping (names, numbers, edges like
+    /// <c>a.0 -> b.1</c>; a bracket would open a flow list), otherwise double-quoted with escapes.</summary>
     private static string Scalar(string text)
     {
-        if (text.Length > 0 && !YamlWords.Contains(text) && !text.StartsWith('[') && !text.Contains("..", StringComparison.Ordinal)
+        if (text.Length > 0 && !YamlWords.Contains(text) && !text.Contains("..", StringComparison.Ordinal)
             && text.Split(" -> ").All(part => PlainText().IsMatch(part)))
             return text;
         var b = new StringBuilder(text.Length + 2).Append('"');

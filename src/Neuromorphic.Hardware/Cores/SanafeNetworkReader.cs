@@ -24,6 +24,9 @@ public static class SanafeNetworkReader
     /// <summary>Most connections after hyperedges are expanded (each takes 20 bytes), checked before expanding.</summary>
     public const int MaxConnections = 100_000_000;
 
+    /// <summary>The highest dendrite tap an edge may name (a multi-tap dendrite's taps are counted in the network file).</summary>
+    public const int MaxTap = TapsDendrite.MaxTaps - 1;
+
     private static readonly YamlLimits Limits = new("SANA-FE network file", MaxNodes, 10_000,
         $"the limit is SanafeNetworkReader.MaxNodes ({MaxNodes})");
 
@@ -233,12 +236,12 @@ public static class SanafeNetworkReader
             return (group, r.First);
         }
 
-        /// <summary>An edge's attributes, validated: weight and delay (each a value or a per-connection list), and
-        /// for hyperedges the type and its parameters.</summary>
+        /// <summary>An edge's attributes, validated: weight, delay and the dendrite tap (each a value or a per-connection
+        /// list), and for hyperedges the type and its parameters.</summary>
         private sealed class EdgeAttrs
         {
-            public YNode? Weight, Delay, Pairs;
-            public string? WeightField, DelayField, Type;
+            public YNode? Weight, Delay, Tap, Pairs;
+            public string? WeightField, DelayField, TapField, Type;
             public Dictionary<string, (YNode Node, string Field)> Conv { get; } = new(StringComparer.Ordinal);
         }
 
@@ -260,6 +263,10 @@ public static class SanafeNetworkReader
                         if (e.Delay is not null) throw y.Error(k, f, $"the delay is given twice (also as {e.DelayField})");
                         (e.Delay, e.DelayField) = (v, f);
                         break;
+                    case "tap":
+                        if (e.Tap is not null) throw y.Error(k, f, $"the tap is given twice (also as {e.TapField})");
+                        (e.Tap, e.TapField) = (v, f);
+                        break;
                     case "synapse" or "dendrite" when !nested:
                         foreach (var (nk, nv) in y.Attributes(v, f)) Set(nk, nv, f + "." + nk.Value, true);
                         break;
@@ -273,7 +280,7 @@ public static class SanafeNetworkReader
                         e.Conv[c] = (v, f);
                         break;
                     default:
-                        throw y.Error(k, f, $"unknown edge attribute '{k.Value}': only weight (w) and delay (d) are supported" +
+                        throw y.Error(k, f, $"unknown edge attribute '{k.Value}': only weight (w), delay (d) and tap are supported" +
                             (hyper ? ", with type and its parameters on hyperedges" : ""));
                 }
             }
@@ -311,12 +318,13 @@ public static class SanafeNetworkReader
             if (!hyper)
             {
                 Reserve(1, key, field);
-                if (attrs.Weight is YSeq || attrs.Delay is YSeq)
-                    throw y.Error(key, attrs.Weight is YSeq ? attrs.WeightField! : attrs.DelayField!,
+                if (attrs.Weight is YSeq || attrs.Delay is YSeq || attrs.Tap is YSeq)
+                    throw y.Error(key, attrs.Weight is YSeq ? attrs.WeightField! : attrs.Delay is YSeq ? attrs.DelayField! : attrs.TapField!,
                         "a single connection takes one value, not a list");
                 var w = Values(attrs.Weight, attrs.WeightField, 1, line, "weight", 0.0, Weight);
                 var d = Values(attrs.Delay, attrs.DelayField, 1, line, "delay", 0, Delay);
-                connections.Add(src.First + srcOffset!.Value, dst.First + dstOffset!.Value, w[0], line, d[0]);
+                var t = Values(attrs.Tap, attrs.TapField, 1, line, "tap", 0, Tap);
+                connections.Add(src.First + srcOffset!.Value, dst.First + dstOffset!.Value, w[0], line, d[0], t[0]);
                 return;
             }
             switch (attrs.Type)
@@ -343,6 +351,7 @@ public static class SanafeNetworkReader
 
         private double Weight(YNode n, string f) => y.Number(n, f);
         private int Delay(YNode n, string f) => y.Int(n, f, 0, 1 << 20);
+        private int Tap(YNode n, string f) => y.Int(n, f, 0, MaxTap);
 
         private void Reserve(long count, YScalar key, string field)
         {
@@ -357,12 +366,14 @@ public static class SanafeNetworkReader
             Reserve(n, key, field);
             var w = Values(attrs.Weight, attrs.WeightField, n, line, "weight", 0.0, Weight);
             var d = Values(attrs.Delay, attrs.DelayField, n, line, "delay", 0, Delay);
+            var tap = Values(attrs.Tap, attrs.TapField, n, line, "tap", 0, Tap);
             int b = dst.Neurons.Length;
             for (int s = 0; s < src.Neurons.Length; s++)
                 for (int t = 0; t < b; t++)
                 {
                     long i = (long)s * b + t;
-                    connections.Add(src.First + s, dst.First + t, PerConnection(w, i, attrs.Weight), line, PerConnection(d, i, attrs.Delay));
+                    connections.Add(src.First + s, dst.First + t, PerConnection(w, i, attrs.Weight), line, PerConnection(d, i, attrs.Delay),
+                        PerConnection(tap, i, attrs.Tap));
                 }
         }
 
@@ -377,13 +388,15 @@ public static class SanafeNetworkReader
             Reserve(pairs.Items.Count, key, field);
             var w = Values(attrs.Weight, attrs.WeightField, pairs.Items.Count, line, "weight", 0.0, Weight);
             var d = Values(attrs.Delay, attrs.DelayField, pairs.Items.Count, line, "delay", 0, Delay);
+            var tap = Values(attrs.Tap, attrs.TapField, pairs.Items.Count, line, "tap", 0, Tap);
             for (int i = 0; i < pairs.Items.Count; i++)
             {
                 var pair = y.Seq(pairs.Items[i], $"{pf}[{i}]");
                 if (pair.Items.Count != 2) throw y.Error(pair, $"{pf}[{i}]", $"expected a pair [source, target], found {pair.Items.Count} values");
                 int s = y.Int(pair.Items[0], $"{pf}[{i}][0]", 0, src.Neurons.Length - 1);
                 int t = y.Int(pair.Items[1], $"{pf}[{i}][1]", 0, dst.Neurons.Length - 1);
-                connections.Add(src.First + s, dst.First + t, PerConnection(w, i, attrs.Weight), line, PerConnection(d, i, attrs.Delay));
+                connections.Add(src.First + s, dst.First + t, PerConnection(w, i, attrs.Weight), line, PerConnection(d, i, attrs.Delay),
+                    PerConnection(tap, i, attrs.Tap));
             }
         }
 
@@ -412,6 +425,7 @@ public static class SanafeNetworkReader
             Reserve(outCount * cin * kh * kw, key, field);
             var w = Values(attrs.Weight, attrs.WeightField, filter, line, "weight", 0.0, Weight);
             var d = Values(attrs.Delay, attrs.DelayField, filter, line, "delay", 0, Delay);
+            var tap = Values(attrs.Tap, attrs.TapField, filter, line, "tap", 0, Tap);
             // SANA-FE's order: each output neuron (channel, row, column), then input channel, kernel row, kernel column.
             for (int co = 0; co < kc; co++)
                 for (int yo = 0; yo < outH; yo++)
@@ -427,7 +441,7 @@ public static class SanafeNetworkReader
                                     int xi = xo * sw + kx;
                                     long fi = ((long)(ky * kw + kx) * cin + ci) * kc + co;
                                     connections.Add(src.First + (ci * inH + yi) * inW + xi, dest,
-                                        PerConnection(w, fi, attrs.Weight), line, PerConnection(d, fi, attrs.Delay));
+                                        PerConnection(w, fi, attrs.Weight), line, PerConnection(d, fi, attrs.Delay), PerConnection(tap, fi, attrs.Tap));
                                 }
                             }
                     }

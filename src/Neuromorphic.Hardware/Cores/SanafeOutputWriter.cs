@@ -97,6 +97,15 @@ public static class SanafeOutputWriter
             w.Write((byte)',');
         }
         w.Write((byte)'\n');
+        if (run.PotentialNeurons.Count == 0) // SANA-FE still writes each step's number, and ends a line only after a potential
+        {
+            for (long t = 1; t <= run.Summary.Steps; t++)
+            {
+                w.Write(t);
+                w.Write((byte)',');
+            }
+            return;
+        }
         for (int t = 0; t < run.Potentials.Count; t++)
         {
             w.Write(t + 1);

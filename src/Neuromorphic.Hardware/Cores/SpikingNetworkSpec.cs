@@ -65,15 +65,15 @@ public sealed record NeuronSpec(
 public sealed record CorePlacement(int Tile, int CoreOffset, int Line);
 
 /// <summary>Every synapse of a network, as parallel arrays (a network can hold millions): global pre- and
-/// post-synaptic neuron, weight, optional delay in steps, and the file line that created it. Connections keep the
-/// order the file's edges create them in.</summary>
+/// post-synaptic neuron, weight, optional delay in steps, optional dendrite tap, and the file line that created it.
+/// Connections keep the order the file's edges create them in.</summary>
 public sealed class ConnectionList
 {
     private int[] pre = new int[16], post = new int[16];
     private double[] weight = new double[16];
     // Allocated on the first non-zero value: a network built in code (a converted SoftHebb one, hundreds of millions of
     // connections) has neither file lines nor delays, and 4 bytes a connection each.
-    private int[]? line, delay;
+    private int[]? line, delay, tap;
 
     public int Count { get; private set; }
     public ReadOnlySpan<int> Pre => pre.AsSpan(0, Count);
@@ -83,19 +83,24 @@ public sealed class ConnectionList
     public bool HasDelays => delay is not null;
     /// <summary>Delays in steps, or empty when no connection has one.</summary>
     public ReadOnlySpan<int> Delay => delay is null ? default : delay.AsSpan(0, Count);
+    /// <summary>The tap of a multi-tap dendrite each connection feeds (0, the one nearest the soma, where none is
+    /// given), or empty when every connection feeds tap 0.</summary>
+    public ReadOnlySpan<int> Tap => tap is null ? default : tap.AsSpan(0, Count);
     /// <summary>The file line that created connection <paramref name="index"/>, or 0 for one built in code.</summary>
     public int LineOf(int index) => line is null ? 0 : line[index];
 
-    public void Add(int preNeuron, int postNeuron, double w, int lineNumber, int delaySteps = 0)
+    public void Add(int preNeuron, int postNeuron, double w, int lineNumber, int delaySteps = 0, int dendriteTap = 0)
     {
         if (Count == pre.Length) Grow(checked(pre.Length * 2));
         if (delaySteps != 0 && delay is null) delay = new int[pre.Length];
+        if (dendriteTap != 0 && tap is null) tap = new int[pre.Length];
         if (lineNumber != 0 && line is null) line = new int[pre.Length];
         pre[Count] = preNeuron;
         post[Count] = postNeuron;
         weight[Count] = w;
         line?[Count] = lineNumber;
         delay?[Count] = delaySteps;
+        tap?[Count] = dendriteTap;
         Count++;
     }
 
@@ -133,5 +138,6 @@ public sealed class ConnectionList
         Array.Resize(ref weight, size);
         if (line is not null) Array.Resize(ref line, size);
         if (delay is not null) Array.Resize(ref delay, size);
+        if (tap is not null) Array.Resize(ref tap, size);
     }
 }

@@ -89,6 +89,14 @@ public sealed class TwoTileCostTests
     }
 
     [Fact]
+    public async Task With_no_potential_logged_the_trace_holds_each_step_number_as_SANA_FE_writes_it()
+    {
+        // SANA-FE writes "step," every step and ends the line only after a potential: with none, one line of numbers.
+        var (run, net, _) = await Run(Arch(7, "sync_model: fixed, latency_sync: 0.0"), OneSpike.Replace(", log_potential: true", "", StringComparison.Ordinal), 3, TimingModel.Detailed);
+        Assert.Equal("timestep,\n1,2,3,", SanafeOutputWriter.Potentials(run, net));
+    }
+
+    [Fact]
     public async Task Simple_timing_takes_the_busiest_core_plus_the_barrier()
     {
         var (run, _, _) = await Run(Arch(7, "sync_model: table, latency_sync: {1: 100.0e-9, 2: 300.0e-9}"), OneSpike, 1, TimingModel.Simple);
