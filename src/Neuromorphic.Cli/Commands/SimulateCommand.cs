@@ -33,7 +33,7 @@ public sealed class SimulateCommand : ICliCommand
                 DefaultNote: "required unless --hardware"),
             new CliOption("hardware", "FILE", "instead of --arch: a chip file of hardware-models/, its figures given to every core (docs/chip-simulation.md)",
                 DefaultNote: "none"),
-            new CliOption("snn", "FILE", "a SANA-FE network file (YAML) mapped onto that architecture", DefaultNote: "required unless --run"),
+            new CliOption("snn", "FILE", "a SANA-FE network file mapped onto that architecture: YAML, or its legacy netlist format when the name ends in .net", DefaultNote: "required unless --run"),
             new CliOption("softhebb", "RUN_DIR", "instead of --snn: a trained SoftHebb run, converted to integrate-and-fire layers and placed on the chip's cores",
                 DefaultNote: "none"),
             new CliOption("nir", "FILE", "instead of --snn: a NIR graph (.nir), run first as the graph says, then as the chip's neurons on its cores; " +

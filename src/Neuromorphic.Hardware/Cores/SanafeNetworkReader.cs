@@ -30,8 +30,12 @@ public static class SanafeNetworkReader
     private static readonly YamlLimits Limits = new("SANA-FE network file", MaxNodes, 10_000,
         $"the limit is SanafeNetworkReader.MaxNodes ({MaxNodes})");
 
+    /// <summary>Reads a network file: SANA-FE's YAML format, or its legacy netlist format (<see cref="SanafeNetlistReader"/>)
+    /// when the name ends in <c>.net</c>, as SANA-FE's own netlists do.</summary>
     public static SpikingNetworkSpec LoadFile(string path, ChipArchitecture arch)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith(".net", StringComparison.OrdinalIgnoreCase)) return SanafeNetlistReader.LoadFile(path, arch);
         using var text = BoundedTextFile.Open(path, MaxFileBytes, "SANA-FE network file");
         return Parse(text, path, arch);
     }

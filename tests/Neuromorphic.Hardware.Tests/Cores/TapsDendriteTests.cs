@@ -9,7 +9,7 @@ public sealed class TapsDendriteTests
 {
     // One core. A synaptic event costs 1 pJ and 1 ns, a taps dendrite's update 2 pJ and 0.5 ns, the accumulator's
     // nothing; a soma 1 pJ and 1 ns for each of access, update and spike; a message out 1 pJ and 1 ns.
-    private const string Arch = """
+    internal const string Arch = """
         architecture:
           name: taps_test
           attributes: {link_buffer_size: 4, width: 1, height: 1}
@@ -35,7 +35,7 @@ public sealed class TapsDendriteTests
 
     // cell.0: three taps; cell.1: two, reached by cell.0 too; cell.2 an accumulator, for contrast. Each input neuron
     // has an input unit of its own (an input unit's train is shared by its neurons).
-    private static string Net(string cell0 = "taps: 3, time_constants: [0.8, 0.75, 0.5], space_constants: [0.125, 0.25]",
+    internal static string Net(string cell0 = "taps: 3, time_constants: [0.8, 0.75, 0.5], space_constants: [0.125, 0.25]",
         string edge = "drive.2 -> cell.0: {weight: 16, tap: 2}") => $$"""
         network:
           name: taps_net
