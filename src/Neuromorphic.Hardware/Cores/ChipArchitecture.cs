@@ -170,6 +170,10 @@ public sealed record ProcessingUnitSpec(
     /// <summary>For a dendrite: the most time steps a synapse into it may hold its charge back (its synaptic delay);
     /// 0 for a unit without delays.</summary>
     public int MaxDelay { get; init; }
+
+    /// <summary>For a leaky_integrate_fire soma with a <c>noise</c> attribute: the recorded random sequence its
+    /// neurons add (<see cref="LoihiNoise"/>); null for one without noise.</summary>
+    internal LoihiNoise? Noise { get; init; }
 }
 
 /// <summary>An attribute value as the file wrote it: a scalar's text, or a list of values, with its line.

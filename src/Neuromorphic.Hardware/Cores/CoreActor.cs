@@ -149,12 +149,12 @@ internal sealed class CoreActor : Actor
         int count = core.Neurons.Length;
         var (current, hasInput) = (this.current[now], this.hasInput[now]);
         now = (now + 1) % this.current.Length;
-        var (kind, lif, somaEnergies, somaLatencies) = (core.Kind, core.Lif, core.SomaEnergy, core.SomaLatency); // locals: the loop stores to arrays
+        var (kind, lif, somaEnergies, somaLatencies, noise) = (core.Kind, core.Lif, core.SomaEnergy, core.SomaLatency, core.NoiseOf); // locals: the loop stores to arrays
         for (int i = 0; i < count; i++)
         {
             var status = kind[i] switch
             {
-                SomaKind.LeakyIntegrateFire => lif[i].Update(hasInput[i], current[i]),
+                SomaKind.LeakyIntegrateFire => lif[i].Update(hasInput[i], current[i], noise?[i]?.Next() ?? 0),
                 SomaKind.TrueNorth => lif[i].UpdateTrueNorth(hasInput[i], current[i]),
                 _ => core.InputOf[i]!.Update(step),
             };

@@ -253,6 +253,7 @@ internal sealed class MappedCore
             SomaLatency = new SomaCosts[count];
             SynapseUnit = new ProcessingUnitSpec[count];
             DendriteUnit = new ProcessingUnitSpec[count];
+            SomaUnit = new ProcessingUnitSpec[count];
             LogSpikes = new bool[count];
             LogPotential = new bool[count];
             loadedFrom = new IReadOnlyDictionary<string, AttributeValue>?[count];
@@ -274,7 +275,26 @@ internal sealed class MappedCore
         }
         (AnyGraded, AnyInputMax) = (anyGraded, anyInputMax);
         LoadDendrites(net);
+        LoadNoise();
     }
+
+    /// <summary>Each noisy soma unit's place in its sequence, back at the start: a core's unit reads it from the first
+    /// number, as SANA-FE's unit opens its file.</summary>
+    private void LoadNoise()
+    {
+        NoiseCursor?[]? noiseOf = null;
+        var cursors = new Dictionary<ProcessingUnitSpec, NoiseCursor>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < Neurons.Length; i++)
+        {
+            if (Kind[i] != SomaKind.LeakyIntegrateFire || SomaUnit[i].Noise is not { } noise) continue;
+            if (!cursors.TryGetValue(SomaUnit[i], out var cursor)) cursors[SomaUnit[i]] = cursor = new NoiseCursor(noise);
+            (noiseOf ??= new NoiseCursor?[Neurons.Length])[i] = cursor;
+        }
+        NoiseOf = noiseOf;
+    }
+
+    /// <summary>Each LIF neuron's noise, where its soma unit adds Loihi's recorded noise; null when none here does.</summary>
+    public NoiseCursor?[]? NoiseOf { get; private set; }
 
     /// <summary>Fresh voltages for the taps dendrites, from their neurons' attributes in mapping order (a unit
     /// shared by several neurons takes each one's in turn, as SANA-FE's does).</summary>
@@ -363,6 +383,7 @@ internal sealed class MappedCore
         var dendrite = Pick(spec.Dendrites, generic ? null : neuron.DendriteUnit, "dendrite", neuron, name, file);
         SynapseUnit[i] = Pick(spec.Synapses, generic ? null : neuron.SynapseUnit, "synapse", neuron, name, file);
         DendriteUnit[i] = dendrite;
+        SomaUnit[i] = soma;
         if (dendrite.Model is not ("accumulator" or "accumulator_with_delay" or "taps"))
             throw new HardwareModelException(arch.SourceFile, dendrite.Line, "model",
                 $"dendrite model '{dendrite.Model}' (unit '{dendrite.Name}', used by {name}) is not simulated yet; 'accumulator', 'accumulator_with_delay' and 'taps' are");
@@ -450,6 +471,7 @@ internal sealed class MappedCore
     public SomaCosts[] SomaLatency { get; private set; } = null!;
     public ProcessingUnitSpec[] SynapseUnit { get; private set; } = null!;
     public ProcessingUnitSpec[] DendriteUnit { get; private set; } = null!;
+    public ProcessingUnitSpec[] SomaUnit { get; private set; } = null!;
     public bool[] LogSpikes { get; private set; } = null!;
     public bool[] LogPotential { get; private set; } = null!;
     /// <summary>Whether some neuron here sends graded spikes, or takes the largest input rather than the sum.</summary>

@@ -149,6 +149,7 @@ public static class SanafeArchitectureReader
         // Every copy of a ranged core block (loihi_core[0..3] in each of 32 tiles) has the same pipeline: it is read
         // once and its immutable unit records are shared, which keeps Loihi's 1,024 input units a core from being built for each of its 128 cores.
         private readonly Dictionary<YMap, CoreSpec> templates = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<(string File, int Bits), LoihiNoise> noiseFiles = [];
 
         private CoreSpec ReadCore(YMap block, int tile, int offset, string name)
         {
@@ -279,7 +280,21 @@ public static class SanafeArchitectureReader
                 b.Roles.Contains("soma"), eSpike, lSpike, eUpdate, lUpdate, energy, latency, everyStep, attributes, b.Line)
             {
                 MaxDelay = modelName == "accumulator_with_delay" ? SanafeMaxDelay : 0,
+                Noise = Noise(modelName, attributes),
             };
+        }
+
+        // A Loihi soma's recorded noise, read once for every core whose unit names it.
+        private LoihiNoise? Noise(string model, Dictionary<string, AttributeValue> attributes)
+        {
+            if (!attributes.TryGetValue("noise", out var name)) return null;
+            if (model != "leaky_integrate_fire")
+                throw y.Error(name.Line, "noise", $"a noise sequence belongs to a leaky_integrate_fire soma, not a '{model}' unit");
+            string file = name.AsText(y.File, "noise");
+            int bits = attributes.TryGetValue("noise_bits", out var b) ? b.AsInt(y.File, "noise_bits") : 7;
+            if (!noiseFiles.TryGetValue((file, bits), out var noise))
+                noiseFiles[(file, bits)] = noise = LoihiNoise.Load(file, bits, y.File, name.Line);
+            return noise;
         }
 
         // SANA-FE takes a soma's three default energies (or latencies) together or not at all.

@@ -94,7 +94,8 @@ public static partial class SanafeFileWriter
                 Cost(kind + "_update_neuron", costs.UpdateNeuron);
                 Cost(kind + "_spike_out", costs.SpikeOut);
             }
-        foreach (var (k, v) in u.Attributes) a.Add(Scalar(k) + ": " + Value(v));
+        foreach (var (k, v) in u.Attributes)
+            a.Add(Scalar(k) + ": " + (k == "noise" && u.Noise is { } noise ? Scalar(noise.Path) : Value(v))); // found from anywhere
         return "{" + string.Join(", ", a) + "}";
     }
 

@@ -29,7 +29,7 @@ internal enum SomaStatus : byte
 /// <summary>The state and parameters of one integrate-and-fire neuron: a Loihi-style LIF compartment (<see cref="Update"/>)
 /// or a TrueNorth neuron (<see cref="UpdateTrueNorth"/>), which share the potential, bias, thresholds and resets.
 /// Loihi-style, each step: leak (not on the first step),
-/// potential truncated to 1/64 (Loihi's fixed-point resolution), then, outside the refractory period, bias and
+/// potential truncated to 1/64 (Loihi's fixed-point resolution), noise added where the unit has it, then, outside the refractory period, bias and
 /// input current added and a spike when the potential is strictly above threshold. On a chip with graded spikes
 /// (Loihi 2) a <see cref="Graded"/> compartment's spike carries its potential at firing, rounded to a whole payload
 /// within the chip's payload bits (a payload of 0 is not sent); an <see cref="InputMax"/> one takes the largest weighted input of the step
@@ -109,7 +109,9 @@ internal struct LifCompartment
     private readonly SomaStatus Activity(bool hasInput) =>
         Potential != 0 || hasInput || Bias != 0 || ForceUpdate ? SomaStatus.Updated : SomaStatus.Idle;
 
-    public SomaStatus Update(bool hasInput, double input)
+    /// <summary>One step of a Loihi-style compartment; <paramref name="noise"/> is the step's random number where its soma
+    /// unit adds Loihi's noise (<see cref="LoihiNoise"/>), otherwise 0.</summary>
+    public SomaStatus Update(bool hasInput, double input, double noise = 0)
     {
         var status = Activity(hasInput);
         if (StepsSimulated > 0)
@@ -118,6 +120,7 @@ internal struct LifCompartment
             Potential *= LeakDecay;
         }
         Potential = Math.Truncate(Potential * 64.0) / 64.0;
+        Potential += noise;
         if (RefractoryCount == 0)
         {
             Potential += Bias;
