@@ -245,7 +245,8 @@ public sealed class SimulateCommand : ICliCommand
         Console.WriteLine($"  simulated time {s.SimulatedTime * 1e3:F4} ms ({s.SimulatedTime / s.Steps * 1e6:F3} µs a step), average power {s.AveragePower * 1e3:F3} mW");
         Console.WriteLine($"  wall {wall:F2} s: loading {loaded.TotalSeconds:F2} s, simulating {result.WallTime.TotalSeconds:F2} s " +
                           $"({s.SynapticEvents / Math.Max(result.WallTime.TotalSeconds, 1e-9) / 1e6:F1} M synaptic events/s)");
-        Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(messages ? ", messages.csv" : "")}, plots/");
+        Console.WriteLine($"  wrote {output}/run_summary.yaml, perf.csv, spikes.csv, potentials.csv{(result.CurrentNeurons.Count > 0 ? ", neurons.csv" : "")}" +
+                          $"{(messages ? ", messages.csv" : "")}, plots/");
         Console.WriteLine($"  report: {report}");
         if (AxonLimit.Exceeded(architecture, network, result.Cores) is { } fit) Console.WriteLine($"  note: {fit}");
         if (!architecture.GenericUnits && network.Connections.HasDelays)

@@ -26,7 +26,7 @@ internal sealed class CoreActor : Actor
     private readonly List<double>[]? outgoingPayloads; // on a core with graded neurons: each message's value
     private readonly List<SentMessage> sent = [];
     private readonly List<int> spikes = [];
-    private readonly int loggedPotentials;
+    private readonly int loggedPotentials, loggedCurrents;
 
     /// <summary>Ticks are small: a deep mailbox lets the clock run ahead without a wake-up per step (the mesh holds fewer
     /// steps of reports where their messages are many: <see cref="MeshActor.MailboxFor"/>).</summary>
@@ -46,6 +46,7 @@ internal sealed class CoreActor : Actor
         outgoing = core.DestCores.Select(_ => new List<int>()).ToArray();
         outgoingPayloads = core.AnyGraded ? core.DestCores.Select(_ => new List<double>()).ToArray() : null;
         loggedPotentials = core.LogPotential.Count(x => x);
+        loggedCurrents = core.LogCurrent.Count(x => x);
     }
 
     /// <summary>Hops between two tiles with X-then-Y routing, priced with the destination router's per-direction
@@ -130,7 +131,7 @@ internal sealed class CoreActor : Actor
         if (perEvent is { } e) synapseEnergy = RepeatedSum.Of(e, synaptic);
         var received = new StepPerf(tick.Block, 0, 0, 0, hops, synaptic, 0, synapseEnergy, dendriteEnergy, 0, networkIn);
         var report = tick.DrainOnly
-            ? new CoreReport { Core = core.Spec.Id, Received = received, Neurons = StepPerf.Zero(0), Sent = [], SpikesLogged = [], Potentials = [] }
+            ? new CoreReport { Core = core.Spec.Id, Received = received, Neurons = StepPerf.Zero(0), Sent = [], SpikesLogged = [], Traced = [] }
             : UpdateNeurons(tick.Block + 1, ctx) with { Received = received };
         ctx.Count(new WorkCounts(SynapticAccumulates: synaptic, NeuronUpdates: report.Neurons.Updated, Spikes: report.Neurons.Fired));
         ctx.Emit(0, report with { MessagesIn = messagesIn });
@@ -140,8 +141,9 @@ internal sealed class CoreActor : Actor
     {
         sent.Clear();
         spikes.Clear();
-        var potentials = loggedPotentials == 0 ? [] : ArrayPool<double>.Shared.Rent(loggedPotentials);
-        int logged = 0;
+        int tracedCount = loggedPotentials + loggedCurrents;
+        var traced = tracedCount == 0 ? [] : ArrayPool<double>.Shared.Rent(tracedCount);
+        int logged = 0, loggedCurrent = loggedPotentials; // currents after the potentials
         long updated = 0, fired = 0;
         double somaEnergy = 0, outEnergy = 0, pending = 0; // pending: work since the last message left
         foreach (var list in outgoing) list.Clear();
@@ -193,7 +195,8 @@ internal sealed class CoreActor : Actor
                     outEnergy += core.AxonOut.Energy;
                 }
             }
-            if (core.LogPotential[i]) potentials[logged++] = kind[i] == SomaKind.Input ? 0 : lif[i].Potential;
+            if (core.LogPotential[i]) traced[logged++] = kind[i] == SomaKind.Input ? 0 : lif[i].Potential;
+            if (loggedCurrents > 0 && core.LogCurrent[i]) traced[loggedCurrent++] = lif[i].InputCurrent;
         }
         if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, pending, 0, 0));
         var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);
@@ -212,7 +215,7 @@ internal sealed class CoreActor : Actor
             Sent = sentArray,
             SentCount = sent.Count,
             SpikesLogged = spikes.ToArray(),
-            Potentials = potentials,
+            Traced = traced,
         };
     }
 

@@ -47,8 +47,9 @@ internal sealed record CoreReport : DataPayload
     public int SentCount { get; init; }
     /// <summary>Global ids of traced neurons that fired.</summary>
     public required int[] SpikesLogged { get; init; }
-    /// <summary>Potentials of traced neurons, in the core's neuron order (a rented array, possibly longer).</summary>
-    public required double[] Potentials { get; init; }
+    /// <summary>The potentials of the neurons that log them, then the input currents of those that log theirs, each in
+    /// the core's neuron order (a rented array, possibly longer).</summary>
+    public required double[] Traced { get; init; }
 
     public override long SizeInBytes() => 64 + SentCount * 24L;
 }

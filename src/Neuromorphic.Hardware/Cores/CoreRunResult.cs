@@ -53,4 +53,9 @@ public sealed record CoreRunResult(
 
     /// <summary>Chips of a board that held cores in use (1 off a board).</summary>
     public int Chips { get; init; } = 1;
+
+    /// <summary>The LIF neurons that trace their input current (<c>log_u</c>), and each step's currents in that order:
+    /// SANA-FE's neurons.csv.</summary>
+    public IReadOnlyList<int> CurrentNeurons { get; init; } = [];
+    public IReadOnlyList<double[]> Currents { get; init; } = [];
 }

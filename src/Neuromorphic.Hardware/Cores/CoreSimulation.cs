@@ -129,7 +129,10 @@ public static class CoreSimulation
             perf.Sum(s => s.NetworkEnergy),
             chip.StaticPowerW * perf.Sum(s => s.Latency));
         return new CoreRunResult(summary, perf, mesh.Spikes, mesh.PotentialNeurons, mesh.Potentials, mesh.Activity(), mesh.Routers(),
-            Stopwatch.GetElapsedTime(started)) { StaticPowerW = chip.StaticPowerW, Chips = chip.ChipsInUse };
+            Stopwatch.GetElapsedTime(started))
+        {
+            StaticPowerW = chip.StaticPowerW, Chips = chip.ChipsInUse, CurrentNeurons = mesh.CurrentNeurons, Currents = mesh.Currents,
+        };
     }
 
     /// <summary>Where cores send to more than this many others on average, their messages go through the routers' actor.

@@ -256,6 +256,7 @@ internal sealed class MappedCore
             SomaUnit = new ProcessingUnitSpec[count];
             LogSpikes = new bool[count];
             LogPotential = new bool[count];
+            LogCurrent = new bool[count];
             loadedFrom = new IReadOnlyDictionary<string, AttributeValue>?[count];
             initialLif = new LifCompartment[count];
         }
@@ -270,6 +271,7 @@ internal sealed class MappedCore
                 Lif[i] = initialLif[i];
             else
                 LoadSoma(arch, net, seed, i, neuron, inputUnits);
+            LogCurrent[i] = Kind[i] == SomaKind.LeakyIntegrateFire && Lif[i].LogCurrent;
             anyGraded |= Lif[i].Graded || InputOf[i] is { Graded: true };
             anyInputMax |= Lif[i].InputMax;
         }
@@ -474,6 +476,8 @@ internal sealed class MappedCore
     public ProcessingUnitSpec[] SomaUnit { get; private set; } = null!;
     public bool[] LogSpikes { get; private set; } = null!;
     public bool[] LogPotential { get; private set; } = null!;
+    /// <summary>LIF neurons whose input current is traced (<c>log_u</c>).</summary>
+    public bool[] LogCurrent { get; private set; } = null!;
     /// <summary>Whether some neuron here sends graded spikes, or takes the largest input rather than the sum.</summary>
     public bool AnyGraded { get; private set; }
     public bool AnyInputMax { get; private set; }

@@ -26,6 +26,8 @@ internal sealed class MeshActor : Actor
     private readonly int[] rank; // neuron → position in SANA-FE's trace order (group names sorted, then offset)
     private readonly int[] potentialColumn;
     private readonly int[][] potentialNeuronsOfCore;
+    private readonly int[] currentColumn;
+    private readonly int[][] currentNeuronsOfCore;
     private readonly long[] coreFired, coreMessagesIn, coreSynaptic;
     private readonly double[] coreEnergy;
     // Per router, by mesh position x·height + y: messages through it, then over each link leaving it east, west, north
@@ -81,6 +83,10 @@ internal sealed class MeshActor : Actor
         potentialColumn = new int[net.NeuronCount];
         for (int c = 0; c < PotentialNeurons.Length; c++) potentialColumn[PotentialNeurons[c]] = c;
         potentialNeuronsOfCore = chip.Cores.Select(core => core.Neurons.Where((_, i) => core.LogPotential[i]).ToArray()).ToArray();
+        currentNeuronsOfCore = chip.Cores.Select(core => core.Neurons.Where((_, i) => core.LogCurrent[i]).ToArray()).ToArray();
+        CurrentNeurons = currentNeuronsOfCore.SelectMany(x => x).OrderBy(n => rank[n]).ToArray();
+        currentColumn = new int[net.NeuronCount];
+        for (int c = 0; c < CurrentNeurons.Length; c++) currentColumn[CurrentNeurons[c]] = c;
         int n = chip.Cores.Length;
         coreFired = new long[n];
         coreMessagesIn = new long[n];
@@ -95,6 +101,9 @@ internal sealed class MeshActor : Actor
     public List<(int Neuron, long Step)> Spikes { get; } = [];
     public int[] PotentialNeurons { get; }
     public List<double[]> Potentials { get; } = [];
+    /// <summary>The LIF neurons that trace their input current, in SANA-FE's order (as <see cref="PotentialNeurons"/>).</summary>
+    public int[] CurrentNeurons { get; }
+    public List<double[]> Currents { get; } = [];
 
     public IReadOnlyList<CoreActivity> Activity() => chip.Cores.Select((c, i) => new CoreActivity(
         c.Tile.Id, c.Spec.Offset, c.Tile.X, c.Tile.Y, c.Neurons.Length, coreFired[i], coreMessagesIn[i], coreSynaptic[i], coreEnergy[i],
@@ -142,6 +151,7 @@ internal sealed class MeshActor : Actor
         int total = 0;
         var stepSpikes = new List<int>();
         var potentials = new double[PotentialNeurons.Length];
+        var currents = new double[CurrentNeurons.Length];
         for (int i = 0; i < reports.Length; i++)
         {
             var rep = reports[i];
@@ -151,11 +161,14 @@ internal sealed class MeshActor : Actor
             coreEnergy[i] += rep.Neurons.TotalEnergy;
             stepSpikes.AddRange(rep.SpikesLogged);
             var logged = potentialNeuronsOfCore[i];
-            for (int k = 0; k < logged.Length; k++) potentials[potentialColumn[logged[k]]] = rep.Potentials[k];
+            for (int k = 0; k < logged.Length; k++) potentials[potentialColumn[logged[k]]] = rep.Traced[k];
+            var loggedCurrents = currentNeuronsOfCore[i];
+            for (int k = 0; k < loggedCurrents.Length; k++) currents[currentColumn[loggedCurrents[k]]] = rep.Traced[logged.Length + k];
         }
         stepSpikes.Sort((a, b) => rank[a].CompareTo(rank[b]));
         foreach (int n in stepSpikes) Spikes.Add((n, step));
         if (PotentialNeurons.Length > 0) Potentials.Add(potentials);
+        if (CurrentNeurons.Length > 0) Currents.Add(currents);
 
         if (timed.Length < total) timed = new TimedMessage[Math.Max(total, timed.Length * 2)];
         var start = new int[reports.Length + 1];
@@ -191,7 +204,7 @@ internal sealed class MeshActor : Actor
         foreach (var rep in reports)
         {
             if (rep.Sent.Length > 0) ArrayPool<SentMessage>.Shared.Return(rep.Sent);
-            if (rep.Potentials.Length > 0) ArrayPool<double>.Shared.Return(rep.Potentials);
+            if (rep.Traced.Length > 0) ArrayPool<double>.Shared.Return(rep.Traced);
         }
         double end = mesh.Schedule(timing, timed, start);
         double latency = notices is null ? Math.Max(end + barrier, chip.Architecture.MinimumStepS) : Advance(end);

@@ -16,6 +16,7 @@ public static class SanafeOutputWriter
         Engine.AtomicFile.WriteAllText(Path.Combine(directory, "perf.csv"), Perf(run));
         WriteText(Path.Combine(directory, "spikes.csv"), w => WriteSpikes(w, run, network));
         WriteText(Path.Combine(directory, "potentials.csv"), w => WritePotentials(w, run, network));
+        if (run.CurrentNeurons.Count > 0) WriteText(Path.Combine(directory, "neurons.csv"), w => WriteCurrents(w, run, network));
     }
 
     // Streamed: the traces of a long run are tens of megabytes.
@@ -66,6 +67,9 @@ public static class SanafeOutputWriter
 
     public static string Potentials(CoreRunResult run, SpikingNetworkSpec network) => AsText(w => WritePotentials(w, run, network));
 
+    /// <summary>SANA-FE's neurons.csv: each step, the input current u of the neurons with <c>log_u</c>.</summary>
+    public static string Currents(CoreRunResult run, SpikingNetworkSpec network) => AsText(w => WriteCurrents(w, run, network));
+
     private static string AsText(Action<Utf8Lines> write)
     {
         using var stream = new MemoryStream();
@@ -106,11 +110,29 @@ public static class SanafeOutputWriter
             }
             return;
         }
-        for (int t = 0; t < run.Potentials.Count; t++)
+        WriteRows(w, run.Potentials);
+    }
+
+    private static void WriteCurrents(Utf8Lines w, CoreRunResult run, SpikingNetworkSpec network)
+    {
+        w.Write("timestep,"u8);
+        foreach (int n in run.CurrentNeurons)
+        {
+            w.Write("neuron "u8);
+            w.Write(network.NeuronName(n));
+            w.Write("/u,"u8);
+        }
+        w.Write((byte)'\n');
+        WriteRows(w, run.Currents);
+    }
+
+    private static void WriteRows(Utf8Lines w, IReadOnlyList<double[]> rows)
+    {
+        for (int t = 0; t < rows.Count; t++)
         {
             w.Write(t + 1);
             w.Write((byte)',');
-            foreach (double v in run.Potentials[t])
+            foreach (double v in rows[t])
             {
                 w.WriteGeneral(v);
                 w.Write((byte)',');

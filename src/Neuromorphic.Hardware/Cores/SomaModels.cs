@@ -43,6 +43,8 @@ internal struct LifCompartment
     public int RefractoryDelay, RefractoryCount;
     public ResetMode ResetMode, ReverseResetMode;
     public bool ForceUpdate, Graded, InputMax;
+    /// <summary>Traces the input current u each step (SANA-FE's <c>log_u</c>, its neurons.csv).</summary>
+    public bool LogCurrent;
     public long StepsSimulated;
     /// <summary>The value of the last spike of a graded compartment; the largest payload magnitude it may send.</summary>
     public double Payload, PayloadLimit;
@@ -167,7 +169,7 @@ internal struct LifCompartment
             case "input_max": InputMax = value.AsBool(file, name); return true;
             case "refractory_delay": RefractoryDelay = value.AsInt(file, name); return true;
             case "potential": Potential = value.AsDouble(file, name); return true;
-            case "log_u": return true; // the input-current trace (neurons.csv) is not written
+            case "log_u": LogCurrent = value.AsBool(file, name); return true;
             default: return SetShared(name, value, file);
         }
     }
