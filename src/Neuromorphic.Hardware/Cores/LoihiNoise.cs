@@ -24,6 +24,8 @@ internal sealed class LoihiNoise
     /// <summary>Each number as it is added to a potential.</summary>
     public double[] Values { get; }
 
+    private static string Shown(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
     /// <summary>Reads the sequence named by a soma unit's <c>noise</c> attribute, relative to the architecture file's
     /// folder; errors name the file and line at fault (the architecture's when the noise file cannot be read).</summary>
     public static LoihiNoise Load(string name, int bits, string archFile, int line)
@@ -42,8 +44,9 @@ internal sealed class LoihiNoise
         while (text.ReadLine() is { } entry)
         {
             number++;
-            if (!long.TryParse(entry.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long raw))
-                throw new HardwareModelException(path, number, "noise", $"expected a whole number, found '{entry.Trim()}'");
+            if (!int.TryParse(entry.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int raw))
+                throw new HardwareModelException(path, number, "noise",
+                    $"expected a whole number from {int.MinValue} to {int.MaxValue} (SANA-FE reads an int), found '{Shown(entry.Trim())}'");
             long v = raw & mask;
             if ((raw & SignBit) != 0) v |= ~mask; // sign-extended, as Loihi's noise is signed
             values.Add(v);

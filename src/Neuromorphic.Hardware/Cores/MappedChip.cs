@@ -320,6 +320,7 @@ internal sealed class MappedCore
             if (!known) units[DendriteUnit[i]] = unit = new TapsDendrite();
             int was = known ? unit!.Taps : 0;
             unit!.Set(neuron.DendriteAttributes, net.SourceFile);
+            unit.Serve(SynapseUnit[i]);
             unit.Check(net.SourceFile, neuron.Line, name);
             (tapsOf ??= new TapsDendrite?[Neurons.Length])[i] = unit;
             if ((taps += unit.Taps - was) > MaxTapsPerCore)
@@ -351,6 +352,11 @@ internal sealed class MappedCore
                 $"{connection}, but its dendrite unit '{DendriteUnit[local].Name}' ({DendriteUnit[local].Model}) has no taps; a 'taps' dendrite has them");
         if (tap >= unit.Taps)
             throw new HardwareModelException(net.SourceFile, line, "tap", $"{connection}, but its dendrite has {unit.Taps} taps (0..{unit.Taps - 1})");
+        if (unit.MixedSynapseUnits)
+            throw new HardwareModelException(net.SourceFile, line, "tap",
+                $"{connection}, and its taps dendrite '{DendriteUnit[local].Name}' serves neurons of more than one synapse unit: SANA-FE finds a " +
+                "synapse's tap by its number within its synapse unit, which each unit counts from 0, so their taps would overwrite each other's; " +
+                "give these neurons one synapse unit or a taps unit each");
     }
 
     // The synapse unit of every neuron here that some synapse reaches, if they share one.

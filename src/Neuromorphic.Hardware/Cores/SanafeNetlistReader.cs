@@ -12,8 +12,9 @@ namespace Neuromorphic.Hardware.Cores;
 /// <item><c>&amp; G.N@T.C</c>: the neuron's place, core C of tile T; neurons fill a core in this order.</item>
 /// </list>
 /// Attributes are <c>key=value</c> fields, or one YAML flow collection (<c>{bias: 0}</c>, <c>[bias: 1.0]</c>).
-/// <c>soma_hw_name</c>, <c>dendrite_hw_name</c>, <c>synapse_hw_name</c>, <c>log_spikes</c> and <c>log_v</c> set the
-/// neuron's units and traces; every other key goes to its soma and dendrite, as in the YAML format. Every failure is a
+/// <c>soma_hw_name</c>, <c>dendrite_hw_name</c>, <c>log_spikes</c> and <c>log_v</c> set the units and traces of a group
+/// (SANA-FE refuses them on a neuron's line), <c>synapse_hw_name</c> of a group or neuron; every other key goes to the
+/// soma and dendrite, as in the YAML format. Every failure is a
 /// <see cref="HardwareModelException"/> naming file, line and field.</summary>
 public static class SanafeNetlistReader
 {
@@ -68,7 +69,7 @@ public static class SanafeNetlistReader
             {
                 line++;
                 string entry = buffer.ToString();
-                string[] fields = entry.Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+                string[] fields = entry.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length == 0 || fields[0].StartsWith('#')) continue;
                 string attributes = AfterTwoFields(entry);
                 if (fields.Length < 2) throw Error(fields[0], $"an entry needs a second field; expected {Expected}");
@@ -110,8 +111,8 @@ public static class SanafeNetlistReader
             int i = 0;
             for (int field = 0; field < 2; field++)
             {
-                while (i < entry.Length && char.IsWhiteSpace(entry[i])) i++;
-                while (i < entry.Length && !char.IsWhiteSpace(entry[i])) i++;
+                while (i < entry.Length && Separators.Contains(entry[i])) i++;
+                while (i < entry.Length && !Separators.Contains(entry[i])) i++;
             }
             return entry[i..];
         }
@@ -155,20 +156,32 @@ public static class SanafeNetlistReader
             ownSettings[global] = ReadSettings(attributes, ownSettings.GetValueOrDefault(global) ?? groups[group].Defaults);
         }
 
+        /// <summary>Most attribute entries copied from a group onto its neurons' own lines (16 Mi): a group of many keys
+        /// and many 'n' lines would otherwise make a small file fill the memory.</summary>
+        public const int MaxCopiedAttributes = 1 << 24;
+        private long copied;
+
         /// <summary>An entry's settings over <paramref name="basis"/> (a neuron's over its group's or its own earlier line).</summary>
         private Settings ReadSettings(string attributes, Settings? basis)
         {
+            if ((copied += basis?.Model.Count ?? 0) > MaxCopiedAttributes)
+                throw Error("n", $"the neurons' own lines copy more than {MaxCopiedAttributes} attributes from their groups (SanafeNetlistReader.MaxCopiedAttributes)");
             var model = new Dictionary<string, AttributeValue>(basis?.Model ?? [], StringComparer.Ordinal);
             var s = basis is null ? new Settings(model, null, null, null, null, null, line) : basis with { Model = model, Line = line };
+            bool neuronLine = basis is not null;
             foreach (var (key, value) in Attributes(attributes))
             {
+                // SANA-FE takes a neuron's units and traces from its group's line; on a neuron's own it stops.
+                if (neuronLine && key is "soma_hw_name" or "dendrite_hw_name" or "log_spikes" or "log_v" or "log_potential")
+                    throw Error(key, $"'{key}' belongs on the group's 'g' line: SANA-FE refuses it on a neuron's 'n' line (\"Reserved neuron attribute\"); give the neuron a group of its own");
                 switch (key)
                 {
                     case "soma_hw_name": s = s with { SomaUnit = Text(key, value) }; break;
                     case "dendrite_hw_name": s = s with { DendriteUnit = Text(key, value) }; break;
                     case "synapse_hw_name": s = s with { SynapseUnit = Text(key, value) }; break;
                     case "log_spikes": s = s with { LogSpikes = value.AsBool(file, key) }; break;
-                    case "log_v" or "log_potential": s = s with { LogPotential = value.AsBool(file, key) }; break;
+                    case "log_v": s = s with { LogPotential = value.AsBool(file, key) }; break;
+                    case "log_potential": throw Error(key, "a netlist traces potentials with log_v; SANA-FE drops log_potential from a group without a word");
                     // Version 1's count of a neuron's edges: SANA-FE now counts them itself and ignores this key.
                     case "connections_out": value.AsInt(file, key); break;
                     default: model[key] = value; break;
@@ -187,7 +200,11 @@ public static class SanafeNetlistReader
             var (dstGroup, dstOffset) = Neuron(text[(arrow + 2)..], "e");
             double weight = 0;
             int delay = 0, tap = 0;
-            foreach (var (key, value) in Attributes(attributes))
+            var given = Attributes(attributes);
+            foreach (var (a, b) in (ReadOnlySpan<(string, string)>)[("weight", "w"), ("delay", "d")])
+                if (given.Any(x => x.Key == a) && given.Any(x => x.Key == b))
+                    throw Error(b, $"the edge gives both '{a}' and '{b}', the same attribute; SANA-FE takes '{a}'");
+            foreach (var (key, value) in given)
             {
                 switch (key)
                 {
@@ -268,18 +285,26 @@ public static class SanafeNetlistReader
                 }
                 catch (HardwareModelException e) // its line is the embedded text's own (1): give the netlist's
                 {
-                    throw Error(e.Field, $"in the attributes '{text}': {e.Problem}");
+                    throw Error(e.Field, $"in the attributes '{Shown(text)}': {e.Problem}");
                 }
             }
-            foreach (string field in text.Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            foreach (string field in text.Split(Separators, StringSplitOptions.RemoveEmptyEntries))
             {
                 int eq = field.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0 || eq == field.Length - 1)
-                    throw Error("(attributes)", $"expected key=value (no spaces around '='), found '{field}'");
-                list.Add((field[..eq], AttributeValue.Scalar(field[(eq + 1)..], line)));
+                    throw Error("(attributes)", $"expected key=value (no spaces around '='), found '{Shown(field)}'");
+                string key = field[..eq];
+                // SANA-FE keeps the first of a repeated key, which is easily a mistake: refused.
+                if (list.Any(x => x.Item1 == key)) throw Error(key, $"'{key}' is given twice on this line");
+                list.Add((key, AttributeValue.Scalar(field[(eq + 1)..], line)));
             }
             return list;
         }
+
+        // SANA-FE's field separators.
+        private static readonly char[] Separators = [' ', '\t', '\r', '\n'];
+
+        private static string Shown(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
         private static readonly YamlLimits EmbeddedLimits = new("netlist entry's attributes", 10_000, 10_000, "an entry holds a few");
 

@@ -3,7 +3,7 @@ namespace Neuromorphic.Hardware.Cores;
 /// <summary>SANA-FE's multi-tap dendrite (model <c>taps</c>): a line of compartments, tap 0 next to the soma. Each step
 /// every tap keeps its time constant's share of its voltage and passes its space constants' shares to its neighbours,
 /// all from the step's starting voltages. A synapse adds its current to its own tap, and the soma receives tap 0's
-/// voltage after the step's last synaptic event. As in SANA-FE the voltages belong to the unit, not the neuron (neurons
+/// voltage as it stood after the last synaptic event into that neuron in the step. As in SANA-FE the voltages belong to the unit, not the neuron (neurons
 /// sharing one unit share them), and a unit catches up on the steps it missed when a synapse next reaches it.</summary>
 internal sealed class TapsDendrite
 {
@@ -13,17 +13,35 @@ internal sealed class TapsDendrite
     // SANA-FE's defaults: one tap whose voltage is gone by the next step.
     private double[] voltage = [0], next = [0], time = [0], space = [];
     private long steps; // the steps whose decay and spread the voltages include
+    private ProcessingUnitSpec? synapseUnit; // the synapse unit of the neurons served, while they share one
 
     public int Taps => voltage.Length;
+
+    /// <summary>Neurons of more than one synapse unit share this dendrite. SANA-FE keys a synapse's tap by its address in
+    /// its synapse unit, which each unit counts from 0, so their taps would overwrite each other's.</summary>
+    public bool MixedSynapseUnits { get; private set; }
+
+    /// <summary>Notes the synapse unit of a neuron this dendrite serves.</summary>
+    public void Serve(ProcessingUnitSpec unit)
+    {
+        if (synapseUnit is null) synapseUnit = unit;
+        else if (!ReferenceEquals(synapseUnit, unit)) MixedSynapseUnits = true;
+    }
 
     /// <summary>The neuron attributes this dendrite takes (rather than the soma).</summary>
     public static bool Takes(string name) => name is "taps" or "time_constants" or "space_constants";
 
-    /// <summary>Applies one neuron's attributes: the tap count first, as it resizes the constants (keeping what
-    /// fits), then the constants themselves; <see cref="Check"/> then asks for one time constant a tap and one space
-    /// constant between two taps.</summary>
+    /// <summary>Applies one neuron's attributes in SANA-FE's order (its keys sorted): the space constants, at least one
+    /// between each two of the taps so far; the tap count, which resizes every list (keeping what fits); the time
+    /// constants, at least one a tap. <see cref="Check"/> then asks for exactly one of each.</summary>
     public void Set(IReadOnlyDictionary<string, AttributeValue> attributes, string file)
     {
+        if (attributes.TryGetValue("space_constants", out var s))
+        {
+            space = Numbers(s, file, "space_constants");
+            if (space.Length < Taps - 1)
+                throw new HardwareModelException(file, s.Line, "space_constants", $"{space.Length} space constants for {Taps} taps; give one between each two taps ({Taps - 1})");
+        }
         if (attributes.TryGetValue("taps", out var taps))
         {
             int n = taps.AsInt(file, "taps");
@@ -34,8 +52,15 @@ internal sealed class TapsDendrite
             Array.Resize(ref time, n);
             Array.Resize(ref space, n - 1);
         }
-        if (attributes.TryGetValue("time_constants", out var t)) time = Numbers(t, file, "time_constants");
-        if (attributes.TryGetValue("space_constants", out var s)) space = Numbers(s, file, "space_constants");
+        if (attributes.TryGetValue("time_constants", out var t))
+        {
+            time = Numbers(t, file, "time_constants");
+            if (time.Length < Taps)
+                throw new HardwareModelException(file, t.Line, "time_constants", $"{time.Length} time constants for {Taps} taps; give one per tap");
+        }
+        // A list this neuron gave that its own tap count then cut or padded with zeros (as SANA-FE would, silently).
+        if (s is not null && taps is not null && s.Items?.Count != Taps - 1)
+            throw new HardwareModelException(file, s.Line, "space_constants", $"{s.Items?.Count} space constants for {Taps} taps; give one between each two taps ({Taps - 1})");
     }
 
     private static double[] Numbers(AttributeValue value, string file, string name)
@@ -46,7 +71,8 @@ internal sealed class TapsDendrite
         return items.Select(item => item.AsDouble(file, name)).ToArray();
     }
 
-    /// <summary>Refuses constants that do not match the tap count (SANA-FE pads or ignores them).</summary>
+    /// <summary>Refuses constants that do not match the tap count: more than the taps (SANA-FE ignores the rest, or
+    /// pads a list the tap count grew with zeros).</summary>
     public void Check(string file, int line, string neuron)
     {
         if (time.Length != Taps)

@@ -126,12 +126,15 @@ public sealed class LoihiNoiseTests : IDisposable
         Assert.Contains(expected, error.Message);
     }
 
-    [Fact]
-    public void A_bad_number_names_the_noise_file_and_its_line()
+    [Theory]
+    [InlineData("31\n-146\nseven\n", 3, "'seven'")]
+    [InlineData("31\n4294967296\n", 2, "SANA-FE reads an int")]
+    [InlineData("31\n\n5\n", 2, "found ''")]
+    public void A_bad_number_names_the_noise_file_and_its_line(string sequence, int line, string expected)
     {
-        var error = Assert.Throws<HardwareModelException>(() => Chip(sequence: "31\n-146\nseven\n"));
+        var error = Assert.Throws<HardwareModelException>(() => Chip(sequence: sequence));
         Assert.EndsWith("seq.csv", error.File);
-        Assert.Equal(3, error.Line);
-        Assert.Contains("'seven'", error.Message);
+        Assert.Equal(line, error.Line);
+        Assert.Contains(expected, error.Message);
     }
 }

@@ -21,7 +21,9 @@ public sealed class TapsDendriteTests
                 - name: core
                   attributes: {buffer_position: soma, max_neurons_supported: 64}
                   axon_in: [{name: axon_in, attributes: {energy_message_in: 0.0, latency_message_in: 0.0}}]
-                  synapse: [{name: synapse, attributes: {model: current_based, energy_process_spike: 1.0e-12, latency_process_spike: 1.0e-9}}]
+                  synapse:
+                    - {name: synapse, attributes: {model: current_based, energy_process_spike: 1.0e-12, latency_process_spike: 1.0e-9}}
+                    - {name: synapse2, attributes: {model: current_based, energy_process_spike: 1.0e-12, latency_process_spike: 1.0e-9}}
                   dendrite:
                     - {name: plain, attributes: {model: accumulator, energy_update: 0.0, latency_update: 0.0}}
                     - {name: 'line[0..3]', attributes: {model: taps, energy_update: 2.0e-12, latency_update: 0.5e-9}}
@@ -76,9 +78,10 @@ public sealed class TapsDendriteTests
         // cell.0, worked by hand (time constants 0.8, 0.75, 0.5; space constants 0.125 between taps 0-1, 0.25 between 1-2):
         // step 1: drive.0 puts 10 on tap 0: taps (10, 0, 0); the soma gets 10 in step 2.
         // step 2: the line first steps: tap 0 keeps 10·0.8 and passes 10·0.125 to tap 1: (6.75, 1.25, 0); drive.1 adds 8
-        //   to tap 1: (6.75, 9.25, 0). The soma: 10·0.9 + 6.75 = 15.75 > 12, fires, and a soft reset leaves 3.75.
+        //   to tap 1: (6.75, 9.25, 0). The soma in step 3 (row 3): 10·0.9 + 6.75 = 15.75 > 12, it fires, and a soft
+        //   reset leaves 3.75.
         // step 3: tap 0: 6.75·0.8 − 6.75·0.125 + 9.25·0.125 = 5.7125; tap 1: 9.25·0.75 + 6.75·0.125 − 9.25·(0.125 + 0.25)
-        //   = 4.3125; tap 2: 9.25·0.25 = 2.3125, and drive.2 adds 16. The soma: 3.75·0.9 + 5.7125 = 9.0875.
+        //   = 4.3125; tap 2: 9.25·0.25 = 2.3125, and drive.2 adds 16. The soma in step 4: 3.75·0.9 + 5.7125 = 9.0875.
         // cell.2 (accumulator): 3 from drive.1 in steps 2, 4 and 6. cell.1 goes negative in step 4: drive.0's 4 went onto
         // tap 1 in step 1 and spreads from there, and drive.2's −2 lands on tap 0 in step 3.
         Assert.Equal("""
@@ -136,8 +139,8 @@ public sealed class TapsDendriteTests
     }
 
     [Theory]
-    [InlineData("taps: 3, time_constants: [0.8, 0.75], space_constants: [0.125, 0.25]", "3 taps and 2 time constants")]
-    [InlineData("taps: 3, time_constants: [0.8, 0.75, 0.5], space_constants: [0.125]", "3 taps and 1 space constants")]
+    [InlineData("taps: 3, time_constants: [0.8, 0.75], space_constants: [0.125, 0.25]", "2 time constants for 3 taps")]
+    [InlineData("taps: 3, time_constants: [0.8, 0.75, 0.5], space_constants: [0.125]", "1 space constants for 3 taps")]
     [InlineData("taps: 0", "1 to 1024 taps")]
     [InlineData("taps: 3, time_constants: [0.8, 0.75, 0.5], space_constants: [0.125, 0.25], dendrite: {tau: 2}", "has no attribute 'tau'")]
     public void Constants_that_do_not_fit_the_taps_are_refused(string cell0, string expected)
@@ -146,6 +149,26 @@ public sealed class TapsDendriteTests
         var error = Assert.Throws<HardwareModelException>(() => MappedChip.Build(Chip, net, seed: 1));
         Assert.Contains("taps_net.yaml", error.Message);
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_taps_unit_shared_across_synapse_units_refuses_a_tap()
+    {
+        // SANA-FE would key cell.1's taps by its number in synapse2, which collides with cell.0's in synapse.
+        string net = Net().Replace("'line[1]', threshold: 100.0, taps: 2, time_constants: [0.5, 0.9], space_constants: [0.3]",
+            "'line[0]', synapse_hw_name: synapse2, threshold: 100.0", StringComparison.Ordinal);
+        var error = Assert.Throws<HardwareModelException>(() => MappedChip.Build(Chip, SanafeNetworkReader.Parse(net, "taps_net.yaml", Chip), seed: 1));
+        Assert.Contains("more than one synapse unit", error.Message);
+    }
+
+    [Fact]
+    public void A_shared_unit_takes_each_neuron_s_constants_in_sanafe_s_order()
+    {
+        // cell.1 now shares cell.0's three-tap unit: its one space constant comes before its tap count, as SANA-FE
+        // applies them (sorted), and is too few for three taps, where SANA-FE stops too.
+        string net = Net().Replace("'line[1]', threshold", "'line[0]', threshold", StringComparison.Ordinal);
+        var error = Assert.Throws<HardwareModelException>(() => MappedChip.Build(Chip, SanafeNetworkReader.Parse(net, "taps_net.yaml", Chip), seed: 1));
+        Assert.Contains("1 space constants for 3 taps", error.Message);
     }
 
     [Fact]
