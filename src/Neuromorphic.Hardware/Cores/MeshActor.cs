@@ -24,10 +24,7 @@ internal sealed class MeshActor : Actor
     private readonly IProgress<long>? progress;
     private readonly MeshTiming mesh;
     private readonly int[] rank; // neuron → position in SANA-FE's trace order (group names sorted, then offset)
-    private readonly int[] potentialColumn;
-    private readonly int[][] potentialNeuronsOfCore;
-    private readonly int[] currentColumn;
-    private readonly int[][] currentNeuronsOfCore;
+    private readonly TraceColumns potentialTrace, currentTrace;
     private readonly long[] coreFired, coreMessagesIn, coreSynaptic;
     private readonly double[] coreEnergy;
     // Per router, by mesh position x·height + y: messages through it, then over each link leaving it east, west, north
@@ -79,14 +76,8 @@ internal sealed class MeshActor : Actor
         int r = 0;
         foreach (var group in net.Groups.OrderBy(g => g.Name, StringComparer.Ordinal))
             for (int i = 0; i < group.Neurons.Count; i++) rank[group.First + i] = r++;
-        PotentialNeurons = Enumerable.Range(0, net.NeuronCount).Where(n => net.Neuron(n).LogPotential).OrderBy(n => rank[n]).ToArray();
-        potentialColumn = new int[net.NeuronCount];
-        for (int c = 0; c < PotentialNeurons.Length; c++) potentialColumn[PotentialNeurons[c]] = c;
-        potentialNeuronsOfCore = chip.Cores.Select(core => core.Neurons.Where((_, i) => core.LogPotential[i]).ToArray()).ToArray();
-        currentNeuronsOfCore = chip.Cores.Select(core => core.Neurons.Where((_, i) => core.LogCurrent[i]).ToArray()).ToArray();
-        CurrentNeurons = currentNeuronsOfCore.SelectMany(x => x).OrderBy(n => rank[n]).ToArray();
-        currentColumn = new int[net.NeuronCount];
-        for (int c = 0; c < CurrentNeurons.Length; c++) currentColumn[CurrentNeurons[c]] = c;
+        potentialTrace = new TraceColumns(chip.Cores, core => core.LogPotential, rank);
+        currentTrace = new TraceColumns(chip.Cores, core => core.LogCurrent, rank);
         int n = chip.Cores.Length;
         coreFired = new long[n];
         coreMessagesIn = new long[n];
@@ -99,11 +90,38 @@ internal sealed class MeshActor : Actor
 
     public List<StepPerf> Perf { get; } = [];
     public List<(int Neuron, long Step)> Spikes { get; } = [];
-    public int[] PotentialNeurons { get; }
+    public int[] PotentialNeurons => potentialTrace.Neurons;
     public List<double[]> Potentials { get; } = [];
     /// <summary>The LIF neurons that trace their input current, in SANA-FE's order (as <see cref="PotentialNeurons"/>).</summary>
-    public int[] CurrentNeurons { get; }
+    public int[] CurrentNeurons => currentTrace.Neurons;
     public List<double[]> Currents { get; } = [];
+
+    /// <summary>One traced quantity's columns: the neurons that log it in SANA-FE's order (<c>rank</c>), and, for each
+    /// core, its logging neurons in core order, as the core reports their values.</summary>
+    private sealed class TraceColumns
+    {
+        private readonly int[][] columnsOfCore; // each core's logging neurons, in core order, as columns of the row
+
+        public TraceColumns(MappedCore[] cores, Func<MappedCore, bool[]> logs, int[] rank)
+        {
+            var ofCore = cores.Select(core => core.Neurons.Where((_, i) => logs(core)[i]).ToArray()).ToArray();
+            Neurons = ofCore.SelectMany(x => x).OrderBy(n => rank[n]).ToArray();
+            var column = new int[rank.Length];
+            for (int c = 0; c < Neurons.Length; c++) column[Neurons[c]] = c;
+            columnsOfCore = ofCore.Select(neurons => neurons.Select(n => column[n]).ToArray()).ToArray();
+        }
+
+        public int[] Neurons { get; }
+
+        /// <summary>Places core <paramref name="core"/>'s values, <paramref name="values"/> from <paramref name="at"/>, in
+        /// the step's <paramref name="row"/>; returns how many it took.</summary>
+        public int Fill(double[] row, int core, double[] values, int at)
+        {
+            var columns = columnsOfCore[core];
+            for (int k = 0; k < columns.Length; k++) row[columns[k]] = values[at + k];
+            return columns.Length;
+        }
+    }
 
     public IReadOnlyList<CoreActivity> Activity() => chip.Cores.Select((c, i) => new CoreActivity(
         c.Tile.Id, c.Spec.Offset, c.Tile.X, c.Tile.Y, c.Neurons.Length, coreFired[i], coreMessagesIn[i], coreSynaptic[i], coreEnergy[i],
@@ -160,10 +178,8 @@ internal sealed class MeshActor : Actor
             coreFired[i] += rep.Neurons.Fired;
             coreEnergy[i] += rep.Neurons.TotalEnergy;
             stepSpikes.AddRange(rep.SpikesLogged);
-            var logged = potentialNeuronsOfCore[i];
-            for (int k = 0; k < logged.Length; k++) potentials[potentialColumn[logged[k]]] = rep.Traced[k];
-            var loggedCurrents = currentNeuronsOfCore[i];
-            for (int k = 0; k < loggedCurrents.Length; k++) currents[currentColumn[loggedCurrents[k]]] = rep.Traced[logged.Length + k];
+            int potentialCount = potentialTrace.Fill(potentials, i, rep.Traced, 0); // the core's potentials, then its currents
+            currentTrace.Fill(currents, i, rep.Traced, potentialCount);
         }
         stepSpikes.Sort((a, b) => rank[a].CompareTo(rank[b]));
         foreach (int n in stepSpikes) Spikes.Add((n, step));
