@@ -232,24 +232,15 @@ public static class SanafeNetlistReader
             int at = text.IndexOf('@', StringComparison.Ordinal);
             if (at < 0) throw Error("&", $"expected 'G.N@T.C' (a neuron, then its tile and core), found '{text}'");
             var (group, offset) = Neuron(text[..at], "&");
-            string coreText = text[(at + 1)..];
-            int dot = coreText.IndexOf('.', StringComparison.Ordinal);
-            if (dot < 0 || SanafeYaml.Offsets(coreText[..dot]) is not { } t || t.First != t.Last
-                || SanafeYaml.Offsets(coreText[(dot + 1)..]) is not { } c || c.First != c.Last)
-                throw Error("&", $"expected a core address 'tile.core' (two whole numbers) after '@', found '{coreText}'");
-            if (t.First >= arch.Tiles.Count)
-                throw Error("&", $"unknown core {coreText}: the chip has {arch.Tiles.Count} tiles (0..{arch.Tiles.Count - 1})");
-            var tile = arch.Tiles[t.First];
-            if (c.First >= tile.Cores.Count)
-                throw Error("&", $"unknown core {coreText}: tile {t.First} has {tile.Cores.Count} cores (0..{tile.Cores.Count - 1})");
-            var core = tile.Cores[c.First];
+            var (found, problem) = SanafeNetworkReader.CoreAt(arch, text[(at + 1)..]);
+            var core = found ?? throw Error("&", problem!);
             int global = groups[group].First + offset;
             if (placed.TryGetValue(global, out var before))
                 throw Error("&", $"neuron {group}.{offset} is already mapped (on line {before.Line})");
             int held = load[core.Id] = load.GetValueOrDefault(core.Id) + 1;
             if (held > core.MaxNeurons)
-                throw Error("&", $"core {coreText} is over capacity: neuron {group}.{offset} would be neuron {held}, and the core supports {core.MaxNeurons} (max_neurons_supported)");
-            placed[global] = new CorePlacement(t.First, c.First, line);
+                throw Error("&", SanafeNetworkReader.OverCapacity(core, $"{group}.{offset}", held));
+            placed[global] = new CorePlacement(core.TileId, core.Offset, line);
             order.Add(global);
         }
 

@@ -32,6 +32,26 @@ public static class SanafeNetworkReader
 
     /// <summary>Reads a network file: SANA-FE's YAML format, or its legacy netlist format (<see cref="SanafeNetlistReader"/>)
     /// when the name ends in <c>.net</c>, as SANA-FE's own netlists do.</summary>
+    /// <summary>The core a mapping's 'tile.core' address names, or why there is none; both network formats place neurons
+    /// with it.</summary>
+    internal static (CoreSpec? Core, string? Problem) CoreAt(ChipArchitecture arch, string text)
+    {
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0 || SanafeYaml.Offsets(text[..dot]) is not { } t || t.First != t.Last
+            || SanafeYaml.Offsets(text[(dot + 1)..]) is not { } c || c.First != c.Last)
+            return (null, $"expected a core address 'tile.core' (two whole numbers), found '{text}'");
+        if (t.First >= arch.Tiles.Count)
+            return (null, $"unknown core {text}: the chip has {arch.Tiles.Count} tiles (0..{arch.Tiles.Count - 1})");
+        var tile = arch.Tiles[t.First];
+        if (c.First >= tile.Cores.Count)
+            return (null, $"unknown core {text}: tile {t.First} has {tile.Cores.Count} cores (0..{tile.Cores.Count - 1})");
+        return (tile.Cores[c.First], null);
+    }
+
+    /// <summary>Why a mapping that would make <paramref name="neuron"/> the core's <paramref name="held"/>-th is refused.</summary>
+    internal static string OverCapacity(CoreSpec core, string neuron, int held) =>
+        $"core {SanafeArchitectureReader.CoreAddress(core)} is over capacity: neuron {neuron} would be neuron {held}, and the core supports {core.MaxNeurons} (max_neurons_supported)";
+
     public static SpikingNetworkSpec LoadFile(string path, ChipArchitecture arch)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -542,7 +562,7 @@ public static class SanafeNetworkReader
                 CheckOwnUnit(synapse is null ? n.SynapseUnit : null, core.Synapses, "synapse", key, field, groupName, o, core);
                 if (++load[core.Id] > core.MaxNeurons)
                     throw y.Error(coreNode, field + ".core",
-                        $"core {SanafeArchitectureReader.CoreAddress(core)} is over capacity: neuron {groupName}.{o} would be neuron {load[core.Id]}, and the core supports {core.MaxNeurons} (max_neurons_supported)");
+                        OverCapacity(core, $"{groupName}.{o}", load[core.Id]));
                 placed[global] = placement;
                 units[global] = (soma?.Name, dendrite?.Name, synapse?.Name);
                 order.Add(global);
@@ -551,17 +571,8 @@ public static class SanafeNetworkReader
 
         private CoreSpec Core(YNode node, string field)
         {
-            string text = y.Text(node, field);
-            int dot = text.IndexOf('.', StringComparison.Ordinal);
-            if (dot < 0 || SanafeYaml.Offsets(text[..dot]) is not { } t || t.First != t.Last
-                || SanafeYaml.Offsets(text[(dot + 1)..]) is not { } c || c.First != c.Last)
-                throw y.Error(node, field, $"expected a core address 'tile.core' (two whole numbers), found '{text}'");
-            if (t.First >= arch.Tiles.Count)
-                throw y.Error(node, field, $"unknown core {text}: the chip has {arch.Tiles.Count} tiles (0..{arch.Tiles.Count - 1})");
-            var tile = arch.Tiles[t.First];
-            if (c.First >= tile.Cores.Count)
-                throw y.Error(node, field, $"unknown core {text}: tile {t.First} has {tile.Cores.Count} cores (0..{tile.Cores.Count - 1})");
-            return tile.Cores[c.First];
+            var (core, problem) = CoreAt(arch, y.Text(node, field));
+            return core ?? throw y.Error(node, field, problem!);
         }
 
         private void CheckUnit((YNode Node, string Name)? unit, IReadOnlyList<ProcessingUnitSpec> list, string kind, string field)
