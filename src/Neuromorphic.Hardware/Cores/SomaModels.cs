@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Neuromorphic.Hardware.Cores;
 
 /// <summary>How a neuron's soma behaves: a Loihi-style leaky integrate-and-fire compartment, a TrueNorth neuron (SANA-FE's
@@ -113,6 +115,7 @@ internal struct LifCompartment
 
     /// <summary>One step of a Loihi-style compartment; <paramref name="noise"/> is the step's random number where its soma
     /// unit adds Loihi's noise (<see cref="LoihiNoise"/>), otherwise 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per neuron and step: the call cost as much as the update
     public SomaStatus Update(bool hasInput, double input, double noise = 0)
     {
         var status = Activity(hasInput);
@@ -135,6 +138,7 @@ internal struct LifCompartment
         return status;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ThresholdAndReset()
     {
         bool fires = Potential > Threshold;
