@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Neuromorphic.Engine;
 
 namespace Neuromorphic.Hardware.Cores;
@@ -51,9 +52,10 @@ internal sealed record CoreReport : DataPayload
     /// the core's neuron order (a rented array, possibly longer).</summary>
     public required double[] Traced { get; init; }
 
-    public override long SizeInBytes() => 64 + SentCount * 24L;
+    public override long SizeInBytes() => 64 + SentCount * (long)Unsafe.SizeOf<SentMessage>();
 }
 
-/// <summary>A message as the sender knows it: who sent it, where to (mapped core index, -1 for a placeholder),
-/// the sender's work before it left (generation delay) and the receiver's work on it (processing delay).</summary>
-internal readonly record struct SentMessage(int Neuron, int DestCore, double GenerationDelay, double ProcessingDelay, int Synapses);
+/// <summary>A message as the sender knows it: who sent it, where to (mapped core index, -1 for a placeholder, and the
+/// sender's port to it, an index in its <see cref="MappedCore.DestCores"/>), the sender's work before it left
+/// (generation delay) and the receiver's work on it (processing delay).</summary>
+internal readonly record struct SentMessage(int Neuron, int DestCore, int Port, double GenerationDelay, double ProcessingDelay, int Synapses);

@@ -20,6 +20,11 @@ internal sealed class MappedChip
     public double StaticPowerW => Architecture.StaticPowerW * ChipsInUse;
     /// <summary>The chip as a process graph (<see cref="CoreSimulation.Describe"/>), kept for the next run.</summary>
     public ProcessGraph? Description { get; set; }
+    /// <summary>The mesh's timing and its buffer of a step's messages, kept for the next run (a chip runs one at a time):
+    /// a paper-sized network sends a million messages a step, and a buffer grown afresh for each test image spent a tenth
+    /// of the run zeroing new pages.</summary>
+    public MeshTiming Timing => timing ??= new MeshTiming(this);
+    private MeshTiming? timing;
 
     /// <summary>Puts <paramref name="net"/>'s neurons in their initial state: the same network as the one built (the same
     /// connections, placement and units), with other soma attributes, such as one test image's input biases. The

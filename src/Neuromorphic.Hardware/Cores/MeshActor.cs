@@ -27,11 +27,7 @@ internal sealed class MeshActor : Actor
     private readonly TraceColumns potentialTrace, currentTrace;
     private readonly long[] coreFired, coreMessagesIn, coreSynaptic;
     private readonly double[] coreEnergy;
-    // Per router, by mesh position x·height + y: messages through it, then over each link leaving it east, west, north
-    // and south (RouterLoad's order).
-    private readonly long[] routerLoad;
-    private const int Through = 0, East = 1, West = 2, North = 3, South = 4, RouterSlots = 5;
-    private TimedMessage[] timed = new TimedMessage[1024]; // reused step after step: the mesh runs one step at a time
+    private readonly long[][] portMessages; // per core and port (MappedCore.DestCores): messages sent, for the routers' load
     private int[] traceOrder = [];
     private long[] traceIds = [];
     private StepPerf? open; // the step whose neurons have run but whose messages are not yet processed
@@ -63,7 +59,8 @@ internal sealed class MeshActor : Actor
         traceCores = chip.Cores.Select(c => Encoding.UTF8.GetBytes($"{c.Tile.Id}.{c.Spec.Offset}")).ToArray();
         this.progress = progress;
         barrier = chip.Barrier;
-        mesh = new MeshTiming(chip);
+        mesh = chip.Timing;
+        mesh.Reset();
         if (chip.Architecture.FreeRunning)
         {
             var senders = chip.Cores.Select(_ => new List<(int, double)>()).ToArray();
@@ -83,7 +80,7 @@ internal sealed class MeshActor : Actor
         coreMessagesIn = new long[n];
         coreSynaptic = new long[n];
         coreEnergy = new double[n];
-        routerLoad = new long[chip.Architecture.Width * chip.Architecture.Height * RouterSlots];
+        portMessages = chip.Cores.Select(c => new long[c.DestCores.Length]).ToArray();
         this.messageTrace?.Write("timestep,mid,src_neuron,src_hw,dest_hw,hops,spikes,send_timestamp,received_timestamp,processed_timestamp,"u8 +
             "generation_delay,processing_delay,network_delay,blocking_delay,min_hop_delay,messages_along_route\n"u8);
     }
@@ -131,6 +128,12 @@ internal sealed class MeshActor : Actor
     public IReadOnlyList<RouterLoad> Routers()
     {
         int height = chip.Architecture.Height;
+        // Per router, by mesh position x·height + y: messages through it, then over each link leaving it east, west,
+        // north and south (RouterLoad's order).
+        var routerLoad = new long[chip.Architecture.Width * height * RouterSlots];
+        for (int c = 0; c < portMessages.Length; c++)
+            for (int p = 0; p < portMessages[c].Length; p++)
+                if (portMessages[c][p] > 0) CountRoute(routerLoad, chip.Cores[c].Tile, chip.Cores[chip.Cores[c].DestCores[p]].Tile, portMessages[c][p]);
         var routers = new List<RouterLoad>();
         for (int i = 0; i < routerLoad.Length / RouterSlots; i++)
         {
@@ -186,19 +189,19 @@ internal sealed class MeshActor : Actor
         if (PotentialNeurons.Length > 0) Potentials.Add(potentials);
         if (CurrentNeurons.Length > 0) Currents.Add(currents);
 
-        if (timed.Length < total) timed = new TimedMessage[Math.Max(total, timed.Length * 2)];
+        var timed = mesh.Messages(total);
         var start = new int[reports.Length + 1];
         int k2 = 0;
         for (int c = 0; c < reports.Length; c++)
         {
             start[c] = k2;
-            var src = chip.Cores[c];
             foreach (var sent in reports[c].Sent.AsSpan(0, reports[c].SentCount))
             {
                 ref var m = ref timed[k2++];
                 m = default;
                 m.SrcCore = c;
                 m.DestCore = sent.DestCore;
+                m.Port = sent.Port;
                 m.Neuron = sent.Neuron;
                 m.Generation = sent.GenerationDelay;
                 m.Processing = sent.ProcessingDelay;
@@ -210,10 +213,8 @@ internal sealed class MeshActor : Actor
                     continue;
                 }
                 m.Id = nextMessageId++;
-                var dest = chip.Cores[m.DestCore].Tile;
-                m.Hops = Math.Abs(src.Tile.X - dest.X) + Math.Abs(src.Tile.Y - dest.Y);
-                CountRoute(src.Tile, dest);
-                m.MinHop = MeshTiming.MinHop(src.Tile, dest);
+                (m.Hops, m.MinHop) = mesh.Route(c, m.Port);
+                portMessages[c][m.Port]++;
             }
         }
         start[reports.Length] = k2;
@@ -245,19 +246,22 @@ internal sealed class MeshActor : Actor
         return latency;
     }
 
-    private void CountRoute(TileSpec from, TileSpec to)
+    private const int Through = 0, East = 1, West = 2, North = 3, South = 4, RouterSlots = 5;
+
+    // Adds `messages` messages from one tile to another to the routers on their X-then-Y route.
+    private void CountRoute(long[] routerLoad, TileSpec from, TileSpec to, long messages)
     {
         int height = chip.Architecture.Height;
         int xStep = from.X < to.X ? 1 : -1, yStep = from.Y < to.Y ? 1 : -1;
         int xLink = xStep > 0 ? East : West, yLink = yStep > 0 ? North : South;
         for (int x = from.X; x != to.X; x += xStep) Count((x * height + from.Y) * RouterSlots, xLink);
         for (int y = from.Y; y != to.Y; y += yStep) Count((to.X * height + y) * RouterSlots, yLink);
-        routerLoad[(to.X * height + to.Y) * RouterSlots + Through]++;
+        routerLoad[(to.X * height + to.Y) * RouterSlots + Through] += messages;
 
         void Count(int router, int link)
         {
-            routerLoad[router + Through]++;
-            routerLoad[router + link]++;
+            routerLoad[router + Through] += messages;
+            routerLoad[router + link] += messages;
         }
     }
 

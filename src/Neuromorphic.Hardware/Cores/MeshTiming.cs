@@ -15,7 +15,7 @@ public enum TimingModel
 internal struct TimedMessage
 {
     public long Id; // -1 for a placeholder (work after a core's last message)
-    public int SrcCore, DestCore, Neuron, Synapses, Hops;
+    public int SrcCore, DestCore, Port, Neuron, Synapses, Hops; // Port: the sender's, to DestCore (MappedCore.DestCores)
     public double Generation, Processing, MinHop, Network, Blocking, Sent, Received, Processed, AlongRoute;
     public readonly bool IsPlaceholder => DestCore < 0;
 }
@@ -27,14 +27,20 @@ internal sealed class MeshTiming
 {
     private const int North = 0, East = 1, South = 2, West = 3, Directions = 4;
     private readonly int height, linksPerRouter, bufferSize, cores;
-    private readonly int[] tileX, tileY, coreOffset;
     private readonly double[] density;
+    // Each core's route to each core it sends to (its ports, MappedCore.DestCores): port p's links, as indices of
+    // `density` in the order a message crosses them, are routeLinks[c][routeStart[c][p] .. routeStart[c][p + 1]).
+    // Computed once: a route is the same for every message on it.
+    private readonly int[][] routeStart, routeLinks;
+    private readonly int[][] portHops;
+    private readonly double[][] portMinHop;
     private readonly double[] finishedReceiving;
     private readonly Queue<int>[] inFlight; // per receiving core; received times never decrease within one
     private readonly PriorityQueue<int, double> arrivals = new(); // receiving cores with messages in flight, by their first's arrival
     private readonly List<int> due = [];
     private readonly int[] next; // per core: its next message to send
     private int[] heap = new int[16];
+    private TimedMessage[] messages = new TimedMessage[1024];
     private int heapCount;
     private double meanReceiveDelay;
     private long messagesInNoc;
@@ -46,10 +52,26 @@ internal sealed class MeshTiming
         linksPerRouter = Directions + arch.MaxCoresPerTile;
         bufferSize = arch.LinkBufferSize;
         cores = chip.Cores.Length;
-        tileX = chip.Cores.Select(c => c.Tile.X).ToArray();
-        tileY = chip.Cores.Select(c => c.Tile.Y).ToArray();
-        coreOffset = chip.Cores.Select(c => c.Spec.Offset).ToArray();
         density = new double[arch.Width * arch.Height * linksPerRouter];
+        (routeStart, routeLinks) = (new int[cores][], new int[cores][]);
+        (portHops, portMinHop) = (new int[cores][], new double[cores][]);
+        var links = new List<int>();
+        for (int c = 0; c < cores; c++)
+        {
+            var (source, dests) = (chip.Cores[c], chip.Cores[c].DestCores);
+            links.Clear();
+            routeStart[c] = new int[dests.Length + 1];
+            (portHops[c], portMinHop[c]) = (new int[dests.Length], new double[dests.Length]);
+            for (int p = 0; p < dests.Length; p++)
+            {
+                var (from, to) = (source.Tile, chip.Cores[dests[p]].Tile);
+                AddRoute(links, from.X, from.Y, to.X, to.Y, source.Spec.Offset);
+                routeStart[c][p + 1] = links.Count;
+                portHops[c][p] = Math.Abs(from.X - to.X) + Math.Abs(from.Y - to.Y);
+                portMinHop[c][p] = MinHop(from, to);
+            }
+            routeLinks[c] = links.ToArray();
+        }
         finishedReceiving = new double[cores];
         inFlight = Enumerable.Range(0, cores).Select(_ => new Queue<int>()).ToArray();
         next = new int[cores];
@@ -60,6 +82,16 @@ internal sealed class MeshTiming
 
     /// <summary>Per core, when it starts the step's neuron phase: set by the caller, all zero with a barrier.</summary>
     public double[] Start { get; }
+
+    /// <summary>Readies the mesh for a run from the chip's first step.</summary>
+    public void Reset() => Array.Clear(Start);
+
+    /// <summary>A buffer for a step's <paramref name="count"/> messages, reused step after step and run after run.</summary>
+    public TimedMessage[] Messages(int count)
+    {
+        if (messages.Length < count) messages = new TimedMessage[Math.Max(count, messages.Length * 2)];
+        return messages;
+    }
 
     /// <summary>Per core, filled by <see cref="Schedule"/>: when its neuron work and its last send end.</summary>
     public double[] SendEnd { get; }
@@ -74,6 +106,10 @@ internal sealed class MeshTiming
         Math.Abs(from.X - to.X) * (from.X < to.X ? from.Hops.LatencyEast : from.Hops.LatencyWest)
         + Math.Abs(from.Y - to.Y) * (from.Y < to.Y ? from.Hops.LatencyNorth : from.Hops.LatencySouth)
         + from.Crossings(to) * (from.Link?.Latency ?? 0);
+
+    /// <summary>Hops of core <paramref name="core"/>'s route out of port <paramref name="port"/>, and the shortest time a
+    /// message takes on it (<see cref="MinHop"/>).</summary>
+    public (int Hops, double MinHop) Route(int core, int port) => (portHops[core][port], portMinHop[core][port]);
 
     /// <summary>Times one step. <paramref name="messages"/> holds every core's messages, cores in order, each core's
     /// in send order; <paramref name="coreStart"/>[c]..[c+1] is core c's range. Core c sends from
@@ -196,39 +232,45 @@ internal sealed class MeshTiming
         messagesInNoc--;
     }
 
-    /// <summary>Walks the links of a message's X-then-Y route: the sender's local link, then each router output on the
-    /// way, then the link into the destination. Adds <paramref name="add"/> to each link's message density; returns
-    /// the density summed along the route before the addition.</summary>
+    /// <summary>Adds <paramref name="add"/> to the message density of each link on a message's route; returns the density
+    /// summed along the route before the addition.</summary>
     private double WalkRoute(in TimedMessage m, double add)
     {
-        int sx = tileX[m.SrcCore], sy = tileY[m.SrcCore], dx = tileX[m.DestCore], dy = tileY[m.DestCore];
-        int local = Directions + coreOffset[m.SrcCore];
+        var (links, start) = (routeLinks[m.SrcCore], routeStart[m.SrcCore]);
+        double sum = 0;
+        for (int k = start[m.Port]; k < start[m.Port + 1]; k++)
+        {
+            ref double link = ref density[links[k]];
+            sum += link;
+            link += add;
+        }
+        return sum;
+    }
+
+    /// <summary>The links of an X-then-Y route from tile (sx, sy) to tile (dx, dy), as indices of <c>density</c>: the
+    /// sender's local link (its core's <paramref name="offset"/> on the tile), then each router output on the way, then
+    /// the link into the destination.</summary>
+    private void AddRoute(List<int> links, int sx, int sy, int dx, int dy, int offset)
+    {
+        int local = Directions + offset;
         int xStep = sx < dx ? 1 : -1, yStep = sy < dy ? 1 : -1;
         int previous = local;
-        double sum = 0;
         for (int x = sx; x != dx; x += xStep)
         {
             int direction = xStep > 0 ? East : West;
-            sum += Visit(x, sy, x == sx ? local : direction, add);
+            links.Add(Link(x, sy, x == sx ? local : direction));
             previous = direction;
         }
         for (int y = sy; y != dy; y += yStep)
         {
             int direction = yStep > 0 ? North : South;
-            sum += Visit(dx, y, sx == dx && y == sy ? local : previous, add);
+            links.Add(Link(dx, y, sx == dx && y == sy ? local : previous));
             previous = direction;
         }
-        sum += Visit(dx, dy, sx == dx && sy == dy ? local : previous, add);
-        return sum;
+        links.Add(Link(dx, dy, sx == dx && sy == dy ? local : previous));
     }
 
-    private double Visit(int x, int y, int link, double add)
-    {
-        int index = (x * height + y) * linksPerRouter + link;
-        double before = density[index];
-        density[index] = before + add;
-        return before;
-    }
+    private int Link(int x, int y, int link) => (x * height + y) * linksPerRouter + link;
 
     // A binary max-heap ordered by "sent earlier", with the sift rules of the C++ standard library's priority_queue,
     // so that messages sent at the same instant leave in the same order as in SANA-FE.
