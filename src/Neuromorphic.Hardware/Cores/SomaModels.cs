@@ -115,7 +115,7 @@ internal struct LifCompartment
 
     /// <summary>One step of a Loihi-style compartment; <paramref name="noise"/> is the step's random number where its soma
     /// unit adds Loihi's noise (<see cref="LoihiNoise"/>), otherwise 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per neuron and step: the call cost as much as the update
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once per neuron and step, from the core's neuron loop
     public SomaStatus Update(bool hasInput, double input, double noise = 0)
     {
         var status = Activity(hasInput);
