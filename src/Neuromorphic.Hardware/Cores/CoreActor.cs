@@ -190,7 +190,7 @@ internal sealed class CoreActor : Actor
                     int port = core.OutDestPort[a];
                     outgoing[port].Add(core.OutDestAxon[a]);
                     outgoingPayloads?[port].Add(payload);
-                    sent.Add(new SentMessage(core.Neurons[i], core.OutDestCore[a], port, pending + core.AxonOut.Latency, core.OutProcessingDelay[a], core.OutSynapses[a]));
+                    sent.Add(new SentMessage(core.Neurons[i], core.OutDestCore[a], port, core.OutSynapses[a], pending + core.AxonOut.Latency, core.OutProcessingDelay[a]));
                     pending = 0;
                     outEnergy += core.AxonOut.Energy;
                 }
@@ -198,7 +198,7 @@ internal sealed class CoreActor : Actor
             if (core.LogPotential[i]) traced[logged++] = kind[i] == SomaKind.Input ? 0 : lif[i].Potential;
             if (loggedCurrents > 0 && core.LogCurrent[i]) traced[loggedCurrent++] = lif[i].InputCurrent;
         }
-        if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, -1, pending, 0, 0));
+        if (pending != 0) sent.Add(new SentMessage(core.Neurons[^1], -1, -1, 0, pending, 0));
         var sentArray = sent.Count == 0 ? [] : ArrayPool<SentMessage>.Shared.Rent(sent.Count);
         sent.CopyTo(sentArray);
         if (routed) ctx.Emit(1, Outbox());
