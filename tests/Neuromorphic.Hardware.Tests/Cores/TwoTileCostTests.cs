@@ -89,6 +89,44 @@ public sealed class TwoTileCostTests
     }
 
     [Fact]
+    public async Task The_routers_count_every_message_on_its_route_both_ways_and_within_a_tile()
+    {
+        // a.0 (left tile) fires three times, to a neuron on each tile: three messages east, three within its own tile.
+        // b.0 (right tile) fires twice, to the left tile: two messages west.
+        const string net = """
+            network:
+              name: routes
+              groups:
+                - name: a
+                  attributes: []
+                  neurons: [0: [spikes: [1, 1, 1]]]
+                - name: b
+                  attributes: []
+                  neurons: [0: [spikes: [1, 0, 1]]]
+                - name: left
+                  attributes: [threshold: 10]
+                  neurons: [0]
+                - name: right
+                  attributes: [threshold: 10]
+                  neurons: [0]
+              edges:
+                - a.0 -> right.0: [weight: 1]
+                - a.0 -> left.0: [weight: 1]
+                - b.0 -> left.0: [weight: 1]
+            mappings:
+              - a: [core: '0.0', soma: stim]
+              - left: [core: '0.0']
+              - b: [core: '1.0', soma: stim]
+              - right: [core: '1.0']
+            """;
+        var (run, _, _) = await Run(Arch(7, "sync_model: fixed, latency_sync: 0.0"), net, 4, TimingModel.Detailed);
+        Assert.Equal(8, run.Summary.Messages);
+        // The left router: a's six messages start there, b's two end there (8 through), three leave east. The right
+        // router: a's three end there and b's two start there (5 through), two leave west.
+        Assert.Equal([new RouterLoad(0, 0, 8, East: 3), new RouterLoad(1, 0, 5, West: 2)], run.Routers);
+    }
+
+    [Fact]
     public async Task With_no_potential_logged_the_trace_holds_each_step_number_as_SANA_FE_writes_it()
     {
         // SANA-FE writes "step," every step and ends the line only after a potential: with none, one line of numbers.
