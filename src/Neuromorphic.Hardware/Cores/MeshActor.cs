@@ -246,22 +246,17 @@ internal sealed class MeshActor : Actor
         return latency;
     }
 
-    private const int Through = 0, East = 1, West = 2, North = 3, South = 4, RouterSlots = 5;
+    private const int Through = 0, East = 1, West = 2, North = 3, South = 4, RouterSlots = 5; // RouterLoad's order
 
     // Adds `messages` messages from one tile to another to the routers on their X-then-Y route.
     private void CountRoute(long[] routerLoad, TileSpec from, TileSpec to, long messages)
     {
-        int height = chip.Architecture.Height;
-        int xStep = from.X < to.X ? 1 : -1, yStep = from.Y < to.Y ? 1 : -1;
-        int xLink = xStep > 0 ? East : West, yLink = yStep > 0 ? North : South;
-        for (int x = from.X; x != to.X; x += xStep) Count((x * height + from.Y) * RouterSlots, xLink);
-        for (int y = from.Y; y != to.Y; y += yStep) Count((to.X * height + y) * RouterSlots, yLink);
-        routerLoad[(to.X * height + to.Y) * RouterSlots + Through] += messages;
-
-        void Count(int router, int link)
+        foreach (var r in MeshTiming.Routers(from, to))
         {
+            int router = (r.X * chip.Architecture.Height + r.Y) * RouterSlots;
             routerLoad[router + Through] += messages;
-            routerLoad[router + link] += messages;
+            if (r.Out != MeshTiming.Local)
+                routerLoad[router + r.Out switch { MeshTiming.East => East, MeshTiming.West => West, MeshTiming.North => North, _ => South }] += messages;
         }
     }
 

@@ -25,7 +25,9 @@ internal struct TimedMessage
 /// the same instant, so that its per-step latencies can be compared one to one.</summary>
 internal sealed class MeshTiming
 {
-    private const int North = 0, East = 1, South = 2, West = 3, Directions = 4;
+    internal const int North = 0, East = 1, South = 2, West = 3, Directions = 4;
+    /// <summary>In <see cref="Routers"/>: the link between a router and a core on its tile.</summary>
+    internal const int Local = -1;
     private readonly int height, linksPerRouter, bufferSize, cores;
     private readonly double[] density;
     // Each core's route to each core it sends to (its ports, MappedCore.DestCores): port p's links, as indices of
@@ -65,7 +67,7 @@ internal sealed class MeshTiming
             for (int p = 0; p < dests.Length; p++)
             {
                 var (from, to) = (source.Tile, chip.Cores[dests[p]].Tile);
-                AddRoute(links, from.X, from.Y, to.X, to.Y, source.Spec.Offset);
+                foreach (var r in Routers(from, to)) links.Add(Link(r.X, r.Y, r.In == Local ? Directions + source.Spec.Offset : r.In));
                 routeStart[c][p + 1] = links.Count;
                 portHops[c][p] = Math.Abs(from.X - to.X) + Math.Abs(from.Y - to.Y);
                 portMinHop[c][p] = MinHop(from, to);
@@ -247,27 +249,18 @@ internal sealed class MeshTiming
         return sum;
     }
 
-    /// <summary>The links of an X-then-Y route from tile (sx, sy) to tile (dx, dy), as indices of <c>density</c>: the
-    /// sender's local link (its core's <paramref name="offset"/> on the tile), then each router output on the way, then
-    /// the link into the destination.</summary>
-    private void AddRoute(List<int> links, int sx, int sy, int dx, int dy, int offset)
+    /// <summary>The routers of an X-then-Y route from one tile to another, in order, each with the link a message comes in
+    /// by and the one it leaves by: a direction, or <see cref="Local"/> for the core at either end. The density of a
+    /// route's links is kept by each router's incoming link; the routers' load (<see cref="MeshActor.Routers"/>) by its
+    /// outgoing one.</summary>
+    internal static IEnumerable<(int X, int Y, int In, int Out)> Routers(TileSpec from, TileSpec to)
     {
-        int local = Directions + offset;
-        int xStep = sx < dx ? 1 : -1, yStep = sy < dy ? 1 : -1;
-        int previous = local;
-        for (int x = sx; x != dx; x += xStep)
-        {
-            int direction = xStep > 0 ? East : West;
-            links.Add(Link(x, sy, x == sx ? local : direction));
-            previous = direction;
-        }
-        for (int y = sy; y != dy; y += yStep)
-        {
-            int direction = yStep > 0 ? North : South;
-            links.Add(Link(dx, y, sx == dx && y == sy ? local : previous));
-            previous = direction;
-        }
-        links.Add(Link(dx, dy, sx == dx && sy == dy ? local : previous));
+        int xStep = from.X < to.X ? 1 : -1, yStep = from.Y < to.Y ? 1 : -1;
+        int xDirection = xStep > 0 ? East : West, yDirection = yStep > 0 ? North : South;
+        int arrivedBy = Local;
+        for (int x = from.X; x != to.X; x += xStep, arrivedBy = xDirection) yield return (x, from.Y, arrivedBy, xDirection);
+        for (int y = from.Y; y != to.Y; y += yStep, arrivedBy = yDirection) yield return (to.X, y, arrivedBy, yDirection);
+        yield return (to.X, to.Y, arrivedBy, Local);
     }
 
     private int Link(int x, int y, int link) => (x * height + y) * linksPerRouter + link;
