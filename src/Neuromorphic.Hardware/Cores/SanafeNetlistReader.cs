@@ -247,15 +247,13 @@ public static class SanafeNetlistReader
         // "G.N": a group index and an offset in it, both defined.
         private (int Group, int Offset) Neuron(string text, string field)
         {
-            int dot = text.IndexOf('.', StringComparison.Ordinal);
-            if (dot < 0 || SanafeYaml.Offsets(text[..dot]) is not { } g || g.First != g.Last
-                || SanafeYaml.Offsets(text[(dot + 1)..]) is not { } n || n.First != n.Last)
+            if (SanafeYaml.Pair(text) is not var (g, n))
                 throw Error(field, $"expected a neuron 'G.N' (group index and neuron offset), found '{text}'");
-            if (g.First >= groups.Count)
-                throw Error(field, $"neuron {text}: group {g.First} is not defined yet ({groups.Count} 'g' lines so far; groups are numbered from 0)");
-            if (n.First >= groups[g.First].Count)
-                throw Error(field, $"neuron {text} does not exist: group {g.First} has {groups[g.First].Count} neurons");
-            return (g.First, n.First);
+            if (g >= groups.Count)
+                throw Error(field, $"neuron {text}: group {g} is not defined yet ({groups.Count} 'g' lines so far; groups are numbered from 0)");
+            if (n >= groups[g].Count)
+                throw Error(field, $"neuron {text} does not exist: group {g} has {groups[g].Count} neurons");
+            return (g, n);
         }
 
         /// <summary>The attributes after an entry's address: <c>key=value</c> fields, or one YAML flow collection.</summary>

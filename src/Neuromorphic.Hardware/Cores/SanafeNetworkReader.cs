@@ -30,28 +30,26 @@ public static class SanafeNetworkReader
     private static readonly YamlLimits Limits = new("SANA-FE network file", MaxNodes, 10_000,
         $"the limit is SanafeNetworkReader.MaxNodes ({MaxNodes})");
 
-    /// <summary>Reads a network file: SANA-FE's YAML format, or its legacy netlist format (<see cref="SanafeNetlistReader"/>)
-    /// when the name ends in <c>.net</c>, as SANA-FE's own netlists do.</summary>
     /// <summary>The core a mapping's 'tile.core' address names, or why there is none; both network formats place neurons
     /// with it.</summary>
     internal static (CoreSpec? Core, string? Problem) CoreAt(ChipArchitecture arch, string text)
     {
-        int dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot < 0 || SanafeYaml.Offsets(text[..dot]) is not { } t || t.First != t.Last
-            || SanafeYaml.Offsets(text[(dot + 1)..]) is not { } c || c.First != c.Last)
+        if (SanafeYaml.Pair(text) is not var (t, c))
             return (null, $"expected a core address 'tile.core' (two whole numbers), found '{text}'");
-        if (t.First >= arch.Tiles.Count)
+        if (t >= arch.Tiles.Count)
             return (null, $"unknown core {text}: the chip has {arch.Tiles.Count} tiles (0..{arch.Tiles.Count - 1})");
-        var tile = arch.Tiles[t.First];
-        if (c.First >= tile.Cores.Count)
-            return (null, $"unknown core {text}: tile {t.First} has {tile.Cores.Count} cores (0..{tile.Cores.Count - 1})");
-        return (tile.Cores[c.First], null);
+        var tile = arch.Tiles[t];
+        if (c >= tile.Cores.Count)
+            return (null, $"unknown core {text}: tile {t} has {tile.Cores.Count} cores (0..{tile.Cores.Count - 1})");
+        return (tile.Cores[c], null);
     }
 
     /// <summary>Why a mapping that would make <paramref name="neuron"/> the core's <paramref name="held"/>-th is refused.</summary>
     internal static string OverCapacity(CoreSpec core, string neuron, int held) =>
         $"core {SanafeArchitectureReader.CoreAddress(core)} is over capacity: neuron {neuron} would be neuron {held}, and the core supports {core.MaxNeurons} (max_neurons_supported)";
 
+    /// <summary>Reads a network file: SANA-FE's YAML format, or its legacy netlist format (<see cref="SanafeNetlistReader"/>)
+    /// when the name ends in <c>.net</c>, as SANA-FE's own netlists do.</summary>
     public static SpikingNetworkSpec LoadFile(string path, ChipArchitecture arch)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -141,6 +141,14 @@ internal sealed partial class SanafeYaml(string file)
         return TryOffset(text[..dots], out int a) && TryOffset(text[(dots + 2)..], out int b) ? (a, b) : null;
     }
 
+    /// <summary>Parses "a.b", two whole numbers (a core's 'tile.core', a netlist's neuron 'group.neuron'); null otherwise.</summary>
+    public static (int A, int B)? Pair(string text)
+    {
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        return dot >= 0 && Offsets(text[..dot]) is { } a && a.First == a.Last && Offsets(text[(dot + 1)..]) is { } b && b.First == b.Last
+            ? (a.First, b.First) : null;
+    }
+
     private static bool TryOffset(string text, out int value) =>
         int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
