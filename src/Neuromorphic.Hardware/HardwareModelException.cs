@@ -32,6 +32,9 @@ public sealed class HardwareModelException : Exception
         return b.ToString();
     }
 
+    /// <summary>A value quoted from a file in a message, cut to <paramref name="width"/> characters.</summary>
+    internal static string Excerpt(string text, int width) => text.Length <= width ? text : text[..width] + "…";
+
     public string File { get; }
     public int Line { get; }
     public string Field { get; }

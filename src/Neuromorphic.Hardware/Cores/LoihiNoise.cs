@@ -24,8 +24,6 @@ internal sealed class LoihiNoise
     /// <summary>Each number as it is added to a potential.</summary>
     public double[] Values { get; }
 
-    private static string Shown(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
     /// <summary>Reads the sequence named by a soma unit's <c>noise</c> attribute, relative to the architecture file's
     /// folder; errors name the file and line at fault (the architecture's when the noise file cannot be read).</summary>
     public static LoihiNoise Load(string name, int bits, string archFile, int line)
@@ -46,7 +44,7 @@ internal sealed class LoihiNoise
             number++;
             if (!int.TryParse(entry.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int raw))
                 throw new HardwareModelException(path, number, "noise",
-                    $"expected a whole number from {int.MinValue} to {int.MaxValue} (SANA-FE reads an int), found '{Shown(entry.Trim())}'");
+                    $"expected a whole number from {int.MinValue} to {int.MaxValue} (SANA-FE reads an int), found '{HardwareModelException.Excerpt(entry.Trim(), 40)}'");
             long v = raw & mask;
             if ((raw & SignBit) != 0) v |= ~mask; // sign-extended, as Loihi's noise is signed
             values.Add(v);

@@ -274,14 +274,14 @@ public static class SanafeNetlistReader
                 }
                 catch (HardwareModelException e) // its line is the embedded text's own (1): give the netlist's
                 {
-                    throw Error(e.Field, $"in the attributes '{Shown(text)}': {e.Problem}");
+                    throw Error(e.Field, $"in the attributes '{HardwareModelException.Excerpt(text, 60)}': {e.Problem}");
                 }
             }
             foreach (string field in text.Split(Separators, StringSplitOptions.RemoveEmptyEntries))
             {
                 int eq = field.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0 || eq == field.Length - 1)
-                    throw Error("(attributes)", $"expected key=value (no spaces around '='), found '{Shown(field)}'");
+                    throw Error("(attributes)", $"expected key=value (no spaces around '='), found '{HardwareModelException.Excerpt(field, 60)}'");
                 string key = field[..eq];
                 // SANA-FE keeps the first of a repeated key, which is easily a mistake: refused.
                 if (list.Any(x => x.Item1 == key)) throw Error(key, $"'{key}' is given twice on this line");
@@ -292,8 +292,6 @@ public static class SanafeNetlistReader
 
         // SANA-FE's field separators.
         private static readonly char[] Separators = [' ', '\t', '\r', '\n'];
-
-        private static string Shown(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
         private static readonly YamlLimits EmbeddedLimits = new("netlist entry's attributes", 10_000, 10_000, "an entry holds a few");
 
