@@ -39,8 +39,7 @@ internal sealed class TapsDendrite
         if (attributes.TryGetValue("space_constants", out var s))
         {
             space = Numbers(s, file, "space_constants");
-            if (space.Length < Taps - 1)
-                throw new HardwareModelException(file, s.Line, "space_constants", $"{space.Length} space constants for {Taps} taps; give one between each two taps ({Taps - 1})");
+            if (space.Length < Taps - 1) throw SpaceConstantsMiscounted(file, s, space.Length);
         }
         if (attributes.TryGetValue("taps", out var taps))
         {
@@ -59,9 +58,11 @@ internal sealed class TapsDendrite
                 throw new HardwareModelException(file, t.Line, "time_constants", $"{time.Length} time constants for {Taps} taps; give one per tap");
         }
         // A list this neuron gave that its own tap count then cut or padded with zeros (as SANA-FE would, silently).
-        if (s is not null && taps is not null && s.Items?.Count != Taps - 1)
-            throw new HardwareModelException(file, s.Line, "space_constants", $"{s.Items?.Count} space constants for {Taps} taps; give one between each two taps ({Taps - 1})");
+        if (s is not null && taps is not null && s.Items?.Count != Taps - 1) throw SpaceConstantsMiscounted(file, s, s.Items?.Count);
     }
+
+    private HardwareModelException SpaceConstantsMiscounted(string file, AttributeValue given, int? count) =>
+        new(file, given.Line, "space_constants", $"{count} space constants for {Taps} taps; give one between each two taps ({Taps - 1})");
 
     private static double[] Numbers(AttributeValue value, string file, string name)
     {
